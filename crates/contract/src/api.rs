@@ -1,0 +1,398 @@
+//! Wire shapes of the /v1 contract (SPEC §5). The reference server implements them, the app
+//! calls them, and the OpenAPI document is generated from them.
+//!
+//! Authentication: every call but sign-in carries the terminal's token in
+//! [`TERMINAL_HEADER`] and, after sign-in, the staff session as `Authorization: Bearer`.
+//! Times are Unix milliseconds.
+
+use crate::contact::Channel;
+use crate::instrument::{InstrumentBalance, InstrumentKind, Unit};
+use crate::money::Money;
+use crate::otp::OtpCode;
+use crate::quantity::Quantity;
+use crate::rules::Purpose;
+use serde::{Deserialize, Serialize};
+
+/// Header carrying the per-terminal token.
+pub const TERMINAL_HEADER: &str = "x-terminal-token";
+/// Header carrying the commit's retry key.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// Paths, relative to the backend's base URL.
+pub mod paths {
+    pub const SESSIONS: &str = "/v1/sessions";
+    pub const SESSION_CURRENT: &str = "/v1/sessions/current";
+    pub const POLICY: &str = "/v1/policy";
+    pub const CUSTOMERS: &str = "/v1/customers";
+    pub const REDEMPTIONS: &str = "/v1/redemptions";
+    pub const ACCRUALS: &str = "/v1/accruals";
+    pub const REPORT: &str = "/v1/reports/redemptions";
+    pub const AUDIT: &str = "/v1/audit";
+    pub const OPENAPI: &str = "/v1/openapi.json";
+
+    pub fn balance(customer_id: &str) -> String {
+        format!("{CUSTOMERS}/{customer_id}/balance")
+    }
+    pub fn redemption(id: &str) -> String {
+        format!("{REDEMPTIONS}/{id}")
+    }
+    /// `action` is one of `otp`, `verify`, `override`, `commit`, `cancel`, `reverse`.
+    pub fn redemption_action(id: &str, action: &str) -> String {
+        format!("{REDEMPTIONS}/{id}/{action}")
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Role {
+    Cashier,
+    Manager,
+}
+
+/// How a terminal is used; a kiosk's session belongs to no staff member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TerminalMode {
+    Pos,
+    Kiosk,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    /// The staff member's code, e.g. "C001".
+    pub staff_code: String,
+    pub pin: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffInfo {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TerminalInfo {
+    pub id: String,
+    pub name: String,
+    pub mode: TerminalMode,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreInfo {
+    pub id: String,
+    pub name: String,
+    pub merchant_name: String,
+}
+
+/// A signed-in staff member on a terminal.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// Bearer token for later calls. Kept in memory by the app, never in browser storage.
+    pub token: String,
+    pub expires_at_ms: i64,
+    pub staff: StaffInfo,
+    pub terminal: TerminalInfo,
+    pub store: StoreInfo,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSummary {
+    pub id: String,
+    pub name: String,
+    /// `+91 ••••••3210`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_mobile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_card: Option<String>,
+    /// Channels the store may send this customer a code through (enabled and reachable).
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSearch {
+    pub customers: Vec<CustomerSummary>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Balance {
+    pub customer: CustomerSummary,
+    pub instruments: Vec<InstrumentBalance>,
+    pub as_of_ms: i64,
+}
+
+/// `POST /v1/redemptions`: hold `quantity` of an instrument for a bill or a voucher.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateRedemption {
+    pub customer_id: String,
+    pub instrument_id: String,
+    pub quantity: Quantity,
+    pub purpose: Purpose,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RedemptionStatus {
+    /// Held; waiting for the customer's code (or an override).
+    AwaitingOtp,
+    /// Code verified, override accepted, or no code needed: ready to commit.
+    Approved,
+    Committed,
+    Cancelled,
+    /// The hold lapsed without a commit.
+    Expired,
+    /// Too many wrong codes.
+    Locked,
+    Reversed,
+}
+
+impl RedemptionStatus {
+    /// Whether the redemption can still change (the hold is live).
+    pub fn is_open(&self) -> bool {
+        matches!(self, RedemptionStatus::AwaitingOtp | RedemptionStatus::Approved)
+    }
+}
+
+/// Where the last code went and what the cashier may do next.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpSent {
+    pub channel: Channel,
+    /// Masked destination, e.g. `+91 ••••••3210`.
+    pub destination: String,
+    pub expires_at_ms: i64,
+    pub resend_after_ms: i64,
+    pub attempts_left: u8,
+}
+
+/// A redemption intent as the backend holds it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Redemption {
+    pub id: String,
+    pub status: RedemptionStatus,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub instrument_id: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    /// quantity × unit value at the time of the intent; a commit cannot change it.
+    pub value: Money,
+    pub purpose: Purpose,
+    pub otp_required: bool,
+    /// The hold is released if not committed by then.
+    pub expires_at_ms: i64,
+    /// The code last sent, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<OtpSent>,
+    pub created_at_ms: i64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendOtp {
+    pub channel: Channel,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verify {
+    pub code: OtpCode,
+}
+
+/// "Customer did not get the code": a manager approves with the store's override code.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Override {
+    pub manager_code: String,
+    pub manager_pin: String,
+    pub override_code: String,
+    pub reason: String,
+}
+
+/// How a committed redemption was approved.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Approval {
+    Otp { channel: Channel },
+    Override { manager_name: String, reason: String },
+    NotRequired,
+}
+
+/// A printed loyalty voucher (points turned into a voucher, seed 004).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Voucher {
+    pub code: String,
+    pub value: Money,
+    pub valid_until_ms: i64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    pub redemption_id: String,
+    pub customer_name: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    pub value: Money,
+    pub balance_before: u64,
+    pub balance_after: u64,
+    pub purpose: Purpose,
+    pub approval: Approval,
+    pub cashier_name: String,
+    pub terminal_name: String,
+    pub store_name: String,
+    pub committed_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<Voucher>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reverse {
+    /// e.g. "bill voided", "goods returned".
+    pub reason: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reversal {
+    pub redemption_id: String,
+    pub quantity_restored: Quantity,
+    pub balance_after: u64,
+    pub reason: String,
+    pub reversed_at_ms: i64,
+}
+
+/// `POST /v1/accruals`: points earned on a sale.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateAccrual {
+    pub customer_id: String,
+    pub bill: crate::rules::Bill,
+    pub points: Quantity,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Accrual {
+    pub id: String,
+    pub customer_id: String,
+    pub bill_id: String,
+    pub points: Quantity,
+    pub balance_after: u64,
+    pub at_ms: i64,
+}
+
+/// One row of the append-only, hash-chained audit log (S7). Never holds a code.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub at_ms: i64,
+    /// e.g. `otp_sent`, `otp_verified`, `otp_rejected`, `override`, `commit`, `cancel`,
+    /// `reverse`, `policy_changed`, `accrual`, `sign_in`.
+    pub action: String,
+    pub store_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redemption_id: Option<String>,
+    /// Action-specific facts as a JSON object.
+    pub detail: String,
+    /// Hex SHA-256 of the previous entry (all zeros for the first).
+    pub prev_hash: String,
+    /// Hex SHA-256 over this entry's fields and `prev_hash`.
+    pub hash: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `after` to read on; absent at the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<u64>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportLine {
+    pub instrument_kind: InstrumentKind,
+    pub count: u64,
+    pub quantity: u64,
+    pub value: Money,
+}
+
+/// Redemptions committed in a period, for the manager.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RedemptionReport {
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub lines: Vec<ReportLine>,
+    pub total_value: Money,
+    pub overrides: u64,
+    pub reversals: u64,
+    pub failed_verifications: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::rules::Bill;
+
+    #[test]
+    fn create_redemption_wire_shape() {
+        let body = CreateRedemption {
+            customer_id: "c1".into(),
+            instrument_id: "pts".into(),
+            quantity: Quantity::new(500).unwrap(),
+            purpose: Purpose::Bill { bill: Bill { id: "123".into(), total: Money::new(120_000, Currency::INR).unwrap() } },
+        };
+        let v = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["quantity"], 500);
+        assert_eq!(v["purpose"]["kind"], "bill");
+        assert_eq!(v["purpose"]["bill"]["total"]["minor"], 120_000);
+        assert_eq!(serde_json::from_value::<CreateRedemption>(v).unwrap(), body);
+        let bad = r#"{"customer_id":"c1","instrument_id":"p","quantity":0,"purpose":{"kind":"voucher"}}"#;
+        assert!(serde_json::from_str::<CreateRedemption>(bad).is_err(), "zero quantity is refused on the wire");
+    }
+
+    #[test]
+    fn verify_refuses_malformed_codes_on_the_wire() {
+        assert!(serde_json::from_str::<Verify>(r#"{"code":"12 456"}"#).is_err());
+        assert!(serde_json::from_str::<Verify>(r#"{"code":"123456"}"#).is_ok());
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(paths::balance("c9"), "/v1/customers/c9/balance");
+        assert_eq!(paths::redemption_action("r1", "commit"), "/v1/redemptions/r1/commit");
+        assert!(RedemptionStatus::Approved.is_open());
+        assert!(!RedemptionStatus::Committed.is_open());
+    }
+}

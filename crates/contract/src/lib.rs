@@ -1,0 +1,25 @@
+//! The RedeemGuard contract: what the browser app and every backend agree on.
+//!
+//! Everything here is pure (no I/O, no clock, no randomness) so the same rules run in
+//! the cashier's browser (wasm32) and in the backend, which stays authoritative (SPEC S10).
+
+pub mod api;
+pub mod contact;
+pub mod error;
+pub mod instrument;
+pub mod money;
+pub mod otp;
+pub mod policy;
+pub mod quantity;
+pub mod rules;
+pub mod template;
+
+pub use contact::{CallingCode, CardNumber, Channel, ContactError, Email, Mobile};
+pub use error::{ErrorCode, Problem};
+pub use instrument::{InstrumentBalance, InstrumentKind, Unit};
+pub use money::{Currency, Money, MoneyError};
+pub use otp::{OtpCode, OtpError, OtpLength};
+pub use policy::{BillCap, Policy, PolicyError};
+pub use quantity::{Quantity, QuantityError};
+pub use rules::{AllowedRange, Bill, Checked, Limit, Purpose, RuleError};
+pub use template::{MessageTemplate, TemplateError, TemplateValues, Templates};

@@ -1,0 +1,396 @@
+//! The per-store redemption policy of SPEC §3, with its defaults and bounds.
+
+use crate::contact::{CallingCode, Channel};
+use crate::instrument::InstrumentKind;
+use crate::money::{Currency, Money};
+use crate::otp::OtpLength;
+use crate::template::Templates;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A limit on how much value one bill may take from loyalty.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum BillCap {
+    /// At most this value per bill.
+    Absolute { value: Money },
+    /// At most this percentage (1–100) of the bill total.
+    Percent { percent: u8 },
+}
+
+/// A store's policy. Always valid: deserialising runs [`Policy::validate`], and a manager's
+/// update is validated again by the backend before it is stored.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(try_from = "PolicyDraft")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Policy {
+    /// "OTP is mandatory to redeem loyalty".
+    pub otp_required: bool,
+    /// An OTP is asked only when the redeemed value is at least this.
+    pub otp_min_value: Money,
+    /// Value of one loyalty point.
+    pub point_value: Money,
+    pub min_redeem_points: u64,
+    pub max_redeem_per_bill: Option<BillCap>,
+    pub otp_length: OtpLength,
+    pub otp_ttl_secs: u32,
+    /// Wrong codes allowed per redemption before it locks.
+    pub max_verify_attempts: u8,
+    pub resend_cooldown_secs: u32,
+    /// Codes sent to one customer per `send_window_secs`.
+    pub max_sends_per_customer: u32,
+    pub max_sends_per_terminal: u32,
+    pub max_sends_per_cashier: u32,
+    pub send_window_secs: u32,
+    /// Messages one store may send per day.
+    pub daily_message_budget: u32,
+    /// Channels this store sends codes through.
+    pub channels: Vec<Channel>,
+    /// Instruments that need an OTP (default: all but gift cards).
+    pub otp_instruments: Vec<InstrumentKind>,
+    pub override_enabled: bool,
+    /// Overrides a store may use per day.
+    pub override_daily_cap: u32,
+    pub templates: Templates,
+    pub currency: Currency,
+    /// BCP 47 tag used for number and date formatting, e.g. `en-IN`.
+    pub locale: String,
+    /// Country of the store: numbers typed without a country code belong to it.
+    pub country_calling_code: CallingCode,
+    /// Kiosk: seconds without a touch before it returns to the start and forgets the customer.
+    pub kiosk_idle_secs: u32,
+}
+
+/// The same shape as [`Policy`] before validation.
+#[derive(Deserialize)]
+struct PolicyDraft {
+    otp_required: bool,
+    otp_min_value: Money,
+    point_value: Money,
+    min_redeem_points: u64,
+    max_redeem_per_bill: Option<BillCap>,
+    otp_length: OtpLength,
+    otp_ttl_secs: u32,
+    max_verify_attempts: u8,
+    resend_cooldown_secs: u32,
+    max_sends_per_customer: u32,
+    max_sends_per_terminal: u32,
+    max_sends_per_cashier: u32,
+    send_window_secs: u32,
+    daily_message_budget: u32,
+    channels: Vec<Channel>,
+    otp_instruments: Vec<InstrumentKind>,
+    override_enabled: bool,
+    override_daily_cap: u32,
+    templates: Templates,
+    currency: Currency,
+    locale: String,
+    country_calling_code: CallingCode,
+    kiosk_idle_secs: u32,
+}
+
+impl TryFrom<PolicyDraft> for Policy {
+    type Error = PolicyErrors;
+    fn try_from(d: PolicyDraft) -> Result<Self, Self::Error> {
+        let p = Policy {
+            otp_required: d.otp_required,
+            otp_min_value: d.otp_min_value,
+            point_value: d.point_value,
+            min_redeem_points: d.min_redeem_points,
+            max_redeem_per_bill: d.max_redeem_per_bill,
+            otp_length: d.otp_length,
+            otp_ttl_secs: d.otp_ttl_secs,
+            max_verify_attempts: d.max_verify_attempts,
+            resend_cooldown_secs: d.resend_cooldown_secs,
+            max_sends_per_customer: d.max_sends_per_customer,
+            max_sends_per_terminal: d.max_sends_per_terminal,
+            max_sends_per_cashier: d.max_sends_per_cashier,
+            send_window_secs: d.send_window_secs,
+            daily_message_budget: d.daily_message_budget,
+            channels: d.channels,
+            otp_instruments: d.otp_instruments,
+            override_enabled: d.override_enabled,
+            override_daily_cap: d.override_daily_cap,
+            templates: d.templates,
+            currency: d.currency,
+            locale: d.locale,
+            country_calling_code: d.country_calling_code,
+            kiosk_idle_secs: d.kiosk_idle_secs,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+/// One thing wrong with a policy, naming the field a manager must fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyError {
+    pub field: String,
+    pub message: String,
+}
+
+/// All that is wrong with a policy at once, so the manager fixes it in one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyErrors(pub Vec<PolicyError>);
+
+impl fmt::Display for PolicyErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+impl std::error::Error for PolicyErrors {}
+
+impl Policy {
+    pub const OTP_TTL_SECS: std::ops::RangeInclusive<u32> = 60..=600;
+    pub const VERIFY_ATTEMPTS: std::ops::RangeInclusive<u8> = 1..=10;
+    pub const RESEND_COOLDOWN_SECS: std::ops::RangeInclusive<u32> = 10..=300;
+    pub const SEND_WINDOW_SECS: std::ops::RangeInclusive<u32> = 60..=86_400;
+    pub const KIOSK_IDLE_SECS: std::ops::RangeInclusive<u32> = 15..=600;
+
+    /// SPEC §3 defaults for a store in the given currency, locale and country.
+    pub fn default_for(currency: Currency, locale: &str, country: CallingCode) -> Policy {
+        let one_unit = 10u64.pow(currency.minor_digits());
+        Policy {
+            otp_required: true,
+            otp_min_value: Money::zero(currency),
+            point_value: Money::new(one_unit, currency).expect("one unit is in range"),
+            min_redeem_points: 50,
+            max_redeem_per_bill: None,
+            otp_length: OtpLength::DEFAULT,
+            otp_ttl_secs: 300,
+            max_verify_attempts: 5,
+            resend_cooldown_secs: 30,
+            max_sends_per_customer: 5,
+            max_sends_per_terminal: 60,
+            max_sends_per_cashier: 40,
+            send_window_secs: 600,
+            daily_message_budget: 2_000,
+            channels: vec![Channel::Sms],
+            otp_instruments: vec![
+                InstrumentKind::Points,
+                InstrumentKind::Package,
+                InstrumentKind::Membership,
+                InstrumentKind::Campaign,
+            ],
+            override_enabled: false,
+            override_daily_cap: 3,
+            templates: Templates::default(),
+            currency,
+            locale: locale.to_string(),
+            country_calling_code: country,
+            kiosk_idle_secs: 60,
+        }
+    }
+
+    /// Checks every bound and cross-field rule; returns all violations.
+    pub fn validate(&self) -> Result<(), PolicyErrors> {
+        let mut errors = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            errors.push(PolicyError { field: field.to_string(), message })
+        };
+        let range = |r: &std::ops::RangeInclusive<u32>, unit: &str| {
+            format!("must be between {} and {} {unit}", r.start(), r.end())
+        };
+        if self.otp_min_value.currency() != self.currency {
+            bad("otp_min_value", format!("must be in {}", self.currency));
+        }
+        if self.point_value.currency() != self.currency {
+            bad("point_value", format!("must be in {}", self.currency));
+        }
+        if self.point_value.is_zero() {
+            bad("point_value", "must be more than zero".into());
+        }
+        if self.min_redeem_points > crate::quantity::Quantity::MAX {
+            bad("min_redeem_points", "is unrealistically large".into());
+        }
+        match self.max_redeem_per_bill {
+            Some(BillCap::Absolute { value }) if value.currency() != self.currency => {
+                bad("max_redeem_per_bill", format!("must be in {}", self.currency))
+            }
+            Some(BillCap::Absolute { value }) if value.is_zero() => {
+                bad("max_redeem_per_bill", "must be more than zero (or no cap)".into())
+            }
+            Some(BillCap::Percent { percent }) if !(1..=100).contains(&percent) => {
+                bad("max_redeem_per_bill", "percent must be between 1 and 100".into())
+            }
+            _ => {}
+        }
+        if !Self::OTP_TTL_SECS.contains(&self.otp_ttl_secs) {
+            bad("otp_ttl_secs", range(&Self::OTP_TTL_SECS, "seconds"));
+        }
+        if !Self::VERIFY_ATTEMPTS.contains(&self.max_verify_attempts) {
+            bad("max_verify_attempts", "must be between 1 and 10".into());
+        }
+        if !Self::RESEND_COOLDOWN_SECS.contains(&self.resend_cooldown_secs) {
+            bad("resend_cooldown_secs", range(&Self::RESEND_COOLDOWN_SECS, "seconds"));
+        } else if self.resend_cooldown_secs >= self.otp_ttl_secs {
+            bad("resend_cooldown_secs", "must be shorter than the code's lifetime".into());
+        }
+        for (field, v) in [
+            ("max_sends_per_customer", self.max_sends_per_customer),
+            ("max_sends_per_terminal", self.max_sends_per_terminal),
+            ("max_sends_per_cashier", self.max_sends_per_cashier),
+            ("daily_message_budget", self.daily_message_budget),
+        ] {
+            if v == 0 {
+                bad(field, "must be at least 1".into());
+            } else if v > 1_000_000 {
+                bad(field, "is unrealistically large".into());
+            }
+        }
+        if !Self::SEND_WINDOW_SECS.contains(&self.send_window_secs) {
+            bad("send_window_secs", range(&Self::SEND_WINDOW_SECS, "seconds"));
+        }
+        if self.channels.is_empty() {
+            bad("channels", "choose at least one channel".into());
+        }
+        if has_duplicates(&self.channels) {
+            bad("channels", "lists a channel twice".into());
+        }
+        if has_duplicates(&self.otp_instruments) {
+            bad("otp_instruments", "lists an instrument twice".into());
+        }
+        if self.override_enabled && self.override_daily_cap == 0 {
+            bad("override_daily_cap", "must be at least 1 when override is on".into());
+        }
+        if self.override_daily_cap > 1_000 {
+            bad("override_daily_cap", "must be at most 1000".into());
+        }
+        if !is_locale_tag(&self.locale) {
+            bad("locale", format!("\"{}\" is not a locale such as en-IN", self.locale));
+        }
+        if !Self::KIOSK_IDLE_SECS.contains(&self.kiosk_idle_secs) {
+            bad("kiosk_idle_secs", range(&Self::KIOSK_IDLE_SECS, "seconds"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(PolicyErrors(errors))
+        }
+    }
+
+    /// Whether redeeming `value` of this kind needs the customer's code.
+    pub fn otp_needed(&self, kind: InstrumentKind, value: Money) -> bool {
+        self.otp_required && self.otp_instruments.contains(&kind) && value.minor() >= self.otp_min_value.minor()
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::default_for(Currency::INR, "en-IN", CallingCode::INDIA)
+    }
+}
+
+fn has_duplicates<T: Ord + Copy>(items: &[T]) -> bool {
+    let mut v = items.to_vec();
+    v.sort();
+    v.windows(2).any(|w| w[0] == w[1])
+}
+
+/// A BCP 47 language tag in the simple form language[-Script][-REGION], e.g. `en-IN`, `id-ID`.
+fn is_locale_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()));
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && tag.len() <= 35
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(p: &Policy) -> Vec<String> {
+        p.validate().err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let p = Policy::default();
+        assert!(p.validate().is_ok());
+        assert!(p.otp_required);
+        assert_eq!(p.otp_min_value.minor(), 0);
+        assert_eq!(p.point_value.minor(), 100, "1 point = ₹1.00");
+        assert_eq!(p.min_redeem_points, 50);
+        assert_eq!(p.max_redeem_per_bill, None);
+        assert_eq!(p.otp_length.get(), 6);
+        assert_eq!(p.otp_ttl_secs, 300);
+        assert_eq!(p.max_verify_attempts, 5);
+        assert_eq!(p.resend_cooldown_secs, 30);
+        assert_eq!((p.max_sends_per_customer, p.send_window_secs), (5, 600));
+        assert_eq!(p.channels, vec![Channel::Sms]);
+        assert!(!p.override_enabled);
+        assert!(!p.otp_instruments.contains(&InstrumentKind::GiftCard));
+        assert_eq!((p.currency, p.locale.as_str()), (Currency::INR, "en-IN"));
+        let idr = Policy::default_for(Currency::IDR, "id-ID", CallingCode::INDONESIA);
+        assert!(idr.validate().is_ok());
+    }
+
+    #[test]
+    fn every_bound_is_enforced() {
+        let ok = Policy::default();
+        let check = |f: &dyn Fn(&mut Policy), field: &str| {
+            let mut p = ok.clone();
+            f(&mut p);
+            assert!(fields(&p).contains(&field.to_string()), "{field}: {:?}", fields(&p));
+        };
+        check(&|p| p.otp_ttl_secs = 59, "otp_ttl_secs");
+        check(&|p| p.otp_ttl_secs = 601, "otp_ttl_secs");
+        check(&|p| p.max_verify_attempts = 0, "max_verify_attempts");
+        check(&|p| p.max_verify_attempts = 11, "max_verify_attempts");
+        check(&|p| p.resend_cooldown_secs = 5, "resend_cooldown_secs");
+        check(&|p| { p.otp_ttl_secs = 60; p.resend_cooldown_secs = 60 }, "resend_cooldown_secs");
+        check(&|p| p.max_sends_per_customer = 0, "max_sends_per_customer");
+        check(&|p| p.daily_message_budget = 0, "daily_message_budget");
+        check(&|p| p.send_window_secs = 10, "send_window_secs");
+        check(&|p| p.channels.clear(), "channels");
+        check(&|p| p.channels = vec![Channel::Sms, Channel::Sms], "channels");
+        check(&|p| p.otp_instruments = vec![InstrumentKind::Points; 2], "otp_instruments");
+        check(&|p| p.point_value = Money::zero(Currency::INR), "point_value");
+        check(&|p| p.point_value = Money::new(100, Currency::USD).unwrap(), "point_value");
+        check(&|p| p.otp_min_value = Money::new(1, Currency::USD).unwrap(), "otp_min_value");
+        check(&|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 0 }), "max_redeem_per_bill");
+        check(&|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 101 }), "max_redeem_per_bill");
+        check(&|p| p.max_redeem_per_bill = Some(BillCap::Absolute { value: Money::zero(Currency::INR) }), "max_redeem_per_bill");
+        check(&|p| { p.override_enabled = true; p.override_daily_cap = 0 }, "override_daily_cap");
+        check(&|p| p.locale = "english".into(), "locale");
+        check(&|p| p.locale = "EN_in".into(), "locale");
+        check(&|p| p.kiosk_idle_secs = 5, "kiosk_idle_secs");
+        check(&|p| p.min_redeem_points = u64::MAX, "min_redeem_points");
+    }
+
+    #[test]
+    fn all_violations_are_reported_together() {
+        let mut p = Policy::default();
+        p.otp_ttl_secs = 1;
+        p.channels.clear();
+        assert_eq!(fields(&p), vec!["otp_ttl_secs", "resend_cooldown_secs", "channels"]);
+    }
+
+    #[test]
+    fn deserialising_validates() {
+        let mut v = serde_json::to_value(Policy::default()).unwrap();
+        assert_eq!(serde_json::from_value::<Policy>(v.clone()).unwrap(), Policy::default());
+        v["otp_ttl_secs"] = 3600.into();
+        let err = serde_json::from_value::<Policy>(v).unwrap_err().to_string();
+        assert!(err.contains("otp_ttl_secs"), "{err}");
+    }
+
+    #[test]
+    fn otp_needed_follows_required_instruments_and_minimum_value() {
+        let mut p = Policy::default();
+        let inr = |m| Money::new(m, Currency::INR).unwrap();
+        assert!(p.otp_needed(InstrumentKind::Points, inr(0)));
+        assert!(!p.otp_needed(InstrumentKind::GiftCard, inr(10_000)));
+        p.otp_min_value = inr(50_000);
+        assert!(!p.otp_needed(InstrumentKind::Points, inr(49_999)));
+        assert!(p.otp_needed(InstrumentKind::Points, inr(50_000)));
+        p.otp_required = false;
+        assert!(!p.otp_needed(InstrumentKind::Points, inr(90_000)));
+    }
+}

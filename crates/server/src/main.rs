@@ -1,0 +1,1 @@
+fn main() { eprintln!("redeemguard-server: arrives with issue 3"); }
