@@ -1,1 +1,99 @@
-fn main() { eprintln!("redeemguard-server: arrives with issue 3"); }
+//! `redeemguard-server`: serve the API, verify the audit chain, or print the OpenAPI document.
+
+use clap::Parser;
+use redeemguard_server::app::{self, AppState};
+use redeemguard_server::audit::{verify_chain, ChainCheck};
+use redeemguard_server::config::{Cli, Command, Config, ServeArgs};
+use redeemguard_server::store::sqlite::SqliteStore;
+use redeemguard_server::store::Db;
+use redeemguard_server::{demo, openapi};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Openapi) => {
+            print!("{}", openapi::document_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::VerifyAudit { db }) => runtime.block_on(verify_audit(db)),
+        Some(Command::Serve(args)) => runtime.block_on(serve(args)),
+        None => runtime.block_on(serve(cli.serve)),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("redeemguard-server: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn verify_audit(db: std::path::PathBuf) -> Result<ExitCode, String> {
+    if !db.exists() {
+        return Err(format!("{} does not exist", db.display()));
+    }
+    let store = SqliteStore::open(&db)?;
+    let db = Db::new(Arc::new(store));
+    match db.run(verify_chain).await.map_err(|e| e.problem.to_string())? {
+        ChainCheck::Intact { entries, head } => {
+            println!("audit chain intact: {entries} entries, head {head}");
+            Ok(ExitCode::SUCCESS)
+        }
+        ChainCheck::Broken { seq, reason } => {
+            println!("audit chain BROKEN at entry {seq}: {reason}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let config = Config::resolve(args)?;
+    init_logging(config.json_logs);
+    let store = SqliteStore::open(&config.db)?;
+    let db = Db::new(Arc::new(store));
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState::new(db, config);
+    if state.config.demo {
+        let (now, bench, extra) = (state.clock.now_ms(), state.config.demo_bench_terminals, state.config.demo_extra_merchant);
+        let seeded = state
+            .db
+            .run(move |tx| demo::seed(tx, now, bench, extra))
+            .await
+            .map_err(|e| format!("cannot seed the demo: {}", e.problem))?;
+        println!("{}", demo::banner(&local.to_string(), bench, extra));
+        tracing::info!(seeded, db = %state.config.db.display(), "demo mode");
+    }
+    app::spawn_sweeper(state.clone());
+    let router = app::router(state.clone());
+    // The line tests and scripts wait for; it names the real port when --listen used port 0.
+    println!("listening on http://{local}");
+    tracing::info!(%local, db = %state.config.db.display(), "serving");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}

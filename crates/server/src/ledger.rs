@@ -1,0 +1,419 @@
+//! The ledger (S6): hold on intent, post on commit, release on cancel, lock or expiry;
+//! reversals and accruals. Every function runs inside the caller's transaction; because the
+//! store runs transactions one at a time, check-and-hold cannot interleave and a balance
+//! never goes negative (the schema's CHECK constraints back this up).
+
+use crate::audit::{self, Actor};
+use crate::auth::Caller;
+use crate::crypto;
+use crate::error::{ApiError, ApiResult};
+use crate::model::*;
+use crate::store::Tx;
+use contract::api::{
+    Accrual, Approval, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus, Reversal, Voucher,
+};
+use contract::rules::{allowed_range, check_redemption};
+use contract::{Bill, ErrorCode, InstrumentKind, Problem, Purpose, Quantity, Unit};
+use serde_json::json;
+
+/// How long a printed loyalty voucher stays valid.
+const VOUCHER_VALID_MS: i64 = 90 * 86_400_000;
+
+pub fn check_bill(bill: &Bill) -> ApiResult<()> {
+    if !Bill::valid_id(&bill.id) {
+        return Err(ApiError::new(ErrorCode::InvalidBill)
+            .detail("A bill number is 1 to 40 letters, digits or symbols, without spaces")
+            .field("bill.id"));
+    }
+    Ok(())
+}
+
+/// Loads a redemption of the caller's store; another store's id is simply not found (S9).
+pub fn load(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<RedemptionRow> {
+    tx.redemption(&caller.store.id, id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound).detail("No such redemption"))
+}
+
+/// Creates an intent and holds its quantity, after re-checking every rule (S10).
+pub fn create_intent(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    req: CreateRedemption,
+    now_ms: i64,
+    hold_grace_secs: u32,
+) -> ApiResult<RedemptionRow> {
+    let policy = &caller.store.policy;
+    if let Some(bill) = req.purpose.bill() {
+        check_bill(bill)?;
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &req.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
+    let mut instrument = tx
+        .instrument(&customer.id, &req.instrument_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound).detail("The customer has no such instrument").field("instrument_id"))?;
+    if req.purpose == Purpose::Voucher && instrument.kind != InstrumentKind::Points {
+        return Err(ApiError::new(ErrorCode::InvalidRequest)
+            .detail("Only points can be turned into a voucher")
+            .field("purpose"));
+    }
+    let mut balance = instrument.to_balance(policy, now_ms);
+    if instrument.valid_until_ms.is_some_and(|until| until <= now_ms) {
+        balance.available = 0; // an expired membership or gift card has nothing left to give
+    }
+    let checked = check_redemption(policy, &balance, req.quantity, &req.purpose).map_err(|e| {
+        let mut p = Problem::from(e);
+        if let Ok(range) = allowed_range(policy, &balance, &req.purpose) {
+            p = p.allowed(range);
+        }
+        ApiError::from(p)
+    })?;
+    instrument.held += req.quantity.get();
+    tx.update_instrument(&instrument)?;
+    let otp_required = checked.otp_required;
+    let row = RedemptionRow {
+        id: crypto::new_id("red"),
+        store_id: caller.store.id.clone(),
+        terminal_id: caller.terminal.id.clone(),
+        staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
+        customer_id: customer.id.clone(),
+        customer_name: customer.name.clone(),
+        instrument_id: instrument.id.clone(),
+        instrument_kind: instrument.kind,
+        instrument_label: instrument.label.clone(),
+        unit: instrument.unit,
+        quantity: checked.quantity,
+        value: checked.value,
+        purpose: req.purpose,
+        otp_required,
+        max_verify_attempts: policy.max_verify_attempts,
+        status: if otp_required { RedemptionStatus::AwaitingOtp } else { RedemptionStatus::Approved },
+        created_at_ms: now_ms,
+        expires_at_ms: now_ms + (i64::from(policy.otp_ttl_secs) + i64::from(hold_grace_secs)) * 1000,
+        otp: None,
+        failed_attempts: 0,
+        approval: if otp_required { None } else { Some(Approval::NotRequired) },
+        committed_at_ms: None,
+        reversal: None,
+    };
+    tx.insert_redemption(&row)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "hold",
+        Some(&row.id),
+        json!({
+            "customer_id": row.customer_id, "instrument_id": row.instrument_id,
+            "quantity": row.quantity.get(), "value_minor": row.value.minor(),
+            "currency": row.value.currency().code(), "otp_required": otp_required,
+            "bill_id": row.purpose.bill().map(|b| b.id.clone()),
+        }),
+    )?;
+    Ok(row)
+}
+
+/// Ends an open intent and gives its hold back.
+pub fn release(
+    tx: &mut dyn Tx,
+    row: &mut RedemptionRow,
+    status: RedemptionStatus,
+    now_ms: i64,
+    actor: &Actor,
+    action: &str,
+) -> ApiResult<()> {
+    debug_assert!(row.status.is_open());
+    if let Some(mut instrument) = tx.instrument(&row.customer_id, &row.instrument_id)? {
+        instrument.held = instrument.held.saturating_sub(row.quantity.get());
+        tx.update_instrument(&instrument)?;
+    }
+    row.status = status;
+    if let Some(otp) = row.otp.as_mut() {
+        otp.code_mac = None;
+    }
+    tx.update_redemption(row)?;
+    audit::record(tx, now_ms, actor, action, Some(&row.id), json!({ "quantity": row.quantity.get() }))
+}
+
+/// An open intent past its expiry is expired on the spot (and the hold released) so no
+/// request acts on it; the caller hears `intent_expired`.
+pub fn expire_if_due(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
+    if row.status.is_open() && now_ms >= row.expires_at_ms {
+        let actor = Actor { store_id: row.store_id.clone(), terminal_id: Some(row.terminal_id.clone()), staff_id: None };
+        release(tx, row, RedemptionStatus::Expired, now_ms, &actor, "expired")?;
+        return Err(ApiError::new(ErrorCode::IntentExpired).keep());
+    }
+    Ok(())
+}
+
+/// The problem for acting on a redemption that is no longer open.
+pub fn closed_problem(status: RedemptionStatus) -> ApiError {
+    match status {
+        RedemptionStatus::Locked => ApiError::new(ErrorCode::OtpLocked),
+        RedemptionStatus::Expired => ApiError::new(ErrorCode::IntentExpired),
+        RedemptionStatus::Committed => ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already completed"),
+        RedemptionStatus::Cancelled => ApiError::new(ErrorCode::IntentClosed).detail("This redemption was cancelled"),
+        RedemptionStatus::Reversed => ApiError::new(ErrorCode::IntentClosed).detail("This redemption was reversed"),
+        RedemptionStatus::Approved => ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already approved"),
+        RedemptionStatus::AwaitingOtp => ApiError::new(ErrorCode::OtpRequired),
+    }
+}
+
+/// Fingerprint of a commit request: which redemption, and any body sent with it.
+pub fn commit_fingerprint(redemption_id: &str, body: &[u8]) -> String {
+    let mut bytes = redemption_id.as_bytes().to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(body);
+    crypto::sha256_hex(&bytes)
+}
+
+/// Posts the hold (S6). Idempotent: the same key and request replay the stored receipt
+/// byte for byte; the same key for another request is refused; a committed redemption is
+/// never debited twice, whatever the key (a new key gets the original receipt).
+pub fn commit(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    key: &str,
+    fingerprint: &str,
+    now_ms: i64,
+) -> ApiResult<Vec<u8>> {
+    if let Some(seen) = tx.idempotency(&caller.store.id, key)? {
+        return if seen.fingerprint == fingerprint {
+            Ok(seen.response)
+        } else {
+            Err(ApiError::new(ErrorCode::IdempotencyConflict).detail(format!(
+                "This Idempotency-Key was used to commit redemption {}; use a new key for a new request",
+                seen.redemption_id
+            )))
+        };
+    }
+    let mut row = load(tx, caller, id)?;
+    let remember = |tx: &mut dyn Tx, response: &[u8]| {
+        tx.insert_idempotency(&IdempotencyRow {
+            store_id: caller.store.id.clone(),
+            key: key.to_string(),
+            fingerprint: fingerprint.to_string(),
+            redemption_id: id.to_string(),
+            response: response.to_vec(),
+            created_at_ms: now_ms,
+        })
+    };
+    match row.status {
+        RedemptionStatus::Committed => {
+            let bytes = tx.receipt_bytes(id)?.ok_or_else(|| ApiError::internal("committed without a receipt"))?;
+            remember(tx, &bytes)?;
+            return Ok(bytes);
+        }
+        RedemptionStatus::Approved => {}
+        other => {
+            expire_if_due(tx, &mut row, now_ms)?;
+            return Err(closed_problem(other));
+        }
+    }
+    expire_if_due(tx, &mut row, now_ms)?;
+    let mut instrument = tx
+        .instrument(&row.customer_id, &row.instrument_id)?
+        .ok_or_else(|| ApiError::internal("the held instrument vanished"))?;
+    let q = row.quantity.get();
+    let balance_after = instrument.available();
+    instrument.balance = instrument.balance.checked_sub(q).ok_or_else(|| ApiError::internal("hold larger than balance"))?;
+    instrument.held = instrument.held.checked_sub(q).ok_or_else(|| ApiError::internal("hold missing"))?;
+    tx.update_instrument(&instrument)?;
+    let voucher = match (&row.purpose, row.instrument_kind) {
+        (Purpose::Voucher, InstrumentKind::Points) => {
+            Some(Voucher { code: voucher_code(), value: row.value, valid_until_ms: now_ms + VOUCHER_VALID_MS })
+        }
+        _ => None,
+    };
+    let receipt = Receipt {
+        redemption_id: row.id.clone(),
+        customer_name: row.customer_name.clone(),
+        instrument_kind: row.instrument_kind,
+        instrument_label: row.instrument_label.clone(),
+        unit: row.unit,
+        quantity: row.quantity,
+        value: row.value,
+        balance_before: balance_after + q,
+        balance_after,
+        purpose: row.purpose.clone(),
+        approval: row.approval.clone().unwrap_or(Approval::NotRequired),
+        cashier_name: caller.staff_name(),
+        terminal_name: caller.terminal.name.clone(),
+        store_name: caller.store.name.clone(),
+        committed_at_ms: now_ms,
+        voucher,
+    };
+    let bytes = serde_json::to_vec(&receipt)?;
+    row.status = RedemptionStatus::Committed;
+    row.committed_at_ms = Some(now_ms);
+    tx.update_redemption(&row)?;
+    tx.save_receipt(&row.id, &bytes)?;
+    remember(tx, &bytes)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "commit",
+        Some(&row.id),
+        json!({
+            "quantity": q, "value_minor": row.value.minor(), "currency": row.value.currency().code(),
+            "balance_after": balance_after, "approval": approval_kind(&receipt.approval),
+            "voucher": receipt.voucher.is_some(),
+        }),
+    )?;
+    Ok(bytes)
+}
+
+fn approval_kind(a: &Approval) -> &'static str {
+    match a {
+        Approval::Otp { .. } => "otp",
+        Approval::Override { .. } => "override",
+        Approval::NotRequired => "not_required",
+    }
+}
+
+/// `RGV-XXXX-XXXX-XXXX` from an alphabet without look-alike characters.
+fn voucher_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let chars: Vec<char> = (0..12).map(|_| ALPHABET[crypto::random_below(ALPHABET.len() as u32) as usize] as char).collect();
+    let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
+    format!("RGV-{}", groups.join("-"))
+}
+
+/// Cancels an open intent (releasing the hold); a finished one is reported as it is.
+pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<RedemptionRow> {
+    let mut row = load(tx, caller, id)?;
+    match row.status {
+        s if s.is_open() => {
+            release(tx, &mut row, RedemptionStatus::Cancelled, now_ms, &caller.actor(), "cancel")?;
+            Ok(row)
+        }
+        RedemptionStatus::Committed | RedemptionStatus::Reversed => Err(closed_problem(row.status)),
+        _ => Ok(row),
+    }
+}
+
+/// Gives a committed redemption's quantity back, once.
+pub fn reverse(tx: &mut dyn Tx, caller: &Caller, id: &str, reason: &str, now_ms: i64) -> ApiResult<Reversal> {
+    let mut row = load(tx, caller, id)?;
+    match row.status {
+        RedemptionStatus::Committed => {}
+        RedemptionStatus::Reversed => return Err(ApiError::new(ErrorCode::AlreadyReversed)),
+        _ => return Err(ApiError::new(ErrorCode::NotCommitted)),
+    }
+    let mut instrument = tx
+        .instrument(&row.customer_id, &row.instrument_id)?
+        .ok_or_else(|| ApiError::internal("the redeemed instrument vanished"))?;
+    instrument.balance += row.quantity.get();
+    tx.update_instrument(&instrument)?;
+    let reversal = Reversal {
+        redemption_id: row.id.clone(),
+        quantity_restored: row.quantity,
+        balance_after: instrument.available(),
+        reason: reason.to_string(),
+        reversed_at_ms: now_ms,
+    };
+    row.status = RedemptionStatus::Reversed;
+    row.reversal = Some(reversal.clone());
+    tx.update_redemption(&row)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "reverse",
+        Some(&row.id),
+        json!({ "quantity": row.quantity.get(), "reason": reason, "balance_after": reversal.balance_after }),
+    )?;
+    Ok(reversal)
+}
+
+/// Adds points earned on a sale. One accrual per bill: repeating the same one replays it.
+pub fn accrue(tx: &mut dyn Tx, caller: &Caller, req: CreateAccrual, now_ms: i64) -> ApiResult<Accrual> {
+    check_bill(&req.bill)?;
+    if req.bill.total.currency() != caller.store.policy.currency {
+        return Err(ApiError::new(ErrorCode::CurrencyMismatch).field("bill.total"));
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &req.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
+    if let Some(seen) = tx.accrual_for_bill(&caller.store.id, &req.bill.id)? {
+        if seen.customer_id == customer.id && seen.points == req.points {
+            return Ok(to_accrual(&seen));
+        }
+        return Err(ApiError::new(ErrorCode::IdempotencyConflict)
+            .detail("This bill already earned points")
+            .field("bill.id"));
+    }
+    let points = req.points.get();
+    let existing = tx.instruments(&customer.id)?.into_iter().find(|i| i.kind == InstrumentKind::Points);
+    let instrument = match existing {
+        Some(mut i) => {
+            i.balance = i.balance.checked_add(points).filter(|b| *b <= Quantity::MAX).ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidQuantity).detail("That would be far too many points").field("points")
+            })?;
+            i.earned = Some(i.earned.unwrap_or(0) + points);
+            tx.update_instrument(&i)?;
+            i
+        }
+        None => {
+            let i = InstrumentRow {
+                id: crypto::new_id("ins"),
+                customer_id: customer.id.clone(),
+                kind: InstrumentKind::Points,
+                label: InstrumentKind::Points.label().to_string(),
+                unit: Unit::Points,
+                balance: points,
+                held: 0,
+                unit_value: caller.store.policy.point_value,
+                earned: Some(points),
+                expiring: None,
+                valid_until_ms: None,
+            };
+            tx.insert_instrument(&i)?;
+            i
+        }
+    };
+    let row = AccrualRow {
+        id: crypto::new_id("acc"),
+        store_id: caller.store.id.clone(),
+        customer_id: customer.id.clone(),
+        bill_id: req.bill.id.clone(),
+        points: req.points,
+        balance_after: instrument.available(),
+        at_ms: now_ms,
+    };
+    tx.insert_accrual(&row)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "accrual",
+        None,
+        json!({ "customer_id": customer.id, "bill_id": row.bill_id, "points": points, "balance_after": row.balance_after }),
+    )?;
+    Ok(to_accrual(&row))
+}
+
+fn to_accrual(a: &AccrualRow) -> Accrual {
+    Accrual {
+        id: a.id.clone(),
+        customer_id: a.customer_id.clone(),
+        bill_id: a.bill_id.clone(),
+        points: a.points,
+        balance_after: a.balance_after,
+        at_ms: a.at_ms,
+    }
+}
+
+/// The sweeper's unit of work: expire up to `limit` abandoned intents, releasing holds.
+pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usize> {
+    let due = tx.open_redemptions_expired_by(now_ms, limit)?;
+    let n = due.len();
+    for mut row in due {
+        let actor = Actor { store_id: row.store_id.clone(), terminal_id: Some(row.terminal_id.clone()), staff_id: None };
+        release(tx, &mut row, RedemptionStatus::Expired, now_ms, &actor, "expired")?;
+    }
+    tx.delete_expired_sessions(now_ms)?;
+    Ok(n)
+}

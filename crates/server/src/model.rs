@@ -1,0 +1,279 @@
+//! Rows as the store keeps them. They carry what the contract's wire shapes leave out
+//! (hashes, holds, scoping ids) and convert to those shapes for responses.
+
+use contract::api::{
+    Approval, OtpSent, Receipt, Redemption, RedemptionStatus, Reversal, Role, TerminalMode,
+};
+use contract::instrument::Expiring;
+use contract::{
+    CardNumber, Channel, Email, InstrumentBalance, InstrumentKind, Mobile, Money, Policy, Purpose,
+    Quantity, Unit,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug)]
+pub struct MerchantRow {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct StoreRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub name: String,
+    pub policy: Policy,
+    /// Argon2 PHC string of the store's override code, if one is set.
+    pub override_hash: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TerminalRow {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    pub mode: TerminalMode,
+    /// Hex SHA-256 of the terminal token; the token itself is never stored.
+    pub token_hash: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffRow {
+    pub id: String,
+    pub store_id: String,
+    pub code: String,
+    pub name: String,
+    pub role: Role,
+    /// Argon2 PHC string of the PIN.
+    pub pin_hash: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    /// Hex SHA-256 of the bearer token.
+    pub token_hash: String,
+    pub terminal_id: String,
+    /// `None` for a kiosk's self-service session.
+    pub staff_id: Option<String>,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomerRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub name: String,
+    pub mobile: Option<Mobile>,
+    pub email: Option<Email>,
+    pub card: Option<CardNumber>,
+    /// WhatsApp needs the customer's opt-in on top of a mobile number.
+    pub whatsapp_opt_in: bool,
+}
+
+impl CustomerRow {
+    pub fn reachable_on(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Sms => self.mobile.is_some(),
+            Channel::Whatsapp => self.mobile.is_some() && self.whatsapp_opt_in,
+            Channel::Email => self.email.is_some(),
+        }
+    }
+
+    /// The masked destination for a channel, as the cashier may see it.
+    pub fn masked_destination(&self, channel: Channel) -> Option<String> {
+        if !self.reachable_on(channel) {
+            return None;
+        }
+        match channel {
+            Channel::Sms | Channel::Whatsapp => self.mobile.as_ref().map(Mobile::masked),
+            Channel::Email => self.email.as_ref().map(Email::masked),
+        }
+    }
+
+    /// The real destination, for delivery only.
+    pub fn destination(&self, channel: Channel) -> Option<String> {
+        if !self.reachable_on(channel) {
+            return None;
+        }
+        match channel {
+            Channel::Sms | Channel::Whatsapp => self.mobile.as_ref().map(|m| m.as_str().to_string()),
+            Channel::Email => self.email.as_ref().map(|e| e.as_str().to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct InstrumentRow {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: InstrumentKind,
+    pub label: String,
+    pub unit: Unit,
+    /// What the customer owns, holds included.
+    pub balance: u64,
+    /// Reserved by open redemption intents (S6).
+    pub held: u64,
+    pub unit_value: Money,
+    pub earned: Option<u64>,
+    pub expiring: Option<Expiring>,
+    pub valid_until_ms: Option<i64>,
+}
+
+impl InstrumentRow {
+    pub fn available(&self) -> u64 {
+        self.balance.saturating_sub(self.held)
+    }
+
+    /// The wire shape; points take their value from the policy.
+    pub fn to_balance(&self, policy: &Policy, now_ms: i64) -> InstrumentBalance {
+        let unit_value = match self.kind {
+            InstrumentKind::Points => policy.point_value,
+            _ => self.unit_value,
+        };
+        InstrumentBalance {
+            id: self.id.clone(),
+            kind: self.kind,
+            label: self.label.clone(),
+            unit: self.unit,
+            available: self.available(),
+            unit_value,
+            earned: self.earned,
+            expiring_soon: self.expiring.clone().filter(|e| e.at_ms > now_ms && e.quantity > 0),
+            valid_until_ms: self.valid_until_ms,
+        }
+    }
+}
+
+/// The live one-time password of an intent. Only the MAC of the code is kept (S2).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OtpState {
+    pub channel: Channel,
+    pub destination_masked: String,
+    /// Hex HMAC-SHA256(secret, redemption id ‖ code); `None` once used or voided.
+    pub code_mac: Option<String>,
+    /// Digits in the code when it was sent (the policy may change meanwhile).
+    pub length: u8,
+    pub sent_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub resend_after_ms: i64,
+}
+
+/// A redemption intent with everything the backend needs to enforce S3–S6.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RedemptionRow {
+    pub id: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    pub staff_id: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub instrument_id: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    pub value: Money,
+    pub purpose: Purpose,
+    pub otp_required: bool,
+    pub max_verify_attempts: u8,
+    pub status: RedemptionStatus,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub otp: Option<OtpState>,
+    pub failed_attempts: u8,
+    pub approval: Option<Approval>,
+    pub committed_at_ms: Option<i64>,
+    pub reversal: Option<Reversal>,
+}
+
+impl RedemptionRow {
+    pub fn attempts_left(&self) -> u8 {
+        self.max_verify_attempts.saturating_sub(self.failed_attempts)
+    }
+
+    pub fn to_api(&self) -> Redemption {
+        Redemption {
+            id: self.id.clone(),
+            status: self.status,
+            customer_id: self.customer_id.clone(),
+            customer_name: self.customer_name.clone(),
+            instrument_id: self.instrument_id.clone(),
+            instrument_kind: self.instrument_kind,
+            instrument_label: self.instrument_label.clone(),
+            unit: self.unit,
+            quantity: self.quantity,
+            value: self.value,
+            purpose: self.purpose.clone(),
+            otp_required: self.otp_required,
+            expires_at_ms: self.expires_at_ms,
+            otp: self.otp.as_ref().map(|o| self.otp_sent(o)),
+            created_at_ms: self.created_at_ms,
+        }
+    }
+
+    pub fn otp_sent(&self, o: &OtpState) -> OtpSent {
+        OtpSent {
+            channel: o.channel,
+            destination: o.destination_masked.clone(),
+            expires_at_ms: o.expires_at_ms,
+            resend_after_ms: o.resend_after_ms,
+            attempts_left: self.attempts_left(),
+        }
+    }
+}
+
+/// A committed receipt exactly as first sent, so a retry replays it byte for byte.
+#[derive(Clone, Debug)]
+pub struct StoredReceipt {
+    pub receipt: Receipt,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdempotencyRow {
+    pub store_id: String,
+    pub key: String,
+    /// Hex SHA-256 of what was asked (redemption id and body).
+    pub fingerprint: String,
+    pub redemption_id: String,
+    pub response: Vec<u8>,
+    pub created_at_ms: i64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum SendScope<'a> {
+    Customer(&'a str),
+    Terminal(&'a str),
+    Staff(&'a str),
+    Store(&'a str),
+}
+
+#[derive(Clone, Debug)]
+pub struct SendRow {
+    pub store_id: String,
+    pub customer_id: String,
+    pub terminal_id: String,
+    pub staff_id: Option<String>,
+    pub at_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccrualRow {
+    pub id: String,
+    pub store_id: String,
+    pub customer_id: String,
+    pub bill_id: String,
+    pub points: Quantity,
+    pub balance_after: u64,
+    pub at_ms: i64,
+}
+
+/// Committed redemptions of one kind in a period.
+#[derive(Clone, Debug)]
+pub struct ReportRow {
+    pub kind: InstrumentKind,
+    pub count: u64,
+    pub quantity: u64,
+    pub value_minor: u64,
+}

@@ -1,0 +1,314 @@
+//! The OTP engine (S1–S5). Codes come from the OS CSPRNG, only their HMAC is stored, they
+//! are bound to one intent, expire, are single use, are voided by a resend, and sends are
+//! limited per customer, terminal, cashier and store. The code leaves this module only inside
+//! the message handed to a channel; it never reaches a response, a log line or the audit log.
+
+use crate::audit;
+use crate::auth::Caller;
+use crate::channels::OutgoingMessage;
+use crate::crypto::{self, Secret};
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::{self, closed_problem, expire_if_due};
+use crate::model::*;
+use crate::store::Tx;
+use contract::api::{Approval, OtpSent, RedemptionStatus};
+use contract::{Channel, ErrorCode, Money, OtpCode, OtpLength, Problem, TemplateValues};
+use serde_json::json;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// `length` random decimal digits, each uniform.
+pub fn generate_code(length: OtpLength) -> String {
+    (0..length.get()).map(|_| char::from(b'0' + crypto::random_below(10) as u8)).collect()
+}
+
+/// How an amount reads in a message: `₹500.00`, `$12.50`, else `IDR 5000.00`.
+pub fn display_money(m: Money) -> String {
+    let symbol = match m.currency().code() {
+        "INR" => "₹",
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "IDR" => "Rp ",
+        code => return format!("{code} {}", m.to_decimal_string()),
+    };
+    format!("{symbol}{}", m.to_decimal_string())
+}
+
+fn ceil_secs(ms: i64) -> u32 {
+    u32::try_from((ms.max(0) + 999) / 1000).unwrap_or(u32::MAX).max(1)
+}
+
+/// A code ready to go out: what the cashier may see, and the message for the channel.
+pub struct PreparedSend {
+    pub sent: OtpSent,
+    pub message: OutgoingMessage,
+    pub redemption_id: String,
+}
+
+/// Checks every limit, generates a fresh code (voiding any earlier one) and records the send.
+pub fn prepare_send(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    channel: Channel,
+    now_ms: i64,
+    secret: &Secret,
+) -> ApiResult<PreparedSend> {
+    let policy = caller.store.policy.clone();
+    let mut row = ledger::load(tx, caller, id)?;
+    expire_if_due(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    if !policy.channels.contains(&channel) {
+        return Err(ApiError::new(ErrorCode::ChannelUnavailable)
+            .detail(format!("This store does not send codes by {}", channel.label()))
+            .field("channel"));
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &row.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let (Some(destination), Some(masked)) = (customer.destination(channel), customer.masked_destination(channel)) else {
+        return Err(ApiError::new(ErrorCode::ChannelUnavailable)
+            .detail(format!("The customer has no contact for {}", channel.label()))
+            .field("channel"));
+    };
+    if let Some(previous) = &row.otp {
+        if now_ms < previous.resend_after_ms {
+            return Err(Problem::new(ErrorCode::ResendCooldown)
+                .retry_after(ceil_secs(previous.resend_after_ms - now_ms))
+                .into());
+        }
+    }
+    let window_ms = i64::from(policy.send_window_secs) * 1000;
+    let since = now_ms - window_ms;
+    let mut limits = vec![
+        (SendScope::Customer(&row.customer_id), policy.max_sends_per_customer, "this customer"),
+        (SendScope::Terminal(&caller.terminal.id), policy.max_sends_per_terminal, "this terminal"),
+    ];
+    if let Some(staff) = &caller.staff {
+        limits.push((SendScope::Staff(&staff.id), policy.max_sends_per_cashier, "this cashier"));
+    }
+    for (scope, max, who) in limits {
+        if tx.count_sends_since(scope, since)? >= u64::from(max) {
+            let oldest = tx.oldest_send_since(scope, since)?.unwrap_or(now_ms);
+            return Err(Problem::new(ErrorCode::RateLimited)
+                .detail(format!("Too many codes sent for {who}: wait before sending another"))
+                .retry_after(ceil_secs(oldest + window_ms - now_ms))
+                .into());
+        }
+    }
+    let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
+    if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start - 1)? >= u64::from(policy.daily_message_budget) {
+        return Err(Problem::new(ErrorCode::MessageBudgetExhausted)
+            .retry_after(ceil_secs(day_start + DAY_MS - now_ms))
+            .into());
+    }
+
+    let code = generate_code(policy.otp_length);
+    let expires_at_ms = (now_ms + i64::from(policy.otp_ttl_secs) * 1000).min(row.expires_at_ms);
+    let resend = row.otp.is_some();
+    row.otp = Some(OtpState {
+        channel,
+        destination_masked: masked.clone(),
+        code_mac: Some(crypto::code_mac(secret, &row.id, &code)),
+        length: policy.otp_length.get(),
+        sent_at_ms: now_ms,
+        expires_at_ms,
+        resend_after_ms: now_ms + i64::from(policy.resend_cooldown_secs) * 1000,
+    });
+    tx.update_redemption(&row)?;
+    tx.insert_send(&SendRow {
+        store_id: caller.store.id.clone(),
+        customer_id: row.customer_id.clone(),
+        terminal_id: caller.terminal.id.clone(),
+        staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
+        at_ms: now_ms,
+    })?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "otp_sent",
+        Some(&row.id),
+        json!({ "channel": channel.as_str(), "destination": masked, "resend": resend }),
+    )?;
+
+    let template = match channel {
+        Channel::Sms => &policy.templates.sms,
+        Channel::Whatsapp => &policy.templates.whatsapp,
+        Channel::Email => &policy.templates.email,
+    };
+    let minutes = ((expires_at_ms - now_ms) / 60_000).max(1).to_string();
+    let text = template.render(&TemplateValues {
+        otp: &code,
+        points: &row.quantity.get().to_string(),
+        value: &display_money(row.value),
+        store: &caller.store.name,
+        minutes: &minutes,
+        customer: &customer.name,
+    });
+    let otp = row.otp.as_ref().expect("just set");
+    Ok(PreparedSend {
+        sent: row.otp_sent(otp),
+        redemption_id: row.id.clone(),
+        message: OutgoingMessage {
+            at_ms: now_ms,
+            customer_id: customer.id,
+            customer_name: customer.name,
+            channel,
+            destination,
+            text,
+        },
+    })
+}
+
+/// After a failed delivery: void the code (it never arrived) and allow an immediate retry.
+pub fn void_undelivered(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64, reason: &str) -> ApiResult<()> {
+    let mut row = ledger::load(tx, caller, id)?;
+    if let Some(otp) = row.otp.as_mut() {
+        otp.code_mac = None;
+        otp.resend_after_ms = now_ms;
+    }
+    tx.update_redemption(&row)?;
+    audit::record(tx, now_ms, &caller.actor(), "otp_delivery_failed", Some(&row.id), json!({ "reason": reason }))
+}
+
+/// Checks a typed code. A malformed code is refused before anything changes; a wrong one
+/// costs an attempt (kept even though an error is returned), and the last attempt locks the
+/// intent and releases its hold.
+pub fn verify(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    typed: &str,
+    now_ms: i64,
+    secret: &Secret,
+) -> ApiResult<RedemptionRow> {
+    let mut row = ledger::load(tx, caller, id)?;
+    let length = row
+        .otp
+        .as_ref()
+        .and_then(|o| OtpLength::new(o.length).ok())
+        .unwrap_or(caller.store.policy.otp_length);
+    let code = OtpCode::parse(typed, length)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        expire_if_due(tx, &mut row, now_ms)?;
+        return Err(closed_problem(row.status));
+    }
+    expire_if_due(tx, &mut row, now_ms)?;
+    let Some(otp) = row.otp.clone() else {
+        return Err(ApiError::new(ErrorCode::OtpNotSent));
+    };
+    let Some(mac) = otp.code_mac.as_deref() else {
+        return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"));
+    };
+    if now_ms >= otp.expires_at_ms {
+        return Err(ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one"));
+    }
+    if crypto::code_matches(secret, &row.id, code.expose(), mac) {
+        row.status = RedemptionStatus::Approved;
+        row.approval = Some(Approval::Otp { channel: otp.channel });
+        if let Some(o) = row.otp.as_mut() {
+            o.code_mac = None; // single use
+        }
+        tx.update_redemption(&row)?;
+        audit::record(tx, now_ms, &caller.actor(), "otp_verified", Some(&row.id), json!({ "channel": otp.channel.as_str() }))?;
+        return Ok(row);
+    }
+    row.failed_attempts = row.failed_attempts.saturating_add(1);
+    let attempts_left = row.attempts_left();
+    tx.update_redemption(&row)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "otp_rejected",
+        Some(&row.id),
+        json!({ "attempts_left": attempts_left }),
+    )?;
+    if attempts_left == 0 {
+        ledger::release(tx, &mut row, RedemptionStatus::Locked, now_ms, &caller.actor(), "otp_locked")?;
+        return Err(ApiError::new(ErrorCode::OtpLocked).keep());
+    }
+    let noun = if attempts_left == 1 { "try" } else { "tries" };
+    Err(ApiError::from(
+        Problem::new(ErrorCode::OtpInvalid)
+            .detail(format!("Wrong code: {attempts_left} {noun} left"))
+            .attempts_left(attempts_left),
+    )
+    .keep())
+}
+
+/// What the override needs checked outside the transaction (argon2 is slow).
+pub struct OverrideCheck {
+    pub manager: Option<StaffRow>,
+    pub override_hash: Option<String>,
+}
+
+/// The cheap checks of an override, in the order a manager would want to hear them.
+pub fn prepare_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    manager_code: &str,
+    now_ms: i64,
+) -> ApiResult<OverrideCheck> {
+    let policy = &caller.store.policy;
+    let mut row = ledger::load(tx, caller, id)?;
+    expire_if_due(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    if !policy.override_enabled {
+        return Err(ApiError::new(ErrorCode::OverrideDisabled));
+    }
+    let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
+    if tx.count_override_uses_since(&caller.store.id, day_start)? >= u64::from(policy.override_daily_cap) {
+        return Err(ApiError::new(ErrorCode::OverrideCapReached));
+    }
+    let manager = tx
+        .staff_by_code(&caller.store.id, manager_code.trim())?
+        .filter(|s| s.role == contract::api::Role::Manager);
+    Ok(OverrideCheck { manager, override_hash: caller.store.override_hash.clone() })
+}
+
+/// Records a refused override attempt (wrong manager, PIN or code).
+pub fn reject_override(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<()> {
+    let row = ledger::load(tx, caller, id)?;
+    audit::record(tx, now_ms, &caller.actor(), "override_rejected", Some(&row.id), json!({}))?;
+    Err(ApiError::new(ErrorCode::OverrideInvalid).keep())
+}
+
+/// Approves the intent by override (S8), re-checking what may have changed meanwhile.
+pub fn apply_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    manager: &StaffRow,
+    reason: &str,
+    now_ms: i64,
+) -> ApiResult<RedemptionRow> {
+    let check = prepare_override(tx, caller, id, &manager.code, now_ms)?;
+    if check.manager.is_none() {
+        return Err(ApiError::new(ErrorCode::OverrideInvalid));
+    }
+    let mut row = ledger::load(tx, caller, id)?;
+    row.status = RedemptionStatus::Approved;
+    row.approval = Some(Approval::Override { manager_name: manager.name.clone(), reason: reason.to_string() });
+    if let Some(o) = row.otp.as_mut() {
+        o.code_mac = None;
+    }
+    tx.update_redemption(&row)?;
+    tx.insert_override_use(&caller.store.id, &row.id, now_ms)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "override",
+        Some(&row.id),
+        json!({ "manager_id": manager.id, "reason": reason }),
+    )?;
+    Ok(row)
+}

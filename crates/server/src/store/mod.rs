@@ -1,0 +1,119 @@
+//! Persistence behind two traits so another database (PostgreSQL for chains) can follow:
+//! [`Tx`] is what business logic may do inside one transaction, [`Store`] runs units of work
+//! as transactions. The logic modules (ledger, OTP engine, audit) only ever see `&mut dyn Tx`.
+
+pub mod sqlite;
+
+use crate::error::{ApiError, ApiResult};
+use crate::model::*;
+use contract::api::AuditEntry;
+use contract::Policy;
+use std::any::Any;
+use tokio::sync::oneshot;
+
+/// Row-level operations inside one transaction. Every read is scoped by the caller
+/// (merchant or store id) so one merchant can never see another's rows (S9).
+pub trait Tx {
+    // Tenancy and staff.
+    fn insert_merchant(&mut self, m: &MerchantRow) -> ApiResult<()>;
+    fn insert_store(&mut self, s: &StoreRow) -> ApiResult<()>;
+    fn store(&mut self, store_id: &str) -> ApiResult<Option<StoreRow>>;
+    fn stores(&mut self) -> ApiResult<Vec<StoreRow>>;
+    fn set_policy(&mut self, store_id: &str, policy: &Policy) -> ApiResult<()>;
+    fn set_override_hash(&mut self, store_id: &str, hash: &str) -> ApiResult<()>;
+    fn insert_terminal(&mut self, t: &TerminalRow) -> ApiResult<()>;
+    fn terminal_by_token_hash(&mut self, token_hash: &str) -> ApiResult<Option<TerminalRow>>;
+    fn insert_staff(&mut self, s: &StaffRow) -> ApiResult<()>;
+    fn staff_by_code(&mut self, store_id: &str, code: &str) -> ApiResult<Option<StaffRow>>;
+    fn staff_by_id(&mut self, store_id: &str, id: &str) -> ApiResult<Option<StaffRow>>;
+    fn insert_session(&mut self, s: &SessionRow) -> ApiResult<()>;
+    fn session(&mut self, token_hash: &str) -> ApiResult<Option<SessionRow>>;
+    fn delete_session(&mut self, token_hash: &str) -> ApiResult<()>;
+    fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize>;
+
+    // Customers and their instruments.
+    fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()>;
+    fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>>;
+    fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str) -> ApiResult<Vec<CustomerRow>>;
+    fn customers_by_card(&mut self, merchant_id: &str, card: &str) -> ApiResult<Vec<CustomerRow>>;
+    fn customers_by_name(&mut self, merchant_id: &str, part: &str, limit: u32) -> ApiResult<Vec<CustomerRow>>;
+    fn insert_instrument(&mut self, i: &InstrumentRow) -> ApiResult<()>;
+    fn instruments(&mut self, customer_id: &str) -> ApiResult<Vec<InstrumentRow>>;
+    fn instrument(&mut self, customer_id: &str, id: &str) -> ApiResult<Option<InstrumentRow>>;
+    /// Writes balance, held, earned and expiring back; the schema refuses a negative
+    /// balance or a hold larger than the balance.
+    fn update_instrument(&mut self, i: &InstrumentRow) -> ApiResult<()>;
+
+    // Redemptions.
+    fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
+    fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
+    fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>>;
+    fn open_redemptions_expired_by(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>>;
+    fn save_receipt(&mut self, redemption_id: &str, bytes: &[u8]) -> ApiResult<()>;
+    fn receipt_bytes(&mut self, redemption_id: &str) -> ApiResult<Option<Vec<u8>>>;
+    fn idempotency(&mut self, store_id: &str, key: &str) -> ApiResult<Option<IdempotencyRow>>;
+    fn insert_idempotency(&mut self, row: &IdempotencyRow) -> ApiResult<()>;
+    fn report(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<Vec<ReportRow>>;
+    fn count_overrides_committed(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+    fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+
+    // OTP sends and overrides, for limits.
+    fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
+    fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64>;
+    fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>>;
+    fn insert_override_use(&mut self, store_id: &str, redemption_id: &str, at_ms: i64) -> ApiResult<()>;
+    fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
+
+    // Accruals.
+    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;
+    fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;
+
+    // Audit (append-only).
+    fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>>;
+    fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
+    fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
+    fn audit_chain(&mut self, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
+    fn count_audit_actions(&mut self, store_id: &str, action: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+}
+
+pub type Reply = Result<Box<dyn Any + Send>, ApiError>;
+pub type Work = Box<dyn FnOnce(&mut dyn Tx) -> Reply + Send>;
+
+/// One unit of work: run in a transaction, answered after it is durable.
+pub struct Job {
+    pub work: Work,
+    pub reply: oneshot::Sender<Reply>,
+}
+
+/// Runs jobs as transactions. Changes commit when the job succeeds or its error asks to
+/// keep them, and are rolled back otherwise.
+pub trait Store: Send + Sync {
+    fn submit(&self, job: Job) -> Result<(), ApiError>;
+}
+
+/// The handle the rest of the server uses.
+#[derive(Clone)]
+pub struct Db {
+    store: std::sync::Arc<dyn Store>,
+}
+
+impl Db {
+    pub fn new(store: std::sync::Arc<dyn Store>) -> Self {
+        Db { store }
+    }
+
+    /// Runs `f` in one write transaction and returns its result.
+    pub async fn run<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let work: Work = Box::new(move |tx| f(tx).map(|r| Box::new(r) as Box<dyn Any + Send>));
+        self.store.submit(Job { work, reply })?;
+        let out = rx.await.map_err(|_| ApiError::internal("store worker stopped"))??;
+        out.downcast::<R>()
+            .map(|b| *b)
+            .map_err(|_| ApiError::internal("store reply of the wrong type"))
+    }
+}

@@ -1,0 +1,839 @@
+//! The SQLite store: WAL, embedded migrations, and one writer thread.
+//!
+//! Every job runs on that thread, so check-and-hold is serialised without locks (S6).
+//! Jobs that queue up while one runs are grouped into one transaction, each inside its own
+//! savepoint (a failing job rolls back alone); replies go out only after the group commits,
+//! so a client never hears of a change that a crash could still undo.
+
+use super::{Job, Reply, Store, Tx};
+use crate::error::{ApiError, ApiResult};
+use crate::model::*;
+use contract::api::{AuditEntry, RedemptionStatus, Role, TerminalMode};
+use contract::instrument::Expiring;
+use contract::{CardNumber, Currency, Email, InstrumentKind, Mobile, Money, Policy, Unit};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+/// Schema versions, applied in order; `PRAGMA user_version` records how far a file got.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE merchants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE stores (
+    id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    name TEXT NOT NULL, policy TEXT NOT NULL, override_hash TEXT);
+CREATE TABLE terminals (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id), name TEXT NOT NULL,
+    mode TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE);
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id), code TEXT NOT NULL,
+    name TEXT NOT NULL, role TEXT NOT NULL, pin_hash TEXT NOT NULL, UNIQUE (store_id, code));
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY, terminal_id TEXT NOT NULL REFERENCES terminals(id),
+    staff_id TEXT, expires_at_ms INTEGER NOT NULL);
+CREATE TABLE customers (
+    id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL,
+    mobile TEXT, email TEXT, card TEXT, whatsapp_opt_in INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX customers_by_mobile ON customers (merchant_id, mobile);
+CREATE INDEX customers_by_card ON customers (merchant_id, card);
+CREATE TABLE instruments (
+    id TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id),
+    kind TEXT NOT NULL, label TEXT NOT NULL, unit TEXT NOT NULL,
+    balance INTEGER NOT NULL CHECK (balance >= 0),
+    held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0 AND held <= balance),
+    unit_value_minor INTEGER NOT NULL, currency TEXT NOT NULL, earned INTEGER,
+    expiring_qty INTEGER, expiring_at_ms INTEGER, valid_until_ms INTEGER);
+CREATE INDEX instruments_by_customer ON instruments (customer_id);
+CREATE TABLE redemptions (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id),
+    customer_id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
+    quantity INTEGER NOT NULL, value_minor INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+    committed_at_ms INTEGER, reversed_at_ms INTEGER, by_override INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL, receipt BLOB);
+CREATE INDEX redemptions_open ON redemptions (expires_at_ms)
+    WHERE status IN ('awaiting_otp', 'approved');
+CREATE INDEX redemptions_committed ON redemptions (store_id, committed_at_ms);
+CREATE TABLE otp_sends (
+    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    terminal_id TEXT NOT NULL, staff_id TEXT, at_ms INTEGER NOT NULL);
+CREATE INDEX otp_sends_customer ON otp_sends (customer_id, at_ms);
+CREATE INDEX otp_sends_terminal ON otp_sends (terminal_id, at_ms);
+CREATE INDEX otp_sends_staff ON otp_sends (staff_id, at_ms);
+CREATE INDEX otp_sends_store ON otp_sends (store_id, at_ms);
+CREATE TABLE override_uses (
+    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, redemption_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL);
+CREATE INDEX override_uses_store ON override_uses (store_id, at_ms);
+CREATE TABLE idempotency (
+    store_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    redemption_id TEXT NOT NULL, response BLOB NOT NULL, created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (store_id, key));
+CREATE TABLE accruals (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    bill_id TEXT NOT NULL, points INTEGER NOT NULL, balance_after INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL, UNIQUE (store_id, bill_id));
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, action TEXT NOT NULL,
+    store_id TEXT NOT NULL, terminal_id TEXT, staff_id TEXT, redemption_id TEXT,
+    detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_by_store ON audit (store_id, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#];
+
+/// Jobs gathered into one transaction at most.
+const MAX_GROUP: usize = 256;
+
+pub struct SqliteStore {
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the database and starts the writer thread.
+    pub fn open(path: &Path) -> anyhow_like::Result<SqliteStore> {
+        let conn = open_connection(path)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer(conn, rx))
+            .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        Ok(SqliteStore { jobs: Mutex::new(tx) })
+    }
+}
+
+/// A tiny string error for start-up failures, so main can print them plainly.
+pub mod anyhow_like {
+    pub type Result<T> = std::result::Result<T, String>;
+}
+
+pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
+    let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let setup = || -> rusqlite::Result<()> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could
+        // lose the last commits, never corrupt the file.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    };
+    setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
+    migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let txn = conn.transaction()?;
+        txn.execute_batch(sql)?;
+        txn.pragma_update(None, "user_version", i as i64 + 1)?;
+        txn.commit()?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn submit(&self, job: Job) -> Result<(), ApiError> {
+        let jobs = self.jobs.lock().map_err(|_| ApiError::internal("store lock poisoned"))?;
+        jobs.send(job).map_err(|_| ApiError::internal("store worker stopped"))
+    }
+}
+
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut replies: Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)> = Vec::with_capacity(group.len());
+        let outcome = run_group(&mut conn, group, &mut replies);
+        match outcome {
+            Ok(()) => {
+                for (to, reply) in replies {
+                    let _ = to.send(reply);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "transaction group failed; every job in it is refused");
+                for (to, _) in replies {
+                    let _ = to.send(Err(ApiError::new(contract::ErrorCode::Internal)));
+                }
+            }
+        }
+    }
+}
+
+fn run_group(
+    conn: &mut Connection,
+    group: Vec<Job>,
+    replies: &mut Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)>,
+) -> rusqlite::Result<()> {
+    let mut txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for job in group {
+        let sp = txn.savepoint()?;
+        let work = job.work;
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut tx = SqliteTx { conn: &sp };
+            work(&mut tx)
+        }))
+        .unwrap_or_else(|_| Err(ApiError::internal("a store job panicked")));
+        let keep = match &out {
+            Ok(_) => true,
+            Err(e) => e.keep_changes,
+        };
+        if keep {
+            sp.commit()?;
+        } else {
+            drop(sp); // rolls back to the savepoint and releases it
+        }
+        replies.push((job.reply, out));
+    }
+    txn.commit()
+}
+
+struct SqliteTx<'c> {
+    conn: &'c Connection,
+}
+
+fn text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn parse_text<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn conv<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> rusqlite::Result<T> {
+    r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn u(v: i64) -> u64 {
+    v.max(0) as u64
+}
+
+const STORE_COLS: &str =
+    "s.id, s.merchant_id, m.name, s.name, s.policy, s.override_hash FROM stores s JOIN merchants m ON m.id = s.merchant_id";
+
+fn store_row(r: &Row) -> rusqlite::Result<StoreRow> {
+    let policy: String = r.get(4)?;
+    Ok(StoreRow {
+        id: r.get(0)?,
+        merchant_id: r.get(1)?,
+        merchant_name: r.get(2)?,
+        name: r.get(3)?,
+        policy: conv(serde_json::from_str::<Policy>(&policy))?,
+        override_hash: r.get(5)?,
+    })
+}
+
+fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
+    Ok(TerminalRow {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        name: r.get(2)?,
+        mode: parse_text::<TerminalMode>(&r.get::<_, String>(3)?)?,
+        token_hash: r.get(4)?,
+    })
+}
+
+fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
+    Ok(StaffRow {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        code: r.get(2)?,
+        name: r.get(3)?,
+        role: parse_text::<Role>(&r.get::<_, String>(4)?)?,
+        pin_hash: r.get(5)?,
+    })
+}
+
+const CUSTOMER_COLS: &str = "id, merchant_id, name, mobile, email, card, whatsapp_opt_in FROM customers";
+
+fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
+    let mobile: Option<String> = r.get(3)?;
+    let email: Option<String> = r.get(4)?;
+    let card: Option<String> = r.get(5)?;
+    Ok(CustomerRow {
+        id: r.get(0)?,
+        merchant_id: r.get(1)?,
+        name: r.get(2)?,
+        mobile: conv(mobile.map(Mobile::try_from).transpose())?,
+        email: conv(email.map(|e| Email::parse(&e)).transpose())?,
+        card: conv(card.map(|c| CardNumber::parse(&c)).transpose())?,
+        whatsapp_opt_in: r.get(6)?,
+    })
+}
+
+const INSTRUMENT_COLS: &str = "id, customer_id, kind, label, unit, balance, held, unit_value_minor, currency, \
+     earned, expiring_qty, expiring_at_ms, valid_until_ms FROM instruments";
+
+fn instrument_row(r: &Row) -> rusqlite::Result<InstrumentRow> {
+    let currency = conv(Currency::parse(&r.get::<_, String>(8)?))?;
+    let expiring_qty: Option<i64> = r.get(10)?;
+    let expiring_at: Option<i64> = r.get(11)?;
+    Ok(InstrumentRow {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        kind: parse_text::<InstrumentKind>(&r.get::<_, String>(2)?)?,
+        label: r.get(3)?,
+        unit: parse_text::<Unit>(&r.get::<_, String>(4)?)?,
+        balance: u(r.get(5)?),
+        held: u(r.get(6)?),
+        unit_value: conv(Money::new(u(r.get(7)?), currency))?,
+        earned: r.get::<_, Option<i64>>(9)?.map(u),
+        expiring: match (expiring_qty, expiring_at) {
+            (Some(q), Some(at)) => Some(Expiring { quantity: u(q), at_ms: at }),
+            _ => None,
+        },
+        valid_until_ms: r.get(12)?,
+    })
+}
+
+fn redemption_row(r: &Row) -> rusqlite::Result<RedemptionRow> {
+    let data: String = r.get(0)?;
+    conv(serde_json::from_str(&data))
+}
+
+const AUDIT_COLS: &str =
+    "seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, prev_hash, hash FROM audit";
+
+fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: u(r.get(0)?),
+        at_ms: r.get(1)?,
+        action: r.get(2)?,
+        store_id: r.get(3)?,
+        terminal_id: r.get(4)?,
+        staff_id: r.get(5)?,
+        redemption_id: r.get(6)?,
+        detail: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
+}
+
+fn accrual_row(r: &Row) -> rusqlite::Result<AccrualRow> {
+    Ok(AccrualRow {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        customer_id: r.get(2)?,
+        bill_id: r.get(3)?,
+        points: conv(contract::Quantity::new(u(r.get(4)?)))?,
+        balance_after: u(r.get(5)?),
+        at_ms: r.get(6)?,
+    })
+}
+
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+impl SqliteTx<'_> {
+    fn all<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(&Row) -> rusqlite::Result<T>,
+    ) -> ApiResult<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, f)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+    }
+
+    fn one<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&Row) -> rusqlite::Result<T>,
+    ) -> ApiResult<Option<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        Ok(stmt.query_row(params, f).optional()?)
+    }
+
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> ApiResult<usize> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        Ok(stmt.execute(params)?)
+    }
+
+    fn count(&self, sql: &str, params: impl rusqlite::Params) -> ApiResult<u64> {
+        Ok(self.one(sql, params, |r| r.get::<_, i64>(0))?.map(u).unwrap_or(0))
+    }
+}
+
+fn send_scope_sql(scope: SendScope<'_>, select: &str) -> (String, String) {
+    let (col, id) = match scope {
+        SendScope::Customer(id) => ("customer_id", id),
+        SendScope::Terminal(id) => ("terminal_id", id),
+        SendScope::Staff(id) => ("staff_id", id),
+        SendScope::Store(id) => ("store_id", id),
+    };
+    (format!("SELECT {select} FROM otp_sends WHERE {col} = ?1 AND at_ms > ?2"), id.to_string())
+}
+
+impl Tx for SqliteTx<'_> {
+    fn insert_merchant(&mut self, m: &MerchantRow) -> ApiResult<()> {
+        self.exec("INSERT INTO merchants (id, name) VALUES (?1, ?2)", params![m.id, m.name])?;
+        Ok(())
+    }
+
+    fn insert_store(&mut self, s: &StoreRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO stores (id, merchant_id, name, policy, override_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.id, s.merchant_id, s.name, serde_json::to_string(&s.policy)?, s.override_hash],
+        )?;
+        Ok(())
+    }
+
+    fn store(&mut self, store_id: &str) -> ApiResult<Option<StoreRow>> {
+        self.one(&format!("SELECT {STORE_COLS} WHERE s.id = ?1"), params![store_id], store_row)
+    }
+
+    fn stores(&mut self) -> ApiResult<Vec<StoreRow>> {
+        self.all(&format!("SELECT {STORE_COLS} ORDER BY s.id"), [], store_row)
+    }
+
+    fn set_policy(&mut self, store_id: &str, policy: &Policy) -> ApiResult<()> {
+        self.exec("UPDATE stores SET policy = ?2 WHERE id = ?1", params![store_id, serde_json::to_string(policy)?])?;
+        Ok(())
+    }
+
+    fn set_override_hash(&mut self, store_id: &str, hash: &str) -> ApiResult<()> {
+        self.exec("UPDATE stores SET override_hash = ?2 WHERE id = ?1", params![store_id, hash])?;
+        Ok(())
+    }
+
+    fn insert_terminal(&mut self, t: &TerminalRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO terminals (id, store_id, name, mode, token_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![t.id, t.store_id, t.name, text(&t.mode), t.token_hash],
+        )?;
+        Ok(())
+    }
+
+    fn terminal_by_token_hash(&mut self, token_hash: &str) -> ApiResult<Option<TerminalRow>> {
+        self.one(
+            "SELECT id, store_id, name, mode, token_hash FROM terminals WHERE token_hash = ?1",
+            params![token_hash],
+            terminal_row,
+        )
+    }
+
+    fn insert_staff(&mut self, s: &StaffRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO staff (id, store_id, code, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.id, s.store_id, s.code, s.name, text(&s.role), s.pin_hash],
+        )?;
+        Ok(())
+    }
+
+    fn staff_by_code(&mut self, store_id: &str, code: &str) -> ApiResult<Option<StaffRow>> {
+        self.one(
+            "SELECT id, store_id, code, name, role, pin_hash FROM staff WHERE store_id = ?1 AND code = ?2",
+            params![store_id, code],
+            staff_row,
+        )
+    }
+
+    fn staff_by_id(&mut self, store_id: &str, id: &str) -> ApiResult<Option<StaffRow>> {
+        self.one(
+            "SELECT id, store_id, code, name, role, pin_hash FROM staff WHERE store_id = ?1 AND id = ?2",
+            params![store_id, id],
+            staff_row,
+        )
+    }
+
+    fn insert_session(&mut self, s: &SessionRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO sessions (token_hash, terminal_id, staff_id, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![s.token_hash, s.terminal_id, s.staff_id, s.expires_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn session(&mut self, token_hash: &str) -> ApiResult<Option<SessionRow>> {
+        self.one(
+            "SELECT token_hash, terminal_id, staff_id, expires_at_ms FROM sessions WHERE token_hash = ?1",
+            params![token_hash],
+            |r| {
+                Ok(SessionRow {
+                    token_hash: r.get(0)?,
+                    terminal_id: r.get(1)?,
+                    staff_id: r.get(2)?,
+                    expires_at_ms: r.get(3)?,
+                })
+            },
+        )
+    }
+
+    fn delete_session(&mut self, token_hash: &str) -> ApiResult<()> {
+        self.exec("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+        Ok(())
+    }
+
+    fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize> {
+        // Kept a day past expiry so a late request still hears "session expired".
+        self.exec("DELETE FROM sessions WHERE expires_at_ms < ?1", params![now_ms - 86_400_000])
+    }
+
+    fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO customers (id, merchant_id, name, mobile, email, card, whatsapp_opt_in) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                c.id,
+                c.merchant_id,
+                c.name,
+                c.mobile.as_ref().map(Mobile::as_str),
+                c.email.as_ref().map(Email::as_str),
+                c.card.as_ref().map(CardNumber::as_str),
+                c.whatsapp_opt_in
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>> {
+        self.one(
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND id = ?2"),
+            params![merchant_id, id],
+            customer_row,
+        )
+    }
+
+    fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str) -> ApiResult<Vec<CustomerRow>> {
+        self.all(
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND mobile = ?2 ORDER BY name LIMIT 20"),
+            params![merchant_id, e164],
+            customer_row,
+        )
+    }
+
+    fn customers_by_card(&mut self, merchant_id: &str, card: &str) -> ApiResult<Vec<CustomerRow>> {
+        self.all(
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND card = ?2 ORDER BY name LIMIT 20"),
+            params![merchant_id, card],
+            customer_row,
+        )
+    }
+
+    fn customers_by_name(&mut self, merchant_id: &str, part: &str, limit: u32) -> ApiResult<Vec<CustomerRow>> {
+        // LIKE wildcards typed by the cashier are matched literally.
+        let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        self.all(
+            &format!(
+                "SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND name LIKE '%' || ?2 || '%' ESCAPE '\\' \
+                 ORDER BY name LIMIT ?3"
+            ),
+            params![merchant_id, escaped, limit],
+            customer_row,
+        )
+    }
+
+    fn insert_instrument(&mut self, x: &InstrumentRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO instruments (id, customer_id, kind, label, unit, balance, held, unit_value_minor, \
+             currency, earned, expiring_qty, expiring_at_ms, valid_until_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                x.id,
+                x.customer_id,
+                x.kind.as_str(),
+                x.label,
+                text(&x.unit),
+                i(x.balance),
+                i(x.held),
+                i(x.unit_value.minor()),
+                x.unit_value.currency().code(),
+                x.earned.map(i),
+                x.expiring.as_ref().map(|e| i(e.quantity)),
+                x.expiring.as_ref().map(|e| e.at_ms),
+                x.valid_until_ms
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn instruments(&mut self, customer_id: &str) -> ApiResult<Vec<InstrumentRow>> {
+        self.all(
+            &format!("SELECT {INSTRUMENT_COLS} WHERE customer_id = ?1 ORDER BY rowid"),
+            params![customer_id],
+            instrument_row,
+        )
+    }
+
+    fn instrument(&mut self, customer_id: &str, id: &str) -> ApiResult<Option<InstrumentRow>> {
+        self.one(
+            &format!("SELECT {INSTRUMENT_COLS} WHERE customer_id = ?1 AND id = ?2"),
+            params![customer_id, id],
+            instrument_row,
+        )
+    }
+
+    fn update_instrument(&mut self, x: &InstrumentRow) -> ApiResult<()> {
+        let n = self.exec(
+            "UPDATE instruments SET balance = ?2, held = ?3, earned = ?4, expiring_qty = ?5, expiring_at_ms = ?6 \
+             WHERE id = ?1",
+            params![
+                x.id,
+                i(x.balance),
+                i(x.held),
+                x.earned.map(i),
+                x.expiring.as_ref().map(|e| i(e.quantity)),
+                x.expiring.as_ref().map(|e| e.at_ms)
+            ],
+        )?;
+        if n != 1 {
+            return Err(ApiError::internal(format!("instrument {} vanished", x.id)));
+        }
+        Ok(())
+    }
+
+    fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, value_minor, \
+             created_at_ms, expires_at_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                r.id,
+                r.store_id,
+                r.customer_id,
+                text(&r.status),
+                r.instrument_kind.as_str(),
+                i(r.quantity.get()),
+                i(r.value.minor()),
+                r.created_at_ms,
+                r.expires_at_ms,
+                serde_json::to_string(r)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
+        let by_override = matches!(r.approval, Some(contract::api::Approval::Override { .. }));
+        let n = self.exec(
+            "UPDATE redemptions SET status = ?2, expires_at_ms = ?3, committed_at_ms = ?4, reversed_at_ms = ?5, \
+             by_override = ?6, data = ?7 WHERE id = ?1",
+            params![
+                r.id,
+                text(&r.status),
+                r.expires_at_ms,
+                r.committed_at_ms,
+                r.reversal.as_ref().map(|x| x.reversed_at_ms),
+                by_override,
+                serde_json::to_string(r)?
+            ],
+        )?;
+        if n != 1 {
+            return Err(ApiError::internal(format!("redemption {} vanished", r.id)));
+        }
+        Ok(())
+    }
+
+    fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>> {
+        self.one(
+            "SELECT data FROM redemptions WHERE store_id = ?1 AND id = ?2",
+            params![store_id, id],
+            redemption_row,
+        )
+    }
+
+    fn open_redemptions_expired_by(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE status IN ('awaiting_otp', 'approved') AND expires_at_ms <= ?1 \
+             ORDER BY expires_at_ms LIMIT ?2",
+            params![now_ms, limit],
+            redemption_row,
+        )
+    }
+
+    fn save_receipt(&mut self, redemption_id: &str, bytes: &[u8]) -> ApiResult<()> {
+        self.exec("UPDATE redemptions SET receipt = ?2 WHERE id = ?1", params![redemption_id, bytes])?;
+        Ok(())
+    }
+
+    fn receipt_bytes(&mut self, redemption_id: &str) -> ApiResult<Option<Vec<u8>>> {
+        Ok(self
+            .one("SELECT receipt FROM redemptions WHERE id = ?1", params![redemption_id], |r| {
+                r.get::<_, Option<Vec<u8>>>(0)
+            })?
+            .flatten())
+    }
+
+    fn idempotency(&mut self, store_id: &str, key: &str) -> ApiResult<Option<IdempotencyRow>> {
+        self.one(
+            "SELECT store_id, key, fingerprint, redemption_id, response, created_at_ms FROM idempotency \
+             WHERE store_id = ?1 AND key = ?2",
+            params![store_id, key],
+            |r| {
+                Ok(IdempotencyRow {
+                    store_id: r.get(0)?,
+                    key: r.get(1)?,
+                    fingerprint: r.get(2)?,
+                    redemption_id: r.get(3)?,
+                    response: r.get(4)?,
+                    created_at_ms: r.get(5)?,
+                })
+            },
+        )
+    }
+
+    fn insert_idempotency(&mut self, x: &IdempotencyRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO idempotency (store_id, key, fingerprint, redemption_id, response, created_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![x.store_id, x.key, x.fingerprint, x.redemption_id, x.response, x.created_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn report(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<Vec<ReportRow>> {
+        self.all(
+            "SELECT kind, COUNT(*), SUM(quantity), SUM(value_minor) FROM redemptions \
+             WHERE store_id = ?1 AND committed_at_ms >= ?2 AND committed_at_ms < ?3 \
+             GROUP BY kind ORDER BY kind",
+            params![store_id, from_ms, to_ms],
+            |r| {
+                Ok(ReportRow {
+                    kind: parse_text::<InstrumentKind>(&r.get::<_, String>(0)?)?,
+                    count: u(r.get(1)?),
+                    quantity: u(r.get(2)?),
+                    value_minor: u(r.get(3)?),
+                })
+            },
+        )
+    }
+
+    fn count_overrides_committed(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND by_override = 1 \
+             AND committed_at_ms >= ?2 AND committed_at_ms < ?3",
+            params![store_id, from_ms, to_ms],
+        )
+    }
+
+    fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND reversed_at_ms >= ?2 AND reversed_at_ms < ?3",
+            params![store_id, from_ms, to_ms],
+        )
+    }
+
+    fn insert_send(&mut self, s: &SendRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO otp_sends (store_id, customer_id, terminal_id, staff_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.store_id, s.customer_id, s.terminal_id, s.staff_id, s.at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64> {
+        let (sql, id) = send_scope_sql(scope, "COUNT(*)");
+        self.count(&sql, params![id, since_ms])
+    }
+
+    fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>> {
+        let (sql, id) = send_scope_sql(scope, "MIN(at_ms)");
+        Ok(self.one(&sql, params![id, since_ms], |r| r.get::<_, Option<i64>>(0))?.flatten())
+    }
+
+    fn insert_override_use(&mut self, store_id: &str, redemption_id: &str, at_ms: i64) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO override_uses (store_id, redemption_id, at_ms) VALUES (?1, ?2, ?3)",
+            params![store_id, redemption_id, at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM override_uses WHERE store_id = ?1 AND at_ms >= ?2",
+            params![store_id, since_ms],
+        )
+    }
+
+    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO accruals (id, store_id, customer_id, bill_id, points, balance_after, at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.id, a.store_id, a.customer_id, a.bill_id, i(a.points.get()), i(a.balance_after), a.at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>> {
+        self.one(
+            "SELECT id, store_id, customer_id, bill_id, points, balance_after, at_ms FROM accruals \
+             WHERE store_id = ?1 AND bill_id = ?2",
+            params![store_id, bill_id],
+            accrual_row,
+        )
+    }
+
+    fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>> {
+        self.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((u(r.get(0)?), r.get(1)?))
+        })
+    }
+
+    fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO audit (seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, \
+             prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                i(e.seq),
+                e.at_ms,
+                e.action,
+                e.store_id,
+                e.terminal_id,
+                e.staff_id,
+                e.redemption_id,
+                e.detail,
+                e.prev_hash,
+                e.hash
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>> {
+        self.all(
+            &format!("SELECT {AUDIT_COLS} WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+            params![store_id, i(after), limit],
+            audit_row,
+        )
+    }
+
+    fn audit_chain(&mut self, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>> {
+        self.all(
+            &format!("SELECT {AUDIT_COLS} WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+            params![i(after), limit],
+            audit_row,
+        )
+    }
+
+    fn count_audit_actions(&mut self, store_id: &str, action: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND at_ms < ?4",
+            params![store_id, action, from_ms, to_ms],
+        )
+    }
+}
+
+/// For tests and tools: the store's status text of a redemption status.
+pub fn status_text(s: RedemptionStatus) -> String {
+    text(&s)
+}
