@@ -1,7 +1,16 @@
-//! RedeemGuard's browser app (placeholder shell; the flows arrive with issue 4).
-use leptos::prelude::*;
+//! RedeemGuard's browser app: OTP-verified loyalty redemption for point-of-sale systems.
+//!
+//! Layers, each testable on its own:
+//! - [`backend`]: the /v1 contract as an async trait, over HTTP or faked in memory;
+//! - [`flow`]: the cashier flow as a plain state machine (native tests);
+//! - [`ui`]: thin Leptos components over the flow (wasm-bindgen tests in `tests/web.rs`).
 
-#[component]
-pub fn App() -> impl IntoView {
-    view! { <main class="rg-shell"><h1>"RedeemGuard"</h1><p>"Loyalty redemption, verified by the customer."</p></main> }
-}
+pub mod backend;
+pub mod flow;
+pub mod format;
+pub mod messages;
+pub mod platform;
+pub mod policy_form;
+pub mod ui;
+
+pub use ui::{mount_app, App, AppConfig};

@@ -1,0 +1,567 @@
+//! An in-memory backend that follows the contract's rules, for tests and offline demos.
+//! It mirrors the demo server's data (terminal `demo-till-1`, cashier C001/1234, manager
+//! M001/9999, override code 24681357, Asha Rao with 1,200 points).
+
+use super::{Backend, BackendError, Fut};
+use crate::platform;
+use contract::api::{
+    Approval, Balance, CreateRedemption, CustomerSearch, CustomerSummary, OtpSent, Override,
+    Receipt, Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo, StoreInfo,
+    TerminalInfo, TerminalMode, Verify, Voucher,
+};
+use contract::instrument::Expiring;
+use contract::rules::{self, Purpose};
+use contract::{
+    Channel, Currency, ErrorCode, InstrumentBalance, InstrumentKind, Money, Policy, Problem, Unit,
+};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// The code the fake "sends" (the demo phone shows it to the customer; tests read it here).
+pub const FAKE_CODE: &str = "123456";
+
+struct Staff {
+    code: &'static str,
+    pin: &'static str,
+    info: StaffInfo,
+}
+
+struct State {
+    policy: Policy,
+    signed_in: Option<StaffInfo>,
+    customers: Vec<Balance>,
+    redemptions: HashMap<String, Redemption>,
+    failed_attempts: HashMap<String, u8>,
+    receipts: HashMap<String, (String, Receipt)>,
+    next_id: u32,
+    commits: u32,
+    /// Commits that succeed but whose answer is "lost" (a network failure after the fact).
+    lose_commit_answers: u32,
+    /// Calls that fail with a network error before reaching the ledger.
+    fail_calls: u32,
+    /// Extra errors `save_policy` reports (beyond the contract's own validation).
+    policy_rejection: Option<Vec<contract::PolicyError>>,
+}
+
+/// The fake. Single-threaded interior mutability, like the browser.
+pub struct FakeBackend {
+    state: RefCell<State>,
+}
+
+impl Default for FakeBackend {
+    fn default() -> Self {
+        FakeBackend::new()
+    }
+}
+
+fn inr(minor: u64) -> Money {
+    Money::new(minor, Currency::INR).expect("in range")
+}
+
+fn staff() -> Vec<Staff> {
+    vec![
+        Staff {
+            code: "C001",
+            pin: "1234",
+            info: StaffInfo {
+                id: "C001".into(),
+                name: "Ravi Kumar".into(),
+                role: Role::Cashier,
+            },
+        },
+        Staff {
+            code: "M001",
+            pin: "9999",
+            info: StaffInfo {
+                id: "M001".into(),
+                name: "Meera Shah".into(),
+                role: Role::Manager,
+            },
+        },
+    ]
+}
+
+/// Asha Rao: points, a package, a membership, a campaign benefit and a gift card.
+pub fn asha() -> Balance {
+    let day = 86_400_000;
+    let now = platform::now_ms();
+    let inst = |id: &str, kind, label: &str, unit, available, unit_value| InstrumentBalance {
+        id: id.into(),
+        kind,
+        label: label.into(),
+        unit,
+        available,
+        unit_value,
+        earned: None,
+        expiring_soon: None,
+        valid_until_ms: None,
+    };
+    let mut points = inst(
+        "pts-asha",
+        InstrumentKind::Points,
+        "Loyalty points",
+        Unit::Points,
+        1_200,
+        inr(100),
+    );
+    points.earned = Some(3_450);
+    points.expiring_soon = Some(Expiring {
+        quantity: 200,
+        at_ms: now + 20 * day,
+    });
+    let mut spa = inst(
+        "pkg-spa",
+        InstrumentKind::Package,
+        "Hair spa × 6",
+        Unit::Sessions,
+        4,
+        inr(150_000),
+    );
+    spa.earned = Some(6);
+    let mut gold = inst(
+        "mem-gold",
+        InstrumentKind::Membership,
+        "Gold membership: free haircut",
+        Unit::Uses,
+        2,
+        inr(60_000),
+    );
+    gold.valid_until_ms = Some(now + 200 * day);
+    let mut diwali = inst(
+        "cmp-diwali",
+        InstrumentKind::Campaign,
+        "Diwali: free manicure",
+        Unit::Uses,
+        1,
+        inr(40_000),
+    );
+    diwali.valid_until_ms = Some(now + 10 * day);
+    let gift = inst(
+        "gc-asha",
+        InstrumentKind::GiftCard,
+        "Gift card •••• 7788",
+        Unit::Credit,
+        250_000,
+        inr(1),
+    );
+    Balance {
+        customer: CustomerSummary {
+            id: "cus-asha".into(),
+            name: "Asha Rao".into(),
+            masked_mobile: Some("+91 ••••••3210".into()),
+            masked_email: Some("a•••@example.com".into()),
+            masked_card: Some("•••• 2345".into()),
+            channels: vec![Channel::Sms, Channel::Email],
+        },
+        instruments: vec![points, spa, gold, diwali, gift],
+        as_of_ms: now,
+    }
+}
+
+fn problem(code: ErrorCode) -> BackendError {
+    BackendError::Problem(Problem::new(code))
+}
+
+impl FakeBackend {
+    pub fn new() -> Self {
+        FakeBackend::with_policy(Policy::default())
+    }
+
+    pub fn with_policy(policy: Policy) -> Self {
+        FakeBackend {
+            state: RefCell::new(State {
+                policy,
+                signed_in: None,
+                customers: vec![asha()],
+                redemptions: HashMap::new(),
+                failed_attempts: HashMap::new(),
+                receipts: HashMap::new(),
+                next_id: 1,
+                commits: 0,
+                lose_commit_answers: 0,
+                fail_calls: 0,
+                policy_rejection: None,
+            }),
+        }
+    }
+
+    /// Number of ledger debits so far (a replayed commit does not count).
+    pub fn commits(&self) -> u32 {
+        self.state.borrow().commits
+    }
+
+    pub fn lose_commit_answers(&self, n: u32) {
+        self.state.borrow_mut().lose_commit_answers = n;
+    }
+
+    pub fn fail_next_calls(&self, n: u32) {
+        self.state.borrow_mut().fail_calls = n;
+    }
+
+    pub fn reject_policy_with(&self, errors: Vec<contract::PolicyError>) {
+        self.state.borrow_mut().policy_rejection = Some(errors);
+    }
+
+    pub fn expire_session(&self) {
+        self.state.borrow_mut().signed_in = None;
+    }
+
+    pub fn redemption(&self, id: &str) -> Option<Redemption> {
+        self.state.borrow().redemptions.get(id).cloned()
+    }
+
+    /// Runs `f` as a signed-in call (after any injected network failure).
+    fn call<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<T, BackendError>,
+    ) -> Result<T, BackendError> {
+        let mut s = self.state.borrow_mut();
+        if s.fail_calls > 0 {
+            s.fail_calls -= 1;
+            return Err(BackendError::Network);
+        }
+        if s.signed_in.is_none() {
+            return Err(problem(ErrorCode::SessionExpired));
+        }
+        f(&mut s)
+    }
+
+    fn ready<T: 'static>(r: Result<T, BackendError>) -> Fut<'static, T> {
+        Box::pin(std::future::ready(r))
+    }
+}
+
+fn open<'a>(s: &'a mut State, id: &str) -> Result<&'a mut Redemption, BackendError> {
+    let now = platform::now_ms();
+    let r = s
+        .redemptions
+        .get_mut(id)
+        .ok_or_else(|| problem(ErrorCode::NotFound))?;
+    if r.status.is_open() && now >= r.expires_at_ms {
+        r.status = RedemptionStatus::Expired;
+    }
+    match r.status {
+        RedemptionStatus::Expired => Err(problem(ErrorCode::IntentExpired)),
+        RedemptionStatus::Locked => Err(problem(ErrorCode::OtpLocked)),
+        st if !st.is_open() => Err(problem(ErrorCode::IntentClosed)),
+        _ => Ok(r),
+    }
+}
+
+impl Backend for FakeBackend {
+    fn sign_in(&self, terminal_token: String, body: SignIn) -> Fut<'_, Session> {
+        let mut s = self.state.borrow_mut();
+        if !matches!(terminal_token.as_str(), "demo-till-1" | "demo-till-2") {
+            return Self::ready(Err(problem(ErrorCode::Unauthenticated)));
+        }
+        let Some(st) = staff()
+            .into_iter()
+            .find(|st| st.code == body.staff_code && st.pin == body.pin)
+        else {
+            return Self::ready(Err(problem(ErrorCode::SignInFailed)));
+        };
+        s.signed_in = Some(st.info.clone());
+        Self::ready(Ok(Session {
+            token: "fake-session".into(),
+            expires_at_ms: platform::now_ms() + 8 * 3_600_000,
+            staff: st.info,
+            terminal: TerminalInfo {
+                id: terminal_token.clone(),
+                name: "Till 1".into(),
+                mode: TerminalMode::Pos,
+            },
+            store: StoreInfo {
+                id: "st-mg".into(),
+                name: "MG Road".into(),
+                merchant_name: "Glow Salons".into(),
+            },
+        }))
+    }
+
+    fn sign_out(&self) -> Fut<'_, ()> {
+        self.state.borrow_mut().signed_in = None;
+        Self::ready(Ok(()))
+    }
+
+    fn policy(&self) -> Fut<'_, Policy> {
+        Self::ready(self.call(|s| Ok(s.policy.clone())))
+    }
+
+    fn save_policy(&self, policy: Policy) -> Fut<'_, Policy> {
+        Self::ready(self.call(|s| {
+            if s.signed_in
+                .as_ref()
+                .is_some_and(|st| st.role != Role::Manager)
+            {
+                return Err(problem(ErrorCode::Forbidden));
+            }
+            let mut errors = policy.validate().err().map(|e| e.0).unwrap_or_default();
+            errors.extend(s.policy_rejection.clone().unwrap_or_default());
+            if !errors.is_empty() {
+                return Err(BackendError::Problem(
+                    contract::policy::PolicyErrors(errors).into(),
+                ));
+            }
+            s.policy = policy.clone();
+            Ok(policy)
+        }))
+    }
+
+    fn search(&self, query: String) -> Fut<'_, CustomerSearch> {
+        Self::ready(self.call(|s| {
+            let q = query.to_lowercase();
+            let customers = s
+                .customers
+                .iter()
+                .filter(|b| {
+                    q == "+919876543210"
+                        || q == "rg00012345"
+                        || b.customer.name.to_lowercase().contains(&q)
+                })
+                .map(|b| b.customer.clone())
+                .collect();
+            Ok(CustomerSearch { customers })
+        }))
+    }
+
+    fn balance(&self, customer_id: String) -> Fut<'_, Balance> {
+        Self::ready(self.call(|s| {
+            s.customers
+                .iter()
+                .find(|b| b.customer.id == customer_id)
+                .cloned()
+                .ok_or_else(|| problem(ErrorCode::CustomerNotFound))
+        }))
+    }
+
+    fn create(&self, body: CreateRedemption) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            let policy = s.policy.clone();
+            let bal = s
+                .customers
+                .iter_mut()
+                .find(|b| b.customer.id == body.customer_id)
+                .ok_or_else(|| problem(ErrorCode::CustomerNotFound))?;
+            let name = bal.customer.name.clone();
+            let inst = bal
+                .instruments
+                .iter_mut()
+                .find(|i| i.id == body.instrument_id)
+                .ok_or_else(|| problem(ErrorCode::NotFound))?;
+            let checked = rules::check_redemption(&policy, inst, body.quantity, &body.purpose)
+                .map_err(|e| {
+                    let mut p = Problem::from(e);
+                    p.allowed = rules::allowed_range(&policy, inst, &body.purpose).ok();
+                    BackendError::Problem(p)
+                })?;
+            inst.available -= body.quantity.get(); // the hold
+            let now = platform::now_ms();
+            let id = format!("rd-{}", s.next_id);
+            s.next_id += 1;
+            let r = Redemption {
+                id: id.clone(),
+                status: if checked.otp_required {
+                    RedemptionStatus::AwaitingOtp
+                } else {
+                    RedemptionStatus::Approved
+                },
+                customer_id: body.customer_id,
+                customer_name: name,
+                instrument_id: inst.id.clone(),
+                instrument_kind: inst.kind,
+                instrument_label: inst.label.clone(),
+                unit: inst.unit,
+                quantity: body.quantity,
+                value: checked.value,
+                purpose: body.purpose,
+                otp_required: checked.otp_required,
+                expires_at_ms: now + 900_000,
+                otp: None,
+                created_at_ms: now,
+            };
+            s.redemptions.insert(id, r.clone());
+            Ok(r)
+        }))
+    }
+
+    fn get(&self, id: String) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            s.redemptions
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| problem(ErrorCode::NotFound))
+        }))
+    }
+
+    fn send_otp(&self, id: String, body: SendOtp) -> Fut<'_, OtpSent> {
+        Self::ready(self.call(|s| {
+            let policy = s.policy.clone();
+            let failed = s.failed_attempts.get(&id).copied().unwrap_or(0);
+            let r = open(s, &id)?;
+            if r.status != RedemptionStatus::AwaitingOtp {
+                return Err(problem(ErrorCode::IntentClosed));
+            }
+            let now = platform::now_ms();
+            if let Some(prev) = &r.otp {
+                if now < prev.resend_after_ms {
+                    return Err(BackendError::Problem(
+                        Problem::new(ErrorCode::ResendCooldown)
+                            .retry_after(((prev.resend_after_ms - now) / 1000) as u32 + 1),
+                    ));
+                }
+            }
+            let destination = match body.channel {
+                Channel::Email => "a•••@example.com",
+                _ => "+91 ••••••3210",
+            };
+            let sent = OtpSent {
+                channel: body.channel,
+                destination: destination.into(),
+                expires_at_ms: now + i64::from(policy.otp_ttl_secs) * 1000,
+                resend_after_ms: now + i64::from(policy.resend_cooldown_secs) * 1000,
+                attempts_left: policy.max_verify_attempts.saturating_sub(failed),
+            };
+            r.otp = Some(sent.clone());
+            Ok(sent)
+        }))
+    }
+
+    fn verify(&self, id: String, body: Verify) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            let max = s.policy.max_verify_attempts;
+            let failed = s.failed_attempts.get(&id).copied().unwrap_or(0);
+            let r = open(s, &id)?;
+            let Some(otp) = r.otp.clone() else {
+                return Err(problem(ErrorCode::OtpNotSent));
+            };
+            if platform::now_ms() >= otp.expires_at_ms {
+                return Err(problem(ErrorCode::OtpExpired));
+            }
+            if body.code.expose() == FAKE_CODE {
+                r.status = RedemptionStatus::Approved;
+                return Ok(r.clone());
+            }
+            let failed = failed + 1;
+            let left = max.saturating_sub(failed);
+            if left == 0 {
+                r.status = RedemptionStatus::Locked;
+            }
+            if let Some(o) = r.otp.as_mut() {
+                o.attempts_left = left;
+            }
+            s.failed_attempts.insert(id, failed);
+            if left == 0 {
+                Err(problem(ErrorCode::OtpLocked))
+            } else {
+                Err(BackendError::Problem(
+                    Problem::new(ErrorCode::OtpInvalid).attempts_left(left),
+                ))
+            }
+        }))
+    }
+
+    fn override_(&self, id: String, body: Override) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            if !s.policy.override_enabled {
+                return Err(problem(ErrorCode::OverrideDisabled));
+            }
+            if body.reason.trim().is_empty() {
+                return Err(problem(ErrorCode::ReasonRequired));
+            }
+            if (
+                body.manager_code.as_str(),
+                body.manager_pin.as_str(),
+                body.override_code.as_str(),
+            ) != ("M001", "9999", "24681357")
+            {
+                return Err(problem(ErrorCode::OverrideInvalid));
+            }
+            let r = open(s, &id)?;
+            r.status = RedemptionStatus::Approved;
+            Ok(r.clone())
+        }))
+    }
+
+    fn commit(&self, id: String, key: String) -> Fut<'_, Receipt> {
+        Self::ready(self.call(|s| {
+            if let Some((rid, receipt)) = s.receipts.get(&key).cloned() {
+                return if rid == id {
+                    Ok(receipt)
+                } else {
+                    Err(problem(ErrorCode::IdempotencyConflict))
+                };
+            }
+            let cashier = s
+                .signed_in
+                .as_ref()
+                .map(|st| st.name.clone())
+                .unwrap_or_default();
+            let r = open(s, &id)?;
+            if r.status != RedemptionStatus::Approved {
+                return Err(problem(ErrorCode::OtpRequired));
+            }
+            r.status = RedemptionStatus::Committed;
+            let r = r.clone();
+            let bal = s
+                .customers
+                .iter()
+                .find(|b| b.customer.id == r.customer_id)
+                .and_then(|b| b.instruments.iter().find(|i| i.id == r.instrument_id));
+            let after = bal.map_or(0, |i| i.available);
+            let now = platform::now_ms();
+            let receipt = Receipt {
+                redemption_id: r.id.clone(),
+                customer_name: r.customer_name.clone(),
+                instrument_kind: r.instrument_kind,
+                instrument_label: r.instrument_label.clone(),
+                unit: r.unit,
+                quantity: r.quantity,
+                value: r.value,
+                balance_before: after + r.quantity.get(),
+                balance_after: after,
+                purpose: r.purpose.clone(),
+                approval: match &r.otp {
+                    Some(o) => Approval::Otp { channel: o.channel },
+                    None if r.otp_required => Approval::Override {
+                        manager_name: "Meera Shah".into(),
+                        reason: "override".into(),
+                    },
+                    None => Approval::NotRequired,
+                },
+                cashier_name: cashier,
+                terminal_name: "Till 1".into(),
+                store_name: "MG Road".into(),
+                committed_at_ms: now,
+                voucher: (r.purpose == Purpose::Voucher).then(|| Voucher {
+                    code: format!("LV-{}", r.id.to_uppercase()),
+                    value: r.value,
+                    valid_until_ms: now + 90 * 86_400_000,
+                }),
+            };
+            s.commits += 1;
+            s.receipts.insert(key, (id, receipt.clone()));
+            if s.lose_commit_answers > 0 {
+                s.lose_commit_answers -= 1;
+                return Err(BackendError::Timeout);
+            }
+            Ok(receipt)
+        }))
+    }
+
+    fn cancel(&self, id: String) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            let r = open(s, &id)?;
+            r.status = RedemptionStatus::Cancelled;
+            let r = r.clone();
+            if let Some(i) = s
+                .customers
+                .iter_mut()
+                .find(|b| b.customer.id == r.customer_id)
+                .and_then(|b| b.instruments.iter_mut().find(|i| i.id == r.instrument_id))
+            {
+                i.available += r.quantity.get(); // release the hold
+            }
+            Ok(r)
+        }))
+    }
+}

@@ -1,0 +1,190 @@
+//! Numbers, money and times for people, in the store's locale (the policy's currency and
+//! locale) through the browser's Intl; a plain fallback off the browser.
+
+use contract::api::Receipt;
+use contract::{Money, Quantity, Unit};
+
+/// Locale and currency used for display.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Locale {
+    pub tag: String,
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Locale {
+            tag: "en-IN".into(),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use contract::Money;
+    use js_sys::{Array, Intl, Object, Reflect};
+    use std::cell::RefCell;
+    use wasm_bindgen::JsValue;
+
+    thread_local! {
+        // Building an Intl.NumberFormat is costly; the locale and currency rarely change.
+        static CACHE: RefCell<Option<(String, String, Intl::NumberFormat)>> = const { RefCell::new(None) };
+    }
+
+    fn options(pairs: &[(&str, &str)]) -> Object {
+        let o = Object::new();
+        for (k, v) in pairs {
+            let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
+        }
+        o
+    }
+
+    pub fn money(m: Money, locale: &str) -> String {
+        let code = m.currency().code().to_string();
+        let digits = m.currency().minor_digits();
+        let value = m.minor() as f64 / 10f64.powi(digits as i32);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let fresh = !matches!(&*c, Some((l, cur, _)) if l == locale && *cur == code);
+            if fresh {
+                let opts = options(&[("style", "currency"), ("currency", &code)]);
+                let digits_js = JsValue::from(digits);
+                let _ = Reflect::set(&opts, &"minimumFractionDigits".into(), &digits_js);
+                let _ = Reflect::set(&opts, &"maximumFractionDigits".into(), &digits_js);
+                let locales = Array::of1(&locale.into());
+                *c = Some((
+                    locale.to_string(),
+                    code.clone(),
+                    Intl::NumberFormat::new(&locales, &opts),
+                ));
+            }
+            let nf = &c.as_ref().expect("set above").2;
+            nf.format()
+                .call1(&JsValue::NULL, &value.into())
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_else(|| m.to_string())
+        })
+    }
+
+    pub fn number(n: u64, locale: &str) -> String {
+        let nf = Intl::NumberFormat::new(&Array::of1(&locale.into()), &Object::new());
+        nf.format()
+            .call1(&JsValue::NULL, &(n as f64).into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| n.to_string())
+    }
+
+    pub fn date_time(ms: i64, locale: &str) -> String {
+        let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        let opts = options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
+        String::from(d.to_locale_string(locale, &opts))
+    }
+
+    pub fn date(ms: i64, locale: &str) -> String {
+        let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        String::from(d.to_locale_date_string(locale, &options(&[("dateStyle", "medium")])))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use contract::Money;
+
+    pub fn money(m: Money, _locale: &str) -> String {
+        m.to_string()
+    }
+    pub fn number(n: u64, _locale: &str) -> String {
+        n.to_string()
+    }
+    pub fn date_time(ms: i64, _locale: &str) -> String {
+        format!("@{ms}")
+    }
+    pub fn date(ms: i64, _locale: &str) -> String {
+        format!("@{ms}")
+    }
+}
+
+pub use imp::{date, date_time, money, number};
+
+/// "500 points", "1 session", or for credit instruments the amount ("₹250.00").
+pub fn quantity(unit: Unit, q: u64, unit_value: Money, locale: &str) -> String {
+    match unit {
+        Unit::Credit => Money::new(q, unit_value.currency())
+            .map(|m| money(m, locale))
+            .unwrap_or_else(|_| q.to_string()),
+        _ => format!("{} {}", number(q, locale), unit.noun(q)),
+    }
+}
+
+/// SPEC §4 step 7: "Redeem 500 points (₹500.00) on bill #123?"
+pub fn confirm_question(
+    unit: Unit,
+    q: Quantity,
+    value: Money,
+    unit_value: Money,
+    bill: Option<&str>,
+    locale: &str,
+) -> String {
+    let what = quantity(unit, q.get(), unit_value, locale);
+    let value = money(value, locale);
+    let head = if unit == Unit::Credit {
+        format!("Redeem {what}")
+    } else {
+        format!("Redeem {what} ({value})")
+    };
+    match bill {
+        Some(b) => format!("{head} on bill #{b}?"),
+        None => format!("{head} as a printed voucher?"),
+    }
+}
+
+/// The receipt's headline, e.g. "500 points (₹500.00)".
+pub fn receipt_line(r: &Receipt, locale: &str) -> String {
+    let unit_value = Money::new(1, r.value.currency()).unwrap_or(r.value);
+    let what = quantity(r.unit, r.quantity.get(), unit_value, locale);
+    if r.unit == Unit::Credit {
+        what
+    } else {
+        format!("{what} ({})", money(r.value, locale))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::Currency;
+
+    #[test]
+    fn confirm_question_states_amount_value_and_bill() {
+        let inr = |m| Money::new(m, Currency::INR).unwrap();
+        let q = Quantity::new(500).unwrap();
+        assert_eq!(
+            confirm_question(Unit::Points, q, inr(50_000), inr(100), Some("123"), "en-IN"),
+            "Redeem 500 points (500.00 INR) on bill #123?"
+        );
+        let one = Quantity::new(1).unwrap();
+        assert_eq!(
+            confirm_question(
+                Unit::Sessions,
+                one,
+                inr(150_000),
+                inr(150_000),
+                None,
+                "en-IN"
+            ),
+            "Redeem 1 session (1500.00 INR) as a printed voucher?"
+        );
+        assert_eq!(
+            confirm_question(
+                Unit::Credit,
+                Quantity::new(25_000).unwrap(),
+                inr(25_000),
+                inr(1),
+                Some("9"),
+                "en-IN"
+            ),
+            "Redeem 250.00 INR on bill #9?"
+        );
+    }
+}

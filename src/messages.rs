@@ -1,0 +1,172 @@
+//! What the cashier reads when something goes wrong: one message per error, with the next step.
+
+use crate::backend::BackendError;
+use contract::{ErrorCode, Problem};
+
+/// A sentence for each contract error code. Exhaustive on purpose: a new code does not
+/// compile until it has a message a cashier understands.
+pub fn for_code(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        InvalidRequest => "The app sent something the server did not understand. Reload the page and try again.",
+        InvalidOtpFormat => "That is not a valid code: type the digits exactly as the customer reads them.",
+        InvalidQuantity => "That is not a valid quantity: use a whole number.",
+        InvalidAmount => "That is not a valid amount.",
+        InvalidMobile => "That is not a valid mobile number: check the digits.",
+        InvalidBill => "The bill number or total is not valid: check them.",
+        BelowMinimum => "That is below the minimum that can be redeemed.",
+        InsufficientBalance => "The customer does not have that much to redeem.",
+        ExceedsBill => "That is more than the bill total.",
+        ExceedsBillCap => "That is more than this bill may take from loyalty.",
+        NothingAvailable => "There is nothing left to redeem on this.",
+        CurrencyMismatch => "The bill is in a different currency from the loyalty program.",
+        ChannelUnavailable => "The customer cannot be reached that way: choose another channel.",
+        OtpInvalid => "Wrong code. Ask the customer to read it again.",
+        OtpExpired => "The code has expired. Send a new code.",
+        OtpLocked => "Too many wrong codes: this redemption is locked. Nothing was redeemed; start again.",
+        OtpNotSent => "No code has been sent yet: send one first.",
+        OtpRequired => "The customer's code is needed before redeeming.",
+        IntentExpired => "This redemption took too long and has expired. Nothing was redeemed; start again.",
+        IntentClosed => "This redemption is already finished.",
+        RateLimited => "Too many codes were sent. Wait before sending another.",
+        ResendCooldown => "Wait a moment before sending the code again.",
+        MessageBudgetExhausted => "The store cannot send more codes today. Ask a manager.",
+        DeliveryFailed => "The code could not be sent. Try again or choose another channel.",
+        IdempotencyConflict => "This confirmation clashed with a different one. Check the receipt list before trying again.",
+        IdempotencyInFlight => "The server is still finishing this redemption. Checking again…",
+        IdempotencyKeyMissing => "The app sent an incomplete confirmation. Try again.",
+        OverrideDisabled => "Manager override is turned off for this store.",
+        OverrideInvalid => "Wrong manager code, PIN or override code.",
+        OverrideCapReached => "Today's manager overrides are used up.",
+        ReasonRequired => "Give a reason for the override.",
+        NotCommitted => "Only a completed redemption can be reversed.",
+        AlreadyReversed => "This redemption was already reversed.",
+        PolicyInvalid => "Some policy settings are not valid: see the marked fields.",
+        Unauthenticated => "This terminal is not recognised: check the terminal token.",
+        SignInFailed => "Wrong staff code or PIN.",
+        SessionExpired => "Your session has ended: sign in again.",
+        Forbidden => "Only a manager can do that.",
+        CustomerNotFound => "No customer found: check the number, card or name.",
+        NotFound => "That was not found.",
+        PayloadTooLarge => "That is too long.",
+        Internal => "Something went wrong on the server. Try again; if it keeps happening, call support.",
+    }
+}
+
+/// The message for a problem, with the facts it carries (tries left, wait, allowed range).
+pub fn for_problem(p: &Problem) -> String {
+    let base = for_code(p.code);
+    match p.code {
+        ErrorCode::OtpInvalid => match p.attempts_left {
+            Some(0) => "Wrong code, and no tries are left.".to_string(),
+            Some(1) => "Wrong code: 1 try left. Ask the customer to read it again.".to_string(),
+            Some(n) => format!("Wrong code: {n} tries left. Ask the customer to read it again."),
+            None => base.to_string(),
+        },
+        ErrorCode::RateLimited | ErrorCode::ResendCooldown | ErrorCode::OverrideCapReached => {
+            match p.retry_after_secs {
+                Some(s) => format!("{base} Try again in {}.", duration(u64::from(s))),
+                None => base.to_string(),
+            }
+        }
+        ErrorCode::BelowMinimum
+        | ErrorCode::InsufficientBalance
+        | ErrorCode::ExceedsBill
+        | ErrorCode::ExceedsBillCap
+        | ErrorCode::InvalidQuantity => match p.allowed {
+            Some(r) if r.min == r.max => format!("{base} Only {} can be redeemed.", r.min),
+            Some(r) => format!("{base} Enter {} to {}.", r.min, r.max),
+            None => base.to_string(),
+        },
+        _ => base.to_string(),
+    }
+}
+
+pub fn for_error(e: &BackendError) -> String {
+    match e {
+        BackendError::Problem(p) => for_problem(p),
+        BackendError::Network => {
+            "Cannot reach the loyalty server. Check the network, then try again.".into()
+        }
+        BackendError::Timeout => "The loyalty server did not answer in time. Try again.".into(),
+        BackendError::Unexpected { status } => {
+            format!("The loyalty server gave an unexpected answer (HTTP {status}). Try again.")
+        }
+    }
+}
+
+/// `75` → "1 min 15 s", for countdowns and waits.
+pub fn duration(secs: u64) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// `75` → "1:15", for the countdown clock.
+pub fn clock(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::rules::{AllowedRange, Limit};
+    use contract::{Currency, Money};
+
+    #[test]
+    fn every_code_has_its_own_message() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            let m = for_code(*c);
+            assert!(m.ends_with('.') || m.ends_with('…'), "{c}: {m}");
+            assert!(seen.insert(m), "{c} shares its message");
+            assert!(!m.contains('_'), "{c} leaks a machine code: {m}");
+        }
+    }
+
+    #[test]
+    fn problems_carry_their_facts() {
+        let p = Problem::new(ErrorCode::OtpInvalid).attempts_left(3);
+        assert_eq!(
+            for_problem(&p),
+            "Wrong code: 3 tries left. Ask the customer to read it again."
+        );
+        assert!(
+            for_problem(&Problem::new(ErrorCode::OtpInvalid).attempts_left(1))
+                .contains("1 try left")
+        );
+        let p = Problem::new(ErrorCode::RateLimited).retry_after(90);
+        assert!(for_problem(&p).ends_with("Try again in 1 min 30 s."));
+        let unit = Money::new(100, Currency::INR).unwrap();
+        let p = Problem::new(ErrorCode::BelowMinimum).allowed(AllowedRange {
+            min: 50,
+            max: 1000,
+            limited_by: Limit::Bill,
+            unit_value: unit,
+        });
+        assert_eq!(
+            for_problem(&p),
+            "That is below the minimum that can be redeemed. Enter 50 to 1000."
+        );
+    }
+
+    #[test]
+    fn transport_failures_are_distinct() {
+        let n = for_error(&BackendError::Network);
+        let t = for_error(&BackendError::Timeout);
+        let u = for_error(&BackendError::Unexpected { status: 502 });
+        assert!(n != t && t != u && n != u);
+        assert!(u.contains("502"));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(5), "5 s");
+        assert_eq!(duration(120), "2 min");
+        assert_eq!(duration(75), "1 min 15 s");
+        assert_eq!(clock(75), "1:15");
+        assert_eq!(clock(5), "0:05");
+    }
+}

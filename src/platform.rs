@@ -1,0 +1,157 @@
+//! The few browser services the app needs, with native stand-ins so the flow and its tests
+//! build and run off the browser too.
+
+/// sessionStorage key for the open redemption's id (resume after reload). Never a code or a
+/// session token: those stay in memory.
+pub const PENDING_KEY: &str = "redeemguard.pending_redemption";
+/// localStorage key for the terminal token (device provisioning).
+pub const TERMINAL_KEY: &str = "redeemguard.terminal_token";
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use wasm_bindgen::JsCast;
+
+    pub fn now_ms() -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    /// A v4 UUID. `crypto.randomUUID` needs a secure context (https or localhost); a POS on
+    /// plain http in a shop LAN falls back to `getRandomValues`, which works everywhere.
+    pub fn uuid() -> String {
+        let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) else {
+            return fallback_uuid(&[0; 16]);
+        };
+        let has_random_uuid =
+            js_sys::Reflect::get(&crypto, &"randomUUID".into()).is_ok_and(|f| f.is_function());
+        if has_random_uuid {
+            return crypto.random_uuid();
+        }
+        let mut bytes = [0u8; 16];
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+        fallback_uuid(&bytes)
+    }
+
+    fn fallback_uuid(b: &[u8; 16]) -> String {
+        super::format_uuid_v4(*b)
+    }
+
+    fn storage(session: bool) -> Option<web_sys::Storage> {
+        let w = web_sys::window()?;
+        if session {
+            w.session_storage().ok()?
+        } else {
+            w.local_storage().ok()?
+        }
+    }
+
+    pub fn load(session: bool, key: &str) -> Option<String> {
+        storage(session)?
+            .get_item(key)
+            .ok()?
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn store(session: bool, key: &str, value: Option<&str>) {
+        if let Some(s) = storage(session) {
+            let _ = match value {
+                Some(v) => s.set_item(key, v),
+                None => s.remove_item(key),
+            };
+        }
+    }
+
+    pub fn print() {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    }
+
+    /// Moves keyboard focus to the element with this id (after a screen change).
+    pub fn focus(id: &str) {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    thread_local! {
+        static STORE: RefCell<HashMap<(bool, String), String>> = RefCell::new(HashMap::new());
+    }
+
+    pub fn now_ms() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+
+    pub fn uuid() -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(1);
+        let n = N.fetch_add(1, Ordering::Relaxed).to_be_bytes();
+        let mut b = [0u8; 16];
+        b[8..].copy_from_slice(&n);
+        super::format_uuid_v4(b)
+    }
+
+    pub fn load(session: bool, key: &str) -> Option<String> {
+        STORE.with(|s| s.borrow().get(&(session, key.to_string())).cloned())
+    }
+
+    pub fn store(session: bool, key: &str, value: Option<&str>) {
+        STORE.with(|s| {
+            let mut s = s.borrow_mut();
+            match value {
+                Some(v) => s.insert((session, key.to_string()), v.to_string()),
+                None => s.remove(&(session, key.to_string())),
+            };
+        })
+    }
+
+    pub fn print() {}
+
+    pub fn focus(_id: &str) {}
+}
+
+pub use imp::{focus, load, now_ms, print, store, uuid};
+
+/// Formats 16 random bytes as an RFC 4122 version-4 UUID.
+pub fn format_uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_v4_shaped_and_distinct() {
+        let a = uuid();
+        let b = uuid();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+        assert_eq!(
+            format_uuid_v4([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+    }
+}
