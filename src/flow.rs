@@ -287,6 +287,8 @@ pub enum Msg {
         result: Result<Redemption, BackendError>,
     },
     ResumeContinue,
+    /// After a closed redemption: the same bill, a fresh search.
+    StartOver,
     NextCustomer,
     OpenPolicy,
     ClosePolicy,
@@ -1061,9 +1063,28 @@ impl Flow {
                         self.screen = Screen::Otp;
                     }
                     Some(RedemptionStatus::Approved) => self.screen = Screen::Confirm,
-                    _ => {}
+                    _ => return vec![],
                 }
-                vec![]
+                // The customer's channels and balances come with the balance.
+                let customer = self
+                    .redemption
+                    .as_ref()
+                    .map(|r| r.customer_id.clone())
+                    .unwrap_or_default();
+                self.busy = Some(Call::Balance);
+                vec![Cmd::LoadBalance(customer)]
+            }
+            Msg::StartOver => {
+                if !matches!(self.screen, Screen::Closed(_)) {
+                    return vec![];
+                }
+                self.reset_customer();
+                self.screen = if self.purpose.is_some() {
+                    Screen::Customer
+                } else {
+                    Screen::Bill
+                };
+                vec![Cmd::RememberRedemption(None)]
             }
             Msg::NextCustomer => {
                 if self.redemption_open() || self.committing() {

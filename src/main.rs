@@ -1,4 +1,5 @@
+//! Thin entry point: the app lives in the library (so tests and host pages can mount it).
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(redeemguard::App);
+    redeemguard::mount_app();
 }

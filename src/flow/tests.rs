@@ -1,4 +1,5 @@
 //! Every transition of the cashier flow, natively.
+#![allow(clippy::field_reassign_with_default)] // tests read better as "default, but …"
 
 use super::*;
 use crate::backend::asha;
@@ -1231,6 +1232,28 @@ fn reload_resumes_an_open_redemption_after_sign_in() {
     r.send(Msg::ResumeContinue);
     assert_eq!(r.screen(), Screen::Otp);
     assert_eq!(r.f.attempts_left, Some(5));
+    assert_eq!(r.cmds, vec![Cmd::LoadBalance("cus-asha".into())]);
+    r.send(Msg::BalanceLoaded(Ok(asha())));
+    assert_eq!(
+        r.screen(),
+        Screen::Otp,
+        "the balance fills in the channels without leaving the code screen"
+    );
+    assert_eq!(r.f.channels(), vec![Channel::Sms, Channel::Email]);
+}
+
+#[test]
+fn start_over_after_a_closed_redemption_keeps_the_bill() {
+    let mut r = Run::with_code_sent();
+    r.send(Msg::Verify("111111".into()));
+    r.send(Msg::Verified {
+        id: "rd-1".into(),
+        result: Err(problem(ErrorCode::OtpLocked)),
+    });
+    r.send(Msg::StartOver);
+    assert_eq!(r.screen(), Screen::Customer);
+    assert_eq!(r.f.purpose, Some(bill_purpose()));
+    assert!(r.f.redemption.is_none());
 }
 
 #[test]

@@ -1,12 +1,311 @@
-//! Screens: thin Leptos components over [`crate::flow`].
+//! Screens: thin Leptos components over [`crate::flow`]. They read the flow through memos
+//! (so a tick only touches what changed) and turn taps into [`Msg`]s; the [`Ctx`] driver runs
+//! the flow's commands against the [`Backend`].
+
+mod otp;
+mod policy;
+mod screens;
+
+use crate::backend::{Backend, HttpBackend, HttpConfig};
+use crate::flow::{Cmd, Field, Flow, Msg, Screen, Tone};
+use crate::platform;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::rc::Rc;
+use std::time::Duration;
 
+/// How the app is started. The same crate will serve kiosk and widget modes (issue 5), which
+/// differ only in this configuration.
 #[derive(Clone, Default)]
-pub struct AppConfig {}
-
-#[component]
-pub fn App() -> impl IntoView {
-    view! { <main></main> }
+pub struct AppConfig {
+    /// Where the backend is; `None` or empty means the page's origin.
+    pub base_url: Option<String>,
+    /// Overrides what the device remembers (tests).
+    pub terminal_token: Option<String>,
+    /// A redemption id to resume after sign-in (normally from sessionStorage).
+    pub pending_redemption: Option<String>,
 }
 
-pub fn mount_app() {}
+/// The driver: the flow's state, and the backend its commands run against. `Copy`, so every
+/// event handler can hold it.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub flow: RwSignal<Flow>,
+    backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
+}
+
+impl Ctx {
+    pub fn new(backend: Rc<dyn Backend>) -> Self {
+        Ctx {
+            flow: RwSignal::new(Flow::new()),
+            backend: StoredValue::new_local(backend),
+        }
+    }
+
+    /// Feeds a message to the flow and runs the resulting commands.
+    pub fn dispatch(self, msg: Msg) {
+        let now = platform::now_ms();
+        // try_: a late answer may arrive after the app was unmounted.
+        let cmds = self
+            .flow
+            .try_update(|f| f.handle(msg, now))
+            .unwrap_or_default();
+        for cmd in cmds {
+            self.run(cmd);
+        }
+    }
+
+    fn run(self, cmd: Cmd) {
+        match cmd {
+            Cmd::RememberRedemption(id) => {
+                platform::store(true, platform::PENDING_KEY, id.as_deref())
+            }
+            Cmd::RememberTerminal(token) => {
+                platform::store(false, platform::TERMINAL_KEY, Some(&token))
+            }
+            Cmd::RetryCommitAfter(ms) => set_timeout(
+                move || self.dispatch(Msg::RetryCommit),
+                Duration::from_millis(u64::from(ms)),
+            ),
+            call => {
+                let Some(b) = self.backend.try_get_value() else {
+                    return;
+                };
+                spawn_local(async move {
+                    let msg = match call {
+                        Cmd::SignIn {
+                            terminal_token,
+                            body,
+                        } => Msg::SignedIn(b.sign_in(terminal_token, body).await),
+                        Cmd::SignOut => {
+                            let _ = b.sign_out().await; // signed out locally either way
+                            Msg::SignedOut
+                        }
+                        Cmd::LoadPolicy => Msg::PolicyLoaded(b.policy().await),
+                        Cmd::SavePolicy(p) => Msg::PolicySaved(b.save_policy(p).await),
+                        Cmd::Search(q) => {
+                            let result = b.search(q.clone()).await.map(|s| s.customers);
+                            Msg::Found { query: q, result }
+                        }
+                        Cmd::LoadBalance(id) => Msg::BalanceLoaded(b.balance(id).await),
+                        Cmd::Create(body) => Msg::Created(b.create(body).await),
+                        Cmd::Fetch(id) => Msg::Fetched {
+                            result: b.get(id.clone()).await,
+                            id,
+                        },
+                        Cmd::SendOtp { id, channel } => {
+                            let result = b
+                                .send_otp(id.clone(), contract::api::SendOtp { channel })
+                                .await;
+                            Msg::OtpSent { id, result }
+                        }
+                        Cmd::Verify { id, code } => {
+                            let result = b.verify(id.clone(), contract::api::Verify { code }).await;
+                            Msg::Verified { id, result }
+                        }
+                        Cmd::Override { id, body } => Msg::Overridden {
+                            result: b.override_(id.clone(), body).await,
+                            id,
+                        },
+                        Cmd::Commit { id, key } => Msg::Committed {
+                            result: b.commit(id.clone(), key).await,
+                            id,
+                        },
+                        Cmd::Cancel(id) => Msg::Cancelled {
+                            result: b.cancel(id.clone()).await,
+                            id,
+                        },
+                        Cmd::RememberRedemption(_)
+                        | Cmd::RememberTerminal(_)
+                        | Cmd::RetryCommitAfter(_) => return,
+                    };
+                    self.dispatch(msg);
+                });
+            }
+        }
+    }
+
+    /// A memo over one part of the flow: views re-render only when that part changes.
+    pub fn sel<T>(self, f: impl Fn(&Flow) -> T + Send + Sync + 'static) -> Memo<T>
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+    {
+        let flow = self.flow;
+        Memo::new(move |_| flow.with(|fl| f(fl)))
+    }
+
+    /// The server's message for a field, if the last answer was about it.
+    pub fn field_error(self, field: Field) -> Memo<Option<String>> {
+        self.sel(move |f| {
+            f.field_error
+                .as_ref()
+                .filter(|e| e.field == field)
+                .map(|e| e.text.clone())
+        })
+    }
+
+    pub fn busy(self) -> Memo<bool> {
+        self.sel(|f| f.busy.is_some())
+    }
+
+    pub fn locale(self) -> Memo<String> {
+        self.sel(|f| {
+            f.policy
+                .as_ref()
+                .map_or_else(|| "en-IN".to_string(), |p| p.locale.clone())
+        })
+    }
+}
+
+/// The whole app over any backend.
+#[component]
+pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> impl IntoView {
+    let ctx = Ctx::new(backend);
+    provide_context(ctx);
+    let terminal_token = config
+        .terminal_token
+        .or_else(|| platform::load(false, platform::TERMINAL_KEY));
+    let pending_redemption = config
+        .pending_redemption
+        .or_else(|| platform::load(true, platform::PENDING_KEY));
+    ctx.dispatch(Msg::Start {
+        terminal_token,
+        pending_redemption,
+    });
+
+    // One tick a second drives countdowns and the hold's expiry.
+    if let Ok(handle) =
+        set_interval_with_handle(move || ctx.dispatch(Msg::Tick), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+
+    let screen = ctx.sel(|f| f.screen);
+    // Move focus to the new screen's heading so keyboard and screen-reader users follow along.
+    Effect::new(move |prev: Option<Screen>| {
+        let now = screen.get();
+        if prev.is_some_and(|p| p != now) {
+            request_animation_frame(|| platform::focus("screen-title"));
+        }
+        now
+    });
+
+    view! {
+        <div class="rg-app" data-testid="app">
+            <TopBar/>
+            <StatusLine/>
+            <main class="rg-main" data-screen=move || screen.get().name()>
+                {move || match screen.get() {
+                    Screen::SignIn => view! { <screens::SignInScreen/> }.into_any(),
+                    Screen::Bill => view! { <screens::BillScreen/> }.into_any(),
+                    Screen::Customer => view! { <screens::CustomerScreen/> }.into_any(),
+                    Screen::Balance => view! { <screens::BalanceScreen/> }.into_any(),
+                    Screen::Redeem => view! { <screens::RedeemScreen/> }.into_any(),
+                    Screen::Otp => view! { <otp::OtpScreen/> }.into_any(),
+                    Screen::Override => view! { <otp::OverrideScreen/> }.into_any(),
+                    Screen::Confirm => view! { <otp::ConfirmScreen/> }.into_any(),
+                    Screen::Receipt => view! { <otp::ReceiptScreen/> }.into_any(),
+                    Screen::Closed(why) => view! { <otp::ClosedScreen why/> }.into_any(),
+                    Screen::Resume => view! { <otp::ResumeScreen/> }.into_any(),
+                    Screen::Policy => view! { <policy::PolicyScreen/> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let ctx = ctx();
+    let who = ctx.sel(|f| {
+        f.session.as_ref().map(|s| {
+            let role = if f.is_manager() { " (manager)" } else { "" };
+            (
+                format!("{}{role}", s.staff.name),
+                format!("{} · {}", s.store.name, s.terminal.name),
+            )
+        })
+    });
+    let manager = ctx.sel(|f| f.is_manager() && f.screen != Screen::Policy);
+    let can_leave = ctx
+        .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
+    view! {
+        <header class="rg-bar">
+            <span class="rg-brand">"RedeemGuard"</span>
+            {move || {
+                who.get()
+                    .map(|(name, place)| {
+                        view! {
+                            <span class="rg-where">{place}</span>
+                            <span class="rg-who" data-testid="whoami">{name}</span>
+                            <Show when=move || manager.get()>
+                                <button
+                                    class="rg-btn rg-quiet"
+                                    data-testid="open-policy"
+                                    disabled=move || !can_leave.get()
+                                    on:click=move |_| ctx.dispatch(Msg::OpenPolicy)
+                                >
+                                    "Policy"
+                                </button>
+                            </Show>
+                            <button
+                                class="rg-btn rg-quiet"
+                                data-testid="sign-out"
+                                on:click=move |_| ctx.dispatch(Msg::SignOut)
+                            >
+                                "Sign out"
+                            </button>
+                        }
+                    })
+            }}
+        </header>
+    }
+}
+
+/// The status line: an ARIA live region with reserved height, so messages never shift layout.
+#[component]
+fn StatusLine() -> impl IntoView {
+    let ctx = ctx();
+    let notice = ctx.sel(|f| f.notice.clone());
+    let tone = move || match notice.get().map(|n| n.tone) {
+        Some(Tone::Error) => "error",
+        Some(Tone::Success) => "success",
+        Some(Tone::Info) => "info",
+        None => "none",
+    };
+    view! {
+        <p id="status" class="rg-status" role="status" aria-live="polite" data-tone=tone>
+            {move || notice.get().map(|n| n.text).unwrap_or_default()}
+        </p>
+    }
+}
+
+/// An inline message under a field; the space is always reserved.
+#[component]
+pub fn FieldMsg(id: &'static str, #[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p id=id class="rg-field-msg" data-testid=id>
+            {move || text.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// Mounts the app on `<body>` with the HTTP backend. The backend URL comes from
+/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent).
+pub fn mount_app() {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("meta[name=redeemguard-backend]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default();
+    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(&base)));
+    leptos::mount::mount_to_body(move || view! { <App backend/> });
+}
