@@ -7,13 +7,13 @@ use crate::crypto::Secret;
 use crate::error::{problem_response, ApiError};
 use crate::store::Db;
 use crate::{demo, ledger, routes};
+use axum::body::Bytes;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
-use axum::body::Bytes;
 use contract::ErrorCode;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
@@ -22,7 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -96,7 +98,10 @@ impl<'a> InFlight<'a> {
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.set.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
     }
 }
 
@@ -109,9 +114,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let RawBody(bytes) = RawBody::from_request(req, state).await?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest).detail(format!("The body is not valid: {e}")))
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidRequest).detail(format!("The body is not valid: {e}"))
+        })
     }
 }
 
@@ -122,13 +127,16 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(req, state).await.map(RawBody).map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(ErrorCode::PayloadTooLarge)
-            } else {
-                ApiError::new(ErrorCode::InvalidRequest).detail(e.body_text())
-            }
-        })
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(ErrorCode::PayloadTooLarge)
+                } else {
+                    ApiError::new(ErrorCode::InvalidRequest).detail(e.body_text())
+                }
+            })
     }
 }
 
@@ -138,7 +146,10 @@ pub struct QueryParams<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for QueryParams<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| QueryParams(q.0))
@@ -152,7 +163,10 @@ pub struct IdPath(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
             .map(|p| IdPath(p.0))
@@ -168,25 +182,32 @@ struct CountingRequestId {
 impl MakeRequestId for CountingRequestId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("req-{n:08}")).ok().map(RequestId::new)
+        HeaderValue::from_str(&format!("req-{n:08}"))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
 async fn fallback(State(app): State<Shared>, req: Request) -> Response {
     let path = req.uri().path();
-    let api_like = ["/v1", "/demo", "/testing", "/healthz"].iter().any(|p| path.starts_with(p));
+    let api_like = ["/v1", "/demo", "/testing", "/healthz"]
+        .iter()
+        .any(|p| path.starts_with(p));
     let readable = req.method() == Method::GET || req.method() == Method::HEAD;
     match &app.config.static_dir {
         Some(dir) if !api_like && readable => {
             use tower::ServiceExt;
             let index = dir.join("index.html");
-            let serve = tower_http::services::ServeDir::new(dir).fallback(tower_http::services::ServeFile::new(index));
+            let serve = tower_http::services::ServeDir::new(dir)
+                .fallback(tower_http::services::ServeFile::new(index));
             match serve.oneshot(req).await {
                 Ok(res) => res.into_response(),
                 Err(e) => ApiError::internal(e).into_response(),
             }
         }
-        _ => ApiError::new(ErrorCode::NotFound).detail(format!("No such endpoint: {path}")).into_response(),
+        _ => ApiError::new(ErrorCode::NotFound)
+            .detail(format!("No such endpoint: {path}"))
+            .into_response(),
     }
 }
 
@@ -195,7 +216,9 @@ async fn method_not_allowed() -> ApiError {
 }
 
 async fn timed_out(_: tower::BoxError) -> Response {
-    problem_response(&contract::Problem::new(ErrorCode::Internal).detail("The request took too long; try again"))
+    problem_response(
+        &contract::Problem::new(ErrorCode::Internal).detail("The request took too long; try again"),
+    )
 }
 
 async fn healthz(State(app): State<Shared>) -> Result<axum::Json<serde_json::Value>, ApiError> {
@@ -206,11 +229,23 @@ async fn healthz(State(app): State<Shared>) -> Result<axum::Json<serde_json::Val
 pub fn router(app: Shared) -> Router {
     let mut api = Router::new()
         .route(contract::api::paths::SESSIONS, post(routes::sign_in))
-        .route(contract::api::paths::SESSION_CURRENT, delete(routes::sign_out))
-        .route(contract::api::paths::POLICY, get(routes::get_policy).put(routes::put_policy))
-        .route(contract::api::paths::CUSTOMERS, get(routes::search_customers))
+        .route(
+            contract::api::paths::SESSION_CURRENT,
+            delete(routes::sign_out),
+        )
+        .route(
+            contract::api::paths::POLICY,
+            get(routes::get_policy).put(routes::put_policy),
+        )
+        .route(
+            contract::api::paths::CUSTOMERS,
+            get(routes::search_customers),
+        )
         .route("/v1/customers/{id}/balance", get(routes::balance))
-        .route(contract::api::paths::REDEMPTIONS, post(routes::create_redemption))
+        .route(
+            contract::api::paths::REDEMPTIONS,
+            post(routes::create_redemption),
+        )
         .route("/v1/redemptions/{id}", get(routes::get_redemption))
         .route("/v1/redemptions/{id}/otp", post(routes::send_otp))
         .route("/v1/redemptions/{id}/verify", post(routes::verify))
@@ -249,15 +284,24 @@ pub fn router(app: Shared) -> Router {
         .layer(DefaultBodyLimit::max(app.config.body_limit_bytes))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), CountingRequestId::default()))
+                .layer(SetRequestIdLayer::new(
+                    request_id.clone(),
+                    CountingRequestId::default(),
+                ))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(HandleErrorLayer::new(timed_out))
-                .timeout(Duration::from_secs(u64::from(app.config.request_timeout_secs))),
+                .timeout(Duration::from_secs(u64::from(
+                    app.config.request_timeout_secs,
+                ))),
         );
     if !app.config.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> =
-            app.config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()).collect();
+        let origins: Vec<HeaderValue> = app
+            .config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+            .collect();
         router = router.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
@@ -278,11 +322,17 @@ pub fn router(app: Shared) -> Router {
 /// Releases abandoned holds every `sweep_interval_secs` (S6).
 pub fn spawn_sweeper(app: Shared) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(u64::from(app.config.sweep_interval_secs)));
+        let mut tick = tokio::time::interval(Duration::from_secs(u64::from(
+            app.config.sweep_interval_secs,
+        )));
         loop {
             tick.tick().await;
             let now = app.clock.now_ms();
-            match app.db.run(move |tx| ledger::sweep_expired(tx, now, 500)).await {
+            match app
+                .db
+                .run(move |tx| ledger::sweep_expired(tx, now, 500))
+                .await
+            {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(released = n, "expired abandoned holds"),
                 Err(e) => tracing::warn!(code = %e.code(), "sweep failed"),

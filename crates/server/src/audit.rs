@@ -20,8 +20,17 @@ pub struct Actor {
 
 /// The canonical bytes hashed for an entry: a JSON array with a fixed field order.
 fn canonical(e: &AuditEntry) -> String {
-    json!([e.seq, e.at_ms, e.action, e.store_id, e.terminal_id, e.staff_id, e.redemption_id, e.detail])
-        .to_string()
+    json!([
+        e.seq,
+        e.at_ms,
+        e.action,
+        e.store_id,
+        e.terminal_id,
+        e.staff_id,
+        e.redemption_id,
+        e.detail
+    ])
+    .to_string()
 }
 
 pub fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
@@ -71,7 +80,10 @@ pub fn verify_chain(tx: &mut dyn Tx) -> ApiResult<ChainCheck> {
     loop {
         let page = tx.audit_chain(expected_seq - 1, 5_000)?;
         if page.is_empty() {
-            return Ok(ChainCheck::Intact { entries: expected_seq - 1, head: prev });
+            return Ok(ChainCheck::Intact {
+                entries: expected_seq - 1,
+                head: prev,
+            });
         }
         for e in page {
             if e.seq != expected_seq {

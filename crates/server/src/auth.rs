@@ -36,11 +36,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Credentials {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(|t| sha256_hex(t.as_bytes()));
-        Ok(Credentials { terminal_hash, session_hash })
+        Ok(Credentials {
+            terminal_hash,
+            session_hash,
+        })
     }
 }
 
@@ -61,10 +67,10 @@ pub struct Caller {
 }
 
 pub fn resolve_terminal(tx: &mut dyn Tx, creds: &Credentials) -> ApiResult<TerminalCaller> {
-    let hash = creds
-        .terminal_hash
-        .as_deref()
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated).detail(format!("Send the terminal's token in {TERMINAL_HEADER}")))?;
+    let hash = creds.terminal_hash.as_deref().ok_or_else(|| {
+        ApiError::new(ErrorCode::Unauthenticated)
+            .detail(format!("Send the terminal's token in {TERMINAL_HEADER}"))
+    })?;
     let terminal = tx
         .terminal_by_token_hash(hash)?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
@@ -88,10 +94,18 @@ pub fn resolve(tx: &mut dyn Tx, creds: &Credentials, now_ms: i64) -> ApiResult<C
         return Err(ApiError::new(ErrorCode::SessionExpired));
     }
     let staff = match &session.staff_id {
-        Some(id) => Some(tx.staff_by_id(&store.id, id)?.ok_or_else(|| ApiError::new(ErrorCode::SessionExpired))?),
+        Some(id) => Some(
+            tx.staff_by_id(&store.id, id)?
+                .ok_or_else(|| ApiError::new(ErrorCode::SessionExpired))?,
+        ),
         None => None,
     };
-    Ok(Caller { terminal, store, staff, session_hash })
+    Ok(Caller {
+        terminal,
+        store,
+        staff,
+        session_hash,
+    })
 }
 
 impl Caller {
@@ -124,18 +138,34 @@ impl Caller {
 
     pub fn staff_info(&self) -> StaffInfo {
         match &self.staff {
-            Some(s) => StaffInfo { id: s.id.clone(), name: s.name.clone(), role: s.role },
-            None => StaffInfo { id: format!("kiosk:{}", self.terminal.id), name: self.staff_name(), role: Role::Cashier },
+            Some(s) => StaffInfo {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                role: s.role,
+            },
+            None => StaffInfo {
+                id: format!("kiosk:{}", self.terminal.id),
+                name: self.staff_name(),
+                role: Role::Cashier,
+            },
         }
     }
 }
 
 pub fn terminal_info(t: &TerminalRow) -> TerminalInfo {
-    TerminalInfo { id: t.id.clone(), name: t.name.clone(), mode: t.mode }
+    TerminalInfo {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        mode: t.mode,
+    }
 }
 
 pub fn store_info(s: &StoreRow) -> StoreInfo {
-    StoreInfo { id: s.id.clone(), name: s.name.clone(), merchant_name: s.merchant_name.clone() }
+    StoreInfo {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        merchant_name: s.merchant_name.clone(),
+    }
 }
 
 pub fn is_kiosk(t: &TerminalRow) -> bool {

@@ -13,6 +13,8 @@ use std::sync::Mutex;
 /// A rendered message. It holds the code, so it is never logged: `Debug` is redacted.
 pub struct OutgoingMessage {
     pub at_ms: i64,
+    /// The intent the code belongs to (lets the demo phone and tests tell codes apart).
+    pub redemption_id: String,
     pub customer_id: String,
     pub customer_name: String,
     pub channel: ChannelKind,
@@ -45,7 +47,10 @@ pub struct Unconfigured;
 #[async_trait]
 impl Channel for Unconfigured {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
-        Err(DeliveryError(format!("no {} gateway is configured", message.channel.label())))
+        Err(DeliveryError(format!(
+            "no {} gateway is configured",
+            message.channel.label()
+        )))
     }
 }
 
@@ -54,6 +59,7 @@ impl Channel for Unconfigured {
 pub struct OutboxEntry {
     pub id: u64,
     pub at_ms: i64,
+    pub redemption_id: String,
     pub customer_id: String,
     pub customer_name: String,
     pub channel: ChannelKind,
@@ -71,16 +77,25 @@ impl DemoOutbox {
     const KEEP: usize = 20_000;
 
     pub fn new() -> Self {
-        DemoOutbox { next_id: AtomicU64::new(1), messages: Mutex::new(VecDeque::new()) }
+        DemoOutbox {
+            next_id: AtomicU64::new(1),
+            messages: Mutex::new(VecDeque::new()),
+        }
     }
 
-    /// Newest first, optionally for one customer.
-    pub fn list(&self, customer_id: Option<&str>, limit: usize) -> Vec<OutboxEntry> {
+    /// Newest first, optionally for one customer or one redemption.
+    pub fn list(
+        &self,
+        customer_id: Option<&str>,
+        redemption_id: Option<&str>,
+        limit: usize,
+    ) -> Vec<OutboxEntry> {
         let messages = self.messages.lock().unwrap_or_else(|p| p.into_inner());
         messages
             .iter()
             .rev()
             .filter(|m| customer_id.is_none_or(|c| m.customer_id == c))
+            .filter(|m| redemption_id.is_none_or(|r| m.redemption_id == r))
             .take(limit)
             .cloned()
             .collect()
@@ -99,6 +114,7 @@ impl Channel for DemoOutbox {
         let entry = OutboxEntry {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             at_ms: m.at_ms,
+            redemption_id: m.redemption_id,
             customer_id: m.customer_id,
             customer_name: m.customer_name,
             channel: m.channel,

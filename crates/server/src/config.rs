@@ -8,7 +8,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "redeemguard-server", version, about = "RedeemGuard reference backend (the /v1 contract on SQLite)")]
+#[command(
+    name = "redeemguard-server",
+    version,
+    about = "RedeemGuard reference backend (the /v1 contract on SQLite)"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -18,6 +22,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once at start-up
 pub enum Command {
     /// Serve the API (the default when no subcommand is given).
     Serve(ServeArgs),
@@ -125,8 +130,10 @@ impl Config {
     pub fn resolve(args: ServeArgs) -> Result<Config, String> {
         let file = match &args.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),
         };
@@ -135,17 +142,28 @@ impl Config {
         let secret = load_secret(secret_file.as_deref(), demo)?;
         let db = match args.db.or(file.db) {
             Some(db) => db,
-            None if demo => std::env::temp_dir().join(format!("redeemguard-demo-{}.sqlite", crate::crypto::new_token())),
+            None if demo => std::env::temp_dir().join(format!(
+                "redeemguard-demo-{}.sqlite",
+                crate::crypto::new_token()
+            )),
             None => PathBuf::from("redeemguard.sqlite"),
         };
         let mut cors_origins = args.cors_origins;
         cors_origins.extend(file.cors_origins);
-        let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "text".into());
+        let log_format = args
+            .log_format
+            .or(file.log_format)
+            .unwrap_or_else(|| "text".into());
         if log_format != "text" && log_format != "json" {
-            return Err(format!("--log-format must be text or json, not {log_format}"));
+            return Err(format!(
+                "--log-format must be text or json, not {log_format}"
+            ));
         }
         Ok(Config {
-            listen: args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             db,
             static_dir: args.static_dir.or(file.static_dir),
             cors_origins,
@@ -153,11 +171,25 @@ impl Config {
             demo,
             demo_bench_terminals: args.demo_bench_terminals.unwrap_or(0),
             demo_extra_merchant: args.demo_extra_merchant,
-            session_ttl_secs: args.session_ttl_secs.or(file.session_ttl_secs).unwrap_or(43_200),
+            session_ttl_secs: args
+                .session_ttl_secs
+                .or(file.session_ttl_secs)
+                .unwrap_or(43_200),
             hold_grace_secs: args.hold_grace_secs.or(file.hold_grace_secs).unwrap_or(600),
-            sweep_interval_secs: args.sweep_interval_secs.or(file.sweep_interval_secs).unwrap_or(5).max(1),
-            request_timeout_secs: args.request_timeout_secs.or(file.request_timeout_secs).unwrap_or(15).max(1),
-            body_limit_bytes: args.body_limit_bytes.or(file.body_limit_bytes).unwrap_or(65_536),
+            sweep_interval_secs: args
+                .sweep_interval_secs
+                .or(file.sweep_interval_secs)
+                .unwrap_or(5)
+                .max(1),
+            request_timeout_secs: args
+                .request_timeout_secs
+                .or(file.request_timeout_secs)
+                .unwrap_or(15)
+                .max(1),
+            body_limit_bytes: args
+                .body_limit_bytes
+                .or(file.body_limit_bytes)
+                .unwrap_or(65_536),
             json_logs: log_format == "json",
             testing_clock: args.testing_clock,
         })
@@ -166,7 +198,8 @@ impl Config {
 
 fn load_secret(file: Option<&std::path::Path>, demo: bool) -> Result<Secret, String> {
     if let Some(path) = file {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read the secret file {}: {e}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("cannot read the secret file {}: {e}", path.display()))?;
         let trimmed = String::from_utf8_lossy(&bytes).trim().as_bytes().to_vec();
         return Secret::new(trimmed);
     }

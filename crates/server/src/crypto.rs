@@ -72,7 +72,12 @@ pub fn code_mac(secret: &Secret, redemption_id: &str, code: &str) -> String {
 }
 
 /// Whether `code` matches the stored MAC, compared in constant time (S2).
-pub fn code_matches(secret: &Secret, redemption_id: &str, code: &str, stored_mac_hex: &str) -> bool {
+pub fn code_matches(
+    secret: &Secret,
+    redemption_id: &str,
+    code: &str,
+    stored_mac_hex: &str,
+) -> bool {
     let Ok(expected) = hex::decode(stored_mac_hex) else {
         return false;
     };
@@ -94,7 +99,11 @@ pub fn slow_hash(secret: &str) -> String {
 /// Checks a secret against an argon2 PHC string. Slow by design: call off the async runtime.
 pub fn slow_verify(secret: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

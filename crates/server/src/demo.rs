@@ -13,7 +13,8 @@ use axum::{Json, Router};
 use contract::api::{Role, TerminalMode};
 use contract::instrument::Expiring;
 use contract::{
-    CallingCode, CardNumber, Channel, Currency, Email, ErrorCode, InstrumentKind, Mobile, Money, Policy, Unit,
+    CallingCode, CardNumber, Channel, Currency, Email, ErrorCode, InstrumentKind, Mobile, Money,
+    Policy, Unit,
 };
 use serde::Deserialize;
 
@@ -52,11 +53,31 @@ fn demo_policy() -> Policy {
 
 /// What one demo customer holds.
 enum Holding {
-    Points { balance: u64, earned: u64, expiring: Option<(u64, i64)> },
-    Package { label: &'static str, sessions: u64, session_value: u64 },
-    Membership { label: &'static str, credit: u64, valid_days: i64 },
-    Campaign { label: &'static str, uses: u64, use_value: u64, valid_days: i64 },
-    GiftCard { credit: u64, valid_days: i64 },
+    Points {
+        balance: u64,
+        earned: u64,
+        expiring: Option<(u64, i64)>,
+    },
+    Package {
+        label: &'static str,
+        sessions: u64,
+        session_value: u64,
+    },
+    Membership {
+        label: &'static str,
+        credit: u64,
+        valid_days: i64,
+    },
+    Campaign {
+        label: &'static str,
+        uses: u64,
+        use_value: u64,
+        valid_days: i64,
+    },
+    GiftCard {
+        credit: u64,
+        valid_days: i64,
+    },
 }
 
 struct DemoCustomer {
@@ -71,108 +92,380 @@ struct DemoCustomer {
 
 fn customers() -> Vec<DemoCustomer> {
     use Holding::*;
-    let pts = |balance, earned| Points { balance, earned, expiring: None };
-    let c = |id, name, mobile, email, card, whatsapp, holdings| DemoCustomer { id, name, mobile, email, card, whatsapp, holdings };
+    let pts = |balance, earned| Points {
+        balance,
+        earned,
+        expiring: None,
+    };
+    let c = |id, name, mobile, email, card, whatsapp, holdings| DemoCustomer {
+        id,
+        name,
+        mobile,
+        email,
+        card,
+        whatsapp,
+        holdings,
+    };
     vec![
-        c("cust-asha", "Asha Rao", Some("+919876543210"), Some("asha@example.com"), Some("RG00012345"), true, vec![
-            Points { balance: 1_200, earned: 3_400, expiring: Some((200, 10)) },
-            Package { label: "Hair spa × 6", sessions: 4, session_value: 150_000 },
-        ]),
-        c("cust-vikram", "Vikram Singh", Some("+919812345678"), None, Some("RG00012346"), false, vec![pts(640, 1_100)]),
-        c("cust-priya", "Priya Nair", Some("+919845012345"), Some("priya.nair@example.com"), Some("RG00012347"), true, vec![
-            Points { balance: 2_450, earned: 5_000, expiring: Some((450, 5)) },
-            Membership { label: "Gold membership credit", credit: 500_000, valid_days: 200 },
-        ]),
-        c("cust-arjun", "Arjun Patel", Some("+919900112233"), None, None, false, vec![pts(30, 30)]),
-        c("cust-kavya", "Kavya Iyer", Some("+919811122233"), Some("kavya@example.com"), Some("RG00012349"), true, vec![
-            pts(880, 1_900),
-            Campaign { label: "Diwali free haircut", uses: 1, use_value: 40_000, valid_days: 20 },
-        ]),
-        c("cust-rohan", "Rohan Gupta", Some("+917012345678"), None, Some("RG00012350"), false, vec![
-            pts(150, 150),
-            GiftCard { credit: 250_000, valid_days: 365 },
-        ]),
-        c("cust-ananya", "Ananya Reddy", Some("+919700011122"), Some("ananya@example.com"), None, true, vec![
-            pts(5_000, 12_000),
-            Package { label: "Facial × 5", sessions: 5, session_value: 120_000 },
-        ]),
-        c("cust-siddharth", "Siddharth Joshi", Some("+918800123456"), None, Some("RG00012352"), false, vec![pts(0, 800)]),
-        c("cust-meera", "Meera Krishnan", None, Some("meera@example.com"), Some("RG00012353"), false, vec![
-            Points { balance: 720, earned: 720, expiring: Some((120, 3)) },
-        ]),
-        c("cust-aditya", "Aditya Kulkarni", Some("+919822334455"), Some("aditya@example.com"), None, true, vec![
-            Membership { label: "Platinum membership credit", credit: 1_000_000, valid_days: 300 },
-            pts(310, 900),
-        ]),
-        c("cust-ishita", "Ishita Banerjee", Some("+919830011223"), None, Some("RG00012355"), true, vec![
-            pts(95, 400),
-            Campaign { label: "Birthday manicure", uses: 1, use_value: 60_000, valid_days: 25 },
-        ]),
-        c("cust-karan", "Karan Malhotra", Some("+919811998877"), Some("karan@example.com"), Some("RG00012356"), false, vec![
-            pts(12_000, 20_000),
-        ]),
-        c("cust-neha", "Neha Deshpande", Some("+919922113344"), None, None, false, vec![
-            Package { label: "Hair spa × 6", sessions: 6, session_value: 150_000 },
-            pts(55, 55),
-        ]),
-        c("cust-rahul", "Rahul Verma", Some("+919711223344"), Some("rahul.v@example.com"), Some("RG00012358"), true, vec![
-            pts(430, 1_430),
-            GiftCard { credit: 100_000, valid_days: 180 },
-        ]),
-        c("cust-pooja", "Pooja Menon", Some("+919847001122"), None, Some("RG00012359"), false, vec![
-            Points { balance: 600, earned: 600, expiring: Some((600, 7)) },
-        ]),
-        c("cust-farhan", "Farhan Qureshi", Some("+919820098765"), Some("farhan@example.com"), None, true, vec![pts(1_999, 2_500)]),
-        c("cust-lakshmi", "Lakshmi Subramanian", Some("+919444012345"), None, Some("RG00012361"), true, vec![
-            Membership { label: "Silver membership credit", credit: 200_000, valid_days: 90 },
-            Package { label: "Pedicure × 4", sessions: 2, session_value: 80_000 },
-        ]),
-        c("cust-deepak", "Deepak Chauhan", Some("+919810012399"), None, None, false, vec![pts(75, 75)]),
-        c("cust-sneha", "Sneha Pillai", Some("+919895012345"), Some("sneha@example.com"), Some("RG00012363"), false, vec![
-            pts(3_200, 6_000),
-            Campaign { label: "Monsoon hair-care kit", uses: 2, use_value: 25_000, valid_days: 15 },
-        ]),
-        c("cust-zoya", "Zoya Khan", Some("+919867012345"), Some("zoya@example.com"), Some("RG00012364"), true, vec![
-            pts(540, 540),
-            GiftCard { credit: 50_000, valid_days: 60 },
-        ]),
+        c(
+            "cust-asha",
+            "Asha Rao",
+            Some("+919876543210"),
+            Some("asha@example.com"),
+            Some("RG00012345"),
+            true,
+            vec![
+                Points {
+                    balance: 1_200,
+                    earned: 3_400,
+                    expiring: Some((200, 10)),
+                },
+                Package {
+                    label: "Hair spa × 6",
+                    sessions: 4,
+                    session_value: 150_000,
+                },
+            ],
+        ),
+        c(
+            "cust-vikram",
+            "Vikram Singh",
+            Some("+919812345678"),
+            None,
+            Some("RG00012346"),
+            false,
+            vec![pts(640, 1_100)],
+        ),
+        c(
+            "cust-priya",
+            "Priya Nair",
+            Some("+919845012345"),
+            Some("priya.nair@example.com"),
+            Some("RG00012347"),
+            true,
+            vec![
+                Points {
+                    balance: 2_450,
+                    earned: 5_000,
+                    expiring: Some((450, 5)),
+                },
+                Membership {
+                    label: "Gold membership credit",
+                    credit: 500_000,
+                    valid_days: 200,
+                },
+            ],
+        ),
+        c(
+            "cust-arjun",
+            "Arjun Patel",
+            Some("+919900112233"),
+            None,
+            None,
+            false,
+            vec![pts(30, 30)],
+        ),
+        c(
+            "cust-kavya",
+            "Kavya Iyer",
+            Some("+919811122233"),
+            Some("kavya@example.com"),
+            Some("RG00012349"),
+            true,
+            vec![
+                pts(880, 1_900),
+                Campaign {
+                    label: "Diwali free haircut",
+                    uses: 1,
+                    use_value: 40_000,
+                    valid_days: 20,
+                },
+            ],
+        ),
+        c(
+            "cust-rohan",
+            "Rohan Gupta",
+            Some("+917012345678"),
+            None,
+            Some("RG00012350"),
+            false,
+            vec![
+                pts(150, 150),
+                GiftCard {
+                    credit: 250_000,
+                    valid_days: 365,
+                },
+            ],
+        ),
+        c(
+            "cust-ananya",
+            "Ananya Reddy",
+            Some("+919700011122"),
+            Some("ananya@example.com"),
+            None,
+            true,
+            vec![
+                pts(5_000, 12_000),
+                Package {
+                    label: "Facial × 5",
+                    sessions: 5,
+                    session_value: 120_000,
+                },
+            ],
+        ),
+        c(
+            "cust-siddharth",
+            "Siddharth Joshi",
+            Some("+918800123456"),
+            None,
+            Some("RG00012352"),
+            false,
+            vec![pts(0, 800)],
+        ),
+        c(
+            "cust-meera",
+            "Meera Krishnan",
+            None,
+            Some("meera@example.com"),
+            Some("RG00012353"),
+            false,
+            vec![Points {
+                balance: 720,
+                earned: 720,
+                expiring: Some((120, 3)),
+            }],
+        ),
+        c(
+            "cust-aditya",
+            "Aditya Kulkarni",
+            Some("+919822334455"),
+            Some("aditya@example.com"),
+            None,
+            true,
+            vec![
+                Membership {
+                    label: "Platinum membership credit",
+                    credit: 1_000_000,
+                    valid_days: 300,
+                },
+                pts(310, 900),
+            ],
+        ),
+        c(
+            "cust-ishita",
+            "Ishita Banerjee",
+            Some("+919830011223"),
+            None,
+            Some("RG00012355"),
+            true,
+            vec![
+                pts(95, 400),
+                Campaign {
+                    label: "Birthday manicure",
+                    uses: 1,
+                    use_value: 60_000,
+                    valid_days: 25,
+                },
+            ],
+        ),
+        c(
+            "cust-karan",
+            "Karan Malhotra",
+            Some("+919811998877"),
+            Some("karan@example.com"),
+            Some("RG00012356"),
+            false,
+            vec![pts(12_000, 20_000)],
+        ),
+        c(
+            "cust-neha",
+            "Neha Deshpande",
+            Some("+919922113344"),
+            None,
+            None,
+            false,
+            vec![
+                Package {
+                    label: "Hair spa × 6",
+                    sessions: 6,
+                    session_value: 150_000,
+                },
+                pts(55, 55),
+            ],
+        ),
+        c(
+            "cust-rahul",
+            "Rahul Verma",
+            Some("+919711223344"),
+            Some("rahul.v@example.com"),
+            Some("RG00012358"),
+            true,
+            vec![
+                pts(430, 1_430),
+                GiftCard {
+                    credit: 100_000,
+                    valid_days: 180,
+                },
+            ],
+        ),
+        c(
+            "cust-pooja",
+            "Pooja Menon",
+            Some("+919847001122"),
+            None,
+            Some("RG00012359"),
+            false,
+            vec![Points {
+                balance: 600,
+                earned: 600,
+                expiring: Some((600, 7)),
+            }],
+        ),
+        c(
+            "cust-farhan",
+            "Farhan Qureshi",
+            Some("+919820098765"),
+            Some("farhan@example.com"),
+            None,
+            true,
+            vec![pts(1_999, 2_500)],
+        ),
+        c(
+            "cust-lakshmi",
+            "Lakshmi Subramanian",
+            Some("+919444012345"),
+            None,
+            Some("RG00012361"),
+            true,
+            vec![
+                Membership {
+                    label: "Silver membership credit",
+                    credit: 200_000,
+                    valid_days: 90,
+                },
+                Package {
+                    label: "Pedicure × 4",
+                    sessions: 2,
+                    session_value: 80_000,
+                },
+            ],
+        ),
+        c(
+            "cust-deepak",
+            "Deepak Chauhan",
+            Some("+919810012399"),
+            None,
+            None,
+            false,
+            vec![pts(75, 75)],
+        ),
+        c(
+            "cust-sneha",
+            "Sneha Pillai",
+            Some("+919895012345"),
+            Some("sneha@example.com"),
+            Some("RG00012363"),
+            false,
+            vec![
+                pts(3_200, 6_000),
+                Campaign {
+                    label: "Monsoon hair-care kit",
+                    uses: 2,
+                    use_value: 25_000,
+                    valid_days: 15,
+                },
+            ],
+        ),
+        c(
+            "cust-zoya",
+            "Zoya Khan",
+            Some("+919867012345"),
+            Some("zoya@example.com"),
+            Some("RG00012364"),
+            true,
+            vec![
+                pts(540, 540),
+                GiftCard {
+                    credit: 50_000,
+                    valid_days: 60,
+                },
+            ],
+        ),
     ]
 }
 
 fn instrument(customer_id: &str, n: usize, h: &Holding, now_ms: i64) -> InstrumentRow {
-    let base = |kind: InstrumentKind, label: &str, unit: Unit, balance: u64, unit_value: u64| InstrumentRow {
-        id: format!("{customer_id}-{}-{n}", kind.as_str()),
-        customer_id: customer_id.to_string(),
-        kind,
-        label: label.to_string(),
-        unit,
-        balance,
-        held: 0,
-        unit_value: inr(unit_value),
-        earned: None,
-        expiring: None,
-        valid_until_ms: None,
+    let base = |kind: InstrumentKind, label: &str, unit: Unit, balance: u64, unit_value: u64| {
+        InstrumentRow {
+            id: format!("{customer_id}-{}-{n}", kind.as_str()),
+            customer_id: customer_id.to_string(),
+            kind,
+            label: label.to_string(),
+            unit,
+            balance,
+            held: 0,
+            unit_value: inr(unit_value),
+            earned: None,
+            expiring: None,
+            valid_until_ms: None,
+        }
     };
     match *h {
-        Holding::Points { balance, earned, expiring } => InstrumentRow {
+        Holding::Points {
+            balance,
+            earned,
+            expiring,
+        } => InstrumentRow {
             earned: Some(earned),
-            expiring: expiring.map(|(quantity, days)| Expiring { quantity, at_ms: now_ms + days * DAY_MS }),
-            ..base(InstrumentKind::Points, "Loyalty points", Unit::Points, balance, 100)
+            expiring: expiring.map(|(quantity, days)| Expiring {
+                quantity,
+                at_ms: now_ms + days * DAY_MS,
+            }),
+            ..base(
+                InstrumentKind::Points,
+                "Loyalty points",
+                Unit::Points,
+                balance,
+                100,
+            )
         },
-        Holding::Package { label, sessions, session_value } => {
-            base(InstrumentKind::Package, label, Unit::Sessions, sessions, session_value)
-        }
-        Holding::Membership { label, credit, valid_days } => InstrumentRow {
+        Holding::Package {
+            label,
+            sessions,
+            session_value,
+        } => base(
+            InstrumentKind::Package,
+            label,
+            Unit::Sessions,
+            sessions,
+            session_value,
+        ),
+        Holding::Membership {
+            label,
+            credit,
+            valid_days,
+        } => InstrumentRow {
             valid_until_ms: Some(now_ms + valid_days * DAY_MS),
             ..base(InstrumentKind::Membership, label, Unit::Credit, credit, 1)
         },
-        Holding::Campaign { label, uses, use_value, valid_days } => InstrumentRow {
+        Holding::Campaign {
+            label,
+            uses,
+            use_value,
+            valid_days,
+        } => InstrumentRow {
             valid_until_ms: Some(now_ms + valid_days * DAY_MS),
             ..base(InstrumentKind::Campaign, label, Unit::Uses, uses, use_value)
         },
         Holding::GiftCard { credit, valid_days } => InstrumentRow {
             valid_until_ms: Some(now_ms + valid_days * DAY_MS),
-            ..base(InstrumentKind::GiftCard, "Gift card", Unit::Credit, credit, 1)
+            ..base(
+                InstrumentKind::GiftCard,
+                "Gift card",
+                Unit::Credit,
+                credit,
+                1,
+            )
         },
     }
 }
@@ -182,7 +475,10 @@ fn customer_row(merchant_id: &str, c: &DemoCustomer) -> ApiResult<CustomerRow> {
         id: c.id.to_string(),
         merchant_id: merchant_id.to_string(),
         name: c.name.to_string(),
-        mobile: c.mobile.map(|m| Mobile::parse(m, CallingCode::INDIA)).transpose()?,
+        mobile: c
+            .mobile
+            .map(|m| Mobile::parse(m, CallingCode::INDIA))
+            .transpose()?,
         email: c.email.map(Email::parse).transpose()?,
         card: c.card.map(CardNumber::parse).transpose()?,
         whatsapp_opt_in: c.whatsapp,
@@ -197,7 +493,10 @@ fn seed_store(
     hashes: &Hashes,
 ) -> ApiResult<()> {
     let (merchant_id, store_id) = ids;
-    tx.insert_merchant(&MerchantRow { id: merchant_id.into(), name: names.0.into() })?;
+    tx.insert_merchant(&MerchantRow {
+        id: merchant_id.into(),
+        name: names.0.into(),
+    })?;
     tx.insert_store(&StoreRow {
         id: store_id.into(),
         merchant_id: merchant_id.into(),
@@ -224,7 +523,12 @@ fn seed_store(
 
 /// Seeds the demo data into an empty database; an already seeded one is left alone.
 /// Returns whether it seeded.
-pub fn seed(tx: &mut dyn Tx, now_ms: i64, bench_terminals: u32, extra_merchant: bool) -> ApiResult<bool> {
+pub fn seed(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    bench_terminals: u32,
+    extra_merchant: bool,
+) -> ApiResult<bool> {
     if !tx.stores()?.is_empty() {
         return Ok(false);
     }
@@ -241,7 +545,13 @@ pub fn seed(tx: &mut dyn Tx, now_ms: i64, bench_terminals: u32, extra_merchant: 
         policy.max_sends_per_cashier = 1_000_000;
         policy.daily_message_budget = 1_000_000;
     }
-    seed_store(tx, ("m-demo", "st-demo"), ("RedeemGuard Demo", STORE_NAME), policy, &hashes)?;
+    seed_store(
+        tx,
+        ("m-demo", "st-demo"),
+        ("RedeemGuard Demo", STORE_NAME),
+        policy,
+        &hashes,
+    )?;
     for (token, name, mode) in TERMINAL_TOKENS {
         tx.insert_terminal(&TerminalRow {
             id: format!("term-{token}"),
@@ -276,11 +586,21 @@ pub fn seed(tx: &mut dyn Tx, now_ms: i64, bench_terminals: u32, extra_merchant: 
             card: None,
             whatsapp_opt_in: false,
         })?;
-        let points = Holding::Points { balance: 1_000_000_000, earned: 1_000_000_000, expiring: None };
+        let points = Holding::Points {
+            balance: 1_000_000_000,
+            earned: 1_000_000_000,
+            expiring: None,
+        };
         tx.insert_instrument(&instrument(&id, 0, &points, now_ms))?;
     }
     if extra_merchant {
-        seed_store(tx, ("m-other", "st-other"), ("Sunrise Pharmacy", "Sunrise Pharmacy, MG Road"), demo_policy(), &hashes)?;
+        seed_store(
+            tx,
+            ("m-other", "st-other"),
+            ("Sunrise Pharmacy", "Sunrise Pharmacy, MG Road"),
+            demo_policy(),
+            &hashes,
+        )?;
         tx.insert_terminal(&TerminalRow {
             id: "term-other-till-1".into(),
             store_id: "st-other".into(),
@@ -296,7 +616,11 @@ pub fn seed(tx: &mut dyn Tx, now_ms: i64, bench_terminals: u32, extra_merchant: 
             email: None,
             card: None,
             whatsapp: false,
-            holdings: vec![Holding::Points { balance: 500, earned: 500, expiring: None }],
+            holdings: vec![Holding::Points {
+                balance: 500,
+                earned: 500,
+                expiring: None,
+            }],
         };
         tx.insert_customer(&customer_row("m-other", &other)?)?;
         tx.insert_instrument(&instrument(other.id, 0, &other.holdings[0], now_ms))?;
@@ -321,7 +645,9 @@ pub fn banner(listen: &str, bench_terminals: u32, extra_merchant: bool) -> Strin
         s.push_str(&format!("  bench:           terminals bench-till-1..{bench_terminals}, customers bench-cust-N\n"));
     }
     if extra_merchant {
-        s.push_str(&format!("  other merchant:  terminal token {OTHER_TERMINAL_TOKEN} (same staff codes)\n"));
+        s.push_str(&format!(
+            "  other merchant:  terminal token {OTHER_TERMINAL_TOKEN} (same staff codes)\n"
+        ));
     }
     s
 }
@@ -329,28 +655,51 @@ pub fn banner(listen: &str, bench_terminals: u32, extra_merchant: bool) -> Strin
 #[derive(Deserialize)]
 pub struct OutboxQuery {
     customer: Option<String>,
+    redemption: Option<String>,
     limit: Option<usize>,
 }
 
 pub fn routes() -> Router<Shared> {
-    Router::new().route("/demo/phone", get(phone)).route("/demo/outbox.json", get(outbox_json))
+    Router::new()
+        .route("/demo/phone", get(phone))
+        .route("/demo/outbox.json", get(outbox_json))
 }
 
 fn outbox(app: &Shared) -> ApiResult<&crate::channels::DemoOutbox> {
-    app.outbox.as_deref().ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+    app.outbox
+        .as_deref()
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
-async fn outbox_json(State(app): State<Shared>, QueryParams(q): QueryParams<OutboxQuery>) -> ApiResult<Response> {
-    let messages = outbox(&app)?.list(q.customer.as_deref(), q.limit.unwrap_or(200).min(5_000));
+async fn outbox_json(
+    State(app): State<Shared>,
+    QueryParams(q): QueryParams<OutboxQuery>,
+) -> ApiResult<Response> {
+    let messages = outbox(&app)?.list(
+        q.customer.as_deref(),
+        q.redemption.as_deref(),
+        q.limit.unwrap_or(200).min(5_000),
+    );
     Ok(Json(messages).into_response())
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
-async fn phone(State(app): State<Shared>, QueryParams(q): QueryParams<OutboxQuery>) -> ApiResult<Html<String>> {
-    let messages = outbox(&app)?.list(q.customer.as_deref(), q.limit.unwrap_or(200).min(5_000));
+async fn phone(
+    State(app): State<Shared>,
+    QueryParams(q): QueryParams<OutboxQuery>,
+) -> ApiResult<Html<String>> {
+    let messages = outbox(&app)?.list(
+        q.customer.as_deref(),
+        q.redemption.as_deref(),
+        q.limit.unwrap_or(200).min(5_000),
+    );
     let mut items = String::new();
     for m in &messages {
         items.push_str(&format!(
@@ -369,7 +718,11 @@ async fn phone(State(app): State<Shared>, QueryParams(q): QueryParams<OutboxQuer
     if messages.is_empty() {
         items.push_str("<li class=\"empty\">No messages yet. Send a code from the app.</li>");
     }
-    let filter = q.customer.as_deref().map(|c| format!(" for customer {}", escape(c))).unwrap_or_default();
+    let filter = q
+        .customer
+        .as_deref()
+        .map(|c| format!(" for customer {}", escape(c)))
+        .unwrap_or_default();
     Ok(Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -7,7 +7,8 @@ use contract::{ErrorCode, Problem};
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub problem: Problem,
+    /// Boxed so `Result<_, ApiError>` stays small on the happy path.
+    pub problem: Box<Problem>,
     /// A failed verify must still count the attempt, an expired intent must still release
     /// its hold: such errors commit the transaction instead of rolling it back.
     pub keep_changes: bool,
@@ -17,14 +18,17 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        ApiError { problem: Problem::new(code), keep_changes: false }
+        ApiError {
+            problem: Box::new(Problem::new(code)),
+            keep_changes: false,
+        }
     }
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.problem = self.problem.detail(detail);
+        *self.problem = self.problem.clone().detail(detail);
         self
     }
     pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.problem = self.problem.field(field);
+        *self.problem = self.problem.clone().field(field);
         self
     }
     pub fn keep(mut self) -> Self {
@@ -43,7 +47,10 @@ impl ApiError {
 
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
-        ApiError { problem, keep_changes: false }
+        ApiError {
+            problem: Box::new(problem),
+            keep_changes: false,
+        }
     }
 }
 
@@ -88,8 +95,10 @@ pub fn problem_response(problem: &Problem) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_vec(problem).unwrap_or_default();
     let mut res = (status, body).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(Problem::CONTENT_TYPE));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(Problem::CONTENT_TYPE),
+    );
     if let Some(secs) = problem.retry_after_secs {
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);

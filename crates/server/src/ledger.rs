@@ -10,7 +10,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{
-    Accrual, Approval, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus, Reversal, Voucher,
+    Accrual, Approval, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus, Reversal,
+    Voucher,
 };
 use contract::rules::{allowed_range, check_redemption};
 use contract::{Bill, ErrorCode, InstrumentKind, Problem, Purpose, Quantity, Unit};
@@ -34,6 +35,17 @@ pub fn load(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<RedemptionR
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound).detail("No such redemption"))
 }
 
+/// Loads an intent for acting on it: only the terminal that created it may (S3: the code is
+/// bound to the intent, terminal included). Another terminal hears `not_found`.
+pub fn load_bound(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<RedemptionRow> {
+    let row = load(tx, caller, id)?;
+    if row.terminal_id != caller.terminal.id {
+        return Err(ApiError::new(ErrorCode::NotFound)
+            .detail("This redemption belongs to another terminal"));
+    }
+    Ok(row)
+}
+
 /// Creates an intent and holds its quantity, after re-checking every rule (S10).
 pub fn create_intent(
     tx: &mut dyn Tx,
@@ -51,15 +63,25 @@ pub fn create_intent(
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
     let mut instrument = tx
         .instrument(&customer.id, &req.instrument_id)?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound).detail("The customer has no such instrument").field("instrument_id"))?;
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound)
+                .detail("The customer has no such instrument")
+                .field("instrument_id")
+        })?;
     if req.purpose == Purpose::Voucher && instrument.kind != InstrumentKind::Points {
         return Err(ApiError::new(ErrorCode::InvalidRequest)
             .detail("Only points can be turned into a voucher")
             .field("purpose"));
     }
     let mut balance = instrument.to_balance(policy, now_ms);
-    if instrument.valid_until_ms.is_some_and(|until| until <= now_ms) {
+    if instrument
+        .valid_until_ms
+        .is_some_and(|until| until <= now_ms)
+    {
         balance.available = 0; // an expired membership or gift card has nothing left to give
+    }
+    if balance.available == 0 {
+        return Err(Problem::from(contract::RuleError::NothingAvailable).into());
     }
     let checked = check_redemption(policy, &balance, req.quantity, &req.purpose).map_err(|e| {
         let mut p = Problem::from(e);
@@ -87,12 +109,21 @@ pub fn create_intent(
         purpose: req.purpose,
         otp_required,
         max_verify_attempts: policy.max_verify_attempts,
-        status: if otp_required { RedemptionStatus::AwaitingOtp } else { RedemptionStatus::Approved },
+        status: if otp_required {
+            RedemptionStatus::AwaitingOtp
+        } else {
+            RedemptionStatus::Approved
+        },
         created_at_ms: now_ms,
-        expires_at_ms: now_ms + (i64::from(policy.otp_ttl_secs) + i64::from(hold_grace_secs)) * 1000,
+        expires_at_ms: now_ms
+            + (i64::from(policy.otp_ttl_secs) + i64::from(hold_grace_secs)) * 1000,
         otp: None,
         failed_attempts: 0,
-        approval: if otp_required { None } else { Some(Approval::NotRequired) },
+        approval: if otp_required {
+            None
+        } else {
+            Some(Approval::NotRequired)
+        },
         committed_at_ms: None,
         reversal: None,
     };
@@ -132,15 +163,33 @@ pub fn release(
         otp.code_mac = None;
     }
     tx.update_redemption(row)?;
-    audit::record(tx, now_ms, actor, action, Some(&row.id), json!({ "quantity": row.quantity.get() }))
+    audit::record(
+        tx,
+        now_ms,
+        actor,
+        action,
+        Some(&row.id),
+        json!({ "quantity": row.quantity.get() }),
+    )
 }
 
 /// An open intent past its expiry is expired on the spot (and the hold released) so no
 /// request acts on it; the caller hears `intent_expired`.
 pub fn expire_if_due(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
     if row.status.is_open() && now_ms >= row.expires_at_ms {
-        let actor = Actor { store_id: row.store_id.clone(), terminal_id: Some(row.terminal_id.clone()), staff_id: None };
-        release(tx, row, RedemptionStatus::Expired, now_ms, &actor, "expired")?;
+        let actor = Actor {
+            store_id: row.store_id.clone(),
+            terminal_id: Some(row.terminal_id.clone()),
+            staff_id: None,
+        };
+        release(
+            tx,
+            row,
+            RedemptionStatus::Expired,
+            now_ms,
+            &actor,
+            "expired",
+        )?;
         return Err(ApiError::new(ErrorCode::IntentExpired).keep());
     }
     Ok(())
@@ -151,10 +200,18 @@ pub fn closed_problem(status: RedemptionStatus) -> ApiError {
     match status {
         RedemptionStatus::Locked => ApiError::new(ErrorCode::OtpLocked),
         RedemptionStatus::Expired => ApiError::new(ErrorCode::IntentExpired),
-        RedemptionStatus::Committed => ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already completed"),
-        RedemptionStatus::Cancelled => ApiError::new(ErrorCode::IntentClosed).detail("This redemption was cancelled"),
-        RedemptionStatus::Reversed => ApiError::new(ErrorCode::IntentClosed).detail("This redemption was reversed"),
-        RedemptionStatus::Approved => ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already approved"),
+        RedemptionStatus::Committed => {
+            ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already completed")
+        }
+        RedemptionStatus::Cancelled => {
+            ApiError::new(ErrorCode::IntentClosed).detail("This redemption was cancelled")
+        }
+        RedemptionStatus::Reversed => {
+            ApiError::new(ErrorCode::IntentClosed).detail("This redemption was reversed")
+        }
+        RedemptionStatus::Approved => {
+            ApiError::new(ErrorCode::IntentClosed).detail("This redemption is already approved")
+        }
         RedemptionStatus::AwaitingOtp => ApiError::new(ErrorCode::OtpRequired),
     }
 }
@@ -178,6 +235,7 @@ pub fn commit(
     fingerprint: &str,
     now_ms: i64,
 ) -> ApiResult<Vec<u8>> {
+    let mut row = load_bound(tx, caller, id)?;
     if let Some(seen) = tx.idempotency(&caller.store.id, key)? {
         return if seen.fingerprint == fingerprint {
             Ok(seen.response)
@@ -188,7 +246,6 @@ pub fn commit(
             )))
         };
     }
-    let mut row = load(tx, caller, id)?;
     let remember = |tx: &mut dyn Tx, response: &[u8]| {
         tx.insert_idempotency(&IdempotencyRow {
             store_id: caller.store.id.clone(),
@@ -201,7 +258,9 @@ pub fn commit(
     };
     match row.status {
         RedemptionStatus::Committed => {
-            let bytes = tx.receipt_bytes(id)?.ok_or_else(|| ApiError::internal("committed without a receipt"))?;
+            let bytes = tx
+                .receipt_bytes(id)?
+                .ok_or_else(|| ApiError::internal("committed without a receipt"))?;
             remember(tx, &bytes)?;
             return Ok(bytes);
         }
@@ -217,13 +276,21 @@ pub fn commit(
         .ok_or_else(|| ApiError::internal("the held instrument vanished"))?;
     let q = row.quantity.get();
     let balance_after = instrument.available();
-    instrument.balance = instrument.balance.checked_sub(q).ok_or_else(|| ApiError::internal("hold larger than balance"))?;
-    instrument.held = instrument.held.checked_sub(q).ok_or_else(|| ApiError::internal("hold missing"))?;
+    instrument.balance = instrument
+        .balance
+        .checked_sub(q)
+        .ok_or_else(|| ApiError::internal("hold larger than balance"))?;
+    instrument.held = instrument
+        .held
+        .checked_sub(q)
+        .ok_or_else(|| ApiError::internal("hold missing"))?;
     tx.update_instrument(&instrument)?;
     let voucher = match (&row.purpose, row.instrument_kind) {
-        (Purpose::Voucher, InstrumentKind::Points) => {
-            Some(Voucher { code: voucher_code(), value: row.value, valid_until_ms: now_ms + VOUCHER_VALID_MS })
-        }
+        (Purpose::Voucher, InstrumentKind::Points) => Some(Voucher {
+            code: voucher_code(),
+            value: row.value,
+            valid_until_ms: now_ms + VOUCHER_VALID_MS,
+        }),
         _ => None,
     };
     let receipt = Receipt {
@@ -276,17 +343,26 @@ fn approval_kind(a: &Approval) -> &'static str {
 /// `RGV-XXXX-XXXX-XXXX` from an alphabet without look-alike characters.
 fn voucher_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let chars: Vec<char> = (0..12).map(|_| ALPHABET[crypto::random_below(ALPHABET.len() as u32) as usize] as char).collect();
+    let chars: Vec<char> = (0..12)
+        .map(|_| ALPHABET[crypto::random_below(ALPHABET.len() as u32) as usize] as char)
+        .collect();
     let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
     format!("RGV-{}", groups.join("-"))
 }
 
 /// Cancels an open intent (releasing the hold); a finished one is reported as it is.
 pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<RedemptionRow> {
-    let mut row = load(tx, caller, id)?;
+    let mut row = load_bound(tx, caller, id)?;
     match row.status {
         s if s.is_open() => {
-            release(tx, &mut row, RedemptionStatus::Cancelled, now_ms, &caller.actor(), "cancel")?;
+            release(
+                tx,
+                &mut row,
+                RedemptionStatus::Cancelled,
+                now_ms,
+                &caller.actor(),
+                "cancel",
+            )?;
             Ok(row)
         }
         RedemptionStatus::Committed | RedemptionStatus::Reversed => Err(closed_problem(row.status)),
@@ -295,7 +371,13 @@ pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiRes
 }
 
 /// Gives a committed redemption's quantity back, once.
-pub fn reverse(tx: &mut dyn Tx, caller: &Caller, id: &str, reason: &str, now_ms: i64) -> ApiResult<Reversal> {
+pub fn reverse(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+    now_ms: i64,
+) -> ApiResult<Reversal> {
     let mut row = load(tx, caller, id)?;
     match row.status {
         RedemptionStatus::Committed => {}
@@ -329,7 +411,12 @@ pub fn reverse(tx: &mut dyn Tx, caller: &Caller, id: &str, reason: &str, now_ms:
 }
 
 /// Adds points earned on a sale. One accrual per bill: repeating the same one replays it.
-pub fn accrue(tx: &mut dyn Tx, caller: &Caller, req: CreateAccrual, now_ms: i64) -> ApiResult<Accrual> {
+pub fn accrue(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    req: CreateAccrual,
+    now_ms: i64,
+) -> ApiResult<Accrual> {
     check_bill(&req.bill)?;
     if req.bill.total.currency() != caller.store.policy.currency {
         return Err(ApiError::new(ErrorCode::CurrencyMismatch).field("bill.total"));
@@ -346,12 +433,21 @@ pub fn accrue(tx: &mut dyn Tx, caller: &Caller, req: CreateAccrual, now_ms: i64)
             .field("bill.id"));
     }
     let points = req.points.get();
-    let existing = tx.instruments(&customer.id)?.into_iter().find(|i| i.kind == InstrumentKind::Points);
+    let existing = tx
+        .instruments(&customer.id)?
+        .into_iter()
+        .find(|i| i.kind == InstrumentKind::Points);
     let instrument = match existing {
         Some(mut i) => {
-            i.balance = i.balance.checked_add(points).filter(|b| *b <= Quantity::MAX).ok_or_else(|| {
-                ApiError::new(ErrorCode::InvalidQuantity).detail("That would be far too many points").field("points")
-            })?;
+            i.balance = i
+                .balance
+                .checked_add(points)
+                .filter(|b| *b <= Quantity::MAX)
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidQuantity)
+                        .detail("That would be far too many points")
+                        .field("points")
+                })?;
             i.earned = Some(i.earned.unwrap_or(0) + points);
             tx.update_instrument(&i)?;
             i
@@ -411,8 +507,19 @@ pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usiz
     let due = tx.open_redemptions_expired_by(now_ms, limit)?;
     let n = due.len();
     for mut row in due {
-        let actor = Actor { store_id: row.store_id.clone(), terminal_id: Some(row.terminal_id.clone()), staff_id: None };
-        release(tx, &mut row, RedemptionStatus::Expired, now_ms, &actor, "expired")?;
+        let actor = Actor {
+            store_id: row.store_id.clone(),
+            terminal_id: Some(row.terminal_id.clone()),
+            staff_id: None,
+        };
+        release(
+            tx,
+            &mut row,
+            RedemptionStatus::Expired,
+            now_ms,
+            &actor,
+            "expired",
+        )?;
     }
     tx.delete_expired_sessions(now_ms)?;
     Ok(n)

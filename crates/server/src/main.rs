@@ -40,7 +40,11 @@ async fn verify_audit(db: std::path::PathBuf) -> Result<ExitCode, String> {
     }
     let store = SqliteStore::open(&db)?;
     let db = Db::new(Arc::new(store));
-    match db.run(verify_chain).await.map_err(|e| e.problem.to_string())? {
+    match db
+        .run(verify_chain)
+        .await
+        .map_err(|e| e.problem.to_string())?
+    {
         ChainCheck::Intact { entries, head } => {
             println!("audit chain intact: {entries} entries, head {head}");
             Ok(ExitCode::SUCCESS)
@@ -56,7 +60,10 @@ fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -75,7 +82,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let state = AppState::new(db, config);
     if state.config.demo {
-        let (now, bench, extra) = (state.clock.now_ms(), state.config.demo_bench_terminals, state.config.demo_extra_merchant);
+        let (now, bench, extra) = (
+            state.clock.now_ms(),
+            state.config.demo_bench_terminals,
+            state.config.demo_extra_merchant,
+        );
         let seeded = state
             .db
             .run(move |tx| demo::seed(tx, now, bench, extra))

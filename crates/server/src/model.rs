@@ -97,7 +97,9 @@ impl CustomerRow {
             return None;
         }
         match channel {
-            Channel::Sms | Channel::Whatsapp => self.mobile.as_ref().map(|m| m.as_str().to_string()),
+            Channel::Sms | Channel::Whatsapp => {
+                self.mobile.as_ref().map(|m| m.as_str().to_string())
+            }
             Channel::Email => self.email.as_ref().map(|e| e.as_str().to_string()),
         }
     }
@@ -139,7 +141,10 @@ impl InstrumentRow {
             available: self.available(),
             unit_value,
             earned: self.earned,
-            expiring_soon: self.expiring.clone().filter(|e| e.at_ms > now_ms && e.quantity > 0),
+            expiring_soon: self
+                .expiring
+                .clone()
+                .filter(|e| e.at_ms > now_ms && e.quantity > 0),
             valid_until_ms: self.valid_until_ms,
         }
     }
@@ -189,7 +194,8 @@ pub struct RedemptionRow {
 
 impl RedemptionRow {
     pub fn attempts_left(&self) -> u8 {
-        self.max_verify_attempts.saturating_sub(self.failed_attempts)
+        self.max_verify_attempts
+            .saturating_sub(self.failed_attempts)
     }
 
     pub fn to_api(&self) -> Redemption {

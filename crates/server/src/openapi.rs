@@ -50,7 +50,9 @@ impl Modify for Security {
 pub struct ApiDoc;
 
 pub fn document_json() -> String {
-    let mut json = ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut json = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }

@@ -19,7 +19,9 @@ const DAY_MS: i64 = 86_400_000;
 
 /// `length` random decimal digits, each uniform.
 pub fn generate_code(length: OtpLength) -> String {
-    (0..length.get()).map(|_| char::from(b'0' + crypto::random_below(10) as u8)).collect()
+    (0..length.get())
+        .map(|_| char::from(b'0' + crypto::random_below(10) as u8))
+        .collect()
 }
 
 /// How an amount reads in a message: `₹500.00`, `$12.50`, else `IDR 5000.00`.
@@ -36,7 +38,9 @@ pub fn display_money(m: Money) -> String {
 }
 
 fn ceil_secs(ms: i64) -> u32 {
-    u32::try_from((ms.max(0) + 999) / 1000).unwrap_or(u32::MAX).max(1)
+    u32::try_from((ms.max(0) + 999) / 1000)
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// A code ready to go out: what the cashier may see, and the message for the channel.
@@ -56,22 +60,31 @@ pub fn prepare_send(
     secret: &Secret,
 ) -> ApiResult<PreparedSend> {
     let policy = caller.store.policy.clone();
-    let mut row = ledger::load(tx, caller, id)?;
+    let mut row = ledger::load_bound(tx, caller, id)?;
     expire_if_due(tx, &mut row, now_ms)?;
     if row.status != RedemptionStatus::AwaitingOtp {
         return Err(closed_problem(row.status));
     }
     if !policy.channels.contains(&channel) {
         return Err(ApiError::new(ErrorCode::ChannelUnavailable)
-            .detail(format!("This store does not send codes by {}", channel.label()))
+            .detail(format!(
+                "This store does not send codes by {}",
+                channel.label()
+            ))
             .field("channel"));
     }
     let customer = tx
         .customer(&caller.store.merchant_id, &row.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
-    let (Some(destination), Some(masked)) = (customer.destination(channel), customer.masked_destination(channel)) else {
+    let (Some(destination), Some(masked)) = (
+        customer.destination(channel),
+        customer.masked_destination(channel),
+    ) else {
         return Err(ApiError::new(ErrorCode::ChannelUnavailable)
-            .detail(format!("The customer has no contact for {}", channel.label()))
+            .detail(format!(
+                "The customer has no contact for {}",
+                channel.label()
+            ))
             .field("channel"));
     };
     if let Some(previous) = &row.otp {
@@ -84,23 +97,39 @@ pub fn prepare_send(
     let window_ms = i64::from(policy.send_window_secs) * 1000;
     let since = now_ms - window_ms;
     let mut limits = vec![
-        (SendScope::Customer(&row.customer_id), policy.max_sends_per_customer, "this customer"),
-        (SendScope::Terminal(&caller.terminal.id), policy.max_sends_per_terminal, "this terminal"),
+        (
+            SendScope::Customer(&row.customer_id),
+            policy.max_sends_per_customer,
+            "this customer",
+        ),
+        (
+            SendScope::Terminal(&caller.terminal.id),
+            policy.max_sends_per_terminal,
+            "this terminal",
+        ),
     ];
     if let Some(staff) = &caller.staff {
-        limits.push((SendScope::Staff(&staff.id), policy.max_sends_per_cashier, "this cashier"));
+        limits.push((
+            SendScope::Staff(&staff.id),
+            policy.max_sends_per_cashier,
+            "this cashier",
+        ));
     }
     for (scope, max, who) in limits {
         if tx.count_sends_since(scope, since)? >= u64::from(max) {
             let oldest = tx.oldest_send_since(scope, since)?.unwrap_or(now_ms);
             return Err(Problem::new(ErrorCode::RateLimited)
-                .detail(format!("Too many codes sent for {who}: wait before sending another"))
+                .detail(format!(
+                    "Too many codes sent for {who}: wait before sending another"
+                ))
                 .retry_after(ceil_secs(oldest + window_ms - now_ms))
                 .into());
         }
     }
     let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
-    if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start - 1)? >= u64::from(policy.daily_message_budget) {
+    if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start - 1)?
+        >= u64::from(policy.daily_message_budget)
+    {
         return Err(Problem::new(ErrorCode::MessageBudgetExhausted)
             .retry_after(ceil_secs(day_start + DAY_MS - now_ms))
             .into());
@@ -155,6 +184,7 @@ pub fn prepare_send(
         redemption_id: row.id.clone(),
         message: OutgoingMessage {
             at_ms: now_ms,
+            redemption_id: row.id.clone(),
             customer_id: customer.id,
             customer_name: customer.name,
             channel,
@@ -165,14 +195,27 @@ pub fn prepare_send(
 }
 
 /// After a failed delivery: void the code (it never arrived) and allow an immediate retry.
-pub fn void_undelivered(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64, reason: &str) -> ApiResult<()> {
-    let mut row = ledger::load(tx, caller, id)?;
+pub fn void_undelivered(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    now_ms: i64,
+    reason: &str,
+) -> ApiResult<()> {
+    let mut row = ledger::load_bound(tx, caller, id)?;
     if let Some(otp) = row.otp.as_mut() {
         otp.code_mac = None;
         otp.resend_after_ms = now_ms;
     }
     tx.update_redemption(&row)?;
-    audit::record(tx, now_ms, &caller.actor(), "otp_delivery_failed", Some(&row.id), json!({ "reason": reason }))
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "otp_delivery_failed",
+        Some(&row.id),
+        json!({ "reason": reason }),
+    )
 }
 
 /// Checks a typed code. A malformed code is refused before anything changes; a wrong one
@@ -186,7 +229,7 @@ pub fn verify(
     now_ms: i64,
     secret: &Secret,
 ) -> ApiResult<RedemptionRow> {
-    let mut row = ledger::load(tx, caller, id)?;
+    let mut row = ledger::load_bound(tx, caller, id)?;
     let length = row
         .otp
         .as_ref()
@@ -205,16 +248,27 @@ pub fn verify(
         return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"));
     };
     if now_ms >= otp.expires_at_ms {
-        return Err(ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one"));
+        return Err(
+            ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one")
+        );
     }
     if crypto::code_matches(secret, &row.id, code.expose(), mac) {
         row.status = RedemptionStatus::Approved;
-        row.approval = Some(Approval::Otp { channel: otp.channel });
+        row.approval = Some(Approval::Otp {
+            channel: otp.channel,
+        });
         if let Some(o) = row.otp.as_mut() {
             o.code_mac = None; // single use
         }
         tx.update_redemption(&row)?;
-        audit::record(tx, now_ms, &caller.actor(), "otp_verified", Some(&row.id), json!({ "channel": otp.channel.as_str() }))?;
+        audit::record(
+            tx,
+            now_ms,
+            &caller.actor(),
+            "otp_verified",
+            Some(&row.id),
+            json!({ "channel": otp.channel.as_str() }),
+        )?;
         return Ok(row);
     }
     row.failed_attempts = row.failed_attempts.saturating_add(1);
@@ -229,7 +283,14 @@ pub fn verify(
         json!({ "attempts_left": attempts_left }),
     )?;
     if attempts_left == 0 {
-        ledger::release(tx, &mut row, RedemptionStatus::Locked, now_ms, &caller.actor(), "otp_locked")?;
+        ledger::release(
+            tx,
+            &mut row,
+            RedemptionStatus::Locked,
+            now_ms,
+            &caller.actor(),
+            "otp_locked",
+        )?;
         return Err(ApiError::new(ErrorCode::OtpLocked).keep());
     }
     let noun = if attempts_left == 1 { "try" } else { "tries" };
@@ -256,7 +317,7 @@ pub fn prepare_override(
     now_ms: i64,
 ) -> ApiResult<OverrideCheck> {
     let policy = &caller.store.policy;
-    let mut row = ledger::load(tx, caller, id)?;
+    let mut row = ledger::load_bound(tx, caller, id)?;
     expire_if_due(tx, &mut row, now_ms)?;
     if row.status != RedemptionStatus::AwaitingOtp {
         return Err(closed_problem(row.status));
@@ -265,19 +326,31 @@ pub fn prepare_override(
         return Err(ApiError::new(ErrorCode::OverrideDisabled));
     }
     let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
-    if tx.count_override_uses_since(&caller.store.id, day_start)? >= u64::from(policy.override_daily_cap) {
+    if tx.count_override_uses_since(&caller.store.id, day_start)?
+        >= u64::from(policy.override_daily_cap)
+    {
         return Err(ApiError::new(ErrorCode::OverrideCapReached));
     }
     let manager = tx
         .staff_by_code(&caller.store.id, manager_code.trim())?
         .filter(|s| s.role == contract::api::Role::Manager);
-    Ok(OverrideCheck { manager, override_hash: caller.store.override_hash.clone() })
+    Ok(OverrideCheck {
+        manager,
+        override_hash: caller.store.override_hash.clone(),
+    })
 }
 
 /// Records a refused override attempt (wrong manager, PIN or code).
 pub fn reject_override(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<()> {
-    let row = ledger::load(tx, caller, id)?;
-    audit::record(tx, now_ms, &caller.actor(), "override_rejected", Some(&row.id), json!({}))?;
+    let row = ledger::load_bound(tx, caller, id)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        "override_rejected",
+        Some(&row.id),
+        json!({}),
+    )?;
     Err(ApiError::new(ErrorCode::OverrideInvalid).keep())
 }
 
@@ -294,9 +367,12 @@ pub fn apply_override(
     if check.manager.is_none() {
         return Err(ApiError::new(ErrorCode::OverrideInvalid));
     }
-    let mut row = ledger::load(tx, caller, id)?;
+    let mut row = ledger::load_bound(tx, caller, id)?;
     row.status = RedemptionStatus::Approved;
-    row.approval = Some(Approval::Override { manager_name: manager.name.clone(), reason: reason.to_string() });
+    row.approval = Some(Approval::Override {
+        manager_name: manager.name.clone(),
+        reason: reason.to_string(),
+    });
     if let Some(o) = row.otp.as_mut() {
         o.code_mac = None;
     }

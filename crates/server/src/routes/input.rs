@@ -7,8 +7,8 @@ use contract::api::{CreateAccrual, CreateRedemption};
 use contract::money::MAX_MINOR;
 use contract::policy::{PolicyError, PolicyErrors};
 use contract::{
-    BillCap, CallingCode, Channel, Currency, ErrorCode, InstrumentKind, MessageTemplate, Money, MoneyError,
-    OtpLength, Policy, Problem, Quantity, QuantityError, Templates,
+    BillCap, CallingCode, Channel, Currency, ErrorCode, InstrumentKind, MessageTemplate, Money,
+    MoneyError, OtpLength, Policy, Problem, Quantity, QuantityError, Templates,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -51,16 +51,22 @@ pub fn quantity(v: Option<&Value>, field: &str) -> ApiResult<Quantity> {
 fn money(v: Option<&Value>, field: &str) -> ApiResult<()> {
     let bad = |e: MoneyError| ApiError::from(Problem::from(e).field(field));
     let Some(Value::Object(m)) = v else {
-        return Err(ApiError::new(ErrorCode::InvalidAmount).detail("Give the amount as {minor, currency}").field(field));
+        return Err(ApiError::new(ErrorCode::InvalidAmount)
+            .detail("Give the amount as {minor, currency}")
+            .field(field));
     };
     match m.get("minor") {
         Some(Value::Number(n)) if n.as_u64().is_some_and(|u| u <= MAX_MINOR) => {}
         Some(Value::Number(n)) if n.as_u64().is_some() => return Err(bad(MoneyError::TooLarge)),
-        Some(Value::Number(n)) if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) => {
+        Some(Value::Number(n))
+            if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) =>
+        {
             return Err(bad(MoneyError::Negative))
         }
         Some(Value::Number(_)) => {
-            return Err(ApiError::new(ErrorCode::InvalidAmount).detail("Give the amount in whole minor units").field(field))
+            return Err(ApiError::new(ErrorCode::InvalidAmount)
+                .detail("Give the amount in whole minor units")
+                .field(field))
         }
         _ => return Err(bad(MoneyError::NotANumber)),
     }
@@ -72,10 +78,14 @@ fn money(v: Option<&Value>, field: &str) -> ApiResult<()> {
 
 fn bill(v: Option<&Value>, field: &str) -> ApiResult<()> {
     let Some(Value::Object(b)) = v else {
-        return Err(ApiError::new(ErrorCode::InvalidBill).detail("Give the bill number and total").field(field));
+        return Err(ApiError::new(ErrorCode::InvalidBill)
+            .detail("Give the bill number and total")
+            .field(field));
     };
     if !matches!(b.get("id"), Some(Value::String(_))) {
-        return Err(ApiError::new(ErrorCode::InvalidBill).detail("Give the bill number").field(format!("{field}.id")));
+        return Err(ApiError::new(ErrorCode::InvalidBill)
+            .detail("Give the bill number")
+            .field(format!("{field}.id")));
     }
     money(b.get("total"), &format!("{field}.total"))
 }
@@ -149,13 +159,19 @@ pub fn policy(body: Value) -> ApiResult<Policy> {
     let d: PolicyDraft = from_value(body)?;
     let mut errors = Vec::new();
     let otp_length = OtpLength::new(d.otp_length).unwrap_or_else(|e| {
-        errors.push(PolicyError { field: "otp_length".into(), message: e.to_string() });
+        errors.push(PolicyError {
+            field: "otp_length".into(),
+            message: e.to_string(),
+        });
         OtpLength::DEFAULT
     });
     let defaults = Templates::default();
     let mut template = |field: &str, text: &str, fallback: &MessageTemplate| {
         MessageTemplate::parse(text).unwrap_or_else(|e| {
-            errors.push(PolicyError { field: format!("templates.{field}"), message: e.to_string() });
+            errors.push(PolicyError {
+                field: format!("templates.{field}"),
+                message: e.to_string(),
+            });
             fallback.clone()
         })
     };
@@ -208,10 +224,19 @@ mod tests {
     fn quantities_get_specific_problems() {
         let code = |v: Value| quantity(Some(&v), "quantity").unwrap_err().problem.detail;
         assert_eq!(code(json!(0)).as_deref(), Some("Redeem at least 1"));
-        assert_eq!(code(json!(-5)).as_deref(), Some("The quantity cannot be negative"));
+        assert_eq!(
+            code(json!(-5)).as_deref(),
+            Some("The quantity cannot be negative")
+        );
         assert_eq!(code(json!(2.5)).as_deref(), Some("Use whole numbers only"));
-        assert_eq!(code(json!("12")).as_deref(), Some("Use digits only, e.g. 500"));
-        assert_eq!(code(json!(1e30)).as_deref(), Some("That number is far too large"));
+        assert_eq!(
+            code(json!("12")).as_deref(),
+            Some("Use digits only, e.g. 500")
+        );
+        assert_eq!(
+            code(json!(1e30)).as_deref(),
+            Some("That number is far too large")
+        );
         assert_eq!(quantity(Some(&json!(500)), "q").unwrap().get(), 500);
     }
 
@@ -225,6 +250,9 @@ mod tests {
         assert_eq!(err.code, ErrorCode::PolicyInvalid);
         let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["otp_length", "templates.sms", "otp_ttl_secs"]);
-        assert_eq!(policy(serde_json::to_value(Policy::default()).unwrap()).unwrap(), Policy::default());
+        assert_eq!(
+            policy(serde_json::to_value(Policy::default()).unwrap()).unwrap(),
+            Policy::default()
+        );
     }
 }

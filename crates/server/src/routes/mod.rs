@@ -42,19 +42,27 @@ pub async fn sign_in(
             let (creds, code) = lookup;
             let caller = resolve_terminal(tx, &creds)?;
             let since = now - 15 * 60_000;
-            if tx.count_audit_actions(&caller.store.id, "sign_in_failed", since, now + 1)? >= SIGN_IN_FAILURES_PER_15_MIN {
+            if tx.count_audit_actions(&caller.store.id, "sign_in_failed", since, now + 1)?
+                >= SIGN_IN_FAILURES_PER_15_MIN
+            {
                 return Err(Problem::new(ErrorCode::RateLimited)
                     .detail("Too many wrong PINs: wait a few minutes")
                     .retry_after(900)
                     .into());
             }
-            let staff = if code.is_empty() { None } else { tx.staff_by_code(&caller.store.id, &code)? };
+            let staff = if code.is_empty() {
+                None
+            } else {
+                tx.staff_by_code(&caller.store.id, &code)?
+            };
             Ok((caller, staff))
         })
         .await?;
     let self_service = code.is_empty() && auth::is_kiosk(&terminal.terminal);
     if !self_service {
-        let hash = staff.as_ref().map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
+        let hash = staff
+            .as_ref()
+            .map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
         let pin = body.pin;
         let pin_ok = tokio::task::spawn_blocking(move || crypto::slow_verify(&pin, &hash))
             .await
@@ -66,7 +74,16 @@ pub async fn sign_in(
                 staff_id: staff.as_ref().map(|s| s.id.clone()),
             };
             app.db
-                .run(move |tx| audit::record(tx, now, &actor, "sign_in_failed", None, json!({ "staff_code": code })))
+                .run(move |tx| {
+                    audit::record(
+                        tx,
+                        now,
+                        &actor,
+                        "sign_in_failed",
+                        None,
+                        json!({ "staff_code": code }),
+                    )
+                })
                 .await?;
             return Err(ApiError::new(ErrorCode::SignInFailed));
         }
@@ -87,10 +104,22 @@ pub async fn sign_in(
     app.db
         .run(move |tx| {
             tx.insert_session(&session)?;
-            audit::record(tx, now, &actor, "sign_in", None, json!({ "self_service": self_service }))
+            audit::record(
+                tx,
+                now,
+                &actor,
+                "sign_in",
+                None,
+                json!({ "self_service": self_service }),
+            )
         })
         .await?;
-    let caller = auth::Caller { terminal: terminal.terminal, store: terminal.store, staff, session_hash: String::new() };
+    let caller = auth::Caller {
+        terminal: terminal.terminal,
+        store: terminal.store,
+        staff,
+        session_hash: String::new(),
+    };
     Ok((
         StatusCode::CREATED,
         Json(Session {
@@ -129,7 +158,11 @@ pub async fn get_policy(State(app): State<Shared>, creds: Credentials) -> ApiRes
     description = "Managers only. An invalid policy is refused with every invalid field listed in `errors`.",
     request_body = Policy,
     responses((status = 200, body = Policy), (status = "default", body = Problem, content_type = "application/problem+json")))]
-pub async fn put_policy(State(app): State<Shared>, creds: Credentials, JsonBody(body): JsonBody<Value>) -> ApiResult<Json<Policy>> {
+pub async fn put_policy(
+    State(app): State<Shared>,
+    creds: Credentials,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Policy>> {
     let now = app.clock.now_ms();
     let policy = app
         .db
@@ -140,11 +173,22 @@ pub async fn put_policy(State(app): State<Shared>, creds: Credentials, JsonBody(
             let old = serde_json::to_value(&caller.store.policy)?;
             let new = serde_json::to_value(&policy)?;
             let changed: Vec<&String> = match (&old, &new) {
-                (Value::Object(o), Value::Object(n)) => n.iter().filter(|(k, v)| o.get(*k) != Some(*v)).map(|(k, _)| k).collect(),
+                (Value::Object(o), Value::Object(n)) => n
+                    .iter()
+                    .filter(|(k, v)| o.get(*k) != Some(*v))
+                    .map(|(k, _)| k)
+                    .collect(),
                 _ => Vec::new(),
             };
             tx.set_policy(&caller.store.id, &policy)?;
-            audit::record(tx, now, &caller.actor(), "policy_changed", None, json!({ "fields": changed }))?;
+            audit::record(
+                tx,
+                now,
+                &caller.actor(),
+                "policy_changed",
+                None,
+                json!({ "fields": changed }),
+            )?;
             Ok(policy)
         })
         .await?;
@@ -158,7 +202,12 @@ fn summary(c: &CustomerRow, policy: &Policy) -> CustomerSummary {
         masked_mobile: c.mobile.as_ref().map(Mobile::masked),
         masked_email: c.email.as_ref().map(|e| e.masked()),
         masked_card: c.card.as_ref().map(CardNumber::masked),
-        channels: policy.channels.iter().copied().filter(|ch| c.reachable_on(*ch)).collect(),
+        channels: policy
+            .channels
+            .iter()
+            .copied()
+            .filter(|ch| c.reachable_on(*ch))
+            .collect(),
     }
 }
 
@@ -174,28 +223,38 @@ enum Lookup {
     Name(String),
 }
 
-fn classify(q: &str, policy: &Policy) -> ApiResult<Vec<Lookup>> {
+/// Reads the query as the most specific thing it can be. A number that is not a valid mobile
+/// may still be a numeric card; if no card matches, the mobile's problem is the answer.
+fn classify(q: &str, policy: &Policy) -> ApiResult<(Vec<Lookup>, Option<ApiError>)> {
     let q = q.trim();
     if q.chars().count() < 2 {
         return Err(ApiError::new(ErrorCode::InvalidRequest)
             .detail("Type at least 2 characters: a mobile number, card number or name")
             .field("q"));
     }
-    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c)) && q.chars().any(|c| c.is_ascii_digit());
+    let phone_like = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+        && q.chars().any(|c| c.is_ascii_digit());
     if phone_like {
         let card = CardNumber::parse(q).ok().map(Lookup::Card);
         return match Mobile::parse(q, policy.country_calling_code) {
-            Ok(m) => Ok(std::iter::once(Lookup::Mobile(m)).chain(card).collect()),
-            // All digits but no valid mobile: maybe a numeric card; else the mobile's problem.
-            Err(e) => card.map(|c| vec![c]).ok_or_else(|| ApiError::from(e)),
+            Ok(m) => Ok((
+                std::iter::once(Lookup::Mobile(m)).chain(card).collect(),
+                None,
+            )),
+            Err(e) => match card {
+                Some(card) => Ok((vec![card], Some(ApiError::from(e)))),
+                None => Err(ApiError::from(e)),
+            },
         };
     }
     if q.chars().any(|c| c.is_ascii_digit()) {
         if let Ok(card) = CardNumber::parse(q) {
-            return Ok(vec![Lookup::Card(card)]);
+            return Ok((vec![Lookup::Card(card)], None));
         }
     }
-    Ok(vec![Lookup::Name(q.to_string())])
+    Ok((vec![Lookup::Name(q.to_string())], None))
 }
 
 #[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("terminal" = [], "session" = [])),
@@ -216,7 +275,8 @@ pub async fn search_customers(
             let policy = &caller.store.policy;
             let merchant = &caller.store.merchant_id;
             let mut customers: Vec<CustomerRow> = Vec::new();
-            for lookup in classify(&q, policy)? {
+            let (lookups, if_none_found) = classify(&q, policy)?;
+            for lookup in lookups {
                 let rows = match lookup {
                     Lookup::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
                     Lookup::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
@@ -228,7 +288,12 @@ pub async fn search_customers(
                     }
                 }
             }
-            Ok(CustomerSearch { customers: customers.iter().map(|c| summary(c, policy)).collect() })
+            if let (true, Some(problem)) = (customers.is_empty(), if_none_found) {
+                return Err(problem);
+            }
+            Ok(CustomerSearch {
+                customers: customers.iter().map(|c| summary(c, policy)).collect(),
+            })
         })
         .await?;
     Ok(Json(found))
@@ -237,7 +302,11 @@ pub async fn search_customers(
 #[utoipa::path(get, path = "/v1/customers/{id}/balance", tag = "customers", security(("terminal" = [], "session" = [])),
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 200, body = Balance), (status = "default", body = Problem, content_type = "application/problem+json")))]
-pub async fn balance(State(app): State<Shared>, creds: Credentials, IdPath(id): IdPath) -> ApiResult<Json<Balance>> {
+pub async fn balance(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Balance>> {
     let now = app.clock.now_ms();
     let balance = app
         .db
@@ -258,7 +327,11 @@ pub async fn balance(State(app): State<Shared>, creds: Credentials, IdPath(id): 
                     b
                 })
                 .collect();
-            Ok(Balance { customer: summary(&customer, policy), instruments, as_of_ms: now })
+            Ok(Balance {
+                customer: summary(&customer, policy),
+                instruments,
+                as_of_ms: now,
+            })
         })
         .await?;
     Ok(Json(balance))
@@ -290,7 +363,11 @@ pub async fn create_redemption(
     description = "The intent as the backend holds it, so the app can resume after a reload.",
     params(("id" = String, Path, description = "Redemption id")),
     responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
-pub async fn get_redemption(State(app): State<Shared>, creds: Credentials, IdPath(id): IdPath) -> ApiResult<Json<Redemption>> {
+pub async fn get_redemption(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Redemption>> {
     let now = app.clock.now_ms();
     let row = app
         .db
@@ -340,7 +417,8 @@ pub async fn send_otp(
             app.db
                 .run(move |tx| otp::void_undelivered(tx, &caller, &redemption_id, now, &reason))
                 .await?;
-            Err(ApiError::new(ErrorCode::DeliveryFailed).detail(format!("The code could not be sent: {}", e.0)))
+            Err(ApiError::new(ErrorCode::DeliveryFailed)
+                .detail(format!("The code could not be sent: {}", e.0)))
         }
     }
 }
@@ -395,8 +473,13 @@ pub async fn override_otp(
         })
         .await?;
     let manager: Option<StaffRow> = check.manager.clone();
-    let pin_hash = manager.as_ref().map_or_else(|| crypto::decoy_hash().to_string(), |m| m.pin_hash.clone());
-    let code_hash = check.override_hash.clone().unwrap_or_else(|| crypto::decoy_hash().to_string());
+    let pin_hash = manager
+        .as_ref()
+        .map_or_else(|| crypto::decoy_hash().to_string(), |m| m.pin_hash.clone());
+    let code_hash = check
+        .override_hash
+        .clone()
+        .unwrap_or_else(|| crypto::decoy_hash().to_string());
     let (pin, override_code) = (body.manager_pin, body.override_code);
     let ok = tokio::task::spawn_blocking(move || {
         // Both are always checked so the time taken says nothing about which one was wrong.
@@ -414,7 +497,9 @@ pub async fn override_otp(
                 .await?
         }
         _ => {
-            app.db.run(move |tx| otp::reject_override(tx, &caller, &id, now)).await?;
+            app.db
+                .run(move |tx| otp::reject_override(tx, &caller, &id, now))
+                .await?;
             unreachable!("reject_override always refuses")
         }
     };
@@ -465,7 +550,11 @@ pub async fn commit(
     description = "Cancels an open intent and releases its hold.",
     params(("id" = String, Path, description = "Redemption id")),
     responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
-pub async fn cancel(State(app): State<Shared>, creds: Credentials, IdPath(id): IdPath) -> ApiResult<Json<Redemption>> {
+pub async fn cancel(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Redemption>> {
     let now = app.clock.now_ms();
     let row = app
         .db
@@ -543,7 +632,9 @@ pub async fn report(
     let to_ms = q.to_ms.unwrap_or(now + 1);
     let from_ms = q.from_ms.unwrap_or(to_ms - 86_400_000);
     if from_ms > to_ms {
-        return Err(ApiError::new(ErrorCode::InvalidRequest).detail("from_ms is after to_ms").field("from_ms"));
+        return Err(ApiError::new(ErrorCode::InvalidRequest)
+            .detail("from_ms is after to_ms")
+            .field("from_ms"));
     }
     let report = app
         .db
@@ -571,7 +662,12 @@ pub async fn report(
                 total_value: Money::new(total, currency)?,
                 overrides: tx.count_overrides_committed(store, from_ms, to_ms)?,
                 reversals: tx.count_reversals(store, from_ms, to_ms)?,
-                failed_verifications: tx.count_audit_actions(store, "otp_rejected", from_ms, to_ms)?,
+                failed_verifications: tx.count_audit_actions(
+                    store,
+                    "otp_rejected",
+                    from_ms,
+                    to_ms,
+                )?,
             })
         })
         .await?;
@@ -588,7 +684,11 @@ pub struct AuditQuery {
     description = "Managers only. This store's entries of the hash-chained audit log, oldest first.",
     params(("after" = Option<u64>, Query, description = "Only entries after this seq"), ("limit" = Option<u32>, Query, description = "At most this many (default 100, max 1000)")),
     responses((status = 200, body = AuditPage), (status = "default", body = Problem, content_type = "application/problem+json")))]
-pub async fn audit(State(app): State<Shared>, creds: Credentials, QueryParams(q): QueryParams<AuditQuery>) -> ApiResult<Json<AuditPage>> {
+pub async fn audit(
+    State(app): State<Shared>,
+    creds: Credentials,
+    QueryParams(q): QueryParams<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
     let now = app.clock.now_ms();
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let after = q.after.unwrap_or(0);
@@ -598,8 +698,13 @@ pub async fn audit(State(app): State<Shared>, creds: Credentials, QueryParams(q)
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let entries = tx.audit_page(&caller.store.id, after, limit)?;
-            let next_after = (entries.len() == limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
-            Ok(AuditPage { entries, next_after })
+            let next_after = (entries.len() == limit as usize)
+                .then(|| entries.last().map(|e| e.seq))
+                .flatten();
+            Ok(AuditPage {
+                entries,
+                next_after,
+            })
         })
         .await?;
     Ok(Json(page))
@@ -608,7 +713,11 @@ pub async fn audit(State(app): State<Shared>, creds: Credentials, QueryParams(q)
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "This document", content_type = "application/json")))]
 pub async fn openapi(State(app): State<Shared>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], app.openapi_json.clone()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.openapi_json.clone(),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -617,7 +726,10 @@ pub struct ClockQuery {
 }
 
 /// Tests only (`--testing-clock`): moves the server clock forward.
-pub async fn advance_clock(State(app): State<Shared>, QueryParams(q): QueryParams<ClockQuery>) -> Json<Value> {
+pub async fn advance_clock(
+    State(app): State<Shared>,
+    QueryParams(q): QueryParams<ClockQuery>,
+) -> Json<Value> {
     app.clock.advance(q.advance_secs);
     Json(json!({ "now_ms": app.clock.now_ms() }))
 }

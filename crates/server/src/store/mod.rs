@@ -34,9 +34,15 @@ pub trait Tx {
     // Customers and their instruments.
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()>;
     fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>>;
-    fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str) -> ApiResult<Vec<CustomerRow>>;
+    fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str)
+        -> ApiResult<Vec<CustomerRow>>;
     fn customers_by_card(&mut self, merchant_id: &str, card: &str) -> ApiResult<Vec<CustomerRow>>;
-    fn customers_by_name(&mut self, merchant_id: &str, part: &str, limit: u32) -> ApiResult<Vec<CustomerRow>>;
+    fn customers_by_name(
+        &mut self,
+        merchant_id: &str,
+        part: &str,
+        limit: u32,
+    ) -> ApiResult<Vec<CustomerRow>>;
     fn insert_instrument(&mut self, i: &InstrumentRow) -> ApiResult<()>;
     fn instruments(&mut self, customer_id: &str) -> ApiResult<Vec<InstrumentRow>>;
     fn instrument(&mut self, customer_id: &str, id: &str) -> ApiResult<Option<InstrumentRow>>;
@@ -48,20 +54,34 @@ pub trait Tx {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>>;
-    fn open_redemptions_expired_by(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>>;
+    fn open_redemptions_expired_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<RedemptionRow>>;
     fn save_receipt(&mut self, redemption_id: &str, bytes: &[u8]) -> ApiResult<()>;
     fn receipt_bytes(&mut self, redemption_id: &str) -> ApiResult<Option<Vec<u8>>>;
     fn idempotency(&mut self, store_id: &str, key: &str) -> ApiResult<Option<IdempotencyRow>>;
     fn insert_idempotency(&mut self, row: &IdempotencyRow) -> ApiResult<()>;
     fn report(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<Vec<ReportRow>>;
-    fn count_overrides_committed(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+    fn count_overrides_committed(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64>;
     fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
 
     // OTP sends and overrides, for limits.
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
     fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64>;
     fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>>;
-    fn insert_override_use(&mut self, store_id: &str, redemption_id: &str, at_ms: i64) -> ApiResult<()>;
+    fn insert_override_use(
+        &mut self,
+        store_id: &str,
+        redemption_id: &str,
+        at_ms: i64,
+    ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
 
     // Accruals.
@@ -73,7 +93,13 @@ pub trait Tx {
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
     fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
     fn audit_chain(&mut self, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
-    fn count_audit_actions(&mut self, store_id: &str, action: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+    fn count_audit_actions(
+        &mut self,
+        store_id: &str,
+        action: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64>;
 }
 
 pub type Reply = Result<Box<dyn Any + Send>, ApiError>;
@@ -111,7 +137,9 @@ impl Db {
         let (reply, rx) = oneshot::channel();
         let work: Work = Box::new(move |tx| f(tx).map(|r| Box::new(r) as Box<dyn Any + Send>));
         self.store.submit(Job { work, reply })?;
-        let out = rx.await.map_err(|_| ApiError::internal("store worker stopped"))??;
+        let out = rx
+            .await
+            .map_err(|_| ApiError::internal("store worker stopped"))??;
         out.downcast::<R>()
             .map(|b| *b)
             .map_err(|_| ApiError::internal("store reply of the wrong type"))

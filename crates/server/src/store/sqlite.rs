@@ -102,7 +102,9 @@ impl SqliteStore {
             .name("sqlite-writer".into())
             .spawn(move || writer(conn, rx))
             .map_err(|e| format!("cannot start the writer thread: {e}"))?;
-        Ok(SqliteStore { jobs: Mutex::new(tx) })
+        Ok(SqliteStore {
+            jobs: Mutex::new(tx),
+        })
     }
 }
 
@@ -112,7 +114,8 @@ pub mod anyhow_like {
 }
 
 pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
-    let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut conn =
+        Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let setup = || -> rusqlite::Result<()> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could
@@ -140,8 +143,12 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 
 impl Store for SqliteStore {
     fn submit(&self, job: Job) -> Result<(), ApiError> {
-        let jobs = self.jobs.lock().map_err(|_| ApiError::internal("store lock poisoned"))?;
-        jobs.send(job).map_err(|_| ApiError::internal("store worker stopped"))
+        let jobs = self
+            .jobs
+            .lock()
+            .map_err(|_| ApiError::internal("store lock poisoned"))?;
+        jobs.send(job)
+            .map_err(|_| ApiError::internal("store worker stopped"))
     }
 }
 
@@ -154,7 +161,8 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let mut replies: Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)> = Vec::with_capacity(group.len());
+        let mut replies: Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)> =
+            Vec::with_capacity(group.len());
         let outcome = run_group(&mut conn, group, &mut replies);
         match outcome {
             Ok(()) => {
@@ -213,12 +221,15 @@ fn text<T: Serialize>(v: &T) -> String {
 }
 
 fn parse_text<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn conv<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> rusqlite::Result<T> {
-    r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    r.map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn u(v: i64) -> u64 {
@@ -261,7 +272,8 @@ fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
     })
 }
 
-const CUSTOMER_COLS: &str = "id, merchant_id, name, mobile, email, card, whatsapp_opt_in FROM customers";
+const CUSTOMER_COLS: &str =
+    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in FROM customers";
 
 fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     let mobile: Option<String> = r.get(3)?;
@@ -278,7 +290,8 @@ fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     })
 }
 
-const INSTRUMENT_COLS: &str = "id, customer_id, kind, label, unit, balance, held, unit_value_minor, currency, \
+const INSTRUMENT_COLS: &str =
+    "id, customer_id, kind, label, unit, balance, held, unit_value_minor, currency, \
      earned, expiring_qty, expiring_at_ms, valid_until_ms FROM instruments";
 
 fn instrument_row(r: &Row) -> rusqlite::Result<InstrumentRow> {
@@ -296,7 +309,10 @@ fn instrument_row(r: &Row) -> rusqlite::Result<InstrumentRow> {
         unit_value: conv(Money::new(u(r.get(7)?), currency))?,
         earned: r.get::<_, Option<i64>>(9)?.map(u),
         expiring: match (expiring_qty, expiring_at) {
-            (Some(q), Some(at)) => Some(Expiring { quantity: u(q), at_ms: at }),
+            (Some(q), Some(at)) => Some(Expiring {
+                quantity: u(q),
+                at_ms: at,
+            }),
             _ => None,
         },
         valid_until_ms: r.get(12)?,
@@ -370,7 +386,10 @@ impl SqliteTx<'_> {
     }
 
     fn count(&self, sql: &str, params: impl rusqlite::Params) -> ApiResult<u64> {
-        Ok(self.one(sql, params, |r| r.get::<_, i64>(0))?.map(u).unwrap_or(0))
+        Ok(self
+            .one(sql, params, |r| r.get::<_, i64>(0))?
+            .map(u)
+            .unwrap_or(0))
     }
 }
 
@@ -381,12 +400,18 @@ fn send_scope_sql(scope: SendScope<'_>, select: &str) -> (String, String) {
         SendScope::Staff(id) => ("staff_id", id),
         SendScope::Store(id) => ("store_id", id),
     };
-    (format!("SELECT {select} FROM otp_sends WHERE {col} = ?1 AND at_ms > ?2"), id.to_string())
+    (
+        format!("SELECT {select} FROM otp_sends WHERE {col} = ?1 AND at_ms > ?2"),
+        id.to_string(),
+    )
 }
 
 impl Tx for SqliteTx<'_> {
     fn insert_merchant(&mut self, m: &MerchantRow) -> ApiResult<()> {
-        self.exec("INSERT INTO merchants (id, name) VALUES (?1, ?2)", params![m.id, m.name])?;
+        self.exec(
+            "INSERT INTO merchants (id, name) VALUES (?1, ?2)",
+            params![m.id, m.name],
+        )?;
         Ok(())
     }
 
@@ -399,7 +424,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn store(&mut self, store_id: &str) -> ApiResult<Option<StoreRow>> {
-        self.one(&format!("SELECT {STORE_COLS} WHERE s.id = ?1"), params![store_id], store_row)
+        self.one(
+            &format!("SELECT {STORE_COLS} WHERE s.id = ?1"),
+            params![store_id],
+            store_row,
+        )
     }
 
     fn stores(&mut self) -> ApiResult<Vec<StoreRow>> {
@@ -407,12 +436,18 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn set_policy(&mut self, store_id: &str, policy: &Policy) -> ApiResult<()> {
-        self.exec("UPDATE stores SET policy = ?2 WHERE id = ?1", params![store_id, serde_json::to_string(policy)?])?;
+        self.exec(
+            "UPDATE stores SET policy = ?2 WHERE id = ?1",
+            params![store_id, serde_json::to_string(policy)?],
+        )?;
         Ok(())
     }
 
     fn set_override_hash(&mut self, store_id: &str, hash: &str) -> ApiResult<()> {
-        self.exec("UPDATE stores SET override_hash = ?2 WHERE id = ?1", params![store_id, hash])?;
+        self.exec(
+            "UPDATE stores SET override_hash = ?2 WHERE id = ?1",
+            params![store_id, hash],
+        )?;
         Ok(())
     }
 
@@ -480,13 +515,19 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_session(&mut self, token_hash: &str) -> ApiResult<()> {
-        self.exec("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+        self.exec(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            params![token_hash],
+        )?;
         Ok(())
     }
 
     fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize> {
         // Kept a day past expiry so a late request still hears "session expired".
-        self.exec("DELETE FROM sessions WHERE expires_at_ms < ?1", params![now_ms - 86_400_000])
+        self.exec(
+            "DELETE FROM sessions WHERE expires_at_ms < ?1",
+            params![now_ms - 86_400_000],
+        )
     }
 
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()> {
@@ -514,7 +555,11 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str) -> ApiResult<Vec<CustomerRow>> {
+    fn customers_by_mobile(
+        &mut self,
+        merchant_id: &str,
+        e164: &str,
+    ) -> ApiResult<Vec<CustomerRow>> {
         self.all(
             &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND mobile = ?2 ORDER BY name LIMIT 20"),
             params![merchant_id, e164],
@@ -530,9 +575,17 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    fn customers_by_name(&mut self, merchant_id: &str, part: &str, limit: u32) -> ApiResult<Vec<CustomerRow>> {
+    fn customers_by_name(
+        &mut self,
+        merchant_id: &str,
+        part: &str,
+        limit: u32,
+    ) -> ApiResult<Vec<CustomerRow>> {
         // LIKE wildcards typed by the cashier are matched literally.
-        let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = part
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         self.all(
             &format!(
                 "SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND name LIKE '%' || ?2 || '%' ESCAPE '\\' \
@@ -651,7 +704,11 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    fn open_redemptions_expired_by(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+    fn open_redemptions_expired_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<RedemptionRow>> {
         self.all(
             "SELECT data FROM redemptions WHERE status IN ('awaiting_otp', 'approved') AND expires_at_ms <= ?1 \
              ORDER BY expires_at_ms LIMIT ?2",
@@ -661,15 +718,20 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn save_receipt(&mut self, redemption_id: &str, bytes: &[u8]) -> ApiResult<()> {
-        self.exec("UPDATE redemptions SET receipt = ?2 WHERE id = ?1", params![redemption_id, bytes])?;
+        self.exec(
+            "UPDATE redemptions SET receipt = ?2 WHERE id = ?1",
+            params![redemption_id, bytes],
+        )?;
         Ok(())
     }
 
     fn receipt_bytes(&mut self, redemption_id: &str) -> ApiResult<Option<Vec<u8>>> {
         Ok(self
-            .one("SELECT receipt FROM redemptions WHERE id = ?1", params![redemption_id], |r| {
-                r.get::<_, Option<Vec<u8>>>(0)
-            })?
+            .one(
+                "SELECT receipt FROM redemptions WHERE id = ?1",
+                params![redemption_id],
+                |r| r.get::<_, Option<Vec<u8>>>(0),
+            )?
             .flatten())
     }
 
@@ -717,7 +779,12 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    fn count_overrides_committed(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+    fn count_overrides_committed(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64> {
         self.count(
             "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND by_override = 1 \
              AND committed_at_ms >= ?2 AND committed_at_ms < ?3",
@@ -747,10 +814,17 @@ impl Tx for SqliteTx<'_> {
 
     fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>> {
         let (sql, id) = send_scope_sql(scope, "MIN(at_ms)");
-        Ok(self.one(&sql, params![id, since_ms], |r| r.get::<_, Option<i64>>(0))?.flatten())
+        Ok(self
+            .one(&sql, params![id, since_ms], |r| r.get::<_, Option<i64>>(0))?
+            .flatten())
     }
 
-    fn insert_override_use(&mut self, store_id: &str, redemption_id: &str, at_ms: i64) -> ApiResult<()> {
+    fn insert_override_use(
+        &mut self,
+        store_id: &str,
+        redemption_id: &str,
+        at_ms: i64,
+    ) -> ApiResult<()> {
         self.exec(
             "INSERT INTO override_uses (store_id, redemption_id, at_ms) VALUES (?1, ?2, ?3)",
             params![store_id, redemption_id, at_ms],
@@ -784,9 +858,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>> {
-        self.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((u(r.get(0)?), r.get(1)?))
-        })
+        self.one(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((u(r.get(0)?), r.get(1)?)),
+        )
     }
 
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()> {
@@ -825,7 +901,13 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
-    fn count_audit_actions(&mut self, store_id: &str, action: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+    fn count_audit_actions(
+        &mut self,
+        store_id: &str,
+        action: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64> {
         self.count(
             "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND at_ms < ?4",
             params![store_id, action, from_ms, to_ms],

@@ -1,0 +1,472 @@
+//! Test harness: the real server binary on an ephemeral port with a temporary database,
+//! its output captured, and a small HTTP client that remembers every response body (for S1).
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_redeemguard-server");
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub db: PathBuf,
+    pub dir: Arc<tempfile::TempDir>,
+    pub output: Arc<Mutex<String>>,
+}
+
+fn capture(
+    stream: impl Read + Send + 'static,
+    output: Arc<Mutex<String>>,
+    ready: Option<std::sync::mpsc::Sender<String>>,
+) {
+    std::thread::spawn(move || {
+        let reader = BufReader::new(stream);
+        for line in reader.lines().map_while(Result::ok) {
+            if let (Some(tx), Some(addr)) = (&ready, line.strip_prefix("listening on ")) {
+                let _ = tx.send(addr.to_string());
+            }
+            let mut out = output.lock().unwrap();
+            out.push_str(&line);
+            out.push('\n');
+        }
+    });
+}
+
+impl Server {
+    /// A demo server with the testing clock, plus `extra` flags.
+    pub fn demo(extra: &[&str]) -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let db = dir.path().join("test.sqlite");
+        let mut args = vec!["--demo", "--testing-clock", "--sweep-interval-secs", "1"];
+        args.extend_from_slice(extra);
+        Server::spawn(dir, db, &args, &[])
+    }
+
+    /// Starts the binary on `db` with `args` (plus an ephemeral port).
+    pub fn spawn(
+        dir: Arc<tempfile::TempDir>,
+        db: PathBuf,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .args(args);
+        cmd.env("RUST_LOG", "info")
+            .env_remove("REDEEMGUARD_OTP_SECRET");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("server binary starts");
+        let output = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        capture(child.stdout.take().unwrap(), output.clone(), Some(tx));
+        capture(child.stderr.take().unwrap(), output.clone(), None);
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("server did not start: {}", output.lock().unwrap()));
+        Server {
+            child,
+            base,
+            db,
+            dir,
+            output,
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// SIGKILL: no chance to flush or shut down cleanly.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn api(&self, terminal: &str) -> Api {
+        Api::new(&self.base, terminal)
+    }
+
+    pub async fn advance_clock(&self, secs: i64) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/testing/clock?advance_secs={secs}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+
+    /// Messages on the demo phone, newest first.
+    pub async fn outbox(&self, customer: &str) -> Vec<Value> {
+        let url = format!("{}/demo/outbox.json?customer={customer}", self.base);
+        reqwest::get(url)
+            .await
+            .unwrap()
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+    }
+
+    /// The code sent for one redemption (the newest, after a resend).
+    pub async fn code_for(&self, redemption_id: &str) -> String {
+        let url = format!(
+            "{}/demo/outbox.json?redemption={redemption_id}&limit=1",
+            self.base
+        );
+        let messages = reqwest::get(url)
+            .await
+            .unwrap()
+            .json::<Vec<Value>>()
+            .await
+            .unwrap();
+        let text = messages.first().expect("a message was delivered")["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        code_in(&text).expect("the message holds a code")
+    }
+
+    /// The code in the newest message to `customer`.
+    pub async fn latest_code(&self, customer: &str) -> String {
+        let messages = self.outbox(customer).await;
+        let text = messages.first().expect("a message was delivered")["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        code_in(&text).expect("the message holds a code")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether `code` occurs in `hay` as a whole run of digits (not inside a longer number).
+pub fn contains_code(hay: &str, code: &str) -> bool {
+    hay.match_indices(code).any(|(at, _)| {
+        let before = hay[..at].chars().next_back();
+        let after = hay[at + code.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The first run of 6–10 digits that is not part of an amount.
+pub fn code_in(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let decimal =
+                bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if (6..=10).contains(&(i - start)) && !decimal {
+                return Some(text[start..i].to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+    /// The problem code, asserting the RFC 9457 shape on the way.
+    pub fn code(&self) -> String {
+        let v = self.json();
+        if self.status >= 400 {
+            assert_eq!(
+                self.content_type, "application/problem+json",
+                "{}",
+                self.body
+            );
+            assert_eq!(
+                v["status"].as_u64(),
+                Some(u64::from(self.status)),
+                "{}",
+                self.body
+            );
+            let code = v["code"].as_str().unwrap_or_default();
+            assert_eq!(
+                v["type"].as_str(),
+                Some(format!("urn:redeemguard:problem:{code}").as_str())
+            );
+        }
+        v["code"].as_str().unwrap_or_default().to_string()
+    }
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        self.json()
+    }
+    #[track_caller]
+    pub fn expect_problem(&self, code: &str) -> Value {
+        assert_eq!(self.code(), code, "{}", self.body);
+        self.json()
+    }
+}
+
+/// Every response body any client saw, for the S1 scan.
+pub type Seen = Arc<Mutex<Vec<String>>>;
+
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    pub base: String,
+    pub terminal: String,
+    pub token: Option<String>,
+    pub seen: Seen,
+}
+
+impl Api {
+    pub fn new(base: &str, terminal: &str) -> Api {
+        Api {
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(64)
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            terminal: terminal.to_string(),
+            token: None,
+            seen: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    pub fn with_seen(mut self, seen: &Seen) -> Api {
+        self.seen = seen.clone();
+        self
+    }
+
+    pub async fn sign_in(mut self, staff: &str, pin: &str) -> Api {
+        let r = self
+            .post("/v1/sessions", json!({ "staff_code": staff, "pin": pin }))
+            .await;
+        let v = r.expect(201);
+        self.token = Some(v["token"].as_str().unwrap().to_string());
+        self
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("x-terminal-token", &self.terminal);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request reaches the server");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = res.text().await.unwrap_or_default();
+        self.seen.lock().unwrap().push(body.clone());
+        Resp {
+            status,
+            body,
+            content_type,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(reqwest::Method::GET, path, None, &[]).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(
+            reqwest::Method::POST,
+            path,
+            Some(body.to_string().into_bytes()),
+            &[],
+        )
+        .await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send(
+            reqwest::Method::PUT,
+            path,
+            Some(body.to_string().into_bytes()),
+            &[],
+        )
+        .await
+    }
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(reqwest::Method::DELETE, path, None, &[]).await
+    }
+    pub async fn commit(&self, id: &str, key: &str) -> Resp {
+        self.send(
+            reqwest::Method::POST,
+            &format!("/v1/redemptions/{id}/commit"),
+            None,
+            &[("idempotency-key", key)],
+        )
+        .await
+    }
+
+    pub async fn create(
+        &self,
+        customer: &str,
+        instrument: &str,
+        quantity: u64,
+        bill_minor: u64,
+    ) -> Resp {
+        self.post(
+            "/v1/redemptions",
+            redemption_body(customer, instrument, quantity, bill_minor),
+        )
+        .await
+    }
+
+    pub async fn available(&self, customer: &str, instrument: &str) -> u64 {
+        let b = self
+            .get(&format!("/v1/customers/{customer}/balance"))
+            .await
+            .expect(200);
+        b["instruments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == instrument)
+            .unwrap_or_else(|| panic!("{instrument} in {b}"))["available"]
+            .as_u64()
+            .unwrap()
+    }
+
+    pub async fn policy(&self) -> Value {
+        self.get("/v1/policy").await.expect(200)
+    }
+
+    /// Changes some policy fields (as a manager).
+    pub async fn set_policy(&self, changes: Value) -> Value {
+        let mut p = self.policy().await;
+        for (k, v) in changes.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        self.put("/v1/policy", p).await.expect(200)
+    }
+}
+
+pub fn redemption_body(customer: &str, instrument: &str, quantity: u64, bill_minor: u64) -> Value {
+    json!({
+        "customer_id": customer,
+        "instrument_id": instrument,
+        "quantity": quantity,
+        "purpose": { "kind": "bill", "bill": { "id": format!("B-{}", rand_suffix()), "total": { "minor": bill_minor, "currency": "INR" } } }
+    })
+}
+
+pub fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub const ASHA: &str = "cust-asha";
+pub const ASHA_POINTS: &str = "cust-asha-points-0";
+
+/// Runs `redeemguard-server verify-audit` and returns (success, stdout).
+pub fn verify_audit(db: &Path) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(["verify-audit", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// Waits until `f` holds or the time is up.
+pub async fn eventually<F: std::future::Future<Output = bool>>(
+    secs: u64,
+    mut f: impl FnMut() -> F,
+) -> bool {
+    let end = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < end {
+        if f().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Intent → code → verify: returns the approved redemption's id.
+pub async fn approved(
+    server: &Server,
+    api: &Api,
+    customer: &str,
+    instrument: &str,
+    quantity: u64,
+) -> String {
+    let r = api
+        .create(customer, instrument, quantity, 10_000_000)
+        .await
+        .expect(201);
+    let id = r["id"].as_str().unwrap().to_string();
+    if r["status"] == "awaiting_otp" {
+        api.post(
+            &format!("/v1/redemptions/{id}/otp"),
+            json!({ "channel": "sms" }),
+        )
+        .await
+        .expect(200);
+        let code = server.code_for(&id).await;
+        let v = api
+            .post(
+                &format!("/v1/redemptions/{id}/verify"),
+                json!({ "code": code }),
+            )
+            .await
+            .expect(200);
+        assert_eq!(v["status"], "approved");
+    }
+    id
+}

@@ -1,0 +1,923 @@
+//! One test per security rule of SPEC §6 (S1–S9), over real HTTP.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+async fn send(api: &Api, id: &str) -> Resp {
+    api.post(
+        &format!("/v1/redemptions/{id}/otp"),
+        json!({ "channel": "sms" }),
+    )
+    .await
+}
+
+async fn verify(api: &Api, id: &str, code: &str) -> Resp {
+    api.post(
+        &format!("/v1/redemptions/{id}/verify"),
+        json!({ "code": code }),
+    )
+    .await
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// A code of the same length that is certainly not `code`.
+fn wrong(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}
+
+fn audit_rows(db: &std::path::Path) -> Vec<(i64, String, String, String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq, action, detail, prev_hash, hash FROM audit ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
+    let server = Server::demo(&[]);
+    let seen: Seen = Default::default();
+    let api = server
+        .api("demo-till-1")
+        .with_seen(&seen)
+        .sign_in("C001", "1234")
+        .await;
+    let manager = server
+        .api("demo-till-2")
+        .with_seen(&seen)
+        .sign_in("M001", "9999")
+        .await;
+    let mut codes = Vec::new();
+
+    // A full run: sends, resends, wrong codes, a lock, a success, commit, reports, audit.
+    for (customer, instrument, channel) in [
+        (ASHA, ASHA_POINTS, "sms"),
+        ("cust-priya", "cust-priya-points-0", "whatsapp"),
+        ("cust-kavya", "cust-kavya-points-0", "email"),
+    ] {
+        let r = api
+            .create(customer, instrument, 100, 100_000)
+            .await
+            .expect(201);
+        let id = id_of(&r);
+        api.post(
+            &format!("/v1/redemptions/{id}/otp"),
+            json!({ "channel": channel }),
+        )
+        .await
+        .expect(200);
+        let code = server.latest_code(customer).await;
+        codes.push(code.clone());
+        verify(&api, &id, &wrong(&code))
+            .await
+            .expect_problem("otp_invalid");
+        api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
+        verify(&api, &id, &code).await.expect(200);
+        api.commit(&id, &format!("k-{id}")).await.expect(200);
+    }
+    let r = api
+        .create(ASHA, ASHA_POINTS, 100, 100_000)
+        .await
+        .expect(201);
+    let locked = id_of(&r);
+    send(&api, &locked).await.expect(200);
+    let code = server.latest_code(ASHA).await;
+    codes.push(code.clone());
+    send(&api, &locked).await.expect_problem("resend_cooldown");
+    for _ in 0..5 {
+        verify(&api, &locked, &wrong(&code)).await;
+    }
+    verify(&api, &locked, &code)
+        .await
+        .expect_problem("otp_locked");
+    manager.get("/v1/reports/redemptions").await.expect(200);
+    let audit = manager.get("/v1/audit?limit=1000").await.expect(200);
+    assert!(audit["entries"].as_array().unwrap().len() > 10);
+
+    assert_eq!(codes.len(), 4);
+    let logs = server.logs();
+    assert!(logs.contains("/v1/redemptions"), "the logs were captured");
+    let bodies = seen.lock().unwrap().clone();
+    assert!(bodies.len() > 20);
+    let phone = reqwest::get(format!("{}/demo/phone", server.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(phone.contains("DEMO — customer's phone"));
+    for code in &codes {
+        assert!(
+            phone.contains(code.as_str()),
+            "the demo phone (the one exception) shows the code"
+        );
+        for body in &bodies {
+            assert!(
+                !contains_code(body, code),
+                "a response holds the code: {body}"
+            );
+        }
+        for line in logs.lines() {
+            assert!(
+                !contains_code(line, code),
+                "a log line holds the code: {line}"
+            );
+        }
+        for (seq, action, detail, _, _) in audit_rows(&server.db) {
+            assert!(
+                !contains_code(&detail, code) && !contains_code(&action, code),
+                "audit row {seq} holds the code"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s2_only_an_hmac_of_id_and_code_is_stored() {
+    use hmac::{Hmac, Mac};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let secret_file = dir.path().join("otp.secret");
+    let secret = "s2-test-secret-0123456789abcdef";
+    std::fs::write(&secret_file, secret).unwrap();
+    let db = dir.path().join("s2.sqlite");
+    let server = Server::spawn(
+        dir.clone(),
+        db.clone(),
+        &["--demo", "--secret-file", secret_file.to_str().unwrap()],
+        &[],
+    );
+    assert!(
+        !server.logs().contains(secret),
+        "the secret is never printed"
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id).await.expect(200);
+    let code = server.latest_code(ASHA).await;
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let data: String = conn
+        .query_row("SELECT data FROM redemptions WHERE id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let stored: Value = serde_json::from_str(&data).unwrap();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(id.as_bytes());
+    mac.update(code.as_bytes());
+    assert_eq!(
+        stored["otp"]["code_mac"].as_str().unwrap(),
+        hex::encode(mac.finalize().into_bytes())
+    );
+    // No table holds the plain code.
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in tables {
+        let dump: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .unwrap()
+            .query_map([], |r| {
+                use rusqlite::types::ValueRef;
+                let n = r.as_ref().column_count();
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).to_string()
+                        }
+                        ValueRef::Integer(v) => v.to_string(),
+                        ValueRef::Real(v) => v.to_string(),
+                        ValueRef::Null => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for row in dump {
+            assert!(!contains_code(&row, &code), "{t}: {row}");
+        }
+    }
+    // The comparison is exact: a near miss fails, the code passes once.
+    verify(&api, &id, &wrong(&code))
+        .await
+        .expect_problem("otp_invalid");
+    verify(&api, &id, &code).await.expect(200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_the_code_is_bound_to_its_intent_and_the_message_states_amount_and_store() {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let other_till = server.api("demo-till-2").sign_in("C001", "1234").await;
+
+    let a = id_of(
+        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &a).await.expect(200);
+    let message = server.outbox(ASHA).await[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("500 points"), "{message}");
+    assert!(message.contains("₹500.00"), "{message}");
+    assert!(
+        message.contains("RedeemGuard Demo Salon & Store"),
+        "{message}"
+    );
+    let code_a = code_in(&message).unwrap();
+
+    // A different amount is a different intent: A's code does not open it.
+    let b = id_of(
+        &api.create(ASHA, ASHA_POINTS, 600, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &b).await.expect(200);
+    let code_b = server.latest_code(ASHA).await;
+    if code_a != code_b {
+        verify(&api, &b, &code_a)
+            .await
+            .expect_problem("otp_invalid");
+    }
+    // Another terminal cannot act on the intent at all.
+    verify(&other_till, &a, &code_a)
+        .await
+        .expect_problem("not_found");
+    other_till
+        .commit(&a, "steal")
+        .await
+        .expect_problem("not_found");
+    other_till
+        .post(&format!("/v1/redemptions/{a}/cancel"), json!({}))
+        .await
+        .expect_problem("not_found");
+
+    // Cancelling voids the code; the same amount again is a new intent with a new code.
+    api.post(&format!("/v1/redemptions/{a}/cancel"), json!({}))
+        .await
+        .expect(200);
+    verify(&api, &a, &code_a)
+        .await
+        .expect_problem("intent_closed");
+    let c = id_of(
+        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &c).await.expect(200);
+    let code_c = server.latest_code(ASHA).await;
+    if code_a != code_c {
+        verify(&api, &c, &code_a)
+            .await
+            .expect_problem("otp_invalid");
+    }
+    let approved = verify(&api, &c, &code_c).await.expect(200);
+    assert_eq!(
+        (approved["quantity"].as_u64(), approved["status"].as_str()),
+        (Some(500), Some("approved"))
+    );
+    let receipt = api.commit(&c, "c-1").await.expect(200);
+    assert_eq!(
+        receipt["quantity"], 500,
+        "the commit cannot change the approved amount"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s4_single_use_expiry_resend_voids_attempts_survive_and_lock() {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+
+    // Malformed codes never cost an attempt.
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id).await.expect(200);
+    for bad in ["12a456", "123 456", "12345", "1234567", "١٢٣٤٥٦", ""] {
+        let p = verify(&api, &id, bad)
+            .await
+            .expect_problem("invalid_otp_format");
+        assert_eq!(p["field"], "code", "{bad}");
+    }
+    api.post(
+        &format!("/v1/redemptions/{id}/verify"),
+        json!({ "nope": 1 }),
+    )
+    .await
+    .expect_problem("invalid_otp_format");
+    let code = server.latest_code(ASHA).await;
+    // Single use.
+    verify(&api, &id, &code).await.expect(200);
+    verify(&api, &id, &code)
+        .await
+        .expect_problem("intent_closed");
+    api.post(&format!("/v1/redemptions/{id}/cancel"), json!({}))
+        .await
+        .expect(200);
+
+    // Expiry at otp_ttl (300 s).
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id).await.expect(200);
+    let code = server.latest_code(ASHA).await;
+    server.advance_clock(301).await;
+    verify(&api, &id, &code).await.expect_problem("otp_expired");
+
+    // Resend: cooldown first, then the old code is void and failures are not reset.
+    let sent = send(&api, &id).await.expect(200);
+    assert_eq!(sent["attempts_left"], 5);
+    let first = server.latest_code(ASHA).await;
+    verify(&api, &id, &wrong(&first))
+        .await
+        .expect_problem("otp_invalid");
+    let p = send(&api, &id).await.expect_problem("resend_cooldown");
+    assert!((1..=30).contains(&p["retry_after_secs"].as_u64().unwrap()));
+    server.advance_clock(31).await;
+    let resent = send(&api, &id).await.expect(200);
+    assert_eq!(
+        resent["attempts_left"], 4,
+        "a resend does not reset failures"
+    );
+    let second = server.latest_code(ASHA).await;
+    if first != second {
+        let p = verify(&api, &id, &first)
+            .await
+            .expect_problem("otp_invalid");
+        assert_eq!(p["attempts_left"], 3, "the old code is void");
+    } else {
+        verify(&api, &id, &wrong(&first))
+            .await
+            .expect_problem("otp_invalid");
+    }
+    verify(&api, &id, &wrong(&second))
+        .await
+        .expect_problem("otp_invalid");
+    let p = verify(&api, &id, &wrong(&second))
+        .await
+        .expect_problem("otp_invalid");
+    assert_eq!(p["attempts_left"], 1);
+    assert_eq!(api.available(ASHA, ASHA_POINTS).await, 1100, "still held");
+    verify(&api, &id, &wrong(&second))
+        .await
+        .expect_problem("otp_locked");
+    let r = api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
+    assert_eq!(r["status"], "locked");
+    assert_eq!(
+        api.available(ASHA, ASHA_POINTS).await,
+        1200,
+        "a lock releases the hold"
+    );
+    verify(&api, &id, &second)
+        .await
+        .expect_problem("otp_locked");
+    send(&api, &id).await.expect_problem("otp_locked");
+    api.commit(&id, "locked").await.expect_problem("otp_locked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s5_send_limits_cooldown_and_daily_budget() {
+    let server = Server::demo(&[]);
+    let till1 = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let till2 = server.api("demo-till-2").sign_in("C001", "1234").await;
+    // On the kiosk, so the manager's sends count against a terminal of their own.
+    let manager = server.api("demo-kiosk-1").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({
+            "max_sends_per_customer": 2, "max_sends_per_terminal": 3, "max_sends_per_cashier": 4,
+            "daily_message_budget": 6, "resend_cooldown_secs": 10,
+        }))
+        .await;
+    let intent = |api: &Api, customer: &str| {
+        let (api, customer) = (api.clone(), customer.to_string());
+        async move {
+            let instrument = format!("{customer}-points-0");
+            id_of(
+                &api.create(&customer, &instrument, 50, 100_000)
+                    .await
+                    .expect(201),
+            )
+        }
+    };
+
+    // Per customer: 2 per window (a resend counts).
+    let a = intent(&till1, ASHA).await;
+    send(&till1, &a).await.expect(200);
+    send(&till1, &a).await.expect_problem("resend_cooldown");
+    server.advance_clock(11).await;
+    send(&till1, &a).await.expect(200);
+    server.advance_clock(11).await;
+    let p = send(&till1, &a).await.expect_problem("rate_limited");
+    assert!(p["detail"].as_str().unwrap().contains("customer"));
+    assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
+    // Per terminal: till 1 has sent 2; one more is allowed, then refused.
+    let b = intent(&till1, "cust-priya").await;
+    send(&till1, &b).await.expect(200);
+    let c = intent(&till1, "cust-kavya").await;
+    let p = send(&till1, &c).await.expect_problem("rate_limited");
+    assert!(p["detail"].as_str().unwrap().contains("terminal"));
+    // Per cashier: C001 has sent 3 (on till 1); one more on till 2, then refused.
+    let d = intent(&till2, "cust-kavya").await;
+    send(&till2, &d).await.expect(200);
+    let e = intent(&till2, "cust-farhan").await;
+    let p = send(&till2, &e).await.expect_problem("rate_limited");
+    assert!(p["detail"].as_str().unwrap().contains("cashier"));
+    // The store's daily budget (6): the manager sends 2 more, then the budget is gone.
+    let f = intent(&manager, "cust-farhan").await;
+    send(&manager, &f).await.expect(200);
+    let g = intent(&manager, "cust-karan").await;
+    send(&manager, &g).await.expect(200);
+    let h = intent(&manager, "cust-sneha").await;
+    let p = send(&manager, &h)
+        .await
+        .expect_problem("message_budget_exhausted");
+    assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
+    assert!(send(&manager, &h)
+        .await
+        .headers
+        .get("retry-after")
+        .is_some());
+
+    // Windows pass: the customer may receive codes again.
+    manager
+        .set_policy(json!({ "daily_message_budget": 100 }))
+        .await;
+    server.advance_clock(601).await;
+    let a2 = intent(&till1, ASHA).await;
+    send(&till1, &a2).await.expect(200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s6_hold_post_release_expiry_and_idempotent_commit() {
+    let server = Server::demo(&["--hold-grace-secs", "60"]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+
+    // Hold on intent, release on expiry by the sweeper.
+    let r = api
+        .create(ASHA, ASHA_POINTS, 400, 100_000)
+        .await
+        .expect(201);
+    let abandoned = id_of(&r);
+    assert_eq!(
+        r["expires_at_ms"].as_i64().unwrap() - r["created_at_ms"].as_i64().unwrap(),
+        360_000
+    );
+    assert_eq!(api.available(ASHA, ASHA_POINTS).await, 800);
+    server.advance_clock(361).await;
+    let released = eventually(10, || async {
+        api.available(ASHA, ASHA_POINTS).await == 1200
+    })
+    .await;
+    assert!(released, "the sweeper released the abandoned hold");
+    assert_eq!(
+        api.get(&format!("/v1/redemptions/{abandoned}"))
+            .await
+            .expect(200)["status"],
+        "expired"
+    );
+    send(&api, &abandoned)
+        .await
+        .expect_problem("intent_expired");
+
+    // An approved intent that lapses cannot be committed.
+    let lapsing = approved(&server, &api, ASHA, ASHA_POINTS, 100).await;
+    server.advance_clock(361).await;
+    api.commit(&lapsing, "late")
+        .await
+        .expect_problem("intent_expired");
+    assert_eq!(api.available(ASHA, ASHA_POINTS).await, 1200);
+
+    // Post on commit; replay byte for byte; conflicts refused; never a double debit.
+    let id = approved(&server, &api, ASHA, ASHA_POINTS, 300).await;
+    let first = api.commit(&id, "key-1").await;
+    first.expect(200);
+    assert_eq!(first.content_type, "application/json");
+    let replay = api.commit(&id, "key-1").await;
+    assert_eq!(replay.status, 200);
+    assert_eq!(replay.body, first.body, "the same receipt, byte for byte");
+    let other = approved(&server, &api, ASHA, ASHA_POINTS, 100).await;
+    api.commit(&other, "key-1")
+        .await
+        .expect_problem("idempotency_conflict");
+    let fresh_key = api.commit(&id, "key-2").await;
+    assert_eq!(
+        fresh_key.body, first.body,
+        "a new key on a committed redemption returns the original receipt"
+    );
+    api.send(
+        reqwest::Method::POST,
+        &format!("/v1/redemptions/{id}/commit"),
+        Some(b"{\"x\":1}".to_vec()),
+        &[("idempotency-key", "key-1")],
+    )
+    .await
+    .expect_problem("idempotency_conflict");
+    api.send(
+        reqwest::Method::POST,
+        &format!("/v1/redemptions/{id}/commit"),
+        None,
+        &[("idempotency-key", "bad key")],
+    )
+    .await
+    .expect_problem("invalid_request");
+    assert_eq!(
+        api.available(ASHA, ASHA_POINTS).await,
+        800,
+        "1200 − 300 committed − 100 held"
+    );
+    api.post(&format!("/v1/redemptions/{other}/cancel"), json!({}))
+        .await
+        .expect(200);
+    assert_eq!(api.available(ASHA, ASHA_POINTS).await, 900);
+
+    // A double tap: the same key sent many times at once debits once; overlapping
+    // requests hear `idempotency_in_flight`.
+    // (Gift cards need no code, so many rounds stay within the send limits.)
+    let (rohan, card) = ("cust-rohan", "cust-rohan-gift_card-1");
+    let mut saw_in_flight = false;
+    for round in 0..20 {
+        let id = approved(&server, &api, rohan, card, 1_000).await;
+        let key = format!("tap-{round}");
+        let taps: Vec<_> = (0..8)
+            .map(|_| {
+                let (api, id, key) = (api.clone(), id.clone(), key.clone());
+                tokio::spawn(async move { api.commit(&id, &key).await })
+            })
+            .collect();
+        let mut bodies = std::collections::HashSet::new();
+        for t in taps {
+            let r = t.await.unwrap();
+            match r.status {
+                200 => {
+                    bodies.insert(r.body);
+                }
+                409 => {
+                    r.expect_problem("idempotency_in_flight");
+                    saw_in_flight = true;
+                }
+                other => panic!("unexpected {other}: {}", r.body),
+            }
+        }
+        assert_eq!(bodies.len(), 1, "every success is the same receipt");
+        assert_eq!(
+            api.available(rohan, card).await,
+            250_000 - 1_000 * (round + 1)
+        );
+        if saw_in_flight {
+            break;
+        }
+    }
+    assert!(
+        saw_in_flight,
+        "overlapping commits with one key were told it is in flight"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s7_every_action_is_in_a_verifiable_hash_chain() {
+    use sha2::Digest;
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id).await.expect(200);
+    let code = server.latest_code(ASHA).await;
+    verify(&api, &id, &wrong(&code))
+        .await
+        .expect_problem("otp_invalid");
+    verify(&api, &id, &code).await.expect(200);
+    api.commit(&id, "k7").await.expect(200);
+    api.post(
+        &format!("/v1/redemptions/{id}/reverse"),
+        json!({ "reason": "goods returned" }),
+    )
+    .await
+    .expect(200);
+    let cancelled = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    api.post(&format!("/v1/redemptions/{cancelled}/cancel"), json!({}))
+        .await
+        .expect(200);
+    let ov = id_of(
+        &manager
+            .create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    manager
+        .post(&format!("/v1/redemptions/{ov}/override"), json!({ "manager_code": "M001", "manager_pin": "9999", "override_code": "24681357", "reason": "no signal" }))
+        .await
+        .expect(200);
+    manager.set_policy(json!({ "min_redeem_points": 60 })).await;
+    api.post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "S7", "total": { "minor": 100, "currency": "INR" } }, "points": 5 }))
+        .await
+        .expect(201);
+
+    api.get("/v1/audit").await.expect_problem("forbidden");
+    let page = manager.get("/v1/audit?limit=1000").await.expect(200);
+    let entries = page["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "sign_in",
+        "hold",
+        "otp_sent",
+        "otp_rejected",
+        "otp_verified",
+        "commit",
+        "reverse",
+        "cancel",
+        "override",
+        "policy_changed",
+        "accrual",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    let commit = entries.iter().find(|e| e["action"] == "commit").unwrap();
+    assert_eq!(commit["terminal_id"], "term-demo-till-1");
+    assert_eq!(commit["staff_id"], "st-demo-c001");
+    assert!(commit["at_ms"].as_i64().unwrap() > 0);
+    // Paging.
+    let first = manager.get("/v1/audit?limit=2").await.expect(200);
+    let after = first["next_after"].as_u64().unwrap();
+    let next = manager
+        .get(&format!("/v1/audit?after={after}&limit=2"))
+        .await
+        .expect(200);
+    assert!(next["entries"][0]["seq"].as_u64().unwrap() > after);
+
+    // Recompute the chain independently: hash = SHA-256(prev_hash ‖ "\n" ‖ canonical fields).
+    let mut prev = "0".repeat(64);
+    for e in entries {
+        assert_eq!(e["prev_hash"].as_str().unwrap(), prev);
+        let canonical = json!([
+            e["seq"],
+            e["at_ms"],
+            e["action"],
+            e["store_id"],
+            e.get("terminal_id").unwrap_or(&Value::Null),
+            e.get("staff_id").unwrap_or(&Value::Null),
+            e.get("redemption_id").unwrap_or(&Value::Null),
+            e["detail"]
+        ]);
+        let digest = sha2::Sha256::digest(format!("{prev}\n{canonical}").as_bytes());
+        assert_eq!(e["hash"].as_str().unwrap(), hex::encode(digest));
+        prev = e["hash"].as_str().unwrap().to_string();
+    }
+    let (ok, out) = verify_audit(&server.db);
+    assert!(ok, "{out}");
+    assert!(out.contains("intact"), "{out}");
+
+    // Append-only: the database itself refuses edits.
+    let conn = rusqlite::Connection::open(&server.db).unwrap();
+    assert!(conn
+        .execute("UPDATE audit SET detail = '{}' WHERE seq = 3", [])
+        .is_err());
+    assert!(conn.execute("DELETE FROM audit WHERE seq = 3", []).is_err());
+    // Someone who bypasses that is caught, at the first broken link.
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET detail = '{\"quantity\":1}' WHERE seq = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let (ok, out) = verify_audit(&server.db);
+    assert!(!ok, "{out}");
+    assert!(out.contains("entry 5"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s8_override_needs_a_manager_a_reason_the_code_and_respects_the_cap() {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let body = |code: &str, pin: &str, ovr: &str, reason: &str| json!({ "manager_code": code, "manager_pin": pin, "override_code": ovr, "reason": reason });
+
+    // Stored only as a slow salted hash.
+    let conn = rusqlite::Connection::open(&server.db).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT override_hash FROM stores WHERE id = 'st-demo'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert!(!hash.contains("24681357"));
+    drop(conn);
+
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 200, 100_000)
+            .await
+            .expect(201),
+    );
+    let path = format!("/v1/redemptions/{id}/override");
+    api.post(&path, body("M001", "9999", "24681357", " "))
+        .await
+        .expect_problem("reason_required");
+    api.post(&path, body("C001", "1234", "24681357", "no signal"))
+        .await
+        .expect_problem("override_invalid");
+    api.post(&path, body("M001", "1111", "24681357", "no signal"))
+        .await
+        .expect_problem("override_invalid");
+    api.post(&path, body("M001", "9999", "11111111", "no signal"))
+        .await
+        .expect_problem("override_invalid");
+    let ok = api
+        .post(
+            &path,
+            body("M001", "9999", "24681357", "customer's phone is off"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(ok["status"], "approved");
+    let receipt = api.commit(&id, "ovr-1").await.expect(200);
+    assert_eq!(
+        receipt["approval"],
+        json!({ "by": "override", "manager_name": "Rahul Mehta", "reason": "customer's phone is off" })
+    );
+    let audit = manager.get("/v1/audit?limit=1000").await.expect(200);
+    let rejected = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "override_rejected")
+        .count();
+    assert_eq!(rejected, 3, "refused attempts are audited");
+
+    // The daily cap.
+    manager.set_policy(json!({ "override_daily_cap": 1 })).await;
+    let second = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    api.post(
+        &format!("/v1/redemptions/{second}/override"),
+        body("M001", "9999", "24681357", "again"),
+    )
+    .await
+    .expect_problem("override_cap_reached");
+    // Turned off.
+    manager
+        .set_policy(json!({ "override_enabled": false }))
+        .await;
+    api.post(
+        &format!("/v1/redemptions/{second}/override"),
+        body("M001", "9999", "24681357", "again"),
+    )
+    .await
+    .expect_problem("override_disabled");
+    let report = manager.get("/v1/reports/redemptions").await.expect(200);
+    assert_eq!(report["overrides"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s9_a_terminal_sees_only_its_own_merchant_and_cashiers_cannot_manage() {
+    let server = Server::demo(&["--demo-extra-merchant"]);
+    let ours = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let theirs = server.api("other-till-1").sign_in("C001", "1234").await;
+    let their_manager = server.api("other-till-1").sign_in("M001", "9999").await;
+
+    // Same mobile number at both merchants: each sees only its own customer.
+    let found = theirs.get("/v1/customers?q=9876543210").await.expect(200);
+    let ids: Vec<&str> = found["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["other-cust-1"]);
+    assert_eq!(
+        theirs.get("/v1/customers?q=Asha").await.expect(200)["customers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    theirs
+        .get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("customer_not_found");
+    theirs
+        .create(ASHA, ASHA_POINTS, 100, 100_000)
+        .await
+        .expect_problem("customer_not_found");
+    theirs
+        .post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "X1", "total": { "minor": 1, "currency": "INR" } }, "points": 999 }))
+        .await
+        .expect_problem("customer_not_found");
+
+    // Our redemption is invisible to them.
+    let id = approved(&server, &ours, ASHA, ASHA_POINTS, 100).await;
+    theirs
+        .get(&format!("/v1/redemptions/{id}"))
+        .await
+        .expect_problem("not_found");
+    theirs
+        .commit(&id, "theirs")
+        .await
+        .expect_problem("not_found");
+    theirs
+        .post(&format!("/v1/redemptions/{id}/cancel"), json!({}))
+        .await
+        .expect_problem("not_found");
+    theirs
+        .post(
+            &format!("/v1/redemptions/{id}/otp"),
+            json!({ "channel": "sms" }),
+        )
+        .await
+        .expect_problem("not_found");
+    ours.commit(&id, "ours").await.expect(200);
+    theirs
+        .post(
+            &format!("/v1/redemptions/{id}/reverse"),
+            json!({ "reason": "x" }),
+        )
+        .await
+        .expect_problem("not_found");
+
+    // Their manager's reports and audit hold nothing of ours; their policy change is theirs.
+    let report = their_manager
+        .get("/v1/reports/redemptions")
+        .await
+        .expect(200);
+    assert_eq!(report["lines"], json!([]));
+    let audit = their_manager.get("/v1/audit?limit=1000").await.expect(200);
+    assert!(audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["store_id"] == "st-other"));
+    their_manager
+        .set_policy(json!({ "min_redeem_points": 500 }))
+        .await;
+    assert_eq!(ours.policy().await["min_redeem_points"], 50);
+
+    // Our session token is worthless on their terminal.
+    let mut borrowed = server.api("other-till-1");
+    borrowed.token = ours.token.clone();
+    borrowed
+        .get("/v1/policy")
+        .await
+        .expect_problem("session_expired");
+
+    // Cashiers (and kiosks) cannot change policy or read reports and the audit log.
+    let kiosk = server.api("demo-kiosk-1").sign_in("", "").await;
+    for api in [&ours, &theirs, &kiosk] {
+        let p = api.policy().await;
+        api.put("/v1/policy", p).await.expect_problem("forbidden");
+        api.get("/v1/reports/redemptions")
+            .await
+            .expect_problem("forbidden");
+        api.get("/v1/audit").await.expect_problem("forbidden");
+    }
+}
