@@ -1,9 +1,95 @@
-//! SPEC §9 benchmarks (filled in below as the parts land).
+//! SPEC §9 benchmarks: the shipped bundle's size, time to interactive at 4x CPU throttling,
+//! and the reference server's complete redemptions per second with 200 concurrent terminals.
+//! Figures are printed against their budgets; nothing here asserts timings in tests.
 
 use crate::run::{Failure, Runner};
+use flate2::{write::GzEncoder, Compression};
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BUNDLE_GZIP_BUDGET: u64 = 150 * 1024;
 
 pub fn run(r: &mut Runner) -> Result<(), Failure> {
     crate::setup::run(r)?;
     crate::build_release(r)?;
-    Err(Failure("bench: not wired yet".into()))
+    let bundle = bundle_size(&r.root().join("dist"))?;
+    let mut browser = r.command("node");
+    browser.arg("e2e/bench/browser.mjs");
+    r.step("time to interactive at 4x CPU throttling (Chromium)", browser)?;
+    server_load(r)?;
+    println!("\nbundle (wasm + JS + CSS): {} bytes raw, {} bytes gzip — budget {} bytes gzip: {}",
+        bundle.0, bundle.1, BUNDLE_GZIP_BUDGET, if bundle.1 <= BUNDLE_GZIP_BUDGET { "within" } else { "OVER" });
+    Ok(())
+}
+
+/// Raw and gzip (level 9) bytes of every wasm, JS and CSS file in `dist`.
+pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
+    let entries = std::fs::read_dir(dist).map_err(|e| Failure(format!("cannot read {}: {e}", dist.display())))?;
+    let (mut raw, mut gz) = (0u64, 0u64);
+    println!("\n==> release bundle in {}", dist.display());
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "wasm" | "js" | "css") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(&bytes).and_then(|_| enc.finish().map(|v| v.len() as u64)).map(|g| {
+            println!("    {:>8} raw {:>8} gzip  {}", bytes.len(), g, path.file_name().unwrap_or_default().to_string_lossy());
+            raw += bytes.len() as u64;
+            gz += g;
+        }).map_err(|e| Failure(format!("gzip: {e}")))?;
+    }
+    Ok((raw, gz))
+}
+
+/// Starts the release server with bench seeding and runs the load generator against it.
+fn server_load(r: &mut Runner) -> Result<(), Failure> {
+    let port = free_port()?;
+    let db_dir = r.root().join("target/bench");
+    let _ = std::fs::remove_dir_all(&db_dir);
+    std::fs::create_dir_all(&db_dir).map_err(|e| Failure(format!("{}: {e}", db_dir.display())))?;
+    let server_bin = r.root().join("target/release/redeemguard-server");
+    let mut server = Command::new(&server_bin);
+    server
+        .args(["--demo", "--demo-bench-terminals", "200", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--db")
+        .arg(db_dir.join("bench.sqlite"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = server.spawn().map_err(|e| Failure(format!("cannot start {}: {e}", server_bin.display())))?;
+    let _guard = KillOnDrop(child);
+    wait_for_port(port, Duration::from_secs(30))?;
+    let mut load = Command::new(r.root().join("target/release/redeemguard-load"));
+    load.args(["--url", &format!("http://127.0.0.1:{port}"), "--terminals", "200", "--redemptions", "20000"]);
+    r.step("server: complete redemptions with 200 concurrent terminals", load)
+}
+
+struct KillOnDrop(Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Result<u16, Failure> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Failure(format!("no free port: {e}")))?;
+    Ok(l.local_addr().map_err(|e| Failure(e.to_string()))?.port())
+}
+
+fn wait_for_port(port: u16, limit: Duration) -> Result<(), Failure> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(Failure(format!("the server did not listen on port {port} within {limit:?}")))
 }
