@@ -1,0 +1,86 @@
+// Page object for the cashier app: one function per thing a cashier does, so tests read as
+// the flow of SPEC §4. Selectors are the app's ids and data-testids.
+import { axe, DEMO, newPage, screenshot } from './harness.mjs';
+import assert from 'node:assert/strict';
+
+export const tid = (id) => `[data-testid="${id}"]`;
+
+/** Opens the app and waits until it has mounted. */
+export async function openApp(browser, server, size) {
+  const page = await newPage(browser, size);
+  await page.goto(server.url + '/');
+  await page.waitForSelector(tid('app'));
+  return page;
+}
+
+/** Screenshot plus an axe-core scan that must find nothing. */
+export async function look(page, name) {
+  await screenshot(page, name);
+  assert.deepEqual(await axe(page), [], `axe violations on ${name}`);
+}
+
+export async function signIn(page, { terminal = DEMO.terminal, staff = DEMO.cashier } = {}) {
+  await page.waitForSelector('#staff-code');
+  const token = page.locator('#terminal-token');
+  if (await token.isVisible()) await token.fill(terminal);
+  await page.fill('#staff-code', staff.code);
+  await page.fill('#pin', staff.pin);
+  await page.click(tid('sign-in'));
+}
+
+export async function enterBill(page, id, total) {
+  await page.waitForSelector('#bill-id');
+  await page.fill('#bill-id', id);
+  await page.fill('#bill-total', total);
+  await page.click(tid('bill-next'));
+  await page.waitForSelector('#customer-q');
+}
+
+export async function findCustomer(page, query, customerId) {
+  await page.waitForSelector('#customer-q');
+  await page.fill('#customer-q', query);
+  await page.click(tid('search'));
+  await page.click(`${tid('customer-result')}[data-customer-id="${customerId}"]`);
+  await page.waitForSelector(tid('balance'));
+}
+
+export async function chooseInstrument(page, kind) {
+  await page.click(`${tid('instrument')}[data-kind="${kind}"] ${tid('choose-instrument')}`);
+  await page.waitForSelector('#quantity');
+}
+
+/** Types a quantity and asks the backend to hold it. */
+export async function hold(page, quantity) {
+  await page.fill('#quantity', String(quantity));
+  await page.click(tid('hold'));
+}
+
+export async function sendCode(page, channel = 'sms') {
+  await page.waitForSelector(`#channel-${channel}`);
+  await page.check(`#channel-${channel}`);
+  const sentAt = Date.now() - 1000;
+  await page.click(tid('send-otp'));
+  await page.waitForSelector(tid('otp-destination'));
+  return sentAt;
+}
+
+export async function enterCode(page, code) {
+  await page.fill('#otp-code', code);
+  await page.click(tid('verify'));
+}
+
+export async function waitForConfirm(page) {
+  await page.waitForSelector(tid('confirm'));
+}
+
+export async function confirmAndGetReceipt(page) {
+  await page.click(tid('confirm'));
+  await page.waitForSelector(tid('receipt'));
+  return page.textContent(tid('receipt'));
+}
+
+/** A code of the right length that is not `code`. */
+export function wrongCode(code) {
+  const last = (Number(code.at(-1)) + 1) % 10;
+  return code.slice(0, -1) + String(last);
+}

@@ -1,0 +1,117 @@
+// Issue 4: complete redemptions through the UI against the real server in demo mode, the
+// code read from the demo customer phone as the customer would. The ledger (read through
+// the API) is the truth; every screen is scanned by axe-core and photographed at both sizes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, readCodeFromPhone, SIZES, startServer } from '../lib/harness.mjs';
+import { Api } from '../lib/api.mjs';
+import {
+  chooseInstrument, confirmAndGetReceipt, enterBill, enterCode, findCustomer, hold, look,
+  openApp, sendCode, signIn, tid, waitForConfirm,
+} from '../lib/app.mjs';
+
+let server;
+let browser;
+let api;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  api = new Api(server);
+  await api.signIn();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-priya']]) {
+  test(`points: bill → customer → OTP from the phone → receipt, every screen clean (${size})`, async () => {
+    const page = await openApp(browser, server, SIZES[size]);
+    await look(page, `${size}-01-sign-in`);
+    await signIn(page);
+    await page.waitForSelector('#bill-id');
+    await look(page, `${size}-02-bill`);
+    await enterBill(page, `B-${size}-1`, '1,000.00');
+    await look(page, `${size}-03-search`);
+    const query = customer === 'cust-vikram' ? '98123 45678' : 'Priya';
+    const before = (await api.instrument(customer, 'points')).available;
+    await findCustomer(page, query, customer);
+    await look(page, `${size}-04-balance`);
+    await chooseInstrument(page, 'points');
+    const range = await page.textContent(tid('allowed-range'));
+    assert.match(range, /50/, 'the minimum is shown before typing');
+    await look(page, `${size}-05-redeem`);
+    await hold(page, 500);
+    const sentAt = await sendCode(page);
+    assert.match(await page.textContent(tid('otp-destination')), /••••/, 'the destination is masked');
+    await look(page, `${size}-06-otp`);
+    const { code, message } = await readCodeFromPhone(server, customer, { after: sentAt });
+    assert.match(message.text, /500/, 'the message states the amount');
+    assert.match(message.text, /RedeemGuard Demo Salon/, 'the message names the store');
+    assert.ok(!(await page.content()).includes(code), 'the page never holds the code before it is typed');
+    await enterCode(page, code);
+    await waitForConfirm(page);
+    assert.match(await page.textContent(tid('confirm-question')), /500 points.*B-.*1/s);
+    await look(page, `${size}-07-confirm`);
+    const receipt = await confirmAndGetReceipt(page);
+    assert.match(receipt, /500/);
+    await look(page, `${size}-08-receipt`);
+    const afterBalance = (await api.instrument(customer, 'points')).available;
+    assert.equal(afterBalance, before - 500, 'exactly 500 points were debited');
+    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    assert.ok(!storage.includes(code), 'S1: browser storage never holds the code');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+async function redeemWithCode(page, customer, kind, quantity, billTotal, billId) {
+  await signIn(page);
+  await enterBill(page, billId, billTotal);
+  await findCustomer(page, customer.query, customer.id);
+  await chooseInstrument(page, kind);
+  await hold(page, quantity);
+  const sentAt = await sendCode(page);
+  const { code } = await readCodeFromPhone(server, customer.id, { after: sentAt });
+  await enterCode(page, code);
+  await waitForConfirm(page);
+  return confirmAndGetReceipt(page);
+}
+
+test('package: two sessions of a hair-spa package', async () => {
+  const page = await openApp(browser, server, SIZES.tablet);
+  const before = await api.instrument('cust-asha', 'package');
+  const receipt = await redeemWithCode(page, { id: 'cust-asha', query: 'RG00012345' }, 'package', 2, '5000', 'B-PKG');
+  assert.match(receipt, /2/);
+  assert.equal((await api.instrument('cust-asha', 'package')).available, before.available - 2);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('membership: ₹1,000 of membership credit on a ₹2,500 bill', async () => {
+  const page = await openApp(browser, server, SIZES.tablet);
+  const before = await api.instrument('cust-priya', 'membership');
+  await redeemWithCode(page, { id: 'cust-priya', query: 'priya' }, 'membership', '1000', '2500', 'B-MEM');
+  assert.equal((await api.instrument('cust-priya', 'membership')).available, before.available - 100_000);
+  await page.context().close();
+});
+
+test('printed voucher: points become a voucher with a code', async () => {
+  const page = await openApp(browser, server, SIZES.tablet);
+  await signIn(page);
+  await page.waitForSelector('#bill-id');
+  await page.click(tid('voucher-mode'));
+  await findCustomer(page, 'Kavya', 'cust-kavya');
+  await chooseInstrument(page, 'points');
+  await hold(page, 200);
+  const sentAt = await sendCode(page);
+  const { code } = await readCodeFromPhone(server, 'cust-kavya', { after: sentAt });
+  await enterCode(page, code);
+  await waitForConfirm(page);
+  await page.click(tid('confirm'));
+  await page.waitForSelector(tid('voucher-code'));
+  assert.ok((await page.textContent(tid('voucher-code'))).trim().length >= 6);
+  await look(page, 'tablet-09-voucher');
+  await page.emulateMedia({ media: 'print' });
+  await look(page, 'tablet-10-voucher-print');
+  await page.emulateMedia({ media: 'screen' });
+  assert.equal((await api.instrument('cust-kavya', 'points')).available, 880 - 200);
+  await page.context().close();
+});
