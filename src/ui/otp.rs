@@ -92,8 +92,15 @@ pub fn OtpScreen() -> impl IntoView {
             channel.set(list[0]);
         }
     });
-    let inline =
-        Signal::derive(move || typing_error(&code.get(), len.get()).or_else(|| server_err.get()));
+    // The answer to a Verify belongs to the code submitted; typing again retires it.
+    let submitted = RwSignal::new(None::<String>);
+    let inline = Signal::derive(move || {
+        typing_error(&code.get(), len.get()).or_else(|| {
+            server_err
+                .get()
+                .filter(|_| submitted.get() == Some(code.get()))
+        })
+    });
     let destination = move |c: Channel| {
         customer
             .get()
@@ -109,6 +116,7 @@ pub fn OtpScreen() -> impl IntoView {
     let send = move |_| ctx.dispatch(Msg::SendOtp(channel.get_untracked()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        submitted.set(Some(code.get_untracked()));
         ctx.dispatch(Msg::Verify(code.get_untracked()));
     };
     view! {

@@ -372,13 +372,20 @@ pub fn RedeemScreen() -> impl IntoView {
         let text = input.get();
         ctx.flow.with(|f| f.check(&text))
     });
+    // The answer to a submit belongs to the text submitted; editing it retires the message.
+    let submitted = RwSignal::new(None::<String>);
+    let answer = move || {
+        server_err
+            .get()
+            .filter(|_| submitted.get() == Some(input.get()))
+    };
     let inline = Signal::derive(move || {
         if input.with(|s| s.trim().is_empty()) {
-            return server_err.get();
+            return answer();
         }
         match checked.get() {
             Some(Err(e)) => Some(e.to_string()),
-            _ => server_err.get(),
+            _ => answer(),
         }
     });
     let preview = move || {
@@ -438,6 +445,7 @@ pub fn RedeemScreen() -> impl IntoView {
     };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        submitted.set(Some(input.get_untracked()));
         ctx.dispatch(Msg::Hold(input.get_untracked()));
     };
     view! {
