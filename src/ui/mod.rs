@@ -235,7 +235,7 @@ fn TopBar() -> impl IntoView {
         .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
     view! {
         <header class="rg-bar">
-            <span class="rg-brand">"RedeemGuard"</span>
+            <h1 class="rg-brand">"RedeemGuard"</h1>
             {move || {
                 who.get()
                     .map(|(name, place)| {
