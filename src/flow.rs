@@ -293,6 +293,8 @@ pub enum Msg {
     OpenPolicy,
     ClosePolicy,
     SavePolicy(Policy),
+    /// The policy form could not even be read (e.g. letters in a number field).
+    PolicyFormInvalid(Vec<PolicyError>),
     PolicySaved(Result<Policy, BackendError>),
     DismissNotice,
 }
@@ -1133,6 +1135,13 @@ impl Flow {
                 self.busy = Some(Call::SavePolicy);
                 vec![Cmd::SavePolicy(p)]
             }
+            Msg::PolicyFormInvalid(errors) => {
+                if self.screen == Screen::Policy {
+                    self.policy_errors = errors;
+                    self.notice = Some(Notice::err(messages::for_code(ErrorCode::PolicyInvalid)));
+                }
+                vec![]
+            }
             Msg::PolicySaved(r) => {
                 self.busy = None;
                 match r {
@@ -1457,23 +1466,25 @@ impl Flow {
         self.pending_redemption = None;
         match result {
             Ok(r) if resuming => {
-                let open = r.status.is_open() && self.server_now() < r.expires_at_ms;
-                if open {
-                    self.purpose = Some(r.purpose.clone());
+                let lapsed = r.status.is_open() && self.server_now() >= r.expires_at_ms;
+                self.purpose = Some(r.purpose.clone());
+                if r.status.is_open() && !lapsed {
                     self.redemption = Some(r);
                     self.screen = Screen::Resume;
                     self.notice = Some(Notice::info(
                         "An unfinished redemption was found on this terminal.",
                     ));
-                    vec![]
-                } else {
-                    self.screen = if self.purpose.is_some() {
-                        Screen::Customer
-                    } else {
-                        Screen::Bill
-                    };
-                    vec![Cmd::RememberRedemption(None)]
+                    return vec![];
                 }
+                // Finished while we were away: say truthfully how it ended (e.g. a commit
+                // whose answer was lost to the reload did go through).
+                let status = if lapsed {
+                    RedemptionStatus::Expired
+                } else {
+                    r.status
+                };
+                self.redemption = Some(r);
+                self.on_status(status)
             }
             Err(_) if resuming => {
                 // Not ours or gone: start clean, the backend releases any hold by itself.

@@ -57,14 +57,16 @@ impl HttpBackend {
         }
     }
 
-    async fn call<T: DeserializeOwned>(
+    /// One HTTP exchange. Deliberately not generic: the fetch, headers and timeout code exist
+    /// once in the bundle, and only the small `decode` is instantiated per response type.
+    async fn exchange(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
         idempotency_key: Option<&str>,
         timeout_ms: u32,
-    ) -> Result<T, BackendError> {
+    ) -> Result<(u16, String), BackendError> {
         let url = format!("{}{}", self.config.base_url, path);
         let mut rb = RequestBuilder::new(&url)
             .method(method)
@@ -93,15 +95,26 @@ impl HttpBackend {
         };
         let timeout = gloo_timers::future::TimeoutFuture::new(timeout_ms);
         futures::pin_mut!(exchange);
-        let (status, text) = match futures::future::select(exchange, timeout).await {
-            futures::future::Either::Left((r, _)) => r?,
+        match futures::future::select(exchange, timeout).await {
+            futures::future::Either::Left((r, _)) => r,
             futures::future::Either::Right(_) => {
                 if let Some(a) = abort {
                     a.abort();
                 }
-                return Err(BackendError::Timeout);
+                Err(BackendError::Timeout)
             }
-        };
+        }
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, BackendError> {
+        let (status, text) = self
+            .exchange(method, path, body, None, self.config.timeout_ms)
+            .await?;
         decode(status, &text)
     }
 
@@ -113,13 +126,11 @@ impl HttpBackend {
     ) -> Result<T, BackendError> {
         let body =
             serde_json::to_string(body).map_err(|_| BackendError::Unexpected { status: 0 })?;
-        self.call(method, path, Some(body), None, self.config.timeout_ms)
-            .await
+        self.call(method, path, Some(body)).await
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BackendError> {
-        self.call(Method::GET, path, None, None, self.config.timeout_ms)
-            .await
+        self.call(Method::GET, path, None).await
     }
 }
 
@@ -155,8 +166,8 @@ impl Backend for HttpBackend {
 
     fn sign_out(&self) -> Fut<'_, ()> {
         Box::pin(async move {
-            let r: Result<serde_json::Value, _> = self
-                .call(
+            let r = self
+                .exchange(
                     Method::DELETE,
                     paths::SESSION_CURRENT,
                     None,
@@ -165,7 +176,10 @@ impl Backend for HttpBackend {
                 )
                 .await;
             *self.session_token.borrow_mut() = None;
-            r.map(|_| ())
+            match r? {
+                (status, _) if (200..300).contains(&status) => Ok(()),
+                (status, text) => decode::<()>(status, &text),
+            }
         })
     }
 
@@ -232,28 +246,18 @@ impl Backend for HttpBackend {
     fn commit(&self, id: String, key: String) -> Fut<'_, Receipt> {
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "commit");
-            self.call(
-                Method::POST,
-                &path,
-                Some("{}".into()),
-                Some(&key),
-                self.config.commit_timeout_ms,
-            )
-            .await
+            let timeout = self.config.commit_timeout_ms;
+            let (status, text) = self
+                .exchange(Method::POST, &path, Some("{}".into()), Some(&key), timeout)
+                .await?;
+            decode(status, &text)
         })
     }
 
     fn cancel(&self, id: String) -> Fut<'_, Redemption> {
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "cancel");
-            self.call(
-                Method::POST,
-                &path,
-                Some("{}".into()),
-                None,
-                self.config.timeout_ms,
-            )
-            .await
+            self.call(Method::POST, &path, Some("{}".into())).await
         })
     }
 }

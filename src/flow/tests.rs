@@ -1279,11 +1279,19 @@ fn reload_can_cancel_the_found_redemption() {
 }
 
 #[test]
-fn reload_with_a_finished_or_unknown_redemption_starts_clean() {
-    for result in [
-        Ok(redemption(RedemptionStatus::Committed)),
-        Err(problem(ErrorCode::NotFound)),
-    ] {
+fn reload_with_a_finished_redemption_says_how_it_ended() {
+    let cases = [
+        (
+            Ok(redemption(RedemptionStatus::Committed)),
+            Screen::Closed(Closed::AlreadyCommitted),
+        ),
+        (
+            Ok(redemption(RedemptionStatus::Cancelled)),
+            Screen::Closed(Closed::Cancelled),
+        ),
+        (Err(problem(ErrorCode::NotFound)), Screen::Bill),
+    ];
+    for (result, screen) in cases {
         let mut r = Run::new();
         r.send(Msg::Start {
             terminal_token: None,
@@ -1300,10 +1308,28 @@ fn reload_with_a_finished_or_unknown_redemption_starts_clean() {
             id: "rd-1".into(),
             result,
         });
-        assert_eq!(r.screen(), Screen::Bill);
+        assert_eq!(r.screen(), screen);
         assert_eq!(r.cmds, vec![Cmd::RememberRedemption(None)]);
         assert!(r.f.pending_redemption.is_none());
     }
+    // An open one whose hold lapsed while the page was gone.
+    let mut r = Run::new();
+    r.send(Msg::Start {
+        terminal_token: None,
+        pending_redemption: Some("rd-1".into()),
+    });
+    r.send(Msg::SignIn {
+        terminal_token: "t".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.send(Msg::SignedIn(Ok(session(Role::Cashier))));
+    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    r.at(T0 + 2_000_000).send(Msg::Fetched {
+        id: "rd-1".into(),
+        result: Ok(redemption(RedemptionStatus::AwaitingOtp)),
+    });
+    assert_eq!(r.screen(), Screen::Closed(Closed::Expired));
 }
 
 // ---- manager policy ----
@@ -1345,6 +1371,20 @@ fn policy_is_validated_locally_then_by_the_backend() {
     assert_eq!(r.f.policy, Some(good));
     assert_eq!(r.notice(), "Policy saved.");
     assert!(r.f.policy_errors.is_empty());
+}
+
+#[test]
+fn unreadable_policy_form_marks_its_fields() {
+    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
+    r.send(Msg::OpenPolicy);
+    let errs = vec![PolicyError {
+        field: "point_value".into(),
+        message: "Enter the amount as digits, e.g. 1250.50".into(),
+    }];
+    r.send(Msg::PolicyFormInvalid(errs.clone()));
+    assert!(r.cmds.is_empty());
+    assert_eq!(r.f.policy_errors, errs);
+    assert_eq!(r.notice(), messages::for_code(ErrorCode::PolicyInvalid));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use super::ctx;
 use crate::flow::Msg;
 use crate::policy_form::{error_for, CapKind, PolicyForm, GROUPS, TEMPLATES};
-use contract::{Channel, InstrumentKind, PolicyError};
+use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -15,18 +15,8 @@ pub fn PolicyScreen() -> impl IntoView {
         .with_untracked(|f| f.policy.clone())
         .unwrap_or_default();
     let form = RwSignal::new(PolicyForm::from_policy(&base));
-    let local_errors: RwSignal<Vec<PolicyError>> = RwSignal::new(Vec::new());
-    let server_errors = ctx.sel(|f| f.policy_errors.clone());
+    let errors = ctx.sel(|f| f.policy_errors.clone());
     let busy = ctx.busy();
-    // Errors found here win; otherwise the backend's (S10: both use the same rules).
-    let errors = Memo::new(move |_| {
-        let local = local_errors.get();
-        if local.is_empty() {
-            server_errors.get()
-        } else {
-            local
-        }
-    });
     let err = move |name: &'static str| {
         move || {
             errors
@@ -43,14 +33,9 @@ pub fn PolicyScreen() -> impl IntoView {
             .with_untracked(|f| f.policy.clone())
             .unwrap_or_default();
         match form.with_untracked(|f| f.to_policy(&base)) {
-            Ok(p) => {
-                local_errors.set(Vec::new());
-                ctx.dispatch(Msg::SavePolicy(p));
-            }
-            Err(e) => {
-                local_errors.set(e);
-                ctx.dispatch(Msg::DismissNotice);
-            }
+            // Checked here with the contract's rules first (S10); the backend checks again.
+            Ok(p) => ctx.dispatch(Msg::SavePolicy(p)),
+            Err(e) => ctx.dispatch(Msg::PolicyFormInvalid(e)),
         }
     };
     let text_field =

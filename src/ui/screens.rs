@@ -3,7 +3,7 @@
 use super::{ctx, FieldMsg};
 use crate::flow::{Field, Msg};
 use crate::format;
-use contract::rules::{Limit, Purpose};
+use contract::rules::{Limit, Purpose, RuleError};
 use contract::{InstrumentBalance, InstrumentKind, Money, Unit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -252,7 +252,7 @@ pub fn BalanceScreen() -> impl IntoView {
                     .map(|i| {
                         let range = match f.range_for(i) {
                             Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
-                            Some(Err(e)) => Err(e.to_string()),
+                            Some(Err(e)) => Err(range_reason(&e, i)),
                             None => Err("Only points can become a voucher".to_string()),
                         };
                         (i.clone(), range)
@@ -327,6 +327,21 @@ pub fn BalanceScreen() -> impl IntoView {
                 "Another customer"
             </button>
         </section>
+    }
+}
+
+/// Why an instrument cannot be redeemed now, in the instrument's own units.
+fn range_reason(e: &RuleError, i: &InstrumentBalance) -> String {
+    match e {
+        RuleError::NotEnoughToRedeem {
+            max: 0,
+            limited_by: Limit::Bill | Limit::BillCap,
+            ..
+        } => {
+            format!("One {} is worth more than this bill allows", i.unit.noun(1))
+        }
+        RuleError::NothingAvailable => "Nothing left to redeem".to_string(),
+        e => e.to_string(),
     }
 }
 
