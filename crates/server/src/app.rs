@@ -59,6 +59,9 @@ pub struct AppState {
     /// Commit keys being processed right now, for `idempotency_in_flight`.
     pub commits_in_flight: Mutex<HashSet<String>>,
     pub openapi_json: String,
+    /// Argon2 checks running at once: one per core, so a burst of sign-ins cannot take
+    /// every thread (and tens of MiB each) from redemptions.
+    slow_hash_permits: tokio::sync::Semaphore,
 }
 
 pub type Shared = Arc<AppState>;
@@ -78,8 +81,30 @@ impl AppState {
             outbox,
             commits_in_flight: Mutex::new(HashSet::new()),
             openapi_json: crate::openapi::document_json(),
+            slow_hash_permits: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(usize::from)
+                    .unwrap_or(1),
+            ),
             config,
         })
+    }
+}
+
+impl AppState {
+    /// Runs a slow (argon2) check off the async runtime, a bounded number at a time.
+    pub async fn slow_check(
+        &self,
+        check: impl FnOnce() -> bool + Send + 'static,
+    ) -> Result<bool, ApiError> {
+        let _permit = self
+            .slow_hash_permits
+            .acquire()
+            .await
+            .map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(check)
+            .await
+            .map_err(ApiError::internal)
     }
 }
 

@@ -522,5 +522,7 @@ pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usiz
         )?;
     }
     tx.delete_expired_sessions(now_ms)?;
+    // The longest send window a policy may have is a day.
+    tx.prune_sends(now_ms - 86_400_000)?;
     Ok(n)
 }

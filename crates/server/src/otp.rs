@@ -127,7 +127,7 @@ pub fn prepare_send(
         }
     }
     let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
-    if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start - 1)?
+    if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start)?
         >= u64::from(policy.daily_message_budget)
     {
         return Err(Problem::new(ErrorCode::MessageBudgetExhausted)

@@ -64,9 +64,9 @@ pub async fn sign_in(
             .as_ref()
             .map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
         let pin = body.pin;
-        let pin_ok = tokio::task::spawn_blocking(move || crypto::slow_verify(&pin, &hash))
-            .await
-            .map_err(ApiError::internal)?;
+        let pin_ok = app
+            .slow_check(move || crypto::slow_verify(&pin, &hash))
+            .await?;
         if !pin_ok || staff.is_none() {
             let actor = audit::Actor {
                 store_id: terminal.store.id.clone(),
@@ -481,14 +481,14 @@ pub async fn override_otp(
         .clone()
         .unwrap_or_else(|| crypto::decoy_hash().to_string());
     let (pin, override_code) = (body.manager_pin, body.override_code);
-    let ok = tokio::task::spawn_blocking(move || {
-        // Both are always checked so the time taken says nothing about which one was wrong.
-        let pin_ok = crypto::slow_verify(&pin, &pin_hash);
-        let code_ok = crypto::slow_verify(&override_code, &code_hash);
-        pin_ok && code_ok
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let ok = app
+        .slow_check(move || {
+            // Both are always checked so the time taken says nothing about which one was wrong.
+            let pin_ok = crypto::slow_verify(&pin, &pin_hash);
+            let code_ok = crypto::slow_verify(&override_code, &code_hash);
+            pin_ok && code_ok
+        })
+        .await?;
     let accepted = ok && check.override_hash.is_some();
     let row = match (accepted, manager) {
         (true, Some(manager)) => {

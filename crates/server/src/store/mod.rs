@@ -75,7 +75,10 @@ pub trait Tx {
     // OTP sends and overrides, for limits.
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
     fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64>;
+    /// When the oldest send still counted in the window stops counting, if known.
     fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>>;
+    /// Forgets send counts older than any window.
+    fn prune_sends(&mut self, before_ms: i64) -> ApiResult<usize>;
     fn insert_override_use(
         &mut self,
         store_id: &str,

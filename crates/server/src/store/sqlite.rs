@@ -14,6 +14,7 @@ use contract::{CardNumber, Currency, Email, InstrumentKind, Mobile, Money, Polic
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::Mutex;
@@ -56,13 +57,14 @@ CREATE TABLE redemptions (
 CREATE INDEX redemptions_open ON redemptions (expires_at_ms)
     WHERE status IN ('awaiting_otp', 'approved');
 CREATE INDEX redemptions_committed ON redemptions (store_id, committed_at_ms);
-CREATE TABLE otp_sends (
-    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
-    terminal_id TEXT NOT NULL, staff_id TEXT, at_ms INTEGER NOT NULL);
-CREATE INDEX otp_sends_customer ON otp_sends (customer_id, at_ms);
-CREATE INDEX otp_sends_terminal ON otp_sends (terminal_id, at_ms);
-CREATE INDEX otp_sends_staff ON otp_sends (staff_id, at_ms);
-CREATE INDEX otp_sends_store ON otp_sends (store_id, at_ms);
+-- Codes sent, counted per 10-second bucket (customer, terminal and staff windows) and per
+-- day (the store's budget), so a limit check reads a handful of rows, not every send.
+CREATE TABLE send_windows (
+    scope TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (scope, bucket)) WITHOUT ROWID;
+CREATE TABLE send_days (
+    store_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (store_id, day)) WITHOUT ROWID;
 CREATE TABLE override_uses (
     id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, redemption_id TEXT NOT NULL,
     at_ms INTEGER NOT NULL);
@@ -80,6 +82,7 @@ CREATE TABLE audit (
     store_id TEXT NOT NULL, terminal_id TEXT, staff_id TEXT, redemption_id TEXT,
     detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX audit_by_store ON audit (store_id, seq);
+CREATE INDEX audit_by_action ON audit (store_id, action, at_ms);
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
@@ -122,7 +125,14 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
         // lose the last commits, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Keep the working set in memory: 64 MiB of page cache and memory-mapped reads
+        // spare the writer thread a system call per page.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every statement the server runs stays prepared.
+        conn.set_prepared_statement_cache_capacity(128);
         Ok(())
     };
     setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
@@ -152,7 +162,25 @@ impl Store for SqliteStore {
     }
 }
 
+/// Rows every request reads to authenticate, kept by the writer thread (the only writer,
+/// so it sees every change). Entries are dropped when their rows change, and the whole cache
+/// is dropped when a job rolls back, so it never holds what the database does not.
+#[derive(Default)]
+struct Cache {
+    stores: HashMap<String, StoreRow>,
+    terminals: HashMap<String, TerminalRow>,
+    staff: HashMap<(String, String), StaffRow>,
+    sessions: HashMap<String, SessionRow>,
+}
+
+impl Cache {
+    fn clear(&mut self) {
+        *self = Cache::default();
+    }
+}
+
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+    let mut cache = Cache::default();
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -163,7 +191,7 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
         }
         let mut replies: Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)> =
             Vec::with_capacity(group.len());
-        let outcome = run_group(&mut conn, group, &mut replies);
+        let outcome = run_group(&mut conn, &mut cache, group, &mut replies);
         match outcome {
             Ok(()) => {
                 for (to, reply) in replies {
@@ -171,6 +199,7 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                 }
             }
             Err(e) => {
+                cache.clear();
                 tracing::error!(error = %e, "transaction group failed; every job in it is refused");
                 for (to, _) in replies {
                     let _ = to.send(Err(ApiError::new(contract::ErrorCode::Internal)));
@@ -182,6 +211,7 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
 
 fn run_group(
     conn: &mut Connection,
+    cache: &mut Cache,
     group: Vec<Job>,
     replies: &mut Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)>,
 ) -> rusqlite::Result<()> {
@@ -190,7 +220,10 @@ fn run_group(
         let sp = txn.savepoint()?;
         let work = job.work;
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut tx = SqliteTx { conn: &sp };
+            let mut tx = SqliteTx {
+                conn: &sp,
+                cache: &mut *cache,
+            };
             work(&mut tx)
         }))
         .unwrap_or_else(|_| Err(ApiError::internal("a store job panicked")));
@@ -202,6 +235,7 @@ fn run_group(
             sp.commit()?;
         } else {
             drop(sp); // rolls back to the savepoint and releases it
+            cache.clear();
         }
         replies.push((job.reply, out));
     }
@@ -210,6 +244,7 @@ fn run_group(
 
 struct SqliteTx<'c> {
     conn: &'c Connection,
+    cache: &'c mut Cache,
 }
 
 fn text<T: Serialize>(v: &T) -> String {
@@ -393,17 +428,27 @@ impl SqliteTx<'_> {
     }
 }
 
-fn send_scope_sql(scope: SendScope<'_>, select: &str) -> (String, String) {
-    let (col, id) = match scope {
-        SendScope::Customer(id) => ("customer_id", id),
-        SendScope::Terminal(id) => ("terminal_id", id),
-        SendScope::Staff(id) => ("staff_id", id),
-        SendScope::Store(id) => ("store_id", id),
-    };
-    (
-        format!("SELECT {select} FROM otp_sends WHERE {col} = ?1 AND at_ms > ?2"),
-        id.to_string(),
-    )
+/// Width of a send-window bucket. A window check counts whole buckets, so it may count up
+/// to one bucket of older sends: it errs on the strict side.
+const BUCKET_MS: i64 = 10_000;
+const DAY_MS: i64 = 86_400_000;
+
+fn id_of(scope: SendScope<'_>) -> &str {
+    match scope {
+        SendScope::Customer(id)
+        | SendScope::Terminal(id)
+        | SendScope::Staff(id)
+        | SendScope::Store(id) => id,
+    }
+}
+
+fn window_scope(scope: SendScope<'_>) -> Option<String> {
+    match scope {
+        SendScope::Customer(id) => Some(format!("c:{id}")),
+        SendScope::Terminal(id) => Some(format!("t:{id}")),
+        SendScope::Staff(id) => Some(format!("s:{id}")),
+        SendScope::Store(_) => None,
+    }
 }
 
 impl Tx for SqliteTx<'_> {
@@ -424,11 +469,18 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn store(&mut self, store_id: &str) -> ApiResult<Option<StoreRow>> {
-        self.one(
+        if let Some(hit) = self.cache.stores.get(store_id) {
+            return Ok(Some(hit.clone()));
+        }
+        let row = self.one(
             &format!("SELECT {STORE_COLS} WHERE s.id = ?1"),
             params![store_id],
             store_row,
-        )
+        )?;
+        if let Some(r) = &row {
+            self.cache.stores.insert(store_id.to_string(), r.clone());
+        }
+        Ok(row)
     }
 
     fn stores(&mut self) -> ApiResult<Vec<StoreRow>> {
@@ -436,6 +488,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn set_policy(&mut self, store_id: &str, policy: &Policy) -> ApiResult<()> {
+        self.cache.stores.remove(store_id);
         self.exec(
             "UPDATE stores SET policy = ?2 WHERE id = ?1",
             params![store_id, serde_json::to_string(policy)?],
@@ -444,6 +497,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn set_override_hash(&mut self, store_id: &str, hash: &str) -> ApiResult<()> {
+        self.cache.stores.remove(store_id);
         self.exec(
             "UPDATE stores SET override_hash = ?2 WHERE id = ?1",
             params![store_id, hash],
@@ -460,11 +514,20 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn terminal_by_token_hash(&mut self, token_hash: &str) -> ApiResult<Option<TerminalRow>> {
-        self.one(
+        if let Some(hit) = self.cache.terminals.get(token_hash) {
+            return Ok(Some(hit.clone()));
+        }
+        let row = self.one(
             "SELECT id, store_id, name, mode, token_hash FROM terminals WHERE token_hash = ?1",
             params![token_hash],
             terminal_row,
-        )
+        )?;
+        if let Some(r) = &row {
+            self.cache
+                .terminals
+                .insert(token_hash.to_string(), r.clone());
+        }
+        Ok(row)
     }
 
     fn insert_staff(&mut self, s: &StaffRow) -> ApiResult<()> {
@@ -484,11 +547,19 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn staff_by_id(&mut self, store_id: &str, id: &str) -> ApiResult<Option<StaffRow>> {
-        self.one(
+        let key = (store_id.to_string(), id.to_string());
+        if let Some(hit) = self.cache.staff.get(&key) {
+            return Ok(Some(hit.clone()));
+        }
+        let row = self.one(
             "SELECT id, store_id, code, name, role, pin_hash FROM staff WHERE store_id = ?1 AND id = ?2",
             params![store_id, id],
             staff_row,
-        )
+        )?;
+        if let Some(r) = &row {
+            self.cache.staff.insert(key, r.clone());
+        }
+        Ok(row)
     }
 
     fn insert_session(&mut self, s: &SessionRow) -> ApiResult<()> {
@@ -500,7 +571,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn session(&mut self, token_hash: &str) -> ApiResult<Option<SessionRow>> {
-        self.one(
+        if let Some(hit) = self.cache.sessions.get(token_hash) {
+            return Ok(Some(hit.clone()));
+        }
+        let row = self.one(
             "SELECT token_hash, terminal_id, staff_id, expires_at_ms FROM sessions WHERE token_hash = ?1",
             params![token_hash],
             |r| {
@@ -511,10 +585,17 @@ impl Tx for SqliteTx<'_> {
                     expires_at_ms: r.get(3)?,
                 })
             },
-        )
+        )?;
+        if let Some(r) = &row {
+            self.cache
+                .sessions
+                .insert(token_hash.to_string(), r.clone());
+        }
+        Ok(row)
     }
 
     fn delete_session(&mut self, token_hash: &str) -> ApiResult<()> {
+        self.cache.sessions.remove(token_hash);
         self.exec(
             "DELETE FROM sessions WHERE token_hash = ?1",
             params![token_hash],
@@ -524,6 +605,7 @@ impl Tx for SqliteTx<'_> {
 
     fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize> {
         // Kept a day past expiry so a late request still hears "session expired".
+        self.cache.sessions.clear();
         self.exec(
             "DELETE FROM sessions WHERE expires_at_ms < ?1",
             params![now_ms - 86_400_000],
@@ -800,23 +882,62 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()> {
+        let bucket = s.at_ms.div_euclid(BUCKET_MS);
+        let scopes = [
+            Some(SendScope::Customer(&s.customer_id)),
+            Some(SendScope::Terminal(&s.terminal_id)),
+            s.staff_id.as_deref().map(SendScope::Staff),
+        ];
+        for scope in scopes.into_iter().flatten().filter_map(window_scope) {
+            self.exec(
+                "INSERT INTO send_windows (scope, bucket, n) VALUES (?1, ?2, 1) \
+                 ON CONFLICT (scope, bucket) DO UPDATE SET n = n + 1",
+                params![scope, bucket],
+            )?;
+        }
         self.exec(
-            "INSERT INTO otp_sends (store_id, customer_id, terminal_id, staff_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![s.store_id, s.customer_id, s.terminal_id, s.staff_id, s.at_ms],
+            "INSERT INTO send_days (store_id, day, n) VALUES (?1, ?2, 1) \
+             ON CONFLICT (store_id, day) DO UPDATE SET n = n + 1",
+            params![s.store_id, s.at_ms.div_euclid(DAY_MS)],
         )?;
         Ok(())
     }
 
     fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64> {
-        let (sql, id) = send_scope_sql(scope, "COUNT(*)");
-        self.count(&sql, params![id, since_ms])
+        match (scope, window_scope(scope)) {
+            (_, Some(key)) => self.count(
+                "SELECT COALESCE(SUM(n), 0) FROM send_windows WHERE scope = ?1 AND bucket >= ?2",
+                params![key, since_ms.div_euclid(BUCKET_MS)],
+            ),
+            (_, None) => self.count(
+                "SELECT COALESCE(SUM(n), 0) FROM send_days WHERE store_id = ?1 AND day >= ?2",
+                params![id_of(scope), since_ms.div_euclid(DAY_MS)],
+            ),
+        }
     }
 
     fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>> {
-        let (sql, id) = send_scope_sql(scope, "MIN(at_ms)");
-        Ok(self
-            .one(&sql, params![id, since_ms], |r| r.get::<_, Option<i64>>(0))?
-            .flatten())
+        let Some(key) = window_scope(scope) else {
+            return Ok(None);
+        };
+        let bucket = self.one(
+            "SELECT MIN(bucket) FROM send_windows WHERE scope = ?1 AND bucket >= ?2",
+            params![key, since_ms.div_euclid(BUCKET_MS)],
+            |r| r.get::<_, Option<i64>>(0),
+        )?;
+        Ok(bucket.flatten().map(|b| (b + 1) * BUCKET_MS))
+    }
+
+    fn prune_sends(&mut self, before_ms: i64) -> ApiResult<usize> {
+        let windows = self.exec(
+            "DELETE FROM send_windows WHERE bucket < ?1",
+            params![before_ms.div_euclid(BUCKET_MS)],
+        )?;
+        let days = self.exec(
+            "DELETE FROM send_days WHERE day < ?1",
+            params![before_ms.div_euclid(DAY_MS) - 1],
+        )?;
+        Ok(windows + days)
     }
 
     fn insert_override_use(
