@@ -763,3 +763,83 @@ async fn without_demo_there_is_no_phone_and_sends_fail_honestly() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("REDEEMGUARD_OTP_SECRET"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_file_serves_the_app_with_an_index_fallback() {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let site = dir.path().join("dist");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<!doctype html><title>RedeemGuard app</title>",
+    )
+    .unwrap();
+    std::fs::write(site.join("app.js"), "console.log('app')").unwrap();
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!("demo = true\nstatic_dir = {:?}\ncors_origins = [\"https://salon.example\"]\nsession_ttl_secs = 600\n", site),
+    )
+    .unwrap();
+    let db = dir.path().join("cfg.sqlite");
+    let server = Server::spawn(
+        dir.clone(),
+        db.clone(),
+        &["--config", config.to_str().unwrap()],
+        &[],
+    );
+    let get = |path: &'static str| {
+        let base = server.base.clone();
+        async move {
+            let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+            let ct = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (r.status().as_u16(), ct, r.text().await.unwrap())
+        }
+    };
+    let (status, ct, body) = get("/").await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/html") && body.contains("RedeemGuard app"));
+    let (status, _, body) = get("/kiosk/start").await;
+    assert_eq!(status, 200, "client-side routes get index.html");
+    assert!(body.contains("RedeemGuard app"));
+    let (status, ct, _) = get("/app.js").await;
+    assert_eq!(status, 200);
+    assert!(ct.contains("javascript"), "{ct}");
+    let (status, ct, body) = get("/v1/not-a-route").await;
+    assert_eq!(
+        (status, ct.as_str()),
+        (404, "application/problem+json"),
+        "{body}"
+    );
+    assert!(
+        server.logs().contains("DEMO MODE"),
+        "demo = true in the file"
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let session_ttl = api
+        .post(
+            "/v1/sessions",
+            json!({ "staff_code": "C001", "pin": "1234" }),
+        )
+        .await
+        .expect(201);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((session_ttl["expires_at_ms"].as_i64().unwrap() - now - 600_000).abs() < 30_000);
+    drop(server);
+
+    // A misspelt setting is refused, not ignored.
+    std::fs::write(&config, "demo = true\nlisten_on = \"127.0.0.1:1\"\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listen_on"));
+}

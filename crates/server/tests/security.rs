@@ -337,6 +337,11 @@ async fn s4_single_use_expiry_resend_voids_attempts_survive_and_lock() {
     )
     .await
     .expect_problem("invalid_otp_format");
+    let r = api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
+    assert_eq!(
+        r["otp"]["attempts_left"], 5,
+        "malformed codes cost no attempt"
+    );
     let code = server.latest_code(ASHA).await;
     // Single use.
     verify(&api, &id, &code).await.expect(200);
