@@ -46,7 +46,7 @@ export async function startServer(extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'rg-e2e-'));
   const bin = process.env.RG_SERVER_BIN || join(root, 'target/release/redeemguard-server');
   const args = ['--demo', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'demo.sqlite'),
-    '--static-dir', join(root, 'dist'), ...extraArgs];
+    '--static-dir', process.env.RG_DIST || join(root, 'dist'), ...extraArgs];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
