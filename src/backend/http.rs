@@ -9,7 +9,8 @@ use contract::{Policy, Problem};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 /// Where the backend is and how long to wait for it.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -80,30 +81,37 @@ impl HttpBackend {
         if let Some(k) = idempotency_key {
             rb = rb.header(IDEMPOTENCY_HEADER, k);
         }
-        // Abort the fetch itself on timeout so a late answer cannot be half-read.
-        let abort = web_sys::AbortController::new().ok();
-        rb = rb.abort_signal(abort.as_ref().map(|a| a.signal()).as_ref());
+        // The time limit aborts the fetch itself (headers and body), so a late answer is
+        // never half-read; the flag tells a timeout from any other network failure.
+        let abort = web_sys::AbortController::new().map_err(|_| BackendError::Network)?;
+        rb = rb.abort_signal(Some(&abort.signal()));
         let request = match body {
             Some(b) => rb.header("content-type", "application/json").body(b),
             None => rb.build(),
         }
         .map_err(|_| BackendError::Network)?;
-        let exchange = async {
-            let resp = request.send().await.map_err(|_| BackendError::Network)?;
-            let text = resp.text().await.map_err(|_| BackendError::Network)?;
-            Ok::<_, BackendError>((resp.status(), text))
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let flag = timed_out.clone();
+            gloo_timers::callback::Timeout::new(timeout_ms, move || {
+                flag.set(true);
+                abort.abort();
+            })
         };
-        let timeout = gloo_timers::future::TimeoutFuture::new(timeout_ms);
-        futures::pin_mut!(exchange);
-        match futures::future::select(exchange, timeout).await {
-            futures::future::Either::Left((r, _)) => r,
-            futures::future::Either::Right(_) => {
-                if let Some(a) = abort {
-                    a.abort();
-                }
-                Err(BackendError::Timeout)
-            }
+        let result = async {
+            let resp = request.send().await?;
+            let text = resp.text().await?;
+            Ok::<_, gloo_net::Error>((resp.status(), text))
         }
+        .await;
+        drop(timer); // cancels the pending abort
+        result.map_err(|_| {
+            if timed_out.get() {
+                BackendError::Timeout
+            } else {
+                BackendError::Network
+            }
+        })
     }
 
     async fn call<T: DeserializeOwned>(

@@ -231,6 +231,8 @@ fn TopBar() -> impl IntoView {
         })
     });
     let manager = ctx.sel(|f| f.is_manager() && f.screen != Screen::Policy);
+    // Signing out mid-commit would leave the cashier without the outcome.
+    let committing = ctx.sel(|f| f.commit.is_some());
     let can_leave = ctx
         .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
     view! {
@@ -255,6 +257,7 @@ fn TopBar() -> impl IntoView {
                             <button
                                 class="rg-btn rg-quiet"
                                 data-testid="sign-out"
+                                disabled=move || committing.get()
                                 on:click=move |_| ctx.dispatch(Msg::SignOut)
                             >
                                 "Sign out"

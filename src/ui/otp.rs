@@ -321,7 +321,7 @@ pub fn ConfirmScreen() -> impl IntoView {
             <h2 id="screen-title" tabindex="-1">"Confirm redemption"</h2>
             <p class="rg-question" data-testid="confirm-question">{question}</p>
             <p class="rg-muted">{move || r.get().map(|r| format!("Customer: {}", r.customer_name)).unwrap_or_default()}</p>
-            <p class="rg-commit-status" data-testid="commit-status" data-state=state aria-live="polite">{status}</p>
+            <p class="rg-commit-status" data-testid="commit-status" data-state=state>{status}</p>
             <div class="rg-actions">
                 <button
                     class="rg-btn rg-primary"
