@@ -35,6 +35,13 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(random_bytes::<12>()))
 }
 
+/// A unique id that sorts by creation time (48-bit milliseconds, then 80 random bits), so
+/// busy tables append to their index instead of touching a random page per insert.
+pub fn new_sequential_id(prefix: &str, now_ms: i64) -> String {
+    let ms = (now_ms.max(0) as u64) & 0xFFFF_FFFF_FFFF;
+    format!("{prefix}_{ms:012x}{}", hex::encode(random_bytes::<10>()))
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }

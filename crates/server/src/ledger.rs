@@ -94,7 +94,7 @@ pub fn create_intent(
     tx.update_instrument(&instrument)?;
     let otp_required = checked.otp_required;
     let row = RedemptionRow {
-        id: crypto::new_id("red"),
+        id: crypto::new_sequential_id("red", now_ms),
         store_id: caller.store.id.clone(),
         terminal_id: caller.terminal.id.clone(),
         staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
@@ -471,7 +471,7 @@ pub fn accrue(
         }
     };
     let row = AccrualRow {
-        id: crypto::new_id("acc"),
+        id: crypto::new_sequential_id("acc", now_ms),
         store_id: caller.store.id.clone(),
         customer_id: customer.id.clone(),
         bill_id: req.bill.id.clone(),

@@ -100,11 +100,21 @@ impl SqliteStore {
     /// Opens (creating and migrating) the database and starts the writer thread.
     pub fn open(path: &Path) -> anyhow_like::Result<SqliteStore> {
         let conn = open_connection(path)?;
+        // The writer never checkpoints (that would fsync the database file in the middle of
+        // a request); a second connection does it in the background.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
+        let checkpointer = open_connection(path)?;
+        let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer(conn, rx))
+            .spawn(move || writer(conn, rx, wal))
             .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoint_forever(checkpointer))
+            .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
         Ok(SqliteStore {
             jobs: Mutex::new(tx),
         })
@@ -162,6 +172,28 @@ impl Store for SqliteStore {
     }
 }
 
+/// Copies the WAL into the database file in the background (a passive checkpoint never
+/// takes the write lock), so the writer rarely pays for the copy or its fsync.
+fn checkpoint_forever(conn: Connection) {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+    }
+}
+
+/// A busy writer never leaves the background checkpoint a quiet moment to finish, and the
+/// WAL only starts over after a finished one. So when the WAL has grown, the writer finishes
+/// the (mostly done) checkpoint itself between transactions.
+const WAL_RESET_BYTES: u64 = 32 * 1024 * 1024;
+
+fn finish_checkpoint_if_large(conn: &Connection, wal: &Path) {
+    if std::fs::metadata(wal).is_ok_and(|m| m.len() > WAL_RESET_BYTES) {
+        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
 /// Rows every request reads to authenticate, kept by the writer thread (the only writer,
 /// so it sees every change). Entries are dropped when their rows change, and the whole cache
 /// is dropped when a job rolls back, so it never holds what the database does not.
@@ -179,9 +211,14 @@ impl Cache {
     }
 }
 
-fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>, wal: std::path::PathBuf) {
     let mut cache = Cache::default();
+    let mut last_wal_check = std::time::Instant::now();
     while let Ok(first) = rx.recv() {
+        if last_wal_check.elapsed() > std::time::Duration::from_millis(500) {
+            finish_checkpoint_if_large(&conn, &wal);
+            last_wal_check = std::time::Instant::now();
+        }
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match rx.try_recv() {
