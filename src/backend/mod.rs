@@ -10,8 +10,9 @@ pub use fake::{asha, FakeBackend, FAKE_CODE};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
-    Balance, CreateRedemption, CustomerSearch, OtpSent, Override, Receipt, Redemption, SendOtp,
-    Session, SignIn, Verify,
+    Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch, OtpSent,
+    Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse, SendOtp, Session, SignIn,
+    Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
 use std::future::Future;
@@ -86,4 +87,30 @@ pub trait Backend {
     /// same key when the outcome is unknown.
     fn commit(&self, redemption_id: String, key: String) -> Fut<'_, Receipt>;
     fn cancel(&self, redemption_id: String) -> Fut<'_, Redemption>;
+
+    // Back office: not needed by the cashier flow, so a merchant's own backend may leave
+    // them out (they answer `not_found`).
+
+    /// `POST …/reverse`: a committed redemption undone (bill voided or goods returned).
+    fn reverse(&self, _redemption_id: String, _body: Reverse) -> Fut<'_, Reversal> {
+        unsupported()
+    }
+    /// `POST /v1/accruals`: points earned on a sale.
+    fn accrue(&self, _body: CreateAccrual) -> Fut<'_, Accrual> {
+        unsupported()
+    }
+    /// `GET /v1/reports/redemptions?from_ms=&to_ms=` (manager).
+    fn report(&self, _from_ms: Option<i64>, _to_ms: Option<i64>) -> Fut<'_, RedemptionReport> {
+        unsupported()
+    }
+    /// `GET /v1/audit?after=&limit=` (manager).
+    fn audit(&self, _after: Option<u64>, _limit: Option<u32>) -> Fut<'_, AuditPage> {
+        unsupported()
+    }
+}
+
+fn unsupported<T: 'static>() -> Fut<'static, T> {
+    Box::pin(std::future::ready(Err(BackendError::Problem(
+        Problem::new(ErrorCode::NotFound),
+    ))))
 }
