@@ -269,7 +269,9 @@ impl Backend for HttpBackend {
             self.call(Method::POST, &path, Some("{}".into())).await
         })
     }
+}
 
+impl super::BackOffice for HttpBackend {
     fn reverse(&self, id: String, body: Reverse) -> Fut<'_, Reversal> {
         Box::pin(async move {
             self.json(

@@ -87,10 +87,11 @@ pub trait Backend {
     /// same key when the outcome is unknown.
     fn commit(&self, redemption_id: String, key: String) -> Fut<'_, Receipt>;
     fn cancel(&self, redemption_id: String) -> Fut<'_, Redemption>;
+}
 
-    // Back office: not needed by the cashier flow, so a merchant's own backend may leave
-    // them out (they answer `not_found`).
-
+/// Back-office calls: not needed by the cashier flow, so a separate trait (the app's bundle
+/// does not carry them, and a merchant's own backend may leave them out: `not_found`).
+pub trait BackOffice: Backend {
     /// `POST …/reverse`: a committed redemption undone (bill voided or goods returned).
     fn reverse(&self, _redemption_id: String, _body: Reverse) -> Fut<'_, Reversal> {
         unsupported()
@@ -108,6 +109,8 @@ pub trait Backend {
         unsupported()
     }
 }
+
+impl BackOffice for FakeBackend {}
 
 fn unsupported<T: 'static>() -> Fut<'static, T> {
     Box::pin(std::future::ready(Err(BackendError::Problem(
