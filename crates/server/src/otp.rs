@@ -24,17 +24,40 @@ pub fn generate_code(length: OtpLength) -> String {
         .collect()
 }
 
-/// How an amount reads in a message: `₹500.00`, `$12.50`, else `IDR 5000.00`.
+/// How an amount reads in a message: `₹1,20,000.00` (Indian grouping for rupees),
+/// `$1,250.50`, else `IDR 5,000.00`.
 pub fn display_money(m: Money) -> String {
-    let symbol = match m.currency().code() {
-        "INR" => "₹",
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        "IDR" => "Rp ",
-        code => return format!("{code} {}", m.to_decimal_string()),
+    let decimal = m.to_decimal_string();
+    let (whole, fraction) = decimal
+        .split_once('.')
+        .map_or((decimal.as_str(), None), |(w, f)| (w, Some(f)));
+    let indian = m.currency().code() == "INR";
+    let mut grouped = String::new();
+    let digits: Vec<char> = whole.chars().collect();
+    for (i, d) in digits.iter().enumerate() {
+        let from_end = digits.len() - i;
+        let boundary = if indian {
+            from_end >= 3 && (from_end - 3).is_multiple_of(2)
+        } else {
+            from_end.is_multiple_of(3)
+        };
+        if i > 0 && boundary {
+            grouped.push(',');
+        }
+        grouped.push(*d);
+    }
+    let number = match fraction {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
     };
-    format!("{symbol}{}", m.to_decimal_string())
+    match m.currency().code() {
+        "INR" => format!("₹{number}"),
+        "USD" => format!("${number}"),
+        "EUR" => format!("€{number}"),
+        "GBP" => format!("£{number}"),
+        "IDR" => format!("Rp {number}"),
+        code => format!("{code} {number}"),
+    }
 }
 
 fn ceil_secs(ms: i64) -> u32 {
@@ -387,4 +410,41 @@ pub fn apply_override(
         json!({ "manager_id": manager.id, "reason": reason }),
     )?;
     Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::Currency;
+
+    #[test]
+    fn amounts_read_as_people_write_them() {
+        let inr = |m| display_money(Money::new(m, Currency::INR).unwrap());
+        assert_eq!(inr(50_000), "₹500.00");
+        assert_eq!(inr(12_000_000), "₹1,20,000.00");
+        assert_eq!(inr(123_456_789), "₹12,34,567.89");
+        assert_eq!(inr(5), "₹0.05");
+        assert_eq!(
+            display_money(Money::new(125_050, Currency::USD).unwrap()),
+            "$1,250.50"
+        );
+        assert_eq!(
+            display_money(Money::new(100_000_000, Currency::IDR).unwrap()),
+            "Rp 1,000,000.00"
+        );
+    }
+
+    #[test]
+    fn codes_have_the_policy_length_and_only_digits() {
+        for n in 6..=10 {
+            let code = generate_code(OtpLength::new(n).unwrap());
+            assert_eq!(code.len(), usize::from(n));
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
+        // 200 six-digit codes from a CSPRNG: repeats would be a broken generator.
+        let codes: std::collections::HashSet<String> = (0..200)
+            .map(|_| generate_code(OtpLength::DEFAULT))
+            .collect();
+        assert!(codes.len() >= 195);
+    }
 }

@@ -92,6 +92,38 @@ async fn sessions_sign_in_sign_out_and_expiry() {
         .get("/v1/policy")
         .await
         .expect_problem("session_expired");
+
+    // Guessing PINs: a terminal is refused after 10 failures in 15 minutes; others are not.
+    let guesser = server.api("demo-till-2");
+    let guesses: Vec<_> = (0..10)
+        .map(|n| {
+            let g = guesser.clone();
+            tokio::spawn(async move {
+                g.post(
+                    "/v1/sessions",
+                    json!({ "staff_code": "M001", "pin": format!("{n:04}") }),
+                )
+                .await
+            })
+        })
+        .collect();
+    for g in guesses {
+        g.await.unwrap().expect_problem("sign_in_failed");
+    }
+    let p = guesser
+        .post(
+            "/v1/sessions",
+            json!({ "staff_code": "M001", "pin": "9999" }),
+        )
+        .await
+        .expect_problem("rate_limited");
+    assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
+    till.post(
+        "/v1/sessions",
+        json!({ "staff_code": "M001", "pin": "9999" }),
+    )
+    .await
+    .expect(201);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,6 +171,19 @@ async fn policy_read_update_and_validation() {
         cashier.policy().await["otp_length"],
         8,
         "an invalid policy changes nothing"
+    );
+
+    let mut dollars = p.clone();
+    dollars["currency"] = json!("USD");
+    dollars["point_value"] = json!({ "minor": 1, "currency": "USD" });
+    dollars["otp_min_value"] = json!({ "minor": 0, "currency": "USD" });
+    let problem = manager
+        .put("/v1/policy", dollars)
+        .await
+        .expect_problem("policy_invalid");
+    assert_eq!(
+        problem["errors"][0]["field"], "currency",
+        "a store's currency is fixed"
     );
 
     manager

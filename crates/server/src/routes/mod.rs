@@ -20,8 +20,9 @@ use contract::{CardNumber, ErrorCode, Mobile, Money, Policy, Problem};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// Failed sign-ins a store tolerates per quarter hour before refusing more (PINs are short).
-const SIGN_IN_FAILURES_PER_15_MIN: u64 = 20;
+/// Failed sign-ins a terminal may make per quarter hour before it is refused more (PINs are
+/// short). Counted per terminal, so one terminal cannot lock the whole store out.
+const SIGN_IN_FAILURES_PER_15_MIN: u64 = 10;
 
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions",
     description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session.",
@@ -42,8 +43,12 @@ pub async fn sign_in(
             let (creds, code) = lookup;
             let caller = resolve_terminal(tx, &creds)?;
             let since = now - 15 * 60_000;
-            if tx.count_audit_actions(&caller.store.id, "sign_in_failed", since, now + 1)?
-                >= SIGN_IN_FAILURES_PER_15_MIN
+            if tx.count_terminal_audit_actions(
+                &caller.store.id,
+                &caller.terminal.id,
+                "sign_in_failed",
+                since,
+            )? >= SIGN_IN_FAILURES_PER_15_MIN
             {
                 return Err(Problem::new(ErrorCode::RateLimited)
                     .detail("Too many wrong PINs: wait a few minutes")
@@ -170,6 +175,19 @@ pub async fn put_policy(
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let policy = input::policy(body)?;
+            if policy.currency != caller.store.policy.currency {
+                // Balances, bills and point values are all in the store's currency.
+                return Err(Problem::from(contract::policy::PolicyErrors(vec![
+                    contract::policy::PolicyError {
+                        field: "currency".into(),
+                        message: format!(
+                            "The store's currency is {}; it cannot be changed",
+                            caller.store.policy.currency
+                        ),
+                    },
+                ]))
+                .into());
+            }
             let old = serde_json::to_value(&caller.store.policy)?;
             let new = serde_json::to_value(&policy)?;
             let changed: Vec<&String> = match (&old, &new) {

@@ -103,6 +103,14 @@ pub trait Tx {
         from_ms: i64,
         to_ms: i64,
     ) -> ApiResult<u64>;
+    /// The same, for one terminal only.
+    fn count_terminal_audit_actions(
+        &mut self,
+        store_id: &str,
+        terminal_id: &str,
+        action: &str,
+        since_ms: i64,
+    ) -> ApiResult<u64>;
 }
 
 pub type Reply = Result<Box<dyn Any + Send>, ApiError>;

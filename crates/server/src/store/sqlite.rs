@@ -8,7 +8,7 @@
 use super::{Job, Reply, Store, Tx};
 use crate::error::{ApiError, ApiResult};
 use crate::model::*;
-use contract::api::{AuditEntry, RedemptionStatus, Role, TerminalMode};
+use contract::api::{AuditEntry, Role, TerminalMode};
 use contract::instrument::Expiring;
 use contract::{CardNumber, Currency, Email, InstrumentKind, Mobile, Money, Policy, Unit};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -1071,9 +1071,17 @@ impl Tx for SqliteTx<'_> {
             params![store_id, action, from_ms, to_ms],
         )
     }
-}
 
-/// For tests and tools: the store's status text of a redemption status.
-pub fn status_text(s: RedemptionStatus) -> String {
-    text(&s)
+    fn count_terminal_audit_actions(
+        &mut self,
+        store_id: &str,
+        terminal_id: &str,
+        action: &str,
+        since_ms: i64,
+    ) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND terminal_id = ?4",
+            params![store_id, action, since_ms, terminal_id],
+        )
+    }
 }
