@@ -703,10 +703,11 @@ async fn phone(
     let mut items = String::new();
     for m in &messages {
         items.push_str(&format!(
-            "<li class=\"message\" data-customer-id=\"{}\" data-channel=\"{}\" data-at-ms=\"{}\">\
+            "<li class=\"message\" data-customer-id=\"{}\" data-channel=\"{}\" data-redemption-id=\"{}\" data-at-ms=\"{}\">\
              <div class=\"meta\"><b>{}</b> · {} · {} · <time>{}</time></div><pre class=\"text\">{}</pre></li>\n",
             escape(&m.customer_id),
             m.channel.as_str(),
+            escape(&m.redemption_id),
             m.at_ms,
             escape(&m.customer_name),
             m.channel.label(),

@@ -363,8 +363,13 @@ pub fn prepare_override(
     })
 }
 
-/// Records a refused override attempt (wrong manager, PIN or code).
-pub fn reject_override(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<()> {
+/// Records a refused override attempt (wrong manager, PIN or code); the caller then refuses.
+pub fn record_rejected_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    now_ms: i64,
+) -> ApiResult<()> {
     let row = ledger::load_bound(tx, caller, id)?;
     audit::record(
         tx,
@@ -373,8 +378,7 @@ pub fn reject_override(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) 
         "override_rejected",
         Some(&row.id),
         json!({}),
-    )?;
-    Err(ApiError::new(ErrorCode::OverrideInvalid).keep())
+    )
 }
 
 /// Approves the intent by override (S8), re-checking what may have changed meanwhile.

@@ -124,6 +124,18 @@ async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
         .await
         .unwrap();
     assert!(phone.contains("DEMO — customer's phone"));
+    assert!(phone.contains(r#"class="message" data-customer-id="cust-asha" data-channel="sms""#));
+    let priya = reqwest::get(format!("{}/demo/phone?customer=cust-priya", server.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(priya.contains(r#"data-customer-id="cust-priya" data-channel="whatsapp""#));
+    assert!(
+        !priya.contains(r#"data-customer-id="cust-asha""#),
+        "the filter shows one customer's phone"
+    );
     for code in &codes {
         assert!(
             phone.contains(code.as_str()),

@@ -516,9 +516,9 @@ pub async fn override_otp(
         }
         _ => {
             app.db
-                .run(move |tx| otp::reject_override(tx, &caller, &id, now))
+                .run(move |tx| otp::record_rejected_override(tx, &caller, &id, now))
                 .await?;
-            unreachable!("reject_override always refuses")
+            return Err(ApiError::new(ErrorCode::OverrideInvalid));
         }
     };
     Ok(Json(row.to_api()))
