@@ -18,16 +18,29 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
     let bundle = bundle_size(&r.root().join("dist"))?;
     let mut browser = r.command("node");
     browser.arg("e2e/bench/browser.mjs");
-    r.step("time to interactive at 4x CPU throttling (Chromium)", browser)?;
+    r.step(
+        "time to interactive at 4x CPU throttling (Chromium)",
+        browser,
+    )?;
     server_load(r)?;
-    println!("\nbundle (wasm + JS + CSS): {} bytes raw, {} bytes gzip — budget {} bytes gzip: {}",
-        bundle.0, bundle.1, BUNDLE_GZIP_BUDGET, if bundle.1 <= BUNDLE_GZIP_BUDGET { "within" } else { "OVER" });
+    println!(
+        "\nbundle (wasm + JS + CSS): {} bytes raw, {} bytes gzip — budget {} bytes gzip: {}",
+        bundle.0,
+        bundle.1,
+        BUNDLE_GZIP_BUDGET,
+        if bundle.1 <= BUNDLE_GZIP_BUDGET {
+            "within"
+        } else {
+            "OVER"
+        }
+    );
     Ok(())
 }
 
 /// Raw and gzip (level 9) bytes of every wasm, JS and CSS file in `dist`.
 pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
-    let entries = std::fs::read_dir(dist).map_err(|e| Failure(format!("cannot read {}: {e}", dist.display())))?;
+    let entries = std::fs::read_dir(dist)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", dist.display())))?;
     let (mut raw, mut gz) = (0u64, 0u64);
     println!("\n==> release bundle in {}", dist.display());
     for entry in entries.flatten() {
@@ -36,13 +49,22 @@ pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
         if !matches!(ext, "wasm" | "js" | "css") {
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        enc.write_all(&bytes).and_then(|_| enc.finish().map(|v| v.len() as u64)).map(|g| {
-            println!("    {:>8} raw {:>8} gzip  {}", bytes.len(), g, path.file_name().unwrap_or_default().to_string_lossy());
-            raw += bytes.len() as u64;
-            gz += g;
-        }).map_err(|e| Failure(format!("gzip: {e}")))?;
+        enc.write_all(&bytes)
+            .and_then(|_| enc.finish().map(|v| v.len() as u64))
+            .map(|g| {
+                println!(
+                    "    {:>8} raw {:>8} gzip  {}",
+                    bytes.len(),
+                    g,
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                raw += bytes.len() as u64;
+                gz += g;
+            })
+            .map_err(|e| Failure(format!("gzip: {e}")))?;
     }
     Ok((raw, gz))
 }
@@ -62,12 +84,24 @@ fn server_load(r: &mut Runner) -> Result<(), Failure> {
         .arg(db_dir.join("bench.sqlite"))
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let child = server.spawn().map_err(|e| Failure(format!("cannot start {}: {e}", server_bin.display())))?;
+    let child = server
+        .spawn()
+        .map_err(|e| Failure(format!("cannot start {}: {e}", server_bin.display())))?;
     let _guard = KillOnDrop(child);
     wait_for_port(port, Duration::from_secs(30))?;
     let mut load = Command::new(r.root().join("target/release/redeemguard-load"));
-    load.args(["--url", &format!("http://127.0.0.1:{port}"), "--terminals", "200", "--redemptions", "20000"]);
-    r.step("server: complete redemptions with 200 concurrent terminals", load)
+    load.args([
+        "--url",
+        &format!("http://127.0.0.1:{port}"),
+        "--terminals",
+        "200",
+        "--redemptions",
+        "20000",
+    ]);
+    r.step(
+        "server: complete redemptions with 200 concurrent terminals",
+        load,
+    )
 }
 
 struct KillOnDrop(Child);
@@ -79,7 +113,8 @@ impl Drop for KillOnDrop {
 }
 
 fn free_port() -> Result<u16, Failure> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Failure(format!("no free port: {e}")))?;
+    let l = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Failure(format!("no free port: {e}")))?;
     Ok(l.local_addr().map_err(|e| Failure(e.to_string()))?.port())
 }
 
@@ -91,5 +126,7 @@ fn wait_for_port(port: u16, limit: Duration) -> Result<(), Failure> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(Failure(format!("the server did not listen on port {port} within {limit:?}")))
+    Err(Failure(format!(
+        "the server did not listen on port {port} within {limit:?}"
+    )))
 }

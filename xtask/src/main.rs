@@ -49,27 +49,57 @@ fn main() -> ExitCode {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn test(r: &mut Runner, skip_e2e: bool) -> Result<(), Failure> {
     if skip_e2e && std::env::var_os("CI").is_some() {
-        return Err(Failure("--skip-e2e is for local loops; CI runs every layer".into()));
+        return Err(Failure(
+            "--skip-e2e is for local loops; CI runs every layer".into(),
+        ));
     }
     setup::run(r)?;
     r.step("format", r.cargo(&["fmt", "--all", "--", "--check"]))?;
-    r.step("clippy (native)", r.cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    r.step(
+        "clippy (native)",
+        r.cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     r.step(
         "clippy (wasm32)",
         r.cargo(&[
-            "clippy", "-p", "redeemguard", "-p", "redeemguard-contract", "--all-targets",
-            "--target", "wasm32-unknown-unknown", "--", "-D", "warnings",
+            "clippy",
+            "-p",
+            "redeemguard",
+            "-p",
+            "redeemguard-contract",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
         ]),
     )?;
-    r.step("unit, property and integration tests", r.cargo(&["test", "--workspace"]))?;
+    r.step(
+        "unit, property and integration tests",
+        r.cargo(&["test", "--workspace"]),
+    )?;
     let mut wasm_pack = r.command("wasm-pack");
     wasm_pack.args(["test", "--headless", "--chrome", "--mode", "no-install"]);
-    r.step("browser DOM tests (wasm-pack, headless Chromium)", wasm_pack)?;
+    r.step(
+        "browser DOM tests (wasm-pack, headless Chromium)",
+        wasm_pack,
+    )?;
     if skip_e2e {
         println!("\n(skipping the end-to-end suite: --skip-e2e)");
         return Ok(());
@@ -77,15 +107,27 @@ fn test(r: &mut Runner, skip_e2e: bool) -> Result<(), Failure> {
     build_release(r)?;
     let mut e2e = r.command("npm");
     e2e.args(["test", "--prefix", "e2e"]);
-    r.step("end-to-end tests (Playwright, real server, release build)", e2e)
+    r.step(
+        "end-to-end tests (Playwright, real server, release build)",
+        e2e,
+    )
 }
 
 /// The optimised app bundle in dist/ and the release server binary.
 pub fn build_release(r: &mut Runner) -> Result<(), Failure> {
     let mut trunk = r.command("trunk");
-    trunk.args(["build", "--release", "--offline", "--cargo-profile", "wasm-release"]);
+    trunk.args([
+        "build",
+        "--release",
+        "--offline",
+        "--cargo-profile",
+        "wasm-release",
+    ]);
     r.step("release build of the app (trunk, wasm-opt)", trunk)?;
-    r.step("release build of the server", r.cargo(&["build", "--release", "-p", "redeemguard-server", "--bins"]))
+    r.step(
+        "release build of the server",
+        r.cargo(&["build", "--release", "-p", "redeemguard-server", "--bins"]),
+    )
 }
 
 fn demo(r: &mut Runner) -> Result<(), Failure> {
@@ -93,7 +135,8 @@ fn demo(r: &mut Runner) -> Result<(), Failure> {
     build_release(r)?;
     let root = r.root().to_path_buf();
     let db_dir = root.join("target/demo");
-    std::fs::create_dir_all(&db_dir).map_err(|e| Failure(format!("cannot create {}: {e}", db_dir.display())))?;
+    std::fs::create_dir_all(&db_dir)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", db_dir.display())))?;
     let db = db_dir.join("redeemguard-demo.sqlite");
     // A demo starts from its seed every time.
     for suffix in ["", "-wal", "-shm"] {
@@ -104,8 +147,14 @@ fn demo(r: &mut Runner) -> Result<(), Failure> {
     println!("  terminal token demo-till-1 · cashier C001 / PIN 1234 · manager M001 / PIN 9999");
     println!("  the customer's phone (demo only): http://127.0.0.1:8080/demo/phone\n");
     let mut server = Command::new(root.join("target/release/redeemguard-server"));
-    server.args(["--demo", "--listen", "127.0.0.1:8080", "--static-dir"]).arg(root.join("dist")).arg("--db").arg(&db);
-    let status = server.status().map_err(|e| Failure(format!("cannot start the server: {e}")))?;
+    server
+        .args(["--demo", "--listen", "127.0.0.1:8080", "--static-dir"])
+        .arg(root.join("dist"))
+        .arg("--db")
+        .arg(&db);
+    let status = server
+        .status()
+        .map_err(|e| Failure(format!("cannot start the server: {e}")))?;
     if status.success() {
         Ok(())
     } else {

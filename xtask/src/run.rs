@@ -20,9 +20,15 @@ impl Runner {
         if let Some(home) = std::env::var_os("HOME") {
             dirs.push(PathBuf::from(home).join(".cargo/bin"));
         }
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let path = std::env::join_paths(dirs).expect("PATH entries are valid");
-        Runner { root, path, done: Vec::new() }
+        Runner {
+            root,
+            path,
+            done: Vec::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -64,7 +70,9 @@ impl Runner {
     /// Runs a command quietly and returns its stdout, or None if it is missing or fails.
     pub fn output(&self, program: &str, args: &[&str]) -> Option<String> {
         let out = self.command(program).args(args).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     pub fn print_summary(&mut self) {
@@ -75,7 +83,12 @@ impl Runner {
         let mut total = Duration::ZERO;
         for (title, d, ok) in &self.done {
             total += *d;
-            println!("  {:>8}  {}{}", fmt_duration(*d), title, if *ok { "" } else { "  (FAILED)" });
+            println!(
+                "  {:>8}  {}{}",
+                fmt_duration(*d),
+                title,
+                if *ok { "" } else { "  (FAILED)" }
+            );
         }
         println!("  {:>8}  total", fmt_duration(total));
         self.done.clear();

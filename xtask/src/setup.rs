@@ -25,8 +25,13 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
 }
 
 fn wasm_target(r: &mut Runner) -> Result<(), Failure> {
-    let installed = r.output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed = r
+        .output("rustup", &["target", "list", "--installed"])
+        .unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     let mut c = r.command("rustup");
@@ -53,7 +58,10 @@ fn locked_version(root: &Path, package: &str) -> Result<String, Failure> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == needle {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -61,9 +69,18 @@ fn locked_version(root: &Path, package: &str) -> Result<String, Failure> {
     Err(Failure(format!("Cargo.lock has no {package}")))
 }
 
-fn cargo_tool(r: &mut Runner, binary: &str, krate: &str, version: &str, locked: bool) -> Result<(), Failure> {
+fn cargo_tool(
+    r: &mut Runner,
+    binary: &str,
+    krate: &str,
+    version: &str,
+    locked: bool,
+) -> Result<(), Failure> {
     let have = r.output(binary, &["--version"]).unwrap_or_default();
-    if have.split_whitespace().any(|w| w.trim_start_matches('v') == version) {
+    if have
+        .split_whitespace()
+        .any(|w| w.trim_start_matches('v') == version)
+    {
         return Ok(());
     }
     let mut c = r.command("cargo");
@@ -73,7 +90,10 @@ fn cargo_tool(r: &mut Runner, binary: &str, krate: &str, version: &str, locked: 
     if locked {
         c.arg("--locked");
     }
-    r.step(&format!("install {krate} {version} from crates.io (a few minutes, once)"), c)
+    r.step(
+        &format!("install {krate} {version} from crates.io (a few minutes, once)"),
+        c,
+    )
 }
 
 fn node(r: &mut Runner) -> Result<(), Failure> {
@@ -119,6 +139,9 @@ fn apt(r: &mut Runner, packages: &[&str]) -> Result<(), Failure> {
     update.arg("update");
     r.step("apt-get update", update)?;
     let mut install = r.command("apt-get");
-    install.args(["install", "-y"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive");
+    install
+        .args(["install", "-y"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
     r.step(&format!("install {list} from Debian"), install)
 }

@@ -163,7 +163,10 @@ pub enum RedemptionStatus {
 impl RedemptionStatus {
     /// Whether the redemption can still change (the hold is live).
     pub fn is_open(&self) -> bool {
-        matches!(self, RedemptionStatus::AwaitingOtp | RedemptionStatus::Approved)
+        matches!(
+            self,
+            RedemptionStatus::AwaitingOtp | RedemptionStatus::Approved
+        )
     }
 }
 
@@ -231,8 +234,13 @@ pub struct Override {
 #[serde(tag = "by", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Approval {
-    Otp { channel: Channel },
-    Override { manager_name: String, reason: String },
+    Otp {
+        channel: Channel,
+    },
+    Override {
+        manager_name: String,
+        reason: String,
+    },
     NotRequired,
 }
 
@@ -371,15 +379,24 @@ mod tests {
             customer_id: "c1".into(),
             instrument_id: "pts".into(),
             quantity: Quantity::new(500).unwrap(),
-            purpose: Purpose::Bill { bill: Bill { id: "123".into(), total: Money::new(120_000, Currency::INR).unwrap() } },
+            purpose: Purpose::Bill {
+                bill: Bill {
+                    id: "123".into(),
+                    total: Money::new(120_000, Currency::INR).unwrap(),
+                },
+            },
         };
         let v = serde_json::to_value(&body).unwrap();
         assert_eq!(v["quantity"], 500);
         assert_eq!(v["purpose"]["kind"], "bill");
         assert_eq!(v["purpose"]["bill"]["total"]["minor"], 120_000);
         assert_eq!(serde_json::from_value::<CreateRedemption>(v).unwrap(), body);
-        let bad = r#"{"customer_id":"c1","instrument_id":"p","quantity":0,"purpose":{"kind":"voucher"}}"#;
-        assert!(serde_json::from_str::<CreateRedemption>(bad).is_err(), "zero quantity is refused on the wire");
+        let bad =
+            r#"{"customer_id":"c1","instrument_id":"p","quantity":0,"purpose":{"kind":"voucher"}}"#;
+        assert!(
+            serde_json::from_str::<CreateRedemption>(bad).is_err(),
+            "zero quantity is refused on the wire"
+        );
     }
 
     #[test]
@@ -391,7 +408,10 @@ mod tests {
     #[test]
     fn paths() {
         assert_eq!(paths::balance("c9"), "/v1/customers/c9/balance");
-        assert_eq!(paths::redemption_action("r1", "commit"), "/v1/redemptions/r1/commit");
+        assert_eq!(
+            paths::redemption_action("r1", "commit"),
+            "/v1/redemptions/r1/commit"
+        );
         assert!(RedemptionStatus::Approved.is_open());
         assert!(!RedemptionStatus::Committed.is_open());
     }

@@ -47,7 +47,9 @@ pub enum ContactError {
     TooShort,
     TooLong,
     /// The number does not fit the numbering plan of its country.
-    NotAMobile { country: CallingCode },
+    NotAMobile {
+        country: CallingCode,
+    },
     BadCallingCode(String),
     BadEmail,
     BadCardNumber,
@@ -58,7 +60,10 @@ impl fmt::Display for ContactError {
         match self {
             ContactError::Empty => f.write_str("Enter a mobile number"),
             ContactError::InvalidCharacter(c) => {
-                write!(f, "\"{c}\" cannot be in a phone number: use digits, spaces or a leading +")
+                write!(
+                    f,
+                    "\"{c}\" cannot be in a phone number: use digits, spaces or a leading +"
+                )
             }
             ContactError::TooShort => f.write_str("The mobile number is too short"),
             ContactError::TooLong => f.write_str("The mobile number is too long"),
@@ -88,8 +93,14 @@ impl CallingCode {
 
     pub fn parse(s: &str) -> Result<Self, ContactError> {
         let t = s.trim().trim_start_matches('+');
-        if (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0') {
-            Ok(CallingCode(t.parse().map_err(|_| ContactError::BadCallingCode(s.into()))?))
+        if (1..=3).contains(&t.len())
+            && t.bytes().all(|b| b.is_ascii_digit())
+            && !t.starts_with('0')
+        {
+            Ok(CallingCode(
+                t.parse()
+                    .map_err(|_| ContactError::BadCallingCode(s.into()))?,
+            ))
         } else {
             Err(ContactError::BadCallingCode(s.to_string()))
         }
@@ -210,11 +221,17 @@ fn check_numbering_plan(digits: &str) -> Result<(), ContactError> {
 
 /// Length of the calling code at the start of an E.164 number, for display only.
 fn known_calling_code_len(digits: &str) -> usize {
-    const TWO: [&str; 12] = ["20", "27", "30", "31", "33", "34", "39", "44", "49", "60", "61", "62"];
+    const TWO: [&str; 12] = [
+        "20", "27", "30", "31", "33", "34", "39", "44", "49", "60", "61", "62",
+    ];
     const MORE_TWO: [&str; 10] = ["63", "64", "65", "66", "81", "82", "84", "86", "90", "91"];
     if digits.starts_with('1') || digits.starts_with('7') {
         1
-    } else if TWO.iter().chain(MORE_TWO.iter()).any(|p| digits.starts_with(p)) {
+    } else if TWO
+        .iter()
+        .chain(MORE_TWO.iter())
+        .any(|p| digits.starts_with(p))
+    {
         2
     } else {
         3
@@ -255,7 +272,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
             && !domain.contains('@');
         if ok {
             Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
@@ -294,7 +313,11 @@ pub struct CardNumber(String);
 
 impl CardNumber {
     pub fn parse(input: &str) -> Result<Self, ContactError> {
-        let s: String = input.trim().chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let s: String = input
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '-')
+            .collect();
         if (6..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             Ok(CardNumber(s.to_ascii_uppercase()))
         } else {
@@ -330,28 +353,66 @@ mod tests {
 
     #[test]
     fn normalises_the_ways_people_type_indian_mobiles() {
-        for typed in ["+91 98765-43210", "0091 9876543210", "09876543210", "9876543210", "(987) 654.3210"] {
-            assert_eq!(Mobile::parse(typed, IN).unwrap().as_str(), "+919876543210", "{typed}");
+        for typed in [
+            "+91 98765-43210",
+            "0091 9876543210",
+            "09876543210",
+            "9876543210",
+            "(987) 654.3210",
+        ] {
+            assert_eq!(
+                Mobile::parse(typed, IN).unwrap().as_str(),
+                "+919876543210",
+                "{typed}"
+            );
         }
     }
 
     #[test]
     fn other_countries_use_their_plans() {
-        assert_eq!(Mobile::parse("0812-3456-7890", CallingCode::INDONESIA).unwrap().as_str(), "+6281234567890");
-        assert_eq!(Mobile::parse("(415) 555-0134", CallingCode::NANP).unwrap().as_str(), "+14155550134");
-        assert_eq!(Mobile::parse("+44 7700 900123", IN).unwrap().as_str(), "+447700900123");
+        assert_eq!(
+            Mobile::parse("0812-3456-7890", CallingCode::INDONESIA)
+                .unwrap()
+                .as_str(),
+            "+6281234567890"
+        );
+        assert_eq!(
+            Mobile::parse("(415) 555-0134", CallingCode::NANP)
+                .unwrap()
+                .as_str(),
+            "+14155550134"
+        );
+        assert_eq!(
+            Mobile::parse("+44 7700 900123", IN).unwrap().as_str(),
+            "+447700900123"
+        );
     }
 
     #[test]
     fn malformed_mobiles_say_what_is_wrong() {
         assert_eq!(Mobile::parse("", IN), Err(ContactError::Empty));
-        assert_eq!(Mobile::parse("98765x3210", IN), Err(ContactError::InvalidCharacter('x')));
-        assert_eq!(Mobile::parse("98+7654321", IN), Err(ContactError::InvalidCharacter('+')));
+        assert_eq!(
+            Mobile::parse("98765x3210", IN),
+            Err(ContactError::InvalidCharacter('x'))
+        );
+        assert_eq!(
+            Mobile::parse("98+7654321", IN),
+            Err(ContactError::InvalidCharacter('+'))
+        );
         assert_eq!(Mobile::parse("98765", IN), Err(ContactError::TooShort));
-        assert_eq!(Mobile::parse("+1234567890123456", IN), Err(ContactError::TooLong));
-        assert_eq!(Mobile::parse("5876543210", IN), Err(ContactError::NotAMobile { country: IN }));
+        assert_eq!(
+            Mobile::parse("+1234567890123456", IN),
+            Err(ContactError::TooLong)
+        );
+        assert_eq!(
+            Mobile::parse("5876543210", IN),
+            Err(ContactError::NotAMobile { country: IN })
+        );
         assert_eq!(Mobile::parse("98765432101", IN), Err(ContactError::TooLong));
-        assert_eq!(Mobile::parse("٩٨٧٦٥٤٣٢١٠", IN), Err(ContactError::InvalidCharacter('٩')));
+        assert_eq!(
+            Mobile::parse("٩٨٧٦٥٤٣٢١٠", IN),
+            Err(ContactError::InvalidCharacter('٩'))
+        );
     }
 
     #[test]
@@ -359,19 +420,40 @@ mod tests {
         let m = Mobile::parse("9876543210", IN).unwrap();
         assert_eq!(m.masked(), "+91 ••••••3210");
         assert!(!m.masked().contains("98765"));
-        assert_eq!(Email::parse("Asha.R@Example.COM").unwrap().masked(), "A•••@example.com");
-        assert_eq!(CardNumber::parse("rg-0001-2345").unwrap().masked(), "•••• 2345");
+        assert_eq!(
+            Email::parse("Asha.R@Example.COM").unwrap().masked(),
+            "A•••@example.com"
+        );
+        assert_eq!(
+            CardNumber::parse("rg-0001-2345").unwrap().masked(),
+            "•••• 2345"
+        );
     }
 
     #[test]
     fn emails_and_cards_are_checked() {
         assert!(Email::parse("asha@example.com").is_ok());
-        for bad in ["asha", "@example.com", "asha@", "asha@example", "a b@example.com", "a@b..com", "a@@b.com"] {
+        for bad in [
+            "asha",
+            "@example.com",
+            "asha@",
+            "asha@example",
+            "a b@example.com",
+            "a@b..com",
+            "a@@b.com",
+        ] {
             assert_eq!(Email::parse(bad), Err(ContactError::BadEmail), "{bad}");
         }
-        assert_eq!(CardNumber::parse("RG 0001 2345").unwrap().as_str(), "RG00012345");
+        assert_eq!(
+            CardNumber::parse("RG 0001 2345").unwrap().as_str(),
+            "RG00012345"
+        );
         for bad in ["12345", "RG_000123", "123456789012345678901", "ΑΒΓ12345"] {
-            assert_eq!(CardNumber::parse(bad), Err(ContactError::BadCardNumber), "{bad}");
+            assert_eq!(
+                CardNumber::parse(bad),
+                Err(ContactError::BadCardNumber),
+                "{bad}"
+            );
         }
     }
 

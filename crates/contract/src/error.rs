@@ -164,7 +164,9 @@ impl From<RuleError> for Problem {
     fn from(e: RuleError) -> Self {
         let code = match e {
             RuleError::NothingAvailable => ErrorCode::NothingAvailable,
-            RuleError::NotEnoughToRedeem { .. } | RuleError::BelowMinimum { .. } => ErrorCode::BelowMinimum,
+            RuleError::NotEnoughToRedeem { .. } | RuleError::BelowMinimum { .. } => {
+                ErrorCode::BelowMinimum
+            }
             RuleError::InsufficientBalance { .. } => ErrorCode::InsufficientBalance,
             RuleError::ExceedsBill { .. } => ErrorCode::ExceedsBill,
             RuleError::ExceedsBillCap { .. } => ErrorCode::ExceedsBillCap,
@@ -177,19 +179,25 @@ impl From<RuleError> for Problem {
 
 impl From<QuantityError> for Problem {
     fn from(e: QuantityError) -> Self {
-        Problem::new(ErrorCode::InvalidQuantity).detail(e.to_string()).field("quantity")
+        Problem::new(ErrorCode::InvalidQuantity)
+            .detail(e.to_string())
+            .field("quantity")
     }
 }
 
 impl From<OtpError> for Problem {
     fn from(e: OtpError) -> Self {
-        Problem::new(ErrorCode::InvalidOtpFormat).detail(e.to_string()).field("code")
+        Problem::new(ErrorCode::InvalidOtpFormat)
+            .detail(e.to_string())
+            .field("code")
     }
 }
 
 impl From<ContactError> for Problem {
     fn from(e: ContactError) -> Self {
-        Problem::new(ErrorCode::InvalidMobile).detail(e.to_string()).field("q")
+        Problem::new(ErrorCode::InvalidMobile)
+            .detail(e.to_string())
+            .field("q")
     }
 }
 
@@ -205,7 +213,9 @@ impl From<MoneyError> for Problem {
 
 impl From<TemplateError> for Problem {
     fn from(e: TemplateError) -> Self {
-        Problem::new(ErrorCode::PolicyInvalid).detail(e.to_string()).field("templates")
+        Problem::new(ErrorCode::PolicyInvalid)
+            .detail(e.to_string())
+            .field("templates")
     }
 }
 
@@ -226,22 +236,36 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in ErrorCode::ALL {
             assert!(seen.insert(c.as_str()), "duplicate {c}");
-            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(c
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
             assert!((400..600).contains(&c.status()));
             assert!(!c.title().is_empty());
         }
         for named in [
-            "otp_invalid", "otp_expired", "otp_locked", "insufficient_balance", "below_minimum",
-            "exceeds_bill", "rate_limited", "idempotency_conflict",
+            "otp_invalid",
+            "otp_expired",
+            "otp_locked",
+            "insufficient_balance",
+            "below_minimum",
+            "exceeds_bill",
+            "rate_limited",
+            "idempotency_conflict",
         ] {
-            assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == named), "SPEC §5 names {named}");
+            assert!(
+                ErrorCode::ALL.iter().any(|c| c.as_str() == named),
+                "SPEC §5 names {named}"
+            );
         }
     }
 
     #[test]
     fn problem_is_rfc9457_shaped() {
-        let p = Problem::new(ErrorCode::OtpInvalid).detail("Wrong code: 3 tries left").attempts_left(3);
+        let p = Problem::new(ErrorCode::OtpInvalid)
+            .detail("Wrong code: 3 tries left")
+            .attempts_left(3);
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["type"], "urn:redeemguard:problem:otp_invalid");
         assert_eq!(v["status"], 422);
@@ -257,7 +281,10 @@ mod tests {
         assert_eq!(p.code, ErrorCode::InsufficientBalance);
         assert_eq!(p.message(), "Only 120 available: enter 120 or less");
         let p: Problem = OtpError::NotDigits.into();
-        assert_eq!((p.code, p.field.as_deref()), (ErrorCode::InvalidOtpFormat, Some("code")));
+        assert_eq!(
+            (p.code, p.field.as_deref()),
+            (ErrorCode::InvalidOtpFormat, Some("code"))
+        );
         let p: Problem = QuantityError::Fractional.into();
         assert_eq!(p.code, ErrorCode::InvalidQuantity);
     }

@@ -18,19 +18,28 @@ pub enum MoneyError {
     NotANumber,
     Negative,
     /// More decimals than the currency has (e.g. ₹1.234).
-    TooManyDecimals { allowed: u32 },
+    TooManyDecimals {
+        allowed: u32,
+    },
     TooLarge,
-    CurrencyMismatch { expected: Currency, found: Currency },
+    CurrencyMismatch {
+        expected: Currency,
+        found: Currency,
+    },
 }
 
 impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MoneyError::BadCurrency(c) => write!(f, "\"{c}\" is not a currency code (use e.g. INR, IDR, USD)"),
+            MoneyError::BadCurrency(c) => {
+                write!(f, "\"{c}\" is not a currency code (use e.g. INR, IDR, USD)")
+            }
             MoneyError::Empty => f.write_str("Enter an amount"),
             MoneyError::NotANumber => f.write_str("Enter the amount as digits, e.g. 1250.50"),
             MoneyError::Negative => f.write_str("The amount cannot be negative"),
-            MoneyError::TooManyDecimals { allowed: 0 } => f.write_str("This currency has no decimals"),
+            MoneyError::TooManyDecimals { allowed: 0 } => {
+                f.write_str("This currency has no decimals")
+            }
             MoneyError::TooManyDecimals { allowed } => write!(f, "Use at most {allowed} decimals"),
             MoneyError::TooLarge => f.write_str("The amount is too large"),
             MoneyError::CurrencyMismatch { expected, found } => {
@@ -200,20 +209,31 @@ impl Money {
 
     pub fn checked_add(&self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        Money::new(self.minor.checked_add(other.minor).ok_or(MoneyError::TooLarge)?, self.currency)
+        Money::new(
+            self.minor
+                .checked_add(other.minor)
+                .ok_or(MoneyError::TooLarge)?,
+            self.currency,
+        )
     }
 
     /// `self - other`, or `None` when other is larger.
     pub fn checked_sub(&self, other: Money) -> Result<Option<Money>, MoneyError> {
         self.same_currency(other)?;
-        Ok(self.minor.checked_sub(other.minor).map(|minor| Money { minor, currency: self.currency }))
+        Ok(self.minor.checked_sub(other.minor).map(|minor| Money {
+            minor,
+            currency: self.currency,
+        }))
     }
 
     pub fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch { expected: self.currency, found: other.currency })
+            Err(MoneyError::CurrencyMismatch {
+                expected: self.currency,
+                found: other.currency,
+            })
         }
     }
 
@@ -225,7 +245,12 @@ impl Money {
             return self.minor.to_string();
         }
         let scale = 10u64.pow(digits);
-        format!("{}.{:0width$}", self.minor / scale, self.minor % scale, width = digits as usize)
+        format!(
+            "{}.{:0width$}",
+            self.minor / scale,
+            self.minor % scale,
+            width = digits as usize
+        )
     }
 }
 
@@ -252,7 +277,10 @@ mod tests {
     fn currency_codes_are_three_capitals() {
         assert_eq!(Currency::parse("INR").unwrap(), Currency::INR);
         for bad in ["inr", "IN", "INRR", "", "I1R", "ÍNR"] {
-            assert!(matches!(Currency::parse(bad), Err(MoneyError::BadCurrency(_))), "{bad}");
+            assert!(
+                matches!(Currency::parse(bad), Err(MoneyError::BadCurrency(_))),
+                "{bad}"
+            );
         }
         assert_eq!(Currency::parse("JPY").unwrap().minor_digits(), 0);
         assert_eq!(Currency::parse("KWD").unwrap().minor_digits(), 3);
@@ -262,11 +290,19 @@ mod tests {
     #[test]
     fn parses_typed_amounts_exactly() {
         assert_eq!(Money::parse("1250", Currency::INR).unwrap(), inr(125_000));
-        assert_eq!(Money::parse("1,250.5", Currency::INR).unwrap(), inr(125_050));
+        assert_eq!(
+            Money::parse("1,250.5", Currency::INR).unwrap(),
+            inr(125_050)
+        );
         assert_eq!(Money::parse(" 0.01 ", Currency::INR).unwrap(), inr(1));
         assert_eq!(Money::parse(".5", Currency::INR).unwrap(), inr(50));
         assert_eq!(Money::parse("3.10", Currency::INR).unwrap(), inr(310));
-        assert_eq!(Money::parse("15000", Currency::parse("JPY").unwrap()).unwrap().minor(), 15_000);
+        assert_eq!(
+            Money::parse("15000", Currency::parse("JPY").unwrap())
+                .unwrap()
+                .minor(),
+            15_000
+        );
     }
 
     #[test]
@@ -274,12 +310,18 @@ mod tests {
         let c = Currency::INR;
         assert_eq!(Money::parse("", c), Err(MoneyError::Empty));
         assert_eq!(Money::parse("-5", c), Err(MoneyError::Negative));
-        assert_eq!(Money::parse("1.234", c), Err(MoneyError::TooManyDecimals { allowed: 2 }));
+        assert_eq!(
+            Money::parse("1.234", c),
+            Err(MoneyError::TooManyDecimals { allowed: 2 })
+        );
         assert_eq!(Money::parse("12a", c), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse("1.2.3", c), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse("٣", c), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse(".", c), Err(MoneyError::NotANumber));
-        assert_eq!(Money::parse("99999999999999999999", c), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Money::parse("99999999999999999999", c),
+            Err(MoneyError::TooLarge)
+        );
         assert_eq!(Money::new(MAX_MINOR + 1, c), Err(MoneyError::TooLarge));
     }
 
@@ -290,7 +332,10 @@ mod tests {
         assert_eq!(inr(100).checked_sub(inr(30)).unwrap(), Some(inr(70)));
         assert_eq!(inr(10).checked_sub(inr(30)).unwrap(), None);
         let usd = Money::new(1, Currency::USD).unwrap();
-        assert!(matches!(inr(1).checked_add(usd), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            inr(1).checked_add(usd),
+            Err(MoneyError::CurrencyMismatch { .. })
+        ));
     }
 
     #[test]

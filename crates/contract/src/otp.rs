@@ -53,8 +53,12 @@ pub enum OtpError {
     NotDigits,
     /// Contains digits from another script (e.g. Arabic-Indic or full-width digits).
     NonAsciiDigits,
-    TooShort { expected: u8 },
-    TooLong { expected: u8 },
+    TooShort {
+        expected: u8,
+    },
+    TooLong {
+        expected: u8,
+    },
     /// An OTP length outside 6..=10 in configuration.
     BadLength(u8),
 }
@@ -65,11 +69,15 @@ impl fmt::Display for OtpError {
             OtpError::Empty => f.write_str("Enter the code the customer received"),
             OtpError::Whitespace => f.write_str("The code has no spaces: type the digits only"),
             OtpError::NotDigits => f.write_str("The code is digits only: no letters or symbols"),
-            OtpError::NonAsciiDigits => {
-                f.write_str("Type the code with the digits 0–9 (switch the keyboard to English digits)")
+            OtpError::NonAsciiDigits => f.write_str(
+                "Type the code with the digits 0–9 (switch the keyboard to English digits)",
+            ),
+            OtpError::TooShort { expected } => {
+                write!(f, "The code has {expected} digits: some are missing")
             }
-            OtpError::TooShort { expected } => write!(f, "The code has {expected} digits: some are missing"),
-            OtpError::TooLong { expected } => write!(f, "The code has {expected} digits: there are too many"),
+            OtpError::TooLong { expected } => {
+                write!(f, "The code has {expected} digits: there are too many")
+            }
             OtpError::BadLength(n) => write!(
                 f,
                 "A code must have {} to {} digits, not {n}",
@@ -120,8 +128,12 @@ impl OtpCode {
             return Err(OtpError::NotDigits);
         }
         match s.len() {
-            n if n < OtpLength::MIN as usize => Err(OtpError::TooShort { expected: OtpLength::MIN }),
-            n if n > OtpLength::MAX as usize => Err(OtpError::TooLong { expected: OtpLength::MAX }),
+            n if n < OtpLength::MIN as usize => Err(OtpError::TooShort {
+                expected: OtpLength::MIN,
+            }),
+            n if n > OtpLength::MAX as usize => Err(OtpError::TooLong {
+                expected: OtpLength::MAX,
+            }),
             _ => Ok(OtpCode(s.to_string())),
         }
     }
@@ -179,11 +191,23 @@ mod tests {
         assert_eq!(OtpCode::parse("12345a", SIX), Err(OtpError::NotDigits));
         assert_eq!(OtpCode::parse("12-456", SIX), Err(OtpError::NotDigits));
         assert_eq!(OtpCode::parse("١٢٣٤٥٦", SIX), Err(OtpError::NonAsciiDigits));
-        assert_eq!(OtpCode::parse("１２３４５６", SIX), Err(OtpError::NonAsciiDigits));
+        assert_eq!(
+            OtpCode::parse("１２３４５６", SIX),
+            Err(OtpError::NonAsciiDigits)
+        );
         assert_eq!(OtpCode::parse("१२३४५६", SIX), Err(OtpError::NonAsciiDigits));
-        assert_eq!(OtpCode::parse("12345", SIX), Err(OtpError::TooShort { expected: 6 }));
-        assert_eq!(OtpCode::parse("1234567", SIX), Err(OtpError::TooLong { expected: 6 }));
-        assert_eq!(OtpCode::parse_any_length("12345678901"), Err(OtpError::TooLong { expected: 10 }));
+        assert_eq!(
+            OtpCode::parse("12345", SIX),
+            Err(OtpError::TooShort { expected: 6 })
+        );
+        assert_eq!(
+            OtpCode::parse("1234567", SIX),
+            Err(OtpError::TooLong { expected: 6 })
+        );
+        assert_eq!(
+            OtpCode::parse_any_length("12345678901"),
+            Err(OtpError::TooLong { expected: 10 })
+        );
     }
 
     #[test]
@@ -205,7 +229,12 @@ mod tests {
     #[test]
     fn wire_form_is_validated() {
         assert!(serde_json::from_str::<OtpCode>("\"12a456\"").is_err());
-        assert_eq!(serde_json::from_str::<OtpCode>("\"123456\"").unwrap().expose(), "123456");
+        assert_eq!(
+            serde_json::from_str::<OtpCode>("\"123456\"")
+                .unwrap()
+                .expose(),
+            "123456"
+        );
     }
 
     proptest! {

@@ -137,7 +137,11 @@ pub struct PolicyErrors(pub Vec<PolicyError>);
 
 impl fmt::Display for PolicyErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         f.write_str(&parts.join("; "))
     }
 }
@@ -189,7 +193,10 @@ impl Policy {
     pub fn validate(&self) -> Result<(), PolicyErrors> {
         let mut errors = Vec::new();
         let mut bad = |field: &str, message: String| {
-            errors.push(PolicyError { field: field.to_string(), message })
+            errors.push(PolicyError {
+                field: field.to_string(),
+                message,
+            })
         };
         let range = |r: &std::ops::RangeInclusive<u32>, unit: &str| {
             format!("must be between {} and {} {unit}", r.start(), r.end())
@@ -207,15 +214,18 @@ impl Policy {
             bad("min_redeem_points", "is unrealistically large".into());
         }
         match self.max_redeem_per_bill {
-            Some(BillCap::Absolute { value }) if value.currency() != self.currency => {
-                bad("max_redeem_per_bill", format!("must be in {}", self.currency))
-            }
-            Some(BillCap::Absolute { value }) if value.is_zero() => {
-                bad("max_redeem_per_bill", "must be more than zero (or no cap)".into())
-            }
-            Some(BillCap::Percent { percent }) if !(1..=100).contains(&percent) => {
-                bad("max_redeem_per_bill", "percent must be between 1 and 100".into())
-            }
+            Some(BillCap::Absolute { value }) if value.currency() != self.currency => bad(
+                "max_redeem_per_bill",
+                format!("must be in {}", self.currency),
+            ),
+            Some(BillCap::Absolute { value }) if value.is_zero() => bad(
+                "max_redeem_per_bill",
+                "must be more than zero (or no cap)".into(),
+            ),
+            Some(BillCap::Percent { percent }) if !(1..=100).contains(&percent) => bad(
+                "max_redeem_per_bill",
+                "percent must be between 1 and 100".into(),
+            ),
             _ => {}
         }
         if !Self::OTP_TTL_SECS.contains(&self.otp_ttl_secs) {
@@ -225,9 +235,15 @@ impl Policy {
             bad("max_verify_attempts", "must be between 1 and 10".into());
         }
         if !Self::RESEND_COOLDOWN_SECS.contains(&self.resend_cooldown_secs) {
-            bad("resend_cooldown_secs", range(&Self::RESEND_COOLDOWN_SECS, "seconds"));
+            bad(
+                "resend_cooldown_secs",
+                range(&Self::RESEND_COOLDOWN_SECS, "seconds"),
+            );
         } else if self.resend_cooldown_secs >= self.otp_ttl_secs {
-            bad("resend_cooldown_secs", "must be shorter than the code's lifetime".into());
+            bad(
+                "resend_cooldown_secs",
+                "must be shorter than the code's lifetime".into(),
+            );
         }
         for (field, v) in [
             ("max_sends_per_customer", self.max_sends_per_customer),
@@ -242,7 +258,10 @@ impl Policy {
             }
         }
         if !Self::SEND_WINDOW_SECS.contains(&self.send_window_secs) {
-            bad("send_window_secs", range(&Self::SEND_WINDOW_SECS, "seconds"));
+            bad(
+                "send_window_secs",
+                range(&Self::SEND_WINDOW_SECS, "seconds"),
+            );
         }
         if self.channels.is_empty() {
             bad("channels", "choose at least one channel".into());
@@ -254,13 +273,19 @@ impl Policy {
             bad("otp_instruments", "lists an instrument twice".into());
         }
         if self.override_enabled && self.override_daily_cap == 0 {
-            bad("override_daily_cap", "must be at least 1 when override is on".into());
+            bad(
+                "override_daily_cap",
+                "must be at least 1 when override is on".into(),
+            );
         }
         if self.override_daily_cap > 1_000 {
             bad("override_daily_cap", "must be at most 1000".into());
         }
         if !is_locale_tag(&self.locale) {
-            bad("locale", format!("\"{}\" is not a locale such as en-IN", self.locale));
+            bad(
+                "locale",
+                format!("\"{}\" is not a locale such as en-IN", self.locale),
+            );
         }
         if !Self::KIOSK_IDLE_SECS.contains(&self.kiosk_idle_secs) {
             bad("kiosk_idle_secs", range(&Self::KIOSK_IDLE_SECS, "seconds"));
@@ -274,7 +299,9 @@ impl Policy {
 
     /// Whether redeeming `value` of this kind needs the customer's code.
     pub fn otp_needed(&self, kind: InstrumentKind, value: Money) -> bool {
-        self.otp_required && self.otp_instruments.contains(&kind) && value.minor() >= self.otp_min_value.minor()
+        self.otp_required
+            && self.otp_instruments.contains(&kind)
+            && value.minor() >= self.otp_min_value.minor()
     }
 }
 
@@ -306,7 +333,10 @@ mod tests {
     use super::*;
 
     fn fields(p: &Policy) -> Vec<String> {
-        p.validate().err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default()
+        p.validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|e| e.field).collect())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -337,27 +367,71 @@ mod tests {
         let check = |f: &dyn Fn(&mut Policy), field: &str| {
             let mut p = ok.clone();
             f(&mut p);
-            assert!(fields(&p).contains(&field.to_string()), "{field}: {:?}", fields(&p));
+            assert!(
+                fields(&p).contains(&field.to_string()),
+                "{field}: {:?}",
+                fields(&p)
+            );
         };
         check(&|p| p.otp_ttl_secs = 59, "otp_ttl_secs");
         check(&|p| p.otp_ttl_secs = 601, "otp_ttl_secs");
         check(&|p| p.max_verify_attempts = 0, "max_verify_attempts");
         check(&|p| p.max_verify_attempts = 11, "max_verify_attempts");
         check(&|p| p.resend_cooldown_secs = 5, "resend_cooldown_secs");
-        check(&|p| { p.otp_ttl_secs = 60; p.resend_cooldown_secs = 60 }, "resend_cooldown_secs");
+        check(
+            &|p| {
+                p.otp_ttl_secs = 60;
+                p.resend_cooldown_secs = 60
+            },
+            "resend_cooldown_secs",
+        );
         check(&|p| p.max_sends_per_customer = 0, "max_sends_per_customer");
         check(&|p| p.daily_message_budget = 0, "daily_message_budget");
         check(&|p| p.send_window_secs = 10, "send_window_secs");
         check(&|p| p.channels.clear(), "channels");
-        check(&|p| p.channels = vec![Channel::Sms, Channel::Sms], "channels");
-        check(&|p| p.otp_instruments = vec![InstrumentKind::Points; 2], "otp_instruments");
-        check(&|p| p.point_value = Money::zero(Currency::INR), "point_value");
-        check(&|p| p.point_value = Money::new(100, Currency::USD).unwrap(), "point_value");
-        check(&|p| p.otp_min_value = Money::new(1, Currency::USD).unwrap(), "otp_min_value");
-        check(&|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 0 }), "max_redeem_per_bill");
-        check(&|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 101 }), "max_redeem_per_bill");
-        check(&|p| p.max_redeem_per_bill = Some(BillCap::Absolute { value: Money::zero(Currency::INR) }), "max_redeem_per_bill");
-        check(&|p| { p.override_enabled = true; p.override_daily_cap = 0 }, "override_daily_cap");
+        check(
+            &|p| p.channels = vec![Channel::Sms, Channel::Sms],
+            "channels",
+        );
+        check(
+            &|p| p.otp_instruments = vec![InstrumentKind::Points; 2],
+            "otp_instruments",
+        );
+        check(
+            &|p| p.point_value = Money::zero(Currency::INR),
+            "point_value",
+        );
+        check(
+            &|p| p.point_value = Money::new(100, Currency::USD).unwrap(),
+            "point_value",
+        );
+        check(
+            &|p| p.otp_min_value = Money::new(1, Currency::USD).unwrap(),
+            "otp_min_value",
+        );
+        check(
+            &|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 0 }),
+            "max_redeem_per_bill",
+        );
+        check(
+            &|p| p.max_redeem_per_bill = Some(BillCap::Percent { percent: 101 }),
+            "max_redeem_per_bill",
+        );
+        check(
+            &|p| {
+                p.max_redeem_per_bill = Some(BillCap::Absolute {
+                    value: Money::zero(Currency::INR),
+                })
+            },
+            "max_redeem_per_bill",
+        );
+        check(
+            &|p| {
+                p.override_enabled = true;
+                p.override_daily_cap = 0
+            },
+            "override_daily_cap",
+        );
         check(&|p| p.locale = "english".into(), "locale");
         check(&|p| p.locale = "EN_in".into(), "locale");
         check(&|p| p.kiosk_idle_secs = 5, "kiosk_idle_secs");
@@ -366,16 +440,24 @@ mod tests {
 
     #[test]
     fn all_violations_are_reported_together() {
-        let mut p = Policy::default();
-        p.otp_ttl_secs = 1;
-        p.channels.clear();
-        assert_eq!(fields(&p), vec!["otp_ttl_secs", "resend_cooldown_secs", "channels"]);
+        let p = Policy {
+            otp_ttl_secs: 1,
+            channels: vec![],
+            ..Policy::default()
+        };
+        assert_eq!(
+            fields(&p),
+            vec!["otp_ttl_secs", "resend_cooldown_secs", "channels"]
+        );
     }
 
     #[test]
     fn deserialising_validates() {
         let mut v = serde_json::to_value(Policy::default()).unwrap();
-        assert_eq!(serde_json::from_value::<Policy>(v.clone()).unwrap(), Policy::default());
+        assert_eq!(
+            serde_json::from_value::<Policy>(v.clone()).unwrap(),
+            Policy::default()
+        );
         v["otp_ttl_secs"] = 3600.into();
         let err = serde_json::from_value::<Policy>(v).unwrap_err().to_string();
         assert!(err.contains("otp_ttl_secs"), "{err}");

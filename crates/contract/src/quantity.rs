@@ -142,14 +142,23 @@ mod tests {
         assert_eq!(Quantity::parse("+5"), Err(QuantityError::NotANumber));
         assert_eq!(Quantity::parse("５００"), Err(QuantityError::NotANumber));
         assert_eq!(Quantity::parse("1.2.3"), Err(QuantityError::NotANumber));
-        assert_eq!(Quantity::parse("99999999999999999999999"), Err(QuantityError::TooLarge));
-        assert_eq!(Quantity::parse("1000000000001"), Err(QuantityError::TooLarge));
+        assert_eq!(
+            Quantity::parse("99999999999999999999999"),
+            Err(QuantityError::TooLarge)
+        );
+        assert_eq!(
+            Quantity::parse("1000000000001"),
+            Err(QuantityError::TooLarge)
+        );
         assert_eq!(Quantity::new(0), Err(QuantityError::Zero));
     }
 
     #[test]
     fn wire_form_is_a_checked_integer() {
-        assert_eq!(serde_json::to_string(&Quantity::new(42).unwrap()).unwrap(), "42");
+        assert_eq!(
+            serde_json::to_string(&Quantity::new(42).unwrap()).unwrap(),
+            "42"
+        );
         assert!(serde_json::from_str::<Quantity>("0").is_err());
         assert!(serde_json::from_str::<Quantity>("-3").is_err());
         assert!(serde_json::from_str::<Quantity>("2.5").is_err());

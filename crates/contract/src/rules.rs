@@ -80,13 +80,27 @@ pub enum RuleError {
     /// The instrument's balance is zero.
     NothingAvailable,
     /// Something is available, but less than the minimum (or the bill allows less).
-    NotEnoughToRedeem { min: u64, max: u64, limited_by: Limit },
-    BelowMinimum { min: u64 },
-    InsufficientBalance { available: u64 },
+    NotEnoughToRedeem {
+        min: u64,
+        max: u64,
+        limited_by: Limit,
+    },
+    BelowMinimum {
+        min: u64,
+    },
+    InsufficientBalance {
+        available: u64,
+    },
     /// The value would be more than the bill total.
-    ExceedsBill { max: u64, bill_total: Money },
+    ExceedsBill {
+        max: u64,
+        bill_total: Money,
+    },
     /// The value would be more than the per-bill cap.
-    ExceedsBillCap { max: u64, cap: Money },
+    ExceedsBillCap {
+        max: u64,
+        cap: Money,
+    },
     /// The instrument, bill and policy are in different currencies.
     CurrencyMismatch,
     /// The value overflows any sane amount.
@@ -97,23 +111,41 @@ impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RuleError::NothingAvailable => f.write_str("Nothing left to redeem on this"),
-            RuleError::NotEnoughToRedeem { min, max, limited_by: Limit::Balance } => {
-                write!(f, "Only {max} available; at least {min} are needed to redeem")
+            RuleError::NotEnoughToRedeem {
+                min,
+                max,
+                limited_by: Limit::Balance,
+            } => {
+                write!(
+                    f,
+                    "Only {max} available; at least {min} are needed to redeem"
+                )
             }
             RuleError::NotEnoughToRedeem { min, max, .. } => {
-                write!(f, "This bill allows at most {max}, but at least {min} are needed to redeem")
+                write!(
+                    f,
+                    "This bill allows at most {max}, but at least {min} are needed to redeem"
+                )
             }
             RuleError::BelowMinimum { min } => write!(f, "Redeem at least {min}"),
             RuleError::InsufficientBalance { available } => {
                 write!(f, "Only {available} available: enter {available} or less")
             }
             RuleError::ExceedsBill { max, bill_total } => {
-                write!(f, "That is more than the bill of {bill_total}: enter {max} or less")
+                write!(
+                    f,
+                    "That is more than the bill of {bill_total}: enter {max} or less"
+                )
             }
             RuleError::ExceedsBillCap { max, cap } => {
-                write!(f, "A bill may take at most {cap} from loyalty: enter {max} or less")
+                write!(
+                    f,
+                    "A bill may take at most {cap} from loyalty: enter {max} or less"
+                )
             }
-            RuleError::CurrencyMismatch => f.write_str("The bill is in a different currency from the loyalty program"),
+            RuleError::CurrencyMismatch => {
+                f.write_str("The bill is in a different currency from the loyalty program")
+            }
             RuleError::TooLarge => f.write_str("That number is far too large"),
         }
     }
@@ -144,17 +176,25 @@ fn units_within(limit_minor: u128, unit: Money) -> u64 {
 }
 
 /// The bill- and cap-derived limits, as (max quantity, which limit).
-fn value_limits(policy: &Policy, unit: Money, purpose: &Purpose) -> Result<Vec<(u64, Limit)>, RuleError> {
+fn value_limits(
+    policy: &Policy,
+    unit: Money,
+    purpose: &Purpose,
+) -> Result<Vec<(u64, Limit)>, RuleError> {
     let mut limits = Vec::new();
     if let Some(bill) = purpose.bill() {
         if bill.total.currency() != unit.currency() {
             return Err(RuleError::CurrencyMismatch);
         }
-        limits.push((units_within(u128::from(bill.total.minor()), unit), Limit::Bill));
+        limits.push((
+            units_within(u128::from(bill.total.minor()), unit),
+            Limit::Bill,
+        ));
         match policy.max_redeem_per_bill {
-            Some(BillCap::Absolute { value }) => {
-                limits.push((units_within(u128::from(value.minor()), unit), Limit::BillCap))
-            }
+            Some(BillCap::Absolute { value }) => limits.push((
+                units_within(u128::from(value.minor()), unit),
+                Limit::BillCap,
+            )),
             Some(BillCap::Percent { percent }) => {
                 let cap = u128::from(bill.total.minor()) * u128::from(percent) / 100;
                 limits.push((units_within(cap, unit), Limit::BillCap))
@@ -166,7 +206,11 @@ fn value_limits(policy: &Policy, unit: Money, purpose: &Purpose) -> Result<Vec<(
 }
 
 /// The allowed range for this instrument on this bill, or why nothing can be redeemed.
-pub fn allowed_range(policy: &Policy, instrument: &InstrumentBalance, purpose: &Purpose) -> Result<AllowedRange, RuleError> {
+pub fn allowed_range(
+    policy: &Policy,
+    instrument: &InstrumentBalance,
+    purpose: &Purpose,
+) -> Result<AllowedRange, RuleError> {
     let unit = unit_value(policy, instrument);
     if unit.currency() != policy.currency {
         return Err(RuleError::CurrencyMismatch);
@@ -183,9 +227,18 @@ pub fn allowed_range(policy: &Policy, instrument: &InstrumentBalance, purpose: &
     let min = minimum(policy, instrument);
     let (max, limited_by) = best;
     if max < min {
-        return Err(RuleError::NotEnoughToRedeem { min, max, limited_by });
+        return Err(RuleError::NotEnoughToRedeem {
+            min,
+            max,
+            limited_by,
+        });
     }
-    Ok(AllowedRange { min, max, limited_by, unit_value: unit })
+    Ok(AllowedRange {
+        min,
+        max,
+        limited_by,
+        unit_value: unit,
+    })
 }
 
 /// Checks one redemption and computes its exact value and whether it needs an OTP.
@@ -205,18 +258,30 @@ pub fn check_redemption(
         return Err(RuleError::BelowMinimum { min });
     }
     if q > instrument.available {
-        return Err(RuleError::InsufficientBalance { available: instrument.available });
+        return Err(RuleError::InsufficientBalance {
+            available: instrument.available,
+        });
     }
     let value = unit.times(q).map_err(|_| RuleError::TooLarge)?;
     for (max, limit) in value_limits(policy, unit, purpose)? {
         if q > max {
             return Err(match (limit, purpose.bill()) {
-                (Limit::Bill, Some(bill)) => RuleError::ExceedsBill { max, bill_total: bill.total },
-                _ => RuleError::ExceedsBillCap { max, cap: unit.times(max).map_err(|_| RuleError::TooLarge)? },
+                (Limit::Bill, Some(bill)) => RuleError::ExceedsBill {
+                    max,
+                    bill_total: bill.total,
+                },
+                _ => RuleError::ExceedsBillCap {
+                    max,
+                    cap: unit.times(max).map_err(|_| RuleError::TooLarge)?,
+                },
             });
         }
     }
-    Ok(Checked { quantity, value, otp_required: policy.otp_needed(instrument.kind, value) })
+    Ok(Checked {
+        quantity,
+        value,
+        otp_required: policy.otp_needed(instrument.kind, value),
+    })
 }
 
 #[cfg(test)]
@@ -245,7 +310,12 @@ mod tests {
     }
 
     fn bill(total_minor: u64) -> Purpose {
-        Purpose::Bill { bill: Bill { id: "123".into(), total: inr(total_minor) } }
+        Purpose::Bill {
+            bill: Bill {
+                id: "123".into(),
+                total: inr(total_minor),
+            },
+        }
     }
 
     fn q(n: u64) -> Quantity {
@@ -272,14 +342,25 @@ mod tests {
     #[test]
     fn nothing_to_redeem_is_explained() {
         let p = Policy::default();
-        assert_eq!(allowed_range(&p, &points(0), &bill(10_000)), Err(RuleError::NothingAvailable));
+        assert_eq!(
+            allowed_range(&p, &points(0), &bill(10_000)),
+            Err(RuleError::NothingAvailable)
+        );
         assert_eq!(
             allowed_range(&p, &points(30), &bill(10_000)),
-            Err(RuleError::NotEnoughToRedeem { min: 50, max: 30, limited_by: Limit::Balance })
+            Err(RuleError::NotEnoughToRedeem {
+                min: 50,
+                max: 30,
+                limited_by: Limit::Balance
+            })
         );
         assert_eq!(
             allowed_range(&p, &points(500), &bill(2_000)),
-            Err(RuleError::NotEnoughToRedeem { min: 50, max: 20, limited_by: Limit::Bill })
+            Err(RuleError::NotEnoughToRedeem {
+                min: 50,
+                max: 20,
+                limited_by: Limit::Bill
+            })
         );
     }
 
@@ -287,28 +368,47 @@ mod tests {
     fn each_violation_has_its_own_error() {
         let mut p = Policy::default();
         let inst = points(1200);
-        assert_eq!(check_redemption(&p, &inst, q(49), &bill(100_000)), Err(RuleError::BelowMinimum { min: 50 }));
+        assert_eq!(
+            check_redemption(&p, &inst, q(49), &bill(100_000)),
+            Err(RuleError::BelowMinimum { min: 50 })
+        );
         assert_eq!(
             check_redemption(&p, &inst, q(1201), &Purpose::Voucher),
             Err(RuleError::InsufficientBalance { available: 1200 })
         );
         assert_eq!(
             check_redemption(&p, &inst, q(1001), &bill(100_000)),
-            Err(RuleError::ExceedsBill { max: 1000, bill_total: inr(100_000) })
+            Err(RuleError::ExceedsBill {
+                max: 1000,
+                bill_total: inr(100_000)
+            })
         );
         p.max_redeem_per_bill = Some(BillCap::Percent { percent: 10 });
         assert_eq!(
             check_redemption(&p, &inst, q(101), &bill(100_000)),
-            Err(RuleError::ExceedsBillCap { max: 100, cap: inr(10_000) })
+            Err(RuleError::ExceedsBillCap {
+                max: 100,
+                cap: inr(10_000)
+            })
         );
-        let usd_bill = Purpose::Bill { bill: Bill { id: "1".into(), total: Money::new(100, Currency::USD).unwrap() } };
-        assert_eq!(check_redemption(&p, &inst, q(50), &usd_bill), Err(RuleError::CurrencyMismatch));
+        let usd_bill = Purpose::Bill {
+            bill: Bill {
+                id: "1".into(),
+                total: Money::new(100, Currency::USD).unwrap(),
+            },
+        };
+        assert_eq!(
+            check_redemption(&p, &inst, q(50), &usd_bill),
+            Err(RuleError::CurrencyMismatch)
+        );
     }
 
     #[test]
     fn value_and_otp_need_are_computed() {
-        let mut p = Policy::default();
-        p.point_value = inr(25); // 1 point = ₹0.25
+        let mut p = Policy {
+            point_value: inr(25), // 1 point = ₹0.25
+            ..Policy::default()
+        };
         let ok = check_redemption(&p, &points(1200), q(500), &bill(100_000)).unwrap();
         assert_eq!(ok.value, inr(12_500));
         assert!(ok.otp_required);
@@ -321,22 +421,37 @@ mod tests {
         gift.unit_value = inr(1);
         let ok = check_redemption(&p, &gift, q(40_000), &bill(100_000)).unwrap();
         assert_eq!((ok.value, ok.otp_required), (inr(40_000), false));
-        assert_eq!(minimum(&p, &gift), 1, "the points minimum applies to points only");
+        assert_eq!(
+            minimum(&p, &gift),
+            1,
+            "the points minimum applies to points only"
+        );
     }
 
     #[test]
     fn huge_values_are_refused_not_wrapped() {
-        let mut p = Policy::default();
-        p.point_value = inr(crate::money::MAX_MINOR);
-        let err = check_redemption(&p, &points(Quantity::MAX), q(Quantity::MAX), &Purpose::Voucher);
+        let p = Policy {
+            point_value: inr(crate::money::MAX_MINOR),
+            ..Policy::default()
+        };
+        let err = check_redemption(
+            &p,
+            &points(Quantity::MAX),
+            q(Quantity::MAX),
+            &Purpose::Voucher,
+        );
         assert_eq!(err, Err(RuleError::TooLarge));
     }
 
     fn policy_strategy() -> impl Strategy<Value = Policy> {
-        (1u64..=500, 1u64..=200, prop::option::of(prop_oneof![
-            (1u64..=2_000_000).prop_map(|v| BillCap::Absolute { value: inr(v) }),
-            (1u8..=100).prop_map(|percent| BillCap::Percent { percent }),
-        ]))
+        (
+            1u64..=500,
+            1u64..=200,
+            prop::option::of(prop_oneof![
+                (1u64..=2_000_000).prop_map(|v| BillCap::Absolute { value: inr(v) }),
+                (1u8..=100).prop_map(|percent| BillCap::Percent { percent }),
+            ]),
+        )
             .prop_map(|(point_value, min, cap)| Policy {
                 point_value: inr(point_value),
                 min_redeem_points: min,

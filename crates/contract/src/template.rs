@@ -9,7 +9,9 @@ pub const PLACEHOLDERS: [&str; 6] = ["otp", "points", "value", "store", "minutes
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     UnknownPlaceholder(String),
     Unclosed,
     MissingOtp,
@@ -22,7 +24,9 @@ impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TemplateError::Empty => f.write_str("The message template is empty"),
-            TemplateError::TooLong { max } => write!(f, "The message template is longer than {max} characters"),
+            TemplateError::TooLong { max } => {
+                write!(f, "The message template is longer than {max} characters")
+            }
             TemplateError::UnknownPlaceholder(p) => write!(
                 f,
                 "Unknown placeholder {{{p}}}; use {}",
@@ -33,7 +37,9 @@ impl fmt::Display for TemplateError {
             TemplateError::MissingAmount => {
                 f.write_str("The message must state the amount: use {points} or {value}")
             }
-            TemplateError::MissingStore => f.write_str("The message must name the store: use {store}"),
+            TemplateError::MissingStore => {
+                f.write_str("The message must name the store: use {store}")
+            }
         }
     }
 }
@@ -171,18 +177,36 @@ mod tests {
             MessageTemplate::parse("{code} {points} {store}"),
             Err(TemplateError::UnknownPlaceholder("code".into()))
         );
-        assert_eq!(MessageTemplate::parse("Redeem {points} at {store}"), Err(TemplateError::MissingOtp));
-        assert_eq!(MessageTemplate::parse("{otp} at {store}"), Err(TemplateError::MissingAmount));
-        assert_eq!(MessageTemplate::parse("{otp} for {value}"), Err(TemplateError::MissingStore));
-        assert_eq!(MessageTemplate::parse("{otp} {value} {store"), Err(TemplateError::Unclosed));
+        assert_eq!(
+            MessageTemplate::parse("Redeem {points} at {store}"),
+            Err(TemplateError::MissingOtp)
+        );
+        assert_eq!(
+            MessageTemplate::parse("{otp} at {store}"),
+            Err(TemplateError::MissingAmount)
+        );
+        assert_eq!(
+            MessageTemplate::parse("{otp} for {value}"),
+            Err(TemplateError::MissingStore)
+        );
+        assert_eq!(
+            MessageTemplate::parse("{otp} {value} {store"),
+            Err(TemplateError::Unclosed)
+        );
         let long = format!("{{otp}} {{value}} {{store}} {}", "x".repeat(700));
-        assert_eq!(MessageTemplate::parse(&long), Err(TemplateError::TooLong { max: 640 }));
+        assert_eq!(
+            MessageTemplate::parse(&long),
+            Err(TemplateError::TooLong { max: 640 })
+        );
         assert!(serde_json::from_str::<MessageTemplate>("\"no placeholders\"").is_err());
     }
 
     #[test]
     fn renders_every_placeholder() {
-        let t = MessageTemplate::parse("{customer}: {otp} for {points} pts = {value} at {store}, {minutes}m").unwrap();
+        let t = MessageTemplate::parse(
+            "{customer}: {otp} for {points} pts = {value} at {store}, {minutes}m",
+        )
+        .unwrap();
         let v = TemplateValues {
             otp: "123456",
             points: "500",
@@ -191,6 +215,9 @@ mod tests {
             minutes: "5",
             customer: "Asha",
         };
-        assert_eq!(t.render(&v), "Asha: 123456 for 500 pts = ₹500.00 at MG Road, 5m");
+        assert_eq!(
+            t.render(&v),
+            "Asha: 123456 for 500 pts = ₹500.00 at MG Road, 5m"
+        );
     }
 }
