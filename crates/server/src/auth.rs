@@ -117,8 +117,12 @@ impl Caller {
         }
     }
 
+    /// A kiosk is customer-facing: whoever opened its session, it acts with cashier rights.
     pub fn role(&self) -> Role {
-        self.staff.as_ref().map_or(Role::Cashier, |s| s.role)
+        match (&self.staff, self.terminal.mode) {
+            (Some(s), TerminalMode::Pos) => s.role,
+            _ => Role::Cashier,
+        }
     }
 
     /// Policy changes, reports and the audit log are for managers only (S9).
@@ -141,7 +145,7 @@ impl Caller {
             Some(s) => StaffInfo {
                 id: s.id.clone(),
                 name: s.name.clone(),
-                role: s.role,
+                role: self.role(),
             },
             None => StaffInfo {
                 id: format!("kiosk:{}", self.terminal.id),

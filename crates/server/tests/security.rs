@@ -431,9 +431,10 @@ async fn s5_send_limits_cooldown_and_daily_budget() {
     let server = Server::demo(&[]);
     let till1 = server.api("demo-till-1").sign_in("C001", "1234").await;
     let till2 = server.api("demo-till-2").sign_in("C001", "1234").await;
-    // On the kiosk, so the manager's sends count against a terminal of their own.
+    let admin = server.api("demo-till-2").sign_in("M001", "9999").await;
+    // The manager also serves at the kiosk, whose sends count against a terminal of its own.
     let manager = server.api("demo-kiosk-1").sign_in("M001", "9999").await;
-    manager
+    admin
         .set_policy(json!({
             "max_sends_per_customer": 2, "max_sends_per_terminal": 3, "max_sends_per_cashier": 4,
             "daily_message_budget": 6, "resend_cooldown_secs": 10,
@@ -490,7 +491,7 @@ async fn s5_send_limits_cooldown_and_daily_budget() {
         .is_some());
 
     // Windows pass: the customer may receive codes again.
-    manager
+    admin
         .set_policy(json!({ "daily_message_budget": 100 }))
         .await;
     server.advance_clock(601).await;
@@ -929,7 +930,9 @@ async fn s9_a_terminal_sees_only_its_own_merchant_and_cashiers_cannot_manage() {
 
     // Cashiers (and kiosks) cannot change policy or read reports and the audit log.
     let kiosk = server.api("demo-kiosk-1").sign_in("", "").await;
-    for api in [&ours, &theirs, &kiosk] {
+    // A kiosk faces customers: even a manager's session there has cashier rights.
+    let manager_at_kiosk = server.api("demo-kiosk-1").sign_in("M001", "9999").await;
+    for api in [&ours, &theirs, &kiosk, &manager_at_kiosk] {
         let p = api.policy().await;
         api.put("/v1/policy", p).await.expect_problem("forbidden");
         api.get("/v1/reports/redemptions")

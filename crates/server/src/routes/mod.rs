@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 const SIGN_IN_FAILURES_PER_15_MIN: u64 = 10;
 
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions",
-    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session.",
+    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session, and every kiosk session has cashier rights.",
     params(("x-terminal-token" = String, Header, description = "The terminal's token")),
     request_body = SignIn,
     responses((status = 201, body = Session), (status = "default", body = Problem, content_type = "application/problem+json")))]
