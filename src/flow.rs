@@ -691,9 +691,12 @@ impl Flow {
                     .filter(|r| r.status.is_open())
                     .map(|r| r.id.clone());
                 let terminal = self.terminal_token.take();
+                let host_bill = self.purpose.take().filter(|_| self.host_bill);
                 *self = Flow::new();
                 self.terminal_token = terminal;
                 self.pending_redemption = pending;
+                self.host_bill = host_bill.is_some();
+                self.purpose = host_bill;
                 self.notice = Some(Notice::info("Signed out."));
                 vec![]
             }
@@ -1352,7 +1355,10 @@ impl Flow {
         self.busy = None;
         match r {
             Ok(r) => {
-                self.skew_ms = r.created_at_ms - self.now_ms;
+                // Network latency makes a few ms of apparent skew; only a real clock difference
+                // (seconds) is worth correcting, else a fresh 5:00 code would show 5:01.
+                let skew = r.created_at_ms - self.now_ms;
+                self.skew_ms = if skew.abs() < 2_000 { 0 } else { skew };
                 let remember = Cmd::RememberRedemption(Some(r.id.clone()));
                 self.attempts_left = None;
                 self.code_expired = false;

@@ -402,6 +402,24 @@ fn voucher_mode_and_bill_change() {
 }
 
 #[test]
+fn host_bill_given_before_sign_in_is_used_after_it() {
+    let mut r = Run::new();
+    r.send(Msg::HostBill(Bill {
+        id: "INV-9".into(),
+        total: inr(5_000),
+    }));
+    r.send(Msg::SignIn {
+        terminal_token: "t".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.send(Msg::SignedIn(Ok(session(Role::Cashier))));
+    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    assert_eq!(r.screen(), Screen::Customer);
+    assert!(r.f.host_bill);
+}
+
+#[test]
 fn host_bill_skips_the_bill_screen_and_cannot_be_changed() {
     let mut r = Run::signed_in();
     r.send(Msg::HostBill(Bill {
@@ -734,6 +752,12 @@ fn timers_follow_the_server_clock() {
         .send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
     assert_eq!(r.f.skew_ms, 5_000);
     assert_eq!(r.f.server_now(), T0);
+    // Latency-sized differences are noise, not skew.
+    let mut r = Run::at_redeem();
+    r.send(Msg::Hold("500".into()));
+    r.at(T0 + 40)
+        .send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
+    assert_eq!(r.f.skew_ms, 0);
 }
 
 #[test]

@@ -24,6 +24,9 @@ pub struct AppConfig {
     pub terminal_token: Option<String>,
     /// A redemption id to resume after sign-in (normally from sessionStorage).
     pub pending_redemption: Option<String>,
+    /// A bill supplied by the host page (widget mode): the bill screen is skipped and the
+    /// bill cannot be changed.
+    pub bill: Option<contract::rules::Bill>,
 }
 
 /// The driver: the flow's state, and the backend its commands run against. `Copy`, so every
@@ -172,6 +175,9 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
         terminal_token,
         pending_redemption,
     });
+    if let Some(bill) = config.bill {
+        ctx.dispatch(Msg::HostBill(bill));
+    }
 
     // One tick a second drives countdowns and the hold's expiry.
     if let Ok(handle) =

@@ -441,15 +441,23 @@ pub fn ResumeScreen() -> impl IntoView {
     let text = move || {
         r.get()
             .map(|r| {
+                let loc = locale.get();
                 let uv = Money::new(1, r.value.currency()).unwrap_or(r.value);
-                let what = format::quantity(r.unit, r.quantity.get(), uv, &locale.get());
+                let mut what = format::quantity(r.unit, r.quantity.get(), uv, &loc);
+                if r.unit != Unit::Credit {
+                    what = format!("{what} ({})", format::money(r.value, &loc));
+                }
+                let on = match bill_id(&r) {
+                    Some(b) => format!(" on bill #{b}"),
+                    None => " as a printed voucher".into(),
+                };
                 let state = if r.status == contract::api::RedemptionStatus::Approved {
                     "approved but not yet confirmed"
                 } else {
                     "waiting for the customer's code"
                 };
                 format!(
-                    "{what} of {} for {}: {state}.",
+                    "{what} of {} for {}{on}: {state}.",
                     r.instrument_label, r.customer_name
                 )
             })
