@@ -62,6 +62,7 @@ CREATE INDEX redemptions_committed ON redemptions (store_id, committed_at_ms);
 CREATE TABLE send_windows (
     scope TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (scope, bucket)) WITHOUT ROWID;
+CREATE INDEX send_windows_by_age ON send_windows (bucket);
 CREATE TABLE send_days (
     store_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (store_id, day)) WITHOUT ROWID;
@@ -176,7 +177,7 @@ impl Store for SqliteStore {
 /// copy when the writer finishes a checkpoint (a passive checkpoint never takes the lock).
 fn checkpoint_forever(conn: Connection) {
     loop {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(20));
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "checkpoint failed");
         }
@@ -186,7 +187,7 @@ fn checkpoint_forever(conn: Connection) {
 /// A busy writer never leaves the background checkpoint a quiet moment to finish, and the
 /// WAL only starts over after a finished one. So when the WAL has grown, the writer finishes
 /// the (mostly done) checkpoint itself between transactions.
-const WAL_RESET_BYTES: u64 = 32 * 1024 * 1024;
+const WAL_RESET_BYTES: u64 = 128 * 1024 * 1024;
 
 fn finish_checkpoint_if_large(conn: &Connection, wal: &Path) {
     if std::fs::metadata(wal).is_ok_and(|m| m.len() > WAL_RESET_BYTES) {
