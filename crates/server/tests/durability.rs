@@ -278,3 +278,24 @@ async fn try_commit(api: &Api, id: &str, key: &str) -> Result<String, ()> {
     }
     res.text().await.map_err(|_| ())
 }
+
+/// SIGTERM (what a service manager sends) stops the server cleanly; a restart finds
+/// everything committed and the audit chain intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_and_keeps_every_commit() {
+    let mut server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = approved(&server, &api, ASHA, ASHA_POINTS, 200).await;
+    let receipt = api.commit(&id, "before-term").await;
+    receipt.expect(200);
+    let status = server.terminate(10).expect("the server exits on SIGTERM");
+    assert!(status.success(), "{status:?}");
+    assert!(server.logs().contains("shutting down"));
+    let (ok, out) = verify_audit(&server.db);
+    assert!(ok, "{out}");
+    let restarted = Server::spawn(server.dir.clone(), server.db.clone(), &["--demo"], &[]);
+    let mut again = api.clone();
+    again.base = restarted.base.clone();
+    assert_eq!(again.commit(&id, "before-term").await.body, receipt.body);
+    assert_eq!(again.available(ASHA, ASHA_POINTS).await, 1000);
+}

@@ -88,6 +88,23 @@ impl Server {
         self.output.lock().unwrap().clone()
     }
 
+    /// SIGTERM, then the exit status (None if it did not exit within `secs`).
+    pub fn terminate(&mut self, secs: u64) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     /// SIGKILL: no chance to flush or shut down cleanly.
     pub fn kill9(&mut self) {
         let _ = self.child.kill();
