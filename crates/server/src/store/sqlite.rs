@@ -22,7 +22,9 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how far a file got.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
 CREATE TABLE merchants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE stores (
     id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id),
@@ -59,15 +61,13 @@ CREATE TABLE redemptions (
 CREATE INDEX redemptions_open ON redemptions (expires_at_ms)
     WHERE status IN ('awaiting_otp', 'approved');
 CREATE INDEX redemptions_committed ON redemptions (store_id, committed_at_ms);
--- Codes sent, counted per 10-second bucket (customer, terminal and staff windows) and per
--- day (the store's budget), so a limit check reads a handful of rows, not every send.
-CREATE TABLE send_windows (
-    scope TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (scope, bucket)) WITHOUT ROWID;
-CREATE INDEX send_windows_by_age ON send_windows (bucket);
-CREATE TABLE send_days (
-    store_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (store_id, day)) WITHOUT ROWID;
+CREATE TABLE otp_sends (
+    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    terminal_id TEXT NOT NULL, staff_id TEXT, at_ms INTEGER NOT NULL);
+CREATE INDEX otp_sends_customer ON otp_sends (customer_id, at_ms);
+CREATE INDEX otp_sends_terminal ON otp_sends (terminal_id, at_ms);
+CREATE INDEX otp_sends_staff ON otp_sends (staff_id, at_ms);
+CREATE INDEX otp_sends_store ON otp_sends (store_id, at_ms);
 CREATE TABLE override_uses (
     id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, redemption_id TEXT NOT NULL,
     at_ms INTEGER NOT NULL);
@@ -85,12 +85,28 @@ CREATE TABLE audit (
     store_id TEXT NOT NULL, terminal_id TEXT, staff_id TEXT, redemption_id TEXT,
     detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX audit_by_store ON audit (store_id, seq);
-CREATE INDEX audit_by_action ON audit (store_id, action, at_ms);
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"#];
+"#,
+    // 2: send limits from bucketed counters instead of one row per send; an index for
+    // counting actions (failed sign-ins, failed verifications). IF [NOT] EXISTS keeps files
+    // made by development builds of this version working.
+    r#"
+DROP TABLE IF EXISTS otp_sends;
+-- Codes sent, counted per 10-second bucket (customer, terminal and staff windows) and per
+-- day (the store's budget), so a limit check reads a handful of rows, not every send.
+CREATE TABLE IF NOT EXISTS send_windows (
+    scope TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (scope, bucket)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS send_windows_by_age ON send_windows (bucket);
+CREATE TABLE IF NOT EXISTS send_days (
+    store_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (store_id, day)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_by_action ON audit (store_id, action, at_ms);
+"#,
+];
 
 /// Jobs gathered into one transaction at most.
 const MAX_GROUP: usize = 256;
@@ -1116,5 +1132,45 @@ impl Tx for SqliteTx<'_> {
             "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND terminal_id = ?4",
             params![store_id, action, since_ms, terminal_id],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_file_of_the_first_schema_is_migrated_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            assert!(tables(&conn).contains(&"otp_sends".to_string()));
+        }
+        let conn = open_connection(&path).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let names = tables(&conn);
+        assert!(
+            names.contains(&"send_windows".to_string()) && names.contains(&"send_days".to_string())
+        );
+        assert!(!names.contains(&"otp_sends".to_string()));
+        // Opening again changes nothing.
+        drop(conn);
+        assert!(open_connection(&path).is_ok());
     }
 }
