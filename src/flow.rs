@@ -767,6 +767,7 @@ impl Flow {
                     Err(e) => {
                         self.customers = Some(vec![]);
                         self.fail(&e, Some(Field::Query));
+                        return self.session_check(&e);
                     }
                 }
                 vec![]
@@ -788,7 +789,10 @@ impl Flow {
                             self.screen = Screen::Balance;
                         }
                     }
-                    Err(e) => self.fail(&e, None),
+                    Err(e) => {
+                        self.fail(&e, None);
+                        return self.session_check(&e);
+                    }
                 }
                 vec![]
             }

@@ -538,6 +538,34 @@ fn balance_failure_stays_and_explains() {
     assert_eq!(r.notice(), messages::for_code(ErrorCode::CustomerNotFound));
 }
 
+#[test]
+fn session_ending_during_search_or_balance_returns_to_sign_in() {
+    for ended in [ErrorCode::SessionExpired, ErrorCode::Unauthenticated] {
+        let mut r = Run::signed_in();
+        r.send(Msg::EnterBill {
+            id: "1".into(),
+            total: "10".into(),
+        });
+        r.send(Msg::Search("Asha".into()));
+        r.send(Msg::Found {
+            query: "Asha".into(),
+            result: Err(problem(ended)),
+        });
+        assert_eq!(r.screen(), Screen::SignIn, "{ended}: search");
+        assert_eq!(r.notice(), messages::for_code(ended));
+
+        let mut r = Run::signed_in();
+        r.send(Msg::EnterBill {
+            id: "1".into(),
+            total: "10".into(),
+        });
+        r.send(Msg::ChooseCustomer("x".into()));
+        r.send(Msg::BalanceLoaded(Err(problem(ended))));
+        assert_eq!(r.screen(), Screen::SignIn, "{ended}: balance");
+        assert!(r.f.session.is_none());
+    }
+}
+
 // ---- balance and redeem ----
 
 #[test]
