@@ -521,8 +521,47 @@ pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usiz
             "expired",
         )?;
     }
+    expire_points(tx, now_ms, limit)?;
     tx.delete_expired_sessions(now_ms)?;
     // The longest send window a policy may have is a day.
     tx.prune_sends(now_ms - 86_400_000)?;
     Ok(n)
+}
+
+/// Points whose expiry date has come leave the balance. Points held by an open intent are
+/// spared (the hold is a promise to that redemption). Customers belong to the merchant, so
+/// the audit row goes to the merchant's first store.
+fn expire_points(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<()> {
+    let due = tx.instruments_expiring_by(now_ms, limit)?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let stores = tx.stores()?;
+    for (mut instrument, merchant_id) in due {
+        let Some(expiring) = instrument.expiring.take() else {
+            continue;
+        };
+        let lapsed = expiring.quantity.min(instrument.available());
+        instrument.balance -= lapsed;
+        tx.update_instrument(&instrument)?;
+        if let Some(store) = stores.iter().find(|s| s.merchant_id == merchant_id) {
+            let actor = Actor {
+                store_id: store.id.clone(),
+                terminal_id: None,
+                staff_id: None,
+            };
+            audit::record(
+                tx,
+                now_ms,
+                &actor,
+                "points_expired",
+                None,
+                json!({
+                    "customer_id": instrument.customer_id, "instrument_id": instrument.id,
+                    "quantity": lapsed, "balance_after": instrument.available(),
+                }),
+            )?;
+        }
+    }
+    Ok(())
 }

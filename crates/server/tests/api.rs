@@ -888,3 +888,43 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("listen_on"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn points_expire_on_their_date_and_are_audited() {
+    let server = Server::demo(&["--session-ttl-secs", "400000"]);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let (meera, points) = ("cust-meera", "cust-meera-points-0");
+    let b = manager
+        .get(&format!("/v1/customers/{meera}/balance"))
+        .await
+        .expect(200);
+    assert_eq!(b["instruments"][0]["expiring_soon"]["quantity"], 120);
+    assert_eq!(manager.available(meera, points).await, 720);
+
+    server.advance_clock(3 * 86_400 + 60).await;
+    let lapsed = eventually(10, || async {
+        manager.available(meera, points).await == 600
+    })
+    .await;
+    assert!(lapsed, "the sweeper took the expired points");
+    let b = manager
+        .get(&format!("/v1/customers/{meera}/balance"))
+        .await
+        .expect(200);
+    assert!(b["instruments"][0].get("expiring_soon").is_none());
+    let audit = manager.get("/v1/audit?limit=1000").await.expect(200);
+    let row = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "points_expired")
+        .cloned();
+    let detail: Value =
+        serde_json::from_str(row.expect("audited")["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["customer_id"].as_str(), detail["quantity"].as_u64()),
+        (Some(meera), Some(120))
+    );
+    // Asha's points expire later (10 days): untouched.
+    assert_eq!(manager.available(ASHA, ASHA_POINTS).await, 1200);
+}

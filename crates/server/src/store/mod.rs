@@ -49,6 +49,12 @@ pub trait Tx {
     /// Writes balance, held, earned and expiring back; the schema refuses a negative
     /// balance or a hold larger than the balance.
     fn update_instrument(&mut self, i: &InstrumentRow) -> ApiResult<()>;
+    /// Instruments whose expiring quantity is due, with their customer's merchant.
+    fn instruments_expiring_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<(InstrumentRow, String)>>;
 
     // Redemptions.
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;

@@ -106,6 +106,10 @@ CREATE TABLE IF NOT EXISTS send_days (
     PRIMARY KEY (store_id, day)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audit_by_action ON audit (store_id, action, at_ms);
 "#,
+    // 3: finding points whose expiry date has come.
+    r#"
+CREATE INDEX instruments_expiring ON instruments (expiring_at_ms) WHERE expiring_qty > 0;
+"#,
 ];
 
 /// Jobs gathered into one transaction at most.
@@ -870,6 +874,32 @@ impl Tx for SqliteTx<'_> {
             params![store_id, id],
             redemption_row,
         )
+    }
+
+    fn instruments_expiring_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<(InstrumentRow, String)>> {
+        let due = self.all(
+            "SELECT id, customer_id FROM instruments WHERE expiring_qty > 0 AND expiring_at_ms <= ?1 LIMIT ?2",
+            params![now_ms, limit],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
+        let mut out = Vec::with_capacity(due.len());
+        for (id, customer_id) in due {
+            let merchant: Option<String> = self.one(
+                "SELECT merchant_id FROM customers WHERE id = ?1",
+                params![customer_id],
+                |r| r.get(0),
+            )?;
+            if let (Some(instrument), Some(merchant)) =
+                (self.instrument(&customer_id, &id)?, merchant)
+            {
+                out.push((instrument, merchant));
+            }
+        }
+        Ok(out)
     }
 
     fn open_redemptions_expired_by(
