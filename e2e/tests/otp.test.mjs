@@ -102,6 +102,9 @@ test('manager override when the customer did not get the code', async () => {
   await page.fill('#override-reason', 'SMS not delivered');
   await page.click(tid('submit-override'));
   await page.waitForFunction(() => document.querySelector('#override-error')?.textContent.trim().length > 0);
+  // After a refusal the secrets are cleared: the manager types them again.
+  assert.equal(await page.inputValue('#manager-pin'), '');
+  await page.fill('#manager-pin', DEMO.manager.pin);
   await page.fill('#override-code', DEMO.overrideCode);
   await page.click(tid('submit-override'));
   await waitForConfirm(page);
