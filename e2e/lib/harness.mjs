@@ -124,3 +124,22 @@ export async function readCodeFromPhone(server, customerId, { after = 0 } = {}) 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The usual test-file setup: a fresh demo server, a browser, and a manager's API session,
+ * started before the file's tests and stopped after them. Fields are filled in `before`.
+ */
+export function demoSuite({ before, after }, { Api, setup } = {}) {
+  const suite = {};
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launchBrowser();
+    if (Api) {
+      suite.api = new Api(suite.server);
+      await suite.api.signIn();
+    }
+    if (setup) await setup(suite);
+  });
+  after(async () => { await suite.browser?.close(); await suite.server?.stop(); });
+  return suite;
+}

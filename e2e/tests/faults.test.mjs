@@ -3,23 +3,14 @@
 // to sign-in.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, readCodeFromPhone, SIZES, startServer } from '../lib/harness.mjs';
+import { readCodeFromPhone, demoSuite, SIZES } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import {
   chooseInstrument, enterBill, enterCode, findCustomer, hold, look, openApp, sendCode, signIn,
   tid, waitForConfirm,
 } from '../lib/app.mjs';
 
-let server;
-let browser;
-let api;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = new Api(server);
-  await api.signIn();
-});
-after(async () => { await browser?.close(); await server?.stop(); });
+const demo = demoSuite({ before, after }, { Api });
 
 async function toConfirm(page, customerId, query, quantity) {
   await signIn(page);
@@ -28,14 +19,14 @@ async function toConfirm(page, customerId, query, quantity) {
   await chooseInstrument(page, 'points');
   await hold(page, quantity);
   const sentAt = await sendCode(page);
-  const { code } = await readCodeFromPhone(server, customerId, { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, customerId, { after: sentAt });
   await enterCode(page, code);
   await waitForConfirm(page);
 }
 
 test('commit answer lost on the network: retried with the same key, debited once, truthful screen', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-priya', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-priya', 'points')).available;
   await toConfirm(page, 'cust-priya', 'Priya', 100);
   const keys = [];
   let dropped = false;
@@ -43,7 +34,7 @@ test('commit answer lost on the network: retried with the same key, debited once
     keys.push(route.request().headers()['idempotency-key']);
     if (!dropped) {
       dropped = true;
-      await route.fetch(); // the server commits...
+      await route.fetch(); // the demo.server commits...
       await route.abort('connectionreset'); // ...but the answer never arrives
     } else {
       await route.continue();
@@ -53,13 +44,13 @@ test('commit answer lost on the network: retried with the same key, debited once
   await page.waitForSelector(tid('receipt'), { timeout: 30_000 });
   assert.ok(keys.length >= 2, `the commit was retried (${keys.length} attempts)`);
   assert.equal(new Set(keys).size, 1, 'every retry used the same idempotency key');
-  assert.equal((await api.instrument('cust-priya', 'points')).available, before - 100, 'debited exactly once');
+  assert.equal((await demo.api.instrument('cust-priya', 'points')).available, before - 100, 'debited exactly once');
   await page.context().close();
 });
 
 test('server unreachable during commit: the screen says not redeemed, retry redeems once', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-priya', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-priya', 'points')).available;
   await toConfirm(page, 'cust-priya', 'Priya', 50);
   await page.route('**/commit', (route) => route.abort('connectionrefused'));
   await page.click(tid('confirm'));
@@ -67,47 +58,47 @@ test('server unreachable during commit: the screen says not redeemed, retry rede
   const status = await page.textContent(tid('commit-status'));
   assert.match(status, /not|unknown|could not|unreachable/i, status);
   await look(page, 'tablet-17-commit-failed');
-  const commits = async () => (await api.audit()).entries.filter((e) => e.action === 'commit').length;
+  const commits = async () => (await demo.api.audit()).entries.filter((e) => e.action === 'commit').length;
   const committedBefore = await commits();
   await page.unroute('**/commit');
   await page.click(tid('retry-commit'));
   await page.waitForSelector(tid('receipt'));
   assert.equal(await commits(), committedBefore + 1, 'posted once, on the retry');
-  assert.equal((await api.instrument('cust-priya', 'points')).available, before - 50);
+  assert.equal((await demo.api.instrument('cust-priya', 'points')).available, before - 50);
   await page.context().close();
 });
 
 test('double tap on Confirm debits once', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-vikram', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-vikram', 'points')).available;
   await toConfirm(page, 'cust-vikram', 'Vikram', 60);
   await page.dblclick(tid('confirm'));
   await page.waitForSelector(tid('receipt'));
-  assert.equal((await api.instrument('cust-vikram', 'points')).available, before - 60);
+  assert.equal((await demo.api.instrument('cust-vikram', 'points')).available, before - 60);
   await page.context().close();
 });
 
 test('reload mid-flow: sign in again, resume, and finish; or cancel and the hold is released', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-asha', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-asha', 'points')).available;
   await signIn(page);
   await enterBill(page, 'B-RELOAD', '5000');
   await findCustomer(page, 'Asha', 'cust-asha');
   await chooseInstrument(page, 'points');
   await hold(page, 120);
   const sentAt = await sendCode(page);
-  assert.equal((await api.instrument('cust-asha', 'points')).available, before - 120, 'held');
+  assert.equal((await demo.api.instrument('cust-asha', 'points')).available, before - 120, 'held');
   await page.reload();
   await signIn(page);
   await page.waitForSelector(tid('resume'));
   await look(page, 'tablet-18-resume');
   await page.click(tid('resume-continue'));
-  const { code } = await readCodeFromPhone(server, 'cust-asha', { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, 'cust-asha', { after: sentAt });
   await enterCode(page, code);
   await waitForConfirm(page);
   await page.click(tid('confirm'));
   await page.waitForSelector(tid('receipt'));
-  assert.equal((await api.instrument('cust-asha', 'points')).available, before - 120);
+  assert.equal((await demo.api.instrument('cust-asha', 'points')).available, before - 120);
 
   // Second round: reload, then cancel from the resume screen releases the hold.
   await page.click(tid('next-customer'));
@@ -121,15 +112,15 @@ test('reload mid-flow: sign in again, resume, and finish; or cancel and the hold
   await page.waitForSelector(tid('resume'));
   await page.click(tid('resume-cancel'));
   await page.waitForFunction(() => !document.querySelector('[data-testid="resume"]'));
-  assert.equal((await api.instrument('cust-asha', 'points')).available, before - 120, 'the hold was released');
+  assert.equal((await demo.api.instrument('cust-asha', 'points')).available, before - 120, 'the hold was released');
   await page.context().close();
 });
 
 test('a signed-out cashier is sent back to sign-in with a message', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await enterBill(page, 'B-SESSION', '1000');
-  // The session ends on the server (e.g. signed out elsewhere): every later call is refused.
+  // The session ends on the demo.server (e.g. signed out elsewhere): every later call is refused.
   await page.route('**/v1/**', (route) => {
     const headers = { ...route.request().headers(), authorization: 'Bearer ended-session' };
     return route.continue({ headers });

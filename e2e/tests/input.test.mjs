@@ -2,20 +2,11 @@
 // the ledger is untouched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
+import { SIZES, demoSuite } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import { chooseInstrument, enterBill, findCustomer, look, openApp, signIn, tid } from '../lib/app.mjs';
 
-let server;
-let browser;
-let api;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = new Api(server);
-  await api.signIn();
-});
-after(async () => { await browser?.close(); await server?.stop(); });
+const demo = demoSuite({ before, after }, { Api });
 
 async function quantityMessage(page, typed) {
   await page.fill('#quantity', typed);
@@ -25,7 +16,7 @@ async function quantityMessage(page, typed) {
 }
 
 test('below minimum, above balance, above the bill, malformed: each its own message', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await enterBill(page, 'B-IN-1', '300');
   await findCustomer(page, 'Vikram', 'cust-vikram');
@@ -52,14 +43,14 @@ test('below minimum, above balance, above the bill, malformed: each its own mess
   await page.waitForSelector(tid('balance'));
   await chooseInstrument(page, 'points');
   assert.match(await quantityMessage(page, '641'), /640/, 'above balance names the balance');
-  assert.equal((await api.instrument('cust-vikram', 'points')).available, 640, 'nothing was held');
+  assert.equal((await demo.api.instrument('cust-vikram', 'points')).available, 640, 'nothing was held');
   await page.context().close();
 });
 
 test('over the per-bill cap', async () => {
-  await api.updatePolicy({ max_redeem_per_bill: { kind: 'percent', percent: 10 } });
+  await demo.api.updatePolicy({ max_redeem_per_bill: { kind: 'percent', percent: 10 } });
   try {
-    const page = await openApp(browser, server, SIZES.tablet);
+    const page = await openApp(demo.browser, demo.server, SIZES.tablet);
     await signIn(page);
     await enterBill(page, 'B-CAP', '1000');
     await findCustomer(page, 'Vikram', 'cust-vikram');
@@ -68,12 +59,12 @@ test('over the per-bill cap', async () => {
     assert.match(await quantityMessage(page, '101'), /at most|cap|loyalty/i);
     await page.context().close();
   } finally {
-    await api.updatePolicy({ max_redeem_per_bill: null });
+    await demo.api.updatePolicy({ max_redeem_per_bill: null });
   }
 });
 
 test('a customer with too few points is told so before typing', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await enterBill(page, 'B-ARJ', '1000');
   await findCustomer(page, '9900112233', 'cust-arjun');
@@ -82,7 +73,7 @@ test('a customer with too few points is told so before typing', async () => {
 });
 
 test('a malformed mobile number and an unknown customer get their own messages', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await enterBill(page, 'B-Q', '1000');
   await page.fill('#customer-q', '98765');

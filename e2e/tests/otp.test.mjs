@@ -2,25 +2,17 @@
 // expiry, and the manager override when the customer did not get it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, launchBrowser, readCodeFromPhone, SIZES, startServer } from '../lib/harness.mjs';
+import { DEMO, readCodeFromPhone, demoSuite, SIZES } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import {
   chooseInstrument, confirmAndGetReceipt, enterBill, enterCode, findCustomer, hold, look,
   openApp, sendCode, signIn, tid, waitForConfirm, wrongCode,
 } from '../lib/app.mjs';
 
-let server;
-let browser;
-let api;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = new Api(server);
-  await api.signIn();
-  // Short enough to test expiry and resend in a CI run; both within SPEC §3's bounds.
-  await api.updatePolicy({ otp_ttl_secs: 60, resend_cooldown_secs: 10 });
-});
-after(async () => { await browser?.close(); await server?.stop(); });
+const demo = demoSuite({ before, after }, { Api, setup: async ({ api }) => {
+    // Short enough to test expiry and resend in a CI run; both within SPEC §3's bounds.
+    await demo.api.updatePolicy({ otp_ttl_secs: 60, resend_cooldown_secs: 10 });
+  } });
 
 async function toOtp(page, customerId, query, quantity = 100) {
   await signIn(page);
@@ -32,10 +24,10 @@ async function toOtp(page, customerId, query, quantity = 100) {
 }
 
 test('wrong code → attempts left → locked, and the hold is released', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-rohan', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-rohan', 'points')).available;
   const sentAt = await toOtp(page, 'cust-rohan', 'Rohan');
-  const { code } = await readCodeFromPhone(server, 'cust-rohan', { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, 'cust-rohan', { after: sentAt });
   const bad = wrongCode(code);
   for (let left = 4; left >= 1; left--) {
     await enterCode(page, bad);
@@ -50,21 +42,21 @@ test('wrong code → attempts left → locked, and the hold is released', async 
   await page.waitForSelector(`${tid('closed')}[data-reason="locked"]`);
   await look(page, 'tablet-12-locked');
   // Even the right code is refused now; and the held points are back.
-  assert.equal((await api.instrument('cust-rohan', 'points')).available, before);
+  assert.equal((await demo.api.instrument('cust-rohan', 'points')).available, before);
   await page.context().close();
 });
 
 test('resend after the cooldown voids the old code', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   const firstAt = await toOtp(page, 'cust-kavya', 'Kavya');
-  const first = await readCodeFromPhone(server, 'cust-kavya', { after: firstAt });
+  const first = await readCodeFromPhone(demo.server, 'cust-kavya', { after: firstAt });
   assert.ok(await page.isDisabled(tid('resend')), 'resend waits for the cooldown');
   await page.waitForSelector(`${tid('resend')}:not([disabled])`, { timeout: 20_000 });
   const secondAt = Date.now() - 500;
   await page.click(tid('resend'));
   let second;
   for (;;) {
-    second = await readCodeFromPhone(server, 'cust-kavya', { after: secondAt });
+    second = await readCodeFromPhone(demo.server, 'cust-kavya', { after: secondAt });
     if (second.message.id !== first.message.id) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -79,9 +71,9 @@ test('resend after the cooldown voids the old code', async () => {
 });
 
 test('an expired code is refused with its own message', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   const sentAt = await toOtp(page, 'cust-vikram', '9812345678');
-  const { code } = await readCodeFromPhone(server, 'cust-vikram', { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, 'cust-vikram', { after: sentAt });
   await page.waitForSelector(`${tid('countdown')}[data-expired="true"]`, { timeout: 75_000 });
   await enterCode(page, code);
   await page.waitForFunction(() => /expired/i.test(document.body.innerText));
@@ -90,8 +82,8 @@ test('an expired code is refused with its own message', async () => {
 });
 
 test('manager override when the customer did not get the code', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = (await api.instrument('cust-asha', 'points')).available;
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = (await demo.api.instrument('cust-asha', 'points')).available;
   await toOtp(page, 'cust-asha', '+91 98765 43210', 300);
   await page.click(tid('open-override'));
   await page.waitForSelector('#manager-code');
@@ -110,8 +102,8 @@ test('manager override when the customer did not get the code', async () => {
   await waitForConfirm(page);
   const receipt = await confirmAndGetReceipt(page);
   assert.match(receipt, /override|M001|manager/i);
-  assert.equal((await api.instrument('cust-asha', 'points')).available, before - 300);
-  const { entries } = await api.audit();
+  assert.equal((await demo.api.instrument('cust-asha', 'points')).available, before - 300);
+  const { entries } = await demo.api.audit();
   assert.ok(entries.some((e) => e.action.includes('override')), 'the override is audited');
   await page.context().close();
 });

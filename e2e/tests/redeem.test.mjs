@@ -1,29 +1,20 @@
-// Issue 4: complete redemptions through the UI against the real server in demo mode, the
+// Issue 4: complete redemptions through the UI against the real demo.server in demo mode, the
 // code read from the demo customer phone as the customer would. The ledger (read through
 // the API) is the truth; every screen is scanned by axe-core and photographed at both sizes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, readCodeFromPhone, SIZES, startServer } from '../lib/harness.mjs';
+import { readCodeFromPhone, demoSuite, SIZES } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import {
   chooseInstrument, confirmAndGetReceipt, enterBill, enterCode, findCustomer, hold, look,
   openApp, sendCode, signIn, tid, waitForConfirm,
 } from '../lib/app.mjs';
 
-let server;
-let browser;
-let api;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = new Api(server);
-  await api.signIn();
-});
-after(async () => { await browser?.close(); await server?.stop(); });
+const demo = demoSuite({ before, after }, { Api });
 
 for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-priya']]) {
   test(`points: bill → customer → OTP from the phone → receipt, every screen clean (${size})`, async () => {
-    const page = await openApp(browser, server, SIZES[size]);
+    const page = await openApp(demo.browser, demo.server, SIZES[size]);
     await look(page, `${size}-01-sign-in`);
     await signIn(page);
     await page.waitForSelector('#bill-id');
@@ -31,7 +22,7 @@ for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-pri
     await enterBill(page, `B-${size}-1`, '1,000.00');
     await look(page, `${size}-03-search`);
     const query = customer === 'cust-vikram' ? '98123 45678' : 'Priya';
-    const before = (await api.instrument(customer, 'points')).available;
+    const before = (await demo.api.instrument(customer, 'points')).available;
     await findCustomer(page, query, customer);
     await look(page, `${size}-04-balance`);
     await chooseInstrument(page, 'points');
@@ -42,7 +33,7 @@ for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-pri
     const sentAt = await sendCode(page);
     assert.match(await page.textContent(tid('otp-destination')), /••••/, 'the destination is masked');
     await look(page, `${size}-06-otp`);
-    const { code, message } = await readCodeFromPhone(server, customer, { after: sentAt });
+    const { code, message } = await readCodeFromPhone(demo.server, customer, { after: sentAt });
     assert.match(message.text, /500/, 'the message states the amount');
     assert.match(message.text, /RedeemGuard Demo Salon/, 'the message names the store');
     assert.ok(!(await page.content()).includes(code), 'the page never holds the code before it is typed');
@@ -53,10 +44,10 @@ for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-pri
     const receipt = await confirmAndGetReceipt(page);
     assert.match(receipt, /500/);
     await look(page, `${size}-08-receipt`);
-    const afterBalance = (await api.instrument(customer, 'points')).available;
+    const afterBalance = (await demo.api.instrument(customer, 'points')).available;
     assert.equal(afterBalance, before - 500, 'exactly 500 points were debited');
     const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-    assert.ok(!storage.includes(code), 'S1: browser storage never holds the code');
+    assert.ok(!storage.includes(code), 'S1: demo.browser storage never holds the code');
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });
@@ -69,32 +60,32 @@ async function redeemWithCode(page, customer, kind, quantity, billTotal, billId)
   await chooseInstrument(page, kind);
   await hold(page, quantity);
   const sentAt = await sendCode(page);
-  const { code } = await readCodeFromPhone(server, customer.id, { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, customer.id, { after: sentAt });
   await enterCode(page, code);
   await waitForConfirm(page);
   return confirmAndGetReceipt(page);
 }
 
 test('package: two sessions of a hair-spa package', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = await api.instrument('cust-asha', 'package');
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = await demo.api.instrument('cust-asha', 'package');
   const receipt = await redeemWithCode(page, { id: 'cust-asha', query: 'RG00012345' }, 'package', 2, '5000', 'B-PKG');
   assert.match(receipt, /2/);
-  assert.equal((await api.instrument('cust-asha', 'package')).available, before.available - 2);
+  assert.equal((await demo.api.instrument('cust-asha', 'package')).available, before.available - 2);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 
 test('membership: ₹1,000 of membership credit on a ₹2,500 bill', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
-  const before = await api.instrument('cust-priya', 'membership');
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
+  const before = await demo.api.instrument('cust-priya', 'membership');
   await redeemWithCode(page, { id: 'cust-priya', query: 'priya' }, 'membership', '1000', '2500', 'B-MEM');
-  assert.equal((await api.instrument('cust-priya', 'membership')).available, before.available - 100_000);
+  assert.equal((await demo.api.instrument('cust-priya', 'membership')).available, before.available - 100_000);
   await page.context().close();
 });
 
 test('printed voucher: points become a voucher with a code', async () => {
-  const page = await openApp(browser, server, SIZES.tablet);
+  const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await page.waitForSelector('#bill-id');
   await page.click(tid('voucher-mode'));
@@ -102,7 +93,7 @@ test('printed voucher: points become a voucher with a code', async () => {
   await chooseInstrument(page, 'points');
   await hold(page, 200);
   const sentAt = await sendCode(page);
-  const { code } = await readCodeFromPhone(server, 'cust-kavya', { after: sentAt });
+  const { code } = await readCodeFromPhone(demo.server, 'cust-kavya', { after: sentAt });
   await enterCode(page, code);
   await waitForConfirm(page);
   await page.click(tid('confirm'));
@@ -112,6 +103,6 @@ test('printed voucher: points become a voucher with a code', async () => {
   await page.emulateMedia({ media: 'print' });
   await look(page, 'tablet-10-voucher-print');
   await page.emulateMedia({ media: 'screen' });
-  assert.equal((await api.instrument('cust-kavya', 'points')).available, 880 - 200);
+  assert.equal((await demo.api.instrument('cust-kavya', 'points')).available, 880 - 200);
   await page.context().close();
 });

@@ -1,18 +1,15 @@
 // Issue 2: the optimised release build loads from the demo server without a console error.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, launchBrowser, newPage, screenshot, SIZES, startServer } from '../lib/harness.mjs';
+import { axe, demoSuite, newPage, screenshot, SIZES } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => { server = await startServer(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+const demo = demoSuite({ before, after });
 
 for (const [name, size] of Object.entries({ tablet: SIZES.tablet, desktop: SIZES.desktop })) {
   test(`release app shell loads without console errors (${name})`, async () => {
-    const page = await newPage(browser, size);
+    const page = await newPage(demo.browser, size);
     const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.ok());
-    await page.goto(server.url + '/');
+    await page.goto(demo.server.url + '/');
     await wasm;
     await page.waitForSelector('main', { timeout: 10_000 });
     assert.equal(await page.title(), 'RedeemGuard');
