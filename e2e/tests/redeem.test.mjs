@@ -47,7 +47,7 @@ for (const [size, customer] of [['tablet', 'cust-vikram'], ['desktop', 'cust-pri
     const afterBalance = (await demo.api.instrument(customer, 'points')).available;
     assert.equal(afterBalance, before - 500, 'exactly 500 points were debited');
     const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-    assert.ok(!storage.includes(code), 'S1: demo.browser storage never holds the code');
+    assert.ok(!storage.includes(code), 'S1: browser storage never holds the code');
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });
