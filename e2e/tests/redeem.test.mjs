@@ -1,4 +1,4 @@
-// Issue 4: complete redemptions through the UI against the real demo.server in demo mode, the
+// Issue 4: complete redemptions through the UI against the real server in demo mode, the
 // code read from the demo customer phone as the customer would. The ledger (read through
 // the API) is the truth; every screen is scanned by axe-core and photographed at both sizes.
 import { after, before, test } from 'node:test';
