@@ -120,7 +120,7 @@ test('a signed-out cashier is sent back to sign-in with a message', async () => 
   const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await enterBill(page, 'B-SESSION', '1000');
-  // The session ends on the demo.server (e.g. signed out elsewhere): every later call is refused.
+  // The session ends on the server (e.g. signed out elsewhere): every later call is refused.
   await page.route('**/v1/**', (route) => {
     const headers = { ...route.request().headers(), authorization: 'Bearer ended-session' };
     return route.continue({ headers });
