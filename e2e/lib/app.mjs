@@ -1,6 +1,6 @@
 // Page object for the cashier app: one function per thing a cashier does, so tests read as
 // the flow of SPEC §4. Selectors are the app's ids and data-testids.
-import { axe, DEMO, newPage, screenshot } from './harness.mjs';
+import { axe, DEMO, newPage, screenshot, SIZES } from './harness.mjs';
 import assert from 'node:assert/strict';
 
 export const tid = (id) => `[data-testid="${id}"]`;
@@ -13,10 +13,18 @@ export async function openApp(browser, server, size) {
   return page;
 }
 
-/** Screenshot plus an axe-core scan that must find nothing. */
+/**
+ * Every screen at both POS sizes: a screenshot for people to look at and an axe-core scan
+ * that must find nothing. The viewport is restored afterwards.
+ */
 export async function look(page, name) {
-  await screenshot(page, name);
-  assert.deepEqual(await axe(page), [], `axe violations on ${name}`);
+  const original = page.viewportSize();
+  for (const size of [SIZES.tablet, SIZES.desktop]) {
+    await page.setViewportSize(size);
+    await screenshot(page, `${name}-${size.width}x${size.height}`);
+    assert.deepEqual(await axe(page), [], `axe violations on ${name} at ${size.width}x${size.height}`);
+  }
+  await page.setViewportSize(original);
 }
 
 export async function signIn(page, { terminal = DEMO.terminal, staff = DEMO.cashier } = {}) {

@@ -57,7 +57,7 @@ test('server unreachable during commit: the screen says not redeemed, retry rede
   await page.waitForSelector(tid('retry-commit'), { timeout: 60_000 });
   const status = await page.textContent(tid('commit-status'));
   assert.match(status, /not|unknown|could not|unreachable/i, status);
-  await look(page, 'tablet-17-commit-failed');
+  await look(page, '17-commit-failed');
   const commits = async () => (await demo.api.audit()).entries.filter((e) => e.action === 'commit').length;
   const committedBefore = await commits();
   await page.unroute('**/commit');
@@ -91,7 +91,7 @@ test('reload mid-flow: sign in again, resume, and finish; or cancel and the hold
   await page.reload();
   await signIn(page);
   await page.waitForSelector(tid('resume'));
-  await look(page, 'tablet-18-resume');
+  await look(page, '18-resume');
   await page.click(tid('resume-continue'));
   const { code } = await readCodeFromPhone(demo.server, 'cust-asha', { after: sentAt });
   await enterCode(page, code);
@@ -129,6 +129,6 @@ test('a signed-out cashier is sent back to sign-in with a message', async () => 
   await page.click(tid('search'));
   await page.waitForSelector('#staff-code');
   await page.waitForFunction(() => /sign in/i.test(document.querySelector('#status')?.textContent ?? ''));
-  await look(page, 'tablet-19-signed-out');
+  await look(page, '19-signed-out');
   await page.context().close();
 });

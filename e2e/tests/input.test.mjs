@@ -33,7 +33,7 @@ test('below minimum, above balance, above the bill, malformed: each its own mess
   assert.match(messages.below, /at least 50/);
   assert.match(messages.bill, /bill/i);
   assert.equal(new Set(Object.values(messages)).size, Object.keys(messages).length, JSON.stringify(messages));
-  await look(page, 'tablet-15-quantity-error');
+  await look(page, '15-quantity-error');
   // A bigger bill keeps the chosen customer: back to their balance.
   await page.click(tid('back-to-balance'));
   await page.click(tid('change-bill'));
@@ -86,6 +86,6 @@ test('a malformed mobile number and an unknown customer get their own messages',
   await page.click(tid('search'));
   await page.waitForFunction(() => /no customer found/i.test(document.querySelector('#status')?.textContent ?? ''));
   assert.equal((await page.textContent('#customer-q-error')).trim(), '');
-  await look(page, 'tablet-16-search-error');
+  await look(page, '16-search-error');
   await page.context().close();
 });

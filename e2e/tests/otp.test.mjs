@@ -37,10 +37,10 @@ test('wrong code → attempts left → locked, and the hold is released', async 
     );
     assert.match(await page.textContent('#otp-code-error, [data-testid="otp-code-error"]'), /wrong|incorrect/i);
   }
-  await look(page, 'tablet-11-otp-wrong');
+  await look(page, '11-otp-wrong');
   await enterCode(page, bad);
   await page.waitForSelector(`${tid('closed')}[data-reason="locked"]`);
-  await look(page, 'tablet-12-locked');
+  await look(page, '12-locked');
   // Even the right code is refused now; and the held points are back.
   assert.equal((await demo.api.instrument('cust-rohan', 'points')).available, before);
   await page.context().close();
@@ -77,7 +77,7 @@ test('an expired code is refused with its own message', async () => {
   await page.waitForSelector(`${tid('countdown')}[data-expired="true"]`, { timeout: 75_000 });
   await enterCode(page, code);
   await page.waitForFunction(() => /expired/i.test(document.body.innerText));
-  await look(page, 'tablet-13-expired');
+  await look(page, '13-expired');
   await page.context().close();
 });
 
@@ -87,7 +87,7 @@ test('manager override when the customer did not get the code', async () => {
   await toOtp(page, 'cust-asha', '+91 98765 43210', 300);
   await page.click(tid('open-override'));
   await page.waitForSelector('#manager-code');
-  await look(page, 'tablet-14-override');
+  await look(page, '14-override');
   await page.fill('#manager-code', DEMO.manager.code);
   await page.fill('#manager-pin', DEMO.manager.pin);
   await page.fill('#override-code', '00000000');
