@@ -4,7 +4,7 @@ use crate::contact::{CallingCode, Channel};
 use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
 use crate::otp::OtpLength;
-use crate::template::Templates;
+use crate::template::{MessageTemplate, Templates};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,44 +62,77 @@ pub struct Policy {
     pub kiosk_idle_secs: u32,
 }
 
-/// The same shape as [`Policy`] before validation.
-#[derive(Deserialize)]
-struct PolicyDraft {
-    otp_required: bool,
-    otp_min_value: Money,
-    point_value: Money,
-    min_redeem_points: u64,
-    max_redeem_per_bill: Option<BillCap>,
-    otp_length: OtpLength,
-    otp_ttl_secs: u32,
-    max_verify_attempts: u8,
-    resend_cooldown_secs: u32,
-    max_sends_per_customer: u32,
-    max_sends_per_terminal: u32,
-    max_sends_per_cashier: u32,
-    send_window_secs: u32,
-    daily_message_budget: u32,
-    channels: Vec<Channel>,
-    otp_instruments: Vec<InstrumentKind>,
-    override_enabled: bool,
-    override_daily_cap: u32,
-    templates: Templates,
-    currency: Currency,
-    locale: String,
-    country_calling_code: CallingCode,
-    kiosk_idle_secs: u32,
+/// A policy as a manager sends it, before validation: the same shape as [`Policy`] with the
+/// checked fields loosened, so that converting it reports every mistake at once instead of
+/// the first one serde meets.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PolicyDraft {
+    pub otp_required: bool,
+    pub otp_min_value: Money,
+    pub point_value: Money,
+    pub min_redeem_points: u64,
+    pub max_redeem_per_bill: Option<BillCap>,
+    pub otp_length: u8,
+    pub otp_ttl_secs: u32,
+    pub max_verify_attempts: u8,
+    pub resend_cooldown_secs: u32,
+    pub max_sends_per_customer: u32,
+    pub max_sends_per_terminal: u32,
+    pub max_sends_per_cashier: u32,
+    pub send_window_secs: u32,
+    pub daily_message_budget: u32,
+    pub channels: Vec<Channel>,
+    pub otp_instruments: Vec<InstrumentKind>,
+    pub override_enabled: bool,
+    pub override_daily_cap: u32,
+    pub templates: TemplatesDraft,
+    pub currency: Currency,
+    pub locale: String,
+    pub country_calling_code: CallingCode,
+    pub kiosk_idle_secs: u32,
+}
+
+/// Message templates before their placeholders are checked.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TemplatesDraft {
+    pub sms: String,
+    pub whatsapp: String,
+    pub email: String,
 }
 
 impl TryFrom<PolicyDraft> for Policy {
     type Error = PolicyErrors;
     fn try_from(d: PolicyDraft) -> Result<Self, Self::Error> {
+        let mut errors = Vec::new();
+        let otp_length = OtpLength::new(d.otp_length).unwrap_or_else(|e| {
+            errors.push(PolicyError {
+                field: "otp_length".into(),
+                message: e.to_string(),
+            });
+            OtpLength::DEFAULT
+        });
+        let defaults = Templates::default();
+        let mut template = |field: &str, text: &str, fallback: &MessageTemplate| {
+            MessageTemplate::parse(text).unwrap_or_else(|e| {
+                errors.push(PolicyError {
+                    field: format!("templates.{field}"),
+                    message: e.to_string(),
+                });
+                fallback.clone()
+            })
+        };
+        let templates = Templates {
+            sms: template("sms", &d.templates.sms, &defaults.sms),
+            whatsapp: template("whatsapp", &d.templates.whatsapp, &defaults.whatsapp),
+            email: template("email", &d.templates.email, &defaults.email),
+        };
         let p = Policy {
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
             point_value: d.point_value,
             min_redeem_points: d.min_redeem_points,
             max_redeem_per_bill: d.max_redeem_per_bill,
-            otp_length: d.otp_length,
+            otp_length,
             otp_ttl_secs: d.otp_ttl_secs,
             max_verify_attempts: d.max_verify_attempts,
             resend_cooldown_secs: d.resend_cooldown_secs,
@@ -112,14 +145,20 @@ impl TryFrom<PolicyDraft> for Policy {
             otp_instruments: d.otp_instruments,
             override_enabled: d.override_enabled,
             override_daily_cap: d.override_daily_cap,
-            templates: d.templates,
+            templates,
             currency: d.currency,
             locale: d.locale,
             country_calling_code: d.country_calling_code,
             kiosk_idle_secs: d.kiosk_idle_secs,
         };
-        p.validate()?;
-        Ok(p)
+        if let Err(PolicyErrors(more)) = p.validate() {
+            errors.extend(more);
+        }
+        if errors.is_empty() {
+            Ok(p)
+        } else {
+            Err(PolicyErrors(errors))
+        }
     }
 }
 
@@ -449,6 +488,22 @@ mod tests {
             fields(&p),
             vec!["otp_ttl_secs", "resend_cooldown_secs", "channels"]
         );
+    }
+
+    #[test]
+    fn a_draft_reports_length_template_and_bound_errors_together() {
+        let mut v = serde_json::to_value(Policy::default()).unwrap();
+        v["otp_length"] = 4.into();
+        v["templates"]["sms"] = "Your code is {code}".into();
+        v["otp_ttl_secs"] = 3600.into();
+        let draft: PolicyDraft = serde_json::from_value(v).unwrap();
+        let fields: Vec<String> = Policy::try_from(draft)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["otp_length", "templates.sms", "otp_ttl_secs"]);
     }
 
     #[test]

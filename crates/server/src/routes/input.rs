@@ -5,13 +5,9 @@
 use crate::error::{ApiError, ApiResult};
 use contract::api::{CreateAccrual, CreateRedemption};
 use contract::money::MAX_MINOR;
-use contract::policy::{PolicyError, PolicyErrors};
-use contract::{
-    BillCap, CallingCode, Channel, Currency, ErrorCode, InstrumentKind, MessageTemplate, Money,
-    MoneyError, OtpLength, Policy, Problem, Quantity, QuantityError, Templates,
-};
+use contract::policy::PolicyDraft;
+use contract::{Currency, ErrorCode, MoneyError, Policy, Problem, Quantity, QuantityError};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
 fn invalid(detail: impl Into<String>) -> ApiError {
@@ -116,103 +112,11 @@ pub fn typed_code(body: &Value) -> ApiResult<String> {
     }
 }
 
-#[derive(Deserialize)]
-struct TemplatesDraft {
-    sms: String,
-    whatsapp: String,
-    email: String,
-}
-
-/// Mirrors the policy's fields with the checked ones loosened, so every mistake can be
-/// reported at once instead of the first one serde meets.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicyDraft {
-    otp_required: bool,
-    otp_min_value: Money,
-    point_value: Money,
-    min_redeem_points: u64,
-    max_redeem_per_bill: Option<BillCap>,
-    otp_length: u8,
-    otp_ttl_secs: u32,
-    max_verify_attempts: u8,
-    resend_cooldown_secs: u32,
-    max_sends_per_customer: u32,
-    max_sends_per_terminal: u32,
-    max_sends_per_cashier: u32,
-    send_window_secs: u32,
-    daily_message_budget: u32,
-    channels: Vec<Channel>,
-    otp_instruments: Vec<InstrumentKind>,
-    override_enabled: bool,
-    override_daily_cap: u32,
-    templates: TemplatesDraft,
-    currency: Currency,
-    locale: String,
-    country_calling_code: CallingCode,
-    kiosk_idle_secs: u32,
-}
-
 /// A manager's policy: shape errors are `invalid_request`; every bound or rule broken is
-/// listed in one `policy_invalid` problem.
+/// listed in one `policy_invalid` problem (the contract collects them all).
 pub fn policy(body: Value) -> ApiResult<Policy> {
-    let d: PolicyDraft = from_value(body)?;
-    let mut errors = Vec::new();
-    let otp_length = OtpLength::new(d.otp_length).unwrap_or_else(|e| {
-        errors.push(PolicyError {
-            field: "otp_length".into(),
-            message: e.to_string(),
-        });
-        OtpLength::DEFAULT
-    });
-    let defaults = Templates::default();
-    let mut template = |field: &str, text: &str, fallback: &MessageTemplate| {
-        MessageTemplate::parse(text).unwrap_or_else(|e| {
-            errors.push(PolicyError {
-                field: format!("templates.{field}"),
-                message: e.to_string(),
-            });
-            fallback.clone()
-        })
-    };
-    let templates = Templates {
-        sms: template("sms", &d.templates.sms, &defaults.sms),
-        whatsapp: template("whatsapp", &d.templates.whatsapp, &defaults.whatsapp),
-        email: template("email", &d.templates.email, &defaults.email),
-    };
-    let p = Policy {
-        otp_required: d.otp_required,
-        otp_min_value: d.otp_min_value,
-        point_value: d.point_value,
-        min_redeem_points: d.min_redeem_points,
-        max_redeem_per_bill: d.max_redeem_per_bill,
-        otp_length,
-        otp_ttl_secs: d.otp_ttl_secs,
-        max_verify_attempts: d.max_verify_attempts,
-        resend_cooldown_secs: d.resend_cooldown_secs,
-        max_sends_per_customer: d.max_sends_per_customer,
-        max_sends_per_terminal: d.max_sends_per_terminal,
-        max_sends_per_cashier: d.max_sends_per_cashier,
-        send_window_secs: d.send_window_secs,
-        daily_message_budget: d.daily_message_budget,
-        channels: d.channels,
-        otp_instruments: d.otp_instruments,
-        override_enabled: d.override_enabled,
-        override_daily_cap: d.override_daily_cap,
-        templates,
-        currency: d.currency,
-        locale: d.locale,
-        country_calling_code: d.country_calling_code,
-        kiosk_idle_secs: d.kiosk_idle_secs,
-    };
-    if let Err(PolicyErrors(more)) = p.validate() {
-        errors.extend(more);
-    }
-    if errors.is_empty() {
-        Ok(p)
-    } else {
-        Err(PolicyErrors(errors).into())
-    }
+    let draft: PolicyDraft = from_value(body)?;
+    Policy::try_from(draft).map_err(|e| Problem::from(e).into())
 }
 
 #[cfg(test)]
