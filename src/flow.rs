@@ -877,17 +877,9 @@ impl Flow {
                 }
             }
             Msg::Verify(input) => {
-                let Some(id) = self
-                    .redemption
-                    .as_ref()
-                    .filter(|_| self.screen == Screen::Otp)
-                    .map(|r| r.id.clone())
-                else {
+                let Some(id) = self.idle_redemption_on(Screen::Otp) else {
                     return vec![];
                 };
-                if self.busy.is_some() {
-                    return vec![];
-                }
                 let Some(policy) = &self.policy else {
                     return vec![];
                 };
@@ -952,17 +944,9 @@ impl Flow {
                 vec![]
             }
             Msg::SubmitOverride(body) => {
-                let Some(id) = self
-                    .redemption
-                    .as_ref()
-                    .filter(|_| self.screen == Screen::Override)
-                    .map(|r| r.id.clone())
-                else {
+                let Some(id) = self.idle_redemption_on(Screen::Override) else {
                     return vec![];
                 };
-                if self.busy.is_some() {
-                    return vec![];
-                }
                 let missing = [
                     (&body.manager_code, "the manager code"),
                     (&body.manager_pin, "the manager PIN"),
@@ -1632,6 +1616,15 @@ impl Flow {
             self.notice = Some(Notice::err(messages::for_error(e)));
         }
         vec![]
+    }
+
+    /// The open redemption's id when the cashier is on `screen` and no call is in flight;
+    /// taps on a stale screen or during a call are ignored.
+    fn idle_redemption_on(&self, screen: Screen) -> Option<String> {
+        if self.screen != screen || self.busy.is_some() {
+            return None;
+        }
+        self.redemption.as_ref().map(|r| r.id.clone())
     }
 
     fn reset_customer(&mut self) {

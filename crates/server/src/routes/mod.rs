@@ -476,10 +476,7 @@ pub async fn override_otp(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody<Override>,
 ) -> ApiResult<Json<Redemption>> {
-    let reason = body.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(ApiError::new(ErrorCode::ReasonRequired).field("reason"));
-    }
+    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
     let (c, i, code) = (creds.clone(), id.clone(), body.manager_code.clone());
     let (caller, check) = app
@@ -595,10 +592,7 @@ pub async fn reverse(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody<Reverse>,
 ) -> ApiResult<Json<Reversal>> {
-    let reason = body.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(ApiError::new(ErrorCode::ReasonRequired).field("reason"));
-    }
+    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
     let reversal = app
         .db
@@ -750,4 +744,13 @@ pub async fn advance_clock(
 ) -> Json<Value> {
     app.clock.advance(q.advance_secs);
     Json(json!({ "now_ms": app.clock.now_ms() }))
+}
+
+/// Overrides and reversals must say why (S7, S8): a blank reason is refused before anything changes.
+fn required_reason(reason: &str) -> ApiResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::new(ErrorCode::ReasonRequired).field("reason"));
+    }
+    Ok(reason.to_string())
 }
