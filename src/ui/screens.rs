@@ -1,7 +1,7 @@
 //! Sign-in, bill, customer search, balances and the redeem form.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Field, Msg};
+use crate::flow::{Field, Mode, Msg};
 use crate::format;
 use contract::rules::{Limit, Purpose, RuleError};
 use contract::{InstrumentBalance, InstrumentKind, Money, Unit};
@@ -72,6 +72,9 @@ pub fn BillSummary() -> impl IntoView {
     let locale = ctx.locale();
     let purpose = ctx.sel(|f| f.purpose.clone());
     let can_change = ctx.sel(|f| !f.host_bill && f.redemption.is_none());
+    if ctx.mode == Mode::Kiosk {
+        return ().into_any(); // a kiosk has no bill: everything becomes a voucher
+    }
     view! {
         <div class="rg-billbar" data-testid="bill-summary">
             <span>
@@ -90,6 +93,7 @@ pub fn BillSummary() -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -253,7 +257,7 @@ pub fn BalanceScreen() -> impl IntoView {
                         let range = match f.range_for(i) {
                             Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
                             Some(Err(e)) => Err(range_reason(&e, i)),
-                            None => Err("Only points can become a voucher".to_string()),
+                            None => Err("A gift card cannot become a voucher".to_string()),
                         };
                         (i.clone(), range)
                     })
@@ -295,7 +299,8 @@ pub fn BalanceScreen() -> impl IntoView {
                                 ),
                                 Err(e) => (e.clone(), false),
                             };
-                            let label = format!("Redeem {}", i.label);
+                            let kiosk = ctx.mode == Mode::Kiosk;
+                            let label = if kiosk { format!("Get a voucher for {}", i.label) } else { format!("Redeem {}", i.label) };
                             view! {
                                 <li class="rg-instrument" data-testid="instrument" data-kind=i.kind.as_str() data-instrument-id=i.id.clone()>
                                     <div class="rg-inst-head">
@@ -315,7 +320,7 @@ pub fn BalanceScreen() -> impl IntoView {
                                         disabled=!ok
                                         on:click=move |_| ctx.dispatch(Msg::ChooseInstrument(id.clone()))
                                     >
-                                        "Redeem"
+                                        {if kiosk { "Get a voucher" } else { "Redeem" }}
                                     </button>
                                 </li>
                             }
@@ -323,9 +328,21 @@ pub fn BalanceScreen() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Msg::BackToSearch)>
-                "Another customer"
-            </button>
+            {if ctx.mode == Mode::Kiosk {
+                view! {
+                    <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Msg::KioskDone)>
+                        "I'm done"
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Msg::BackToSearch)>
+                        "Another customer"
+                    </button>
+                }
+                .into_any()
+            }}
         </section>
     }
 }
