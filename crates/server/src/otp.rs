@@ -73,21 +73,61 @@ pub struct PreparedSend {
     pub redemption_id: String,
 }
 
-/// Checks every limit, generates a fresh code (voiding any earlier one) and records the send.
-pub fn prepare_send(
+/// What a fresh code is for. Redemption intents and kiosk identifications both get their
+/// codes here, so the same channel checks, cooldown and send limits (S4, S5) apply to both.
+pub struct CodeRequest<'a> {
+    pub customer: &'a CustomerRow,
+    pub channel: Channel,
+    /// The id the code's MAC binds it to (S2, S3): the intent's or the identification's.
+    pub bound_to: &'a str,
+    /// The code this one replaces, if any: it may only be replaced after its cooldown.
+    pub replaces: Option<&'a OtpState>,
+    /// The code never outlives this (an intent's hold).
+    pub not_after_ms: Option<i64>,
+}
+
+/// A fresh code, counted against the limits. The code itself leaves only through
+/// [`IssuedCode::code`], to be rendered into the message for the channel.
+pub struct IssuedCode {
+    pub otp: OtpState,
+    /// The real destination, for delivery only.
+    pub destination: String,
+    code: String,
+}
+
+impl IssuedCode {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Whole minutes left, for the message (at least 1).
+    pub fn minutes_left(&self, now_ms: i64) -> String {
+        ((self.otp.expires_at_ms - now_ms) / 60_000)
+            .max(1)
+            .to_string()
+    }
+}
+
+impl std::fmt::Debug for IssuedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCode")
+            .field("otp", &self.otp)
+            .field("code", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Checks the channel, the cooldown and every send limit, then generates a code (from the
+/// CSPRNG, keeping only its MAC) and counts the send. Nothing is changed when a check fails.
+pub fn issue_code(
     tx: &mut dyn Tx,
     caller: &Caller,
-    id: &str,
-    channel: Channel,
+    req: CodeRequest<'_>,
     now_ms: i64,
     secret: &Secret,
-) -> ApiResult<PreparedSend> {
-    let policy = caller.store.policy.clone();
-    let mut row = ledger::load_bound(tx, caller, id)?;
-    expire_if_due(tx, &mut row, now_ms)?;
-    if row.status != RedemptionStatus::AwaitingOtp {
-        return Err(closed_problem(row.status));
-    }
+) -> ApiResult<IssuedCode> {
+    let policy = &caller.store.policy;
+    let channel = req.channel;
     if !policy.channels.contains(&channel) {
         return Err(ApiError::new(ErrorCode::ChannelUnavailable)
             .detail(format!(
@@ -96,9 +136,7 @@ pub fn prepare_send(
             ))
             .field("channel"));
     }
-    let customer = tx
-        .customer(&caller.store.merchant_id, &row.customer_id)?
-        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let customer = req.customer;
     let (Some(destination), Some(masked)) = (
         customer.destination(channel),
         customer.masked_destination(channel),
@@ -110,7 +148,7 @@ pub fn prepare_send(
             ))
             .field("channel"));
     };
-    if let Some(previous) = &row.otp {
+    if let Some(previous) = req.replaces {
         if now_ms < previous.resend_after_ms {
             return Err(Problem::new(ErrorCode::ResendCooldown)
                 .retry_after(ceil_secs(previous.resend_after_ms - now_ms))
@@ -121,7 +159,7 @@ pub fn prepare_send(
     let since = now_ms - window_ms;
     let mut limits = vec![
         (
-            SendScope::Customer(&row.customer_id),
+            SendScope::Customer(&customer.id),
             policy.max_sends_per_customer,
             "this customer",
         ),
@@ -159,32 +197,114 @@ pub fn prepare_send(
     }
 
     let code = generate_code(policy.otp_length);
-    let expires_at_ms = (now_ms + i64::from(policy.otp_ttl_secs) * 1000).min(row.expires_at_ms);
-    let resend = row.otp.is_some();
-    row.otp = Some(OtpState {
+    let ttl_end = now_ms + i64::from(policy.otp_ttl_secs) * 1000;
+    let otp = OtpState {
         channel,
-        destination_masked: masked.clone(),
-        code_mac: Some(crypto::code_mac(secret, &row.id, &code)),
+        destination_masked: masked,
+        code_mac: Some(crypto::code_mac(secret, req.bound_to, &code)),
         length: policy.otp_length.get(),
         sent_at_ms: now_ms,
-        expires_at_ms,
+        expires_at_ms: req.not_after_ms.map_or(ttl_end, |end| ttl_end.min(end)),
         resend_after_ms: now_ms + i64::from(policy.resend_cooldown_secs) * 1000,
-    });
-    tx.update_redemption(&row)?;
+    };
     tx.insert_send(&SendRow {
         store_id: caller.store.id.clone(),
-        customer_id: row.customer_id.clone(),
+        customer_id: customer.id.clone(),
         terminal_id: caller.terminal.id.clone(),
         staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
         at_ms: now_ms,
     })?;
+    Ok(IssuedCode {
+        otp,
+        destination,
+        code,
+    })
+}
+
+/// How a typed code compares with the live one.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CodeCheck {
+    Matches,
+    Wrong,
+    Expired,
+    /// Used, voided by a failed delivery, or never sent.
+    Void,
+}
+
+/// Compares a well-formed code with the stored MAC in constant time (S2). An expired or void
+/// code is reported as such before any comparison, so it costs no attempt.
+pub fn check_code(
+    secret: &Secret,
+    otp: &OtpState,
+    bound_to: &str,
+    code: &OtpCode,
+    now_ms: i64,
+) -> CodeCheck {
+    let Some(mac) = otp.code_mac.as_deref() else {
+        return CodeCheck::Void;
+    };
+    if now_ms >= otp.expires_at_ms {
+        return CodeCheck::Expired;
+    }
+    if crypto::code_matches(secret, bound_to, code.expose(), mac) {
+        CodeCheck::Matches
+    } else {
+        CodeCheck::Wrong
+    }
+}
+
+/// The answer to a wrong code that still leaves attempts. The attempt is kept (S4).
+pub fn wrong_code(attempts_left: u8) -> ApiError {
+    let noun = if attempts_left == 1 { "try" } else { "tries" };
+    ApiError::from(
+        Problem::new(ErrorCode::OtpInvalid)
+            .detail(format!("Wrong code: {attempts_left} {noun} left"))
+            .attempts_left(attempts_left),
+    )
+    .keep()
+}
+
+/// Checks every limit, generates a fresh code (voiding any earlier one) and records the send.
+pub fn prepare_send(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    channel: Channel,
+    now_ms: i64,
+    secret: &Secret,
+) -> ApiResult<PreparedSend> {
+    let policy = caller.store.policy.clone();
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    expire_if_due(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &row.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let issued = issue_code(
+        tx,
+        caller,
+        CodeRequest {
+            customer: &customer,
+            channel,
+            bound_to: &row.id,
+            replaces: row.otp.as_ref(),
+            not_after_ms: Some(row.expires_at_ms),
+        },
+        now_ms,
+        secret,
+    )?;
+    let resend = row.otp.is_some();
+    row.otp = Some(issued.otp.clone());
+    tx.update_redemption(&row)?;
     audit::record(
         tx,
         now_ms,
         &caller.actor(),
         "otp_sent",
         Some(&row.id),
-        json!({ "channel": channel.as_str(), "destination": masked, "resend": resend }),
+        json!({ "channel": channel.as_str(), "destination": issued.otp.destination_masked, "resend": resend }),
     )?;
 
     let template = match channel {
@@ -192,18 +312,16 @@ pub fn prepare_send(
         Channel::Whatsapp => &policy.templates.whatsapp,
         Channel::Email => &policy.templates.email,
     };
-    let minutes = ((expires_at_ms - now_ms) / 60_000).max(1).to_string();
     let text = template.render(&TemplateValues {
-        otp: &code,
+        otp: issued.code(),
         points: &row.quantity.get().to_string(),
         value: &display_money(row.value),
         store: &caller.store.name,
-        minutes: &minutes,
+        minutes: &issued.minutes_left(now_ms),
         customer: &customer.name,
     });
-    let otp = row.otp.as_ref().expect("just set");
     Ok(PreparedSend {
-        sent: row.otp_sent(otp),
+        sent: row.otp_sent(&issued.otp),
         redemption_id: row.id.clone(),
         message: OutgoingMessage {
             at_ms: now_ms,
@@ -211,7 +329,7 @@ pub fn prepare_send(
             customer_id: customer.id,
             customer_name: customer.name,
             channel,
-            destination,
+            destination: issued.destination,
             text,
         },
     })
@@ -267,32 +385,35 @@ pub fn verify(
     let Some(otp) = row.otp.clone() else {
         return Err(ApiError::new(ErrorCode::OtpNotSent));
     };
-    let Some(mac) = otp.code_mac.as_deref() else {
-        return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"));
-    };
-    if now_ms >= otp.expires_at_ms {
-        return Err(
-            ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one")
-        );
-    }
-    if crypto::code_matches(secret, &row.id, code.expose(), mac) {
-        row.status = RedemptionStatus::Approved;
-        row.approval = Some(Approval::Otp {
-            channel: otp.channel,
-        });
-        if let Some(o) = row.otp.as_mut() {
-            o.code_mac = None; // single use
+    match check_code(secret, &otp, &row.id, &code, now_ms) {
+        CodeCheck::Void => {
+            return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"))
         }
-        tx.update_redemption(&row)?;
-        audit::record(
-            tx,
-            now_ms,
-            &caller.actor(),
-            "otp_verified",
-            Some(&row.id),
-            json!({ "channel": otp.channel.as_str() }),
-        )?;
-        return Ok(row);
+        CodeCheck::Expired => {
+            return Err(
+                ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one")
+            )
+        }
+        CodeCheck::Matches => {
+            row.status = RedemptionStatus::Approved;
+            row.approval = Some(Approval::Otp {
+                channel: otp.channel,
+            });
+            if let Some(o) = row.otp.as_mut() {
+                o.code_mac = None; // single use
+            }
+            tx.update_redemption(&row)?;
+            audit::record(
+                tx,
+                now_ms,
+                &caller.actor(),
+                "otp_verified",
+                Some(&row.id),
+                json!({ "channel": otp.channel.as_str() }),
+            )?;
+            return Ok(row);
+        }
+        CodeCheck::Wrong => {}
     }
     row.failed_attempts = row.failed_attempts.saturating_add(1);
     let attempts_left = row.attempts_left();
@@ -316,13 +437,7 @@ pub fn verify(
         )?;
         return Err(ApiError::new(ErrorCode::OtpLocked).keep());
     }
-    let noun = if attempts_left == 1 { "try" } else { "tries" };
-    Err(ApiError::from(
-        Problem::new(ErrorCode::OtpInvalid)
-            .detail(format!("Wrong code: {attempts_left} {noun} left"))
-            .attempts_left(attempts_left),
-    )
-    .keep())
+    Err(wrong_code(attempts_left))
 }
 
 /// What the override needs checked outside the transaction (argon2 is slow).
