@@ -317,19 +317,26 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
     let _ = shadow.append_child(&container);
 
     let target = host.clone();
+    let callback = Rc::new(callback);
     let listener = Rc::new(move |event: HostEvent| {
-        let detail = js_sys::JSON::parse(&event_json(&event).to_string()).unwrap_or(JsValue::NULL);
-        if let Some(f) = &callback {
-            let _ = f.call1(&JsValue::NULL, &detail);
-        }
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&detail);
-        let name = format!("redeemguard:{}", event.outcome.name());
-        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
-            let _ = target.dispatch_event(&ev);
-        }
+        let (target, callback) = (target.clone(), callback.clone());
+        // After the widget's own handler has returned: a host that unmounts the widget when
+        // it hears the outcome must not pull the running handler out from under itself.
+        wasm_bindgen_futures::spawn_local(async move {
+            let detail =
+                js_sys::JSON::parse(&event_json(&event).to_string()).unwrap_or(JsValue::NULL);
+            if let Some(f) = callback.as_ref() {
+                let _ = f.call1(&JsValue::NULL, &detail);
+            }
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            let name = format!("redeemguard:{}", event.outcome.name());
+            if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+                let _ = target.dispatch_event(&ev);
+            }
+        });
     });
     let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(
         &cfg.backend_url,

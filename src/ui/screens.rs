@@ -30,20 +30,71 @@ pub fn SignInScreen() -> impl IntoView {
         });
         pin.set(String::new());
     };
-    view! {
+    let token_field = move || {
+        view! {
+            <label for="terminal-token">"Terminal token"</label>
+            <input
+                id="terminal-token"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="terminal-token-error"
+                aria-invalid=move || terminal_err.get().is_some().to_string()
+                bind:value=terminal
+            />
+            <FieldMsg id="terminal-token-error" text=terminal_err/>
+        }
+    };
+    match ctx.mode {
+        // Staff set a kiosk up once with its token; from then on it opens by itself.
+        Mode::Kiosk => view! {
+            <section class="rg-card rg-narrow">
+                <h2 id="screen-title" tabindex="-1">"Set up this kiosk"</h2>
+                <p class="rg-lead">"Staff: enter the kiosk's terminal token once. Customers never see this screen again."</p>
+                <form on:submit=submit novalidate>
+                    {token_field}
+                    <button type="submit" class="rg-btn rg-primary rg-wide" data-testid="sign-in" disabled=move || busy.get()>
+                        "Start the kiosk"
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any(),
+        // A widget's terminal comes from the host page's config: staff only sign in.
+        Mode::Widget if !terminal.get_untracked().is_empty() => view! {
+            <section class="rg-card rg-narrow">
+                <h2 id="screen-title" tabindex="-1">"Sign in to redeem loyalty"</h2>
+                <form on:submit=submit novalidate>
+                    <FieldMsg id="terminal-token-error" text=terminal_err/>
+                    {staff_fields(staff, pin, pin_err)}
+                    <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
+                        "Sign in"
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any(),
+        _ => view! {
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">"Sign in"</h2>
             <form on:submit=submit novalidate>
-                <label for="terminal-token">"Terminal token"</label>
-                <input
-                    id="terminal-token"
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-describedby="terminal-token-error"
-                    aria-invalid=move || terminal_err.get().is_some().to_string()
-                    bind:value=terminal
-                />
-                <FieldMsg id="terminal-token-error" text=terminal_err/>
+                {token_field}
+                {staff_fields(staff, pin, pin_err)}
+                <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
+                    "Sign in"
+                </button>
+            </form>
+        </section>
+        }
+        .into_any(),
+    }
+}
+
+fn staff_fields(
+    staff: RwSignal<String>,
+    pin: RwSignal<String>,
+    pin_err: Memo<Option<String>>,
+) -> impl IntoView {
+    view! {
                 <label for="staff-code">"Staff code"</label>
                 <input id="staff-code" autocomplete="username" autocapitalize="characters" bind:value=staff/>
                 <label for="pin">"PIN"</label>
@@ -57,11 +108,6 @@ pub fn SignInScreen() -> impl IntoView {
                     bind:value=pin
                 />
                 <FieldMsg id="pin-error" text=pin_err/>
-                <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
-                    "Sign in"
-                </button>
-            </form>
-        </section>
     }
 }
 
