@@ -724,6 +724,9 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         "/v1/audit",
         "/v1/accruals",
         "/v1/customers/{id}/balance",
+        "/v1/kiosk/identify",
+        "/v1/kiosk/verify",
+        "/v1/kiosk/forget",
     ] {
         assert!(served["paths"].get(path).is_some(), "{path} is documented");
     }

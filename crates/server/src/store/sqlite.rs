@@ -130,6 +130,8 @@ CREATE TABLE kiosk_identifications (
 CREATE INDEX kiosk_identifications_by_session ON kiosk_identifications (session_hash, created_at_ms);
 CREATE INDEX kiosk_identifications_idle ON kiosk_identifications (idle_until_ms)
     WHERE status = 'bound';
+-- The sweeper prunes by age on every pass.
+CREATE INDEX kiosk_identifications_by_age ON kiosk_identifications (created_at_ms);
 ALTER TABLE redemptions ADD COLUMN identification_id TEXT;
 CREATE INDEX redemptions_by_identification ON redemptions (identification_id)
     WHERE identification_id IS NOT NULL;
@@ -1370,6 +1372,15 @@ mod tests {
             names.contains(&"send_windows".to_string()) && names.contains(&"send_days".to_string())
         );
         assert!(!names.contains(&"otp_sends".to_string()));
+        assert!(names.contains(&"kiosk_identifications".to_string()));
+        let linked: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('redemptions') WHERE name = 'identification_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(linked, 1, "intents can name the kiosk identification");
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());
