@@ -395,3 +395,19 @@ fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
     assert_eq!(r.f.allowed_kinds, vec![InstrumentKind::Points]);
     assert!(matches!(r.f.purpose, Some(Purpose::Bill { .. })));
 }
+
+#[test]
+fn a_kiosk_whose_customer_lapsed_at_the_backend_starts_clean() {
+    let mut r = kiosk_at_balance();
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("100".into()));
+    r.send(Msg::Created(Err(problem(ErrorCode::Forbidden))));
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert!(r.f.balance.is_none());
+    assert!(
+        r.notice().contains("signed out after a while"),
+        "{}",
+        r.notice()
+    );
+    assert_eq!(r.cmds, vec![Cmd::KioskForget]);
+}
