@@ -185,7 +185,10 @@ fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
     r.at(T0 + 80_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::Balance, "a touch postponed the reset");
     assert_eq!(r.f.idle_seconds_left(), Some(10));
-    r.at(T0 + 90_000).send(Msg::Tick);
+    assert_eq!(r.f.idle_warning(), Some(10), "warned in the last 15 s");
+    r.at(T0 + 70_000).send(Msg::Activity);
+    assert_eq!(r.f.idle_warning(), None, "a touch takes the warning away");
+    r.at(T0 + 130_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::KioskStart);
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
     assert!(
