@@ -105,7 +105,7 @@ impl Ui {
     }
     fn screen(&self) -> String {
         self.root
-            .query_selector("main")
+            .query_selector(".rg-main")
             .unwrap()
             .and_then(|m| m.get_attribute("data-screen"))
             .unwrap_or_default()
