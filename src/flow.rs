@@ -1592,7 +1592,9 @@ impl Flow {
                     RedemptionStatus::Approved => Screen::Confirm,
                     _ => Screen::Otp,
                 };
-                self.notice = Some(Notice::info(if r.status == RedemptionStatus::Approved {
+                self.notice = Some(Notice::info(if self.mode == Mode::Kiosk {
+                    "Check the amount, then confirm your voucher."
+                } else if r.status == RedemptionStatus::Approved {
                     "No code is needed for this redemption. Confirm it."
                 } else {
                     "Held. Choose how to send the customer's code."
