@@ -426,9 +426,10 @@ async fn points_become_a_printed_voucher() {
     ui.click("[data-testid=search]").await;
     ui.click("[data-testid=customer-result]").await;
     assert!(
-        ui.disabled("[data-kind=package] [data-testid=choose-instrument]"),
-        "only points become vouchers"
+        ui.disabled("[data-kind=gift_card] [data-testid=choose-instrument]"),
+        "a gift card cannot become a voucher"
     );
+    assert!(!ui.disabled("[data-kind=package] [data-testid=choose-instrument]"));
     ui.click("[data-kind=points] [data-testid=choose-instrument]")
         .await;
     ui.type_in("#quantity", "1200").await;
