@@ -42,6 +42,17 @@ test('kiosk: the customer redeems a package session as a printed voucher by them
   await setUpKiosk(page);
   await noStaffControls(page);
   assert.equal(await page.getAttribute('link[rel=manifest]', 'href'), '/kiosk.webmanifest');
+  // Installable full-screen, portrait, with icons that exist.
+  const manifest = await (await fetch(`${demo.server.url}/kiosk.webmanifest`)).json();
+  assert.equal(manifest.display, 'fullscreen');
+  assert.equal(manifest.orientation, 'portrait');
+  assert.equal(manifest.start_url, '/kiosk');
+  for (const icon of manifest.icons) {
+    const r = await fetch(new URL(icon.src, demo.server.url));
+    assert.equal(r.status, 200, icon.src);
+    assert.equal(r.headers.get('content-type'), icon.type, icon.src);
+  }
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512'), 'a 512 px icon for splash screens');
   await lookAt(page, 'k02-kiosk-start', [SIZES.kiosk]);
 
   // A name is refused: a kiosk cannot browse customers.

@@ -39,6 +39,10 @@ async function memoryBytes(page) {
 
 async function shot(page, name) {
   await screenshot(page, `${name}-${HOST_SIZE.width}x${HOST_SIZE.height}`);
+  // The appointment book on a tablet: the panel covers the invoice's right side.
+  await page.setViewportSize(SIZES.tablet);
+  await screenshot(page, `${name}-${SIZES.tablet.width}x${SIZES.tablet.height}`);
+  await page.setViewportSize(HOST_SIZE);
   // The widget alone, as it sits in its 420 px panel.
   await page.locator('#panel').screenshot({ path: join(root, 'e2e/artifacts', `${name}-420-panel.png`) });
   assert.deepEqual(await axe(page), [], `axe violations on ${name}`);
