@@ -20,9 +20,9 @@ pub mod ui;
 
 pub use ui::{mount_app, App, AppConfig};
 
-/// Runs when the module loads. The app's own page (with `<meta name="redeemguard-backend">`)
-/// starts the app; a host page that imports the module for the widget only gets `mount`.
-#[wasm_bindgen::prelude::wasm_bindgen(start)]
+/// Runs when the module loads (`src/main.rs`). The app's own page (with
+/// `<meta name="redeemguard-backend">`) starts the app; a host page that imports the module for
+/// the widget only gets `mount`.
 pub fn start() {
     console_error_panic_hook::set_once();
     if platform::has_meta("redeemguard-backend") {
