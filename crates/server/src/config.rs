@@ -1,7 +1,14 @@
 //! Command line and optional TOML file. A flag beats the file, the file beats the default.
-//! The OTP secret comes only from the environment or a file, and is never printed.
+//! The OTP secret comes only from the environment or a file, and is never printed; so do
+//! the gateways' secrets (the file names environment variables, never values).
+//!
+//! Gateways (`[gateways.sms]`, `[gateways.whatsapp]`, `[gateways.email]`) and message texts
+//! (`[messages."<locale>".<channel>]`) exist only in the file; both are checked here, at
+//! start-up, so a mistake stops the server with its place named instead of failing a send.
 
+use crate::channels::{Gateways, GatewaysFile};
 use crate::crypto::Secret;
+use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -105,6 +112,12 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u32>,
     pub body_limit_bytes: Option<usize>,
     pub log_format: Option<String>,
+    /// Message after a commit and after an accrual [default: true].
+    pub send_confirmations: Option<bool>,
+    #[serde(default)]
+    pub gateways: GatewaysFile,
+    #[serde(default)]
+    pub messages: MessagesFile,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +137,13 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub json_logs: bool,
     pub testing_clock: bool,
+    pub gateways: Gateways,
+    pub messages: std::sync::Arc<MessageCatalog>,
+    pub send_confirmations: bool,
 }
+
+/// Time kept back from the request timeout for the database work around a send.
+const SEND_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Config {
     pub fn resolve(args: ServeArgs) -> Result<Config, String> {
@@ -159,6 +178,16 @@ impl Config {
                 "--log-format must be text or json, not {log_format}"
             ));
         }
+        let request_timeout_secs = args
+            .request_timeout_secs
+            .or(file.request_timeout_secs)
+            .unwrap_or(15)
+            .max(1);
+        let budget = std::time::Duration::from_secs(u64::from(request_timeout_secs))
+            .saturating_sub(SEND_MARGIN);
+        let env = |var: &str| std::env::var(var).ok();
+        let gateways = Gateways::from_file(&file.gateways, &env, budget)?;
+        let messages = MessageCatalog::from_file(&file.messages)?;
         Ok(Config {
             listen: args
                 .listen
@@ -181,17 +210,16 @@ impl Config {
                 .or(file.sweep_interval_secs)
                 .unwrap_or(5)
                 .max(1),
-            request_timeout_secs: args
-                .request_timeout_secs
-                .or(file.request_timeout_secs)
-                .unwrap_or(15)
-                .max(1),
+            request_timeout_secs,
             body_limit_bytes: args
                 .body_limit_bytes
                 .or(file.body_limit_bytes)
                 .unwrap_or(65_536),
             json_logs: log_format == "json",
             testing_clock: args.testing_clock,
+            gateways,
+            messages: std::sync::Arc::new(messages),
+            send_confirmations: file.send_confirmations.unwrap_or(true),
         })
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! One concept per module: `routes` (HTTP handlers), `store` (the storage traits and the
 //! SQLite implementation), `otp` (the code engine), `ledger` (holds, commits, reversals,
-//! accruals), `channels` (message delivery), `audit` (the hash chain), `auth` (terminals and
-//! sessions), `config`, `demo` (seed data and the customer's phone), `openapi`.
+//! accruals), `channels` (message delivery: HTTP gateways, SMTP, the demo phone), `messages`
+//! (what the customer reads), `notify` (sending and recording the outcome), `audit` (the
+//! hash chain), `auth` (terminals and sessions), `config`, `demo` (seed data and the
+//! customer's phone), `openapi`.
 
 pub mod app;
 pub mod audit;
@@ -14,7 +16,9 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod ledger;
+pub mod messages;
 pub mod model;
+pub mod notify;
 pub mod openapi;
 pub mod otp;
 pub mod routes;

@@ -100,6 +100,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     // The line tests and scripts wait for; it names the real port when --listen used port 0.
     println!("listening on http://{local}");
     tracing::info!(%local, db = %state.config.db.display(), "serving");
+    if !state.config.gateways.is_empty() {
+        tracing::info!(gateways = ?state.config.gateways, "message gateways");
+    }
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -10,6 +10,7 @@ use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger;
 use crate::model::{CustomerRow, SessionRow, StaffRow};
+use crate::notify;
 use crate::otp;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -414,31 +415,17 @@ pub async fn send_otp(
 ) -> ApiResult<Json<OtpSent>> {
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
+    let catalog = app.config.messages.clone();
     let (caller, prepared) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
-            let prepared = otp::prepare_send(tx, &caller, &id, body.channel, now, &secret)?;
+            let prepared =
+                otp::prepare_send(tx, &caller, &id, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))
         })
         .await?;
-    let redemption_id = prepared.redemption_id.clone();
-    let channel = prepared.message.channel;
-    match app.channel.deliver(prepared.message).await {
-        Ok(()) => {
-            tracing::info!(redemption_id = %redemption_id, channel = channel.as_str(), "code delivered");
-            Ok(Json(prepared.sent))
-        }
-        Err(e) => {
-            tracing::warn!(redemption_id = %redemption_id, reason = %e.0, "code delivery failed");
-            let reason = e.0.clone();
-            app.db
-                .run(move |tx| otp::void_undelivered(tx, &caller, &redemption_id, now, &reason))
-                .await?;
-            Err(ApiError::new(ErrorCode::DeliveryFailed)
-                .detail(format!("The code could not be sent: {}", e.0)))
-        }
-    }
+    Ok(Json(notify::send_code(&app, caller, prepared).await?))
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/verify", tag = "redemptions", security(("terminal" = [], "session" = [])),
@@ -551,13 +538,24 @@ pub async fn commit(
     let _in_flight = InFlight::acquire(&app.commits_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
     let now = app.clock.now_ms();
-    let bytes = app
+    let catalog = app.config.messages.clone();
+    let (bytes, confirmation) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
-            ledger::commit(tx, &caller, &id, &key, &fingerprint, now)
+            let was_approved = tx
+                .redemption(&caller.store.id, &id)?
+                .is_some_and(|r| r.status == RedemptionStatus::Approved);
+            let bytes = ledger::commit(tx, &caller, &id, &key, &fingerprint, now)?;
+            // Only the commit that debits confirms; a replay or a late retry does not.
+            let confirmation = match was_approved {
+                true => notify::after_commit(tx, &caller, &id, &catalog, now),
+                false => None,
+            };
+            Ok((bytes, confirmation))
         })
         .await?;
+    notify::confirm(&app, confirmation);
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
@@ -615,13 +613,32 @@ pub async fn accrue(
 ) -> ApiResult<(StatusCode, Json<Accrual>)> {
     let req = input::create_accrual(body)?;
     let now = app.clock.now_ms();
-    let accrual = app
+    let catalog = app.config.messages.clone();
+    let (accrual, confirmation) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
-            ledger::accrue(tx, &caller, req, now)
+            let is_new = tx
+                .accrual_for_bill(&caller.store.id, &req.bill.id)?
+                .is_none();
+            let accrual = ledger::accrue(tx, &caller, req, now)?;
+            // A repeated accrual replays the first one and sends nothing.
+            let confirmation = match is_new {
+                true => notify::after_accrual(
+                    tx,
+                    &caller,
+                    &accrual.customer_id,
+                    accrual.points.get(),
+                    accrual.balance_after,
+                    &catalog,
+                    now,
+                ),
+                false => None,
+            };
+            Ok((accrual, confirmation))
         })
         .await?;
+    notify::confirm(&app, confirmation);
     Ok((StatusCode::CREATED, Json(accrual)))
 }
 

@@ -54,6 +54,8 @@ impl Server {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Server {
+        // The tests' own HTTP client uses the server's TLS stack, which needs its provider.
+        redeemguard_server::channels::install_tls_provider();
         let mut cmd = Command::new(BIN);
         cmd.args(["--listen", "127.0.0.1:0", "--db"])
             .arg(&db)
@@ -137,32 +139,31 @@ impl Server {
 
     /// The code sent for one redemption (the newest, after a resend).
     pub async fn code_for(&self, redemption_id: &str) -> String {
-        let url = format!(
-            "{}/demo/outbox.json?redemption={redemption_id}&limit=1",
-            self.base
-        );
+        let url = format!("{}/demo/outbox.json?redemption={redemption_id}", self.base);
         let messages = reqwest::get(url)
             .await
             .unwrap()
             .json::<Vec<Value>>()
             .await
             .unwrap();
-        let text = messages.first().expect("a message was delivered")["text"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        code_in(&text).expect("the message holds a code")
+        newest_code(&messages)
     }
 
-    /// The code in the newest message to `customer`.
+    /// The code in the newest code message to `customer` (confirmations carry none).
     pub async fn latest_code(&self, customer: &str) -> String {
-        let messages = self.outbox(customer).await;
-        let text = messages.first().expect("a message was delivered")["text"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        code_in(&text).expect("the message holds a code")
+        newest_code(&self.outbox(customer).await)
     }
+}
+
+fn newest_code(messages: &[Value]) -> String {
+    let text = messages
+        .iter()
+        .find(|m| m["kind"] == "otp")
+        .expect("a code was delivered")["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    code_in(&text).expect("the message holds a code")
 }
 
 impl Drop for Server {
@@ -264,6 +265,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str, terminal: &str) -> Api {
+        redeemguard_server::channels::install_tls_provider();
         Api {
             http: reqwest::Client::builder()
                 .pool_max_idle_per_host(64)
