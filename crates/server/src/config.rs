@@ -6,7 +6,7 @@
 //! (`[messages."<locale>".<channel>]`) exist only in the file; both are checked here, at
 //! start-up, so a mistake stops the server with its place named instead of failing a send.
 
-use crate::channels::{Gateways, GatewaysFile};
+use crate::channels::{EnvLookup, Gateways, GatewaysFile};
 use crate::crypto::Secret;
 use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
@@ -147,6 +147,11 @@ const SEND_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Config {
     pub fn resolve(args: ServeArgs) -> Result<Config, String> {
+        Config::resolve_with(args, &|var| std::env::var(var).ok())
+    }
+
+    /// The same, with the gateways' secrets looked up through `env`.
+    pub fn resolve_with(args: ServeArgs, env: EnvLookup<'_>) -> Result<Config, String> {
         let file = match &args.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -185,8 +190,7 @@ impl Config {
             .max(1);
         let budget = std::time::Duration::from_secs(u64::from(request_timeout_secs))
             .saturating_sub(SEND_MARGIN);
-        let env = |var: &str| std::env::var(var).ok();
-        let gateways = Gateways::from_file(&file.gateways, &env, budget)?;
+        let gateways = Gateways::from_file(&file.gateways, env, budget)?;
         let messages = MessageCatalog::from_file(&file.messages)?;
         Ok(Config {
             listen: args
@@ -235,5 +239,63 @@ fn load_secret(file: Option<&std::path::Path>, demo: bool) -> Result<Secret, Str
         Ok(s) if !s.trim().is_empty() => Secret::new(s.trim().as_bytes().to_vec()),
         _ if demo => Ok(Secret::random()),
         _ => Err("set REDEEMGUARD_OTP_SECRET or --secret-file (at least 16 bytes)".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped examples are real configurations: each loads, builds its gateways and
+    /// checks its texts, so they cannot rot.
+    #[tokio::test]
+    async fn the_shipped_gateway_examples_load() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gateways");
+        let mut seen = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let args = ServeArgs {
+                config: Some(path.clone()),
+                demo: true,
+                ..Default::default()
+            };
+            let config = Config::resolve_with(args, &|_| Some("from-the-environment".into()))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            seen.push((
+                path.file_name().unwrap().to_string_lossy().to_string(),
+                config.gateways.summary.clone(),
+            ));
+        }
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "form-basic-auth.toml".to_string(),
+                    vec![
+                        "sms: http api.twilio.com".to_string(),
+                        "email: smtp smtp.example.com".to_string()
+                    ]
+                ),
+                (
+                    "json-bearer.toml".to_string(),
+                    vec![
+                        "sms: http sms.example.in".to_string(),
+                        "whatsapp: http graph.facebook.com".to_string()
+                    ]
+                ),
+            ]
+        );
+        // Without the environment, the first missing secret is named.
+        let args = ServeArgs {
+            config: Some(dir.join("form-basic-auth.toml")),
+            demo: true,
+            ..Default::default()
+        };
+        let e = Config::resolve_with(args, &|_| None).unwrap_err();
+        assert!(e.contains("SMS_ACCOUNT_SID is not set"), "{e}");
     }
 }

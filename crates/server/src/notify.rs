@@ -15,13 +15,14 @@ use crate::store::Tx;
 use contract::api::{Approval, OtpSent, RedemptionStatus};
 use contract::{Channel, InstrumentKind, Money, TemplateValues};
 use serde_json::json;
+use tracing::Instrument;
 
 /// Delivers a prepared code. The delivery runs in its own task so that a cashier's app
 /// giving up on the request cannot cut it off between "handed to the gateway" and
 /// "recorded": the outcome is always written down.
 pub async fn send_code(app: &Shared, caller: Caller, prepared: PreparedSend) -> ApiResult<OtpSent> {
     let app = app.clone();
-    tokio::spawn(async move {
+    let task = async move {
         let PreparedSend {
             sent,
             message,
@@ -47,13 +48,23 @@ pub async fn send_code(app: &Shared, caller: Caller, prepared: PreparedSend) -> 
         let problem = app
             .db
             .run(move |tx| {
-                otp::void_undelivered(tx, &caller, &redemption_id, channel, &counted, &failure, now)
+                otp::void_undelivered(
+                    tx,
+                    &caller,
+                    &redemption_id,
+                    channel,
+                    &counted,
+                    &failure,
+                    now,
+                )
             })
             .await?;
         Err(problem)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    };
+    // The request's span goes along, so the outcome is logged under the request id.
+    tokio::spawn(task.instrument(tracing::Span::current()))
+        .await
+        .map_err(ApiError::internal)?
 }
 
 /// A confirmation ready to go, with who to blame in the audit log if it does not.
@@ -224,7 +235,7 @@ pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
         return;
     }
     let app = app.clone();
-    tokio::spawn(async move {
+    let task = async move {
         let (channel, kind) = (message.channel, message.kind);
         let redemption_id = message.redemption_id.clone();
         let customer_id = message.customer_id.clone();
@@ -259,5 +270,6 @@ pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
         if let Err(e) = recorded {
             tracing::warn!(code = %e.code(), "could not audit a failed confirmation");
         }
-    });
+    };
+    tokio::spawn(task.instrument(tracing::Span::current()));
 }

@@ -2,6 +2,8 @@
 //! its output captured, and a small HTTP client that remembers every response body (for S1).
 #![allow(dead_code)]
 
+pub mod fakes;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -488,4 +490,42 @@ pub async fn approved(
         assert_eq!(v["status"], "approved");
     }
     id
+}
+
+/// Every row of every table of the database, one string per row, for leak scans.
+pub fn dump_all_tables(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut rows = Vec::new();
+    for t in tables {
+        let dump: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .unwrap()
+            .query_map([], |r| {
+                use rusqlite::types::ValueRef;
+                let n = r.as_ref().column_count();
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).to_string()
+                        }
+                        ValueRef::Integer(v) => v.to_string(),
+                        ValueRef::Real(v) => v.to_string(),
+                        ValueRef::Null => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.extend(dump.into_iter().map(|r| format!("{t}: {r}")));
+    }
+    rows
 }
