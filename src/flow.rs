@@ -8,14 +8,94 @@
 use crate::backend::BackendError;
 use crate::messages;
 use contract::api::{
-    Balance, CreateRedemption, CustomerSummary, OtpSent, Override, Receipt, Redemption,
-    RedemptionStatus, Role, Session, SignIn,
+    Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override, Receipt,
+    Redemption, RedemptionStatus, Role, Session, SignIn,
 };
 use contract::rules::{self, AllowedRange, Bill, Checked, Purpose, RuleError};
 use contract::{
-    CardNumber, Channel, ContactError, ErrorCode, InstrumentBalance, Mobile, Money, MoneyError,
-    OtpCode, OtpError, Policy, PolicyError, Quantity, QuantityError, Unit,
+    CardNumber, Channel, ContactError, ErrorCode, InstrumentBalance, InstrumentKind, Mobile, Money,
+    MoneyError, OtpCode, OtpError, Policy, PolicyError, Quantity, QuantityError, Unit,
 };
+
+mod kiosk;
+pub use kiosk::parse_kiosk_lookup;
+
+/// Where the app runs (SPEC §1). One flow; the mode decides who drives it and what is shown.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Mode {
+    /// A cashier's tablet: staff sign in; bills are typed, or points become vouchers.
+    #[default]
+    Pos,
+    /// A self-service kiosk: the customer proves the number is theirs with a code, then turns
+    /// benefits into printed vouchers. No staff controls; it forgets everything when idle.
+    Kiosk,
+    /// Inside a host page (an appointment book): the host supplies the bill and hears how the
+    /// redemption ended.
+    Widget,
+}
+
+impl Mode {
+    /// Stable name for `data-mode` (tests and CSS).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mode::Pos => "pos",
+            Mode::Kiosk => "kiosk",
+            Mode::Widget => "widget",
+        }
+    }
+}
+
+/// How a widget's redemption ended, for the host page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outcome {
+    Redeemed,
+    Cancelled,
+    Failed,
+}
+
+impl Outcome {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Redeemed => "redeemed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// What the host page is told (callback and DOM event). `redemption` is absent when the front
+/// desk closed the widget before anything was held.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HostEvent {
+    pub outcome: Outcome,
+    pub bill_id: Option<String>,
+    pub redemption: Option<HostRedemption>,
+    /// Why it failed or ended, in words the front desk understands.
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HostRedemption {
+    pub id: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    pub value: Money,
+}
+
+impl HostRedemption {
+    fn of(r: &Redemption) -> Self {
+        HostRedemption {
+            id: r.id.clone(),
+            instrument_kind: r.instrument_kind,
+            instrument_label: r.instrument_label.clone(),
+            unit: r.unit,
+            quantity: r.quantity,
+            value: r.value,
+        }
+    }
+}
 
 /// Automatic commit retries (with the same key) before the cashier is asked to retry by hand.
 pub const COMMIT_AUTO_RETRIES: u32 = 4;
@@ -55,6 +135,10 @@ pub enum Screen {
     /// After a reload: an unfinished redemption was found.
     Resume,
     Policy,
+    /// Kiosk: the customer types their mobile or card number.
+    KioskStart,
+    /// Kiosk: the customer types the code sent to them.
+    KioskCode,
 }
 
 impl Screen {
@@ -73,6 +157,8 @@ impl Screen {
             Screen::Closed(_) => "closed",
             Screen::Resume => "resume",
             Screen::Policy => "policy",
+            Screen::KioskStart => "kiosk-start",
+            Screen::KioskCode => "kiosk-code",
         }
     }
 }
@@ -134,6 +220,7 @@ pub enum Call {
     Override,
     Commit,
     Cancel,
+    Identify,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -297,6 +384,18 @@ pub enum Msg {
     PolicyFormInvalid(Vec<PolicyError>),
     PolicySaved(Result<Policy, BackendError>),
     DismissNotice,
+    /// A touch or key press anywhere (kiosk: postpones the idle reset).
+    Activity,
+    /// Kiosk: the customer's mobile or card number as typed.
+    KioskIdentify(String),
+    KioskCodeSent(Result<OtpSent, BackendError>),
+    KioskResend,
+    KioskVerify(String),
+    KioskVerified(Result<Balance, BackendError>),
+    /// Kiosk: the customer is finished (or walked away): forget them.
+    KioskDone,
+    /// Widget: the front desk closes the widget without redeeming.
+    Close,
 }
 
 /// What the driver must do.
@@ -336,6 +435,12 @@ pub enum Cmd {
     RememberRedemption(Option<String>),
     /// localStorage: the terminal token, as device provisioning.
     RememberTerminal(String),
+    KioskIdentify(KioskIdentify),
+    KioskVerify(OtpCode),
+    /// Kiosk: the backend forgets the customer and releases their holds.
+    KioskForget,
+    /// Widget: tell the host page how the redemption ended.
+    Notify(HostEvent),
 }
 
 /// What is wrong with a typed bill.
@@ -499,6 +604,21 @@ pub struct Flow {
     pub policy_errors: Vec<PolicyError>,
     /// Where to go back to from the policy screen.
     pub before_policy: Option<Screen>,
+    pub mode: Mode,
+    /// Instrument kinds this place may redeem (widget config; kiosk: what can become a
+    /// voucher). Empty: all.
+    pub allowed_kinds: Vec<InstrumentKind>,
+    /// Kiosk: the identification code last sent.
+    pub kiosk_sent: Option<OtpSent>,
+    /// Kiosk: the number the code went to (for a resend).
+    pub kiosk_query: String,
+    /// Kiosk: the last touch, and whether anything happened since the last reset.
+    pub last_activity_ms: i64,
+    pub kiosk_dirty: bool,
+    /// Bumped on every kiosk reset so screens are rebuilt and typed text is dropped.
+    pub epoch: u32,
+    /// The host page's display locale (widget), else the store policy's.
+    pub host_locale: Option<String>,
 }
 
 impl Default for Flow {
@@ -533,7 +653,60 @@ impl Flow {
             field_error: None,
             policy_errors: Vec::new(),
             before_policy: None,
+            mode: Mode::Pos,
+            allowed_kinds: Vec::new(),
+            kiosk_sent: None,
+            kiosk_query: String::new(),
+            last_activity_ms: 0,
+            kiosk_dirty: false,
+            epoch: 0,
+            host_locale: None,
         }
+    }
+
+    /// A flow for a mode; `allowed_kinds` empty means every kind (on a kiosk: every kind that
+    /// can become a voucher).
+    pub fn for_mode(mode: Mode, mut allowed_kinds: Vec<InstrumentKind>) -> Self {
+        if mode == Mode::Kiosk {
+            if allowed_kinds.is_empty() {
+                allowed_kinds = InstrumentKind::ALL.to_vec();
+            }
+            allowed_kinds.retain(|k| Purpose::Voucher.accepts(*k));
+        }
+        Flow {
+            mode,
+            allowed_kinds,
+            ..Flow::new()
+        }
+    }
+
+    /// A signed-out flow that keeps what belongs to the device or the host page: the mode,
+    /// the terminal token, allowed kinds and a host's bill.
+    fn fresh(&mut self) -> Flow {
+        Flow {
+            now_ms: self.now_ms,
+            terminal_token: self.terminal_token.take(),
+            purpose: self.purpose.take().filter(|_| self.host_bill),
+            host_bill: self.host_bill,
+            mode: self.mode,
+            allowed_kinds: std::mem::take(&mut self.allowed_kinds),
+            epoch: self.epoch.wrapping_add(1),
+            host_locale: self.host_locale.take(),
+            ..Flow::new()
+        }
+    }
+
+    /// The locale money and dates are shown in.
+    pub fn locale(&self) -> String {
+        self.host_locale
+            .clone()
+            .or_else(|| self.policy.as_ref().map(|p| p.locale.clone()))
+            .unwrap_or_else(|| "en-IN".to_string())
+    }
+
+    /// Whether this place may redeem an instrument of this kind.
+    pub fn allows(&self, kind: InstrumentKind) -> bool {
+        self.allowed_kinds.is_empty() || self.allowed_kinds.contains(&kind)
     }
 
     /// Server time now, for comparing with the backend's deadlines.
@@ -567,7 +740,7 @@ impl Flow {
     ) -> Option<Result<AllowedRange, RuleError>> {
         let policy = self.policy.as_ref()?;
         let purpose = self.purpose.as_ref()?;
-        if *purpose == Purpose::Voucher && instrument.unit != Unit::Points {
+        if !purpose.accepts(instrument.kind) {
             return None;
         }
         Some(rules::allowed_range(policy, instrument, purpose))
@@ -589,14 +762,21 @@ impl Flow {
 
     /// Seconds until the code expires, if one was sent.
     pub fn code_seconds_left(&self) -> Option<u64> {
-        let otp = self.redemption.as_ref()?.otp.as_ref()?;
+        let otp = self.last_code()?;
         Some(seconds_left(otp.expires_at_ms, self.server_now()))
     }
 
     /// Seconds until Resend is allowed (0: now).
     pub fn resend_wait(&self) -> Option<u64> {
-        let otp = self.redemption.as_ref()?.otp.as_ref()?;
+        let otp = self.last_code()?;
         Some(seconds_left(otp.resend_after_ms, self.server_now()))
+    }
+
+    /// The code last sent: the kiosk's identification code, else the redemption's.
+    fn last_code(&self) -> Option<&OtpSent> {
+        self.kiosk_sent
+            .as_ref()
+            .or_else(|| self.redemption.as_ref()?.otp.as_ref())
     }
 
     pub fn hold_seconds_left(&self) -> Option<u64> {
@@ -633,8 +813,68 @@ impl Flow {
     /// Applies one message; returns the commands to run.
     pub fn handle(&mut self, msg: Msg, now_ms: i64) -> Vec<Cmd> {
         self.now_ms = now_ms;
+        if self.mode == Mode::Kiosk && !self.is_answer(&msg) && !matches!(msg, Msg::KioskDone) {
+            self.last_activity_ms = now_ms;
+            self.kiosk_dirty = true;
+        }
+        if matches!(msg, Msg::Activity) {
+            return vec![];
+        }
         // A new action replaces the last status line; answers set their own.
-        let user_action = !matches!(
+        let user_action = !self.is_answer(&msg);
+        if user_action {
+            self.notice = None;
+            self.field_error = None;
+        }
+        match msg {
+            Msg::Start {
+                terminal_token,
+                pending_redemption,
+            } => {
+                self.terminal_token = terminal_token;
+                self.pending_redemption = pending_redemption;
+                self.kiosk_sign_in()
+            }
+            Msg::Tick => self.tick(),
+            Msg::DismissNotice | Msg::Activity => vec![],
+            Msg::SignIn {
+                terminal_token,
+                staff_code,
+                pin,
+            } => self.sign_in(terminal_token, staff_code, pin),
+            Msg::SignedIn(r) => self.signed_in(r),
+            Msg::PolicyLoaded(r) => self.policy_loaded(r),
+            Msg::SignOut => {
+                if self.mode == Mode::Kiosk {
+                    return vec![]; // a customer cannot sign the kiosk out
+                }
+                if self.busy == Some(Call::Commit) || self.commit.is_some() {
+                    self.notice = Some(Notice::err("Wait: a redemption is being confirmed."));
+                    return vec![];
+                }
+                self.busy = Some(Call::SignOut);
+                vec![Cmd::SignOut]
+            }
+            Msg::SignedOut => {
+                // The open redemption (if any) stays remembered so the next sign-in can
+                // resume or cancel it; otherwise its hold simply lapses.
+                let pending = self
+                    .redemption
+                    .as_ref()
+                    .filter(|r| r.status.is_open())
+                    .map(|r| r.id.clone());
+                *self = self.fresh();
+                self.pending_redemption = pending;
+                self.notice = Some(Notice::info("Signed out."));
+                vec![]
+            }
+            other => self.handle_rest(other),
+        }
+    }
+
+    /// Backend answers and timers, as opposed to something a person did.
+    fn is_answer(&self, msg: &Msg) -> bool {
+        matches!(
             msg,
             Msg::Tick
                 | Msg::SignedIn(_)
@@ -651,55 +891,13 @@ impl Flow {
                 | Msg::Fetched { .. }
                 | Msg::PolicySaved(_)
                 | Msg::RetryCommit
-        );
-        if user_action {
-            self.notice = None;
-            self.field_error = None;
-        }
+                | Msg::KioskCodeSent(_)
+                | Msg::KioskVerified(_)
+        )
+    }
+
+    fn handle_rest(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
-            Msg::Start {
-                terminal_token,
-                pending_redemption,
-            } => {
-                self.terminal_token = terminal_token;
-                self.pending_redemption = pending_redemption;
-                vec![]
-            }
-            Msg::Tick => self.tick(),
-            Msg::DismissNotice => vec![],
-            Msg::SignIn {
-                terminal_token,
-                staff_code,
-                pin,
-            } => self.sign_in(terminal_token, staff_code, pin),
-            Msg::SignedIn(r) => self.signed_in(r),
-            Msg::PolicyLoaded(r) => self.policy_loaded(r),
-            Msg::SignOut => {
-                if self.busy == Some(Call::Commit) || self.commit.is_some() {
-                    self.notice = Some(Notice::err("Wait: a redemption is being confirmed."));
-                    return vec![];
-                }
-                self.busy = Some(Call::SignOut);
-                vec![Cmd::SignOut]
-            }
-            Msg::SignedOut => {
-                // The open redemption (if any) stays remembered so the next sign-in can
-                // resume or cancel it; otherwise its hold simply lapses.
-                let pending = self
-                    .redemption
-                    .as_ref()
-                    .filter(|r| r.status.is_open())
-                    .map(|r| r.id.clone());
-                let terminal = self.terminal_token.take();
-                let host_bill = self.purpose.take().filter(|_| self.host_bill);
-                *self = Flow::new();
-                self.terminal_token = terminal;
-                self.pending_redemption = pending;
-                self.host_bill = host_bill.is_some();
-                self.purpose = host_bill;
-                self.notice = Some(Notice::info("Signed out."));
-                vec![]
-            }
             Msg::EnterBill { id, total } => {
                 let Some(policy) = &self.policy else {
                     return vec![];
@@ -783,7 +981,7 @@ impl Flow {
                 self.busy = None;
                 match r {
                     Ok(b) => {
-                        self.balance = Some(b);
+                        self.balance = Some(self.only_allowed(b));
                         self.instrument_id = None;
                         if matches!(self.screen, Screen::Customer | Screen::Balance) {
                             self.screen = Screen::Balance;
@@ -810,7 +1008,7 @@ impl Flow {
                         self.screen = Screen::Redeem;
                     }
                     Some(Err(e)) => self.notice = Some(Notice::err(e.to_string())),
-                    None => self.notice = Some(Notice::err("Only points can become a voucher.")),
+                    None => self.notice = Some(Notice::err("A gift card cannot become a voucher.")),
                 }
                 vec![]
             }
@@ -931,7 +1129,8 @@ impl Flow {
                 vec![]
             }
             Msg::OpenOverride => {
-                let allowed = self.policy.as_ref().is_some_and(|p| p.override_enabled);
+                let allowed = self.mode != Mode::Kiosk
+                    && self.policy.as_ref().is_some_and(|p| p.override_enabled);
                 if self.screen == Screen::Otp && allowed && self.busy.is_none() {
                     self.screen = Screen::Override;
                 }
@@ -1005,6 +1204,28 @@ impl Flow {
             }
             Msg::Committed { id, result } => self.committed(id, result),
             Msg::Cancel => self.cancel(),
+            Msg::Close => self.close_widget(),
+            Msg::KioskIdentify(input) => self.kiosk_identify(input),
+            Msg::KioskCodeSent(r) => self.kiosk_code_sent(r),
+            Msg::KioskResend => self.kiosk_resend(),
+            Msg::KioskVerify(input) => self.kiosk_verify(input),
+            Msg::KioskVerified(r) => self.kiosk_verified(r),
+            Msg::KioskDone => {
+                if self.committing() || self.busy == Some(Call::Commit) {
+                    return vec![];
+                }
+                self.kiosk_reset("Thank you. The screen is cleared for the next customer.")
+            }
+            // Handled in `handle`.
+            Msg::Start { .. }
+            | Msg::Tick
+            | Msg::DismissNotice
+            | Msg::Activity
+            | Msg::SignIn { .. }
+            | Msg::SignedIn(_)
+            | Msg::PolicyLoaded(_)
+            | Msg::SignOut
+            | Msg::SignedOut => vec![],
             Msg::Cancelled { id, result } => {
                 if !self.is_current(&id) {
                     return vec![];
@@ -1071,6 +1292,9 @@ impl Flow {
                 if !matches!(self.screen, Screen::Closed(_)) {
                     return vec![];
                 }
+                if self.mode == Mode::Kiosk {
+                    return self.kiosk_back_to_balance();
+                }
                 self.reset_customer();
                 self.screen = if self.purpose.is_some() {
                     Screen::Customer
@@ -1082,6 +1306,10 @@ impl Flow {
             Msg::NextCustomer => {
                 if self.redemption_open() || self.committing() {
                     return vec![];
+                }
+                if self.mode == Mode::Kiosk {
+                    return self
+                        .kiosk_reset("Thank you. The screen is cleared for the next customer.");
                 }
                 self.reset_customer();
                 if !self.host_bill {
@@ -1095,7 +1323,8 @@ impl Flow {
                 vec![Cmd::RememberRedemption(None)]
             }
             Msg::OpenPolicy => {
-                if self.is_manager()
+                if self.mode == Mode::Pos
+                    && self.is_manager()
                     && self.screen != Screen::Policy
                     && !self.redemption_open()
                     && !self.committing()
@@ -1161,6 +1390,9 @@ impl Flow {
     }
 
     fn tick(&mut self) -> Vec<Cmd> {
+        if self.idle_seconds_left() == Some(0) && self.commit.is_none() && self.busy.is_none() {
+            return self.kiosk_reset("For your privacy, the screen was cleared.");
+        }
         // The hold lapses at the backend; say so instead of letting the cashier try on.
         let lapsed = self
             .redemption
@@ -1192,7 +1424,7 @@ impl Flow {
             });
             return vec![];
         }
-        if staff_code.is_empty() || pin.trim().is_empty() {
+        if self.mode != Mode::Kiosk && (staff_code.is_empty() || pin.trim().is_empty()) {
             self.field_error = Some(FieldError {
                 field: Field::Pin,
                 text: "Enter your staff code and PIN".into(),
@@ -1246,6 +1478,11 @@ impl Flow {
                     .as_ref()
                     .map(|s| s.staff.name.clone())
                     .unwrap_or_default();
+                if self.mode == Mode::Kiosk {
+                    self.purpose = Some(Purpose::Voucher);
+                    self.screen = Screen::KioskStart;
+                    return vec![];
+                }
                 self.notice = Some(Notice::ok(format!("Signed in as {name}.")));
                 if let Some(id) = self.pending_redemption.clone() {
                     self.busy = Some(Call::Fetch);
@@ -1387,7 +1624,9 @@ impl Flow {
                 self.receipt = Some(receipt);
                 self.commit = None;
                 self.screen = Screen::Receipt;
-                vec![Cmd::RememberRedemption(None)]
+                let mut cmds = vec![Cmd::RememberRedemption(None)];
+                cmds.extend(self.notify(Outcome::Redeemed, None));
+                cmds
             }
             Err(e) if e.outcome_unknown() => {
                 let c = self.commit.as_mut().expect("checked above");
@@ -1447,6 +1686,26 @@ impl Flow {
                 vec![]
             }
             _ => vec![],
+        }
+    }
+
+    /// Widget: the front desk closes it. An open hold is cancelled first (the host hears
+    /// "cancelled" when that lands); before any hold the host hears it at once.
+    fn close_widget(&mut self) -> Vec<Cmd> {
+        if self.mode != Mode::Widget || self.committing() || self.busy.is_some() {
+            return vec![];
+        }
+        if self.redemption_open() {
+            return self.cancel();
+        }
+        match self.screen {
+            Screen::Receipt | Screen::Closed(_) => vec![],
+            _ => {
+                self.reset_customer();
+                self.notify(Outcome::Cancelled, Some("Closed without redeeming".into()))
+                    .into_iter()
+                    .collect()
+            }
         }
     }
 
@@ -1529,7 +1788,38 @@ impl Flow {
         } else {
             Notice::err(format!("{}. {}", why.title(), why.explanation()))
         });
-        vec![Cmd::RememberRedemption(None)]
+        let mut cmds = vec![Cmd::RememberRedemption(None)];
+        let outcome = match why {
+            Closed::Cancelled => Some(Outcome::Cancelled),
+            Closed::Locked | Closed::Expired => Some(Outcome::Failed),
+            Closed::AlreadyCommitted | Closed::Reversed => None,
+        };
+        if let Some(outcome) = outcome {
+            cmds.extend(self.notify(outcome, Some(why.title().to_string())));
+        }
+        cmds
+    }
+
+    /// Widget mode: the host hears how the redemption ended.
+    fn notify(&self, outcome: Outcome, reason: Option<String>) -> Option<Cmd> {
+        if self.mode != Mode::Widget {
+            return None;
+        }
+        Some(Cmd::Notify(HostEvent {
+            outcome,
+            bill_id: self
+                .purpose
+                .as_ref()
+                .and_then(|p| p.bill())
+                .map(|b| b.id.clone()),
+            redemption: self.redemption.as_ref().map(HostRedemption::of),
+            reason,
+        }))
+    }
+
+    fn only_allowed(&self, mut b: Balance) -> Balance {
+        b.instruments.retain(|i| self.allows(i.kind));
+        b
     }
 
     /// A refused redemption call: the code-specific outcome.
@@ -1602,18 +1892,11 @@ impl Flow {
                 .as_ref()
                 .filter(|r| r.status.is_open())
                 .map(|r| r.id.clone());
-            let terminal = self.terminal_token.take();
-            let purpose = self.purpose.take().filter(|_| self.host_bill);
-            let host = self.host_bill;
-            *self = Flow {
-                now_ms: self.now_ms,
-                ..Flow::new()
-            };
-            self.terminal_token = terminal;
-            self.pending_redemption = pending;
-            self.purpose = purpose;
-            self.host_bill = host;
+            *self = self.fresh();
+            self.pending_redemption = pending.filter(|_| self.mode == Mode::Pos);
             self.notice = Some(Notice::err(messages::for_error(e)));
+            // A kiosk has no one to sign it in again: it opens a new self-service session.
+            return self.kiosk_sign_in();
         }
         vec![]
     }

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod backend;
+pub mod embed;
 pub mod flow;
 pub mod format;
 pub mod messages;
@@ -18,3 +19,13 @@ pub mod policy_form;
 pub mod ui;
 
 pub use ui::{mount_app, App, AppConfig};
+
+/// Runs when the module loads. The app's own page (with `<meta name="redeemguard-backend">`)
+/// starts the app; a host page that imports the module for the widget only gets `mount`.
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if platform::has_meta("redeemguard-backend") {
+        mount_app();
+    }
+}

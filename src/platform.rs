@@ -66,11 +66,25 @@ mod imp {
         }
     }
 
-    /// Moves keyboard focus to the element with this id (after a screen change).
-    pub fn focus(id: &str) {
-        let el = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id));
+    /// The content of `<meta name="…">`, if the page has one.
+    pub fn meta(name: &str) -> Option<String> {
+        web_sys::window()?
+            .document()?
+            .query_selector(&format!("meta[name=\"{name}\"]"))
+            .ok()??
+            .get_attribute("content")
+    }
+
+    pub fn path() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default()
+    }
+
+    /// Moves keyboard focus to the element with this id inside `root` (after a screen
+    /// change). Looked up inside the app's own root: a page may hold several widgets.
+    pub fn focus_within(root: &web_sys::Element, id: &str) {
+        let el = root.query_selector(&format!("#{id}")).ok().flatten();
         if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
         }
@@ -117,10 +131,22 @@ mod imp {
 
     pub fn print() {}
 
-    pub fn focus(_id: &str) {}
+    pub fn focus_within(_root: &web_sys::Element, _id: &str) {}
+
+    pub fn meta(_name: &str) -> Option<String> {
+        None
+    }
+
+    pub fn path() -> String {
+        String::new()
+    }
 }
 
-pub use imp::{focus, load, now_ms, print, store, uuid};
+pub use imp::{focus_within, load, meta, now_ms, path, print, store, uuid};
+
+pub fn has_meta(name: &str) -> bool {
+    meta(name).is_some()
+}
 
 /// Formats 16 random bytes as an RFC 4122 version-4 UUID.
 pub fn format_uuid_v4(mut b: [u8; 16]) -> String {

@@ -5,12 +5,23 @@ import assert from 'node:assert/strict';
 
 export const tid = (id) => `[data-testid="${id}"]`;
 
-/** Opens the app and waits until it has mounted. */
-export async function openApp(browser, server, size) {
+/** Opens the app (`path` '/kiosk' for the kiosk) and waits until it has mounted. */
+export async function openApp(browser, server, size, path = '/') {
   const page = await newPage(browser, size);
-  await page.goto(server.url + '/');
+  await page.goto(server.url + path);
   await page.waitForSelector(tid('app'));
   return page;
+}
+
+/** A screenshot at each of `sizes` (default: the page's own) and an axe scan that must pass. */
+export async function lookAt(page, name, sizes = [page.viewportSize()]) {
+  const original = page.viewportSize();
+  for (const size of sizes) {
+    await page.setViewportSize(size);
+    await screenshot(page, `${name}-${size.width}x${size.height}`);
+    assert.deepEqual(await axe(page), [], `axe violations on ${name} at ${size.width}x${size.height}`);
+  }
+  await page.setViewportSize(original);
 }
 
 /**

@@ -29,7 +29,7 @@ export const SIZES = {
   widget: { width: 420, height: 900 },
 };
 
-async function freePort() {
+export async function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once('error', fail);
@@ -129,10 +129,10 @@ export async function readCodeFromPhone(server, customerId, { after = 0 } = {}) 
  * The usual test-file setup: a fresh demo server, a browser, and a manager's API session,
  * started before the file's tests and stopped after them. Fields are filled in `before`.
  */
-export function demoSuite({ before, after }, { Api, setup } = {}) {
+export function demoSuite({ before, after }, { Api, setup, args = async () => [] } = {}) {
   const suite = {};
   before(async () => {
-    suite.server = await startServer();
+    suite.server = await startServer(await args(suite));
     suite.browser = await launchBrowser();
     if (Api) {
       suite.api = new Api(suite.server);

@@ -5,9 +5,9 @@
 use super::{Backend, BackendError, Fut};
 use crate::platform;
 use contract::api::{
-    Approval, Balance, CreateRedemption, CustomerSearch, CustomerSummary, OtpSent, Override,
-    Receipt, Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo, StoreInfo,
-    TerminalInfo, TerminalMode, Verify, Voucher,
+    Approval, Balance, CreateRedemption, CustomerSearch, CustomerSummary, KioskIdentify, OtpSent,
+    Override, Receipt, Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo,
+    StoreInfo, TerminalInfo, TerminalMode, Verify, Voucher,
 };
 use contract::instrument::Expiring;
 use contract::rules::{self, Purpose};
@@ -41,6 +41,10 @@ struct State {
     fail_calls: u32,
     /// Extra errors `save_policy` reports (beyond the contract's own validation).
     policy_rejection: Option<Vec<contract::PolicyError>>,
+    /// Kiosk: the customer a code went to, failed tries, and the customer it proved.
+    kiosk_pending: Option<String>,
+    kiosk_failed: u8,
+    kiosk_bound: Option<String>,
 }
 
 /// The fake. Single-threaded interior mutability, like the browser.
@@ -181,6 +185,9 @@ impl FakeBackend {
                 lose_commit_answers: 0,
                 fail_calls: 0,
                 policy_rejection: None,
+                kiosk_pending: None,
+                kiosk_failed: 0,
+                kiosk_bound: None,
             }),
         }
     }
@@ -204,6 +211,11 @@ impl FakeBackend {
 
     pub fn expire_session(&self) {
         self.state.borrow_mut().signed_in = None;
+    }
+
+    /// Kiosk: the customer the self-service session may act for, if any.
+    pub fn kiosk_customer(&self) -> Option<String> {
+        self.state.borrow().kiosk_bound.clone()
     }
 
     pub fn redemption(&self, id: &str) -> Option<Redemption> {
@@ -251,24 +263,37 @@ fn open<'a>(s: &'a mut State, id: &str) -> Result<&'a mut Redemption, BackendErr
 impl Backend for FakeBackend {
     fn sign_in(&self, terminal_token: String, body: SignIn) -> Fut<'_, Session> {
         let mut s = self.state.borrow_mut();
-        if !matches!(terminal_token.as_str(), "demo-till-1" | "demo-till-2") {
-            return Self::ready(Err(problem(ErrorCode::Unauthenticated)));
-        }
-        let Some(st) = staff()
-            .into_iter()
-            .find(|st| st.code == body.staff_code && st.pin == body.pin)
-        else {
-            return Self::ready(Err(problem(ErrorCode::SignInFailed)));
+        let mode = match terminal_token.as_str() {
+            "demo-till-1" | "demo-till-2" => TerminalMode::Pos,
+            "demo-kiosk-1" => TerminalMode::Kiosk,
+            _ => return Self::ready(Err(problem(ErrorCode::Unauthenticated))),
         };
-        s.signed_in = Some(st.info.clone());
+        let self_service = mode == TerminalMode::Kiosk && body.staff_code.is_empty();
+        let info = if self_service {
+            StaffInfo {
+                id: "kiosk:demo-kiosk-1".into(),
+                name: "Self-service (Kiosk 1)".into(),
+                role: Role::Cashier,
+            }
+        } else {
+            let Some(st) = staff()
+                .into_iter()
+                .find(|st| st.code == body.staff_code && st.pin == body.pin)
+            else {
+                return Self::ready(Err(problem(ErrorCode::SignInFailed)));
+            };
+            st.info
+        };
+        s.signed_in = Some(info.clone());
+        s.kiosk_bound = None;
         Self::ready(Ok(Session {
             token: "fake-session".into(),
             expires_at_ms: platform::now_ms() + 8 * 3_600_000,
-            staff: st.info,
+            staff: info,
             terminal: TerminalInfo {
                 id: terminal_token.clone(),
-                name: "Till 1".into(),
-                mode: TerminalMode::Pos,
+                name: if self_service { "Kiosk 1" } else { "Till 1" }.into(),
+                mode,
             },
             store: StoreInfo {
                 id: "st-mg".into(),
@@ -562,6 +587,59 @@ impl Backend for FakeBackend {
                 i.available += r.quantity.get(); // release the hold
             }
             Ok(r)
+        }))
+    }
+
+    fn kiosk_identify(&self, body: KioskIdentify) -> Fut<'_, OtpSent> {
+        Self::ready(self.call(|s| {
+            let q = body.query.to_lowercase();
+            if q != "+919876543210" && q != "rg00012345" {
+                return Err(problem(ErrorCode::CustomerNotFound));
+            }
+            let now = platform::now_ms();
+            s.kiosk_pending = Some("cus-asha".into());
+            Ok(OtpSent {
+                channel: body.channel.unwrap_or(Channel::Sms),
+                destination: "+91 ••••••3210".into(),
+                expires_at_ms: now + i64::from(s.policy.otp_ttl_secs) * 1000,
+                resend_after_ms: now + i64::from(s.policy.resend_cooldown_secs) * 1000,
+                attempts_left: s.policy.max_verify_attempts.saturating_sub(s.kiosk_failed),
+            })
+        }))
+    }
+
+    fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance> {
+        Self::ready(self.call(|s| {
+            let Some(customer) = s.kiosk_pending.clone() else {
+                return Err(problem(ErrorCode::OtpNotSent));
+            };
+            if body.code.expose() != FAKE_CODE {
+                s.kiosk_failed += 1;
+                let left = s.policy.max_verify_attempts.saturating_sub(s.kiosk_failed);
+                if left == 0 {
+                    s.kiosk_pending = None;
+                    return Err(problem(ErrorCode::OtpLocked));
+                }
+                let mut p = Problem::new(ErrorCode::OtpInvalid);
+                p.attempts_left = Some(left);
+                return Err(BackendError::Problem(p));
+            }
+            s.kiosk_pending = None;
+            s.kiosk_failed = 0;
+            s.kiosk_bound = Some(customer.clone());
+            s.customers
+                .iter()
+                .find(|b| b.customer.id == customer)
+                .cloned()
+                .ok_or_else(|| problem(ErrorCode::CustomerNotFound))
+        }))
+    }
+
+    fn kiosk_forget(&self) -> Fut<'_, ()> {
+        Self::ready(self.call(|s| {
+            s.kiosk_pending = None;
+            s.kiosk_bound = None;
+            Ok(())
         }))
     }
 }

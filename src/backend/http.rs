@@ -2,9 +2,9 @@
 
 use super::{Backend, BackendError, Fut};
 use contract::api::{
-    paths, Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch, OtpSent,
-    Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse, SendOtp, Session, SignIn,
-    Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
+    paths, Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch,
+    KioskIdentify, OtpSent, Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse,
+    SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
 use contract::{Policy, Problem};
 use gloo_net::http::{Method, RequestBuilder};
@@ -268,6 +268,18 @@ impl Backend for HttpBackend {
             let path = paths::redemption_action(&seg(&id), "cancel");
             self.call(Method::POST, &path, Some("{}".into())).await
         })
+    }
+
+    fn kiosk_identify(&self, body: KioskIdentify) -> Fut<'_, OtpSent> {
+        Box::pin(async move { self.json(Method::POST, paths::KIOSK_IDENTIFY, &body).await })
+    }
+
+    fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance> {
+        Box::pin(async move { self.json(Method::POST, paths::KIOSK_VERIFY, &body).await })
+    }
+
+    fn kiosk_forget(&self) -> Fut<'_, ()> {
+        Box::pin(self.call(Method::POST, paths::KIOSK_FORGET, None))
     }
 }
 

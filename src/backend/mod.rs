@@ -10,9 +10,9 @@ pub use fake::{asha, FakeBackend, FAKE_CODE};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
-    Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch, OtpSent,
-    Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse, SendOtp, Session, SignIn,
-    Verify,
+    Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch, KioskIdentify,
+    OtpSent, Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse, SendOtp, Session,
+    SignIn, Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
 use std::future::Future;
@@ -87,6 +87,12 @@ pub trait Backend {
     /// same key when the outcome is unknown.
     fn commit(&self, redemption_id: String, key: String) -> Fut<'_, Receipt>;
     fn cancel(&self, redemption_id: String) -> Fut<'_, Redemption>;
+    /// Kiosk: `POST /v1/kiosk/identify`: a code to the customer's own contact.
+    fn kiosk_identify(&self, body: KioskIdentify) -> Fut<'_, OtpSent>;
+    /// Kiosk: `POST /v1/kiosk/verify`: the code proves the number is theirs; their balances.
+    fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance>;
+    /// Kiosk: `POST /v1/kiosk/forget`: the session forgets the customer, holds are released.
+    fn kiosk_forget(&self) -> Fut<'_, ()>;
 }
 
 /// Back-office calls: not needed by the cashier flow, so a separate trait (the app's bundle

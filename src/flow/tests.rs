@@ -599,10 +599,15 @@ fn instruments_that_cannot_be_redeemed_say_why() {
     r.send(Msg::VoucherMode);
     r.send(Msg::ChooseCustomer("cus-asha".into()));
     r.send(Msg::BalanceLoaded(Ok(asha())));
+    r.send(Msg::ChooseInstrument("gc-asha".into()));
+    assert_eq!(r.notice(), "A gift card cannot become a voucher.");
+    assert_eq!(r.screen(), Screen::Balance);
     r.send(Msg::ChooseInstrument("pkg-spa".into()));
-    assert_eq!(r.notice(), "Only points can become a voucher.");
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    assert_eq!(r.screen(), Screen::Redeem);
+    assert_eq!(
+        r.screen(),
+        Screen::Redeem,
+        "a package session can become a voucher"
+    );
 }
 
 #[test]
@@ -1486,3 +1491,5 @@ fn every_closed_reason_explains_what_happened_to_the_points() {
         );
     }
 }
+
+mod modes;

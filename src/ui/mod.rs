@@ -2,22 +2,32 @@
 //! (so a tick only touches what changed) and turn taps into [`Msg`]s; the [`Ctx`] driver runs
 //! the flow's commands against the [`Backend`].
 
+mod kiosk;
 mod otp;
 mod policy;
 mod screens;
 
 use crate::backend::{Backend, HttpBackend, HttpConfig};
-use crate::flow::{Cmd, Field, Flow, Msg, Screen, Tone};
+use crate::flow::{Cmd, Field, Flow, HostEvent, Mode, Msg, Screen, Tone};
 use crate::platform;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
 use std::time::Duration;
 
-/// How the app is started. The same crate will serve kiosk and widget modes (issue 5), which
-/// differ only in this configuration.
+/// Called with each outcome a host page must hear (widget mode).
+pub type HostListener = Rc<dyn Fn(HostEvent)>;
+
+/// How the app is started. POS, kiosk and widget differ only in this configuration.
 #[derive(Clone, Default)]
 pub struct AppConfig {
+    pub mode: Mode,
+    /// Instrument kinds that may be redeemed here; empty: all.
+    pub allowed_kinds: Vec<contract::InstrumentKind>,
+    /// Widget mode: told how each redemption ended.
+    pub on_event: Option<HostListener>,
+    /// Display locale (BCP 47) instead of the store policy's.
+    pub locale: Option<String>,
     /// Where the backend is; `None` or empty means the page's origin.
     pub base_url: Option<String>,
     /// Overrides what the device remembers (tests).
@@ -34,14 +44,29 @@ pub struct AppConfig {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub flow: RwSignal<Flow>,
+    pub mode: Mode,
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
+    host: StoredValue<Option<HostListener>, LocalStorage>,
+    /// The app's own root element: focus and lookups stay inside it (a widget may share the
+    /// page with others, each in its own shadow root).
+    pub root: NodeRef<leptos::html::Div>,
 }
 
 impl Ctx {
     pub fn new(backend: Rc<dyn Backend>) -> Self {
+        Ctx::with(backend, &AppConfig::default())
+    }
+
+    fn with(backend: Rc<dyn Backend>, config: &AppConfig) -> Self {
         Ctx {
-            flow: RwSignal::new(Flow::new()),
+            flow: RwSignal::new(Flow {
+                host_locale: config.locale.clone(),
+                ..Flow::for_mode(config.mode, config.allowed_kinds.clone())
+            }),
+            mode: config.mode,
             backend: StoredValue::new_local(backend),
+            host: StoredValue::new_local(config.on_event.clone()),
+            root: NodeRef::new(),
         }
     }
 
@@ -60,11 +85,18 @@ impl Ctx {
 
     fn run(self, cmd: Cmd) {
         match cmd {
-            Cmd::RememberRedemption(id) => {
+            // Only a till resumes after a reload; a kiosk forgets, a widget's host owns the state.
+            Cmd::RememberRedemption(id) if self.mode == Mode::Pos => {
                 platform::store(true, platform::PENDING_KEY, id.as_deref())
             }
-            Cmd::RememberTerminal(token) => {
+            Cmd::RememberTerminal(token) if self.mode != Mode::Widget => {
                 platform::store(false, platform::TERMINAL_KEY, Some(&token))
+            }
+            Cmd::RememberRedemption(_) | Cmd::RememberTerminal(_) => {}
+            Cmd::Notify(event) => {
+                if let Some(Some(listener)) = self.host.try_get_value() {
+                    listener(event);
+                }
             }
             Cmd::RetryCommitAfter(ms) => set_timeout(
                 move || self.dispatch(Msg::RetryCommit),
@@ -118,9 +150,20 @@ impl Ctx {
                             result: b.cancel(id.clone()).await,
                             id,
                         },
+                        Cmd::KioskIdentify(body) => {
+                            Msg::KioskCodeSent(b.kiosk_identify(body).await)
+                        }
+                        Cmd::KioskVerify(code) => {
+                            Msg::KioskVerified(b.kiosk_verify(contract::api::Verify { code }).await)
+                        }
+                        Cmd::KioskForget => {
+                            let _ = b.kiosk_forget().await; // the binding also lapses by itself
+                            return;
+                        }
                         Cmd::RememberRedemption(_)
                         | Cmd::RememberTerminal(_)
-                        | Cmd::RetryCommitAfter(_) => return,
+                        | Cmd::RetryCommitAfter(_)
+                        | Cmd::Notify(_) => return,
                     };
                     self.dispatch(msg);
                 });
@@ -152,25 +195,25 @@ impl Ctx {
     }
 
     pub fn locale(self) -> Memo<String> {
-        self.sel(|f| {
-            f.policy
-                .as_ref()
-                .map_or_else(|| "en-IN".to_string(), |p| p.locale.clone())
-        })
+        self.sel(Flow::locale)
     }
 }
 
 /// The whole app over any backend.
 #[component]
 pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> impl IntoView {
-    let ctx = Ctx::new(backend);
+    let ctx = Ctx::with(backend, &config);
     provide_context(ctx);
-    let terminal_token = config
-        .terminal_token
-        .or_else(|| platform::load(false, platform::TERMINAL_KEY));
-    let pending_redemption = config
-        .pending_redemption
-        .or_else(|| platform::load(true, platform::PENDING_KEY));
+    let terminal_token = config.terminal_token.or_else(|| {
+        (config.mode != Mode::Widget)
+            .then(|| platform::load(false, platform::TERMINAL_KEY))
+            .flatten()
+    });
+    let pending_redemption = config.pending_redemption.or_else(|| {
+        (config.mode == Mode::Pos)
+            .then(|| platform::load(true, platform::PENDING_KEY))
+            .flatten()
+    });
     ctx.dispatch(Msg::Start {
         terminal_token,
         pending_redemption,
@@ -187,21 +230,45 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
     }
 
     let screen = ctx.sel(|f| f.screen);
+    // A kiosk reset rebuilds the screen even when it stays the same, dropping typed text.
+    let page = ctx.sel(|f| (f.screen, f.epoch));
     // Move focus to the new screen's heading so keyboard and screen-reader users follow along.
+    let root = ctx.root;
     Effect::new(move |prev: Option<Screen>| {
         let now = screen.get();
         if prev.is_some_and(|p| p != now) {
-            request_animation_frame(|| platform::focus("screen-title"));
+            request_animation_frame(move || {
+                if let Some(el) = root.get_untracked() {
+                    platform::focus_within(&el, "screen-title");
+                }
+            });
         }
         now
     });
+    if config.mode == Mode::Kiosk {
+        kiosk::install_manifest();
+    }
+    // Any touch or key postpones a kiosk's idle reset.
+    let activity = move || {
+        if ctx.mode == Mode::Kiosk {
+            ctx.dispatch(Msg::Activity);
+        }
+    };
 
     view! {
-        <div class="rg-app" data-testid="app">
+        <div
+            class="rg-app"
+            data-testid="app"
+            data-mode=config.mode.name()
+            node_ref=root
+            on:pointerdown=move |_| activity()
+            on:keydown=move |_| activity()
+        >
             <TopBar/>
             <StatusLine/>
+            <kiosk::IdleWarning/>
             <main class="rg-main" data-screen=move || screen.get().name()>
-                {move || match screen.get() {
+                {move || match page.get().0 {
                     Screen::SignIn => view! { <screens::SignInScreen/> }.into_any(),
                     Screen::Bill => view! { <screens::BillScreen/> }.into_any(),
                     Screen::Customer => view! { <screens::CustomerScreen/> }.into_any(),
@@ -214,6 +281,8 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
                     Screen::Closed(why) => view! { <otp::ClosedScreen why/> }.into_any(),
                     Screen::Resume => view! { <otp::ResumeScreen/> }.into_any(),
                     Screen::Policy => view! { <policy::PolicyScreen/> }.into_any(),
+                    Screen::KioskStart => view! { <kiosk::KioskStartScreen/> }.into_any(),
+                    Screen::KioskCode => view! { <kiosk::KioskCodeScreen/> }.into_any(),
                 }}
             </main>
         </div>
@@ -236,7 +305,18 @@ fn TopBar() -> impl IntoView {
             )
         })
     });
-    let manager = ctx.sel(|f| f.is_manager() && f.screen != Screen::Policy);
+    let manager = ctx.sel(|f| f.mode == Mode::Pos && f.is_manager() && f.screen != Screen::Policy);
+    if ctx.mode == Mode::Kiosk {
+        // A customer's screen: the store's name, and no staff controls at all.
+        let store = ctx.sel(|f| f.session.as_ref().map(|s| s.store.name.clone()));
+        return view! {
+            <header class="rg-bar">
+                <h1 class="rg-brand">{move || store.get().unwrap_or_else(|| "RedeemGuard".into())}</h1>
+                <span class="rg-where">"Loyalty self-service"</span>
+            </header>
+        }
+        .into_any();
+    }
     // Signing out mid-commit would leave the cashier without the outcome.
     let committing = ctx.sel(|f| f.commit.is_some());
     let can_leave = ctx
@@ -271,8 +351,19 @@ fn TopBar() -> impl IntoView {
                         }
                     })
             }}
+            <Show when=move || ctx.mode == Mode::Widget>
+                <button
+                    class="rg-btn rg-quiet"
+                    data-testid="close-widget"
+                    disabled=move || committing.get()
+                    on:click=move |_| ctx.dispatch(Msg::Close)
+                >
+                    "Close"
+                </button>
+            </Show>
         </header>
     }
+    .into_any()
 }
 
 /// The status line: an ARIA live region with reserved height, so messages never shift layout.
@@ -304,17 +395,19 @@ pub fn FieldMsg(id: &'static str, #[prop(into)] text: Signal<Option<String>>) ->
 }
 
 /// Mounts the app on `<body>` with the HTTP backend. The backend URL comes from
-/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent).
+/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent); the
+/// path `/kiosk` starts the self-service kiosk, anything else the cashier's POS.
 pub fn mount_app() {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("meta[name=redeemguard-backend]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|m| m.get_attribute("content"))
-        .unwrap_or_default();
+    let base = platform::meta("redeemguard-backend").unwrap_or_default();
+    let mode = if platform::path().trim_end_matches('/').ends_with("/kiosk") {
+        Mode::Kiosk
+    } else {
+        Mode::Pos
+    };
     let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(&base)));
-    leptos::mount::mount_to_body(move || view! { <App backend/> });
+    let config = AppConfig {
+        mode,
+        ..AppConfig::default()
+    };
+    leptos::mount::mount_to_body(move || view! { <App backend config/> });
 }

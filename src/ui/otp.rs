@@ -1,7 +1,7 @@
 //! Code entry, override, confirmation, receipt and the end states.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Closed, CommitState, Field, Msg};
+use crate::flow::{Closed, CommitState, Field, Mode, Msg};
 use crate::{format, messages, platform};
 use contract::api::{Approval, Override, Redemption};
 use contract::rules::Purpose;
@@ -78,7 +78,10 @@ pub fn OtpScreen() -> impl IntoView {
             .as_ref()
             .map_or(OtpLength::DEFAULT, |p| p.otp_length)
     });
-    let override_on = ctx.sel(|f| f.policy.as_ref().is_some_and(|p| p.override_enabled));
+    // A manager override is a staff control: never on a kiosk.
+    let override_on = ctx.sel(|f| {
+        f.mode != crate::flow::Mode::Kiosk && f.policy.as_ref().is_some_and(|p| p.override_enabled)
+    });
     let server_err = ctx.field_error(Field::Code);
     let customer = ctx.sel(|f| f.customer().cloned());
     let channel = RwSignal::new(
@@ -405,11 +408,18 @@ pub fn ReceiptScreen() -> impl IntoView {
                     })
             }}
             <div class="rg-actions rg-no-print">
-                <button class="rg-btn rg-secondary" data-testid="print" on:click=move |_| platform::print()>
-                    {move || if receipt.get().is_some_and(|r| r.voucher.is_some()) { "Print voucher" } else { "Print receipt" }}
-                </button>
+                // Printing from a widget would print the host's whole page: the host prints.
+                <Show when=move || ctx.mode != Mode::Widget>
+                    <button class="rg-btn rg-secondary" data-testid="print" on:click=move |_| platform::print()>
+                        {move || if receipt.get().is_some_and(|r| r.voucher.is_some()) { "Print voucher" } else { "Print receipt" }}
+                    </button>
+                </Show>
                 <button class="rg-btn rg-primary" data-testid="next-customer" on:click=move |_| ctx.dispatch(Msg::NextCustomer)>
-                    "Next customer"
+                    {match ctx.mode {
+                        Mode::Kiosk => "I'm done",
+                        Mode::Widget => "Redeem more",
+                        Mode::Pos => "Next customer",
+                    }}
                 </button>
             </div>
         </section>

@@ -1,7 +1,7 @@
 //! Sign-in, bill, customer search, balances and the redeem form.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Field, Msg};
+use crate::flow::{Field, Mode, Msg};
 use crate::format;
 use contract::rules::{Limit, Purpose, RuleError};
 use contract::{InstrumentBalance, InstrumentKind, Money, Unit};
@@ -30,20 +30,71 @@ pub fn SignInScreen() -> impl IntoView {
         });
         pin.set(String::new());
     };
-    view! {
+    let token_field = move || {
+        view! {
+            <label for="terminal-token">"Terminal token"</label>
+            <input
+                id="terminal-token"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="terminal-token-error"
+                aria-invalid=move || terminal_err.get().is_some().to_string()
+                bind:value=terminal
+            />
+            <FieldMsg id="terminal-token-error" text=terminal_err/>
+        }
+    };
+    match ctx.mode {
+        // Staff set a kiosk up once with its token; from then on it opens by itself.
+        Mode::Kiosk => view! {
+            <section class="rg-card rg-narrow">
+                <h2 id="screen-title" tabindex="-1">"Set up this kiosk"</h2>
+                <p class="rg-lead">"Staff: enter the kiosk's terminal token once. Customers never see this screen again."</p>
+                <form on:submit=submit novalidate>
+                    {token_field}
+                    <button type="submit" class="rg-btn rg-primary rg-wide" data-testid="sign-in" disabled=move || busy.get()>
+                        "Start the kiosk"
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any(),
+        // A widget's terminal comes from the host page's config: staff only sign in.
+        Mode::Widget if !terminal.get_untracked().is_empty() => view! {
+            <section class="rg-card rg-narrow">
+                <h2 id="screen-title" tabindex="-1">"Sign in to redeem loyalty"</h2>
+                <form on:submit=submit novalidate>
+                    <FieldMsg id="terminal-token-error" text=terminal_err/>
+                    {staff_fields(staff, pin, pin_err)}
+                    <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
+                        "Sign in"
+                    </button>
+                </form>
+            </section>
+        }
+        .into_any(),
+        _ => view! {
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">"Sign in"</h2>
             <form on:submit=submit novalidate>
-                <label for="terminal-token">"Terminal token"</label>
-                <input
-                    id="terminal-token"
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-describedby="terminal-token-error"
-                    aria-invalid=move || terminal_err.get().is_some().to_string()
-                    bind:value=terminal
-                />
-                <FieldMsg id="terminal-token-error" text=terminal_err/>
+                {token_field}
+                {staff_fields(staff, pin, pin_err)}
+                <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
+                    "Sign in"
+                </button>
+            </form>
+        </section>
+        }
+        .into_any(),
+    }
+}
+
+fn staff_fields(
+    staff: RwSignal<String>,
+    pin: RwSignal<String>,
+    pin_err: Memo<Option<String>>,
+) -> impl IntoView {
+    view! {
                 <label for="staff-code">"Staff code"</label>
                 <input id="staff-code" autocomplete="username" autocapitalize="characters" bind:value=staff/>
                 <label for="pin">"PIN"</label>
@@ -57,11 +108,6 @@ pub fn SignInScreen() -> impl IntoView {
                     bind:value=pin
                 />
                 <FieldMsg id="pin-error" text=pin_err/>
-                <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
-                    "Sign in"
-                </button>
-            </form>
-        </section>
     }
 }
 
@@ -72,6 +118,9 @@ pub fn BillSummary() -> impl IntoView {
     let locale = ctx.locale();
     let purpose = ctx.sel(|f| f.purpose.clone());
     let can_change = ctx.sel(|f| !f.host_bill && f.redemption.is_none());
+    if ctx.mode == Mode::Kiosk {
+        return ().into_any(); // a kiosk has no bill: everything becomes a voucher
+    }
     view! {
         <div class="rg-billbar" data-testid="bill-summary">
             <span>
@@ -90,6 +139,7 @@ pub fn BillSummary() -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -253,7 +303,7 @@ pub fn BalanceScreen() -> impl IntoView {
                         let range = match f.range_for(i) {
                             Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
                             Some(Err(e)) => Err(range_reason(&e, i)),
-                            None => Err("Only points can become a voucher".to_string()),
+                            None => Err("A gift card cannot become a voucher".to_string()),
                         };
                         (i.clone(), range)
                     })
@@ -295,7 +345,8 @@ pub fn BalanceScreen() -> impl IntoView {
                                 ),
                                 Err(e) => (e.clone(), false),
                             };
-                            let label = format!("Redeem {}", i.label);
+                            let kiosk = ctx.mode == Mode::Kiosk;
+                            let label = if kiosk { format!("Get a voucher for {}", i.label) } else { format!("Redeem {}", i.label) };
                             view! {
                                 <li class="rg-instrument" data-testid="instrument" data-kind=i.kind.as_str() data-instrument-id=i.id.clone()>
                                     <div class="rg-inst-head">
@@ -315,7 +366,7 @@ pub fn BalanceScreen() -> impl IntoView {
                                         disabled=!ok
                                         on:click=move |_| ctx.dispatch(Msg::ChooseInstrument(id.clone()))
                                     >
-                                        "Redeem"
+                                        {if kiosk { "Get a voucher" } else { "Redeem" }}
                                     </button>
                                 </li>
                             }
@@ -323,9 +374,21 @@ pub fn BalanceScreen() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Msg::BackToSearch)>
-                "Another customer"
-            </button>
+            {if ctx.mode == Mode::Kiosk {
+                view! {
+                    <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Msg::KioskDone)>
+                        "I'm done"
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Msg::BackToSearch)>
+                        "Another customer"
+                    </button>
+                }
+                .into_any()
+            }}
         </section>
     }
 }

@@ -29,6 +29,11 @@ pub mod paths {
     pub const REPORT: &str = "/v1/reports/redemptions";
     pub const AUDIT: &str = "/v1/audit";
     pub const OPENAPI: &str = "/v1/openapi.json";
+    /// Self-service kiosk: the customer proves the number or card is theirs.
+    pub const KIOSK_IDENTIFY: &str = "/v1/kiosk/identify";
+    pub const KIOSK_VERIFY: &str = "/v1/kiosk/verify";
+    /// Self-service kiosk: forget the customer (done, or idle); open holds are released.
+    pub const KIOSK_FORGET: &str = "/v1/kiosk/forget";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -131,6 +136,21 @@ pub struct Balance {
     pub customer: CustomerSummary,
     pub instruments: Vec<InstrumentBalance>,
     pub as_of_ms: i64,
+}
+
+/// `POST /v1/kiosk/identify`, in a self-service kiosk session: the customer typed their own
+/// mobile number or card number. A code goes to their registered contact (answer: [`OtpSent`]);
+/// nothing about them is shown until `POST /v1/kiosk/verify` ([`Verify`]) accepts it and
+/// answers with their [`Balance`]. From then on the session may read and redeem for that
+/// customer only, until `POST /v1/kiosk/forget` or the policy's kiosk idle time passes.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskIdentify {
+    /// A mobile number or a loyalty card number (no names: a kiosk cannot browse customers).
+    pub query: String,
+    /// Where to send the code; the customer's first reachable channel when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
 }
 
 /// `POST /v1/redemptions`: hold `quantity` of an instrument for a bill or a voucher.

@@ -42,6 +42,15 @@ impl Purpose {
             Purpose::Voucher => None,
         }
     }
+
+    /// Whether this purpose can take an instrument of this kind. Any benefit can become a
+    /// printed voucher (a kiosk has no bill) except a gift card, which is already one.
+    pub fn accepts(&self, kind: crate::InstrumentKind) -> bool {
+        match self {
+            Purpose::Bill { .. } => true,
+            Purpose::Voucher => kind != crate::InstrumentKind::GiftCard,
+        }
+    }
 }
 
 /// Which limit decides the largest quantity.
@@ -337,6 +346,16 @@ mod tests {
         assert_eq!((r.max, r.limited_by), (300, Limit::BillCap));
         let r = allowed_range(&p, &points(1200), &Purpose::Voucher).unwrap();
         assert_eq!((r.max, r.limited_by), (1200, Limit::Balance));
+    }
+
+    #[test]
+    fn every_benefit_but_a_gift_card_can_become_a_voucher() {
+        use crate::InstrumentKind::*;
+        for kind in [Points, Package, Membership, Campaign] {
+            assert!(Purpose::Voucher.accepts(kind), "{kind:?}");
+        }
+        assert!(!Purpose::Voucher.accepts(GiftCard));
+        assert!(bill(100).accepts(GiftCard));
     }
 
     #[test]

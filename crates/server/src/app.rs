@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::crypto::Secret;
 use crate::error::{problem_response, ApiError};
 use crate::store::Db;
-use crate::{demo, ledger, routes};
+use crate::{demo, kiosk, ledger, routes};
 use axum::body::Bytes;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
@@ -280,6 +280,18 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/redemptions/{id}/commit", post(routes::commit))
         .route("/v1/redemptions/{id}/cancel", post(routes::cancel))
         .route("/v1/redemptions/{id}/reverse", post(routes::reverse))
+        .route(
+            contract::api::paths::KIOSK_IDENTIFY,
+            post(routes::kiosk_identify),
+        )
+        .route(
+            contract::api::paths::KIOSK_VERIFY,
+            post(routes::kiosk_verify),
+        )
+        .route(
+            contract::api::paths::KIOSK_FORGET,
+            post(routes::kiosk_forget),
+        )
         .route(contract::api::paths::ACCRUALS, post(routes::accrue))
         .route(contract::api::paths::REPORT, get(routes::report))
         .route(contract::api::paths::AUDIT, get(routes::audit))
@@ -322,6 +334,8 @@ pub fn router(app: Shared) -> Router {
                     app.config.request_timeout_secs,
                 ))),
         );
+    // Outermost, so it also covers the app's static files: a host page on another origin
+    // imports the app's JS module and fetches its wasm in CORS mode.
     if !app.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = app
             .config
@@ -346,7 +360,22 @@ pub fn router(app: Shared) -> Router {
     router.with_state(app)
 }
 
-/// Releases abandoned holds every `sweep_interval_secs` (S6).
+/// The widget's sample host page: static files on a listener of their own, so the page is
+/// a real second origin that embeds the app cross-origin, as a merchant's site would.
+pub fn host_page_router(dir: &std::path::Path) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("host_page", method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    Router::new()
+        .fallback_service(tower_http::services::ServeDir::new(dir))
+        .layer(trace)
+}
+
+/// Releases abandoned holds every `sweep_interval_secs` (S6), and forgets kiosk customers
+/// whose kiosk went idle (releasing their holds too).
 pub fn spawn_sweeper(app: Shared) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(u64::from(
@@ -357,11 +386,22 @@ pub fn spawn_sweeper(app: Shared) {
             let now = app.clock.now_ms();
             match app
                 .db
-                .run(move |tx| ledger::sweep_expired(tx, now, 500))
+                .run(move |tx| {
+                    Ok((
+                        ledger::sweep_expired(tx, now, 500)?,
+                        kiosk::sweep_idle(tx, now, 500)?,
+                    ))
+                })
                 .await
             {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(released = n, "expired abandoned holds"),
+                Ok((0, 0)) => {}
+                Ok((released, forgotten)) => {
+                    tracing::info!(
+                        released,
+                        forgotten,
+                        "expired abandoned holds and idle kiosk customers"
+                    )
+                }
                 Err(e) => tracing::warn!(code = %e.code(), "sweep failed"),
             }
         }

@@ -117,6 +117,21 @@ impl Caller {
         }
     }
 
+    /// A customer's own session at a kiosk (no staff member signed in). Such a session cannot
+    /// browse customers; it reads and redeems only for the customer it identified (`kiosk`).
+    pub fn is_self_service(&self) -> bool {
+        self.terminal.mode == TerminalMode::Kiosk && self.staff.is_none()
+    }
+
+    /// Refuses a self-service kiosk session what only staff may do, e.g. "browse customers".
+    pub fn require_staff(&self, what: &str) -> ApiResult<()> {
+        if self.is_self_service() {
+            return Err(ApiError::new(ErrorCode::Forbidden)
+                .detail(format!("A self-service kiosk cannot {what}")));
+        }
+        Ok(())
+    }
+
     /// A kiosk is customer-facing: whoever opened its session, it acts with cashier rights.
     pub fn role(&self) -> Role {
         match (&self.staff, self.terminal.mode) {

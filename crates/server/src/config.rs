@@ -60,6 +60,13 @@ pub struct ServeArgs {
     /// Origin allowed to call the API from a browser (repeatable), e.g. https://salon.example.
     #[arg(long = "cors-origin")]
     pub cors_origins: Vec<String>,
+    /// Serve this directory (the widget's sample host page) on a second listener, whose origin
+    /// is allowed by CORS [demo default: <static-dir>/../www/host, else ./www/host, if present].
+    #[arg(long)]
+    pub host_page_dir: Option<PathBuf>,
+    /// Address of the host page's listener [default: 127.0.0.1:8081]; port 0 picks a free one.
+    #[arg(long)]
+    pub host_page_listen: Option<SocketAddr>,
     /// File holding the OTP secret (else env REDEEMGUARD_OTP_SECRET; demo: random per start).
     #[arg(long)]
     pub secret_file: Option<PathBuf>,
@@ -104,6 +111,8 @@ pub struct FileConfig {
     pub static_dir: Option<PathBuf>,
     #[serde(default)]
     pub cors_origins: Vec<String>,
+    pub host_page_dir: Option<PathBuf>,
+    pub host_page_listen: Option<SocketAddr>,
     pub secret_file: Option<PathBuf>,
     pub demo: Option<bool>,
     pub session_ttl_secs: Option<u32>,
@@ -120,12 +129,90 @@ pub struct FileConfig {
     pub messages: MessagesFile,
 }
 
+/// The widget's sample host page, served on a listener of its own (a second origin).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPage {
+    pub dir: PathBuf,
+    pub listen: SocketAddr,
+    /// Whether the address was asked for: if not and it is busy, any free port will do.
+    pub listen_explicit: bool,
+}
+
+impl HostPage {
+    pub const DEFAULT_LISTEN: SocketAddr =
+        SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8081);
+
+    /// Where the host page comes from when none is named: with `--demo` only, the repository's
+    /// `www/host` beside the built app (`<static-dir>/../www/host`), else under the working
+    /// directory. `None` when neither exists (the demo then runs without it).
+    fn demo_default_dir(static_dir: Option<&std::path::Path>) -> Option<PathBuf> {
+        let beside_app = static_dir.map(|d| d.join("..").join("www").join("host"));
+        beside_app
+            .into_iter()
+            .chain(std::iter::once(PathBuf::from("www").join("host")))
+            .find(|d| d.is_dir())
+    }
+
+    fn resolve(
+        dir: Option<PathBuf>,
+        listen: Option<SocketAddr>,
+        demo: bool,
+        static_dir: Option<&std::path::Path>,
+    ) -> Result<Option<HostPage>, String> {
+        let dir = match (dir, demo) {
+            (Some(dir), _) if !dir.is_dir() => {
+                return Err(format!(
+                    "--host-page-dir {} is not a directory",
+                    dir.display()
+                ))
+            }
+            (Some(dir), _) => dir,
+            (None, true) => match Self::demo_default_dir(static_dir) {
+                Some(dir) => dir,
+                None if listen.is_some() => {
+                    return Err(
+                        "--host-page-listen needs --host-page-dir (no www/host was found)".into(),
+                    )
+                }
+                None => return Ok(None),
+            },
+            (None, false) if listen.is_some() => {
+                return Err("--host-page-listen needs --host-page-dir".into())
+            }
+            (None, false) => return Ok(None),
+        };
+        Ok(Some(HostPage {
+            dir,
+            listen: listen.unwrap_or(Self::DEFAULT_LISTEN),
+            listen_explicit: listen.is_some(),
+        }))
+    }
+}
+
+/// The origins a browser may name for a page served on `addr`. A loopback or unspecified
+/// address is reached as `localhost` too; an unspecified one also as 127.0.0.1.
+pub fn origins_of(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let ip = addr.ip();
+    let mut origins = Vec::new();
+    if ip.is_unspecified() {
+        origins.push(format!("http://127.0.0.1:{port}"));
+    } else {
+        origins.push(format!("http://{addr}"));
+    }
+    if ip.is_loopback() || ip.is_unspecified() {
+        origins.push(format!("http://localhost:{port}"));
+    }
+    origins
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
     pub db: PathBuf,
     pub static_dir: Option<PathBuf>,
     pub cors_origins: Vec<String>,
+    pub host_page: Option<HostPage>,
     pub secret: Secret,
     pub demo: bool,
     pub demo_bench_terminals: u32,
@@ -174,6 +261,13 @@ impl Config {
         };
         let mut cors_origins = args.cors_origins;
         cors_origins.extend(file.cors_origins);
+        let static_dir = args.static_dir.or(file.static_dir);
+        let host_page = HostPage::resolve(
+            args.host_page_dir.or(file.host_page_dir),
+            args.host_page_listen.or(file.host_page_listen),
+            demo,
+            static_dir.as_deref(),
+        )?;
         let log_format = args
             .log_format
             .or(file.log_format)
@@ -198,8 +292,9 @@ impl Config {
                 .or(file.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             db,
-            static_dir: args.static_dir.or(file.static_dir),
+            static_dir,
             cors_origins,
+            host_page,
             secret,
             demo,
             demo_bench_terminals: args.demo_bench_terminals.unwrap_or(0),
@@ -297,5 +392,54 @@ mod tests {
         };
         let e = Config::resolve_with(args, &|_| None).unwrap_err();
         assert!(e.contains("SMS_ACCOUNT_SID is not set"), "{e}");
+    }
+
+    #[test]
+    fn host_page_origins_name_what_a_browser_sends() {
+        let at = |s: &str| origins_of(s.parse().unwrap());
+        assert_eq!(
+            at("127.0.0.1:8081"),
+            vec!["http://127.0.0.1:8081", "http://localhost:8081"]
+        );
+        assert_eq!(
+            at("0.0.0.0:9000"),
+            vec!["http://127.0.0.1:9000", "http://localhost:9000"]
+        );
+        assert_eq!(at("192.168.1.5:80"), vec!["http://192.168.1.5:80"]);
+        assert_eq!(
+            at("[::1]:8081"),
+            vec!["http://[::1]:8081", "http://localhost:8081"]
+        );
+    }
+
+    #[test]
+    fn the_host_page_is_opt_in_outside_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = dir.path().join("www").join("host");
+        std::fs::create_dir_all(&host).unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap(); // `dist/..` resolves only if dist exists
+        assert_eq!(HostPage::resolve(None, None, false, Some(&dist)), Ok(None));
+        assert!(HostPage::resolve(None, Some(HostPage::DEFAULT_LISTEN), false, None).is_err());
+        let demo = HostPage::resolve(None, None, true, Some(&dist))
+            .unwrap()
+            .unwrap();
+        assert!(demo.dir.ends_with("dist/../www/host"));
+        assert_eq!(
+            (demo.listen, demo.listen_explicit),
+            (HostPage::DEFAULT_LISTEN, false)
+        );
+        let port0: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let named = HostPage::resolve(Some(host.clone()), Some(port0), false, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (named.dir, named.listen, named.listen_explicit),
+            (host, port0, true)
+        );
+        let missing = dir.path().join("nope");
+        assert!(HostPage::resolve(Some(missing), None, true, None)
+            .unwrap_err()
+            .contains("not a directory"));
     }
 }

@@ -629,7 +629,12 @@ pub fn seed(
 }
 
 /// The start-up banner: everything a person needs to try the demo.
-pub fn banner(listen: &str, bench_terminals: u32, extra_merchant: bool) -> String {
+pub fn banner(
+    listen: &str,
+    host_page: Option<&str>,
+    bench_terminals: u32,
+    extra_merchant: bool,
+) -> String {
     let mut s = format!(
         "RedeemGuard DEMO MODE — {STORE_NAME} (INR, en-IN, +91)\n\
          \x20 app/API:         http://{listen}/\n\
@@ -641,6 +646,11 @@ pub fn banner(listen: &str, bench_terminals: u32, extra_merchant: bool) -> Strin
          \x20 try customer:    Asha Rao, mobile 9876543210, card RG00012345\n",
         CASHIER.0, CASHIER.1, CASHIER.2, MANAGER.0, MANAGER.1, MANAGER.2
     );
+    if let Some(url) = host_page {
+        s.push_str(&format!(
+            "  widget host page: {url}   (another origin, embedding the app from http://{listen}/)\n"
+        ));
+    }
     if bench_terminals > 0 {
         s.push_str(&format!("  bench:           terminals bench-till-1..{bench_terminals}, customers bench-cust-N\n"));
     }

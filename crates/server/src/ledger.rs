@@ -10,11 +10,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{
-    Accrual, Approval, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus, Reversal,
-    Voucher,
+    Accrual, Approval, Balance, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus,
+    Reversal, Voucher,
 };
 use contract::rules::{allowed_range, check_redemption};
-use contract::{Bill, ErrorCode, InstrumentKind, Problem, Purpose, Quantity, Unit};
+use contract::{
+    Bill, Channel, ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit,
+};
 use serde_json::json;
 
 /// How long a printed loyalty voucher stays valid.
@@ -46,6 +48,42 @@ pub fn load_bound(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<Redem
     Ok(row)
 }
 
+/// A customer's balances as the app shows them. An expired membership or gift card has
+/// nothing left to give, whatever its balance.
+pub fn balance(
+    tx: &mut dyn Tx,
+    policy: &Policy,
+    customer: &CustomerRow,
+    now_ms: i64,
+) -> ApiResult<Balance> {
+    let instruments = tx
+        .instruments(&customer.id)?
+        .iter()
+        .map(|i| usable_balance(i, policy, now_ms))
+        .collect();
+    Ok(Balance {
+        customer: customer.summary(policy),
+        instruments,
+        as_of_ms: now_ms,
+    })
+}
+
+fn usable_balance(i: &InstrumentRow, policy: &Policy, now_ms: i64) -> contract::InstrumentBalance {
+    let mut b = i.to_balance(policy, now_ms);
+    if i.valid_until_ms.is_some_and(|until| until <= now_ms) {
+        b.available = 0;
+    }
+    b
+}
+
+/// An intent approved as it is created: a self-service kiosk customer already proved, with a
+/// code sent to their contact, that the phone or inbox is theirs (the kiosk identification).
+#[derive(Clone, Debug)]
+pub struct PreApproved {
+    pub identification_id: String,
+    pub channel: Channel,
+}
+
 /// Creates an intent and holds its quantity, after re-checking every rule (S10).
 pub fn create_intent(
     tx: &mut dyn Tx,
@@ -53,6 +91,7 @@ pub fn create_intent(
     req: CreateRedemption,
     now_ms: i64,
     hold_grace_secs: u32,
+    pre_approved: Option<PreApproved>,
 ) -> ApiResult<RedemptionRow> {
     let policy = &caller.store.policy;
     if let Some(bill) = req.purpose.bill() {
@@ -68,18 +107,12 @@ pub fn create_intent(
                 .detail("The customer has no such instrument")
                 .field("instrument_id")
         })?;
-    if req.purpose == Purpose::Voucher && instrument.kind != InstrumentKind::Points {
+    if !req.purpose.accepts(instrument.kind) {
         return Err(ApiError::new(ErrorCode::InvalidRequest)
-            .detail("Only points can be turned into a voucher")
+            .detail("A gift card cannot be turned into a voucher: apply it to a bill")
             .field("purpose"));
     }
-    let mut balance = instrument.to_balance(policy, now_ms);
-    if instrument
-        .valid_until_ms
-        .is_some_and(|until| until <= now_ms)
-    {
-        balance.available = 0; // an expired membership or gift card has nothing left to give
-    }
+    let balance = usable_balance(&instrument, policy, now_ms);
     if balance.available == 0 {
         return Err(Problem::from(contract::RuleError::NothingAvailable).into());
     }
@@ -92,7 +125,13 @@ pub fn create_intent(
     })?;
     instrument.held += req.quantity.get();
     tx.update_instrument(&instrument)?;
-    let otp_required = checked.otp_required;
+    // A pre-approved intent needs no further code: the customer proved possession already.
+    let otp_required = checked.otp_required && pre_approved.is_none();
+    let approval = match &pre_approved {
+        Some(p) => Some(Approval::Otp { channel: p.channel }),
+        None if otp_required => None,
+        None => Some(Approval::NotRequired),
+    };
     let row = RedemptionRow {
         id: crypto::new_sequential_id("red", now_ms),
         store_id: caller.store.id.clone(),
@@ -119,28 +158,24 @@ pub fn create_intent(
             + (i64::from(policy.otp_ttl_secs) + i64::from(hold_grace_secs)) * 1000,
         otp: None,
         failed_attempts: 0,
-        approval: if otp_required {
-            None
-        } else {
-            Some(Approval::NotRequired)
-        },
+        approval,
         committed_at_ms: None,
         reversal: None,
+        identification_id: pre_approved.as_ref().map(|p| p.identification_id.clone()),
     };
     tx.insert_redemption(&row)?;
-    audit::record(
-        tx,
-        now_ms,
-        &caller.actor(),
-        "hold",
-        Some(&row.id),
-        json!({
-            "customer_id": row.customer_id, "instrument_id": row.instrument_id,
-            "quantity": row.quantity.get(), "value_minor": row.value.minor(),
-            "currency": row.value.currency().code(), "otp_required": otp_required,
-            "bill_id": row.purpose.bill().map(|b| b.id.clone()),
-        }),
-    )?;
+    let mut detail = json!({
+        "customer_id": row.customer_id, "instrument_id": row.instrument_id,
+        "quantity": row.quantity.get(), "value_minor": row.value.minor(),
+        "currency": row.value.currency().code(), "otp_required": otp_required,
+        "bill_id": row.purpose.bill().map(|b| b.id.clone()),
+    });
+    if let Some(p) = &pre_approved {
+        detail["approved_by"] = json!("kiosk_identification");
+        detail["identification_id"] = json!(p.identification_id);
+        detail["channel"] = json!(p.channel.as_str());
+    }
+    audit::record(tx, now_ms, &caller.actor(), "hold", Some(&row.id), detail)?;
     Ok(row)
 }
 
@@ -285,14 +320,12 @@ pub fn commit(
         .checked_sub(q)
         .ok_or_else(|| ApiError::internal("hold missing"))?;
     tx.update_instrument(&instrument)?;
-    let voucher = match (&row.purpose, row.instrument_kind) {
-        (Purpose::Voucher, InstrumentKind::Points) => Some(Voucher {
-            code: voucher_code(),
-            value: row.value,
-            valid_until_ms: now_ms + VOUCHER_VALID_MS,
-        }),
-        _ => None,
-    };
+    // Any benefit a voucher may take (see `Purpose::accepts`) prints at the intent's value.
+    let voucher = (row.purpose == Purpose::Voucher).then(|| Voucher {
+        code: voucher_code(),
+        value: row.value,
+        valid_until_ms: now_ms + VOUCHER_VALID_MS,
+    });
     let receipt = Receipt {
         redemption_id: row.id.clone(),
         customer_name: row.customer_name.clone(),

@@ -2,10 +2,10 @@
 //!
 //! One concept per module: `routes` (HTTP handlers), `store` (the storage traits and the
 //! SQLite implementation), `otp` (the code engine), `ledger` (holds, commits, reversals,
-//! accruals), `channels` (message delivery: HTTP gateways, SMTP, the demo phone), `messages`
-//! (what the customer reads), `notify` (sending and recording the outcome), `audit` (the
-//! hash chain), `auth` (terminals and sessions), `config`, `demo` (seed data and the
-//! customer's phone), `openapi`.
+//! accruals), `kiosk` (self-service identification and its binding), `channels` (message
+//! delivery: HTTP gateways, SMTP, the demo phone), `messages` (what the customer reads),
+//! `notify` (sending and recording the outcome), `audit` (the hash chain), `auth` (terminals
+//! and sessions), `config`, `demo` (seed data and the customer's phone), `openapi`.
 
 pub mod app;
 pub mod audit;
@@ -15,6 +15,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod kiosk;
 pub mod ledger;
 pub mod messages;
 pub mod model;

@@ -3,7 +3,7 @@
 use clap::Parser;
 use redeemguard_server::app::{self, AppState};
 use redeemguard_server::audit::{verify_chain, ChainCheck};
-use redeemguard_server::config::{Cli, Command, Config, ServeArgs};
+use redeemguard_server::config::{self, Cli, Command, Config, HostPage, ServeArgs};
 use redeemguard_server::store::sqlite::SqliteStore;
 use redeemguard_server::store::Db;
 use redeemguard_server::{demo, openapi};
@@ -71,8 +71,27 @@ fn init_logging(json: bool) {
     }
 }
 
+/// Binds the host page's listener. A default address that is taken (another demo running)
+/// falls back to a free port, so a second demo still starts; an address asked for must bind.
+async fn bind_host_page(host: &HostPage) -> Result<tokio::net::TcpListener, String> {
+    match tokio::net::TcpListener::bind(host.listen).await {
+        Ok(l) => Ok(l),
+        Err(e) if !host.listen_explicit => {
+            tracing::warn!(addr = %host.listen, error = %e, "host page address taken; using a free port");
+            let any = std::net::SocketAddr::new(host.listen.ip(), 0);
+            tokio::net::TcpListener::bind(any)
+                .await
+                .map_err(|e| format!("cannot listen on {any} for the host page: {e}"))
+        }
+        Err(e) => Err(format!(
+            "cannot listen on {} for the host page: {e}",
+            host.listen
+        )),
+    }
+}
+
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
-    let config = Config::resolve(args)?;
+    let mut config = Config::resolve(args)?;
     init_logging(config.json_logs);
     let store = SqliteStore::open(&config.db)?;
     let db = Db::new(Arc::new(store));
@@ -80,6 +99,19 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let host_page = match config.host_page.clone() {
+        Some(host) => {
+            let host_listener = bind_host_page(&host).await?;
+            let addr = host_listener.local_addr().map_err(|e| e.to_string())?;
+            // The page embeds the app from the main listener: its origin must pass CORS.
+            config.cors_origins.extend(config::origins_of(addr));
+            Some((host, host_listener, addr))
+        }
+        None => None,
+    };
+    let host_url = host_page
+        .as_ref()
+        .map(|(_, _, addr)| format!("http://{addr}/"));
     let state = AppState::new(db, config);
     if state.config.demo {
         let (now, bench, extra) = (
@@ -92,12 +124,28 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             .run(move |tx| demo::seed(tx, now, bench, extra))
             .await
             .map_err(|e| format!("cannot seed the demo: {}", e.problem))?;
-        println!("{}", demo::banner(&local.to_string(), bench, extra));
+        println!(
+            "{}",
+            demo::banner(&local.to_string(), host_url.as_deref(), bench, extra)
+        );
         tracing::info!(seeded, db = %state.config.db.display(), "demo mode");
     }
     app::spawn_sweeper(state.clone());
     let router = app::router(state.clone());
-    // The line tests and scripts wait for; it names the real port when --listen used port 0.
+    if let Some((host, host_listener, addr)) = host_page {
+        let router = app::host_page_router(&host.dir);
+        tracing::info!(%addr, dir = %host.dir.display(), "serving the host page");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(host_listener, router).await {
+                tracing::error!(error = %e, "the host page listener stopped");
+            }
+        });
+    }
+    // The lines tests and scripts wait for; they name the real ports when port 0 was asked
+    // for. The host page's comes first, so it is known once `listening on` is seen.
+    if let Some(url) = &host_url {
+        println!("host page on {url}");
+    }
     println!("listening on http://{local}");
     tracing::info!(%local, db = %state.config.db.display(), "serving");
     if !state.config.gateways.is_empty() {

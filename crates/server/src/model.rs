@@ -2,7 +2,8 @@
 //! (hashes, holds, scoping ids) and convert to those shapes for responses.
 
 use contract::api::{
-    Approval, OtpSent, Receipt, Redemption, RedemptionStatus, Reversal, Role, TerminalMode,
+    Approval, CustomerSummary, OtpSent, Receipt, Redemption, RedemptionStatus, Reversal, Role,
+    TerminalMode,
 };
 use contract::instrument::Expiring;
 use contract::{
@@ -72,6 +73,28 @@ pub struct CustomerRow {
 }
 
 impl CustomerRow {
+    /// The wire shape: contacts masked, and the channels the store may reach them on.
+    pub fn summary(&self, policy: &Policy) -> CustomerSummary {
+        CustomerSummary {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            masked_mobile: self.mobile.as_ref().map(Mobile::masked),
+            masked_email: self.email.as_ref().map(|e| e.masked()),
+            masked_card: self.card.as_ref().map(CardNumber::masked),
+            channels: self.channels(policy),
+        }
+    }
+
+    /// The store's channels this customer can be reached on, in the store's order.
+    pub fn channels(&self, policy: &Policy) -> Vec<Channel> {
+        policy
+            .channels
+            .iter()
+            .copied()
+            .filter(|ch| self.reachable_on(*ch))
+            .collect()
+    }
+
     pub fn reachable_on(&self, channel: Channel) -> bool {
         match channel {
             Channel::Sms => self.mobile.is_some(),
@@ -190,6 +213,10 @@ pub struct RedemptionRow {
     pub approval: Option<Approval>,
     pub committed_at_ms: Option<i64>,
     pub reversal: Option<Reversal>,
+    /// Set when a self-service kiosk created the intent for the customer it identified; the
+    /// intent is cancelled when that identification ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification_id: Option<String>,
 }
 
 impl RedemptionRow {
@@ -224,6 +251,60 @@ impl RedemptionRow {
             destination: o.destination_masked.clone(),
             expires_at_ms: o.expires_at_ms,
             resend_after_ms: o.resend_after_ms,
+            attempts_left: self.attempts_left(),
+        }
+    }
+}
+
+/// Where a kiosk identification stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentificationStatus {
+    /// A code went out; the customer has not typed it yet.
+    AwaitingCode,
+    /// Too many wrong codes: only a new identification helps.
+    Locked,
+    /// The code was right: the session may read and redeem for this customer.
+    Bound,
+    /// Forgotten (done, idle, signed out or replaced by a new identification).
+    Ended,
+}
+
+/// A self-service kiosk customer proving a mobile or card number is theirs (S1–S5 apply to
+/// its code exactly as to a redemption's).
+#[derive(Clone, Debug)]
+pub struct IdentificationRow {
+    pub id: String,
+    /// Hex SHA-256 of the kiosk session's bearer token: the identification is that session's.
+    pub session_hash: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    pub customer_id: String,
+    pub status: IdentificationStatus,
+    /// The code last sent; its MAC binds it to this identification's id.
+    pub otp: OtpState,
+    pub max_attempts: u8,
+    pub failed_attempts: u8,
+    pub bound_at_ms: Option<i64>,
+    /// The last call that used the binding.
+    pub last_used_ms: Option<i64>,
+    /// The binding lapses at this time unless a call uses it first.
+    pub idle_until_ms: Option<i64>,
+    pub created_at_ms: i64,
+    pub ended_at_ms: Option<i64>,
+}
+
+impl IdentificationRow {
+    pub fn attempts_left(&self) -> u8 {
+        self.max_attempts.saturating_sub(self.failed_attempts)
+    }
+
+    pub fn otp_sent(&self) -> OtpSent {
+        OtpSent {
+            channel: self.otp.channel,
+            destination: self.otp.destination_masked.clone(),
+            expires_at_ms: self.otp.expires_at_ms,
+            resend_after_ms: self.otp.resend_after_ms,
             attempts_left: self.attempts_left(),
         }
     }

@@ -8,36 +8,54 @@ use crate::audit::{self, Actor};
 use crate::auth::Caller;
 use crate::channels::OutgoingMessage;
 use crate::error::{ApiError, ApiResult};
+use crate::kiosk;
 use crate::messages::{display_count, display_money, safe_value, ConfirmationKind, MessageCatalog};
-use crate::model::CustomerRow;
-use crate::otp::{self, PreparedSend};
+use crate::model::{CustomerRow, SendRow};
+use crate::otp;
 use crate::store::Tx;
-use contract::api::{Approval, OtpSent, RedemptionStatus};
+use contract::api::{Approval, RedemptionStatus};
 use contract::{Channel, InstrumentKind, Money, TemplateValues};
 use serde_json::json;
 use tracing::Instrument;
 
-/// Delivers a prepared code. The delivery runs in its own task so that a cashier's app
+/// What a code is for, so that a failed delivery voids the right one.
+pub enum CodeFor {
+    Redemption(String),
+    KioskIdentification(String),
+}
+
+impl std::fmt::Display for CodeFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeFor::Redemption(id) => write!(f, "redemption {id}"),
+            CodeFor::KioskIdentification(id) => write!(f, "kiosk identification {id}"),
+        }
+    }
+}
+
+/// Delivers a code. On failure the code is voided, the send is taken back from the limits
+/// unless the gateway may have taken it, the failure is audited, and the answer is the
+/// "not sent" problem with its reason. The delivery runs in its own task so that a client
 /// giving up on the request cannot cut it off between "handed to the gateway" and
 /// "recorded": the outcome is always written down.
-pub async fn send_code(app: &Shared, caller: Caller, prepared: PreparedSend) -> ApiResult<OtpSent> {
+pub async fn send_code(
+    app: &Shared,
+    caller: Caller,
+    code_for: CodeFor,
+    message: OutgoingMessage,
+    counted: SendRow,
+) -> ApiResult<()> {
     let app = app.clone();
     let task = async move {
-        let PreparedSend {
-            sent,
-            message,
-            redemption_id,
-            counted,
-        } = prepared;
         let channel = message.channel;
         let Err(failure) = app.channel.deliver(message).await else {
-            tracing::info!(redemption_id = %redemption_id, channel = channel.as_str(), "code delivered");
-            return Ok(sent);
+            tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
+            return Ok(());
         };
         tracing::warn!(
-            redemption_id = %redemption_id,
+            code_for = %code_for,
             channel = channel.as_str(),
-            reason = ?failure.reason,
+            reason = failure.reason_str(),
             status = failure.status,
             attempts = failure.attempts,
             counted = failure.maybe_accepted,
@@ -45,18 +63,15 @@ pub async fn send_code(app: &Shared, caller: Caller, prepared: PreparedSend) -> 
             "code not delivered"
         );
         let now = app.clock.now_ms();
-        let problem = app
-            .db
-            .run(move |tx| {
-                otp::void_undelivered(
-                    tx,
-                    &caller,
-                    &redemption_id,
-                    channel,
-                    &counted,
-                    &failure,
-                    now,
-                )
+        let problem = failure.problem(channel);
+        app.db
+            .run(move |tx| match &code_for {
+                CodeFor::Redemption(id) => {
+                    otp::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
+                }
+                CodeFor::KioskIdentification(id) => {
+                    kiosk::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
+                }
             })
             .await?;
         Err(problem)
@@ -245,13 +260,13 @@ pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
         tracing::warn!(
             kind = kind.as_str(),
             channel = channel.as_str(),
-            reason = ?failure.reason,
+            reason = failure.reason_str(),
             status = failure.status,
             detail = %failure.detail,
             "confirmation not delivered"
         );
         let now = app.clock.now_ms();
-        let mut detail = otp::delivery_failure_detail(channel, &failure);
+        let mut detail = failure.audit_detail(channel);
         detail["kind"] = json!(kind.as_str());
         detail["customer_id"] = json!(customer_id);
         let recorded = app

@@ -42,7 +42,8 @@ impl Modify for Security {
         routes::sign_in, routes::sign_out, routes::get_policy, routes::put_policy,
         routes::search_customers, routes::balance, routes::create_redemption, routes::get_redemption,
         routes::send_otp, routes::verify, routes::override_otp, routes::commit, routes::cancel,
-        routes::reverse, routes::accrue, routes::report, routes::audit, routes::openapi,
+        routes::reverse, routes::accrue, routes::kiosk_identify, routes::kiosk_verify,
+        routes::kiosk_forget, routes::report, routes::audit, routes::openapi,
     ),
     components(schemas(contract::Problem, contract::ErrorCode, contract::Policy, contract::policy::PolicyError)),
     modifiers(&Security)

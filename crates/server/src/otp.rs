@@ -13,7 +13,7 @@ use crate::messages::{display_count, display_money, safe_value, MessageCatalog, 
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{Approval, OtpSent, RedemptionStatus};
-use contract::{Channel, DeliveryFailure, ErrorCode, OtpCode, OtpLength, Problem, TemplateValues};
+use contract::{Channel, ErrorCode, OtpCode, OtpLength, Problem, TemplateValues};
 use serde_json::json;
 
 const DAY_MS: i64 = 86_400_000;
@@ -40,22 +40,64 @@ pub struct PreparedSend {
     pub counted: SendRow,
 }
 
-/// Checks every limit, generates a fresh code (voiding any earlier one) and records the send.
-pub fn prepare_send(
+/// What a fresh code is for. Redemption intents and kiosk identifications both get their
+/// codes here, so the same channel checks, cooldown and send limits (S4, S5) apply to both.
+pub struct CodeRequest<'a> {
+    pub customer: &'a CustomerRow,
+    pub channel: Channel,
+    /// The id the code's MAC binds it to (S2, S3): the intent's or the identification's.
+    pub bound_to: &'a str,
+    /// The code this one replaces, if any: it may only be replaced after its cooldown.
+    pub replaces: Option<&'a OtpState>,
+    /// The code never outlives this (an intent's hold).
+    pub not_after_ms: Option<i64>,
+}
+
+/// A fresh code, counted against the limits. The code itself leaves only through
+/// [`IssuedCode::code`], to be rendered into the message for the channel.
+pub struct IssuedCode {
+    pub otp: OtpState,
+    /// The real destination, for delivery only.
+    pub destination: String,
+    /// The send as counted: counted now, so concurrent sends cannot pass a limit together,
+    /// and taken back by the caller's `void_undelivered` when the gateway never took it.
+    pub counted: SendRow,
+    code: String,
+}
+
+impl IssuedCode {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Whole minutes left, for the message (at least 1).
+    pub fn minutes_left(&self, now_ms: i64) -> String {
+        ((self.otp.expires_at_ms - now_ms) / 60_000)
+            .max(1)
+            .to_string()
+    }
+}
+
+impl std::fmt::Debug for IssuedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCode")
+            .field("otp", &self.otp)
+            .field("code", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Checks the channel, the cooldown and every send limit, then generates a code (from the
+/// CSPRNG, keeping only its MAC) and counts the send. Nothing is changed when a check fails.
+pub fn issue_code(
     tx: &mut dyn Tx,
     caller: &Caller,
-    id: &str,
-    channel: Channel,
+    req: CodeRequest<'_>,
     now_ms: i64,
     secret: &Secret,
-    catalog: &MessageCatalog,
-) -> ApiResult<PreparedSend> {
-    let policy = caller.store.policy.clone();
-    let mut row = ledger::load_bound(tx, caller, id)?;
-    expire_if_due(tx, &mut row, now_ms)?;
-    if row.status != RedemptionStatus::AwaitingOtp {
-        return Err(closed_problem(row.status));
-    }
+) -> ApiResult<IssuedCode> {
+    let policy = &caller.store.policy;
+    let channel = req.channel;
     if !policy.channels.contains(&channel) {
         return Err(ApiError::new(ErrorCode::ChannelUnavailable)
             .detail(format!(
@@ -64,9 +106,7 @@ pub fn prepare_send(
             ))
             .field("channel"));
     }
-    let customer = tx
-        .customer(&caller.store.merchant_id, &row.customer_id)?
-        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let customer = req.customer;
     let (Some(destination), Some(masked)) = (
         customer.destination(channel),
         customer.masked_destination(channel),
@@ -78,7 +118,7 @@ pub fn prepare_send(
             ))
             .field("channel"));
     };
-    if let Some(previous) = &row.otp {
+    if let Some(previous) = req.replaces {
         if now_ms < previous.resend_after_ms {
             return Err(Problem::new(ErrorCode::ResendCooldown)
                 .retry_after(ceil_secs(previous.resend_after_ms - now_ms))
@@ -89,7 +129,7 @@ pub fn prepare_send(
     let since = now_ms - window_ms;
     let mut limits = vec![
         (
-            SendScope::Customer(&row.customer_id),
+            SendScope::Customer(&customer.id),
             policy.max_sends_per_customer,
             "this customer",
         ),
@@ -127,44 +167,126 @@ pub fn prepare_send(
     }
 
     let code = generate_code(policy.otp_length);
-    let expires_at_ms = (now_ms + i64::from(policy.otp_ttl_secs) * 1000).min(row.expires_at_ms);
-    let resend = row.otp.is_some();
-    row.otp = Some(OtpState {
+    let ttl_end = now_ms + i64::from(policy.otp_ttl_secs) * 1000;
+    let otp = OtpState {
         channel,
-        destination_masked: masked.clone(),
-        code_mac: Some(crypto::code_mac(secret, &row.id, &code)),
+        destination_masked: masked,
+        code_mac: Some(crypto::code_mac(secret, req.bound_to, &code)),
         length: policy.otp_length.get(),
         sent_at_ms: now_ms,
-        expires_at_ms,
+        expires_at_ms: req.not_after_ms.map_or(ttl_end, |end| ttl_end.min(end)),
         resend_after_ms: now_ms + i64::from(policy.resend_cooldown_secs) * 1000,
-    });
-    tx.update_redemption(&row)?;
-    // Counted now, so concurrent sends cannot pass the limits together; taken back by
-    // `void_undelivered` when the gateway never took the message.
+    };
     let counted = SendRow {
         store_id: caller.store.id.clone(),
-        customer_id: row.customer_id.clone(),
+        customer_id: customer.id.clone(),
         terminal_id: caller.terminal.id.clone(),
         staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
         at_ms: now_ms,
     };
     tx.insert_send(&counted)?;
+    Ok(IssuedCode {
+        otp,
+        destination,
+        counted,
+        code,
+    })
+}
+
+/// How a typed code compares with the live one.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CodeCheck {
+    Matches,
+    Wrong,
+    Expired,
+    /// Used, voided by a failed delivery, or never sent.
+    Void,
+}
+
+/// Compares a well-formed code with the stored MAC in constant time (S2). An expired or void
+/// code is reported as such before any comparison, so it costs no attempt.
+pub fn check_code(
+    secret: &Secret,
+    otp: &OtpState,
+    bound_to: &str,
+    code: &OtpCode,
+    now_ms: i64,
+) -> CodeCheck {
+    let Some(mac) = otp.code_mac.as_deref() else {
+        return CodeCheck::Void;
+    };
+    if now_ms >= otp.expires_at_ms {
+        return CodeCheck::Expired;
+    }
+    if crypto::code_matches(secret, bound_to, code.expose(), mac) {
+        CodeCheck::Matches
+    } else {
+        CodeCheck::Wrong
+    }
+}
+
+/// The answer to a wrong code that still leaves attempts. The attempt is kept (S4).
+pub fn wrong_code(attempts_left: u8) -> ApiError {
+    let noun = if attempts_left == 1 { "try" } else { "tries" };
+    ApiError::from(
+        Problem::new(ErrorCode::OtpInvalid)
+            .detail(format!("Wrong code: {attempts_left} {noun} left"))
+            .attempts_left(attempts_left),
+    )
+    .keep()
+}
+
+/// Checks every limit, generates a fresh code (voiding any earlier one) and records the send.
+pub fn prepare_send(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    channel: Channel,
+    now_ms: i64,
+    secret: &Secret,
+    catalog: &MessageCatalog,
+) -> ApiResult<PreparedSend> {
+    let policy = caller.store.policy.clone();
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    expire_if_due(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &row.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let issued = issue_code(
+        tx,
+        caller,
+        CodeRequest {
+            customer: &customer,
+            channel,
+            bound_to: &row.id,
+            replaces: row.otp.as_ref(),
+            not_after_ms: Some(row.expires_at_ms),
+        },
+        now_ms,
+        secret,
+    )?;
+    let resend = row.otp.is_some();
+    row.otp = Some(issued.otp.clone());
+    tx.update_redemption(&row)?;
     audit::record(
         tx,
         now_ms,
         &caller.actor(),
         "otp_sent",
         Some(&row.id),
-        json!({ "channel": channel.as_str(), "destination": masked, "resend": resend }),
+        json!({ "channel": channel.as_str(), "destination": issued.otp.destination_masked, "resend": resend }),
     )?;
 
-    let minutes = ((expires_at_ms - now_ms) / 60_000).max(1).to_string();
     let (store, name) = (
         safe_value(channel, &caller.store.name),
         safe_value(channel, &customer.name),
     );
+    let minutes = issued.minutes_left(now_ms);
     let values = TemplateValues {
-        otp: &code,
+        otp: issued.code(),
         points: &display_count(row.quantity.get(), &policy),
         value: &display_money(row.value),
         store: &store,
@@ -176,11 +298,9 @@ pub fn prepare_send(
     let subject = catalog
         .subject(&policy.locale, MessageKind::Otp)
         .render(&values);
-    let otp = row.otp.as_ref().expect("just set");
     Ok(PreparedSend {
-        sent: row.otp_sent(otp),
+        sent: row.otp_sent(&issued.otp),
         redemption_id: row.id.clone(),
-        counted,
         message: OutgoingMessage {
             at_ms: now_ms,
             kind: MessageKind::Otp,
@@ -188,26 +308,27 @@ pub fn prepare_send(
             customer_id: customer.id,
             customer_name: customer.name,
             channel,
-            destination,
+            destination: issued.destination,
             subject,
             text,
         },
+        counted: issued.counted,
     })
 }
 
 /// After a failed delivery: void the code (it never arrived, or arrives too late to use),
 /// allow an immediate retry, take the send back from the limits unless the gateway may have
-/// taken it, and record why. Returns the problem the cashier sees.
+/// taken it, and record why.
 pub fn void_undelivered(
     tx: &mut dyn Tx,
     caller: &Caller,
-    redemption_id: &str,
+    id: &str,
     channel: Channel,
     counted: &SendRow,
     failure: &DeliveryError,
     now_ms: i64,
-) -> ApiResult<ApiError> {
-    let mut row = ledger::load_bound(tx, caller, redemption_id)?;
+) -> ApiResult<()> {
+    let mut row = ledger::load_bound(tx, caller, id)?;
     if let Some(otp) = row.otp.as_mut() {
         otp.code_mac = None;
         otp.resend_after_ms = now_ms;
@@ -222,39 +343,8 @@ pub fn void_undelivered(
         &caller.actor(),
         "otp_delivery_failed",
         Some(&row.id),
-        delivery_failure_detail(channel, failure),
-    )?;
-    Ok(ApiError::from(
-        Problem::new(ErrorCode::DeliveryFailed)
-            .detail(format!(
-                "The code was not sent: {} ({})",
-                failure.detail,
-                reason_str(failure)
-            ))
-            .delivery_failure(DeliveryFailure {
-                channel,
-                reason: failure.reason,
-            }),
-    ))
-}
-
-fn reason_str(failure: &DeliveryError) -> String {
-    serde_json::to_value(failure.reason)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// The audit detail of a failed delivery: its class, never the message or the address.
-pub fn delivery_failure_detail(channel: Channel, failure: &DeliveryError) -> serde_json::Value {
-    json!({
-        "channel": channel.as_str(),
-        "reason": reason_str(failure),
-        "status": failure.status,
-        "attempts": failure.attempts,
-        "counted": failure.maybe_accepted,
-        "detail": failure.detail,
-    })
+        failure.audit_detail(channel),
+    )
 }
 
 /// Checks a typed code. A malformed code is refused before anything changes; a wrong one
@@ -283,32 +373,35 @@ pub fn verify(
     let Some(otp) = row.otp.clone() else {
         return Err(ApiError::new(ErrorCode::OtpNotSent));
     };
-    let Some(mac) = otp.code_mac.as_deref() else {
-        return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"));
-    };
-    if now_ms >= otp.expires_at_ms {
-        return Err(
-            ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one")
-        );
-    }
-    if crypto::code_matches(secret, &row.id, code.expose(), mac) {
-        row.status = RedemptionStatus::Approved;
-        row.approval = Some(Approval::Otp {
-            channel: otp.channel,
-        });
-        if let Some(o) = row.otp.as_mut() {
-            o.code_mac = None; // single use
+    match check_code(secret, &otp, &row.id, &code, now_ms) {
+        CodeCheck::Void => {
+            return Err(ApiError::new(ErrorCode::OtpNotSent).detail("Send a new code"))
         }
-        tx.update_redemption(&row)?;
-        audit::record(
-            tx,
-            now_ms,
-            &caller.actor(),
-            "otp_verified",
-            Some(&row.id),
-            json!({ "channel": otp.channel.as_str() }),
-        )?;
-        return Ok(row);
+        CodeCheck::Expired => {
+            return Err(
+                ApiError::new(ErrorCode::OtpExpired).detail("The code has expired: send a new one")
+            )
+        }
+        CodeCheck::Matches => {
+            row.status = RedemptionStatus::Approved;
+            row.approval = Some(Approval::Otp {
+                channel: otp.channel,
+            });
+            if let Some(o) = row.otp.as_mut() {
+                o.code_mac = None; // single use
+            }
+            tx.update_redemption(&row)?;
+            audit::record(
+                tx,
+                now_ms,
+                &caller.actor(),
+                "otp_verified",
+                Some(&row.id),
+                json!({ "channel": otp.channel.as_str() }),
+            )?;
+            return Ok(row);
+        }
+        CodeCheck::Wrong => {}
     }
     row.failed_attempts = row.failed_attempts.saturating_add(1);
     let attempts_left = row.attempts_left();
@@ -332,13 +425,7 @@ pub fn verify(
         )?;
         return Err(ApiError::new(ErrorCode::OtpLocked).keep());
     }
-    let noun = if attempts_left == 1 { "try" } else { "tries" };
-    Err(ApiError::from(
-        Problem::new(ErrorCode::OtpInvalid)
-            .detail(format!("Wrong code: {attempts_left} {noun} left"))
-            .attempts_left(attempts_left),
-    )
-    .keep())
+    Err(wrong_code(attempts_left))
 }
 
 /// What the override needs checked outside the transaction (argon2 is slow).

@@ -376,11 +376,14 @@ async fn bad_redemption_input_gets_specific_problems_and_changes_nothing() {
     api.post("/v1/redemptions", negative)
         .await
         .expect_problem("invalid_amount");
-    let mut voucher_pkg = redemption_body(ASHA, "cust-asha-package-1", 1, 100_000);
-    voucher_pkg["purpose"] = json!({ "kind": "voucher" });
-    api.post("/v1/redemptions", voucher_pkg)
+    // A gift card is already a voucher: it cannot become one.
+    let mut voucher_gift = redemption_body("cust-rohan", "cust-rohan-gift_card-1", 100, 100_000);
+    voucher_gift["purpose"] = json!({ "kind": "voucher" });
+    let p = api
+        .post("/v1/redemptions", voucher_gift)
         .await
         .expect_problem("invalid_request");
+    assert_eq!(p["field"], "purpose");
     api.post("/v1/redemptions", json!({ "customer_id": ASHA }))
         .await
         .expect_problem("invalid_quantity");
@@ -721,6 +724,9 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         "/v1/audit",
         "/v1/accruals",
         "/v1/customers/{id}/balance",
+        "/v1/kiosk/identify",
+        "/v1/kiosk/verify",
+        "/v1/kiosk/forget",
     ] {
         assert!(served["paths"].get(path).is_some(), "{path} is documented");
     }

@@ -9,9 +9,12 @@
 pub mod http;
 pub mod smtp;
 
+use crate::error::ApiError;
 use crate::messages::MessageKind;
 use async_trait::async_trait;
-use contract::{Channel as ChannelKind, DeliveryFailureReason};
+use contract::{
+    Channel as ChannelKind, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -80,6 +83,43 @@ impl DeliveryError {
         self.maybe_accepted = true;
         self
     }
+    /// The reason class as the contract spells it (`gateway_error`).
+    pub fn reason_str(&self) -> String {
+        serde_json::to_value(self.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The audit detail: the class, status, attempts and whether it counted against the
+    /// limits; never the message or the address.
+    pub fn audit_detail(&self, channel: ChannelKind) -> serde_json::Value {
+        serde_json::json!({
+            "channel": channel.as_str(),
+            "reason": self.reason_str(),
+            "status": self.status,
+            "attempts": self.attempts,
+            "counted": self.maybe_accepted,
+            "detail": self.detail,
+        })
+    }
+
+    /// What the cashier (or the kiosk customer) is told: "not sent", and why.
+    pub fn problem(&self, channel: ChannelKind) -> ApiError {
+        ApiError::from(
+            Problem::new(ErrorCode::DeliveryFailed)
+                .detail(format!(
+                    "The code was not sent: {} ({})",
+                    self.detail,
+                    self.reason_str()
+                ))
+                .delivery_failure(DeliveryFailure {
+                    channel,
+                    reason: self.reason,
+                }),
+        )
+    }
+
     /// Whether another attempt is safe and useful: nothing reached the gateway, or it failed
     /// on its side without taking the message.
     pub fn retryable(&self) -> bool {

@@ -6,7 +6,9 @@ use crate::error::{ApiError, ApiResult};
 use contract::api::{CreateAccrual, CreateRedemption};
 use contract::money::MAX_MINOR;
 use contract::policy::PolicyDraft;
-use contract::{Currency, ErrorCode, MoneyError, Policy, Problem, Quantity, QuantityError};
+use contract::{
+    CardNumber, Currency, ErrorCode, Mobile, MoneyError, Policy, Problem, Quantity, QuantityError,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -100,6 +102,55 @@ pub fn create_accrual(body: Value) -> ApiResult<CreateAccrual> {
     quantity(body.get("points"), "points")?;
     bill(body.get("bill"), "bill")?;
     from_value(body)
+}
+
+/// What was typed to find a customer, read as the most specific thing it can be.
+pub enum Lookup {
+    Mobile(Mobile),
+    Card(CardNumber),
+    Name(String),
+}
+
+/// Reads a customer query (in request field `field`) as the most specific thing it can be.
+/// A number that is not a valid mobile may still be a numeric card; if no card matches, the
+/// mobile's problem (the second value) is the answer.
+pub fn classify(
+    q: &str,
+    policy: &Policy,
+    field: &str,
+) -> ApiResult<(Vec<Lookup>, Option<ApiError>)> {
+    let q = q.trim();
+    if q.chars().count() < 2 {
+        return Err(ApiError::new(ErrorCode::InvalidRequest)
+            .detail("Type at least 2 characters: a mobile number, card number or name")
+            .field(field));
+    }
+    let phone_like = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+        && q.chars().any(|c| c.is_ascii_digit());
+    if phone_like {
+        let card = CardNumber::parse(q).ok().map(Lookup::Card);
+        return match Mobile::parse(q, policy.country_calling_code) {
+            Ok(m) => Ok((
+                std::iter::once(Lookup::Mobile(m)).chain(card).collect(),
+                None,
+            )),
+            Err(e) => match card {
+                Some(card) => Ok((
+                    vec![card],
+                    Some(ApiError::from(Problem::from(e).field(field))),
+                )),
+                None => Err(ApiError::from(Problem::from(e).field(field))),
+            },
+        };
+    }
+    if q.chars().any(|c| c.is_ascii_digit()) {
+        if let Ok(card) = CardNumber::parse(q) {
+            return Ok((vec![Lookup::Card(card)], None));
+        }
+    }
+    Ok((vec![Lookup::Name(q.to_string())], None))
 }
 
 /// The typed code as a string; its format is checked against the intent's code length later,

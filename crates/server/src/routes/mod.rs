@@ -8,6 +8,7 @@ use crate::audit;
 use crate::auth::{self, resolve, resolve_terminal, Credentials};
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
+use crate::kiosk::{self, Subject};
 use crate::ledger;
 use crate::model::{CustomerRow, SessionRow, StaffRow};
 use crate::notify;
@@ -17,7 +18,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::api::*;
-use contract::{CardNumber, ErrorCode, Mobile, Money, Policy, Problem};
+use contract::{ErrorCode, Money, Policy, Problem};
+use input::Lookup;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -26,7 +28,7 @@ use serde_json::{json, Value};
 const SIGN_IN_FAILURES_PER_15_MIN: u64 = 10;
 
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions",
-    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session, and every kiosk session has cashier rights.",
+    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights.",
     params(("x-terminal-token" = String, Header, description = "The terminal's token")),
     request_body = SignIn,
     responses((status = 201, body = Session), (status = "default", body = Problem, content_type = "application/problem+json")))]
@@ -139,12 +141,16 @@ pub async fn sign_in(
 }
 
 #[utoipa::path(delete, path = "/v1/sessions/current", tag = "sessions", security(("terminal" = [], "session" = [])),
+    description = "Ends the session. A self-service kiosk session also forgets its customer (as POST /v1/kiosk/forget).",
     responses((status = 204, description = "Signed out"), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_out(State(app): State<Shared>, creds: Credentials) -> ApiResult<StatusCode> {
     let now = app.clock.now_ms();
     app.db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            if caller.is_self_service() {
+                kiosk::forget(tx, &caller, now, "sign_out")?;
+            }
             tx.delete_session(&caller.session_hash)?;
             audit::record(tx, now, &caller.actor(), "sign_out", None, json!({}))
         })
@@ -214,70 +220,35 @@ pub async fn put_policy(
     Ok(Json(policy))
 }
 
-fn summary(c: &CustomerRow, policy: &Policy) -> CustomerSummary {
-    CustomerSummary {
-        id: c.id.clone(),
-        name: c.name.clone(),
-        masked_mobile: c.mobile.as_ref().map(Mobile::masked),
-        masked_email: c.email.as_ref().map(|e| e.masked()),
-        masked_card: c.card.as_ref().map(CardNumber::masked),
-        channels: policy
-            .channels
-            .iter()
-            .copied()
-            .filter(|ch| c.reachable_on(*ch))
-            .collect(),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
 }
 
-/// What the cashier typed, read as the most specific thing it can be.
-enum Lookup {
-    Mobile(Mobile),
-    Card(CardNumber),
-    Name(String),
-}
-
-/// Reads the query as the most specific thing it can be. A number that is not a valid mobile
-/// may still be a numeric card; if no card matches, the mobile's problem is the answer.
-fn classify(q: &str, policy: &Policy) -> ApiResult<(Vec<Lookup>, Option<ApiError>)> {
-    let q = q.trim();
-    if q.chars().count() < 2 {
-        return Err(ApiError::new(ErrorCode::InvalidRequest)
-            .detail("Type at least 2 characters: a mobile number, card number or name")
-            .field("q"));
-    }
-    let phone_like = q
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
-        && q.chars().any(|c| c.is_ascii_digit());
-    if phone_like {
-        let card = CardNumber::parse(q).ok().map(Lookup::Card);
-        return match Mobile::parse(q, policy.country_calling_code) {
-            Ok(m) => Ok((
-                std::iter::once(Lookup::Mobile(m)).chain(card).collect(),
-                None,
-            )),
-            Err(e) => match card {
-                Some(card) => Ok((vec![card], Some(ApiError::from(e)))),
-                None => Err(ApiError::from(e)),
-            },
+/// The merchant's customers matching any of the lookups, each once.
+fn find_customers(
+    tx: &mut dyn crate::store::Tx,
+    merchant: &str,
+    lookups: Vec<Lookup>,
+) -> ApiResult<Vec<CustomerRow>> {
+    let mut customers: Vec<CustomerRow> = Vec::new();
+    for lookup in lookups {
+        let rows = match lookup {
+            Lookup::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
+            Lookup::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
+            Lookup::Name(n) => tx.customers_by_name(merchant, &n, 20)?,
         };
-    }
-    if q.chars().any(|c| c.is_ascii_digit()) {
-        if let Ok(card) = CardNumber::parse(q) {
-            return Ok((vec![Lookup::Card(card)], None));
+        for r in rows {
+            if !customers.iter().any(|c| c.id == r.id) {
+                customers.push(r);
+            }
         }
     }
-    Ok((vec![Lookup::Name(q.to_string())], None))
+    Ok(customers)
 }
 
 #[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("terminal" = [], "session" = [])),
-    description = "Find customers by mobile number (national or international form), loyalty card number, or part of the name (2+ characters). Contacts are masked.",
+    description = "Find customers by mobile number (national or international form), loyalty card number, or part of the name (2+ characters). Contacts are masked. A self-service kiosk session is refused (`forbidden`): it identifies its customer with POST /v1/kiosk/identify.",
     params(("q" = String, Query, description = "Mobile, card number or name")),
     responses((status = 200, body = CustomerSearch), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn search_customers(
@@ -291,27 +262,15 @@ pub async fn search_customers(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            caller.require_staff("browse customers: identify with your mobile or card number")?;
             let policy = &caller.store.policy;
-            let merchant = &caller.store.merchant_id;
-            let mut customers: Vec<CustomerRow> = Vec::new();
-            let (lookups, if_none_found) = classify(&q, policy)?;
-            for lookup in lookups {
-                let rows = match lookup {
-                    Lookup::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
-                    Lookup::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
-                    Lookup::Name(n) => tx.customers_by_name(merchant, &n, 20)?,
-                };
-                for r in rows {
-                    if !customers.iter().any(|c| c.id == r.id) {
-                        customers.push(r);
-                    }
-                }
-            }
+            let (lookups, if_none_found) = input::classify(&q, policy, "q")?;
+            let customers = find_customers(tx, &caller.store.merchant_id, lookups)?;
             if let (true, Some(problem)) = (customers.is_empty(), if_none_found) {
                 return Err(problem);
             }
             Ok(CustomerSearch {
-                customers: customers.iter().map(|c| summary(c, policy)).collect(),
+                customers: customers.iter().map(|c| c.summary(policy)).collect(),
             })
         })
         .await?;
@@ -319,6 +278,7 @@ pub async fn search_customers(
 }
 
 #[utoipa::path(get, path = "/v1/customers/{id}/balance", tag = "customers", security(("terminal" = [], "session" = [])),
+    description = "A self-service kiosk session may read only the customer it identified (else `forbidden`).",
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 200, body = Balance), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn balance(
@@ -331,33 +291,94 @@ pub async fn balance(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Customer(&id), now)?;
             let customer = tx
                 .customer(&caller.store.merchant_id, &id)?
                 .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
-            let policy = &caller.store.policy;
-            let instruments = tx
-                .instruments(&customer.id)?
-                .iter()
-                .map(|i| {
-                    let mut b = i.to_balance(policy, now);
-                    if i.valid_until_ms.is_some_and(|until| until <= now) {
-                        b.available = 0;
-                    }
-                    b
-                })
-                .collect();
-            Ok(Balance {
-                customer: summary(&customer, policy),
-                instruments,
-                as_of_ms: now,
-            })
+            ledger::balance(tx, &caller.store.policy, &customer, now)
         })
         .await?;
     Ok(Json(balance))
 }
 
+#[utoipa::path(post, path = "/v1/kiosk/identify", tag = "kiosk", security(("terminal" = [], "session" = [])),
+    description = "Self-service kiosk sessions only. The customer's own mobile or loyalty card number (not a name: `invalid_request`); exactly one customer must match (else `customer_not_found`). A code goes to their contact on `channel` (default: their first reachable channel) with the same limits, cooldown and rules as redemption codes; a new identify voids the session's previous code (and forgets a customer already identified). Nothing about the customer is answered until POST /v1/kiosk/verify.",
+    request_body = KioskIdentify,
+    responses((status = 200, body = OtpSent), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn kiosk_identify(
+    State(app): State<Shared>,
+    creds: Credentials,
+    JsonBody(body): JsonBody<KioskIdentify>,
+) -> ApiResult<Json<OtpSent>> {
+    let now = app.clock.now_ms();
+    let secret = app.secret.clone();
+    let (caller, prepared) = app
+        .db
+        .run(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            let (lookups, if_none_found) =
+                input::classify(&body.query, &caller.store.policy, "query")?;
+            if lookups.iter().any(|l| matches!(l, Lookup::Name(_))) {
+                return Err(ApiError::new(ErrorCode::InvalidRequest)
+                    .detail("Type your mobile number or loyalty card number (not a name)")
+                    .field("query"));
+            }
+            let found = find_customers(tx, &caller.store.merchant_id, lookups)?;
+            let prepared = kiosk::identify(
+                tx,
+                &caller,
+                found,
+                if_none_found,
+                body.channel,
+                now,
+                &secret,
+            )?;
+            Ok((caller, prepared))
+        })
+        .await?;
+    let code_for = notify::CodeFor::KioskIdentification(prepared.identification_id);
+    notify::send_code(&app, caller, code_for, prepared.message, prepared.counted).await?;
+    Ok(Json(prepared.sent))
+}
+
+#[utoipa::path(post, path = "/v1/kiosk/verify", tag = "kiosk", security(("terminal" = [], "session" = [])),
+    description = "Self-service kiosk sessions only. Checks the code from POST /v1/kiosk/identify (constant time, single use). Right: the session is bound to the customer and their balance is answered. Wrong: `otp_invalid` with `attempts_left`; the last attempt locks (`otp_locked`: identify again for a new code). `otp_expired` after the code's lifetime; a malformed code (`invalid_otp_format`) costs no attempt. The binding lasts until POST /v1/kiosk/forget, sign-out, a new identify, or `kiosk_idle_secs` + 15 s without a call that uses it (balance, redemptions); each such call restarts that time. A call after it lapsed is `forbidden` (and the open intents are cancelled).",
+    request_body = Verify,
+    responses((status = 200, body = Balance), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn kiosk_verify(
+    State(app): State<Shared>,
+    creds: Credentials,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Balance>> {
+    let typed = input::typed_code(&body)?;
+    let now = app.clock.now_ms();
+    let secret = app.secret.clone();
+    let balance = app
+        .db
+        .run(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            kiosk::verify(tx, &caller, &typed, now, &secret)
+        })
+        .await?;
+    Ok(Json(balance))
+}
+
+#[utoipa::path(post, path = "/v1/kiosk/forget", tag = "kiosk", security(("terminal" = [], "session" = [])),
+    description = "Self-service kiosk sessions only. Forgets the identified customer (done, or idle): the binding ends, any pending code is void, and the session's open intents are cancelled, releasing their holds. Forgetting when nobody is identified is fine.",
+    responses((status = 204, description = "Forgotten"), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn kiosk_forget(State(app): State<Shared>, creds: Credentials) -> ApiResult<StatusCode> {
+    let now = app.clock.now_ms();
+    app.db
+        .run(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            kiosk::forget(tx, &caller, now, "forget")
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/v1/redemptions", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Re-checks every rule, creates the intent and holds the quantity. Status is `awaiting_otp`, or `approved` when no code is needed.",
+    description = "Re-checks every rule, creates the intent and holds the quantity. Status is `awaiting_otp`, or `approved` when no code is needed. Any benefit but a gift card can become a printed voucher (purpose `voucher`). A self-service kiosk session redeems only for the customer it identified, only as a voucher, and its intent is `approved` at once (`otp_required: false`; the receipt's approval is the identification's channel).",
     request_body = CreateRedemption,
     responses((status = 201, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn create_redemption(
@@ -372,7 +393,12 @@ pub async fn create_redemption(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
-            ledger::create_intent(tx, &caller, req, now, grace)
+            let pre_approved =
+                match kiosk::authorize(tx, &caller, Subject::Customer(&req.customer_id), now)? {
+                    Some(binding) => Some(kiosk::pre_approval(&binding, &req)?),
+                    None => None,
+                };
+            ledger::create_intent(tx, &caller, req, now, grace, pre_approved)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(row.to_api())))
@@ -392,6 +418,7 @@ pub async fn get_redemption(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             let mut row = ledger::load(tx, &caller, &id)?;
             match ledger::expire_if_due(tx, &mut row, now) {
                 Err(e) if e.code() == ErrorCode::IntentExpired => Ok(row), // report it as expired
@@ -420,12 +447,15 @@ pub async fn send_otp(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             let prepared =
                 otp::prepare_send(tx, &caller, &id, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))
         })
         .await?;
-    Ok(Json(notify::send_code(&app, caller, prepared).await?))
+    let code_for = notify::CodeFor::Redemption(prepared.redemption_id);
+    notify::send_code(&app, caller, code_for, prepared.message, prepared.counted).await?;
+    Ok(Json(prepared.sent))
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/verify", tag = "redemptions", security(("terminal" = [], "session" = [])),
@@ -446,6 +476,7 @@ pub async fn verify(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             otp::verify(tx, &caller, &id, &typed, now, &secret)
         })
         .await?;
@@ -470,6 +501,7 @@ pub async fn override_otp(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &c, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&i), now)?;
             let check = otp::prepare_override(tx, &caller, &i, &code, now)?;
             Ok((caller, check))
         })
@@ -543,6 +575,7 @@ pub async fn commit(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             let was_approved = tx
                 .redemption(&caller.store.id, &id)?
                 .is_some_and(|r| r.status == RedemptionStatus::Approved);
@@ -573,6 +606,7 @@ pub async fn cancel(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             ledger::cancel(tx, &caller, &id, now)
         })
         .await?;
@@ -580,7 +614,7 @@ pub async fn cancel(
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/reverse", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Bill voided or goods returned: restores a committed redemption's quantity, once.",
+    description = "Bill voided or goods returned: restores a committed redemption's quantity, once. Staff only (a self-service kiosk session is `forbidden`).",
     params(("id" = String, Path, description = "Redemption id")),
     request_body = Reverse,
     responses((status = 200, body = Reversal), (status = "default", body = Problem, content_type = "application/problem+json")))]
@@ -596,6 +630,7 @@ pub async fn reverse(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            caller.require_staff("reverse a redemption: ask at the counter")?;
             ledger::reverse(tx, &caller, &id, &reason, now)
         })
         .await?;
@@ -603,7 +638,7 @@ pub async fn reverse(
 }
 
 #[utoipa::path(post, path = "/v1/accruals", tag = "accruals", security(("terminal" = [], "session" = [])),
-    description = "Points earned on a sale. One accrual per bill: repeating the same request replays it.",
+    description = "Points earned on a sale. One accrual per bill: repeating the same request replays it. Staff only (a self-service kiosk session is `forbidden`).",
     request_body = CreateAccrual,
     responses((status = 201, body = Accrual), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn accrue(
@@ -618,6 +653,7 @@ pub async fn accrue(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            caller.require_staff("record points earned: they come with a sale at the counter")?;
             let is_new = tx
                 .accrual_for_bill(&caller.store.id, &req.bill.id)?
                 .is_none();

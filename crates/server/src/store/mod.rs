@@ -95,6 +95,27 @@ pub trait Tx {
     ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
 
+    // Self-service kiosk identifications.
+    fn insert_identification(&mut self, x: &IdentificationRow) -> ApiResult<()>;
+    fn update_identification(&mut self, x: &IdentificationRow) -> ApiResult<()>;
+    /// The session's newest identification, whatever its status.
+    fn latest_identification(&mut self, session_hash: &str)
+        -> ApiResult<Option<IdentificationRow>>;
+    /// Bindings whose idle time has passed.
+    fn identifications_idle_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<IdentificationRow>>;
+    /// Forgets identifications that ended (or never bound) before `before_ms`.
+    fn prune_identifications(&mut self, before_ms: i64) -> ApiResult<usize>;
+    /// Open intents a kiosk created for one identification.
+    fn open_redemptions_of_identification(
+        &mut self,
+        store_id: &str,
+        identification_id: &str,
+    ) -> ApiResult<Vec<RedemptionRow>>;
+
     // Accruals.
     fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;
     fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;

@@ -110,6 +110,32 @@ CREATE INDEX IF NOT EXISTS audit_by_action ON audit (store_id, action, at_ms);
     r#"
 CREATE INDEX instruments_expiring ON instruments (expiring_at_ms) WHERE expiring_qty > 0;
 "#,
+    // 4: self-service kiosk identifications (a customer proves the number or card is theirs),
+    // and the link from a kiosk's intents to the identification that allowed them.
+    r#"
+CREATE TABLE kiosk_identifications (
+    id TEXT PRIMARY KEY, session_hash TEXT NOT NULL,
+    store_id TEXT NOT NULL REFERENCES stores(id),
+    terminal_id TEXT NOT NULL REFERENCES terminals(id),
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    status TEXT NOT NULL CHECK (status IN ('awaiting_code', 'locked', 'bound', 'ended')),
+    channel TEXT NOT NULL, destination_masked TEXT NOT NULL,
+    -- Hex HMAC-SHA256(secret, id || code); NULL once used or voided. Never the code (S2).
+    code_mac TEXT, code_length INTEGER NOT NULL,
+    sent_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, resend_after_ms INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    failed_attempts INTEGER NOT NULL CHECK (failed_attempts >= 0),
+    bound_at_ms INTEGER, last_used_ms INTEGER, idle_until_ms INTEGER,
+    created_at_ms INTEGER NOT NULL, ended_at_ms INTEGER);
+CREATE INDEX kiosk_identifications_by_session ON kiosk_identifications (session_hash, created_at_ms);
+CREATE INDEX kiosk_identifications_idle ON kiosk_identifications (idle_until_ms)
+    WHERE status = 'bound';
+-- The sweeper prunes by age on every pass.
+CREATE INDEX kiosk_identifications_by_age ON kiosk_identifications (created_at_ms);
+ALTER TABLE redemptions ADD COLUMN identification_id TEXT;
+CREATE INDEX redemptions_by_identification ON redemptions (identification_id)
+    WHERE identification_id IS NOT NULL;
+"#,
 ];
 
 /// Jobs gathered into one transaction at most.
@@ -441,6 +467,39 @@ fn instrument_row(r: &Row) -> rusqlite::Result<InstrumentRow> {
             _ => None,
         },
         valid_until_ms: r.get(12)?,
+    })
+}
+
+const IDENTIFICATION_COLS: &str =
+    "id, session_hash, store_id, terminal_id, customer_id, status, channel, destination_masked, \
+     code_mac, code_length, sent_at_ms, expires_at_ms, resend_after_ms, max_attempts, failed_attempts, \
+     bound_at_ms, last_used_ms, idle_until_ms, created_at_ms, ended_at_ms FROM kiosk_identifications";
+
+fn identification_row(r: &Row) -> rusqlite::Result<IdentificationRow> {
+    let small = |v: i64| u8::try_from(v.clamp(0, 255)).unwrap_or(u8::MAX);
+    Ok(IdentificationRow {
+        id: r.get(0)?,
+        session_hash: r.get(1)?,
+        store_id: r.get(2)?,
+        terminal_id: r.get(3)?,
+        customer_id: r.get(4)?,
+        status: parse_text::<IdentificationStatus>(&r.get::<_, String>(5)?)?,
+        otp: OtpState {
+            channel: parse_text::<contract::Channel>(&r.get::<_, String>(6)?)?,
+            destination_masked: r.get(7)?,
+            code_mac: r.get(8)?,
+            length: small(r.get(9)?),
+            sent_at_ms: r.get(10)?,
+            expires_at_ms: r.get(11)?,
+            resend_after_ms: r.get(12)?,
+        },
+        max_attempts: small(r.get(13)?),
+        failed_attempts: small(r.get(14)?),
+        bound_at_ms: r.get(15)?,
+        last_used_ms: r.get(16)?,
+        idle_until_ms: r.get(17)?,
+        created_at_ms: r.get(18)?,
+        ended_at_ms: r.get(19)?,
     })
 }
 
@@ -830,7 +889,8 @@ impl Tx for SqliteTx<'_> {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
         self.exec(
             "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, value_minor, \
-             created_at_ms, expires_at_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             created_at_ms, expires_at_ms, data, identification_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 r.id,
                 r.store_id,
@@ -841,7 +901,8 @@ impl Tx for SqliteTx<'_> {
                 i(r.value.minor()),
                 r.created_at_ms,
                 r.expires_at_ms,
-                serde_json::to_string(r)?
+                serde_json::to_string(r)?,
+                r.identification_id
             ],
         )?;
         Ok(())
@@ -1096,6 +1157,118 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
+    fn insert_identification(&mut self, x: &IdentificationRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO kiosk_identifications (id, session_hash, store_id, terminal_id, customer_id, status, \
+             channel, destination_masked, code_mac, code_length, sent_at_ms, expires_at_ms, resend_after_ms, \
+             max_attempts, failed_attempts, bound_at_ms, last_used_ms, idle_until_ms, created_at_ms, ended_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            params![
+                x.id,
+                x.session_hash,
+                x.store_id,
+                x.terminal_id,
+                x.customer_id,
+                text(&x.status),
+                x.otp.channel.as_str(),
+                x.otp.destination_masked,
+                x.otp.code_mac,
+                x.otp.length,
+                x.otp.sent_at_ms,
+                x.otp.expires_at_ms,
+                x.otp.resend_after_ms,
+                x.max_attempts,
+                x.failed_attempts,
+                x.bound_at_ms,
+                x.last_used_ms,
+                x.idle_until_ms,
+                x.created_at_ms,
+                x.ended_at_ms
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_identification(&mut self, x: &IdentificationRow) -> ApiResult<()> {
+        let n = self.exec(
+            "UPDATE kiosk_identifications SET status = ?2, channel = ?3, destination_masked = ?4, code_mac = ?5, \
+             code_length = ?6, sent_at_ms = ?7, expires_at_ms = ?8, resend_after_ms = ?9, failed_attempts = ?10, \
+             bound_at_ms = ?11, last_used_ms = ?12, idle_until_ms = ?13, ended_at_ms = ?14 WHERE id = ?1",
+            params![
+                x.id,
+                text(&x.status),
+                x.otp.channel.as_str(),
+                x.otp.destination_masked,
+                x.otp.code_mac,
+                x.otp.length,
+                x.otp.sent_at_ms,
+                x.otp.expires_at_ms,
+                x.otp.resend_after_ms,
+                x.failed_attempts,
+                x.bound_at_ms,
+                x.last_used_ms,
+                x.idle_until_ms,
+                x.ended_at_ms
+            ],
+        )?;
+        if n != 1 {
+            return Err(ApiError::internal(format!(
+                "identification {} vanished",
+                x.id
+            )));
+        }
+        Ok(())
+    }
+
+    fn latest_identification(
+        &mut self,
+        session_hash: &str,
+    ) -> ApiResult<Option<IdentificationRow>> {
+        self.one(
+            &format!(
+                "SELECT {IDENTIFICATION_COLS} WHERE session_hash = ?1 \
+                 ORDER BY created_at_ms DESC, rowid DESC LIMIT 1"
+            ),
+            params![session_hash],
+            identification_row,
+        )
+    }
+
+    fn identifications_idle_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<IdentificationRow>> {
+        self.all(
+            &format!(
+                "SELECT {IDENTIFICATION_COLS} WHERE status = 'bound' AND idle_until_ms <= ?1 \
+                 ORDER BY idle_until_ms LIMIT ?2"
+            ),
+            params![now_ms, limit],
+            identification_row,
+        )
+    }
+
+    fn prune_identifications(&mut self, before_ms: i64) -> ApiResult<usize> {
+        self.exec(
+            "DELETE FROM kiosk_identifications WHERE status != 'bound' AND created_at_ms < ?1",
+            params![before_ms],
+        )
+    }
+
+    fn open_redemptions_of_identification(
+        &mut self,
+        store_id: &str,
+        identification_id: &str,
+    ) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE identification_id = ?1 AND store_id = ?2 \
+             AND status IN ('awaiting_otp', 'approved') ORDER BY created_at_ms",
+            params![identification_id, store_id],
+            redemption_row,
+        )
+    }
+
     fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()> {
         self.exec(
             "INSERT INTO accruals (id, store_id, customer_id, bill_id, points, balance_after, at_ms) \
@@ -1219,6 +1392,15 @@ mod tests {
             names.contains(&"send_windows".to_string()) && names.contains(&"send_days".to_string())
         );
         assert!(!names.contains(&"otp_sends".to_string()));
+        assert!(names.contains(&"kiosk_identifications".to_string()));
+        let linked: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('redemptions') WHERE name = 'identification_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(linked, 1, "intents can name the kiosk identification");
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());

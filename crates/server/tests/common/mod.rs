@@ -16,6 +16,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_redeemguard-server");
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The widget host page's URL (`host page on …`), when the server serves one.
+    pub host_page: Option<String>,
     pub db: PathBuf,
     pub dir: Arc<tempfile::TempDir>,
     pub output: Arc<Mutex<String>>,
@@ -79,9 +81,17 @@ impl Server {
         let base = rx
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("server did not start: {}", output.lock().unwrap()));
+        // Printed before `listening on`, so it is in the output by now.
+        let host_page = output
+            .lock()
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("host page on "))
+            .map(|url| url.trim_end_matches('/').to_string());
         Server {
             child,
             base,
+            host_page,
             db,
             dir,
             output,

@@ -1,0 +1,754 @@
+//! Self-service kiosk identification over real HTTP: a kiosk session cannot browse customers;
+//! the customer proves their number or card with a code, and the session then reads and
+//! redeems (vouchers) for that customer only, until it forgets them or goes idle.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+const KIOSK: &str = "demo-kiosk-1";
+/// The demo policy's `kiosk_idle_secs`, and the server's grace on top of it.
+const IDLE_SECS: i64 = 60;
+const GRACE_SECS: i64 = 15;
+
+async fn kiosk(server: &Server) -> Api {
+    server.api(KIOSK).sign_in("", "").await
+}
+
+async fn identify(k: &Api, query: &str) -> Resp {
+    k.post("/v1/kiosk/identify", json!({ "query": query }))
+        .await
+}
+
+async fn verify(k: &Api, code: &str) -> Resp {
+    k.post("/v1/kiosk/verify", json!({ "code": code })).await
+}
+
+async fn forget(k: &Api) -> Resp {
+    k.post("/v1/kiosk/forget", json!({})).await
+}
+
+/// Identify and verify: the session is bound to `customer`; returns the balance answered.
+async fn bind(server: &Server, k: &Api, query: &str, customer: &str) -> Value {
+    identify(k, query).await.expect(200);
+    let code = server.latest_code(customer).await;
+    let balance = verify(k, &code).await.expect(200);
+    assert_eq!(balance["customer"]["id"], customer);
+    balance
+}
+
+fn voucher_body(customer: &str, instrument: &str, quantity: u64) -> Value {
+    json!({
+        "customer_id": customer, "instrument_id": instrument, "quantity": quantity,
+        "purpose": { "kind": "voucher" },
+    })
+}
+
+async fn voucher(k: &Api, customer: &str, instrument: &str, quantity: u64) -> Resp {
+    k.post(
+        "/v1/redemptions",
+        voucher_body(customer, instrument, quantity),
+    )
+    .await
+}
+
+/// A code of the same length that is certainly not `code`.
+fn wrong(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}
+
+async fn audit_entries(manager: &Api) -> Vec<Value> {
+    manager.get("/v1/audit?limit=1000").await.expect(200)["entries"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn detail(entry: &Value) -> Value {
+    serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_identify_verify_balance_voucher_and_commit() {
+    let server = Server::demo(&[]);
+    let k = kiosk(&server).await;
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+
+    // The customer types their own mobile number; the code goes to their phone by SMS.
+    let sent = identify(&k, "98765 43210").await.expect(200);
+    assert_eq!(
+        (
+            sent["channel"].as_str(),
+            sent["destination"].as_str(),
+            sent["attempts_left"].as_u64()
+        ),
+        (Some("sms"), Some("+91 ••••••3210"), Some(5))
+    );
+    assert!(sent["resend_after_ms"].as_i64() < sent["expires_at_ms"].as_i64());
+    assert!(
+        sent.get("customer").is_none(),
+        "nothing about them before the code"
+    );
+    let message = server.outbox(ASHA).await[0].clone();
+    let text = message["text"].as_str().unwrap();
+    assert!(
+        text.contains("is your code to use your loyalty at RedeemGuard Demo Salon & Store (self-service kiosk)")
+            && text.contains("It expires in 5 min. Do not share it."),
+        "{text}"
+    );
+    assert!(message["redemption_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("kid_"));
+    let code = code_in(text).unwrap();
+
+    let balance = verify(&k, &code).await.expect(200);
+    assert_eq!(balance["customer"]["name"], "Asha Rao");
+    assert_eq!(balance["customer"]["masked_mobile"], "+91 ••••••3210");
+    let same_shape = cashier
+        .get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect(200);
+    assert_eq!(balance["instruments"], same_shape["instruments"]);
+    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 1200);
+
+    // A voucher from points: approved at creation, the code already proved the phone.
+    let r = voucher(&k, ASHA, ASHA_POINTS, 500).await.expect(201);
+    assert_eq!(
+        (r["status"].as_str(), r["otp_required"].as_bool()),
+        (Some("approved"), Some(false))
+    );
+    let id = r["id"].as_str().unwrap().to_string();
+    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 700);
+    assert_eq!(
+        k.get(&format!("/v1/redemptions/{id}")).await.expect(200)["status"],
+        "approved"
+    );
+    let receipt = k.commit(&id, "kiosk-1").await;
+    let body = receipt.expect(200);
+    assert_eq!(body["approval"], json!({ "by": "otp", "channel": "sms" }));
+    assert_eq!(body["cashier_name"], "Self-service (Kiosk 1)");
+    assert_eq!(
+        (
+            body["balance_before"].as_u64(),
+            body["balance_after"].as_u64()
+        ),
+        (Some(1200), Some(700))
+    );
+    assert!(body["voucher"]["code"]
+        .as_str()
+        .unwrap()
+        .starts_with("RGV-"));
+    assert_eq!(
+        body["voucher"]["value"],
+        json!({ "minor": 50_000, "currency": "INR" })
+    );
+    let replay = k.commit(&id, "kiosk-1").await;
+    assert_eq!(
+        replay.body, receipt.body,
+        "the same key replays the receipt"
+    );
+    assert_eq!(
+        k.get(&format!("/v1/redemptions/{id}")).await.expect(200)["status"],
+        "committed"
+    );
+
+    // Any benefit but a gift card can become a voucher, at the intent's value.
+    let p = voucher(&k, ASHA, "cust-asha-package-1", 1)
+        .await
+        .expect(201);
+    assert_eq!(p["status"], "approved");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let pr = k.commit(&pid, "kiosk-2").await.expect(200);
+    assert_eq!(
+        pr["voucher"]["value"],
+        json!({ "minor": 150_000, "currency": "INR" })
+    );
+    // A kiosk has no bill; cancel works as at the counter.
+    let bill = k
+        .post(
+            "/v1/redemptions",
+            redemption_body(ASHA, ASHA_POINTS, 100, 100_000),
+        )
+        .await
+        .expect_problem("invalid_request");
+    assert_eq!(bill["field"], "purpose");
+    assert!(bill["detail"].as_str().unwrap().contains("voucher"));
+    let c = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    let cid = c["id"].as_str().unwrap().to_string();
+    let cancelled = k
+        .post(&format!("/v1/redemptions/{cid}/cancel"), json!({}))
+        .await
+        .expect(200);
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 700);
+
+    // Audited as such: who, which identification, how approved.
+    let entries = audit_entries(&manager).await;
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in ["kiosk_identify_sent", "kiosk_identified", "hold", "commit"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    let identified = entries
+        .iter()
+        .find(|e| e["action"] == "kiosk_identified")
+        .unwrap();
+    let kid = detail(identified)["identification_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(identified["terminal_id"], "term-demo-kiosk-1");
+    assert!(identified.get("staff_id").is_none());
+    let hold = entries
+        .iter()
+        .find(|e| e["action"] == "hold" && e["redemption_id"] == id.as_str())
+        .unwrap();
+    let hold = detail(hold);
+    assert_eq!(
+        (
+            hold["approved_by"].as_str(),
+            hold["identification_id"].as_str(),
+            hold["otp_required"].as_bool()
+        ),
+        (
+            Some("kiosk_identification"),
+            Some(kid.as_str()),
+            Some(false)
+        )
+    );
+
+    // Identified by card number too; done: forgotten.
+    forget(&k).await.expect(204);
+    let card = kiosk(&server).await;
+    bind(&server, &card, "rg 0001 2345", ASHA).await;
+    forget(&card).await.expect(204);
+    card.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_customer() {
+    let server = Server::demo(&[]);
+    let k = kiosk(&server).await;
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+
+    // No browsing, by name or by number.
+    for q in ["Asha", "9876543210", "RG00012345"] {
+        let p = k
+            .get(&format!("/v1/customers?q={q}"))
+            .await
+            .expect_problem("forbidden");
+        assert!(p["detail"].as_str().unwrap().contains("self-service kiosk"));
+    }
+    k.get("/v1/policy").await.expect(200);
+
+    // Before verification: nothing about anyone.
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    voucher(&k, ASHA, ASHA_POINTS, 100)
+        .await
+        .expect_problem("forbidden");
+    identify(&k, "9876543210").await.expect(200);
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    voucher(&k, ASHA, ASHA_POINTS, 100)
+        .await
+        .expect_problem("forbidden");
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
+
+    // The query is a number or a card, never a name; exactly one customer.
+    let p = identify(&k, "Asha Rao")
+        .await
+        .expect_problem("invalid_request");
+    assert_eq!(p["field"], "query");
+    identify(&k, "9").await.expect_problem("invalid_request");
+    identify(&k, "9000000001")
+        .await
+        .expect_problem("customer_not_found");
+    identify(&k, "RG99999999")
+        .await
+        .expect_problem("customer_not_found");
+    identify(&k, "12345").await.expect_problem("invalid_mobile");
+    k.post(
+        "/v1/kiosk/identify",
+        json!({ "query": "9876543210", "channel": "fax" }),
+    )
+    .await
+    .expect_problem("invalid_request");
+    // Vikram has no e-mail; Meera has no mobile, so only e-mail reaches her.
+    k.post(
+        "/v1/kiosk/identify",
+        json!({ "query": "9812345678", "channel": "email" }),
+    )
+    .await
+    .expect_problem("channel_unavailable");
+    let meera = identify(&k, "RG00012353").await.expect(200);
+    assert_eq!(
+        (meera["channel"].as_str(), meera["destination"].as_str()),
+        (Some("email"), Some("m•••@example.com"))
+    );
+
+    // Bound to Asha: Asha only.
+    bind(&server, &k, "+91 98765 43210", ASHA).await;
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect(200);
+    for other in ["cust-vikram", "cust-nobody"] {
+        k.get(&format!("/v1/customers/{other}/balance"))
+            .await
+            .expect_problem("forbidden");
+    }
+    voucher(&k, "cust-vikram", "cust-vikram-points-0", 100)
+        .await
+        .expect_problem("forbidden");
+    // Every rule is re-checked for the kiosk too.
+    voucher(&k, ASHA, "cust-asha-package-1", 99)
+        .await
+        .expect_problem("insufficient_balance");
+
+    // Staff-only actions stay staff-only.
+    let mine = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    let mine = mine["id"].as_str().unwrap().to_string();
+    k.commit(&mine, "k-s9").await.expect(200);
+    k.post(
+        &format!("/v1/redemptions/{mine}/reverse"),
+        json!({ "reason": "changed my mind" }),
+    )
+    .await
+    .expect_problem("forbidden");
+    k.post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "K-1", "total": { "minor": 100, "currency": "INR" } }, "points": 500 }))
+        .await
+        .expect_problem("forbidden");
+    for path in ["/v1/reports/redemptions", "/v1/audit"] {
+        k.get(path).await.expect_problem("forbidden");
+    }
+    // A till's intent for the same customer is not the kiosk's.
+    let till = approved(&server, &cashier, ASHA, ASHA_POINTS, 100).await;
+    k.get(&format!("/v1/redemptions/{till}"))
+        .await
+        .expect_problem("not_found");
+    k.commit(&till, "k-steal").await.expect_problem("not_found");
+
+    // Only a self-service session identifies; staff search instead.
+    for staff in [
+        cashier.clone(),
+        server.api(KIOSK).sign_in("M001", "9999").await,
+    ] {
+        identify(&staff, "9876543210")
+            .await
+            .expect_problem("forbidden");
+        verify(&staff, "123456").await.expect_problem("forbidden");
+        forget(&staff).await.expect_problem("forbidden");
+        staff.get("/v1/customers?q=Asha").await.expect(200);
+    }
+    // Another kiosk session (another customer at the same kiosk) starts unbound.
+    let next = kiosk(&server).await;
+    next.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    next.get(&format!("/v1/redemptions/{mine}"))
+        .await
+        .expect_problem("forbidden");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s4_kiosk_codes_expire_are_single_use_resends_void_and_keep_attempts_then_lock() {
+    let server = Server::demo(&[]);
+    let k = kiosk(&server).await;
+
+    k.post("/v1/kiosk/verify", json!({ "code": "123456" }))
+        .await
+        .expect_problem("otp_not_sent");
+    identify(&k, "9876543210").await.expect(200);
+    let first = server.latest_code(ASHA).await;
+    let p = verify(&k, &wrong(&first))
+        .await
+        .expect_problem("otp_invalid");
+    assert_eq!(p["attempts_left"], 4);
+    for malformed in ["12a456", "12345", "1234567", "١٢٣٤٥٦"] {
+        verify(&k, malformed)
+            .await
+            .expect_problem("invalid_otp_format");
+    }
+    // The cooldown, then a resend on the same identification: the old code is void and the
+    // failed attempt still counts.
+    let p = identify(&k, "9876543210")
+        .await
+        .expect_problem("resend_cooldown");
+    assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
+    server.advance_clock(31).await;
+    let resent = identify(&k, "9876543210").await.expect(200);
+    assert_eq!(
+        resent["attempts_left"], 4,
+        "a resend does not reset attempts"
+    );
+    let second = server.latest_code(ASHA).await;
+    if second != first {
+        let p = verify(&k, &first).await.expect_problem("otp_invalid");
+        assert_eq!(p["attempts_left"], 3, "the resend voided the first code");
+    } else {
+        verify(&k, &wrong(&first))
+            .await
+            .expect_problem("otp_invalid");
+    }
+    verify(&k, &wrong(&second))
+        .await
+        .expect_problem("otp_invalid");
+    let p = verify(&k, &wrong(&second))
+        .await
+        .expect_problem("otp_invalid");
+    assert_eq!(p["attempts_left"], 1);
+    verify(&k, &wrong(&second))
+        .await
+        .expect_problem("otp_locked");
+    verify(&k, &second).await.expect_problem("otp_locked");
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+
+    // Locked: identify again for a new code (after the cooldown), with fresh attempts.
+    server.advance_clock(31).await;
+    let fresh = identify(&k, "9876543210").await.expect(200);
+    assert_eq!(fresh["attempts_left"], 5);
+    let third = server.latest_code(ASHA).await;
+
+    // Expiry: the code dies at otp_ttl; trying costs nothing.
+    server.advance_clock(301).await;
+    verify(&k, &third).await.expect_problem("otp_expired");
+    server.advance_clock(31).await;
+    let again = identify(&k, "9876543210").await.expect(200);
+    assert_eq!(again["attempts_left"], 5, "an expired code cost no attempt");
+    let fourth = server.latest_code(ASHA).await;
+    verify(&k, &fourth).await.expect(200);
+    // Single use.
+    verify(&k, &fourth).await.expect_problem("otp_not_sent");
+
+    // Another customer's identification on the session voids the pending code.
+    let k2 = kiosk(&server).await;
+    identify(&k2, "9876543210").await.expect(200);
+    let asha_code = server.latest_code(ASHA).await;
+    identify(&k2, "9812345678").await.expect(200);
+    let p = verify(&k2, &asha_code).await;
+    assert_ne!(p.status, 200, "Asha's code no longer works: {}", p.body);
+    let vikram_code = server.latest_code("cust-vikram").await;
+    let b = verify(&k2, &vikram_code).await.expect(200);
+    assert_eq!(b["customer"]["id"], "cust-vikram");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s6_kiosk_forget_idle_and_sign_out_release_holds_and_end_access() {
+    let server = Server::demo(&[]);
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let k = kiosk(&server).await;
+
+    // Forget: the hold is released and the session sees nothing any more.
+    bind(&server, &k, "9876543210", ASHA).await;
+    let r = voucher(&k, ASHA, ASHA_POINTS, 300).await.expect(201);
+    let id = r["id"].as_str().unwrap().to_string();
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 900);
+    forget(&k).await.expect(204);
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
+    assert_eq!(
+        cashier
+            .get(&format!("/v1/redemptions/{id}"))
+            .await
+            .expect(200)["status"],
+        "cancelled"
+    );
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    k.commit(&id, "after-forget")
+        .await
+        .expect_problem("forbidden");
+    forget(&k).await.expect(204); // nothing left to forget is fine
+
+    // Idle: each call that uses the binding restarts the time; past idle + grace it is gone.
+    bind(&server, &k, "9876543210", ASHA).await;
+    voucher(&k, ASHA, ASHA_POINTS, 200).await.expect(201);
+    server.advance_clock(IDLE_SECS + GRACE_SECS - 10).await;
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect(200);
+    server.advance_clock(IDLE_SECS + GRACE_SECS - 10).await;
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect(200);
+    server.advance_clock(IDLE_SECS + GRACE_SECS + 1).await;
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
+
+    // Idle with nobody calling: the sweeper forgets the customer and releases the hold.
+    bind(&server, &k, "9876543210", ASHA).await;
+    voucher(&k, ASHA, ASHA_POINTS, 250).await.expect(201);
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 950);
+    server.advance_clock(IDLE_SECS + GRACE_SECS + 1).await;
+    assert!(
+        eventually(10, || async {
+            cashier.available(ASHA, ASHA_POINTS).await == 1200
+        })
+        .await,
+        "the sweeper released the idle kiosk's hold"
+    );
+
+    // A new identification forgets the previous customer; signing out does too.
+    bind(&server, &k, "9876543210", ASHA).await;
+    voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    identify(&k, "9812345678").await.expect(200);
+    assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
+    k.get(&format!("/v1/customers/{ASHA}/balance"))
+        .await
+        .expect_problem("forbidden");
+    let code = server.latest_code("cust-vikram").await;
+    let vikram = verify(&k, &code).await.expect(200);
+    assert_eq!(vikram["instruments"][0]["available"], 640);
+    voucher(&k, "cust-vikram", "cust-vikram-points-0", 100)
+        .await
+        .expect(201);
+    assert_eq!(
+        cashier
+            .available("cust-vikram", "cust-vikram-points-0")
+            .await,
+        540
+    );
+    k.delete("/v1/sessions/current").await.expect(204);
+    assert_eq!(
+        cashier
+            .available("cust-vikram", "cust-vikram-points-0")
+            .await,
+        640
+    );
+
+    let reasons: Vec<String> = audit_entries(&manager)
+        .await
+        .iter()
+        .filter(|e| e["action"] == "kiosk_forgotten")
+        .map(|e| detail(e)["reason"].as_str().unwrap().to_string())
+        .collect();
+    for reason in ["forget", "idle", "replaced", "sign_out"] {
+        assert!(
+            reasons.iter().any(|r| r == reason),
+            "{reason} in {reasons:?}"
+        );
+    }
+    let (ok, out) = verify_audit(&server.db);
+    assert!(ok, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s5_kiosk_codes_count_against_the_send_limits_and_cooldown() {
+    let server = Server::demo(&[]);
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let k = kiosk(&server).await;
+
+    // Two codes from the till and three from the kiosk: the sixth for Asha is refused.
+    for _ in 0..2 {
+        approved(&server, &cashier, ASHA, ASHA_POINTS, 100).await;
+    }
+    for _ in 0..3 {
+        identify(&k, "9876543210").await.expect(200);
+        identify(&k, "9876543210")
+            .await
+            .expect_problem("resend_cooldown");
+        server.advance_clock(31).await;
+    }
+    let p = identify(&k, "9876543210")
+        .await
+        .expect_problem("rate_limited");
+    assert!(p["detail"].as_str().unwrap().contains("this customer"));
+    assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
+    let p = cashier
+        .create(ASHA, ASHA_POINTS, 100, 100_000)
+        .await
+        .expect(201);
+    cashier
+        .post(
+            &format!("/v1/redemptions/{}/otp", p["id"].as_str().unwrap()),
+            json!({ "channel": "sms" }),
+        )
+        .await
+        .expect_problem("rate_limited");
+    // Other customers are not affected.
+    identify(&k, "9812345678").await.expect(200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
+    use hmac::{Hmac, Mac};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let secret_file = dir.path().join("otp.secret");
+    let secret = "kiosk-test-secret-0123456789abcdef";
+    std::fs::write(&secret_file, secret).unwrap();
+    let db = dir.path().join("kiosk.sqlite");
+    let server = Server::spawn(
+        dir.clone(),
+        db.clone(),
+        &[
+            "--demo",
+            "--testing-clock",
+            "--secret-file",
+            secret_file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let seen: Seen = Default::default();
+    let k = server.api(KIOSK).with_seen(&seen).sign_in("", "").await;
+    let manager = server
+        .api("demo-till-2")
+        .with_seen(&seen)
+        .sign_in("M001", "9999")
+        .await;
+
+    identify(&k, "9876543210").await.expect(200);
+    let first = server.latest_code(ASHA).await;
+    // S2: the stored MAC is HMAC-SHA256(secret, identification id ‖ code); no code column.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (kid, mac): (String, String) = conn
+        .query_row(
+            "SELECT id, code_mac FROM kiosk_identifications ORDER BY created_at_ms DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut expected = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    expected.update(kid.as_bytes());
+    expected.update(first.as_bytes());
+    assert_eq!(mac, hex::encode(expected.finalize().into_bytes()));
+    let row: String = conn
+        .query_row(
+            "SELECT json_array(id, session_hash, store_id, terminal_id, customer_id, status, channel, \
+             destination_masked, code_mac) FROM kiosk_identifications WHERE id = ?1",
+            [&kid],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !contains_code(&row, &first),
+        "the row holds the code: {row}"
+    );
+
+    verify(&k, &wrong(&first))
+        .await
+        .expect_problem("otp_invalid");
+    server.advance_clock(31).await;
+    identify(&k, "9876543210").await.expect(200);
+    let second = server.latest_code(ASHA).await;
+    verify(&k, &second).await.expect(200);
+    let used: Option<String> = conn
+        .query_row(
+            "SELECT code_mac FROM kiosk_identifications WHERE id = ?1",
+            [&kid],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(used, None, "a used code's MAC is gone");
+    let r = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    k.commit(r["id"].as_str().unwrap(), "s1-kiosk")
+        .await
+        .expect(200);
+    forget(&k).await.expect(204);
+    audit_entries(&manager).await;
+
+    let logs = server.logs();
+    assert!(logs.contains("/v1/kiosk/verify"), "the logs were captured");
+    let bodies = seen.lock().unwrap().clone();
+    let phone = reqwest::get(format!("{}/demo/phone?customer={ASHA}", server.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let audit: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT action || ' ' || detail FROM audit")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(audit.iter().any(|a| a.starts_with("kiosk_identified")));
+    for code in [&first, &second] {
+        assert!(phone.contains(code.as_str()), "the demo phone shows it");
+        for body in &bodies {
+            assert!(
+                !contains_code(body, code),
+                "a response holds the code: {body}"
+            );
+        }
+        for line in logs.lines() {
+            assert!(
+                !contains_code(line, code),
+                "a log line holds the code: {line}"
+            );
+        }
+        for row in &audit {
+            assert!(
+                !contains_code(row, code),
+                "an audit row holds the code: {row}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undelivered_kiosk_code_is_void_and_may_be_retried_at_once() {
+    // Seed in demo mode, then serve without a gateway: every send fails honestly.
+    let seeded = Server::demo(&[]);
+    let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
+    drop(seeded);
+    let server = Server::spawn(
+        dir.clone(),
+        db.clone(),
+        &[],
+        &[(
+            "REDEEMGUARD_OTP_SECRET",
+            "a-production-secret-of-enough-length",
+        )],
+    );
+    let k = server.api(KIOSK).sign_in("", "").await;
+    identify(&k, "9876543210")
+        .await
+        .expect_problem("delivery_failed");
+    verify(&k, "123456").await.expect_problem("otp_not_sent");
+    // No cooldown after a failed delivery: the retry is immediate (and fails again here).
+    identify(&k, "9876543210")
+        .await
+        .expect_problem("delivery_failed");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let live: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM kiosk_identifications WHERE code_mac IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(live, 0, "no undelivered code stays usable");
+    let failed: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'kiosk_identify_delivery_failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 2);
+}

@@ -1,0 +1,434 @@
+//! Widget mode: the JavaScript API a host page (a salon's appointment book) uses to mount
+//! the redemption flow into one of its elements.
+//!
+//! ```js
+//! import init, { mount } from "https://loyalty.example.com/redeemguard.js";
+//! await init();
+//! const widget = mount(document.getElementById("loyalty"), {
+//!   backendUrl: "https://loyalty.example.com", terminalToken: "…",
+//!   bill: { id: "INV-1042", total: "2450.00", currency: "INR" },
+//!   locale: "en-IN", instruments: ["points", "package"],
+//!   onEvent: (e) => console.log(e.type, e.redemptionId, e.value),
+//! });
+//! // later: widget.unmount();
+//! ```
+//!
+//! The config is checked as a whole and every problem is reported in one error. The outcome
+//! reaches the host twice: the `onEvent` callback and a `redeemguard:<outcome>` DOM
+//! `CustomEvent` (bubbling, composed) on the host element. The widget lives in a shadow root
+//! with its own styles, so the host's CSS cannot reach in and the widget's cannot leak out.
+
+use crate::backend::{Backend, HttpBackend, HttpConfig};
+use crate::flow::{HostEvent, Mode};
+use crate::ui::{App, AppConfig};
+use contract::rules::Bill;
+use contract::{Currency, InstrumentKind, Money};
+use leptos::prelude::*;
+use serde::Deserialize;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The config as the host writes it (JSON-shaped; the callback is read separately).
+#[derive(Deserialize, Default, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawConfig {
+    pub backend_url: Option<String>,
+    pub terminal_token: Option<String>,
+    pub bill: Option<RawBill>,
+    pub locale: Option<String>,
+    pub instruments: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBill {
+    pub id: Option<String>,
+    /// "2450.00" or 2450 (major units).
+    pub total: Option<serde_json::Value>,
+    pub currency: Option<String>,
+}
+
+/// A checked widget config.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct WidgetConfig {
+    pub backend_url: String,
+    pub terminal_token: String,
+    pub bill: Bill,
+    pub locale: Option<String>,
+    pub instruments: Vec<InstrumentKind>,
+}
+
+impl WidgetConfig {
+    /// Checks everything and reports every problem, each naming the setting to fix.
+    pub fn parse(raw: RawConfig) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let backend_url = match raw.backend_url.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors.push("backendUrl is required, e.g. \"https://loyalty.example.com\"".into());
+                None
+            }
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                Some(u.trim_end_matches('/').to_string())
+            }
+            Some(u) => {
+                errors.push(format!(
+                    "backendUrl must start with https:// or http:// (got \"{u}\")"
+                ));
+                None
+            }
+        };
+        let terminal_token = match raw.terminal_token.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors
+                    .push("terminalToken is required: the token this front desk was issued".into());
+                None
+            }
+            Some(t) => Some(t.to_string()),
+        };
+        let bill = match raw.bill {
+            None => {
+                errors.push("bill is required: { id, total, currency }".into());
+                None
+            }
+            Some(b) => parse_bill(b, &mut errors),
+        };
+        let locale = match raw.locale.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(l) if valid_locale(l) => Some(l.to_string()),
+            Some(l) => {
+                errors.push(format!(
+                    "locale must be a language tag such as \"en-IN\" (got \"{l}\")"
+                ));
+                None
+            }
+        };
+        let mut instruments = Vec::new();
+        for name in raw.instruments.unwrap_or_default() {
+            match InstrumentKind::ALL.iter().find(|k| k.as_str() == name) {
+                Some(k) if !instruments.contains(k) => instruments.push(*k),
+                Some(_) => {}
+                None => errors.push(format!(
+                    "instruments: unknown kind \"{name}\" (use {})",
+                    InstrumentKind::ALL.map(|k| k.as_str()).join(", ")
+                )),
+            }
+        }
+        match (backend_url, terminal_token, bill) {
+            (Some(backend_url), Some(terminal_token), Some(bill)) if errors.is_empty() => {
+                Ok(WidgetConfig {
+                    backend_url,
+                    terminal_token,
+                    bill,
+                    locale,
+                    instruments,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_bill(b: RawBill, errors: &mut Vec<String>) -> Option<Bill> {
+    let id = b.id.as_deref().map(str::trim).unwrap_or("");
+    if id.is_empty() {
+        errors.push("bill.id is required (the invoice number)".into());
+    } else if !Bill::valid_id(id) {
+        errors.push(format!(
+            "bill.id \"{id}\" is not valid: 1 to 40 letters, digits or symbols, no spaces"
+        ));
+    }
+    let currency = match b.currency.as_deref() {
+        None => {
+            errors.push("bill.currency is required, e.g. \"INR\"".into());
+            None
+        }
+        Some(c) => match Currency::parse(c) {
+            Ok(c) => Some(c),
+            Err(_) => {
+                errors.push(format!(
+                    "bill.currency must be a 3-letter ISO 4217 code such as \"INR\" (got \"{c}\")"
+                ));
+                None
+            }
+        },
+    };
+    let total_text = match &b.total {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        None => {
+            errors.push("bill.total is required, e.g. \"2450.00\"".into());
+            None
+        }
+        Some(other) => {
+            errors.push(format!(
+                "bill.total must be an amount such as \"2450.00\" (got {other})"
+            ));
+            None
+        }
+    };
+    let total = match (total_text, currency) {
+        (Some(t), Some(c)) => match Money::parse(&t, c) {
+            Ok(m) if m.is_zero() => {
+                errors.push("bill.total must be more than zero".into());
+                None
+            }
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(format!("bill.total \"{t}\": {e}"));
+                None
+            }
+        },
+        _ => None,
+    };
+    match total {
+        Some(total) if Bill::valid_id(id) => Some(Bill {
+            id: id.to_string(),
+            total,
+        }),
+        _ => None,
+    }
+}
+
+/// BCP 47 in the shape browsers accept: letters and digits in hyphenated parts.
+fn valid_locale(l: &str) -> bool {
+    l.len() <= 35
+        && l.split('-')
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// The event a host receives, as JSON (`detail` of the DOM event, argument of `onEvent`).
+pub fn event_json(e: &HostEvent) -> serde_json::Value {
+    let r = e.redemption.as_ref();
+    serde_json::json!({
+        "type": e.outcome.name(),
+        "billId": e.bill_id,
+        "redemptionId": r.map(|r| r.id.clone()),
+        "instrument": r.map(|r| serde_json::json!({
+            "kind": r.instrument_kind.as_str(),
+            "label": r.instrument_label,
+        })),
+        "quantity": r.map(|r| r.quantity.get()),
+        "unit": r.map(|r| r.unit),
+        "value": r.map(|r| serde_json::json!({
+            "amount": r.value.to_decimal_string(),
+            "minor": r.value.minor(),
+            "currency": r.value.currency().code(),
+        })),
+        "reason": e.reason,
+    })
+}
+
+thread_local! {
+    static LIVE: Cell<u32> = const { Cell::new(0) };
+}
+
+/// How many widgets are mounted on this page (for hosts and leak tests).
+#[wasm_bindgen(js_name = liveWidgets)]
+pub fn live_widgets() -> u32 {
+    LIVE.with(Cell::get)
+}
+
+/// A mounted widget. `unmount()` removes it and everything it holds (timers, listeners).
+#[wasm_bindgen]
+pub struct Widget {
+    mounted: Option<Box<dyn std::any::Any>>,
+    shadow: web_sys::ShadowRoot,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    pub fn unmount(&mut self) {
+        if self.mounted.take().is_some() {
+            self.shadow.set_inner_html("");
+            LIVE.with(|n| n.set(n.get().saturating_sub(1)));
+        }
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn mounted(&self) -> bool {
+        self.mounted.is_some()
+    }
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        self.unmount();
+    }
+}
+
+const STYLES: &str = include_str!("../www/styles.css");
+
+/// Mounts the redemption flow into `element` (its shadow root). Throws an `Error` naming every
+/// bad setting when the config is not valid.
+#[wasm_bindgen]
+pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
+    let host: web_sys::HtmlElement = element.dyn_into().map_err(|_| {
+        JsError::new("RedeemGuard widget: the first argument must be an HTML element")
+    })?;
+    if !config.is_object() {
+        return Err(JsError::new(
+            "RedeemGuard widget: the second argument must be a config object",
+        ));
+    }
+    let on_event = js_sys::Reflect::get(&config, &"onEvent".into()).unwrap_or(JsValue::UNDEFINED);
+    let callback = match on_event {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| {
+            JsError::new("RedeemGuard widget: invalid config: onEvent must be a function")
+        })?),
+    };
+    // Functions vanish in JSON; everything else is read as plain data.
+    let json = js_sys::JSON::stringify(&config)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let raw: RawConfig = serde_json::from_str(&json)
+        .map_err(|e| JsError::new(&format!("RedeemGuard widget: invalid config: {e}")))?;
+    let cfg = WidgetConfig::parse(raw).map_err(|errors| {
+        JsError::new(&format!(
+            "RedeemGuard widget: invalid config: {}",
+            errors.join("; ")
+        ))
+    })?;
+
+    let shadow = match host.shadow_root() {
+        Some(s) => s,
+        None => host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .map_err(|_| JsError::new("RedeemGuard widget: this element cannot hold a widget (no shadow root); use a <div>"))?,
+    };
+    shadow.set_inner_html("");
+    let doc = host
+        .owner_document()
+        .ok_or_else(|| JsError::new("no document"))?;
+    let style = doc
+        .create_element("style")
+        .map_err(|_| JsError::new("no <style>"))?;
+    style.set_text_content(Some(STYLES));
+    let container: web_sys::HtmlElement = doc
+        .create_element("div")
+        .ok()
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or_else(|| JsError::new("no <div>"))?;
+    let _ = shadow.append_child(&style);
+    let _ = shadow.append_child(&container);
+
+    let target = host.clone();
+    let callback = Rc::new(callback);
+    let listener = Rc::new(move |event: HostEvent| {
+        let (target, callback) = (target.clone(), callback.clone());
+        // After the widget's own handler has returned: a host that unmounts the widget when
+        // it hears the outcome must not pull the running handler out from under itself.
+        wasm_bindgen_futures::spawn_local(async move {
+            let detail =
+                js_sys::JSON::parse(&event_json(&event).to_string()).unwrap_or(JsValue::NULL);
+            if let Some(f) = callback.as_ref() {
+                let _ = f.call1(&JsValue::NULL, &detail);
+            }
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            let name = format!("redeemguard:{}", event.outcome.name());
+            if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+                let _ = target.dispatch_event(&ev);
+            }
+        });
+    });
+    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(
+        &cfg.backend_url,
+    )));
+    let app_config = AppConfig {
+        mode: Mode::Widget,
+        allowed_kinds: cfg.instruments,
+        on_event: Some(listener),
+        locale: cfg.locale,
+        base_url: Some(cfg.backend_url),
+        terminal_token: Some(cfg.terminal_token),
+        pending_redemption: None,
+        bill: Some(cfg.bill),
+    };
+    let handle = leptos::mount::mount_to(container, move || {
+        view! { <App backend config=app_config/> }
+    });
+    LIVE.with(|n| n.set(n.get() + 1));
+    Ok(Widget {
+        mounted: Some(Box::new(handle)),
+        shadow,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(json: &str) -> RawConfig {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_complete_config_is_accepted() {
+        let c = WidgetConfig::parse(raw(
+            r#"{"backendUrl":"http://127.0.0.1:8080/","terminalToken":"t1",
+                "bill":{"id":"INV-1","total":"2450.50","currency":"INR"},
+                "locale":"en-IN","instruments":["points","package","points"]}"#,
+        ))
+        .unwrap();
+        assert_eq!(c.backend_url, "http://127.0.0.1:8080");
+        assert_eq!(c.bill.total.minor(), 245_050);
+        assert_eq!(
+            c.instruments,
+            vec![InstrumentKind::Points, InstrumentKind::Package]
+        );
+        let n = WidgetConfig::parse(raw(
+            r#"{"backendUrl":"https://x.example","terminalToken":"t",
+                "bill":{"id":"7","total":1500,"currency":"INR"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(n.bill.total.minor(), 150_000);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_naming_the_setting() {
+        let errors = WidgetConfig::parse(raw(
+            r#"{"backendUrl":"ftp://x","bill":{"id":"bad id","total":"-5","currency":"rupees"},
+                "locale":"en IN","instruments":["points","vouchers"]}"#,
+        ))
+        .unwrap_err();
+        let all = errors.join("\n");
+        for needle in [
+            "backendUrl must start with https://",
+            "terminalToken is required",
+            "bill.id \"bad id\" is not valid",
+            "bill.currency must be a 3-letter",
+            "locale must be a language tag",
+            "unknown kind \"vouchers\"",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn a_missing_bill_or_zero_total_is_refused() {
+        let e = WidgetConfig::parse(raw(r#"{"backendUrl":"https://x","terminalToken":"t"}"#))
+            .unwrap_err();
+        assert_eq!(
+            e,
+            vec!["bill is required: { id, total, currency }".to_string()]
+        );
+        let e = WidgetConfig::parse(raw(
+            r#"{"backendUrl":"https://x","terminalToken":"t","bill":{"id":"1","total":"0","currency":"INR"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e, vec!["bill.total must be more than zero".to_string()]);
+    }
+
+    #[test]
+    fn unknown_settings_are_refused_by_name() {
+        let e = serde_json::from_str::<RawConfig>(r#"{"backendURL":"https://x"}"#).unwrap_err();
+        assert!(e.to_string().contains("backendURL"), "{e}");
+    }
+}

@@ -1,0 +1,269 @@
+//! Self-service kiosk steps (SPEC §4): the customer proves the number is theirs with a code,
+//! sees their balances, turns a benefit into a printed voucher, and is forgotten when done or
+//! idle. The redemption itself reuses the cashier flow's screens.
+
+use super::{Call, Cmd, Field, FieldError, Flow, Mode, Notice, Screen};
+use crate::backend::BackendError;
+use crate::messages;
+use contract::api::{Balance, KioskIdentify, OtpSent, RedemptionStatus, SignIn};
+use contract::rules::Purpose;
+use contract::{CardNumber, ContactError, ErrorCode, Mobile, OtpCode, Policy};
+
+/// What a customer may type at a kiosk: their mobile number or their card number. Never a
+/// name: a kiosk must not let anyone browse customers.
+pub fn parse_kiosk_lookup(input: &str, policy: &Policy) -> Result<String, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("Type your mobile number or the number on your loyalty card".into());
+    }
+    let phone_like = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().\u{a0}".contains(c));
+    if phone_like {
+        return Mobile::parse(s, policy.country_calling_code)
+            .map(|m| m.as_str().to_string())
+            .map_err(|e| match e {
+                ContactError::Empty => "Type your mobile number".into(),
+                e => format!("{e}. Check the number and try again."),
+            });
+    }
+    CardNumber::parse(s)
+        .map(|c| c.as_str().to_string())
+        .map_err(|_| {
+            "That is not a mobile number or a card number. Type the digits of your mobile, or the number printed on your card.".into()
+        })
+}
+
+impl Flow {
+    /// Seconds until an idle kiosk clears itself; `None` when nothing needs clearing.
+    pub fn idle_seconds_left(&self) -> Option<u64> {
+        if self.mode != Mode::Kiosk || !self.kiosk_dirty {
+            return None;
+        }
+        let idle_ms = i64::from(self.policy.as_ref()?.kiosk_idle_secs) * 1000;
+        Some(super::seconds_left(
+            self.last_activity_ms + idle_ms,
+            self.now_ms,
+        ))
+    }
+
+    /// A kiosk with a remembered terminal token opens its self-service session by itself.
+    pub(super) fn kiosk_sign_in(&mut self) -> Vec<Cmd> {
+        match (&self.terminal_token, self.mode) {
+            (Some(token), Mode::Kiosk) if self.busy.is_none() => {
+                self.busy = Some(Call::SignIn);
+                vec![Cmd::SignIn {
+                    terminal_token: token.clone(),
+                    body: SignIn {
+                        staff_code: String::new(),
+                        pin: String::new(),
+                    },
+                }]
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Forgets the customer: state, typed text (the screens are rebuilt) and, at the
+    /// backend, the session's binding and holds.
+    pub(super) fn kiosk_reset(&mut self, why: &str) -> Vec<Cmd> {
+        if self.mode != Mode::Kiosk {
+            return vec![];
+        }
+        let had_customer = self.balance.is_some()
+            || self.kiosk_sent.is_some()
+            || self.redemption.is_some()
+            || !self.kiosk_query.is_empty();
+        let kept = Flow {
+            now_ms: self.now_ms,
+            skew_ms: self.skew_ms,
+            terminal_token: self.terminal_token.take(),
+            session: self.session.take(),
+            policy: self.policy.take(),
+            mode: Mode::Kiosk,
+            allowed_kinds: std::mem::take(&mut self.allowed_kinds),
+            epoch: self.epoch.wrapping_add(1),
+            ..Flow::new()
+        };
+        *self = kept;
+        if self.session.is_some() && self.policy.is_some() {
+            self.purpose = Some(Purpose::Voucher);
+            self.screen = Screen::KioskStart;
+        }
+        self.notice = Some(Notice::info(why));
+        if had_customer {
+            vec![Cmd::KioskForget]
+        } else {
+            vec![]
+        }
+    }
+
+    pub(super) fn kiosk_identify(&mut self, input: String) -> Vec<Cmd> {
+        if self.mode != Mode::Kiosk || self.screen != Screen::KioskStart || self.busy.is_some() {
+            return vec![];
+        }
+        let Some(policy) = &self.policy else {
+            return vec![];
+        };
+        match parse_kiosk_lookup(&input, policy) {
+            Ok(query) => {
+                self.kiosk_query = query.clone();
+                self.busy = Some(Call::Identify);
+                vec![Cmd::KioskIdentify(KioskIdentify {
+                    query,
+                    channel: None,
+                })]
+            }
+            Err(text) => {
+                self.field_error = Some(FieldError {
+                    field: Field::Query,
+                    text,
+                });
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn kiosk_resend(&mut self) -> Vec<Cmd> {
+        if self.screen != Screen::KioskCode || self.busy.is_some() || self.resend_wait() != Some(0)
+        {
+            return vec![];
+        }
+        self.busy = Some(Call::Identify);
+        vec![Cmd::KioskIdentify(KioskIdentify {
+            query: self.kiosk_query.clone(),
+            channel: self.kiosk_sent.as_ref().map(|s| s.channel),
+        })]
+    }
+
+    pub(super) fn kiosk_code_sent(&mut self, r: Result<OtpSent, BackendError>) -> Vec<Cmd> {
+        if self.busy != Some(Call::Identify) {
+            return vec![];
+        }
+        self.busy = None;
+        match r {
+            Ok(sent) => {
+                self.notice = Some(Notice::ok(format!(
+                    "We sent a code by {} to {}.",
+                    sent.channel.label(),
+                    sent.destination
+                )));
+                self.attempts_left = Some(sent.attempts_left);
+                self.code_expired = false;
+                self.kiosk_sent = Some(sent);
+                self.screen = Screen::KioskCode;
+                vec![]
+            }
+            Err(e) => {
+                let text = match e.code() {
+                    Some(ErrorCode::CustomerNotFound) => {
+                        "We could not find that number. Check it, or ask at the desk.".to_string()
+                    }
+                    _ => messages::for_error(&e),
+                };
+                let on_start = self.screen == Screen::KioskStart;
+                match &e {
+                    BackendError::Problem(_) if on_start => {
+                        self.field_error = Some(FieldError {
+                            field: Field::Query,
+                            text,
+                        })
+                    }
+                    _ => self.notice = Some(Notice::err(text)),
+                }
+                self.session_check(&e)
+            }
+        }
+    }
+
+    pub(super) fn kiosk_verify(&mut self, input: String) -> Vec<Cmd> {
+        if self.screen != Screen::KioskCode || self.busy.is_some() {
+            return vec![];
+        }
+        let Some(policy) = &self.policy else {
+            return vec![];
+        };
+        match OtpCode::parse(&input, policy.otp_length) {
+            Ok(code) => {
+                self.busy = Some(Call::Verify);
+                vec![Cmd::KioskVerify(code)]
+            }
+            Err(e) => {
+                self.field_error = Some(FieldError {
+                    field: Field::Code,
+                    text: super::otp_error_text(&e),
+                });
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn kiosk_verified(&mut self, r: Result<Balance, BackendError>) -> Vec<Cmd> {
+        if self.busy != Some(Call::Verify) || self.screen != Screen::KioskCode {
+            return vec![];
+        }
+        self.busy = None;
+        match r {
+            Ok(b) => {
+                self.kiosk_sent = None;
+                self.attempts_left = None;
+                let first = b.customer.name.split_whitespace().next().unwrap_or("");
+                self.notice = Some(Notice::ok(format!("Welcome, {first}.")));
+                self.balance = Some(self.only_allowed(b));
+                self.screen = Screen::Balance;
+                vec![]
+            }
+            Err(e) => match e.code() {
+                Some(ErrorCode::OtpLocked) => {
+                    let mut cmds = self.kiosk_reset(
+                        "Too many wrong codes. Nothing was shown or redeemed. Start again.",
+                    );
+                    self.notice = self.notice.take().map(|n| Notice::err(n.text));
+                    cmds.retain(|c| *c != Cmd::KioskForget);
+                    cmds.push(Cmd::KioskForget);
+                    cmds
+                }
+                Some(ErrorCode::OtpInvalid) => {
+                    if let BackendError::Problem(p) = &e {
+                        self.attempts_left = p.attempts_left;
+                    }
+                    self.fail(&e, Some(Field::Code));
+                    vec![]
+                }
+                Some(ErrorCode::OtpExpired) => {
+                    self.code_expired = true;
+                    self.fail(&e, Some(Field::Code));
+                    vec![]
+                }
+                _ => {
+                    self.fail(&e, Some(Field::Code));
+                    self.session_check(&e)
+                }
+            },
+        }
+    }
+
+    /// After a cancelled voucher: back to the (refreshed) balances of the same customer.
+    pub(super) fn kiosk_back_to_balance(&mut self) -> Vec<Cmd> {
+        let Some(customer) = self.customer().map(|c| c.id.clone()) else {
+            return self.kiosk_reset("Start again.");
+        };
+        self.redemption = None;
+        self.instrument_id = None;
+        self.commit = None;
+        self.receipt = None;
+        self.screen = Screen::Balance;
+        self.busy = Some(Call::Balance);
+        vec![Cmd::LoadBalance(customer)]
+    }
+
+    /// Whether the kiosk's redemption needs a code it cannot ask for (the backend should
+    /// have approved it: the customer already proved the number is theirs).
+    pub fn kiosk_needs_code(&self) -> bool {
+        self.mode == Mode::Kiosk
+            && self
+                .redemption
+                .as_ref()
+                .is_some_and(|r| r.status == RedemptionStatus::AwaitingOtp)
+    }
+}

@@ -1,0 +1,397 @@
+//! Kiosk and widget modes: who drives the flow, what they can reach, and what the host hears.
+
+use super::*;
+
+fn kiosk_session() -> Session {
+    let mut s = session(Role::Cashier);
+    s.staff.name = "Self-service (Kiosk 1)".into();
+    s.terminal.mode = TerminalMode::Kiosk;
+    s
+}
+
+fn kiosk(policy: Policy) -> Run {
+    let mut r = Run {
+        f: Flow::for_mode(Mode::Kiosk, vec![]),
+        now: T0,
+        cmds: vec![],
+    };
+    r.send(Msg::Start {
+        terminal_token: Some("demo-kiosk-1".into()),
+        pending_redemption: None,
+    });
+    r.send(Msg::SignedIn(Ok(kiosk_session())));
+    r.send(Msg::PolicyLoaded(Ok(policy)));
+    r
+}
+
+fn kiosk_at_balance() -> Run {
+    let mut r = kiosk(Policy::default());
+    r.send(Msg::KioskIdentify("98765 43210".into()));
+    let now = r.now;
+    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    r.send(Msg::KioskVerify("123456".into()));
+    r.send(Msg::KioskVerified(Ok(asha())));
+    r
+}
+
+#[test]
+fn a_kiosk_opens_its_self_service_session_by_itself() {
+    let mut r = Run {
+        f: Flow::for_mode(Mode::Kiosk, vec![]),
+        now: T0,
+        cmds: vec![],
+    };
+    r.send(Msg::Start {
+        terminal_token: Some("demo-kiosk-1".into()),
+        pending_redemption: None,
+    });
+    assert_eq!(
+        r.cmds,
+        vec![Cmd::SignIn {
+            terminal_token: "demo-kiosk-1".into(),
+            body: SignIn {
+                staff_code: String::new(),
+                pin: String::new()
+            }
+        }]
+    );
+    r.send(Msg::SignedIn(Ok(kiosk_session())));
+    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert_eq!(r.f.purpose, Some(Purpose::Voucher));
+}
+
+#[test]
+fn the_customer_must_prove_the_number_before_seeing_anything() {
+    let mut r = kiosk(Policy::default());
+    r.send(Msg::KioskIdentify("Asha".into()));
+    assert!(r.cmds.is_empty(), "a kiosk never searches by name");
+    assert_eq!(r.field().unwrap().0, Field::Query);
+    r.send(Msg::KioskIdentify("+91 98765 43210".into()));
+    assert_eq!(
+        r.cmds,
+        vec![Cmd::KioskIdentify(KioskIdentify {
+            query: "+919876543210".into(),
+            channel: None
+        })]
+    );
+    let now = r.now;
+    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    assert_eq!(r.screen(), Screen::KioskCode);
+    assert!(r.f.balance.is_none());
+    r.send(Msg::KioskVerify("12a456".into()));
+    assert!(r.cmds.is_empty(), "a malformed code costs no attempt");
+    r.send(Msg::KioskVerify("123456".into()));
+    assert!(matches!(r.cmds.as_slice(), [Cmd::KioskVerify(_)]));
+    let mut wrong = Problem::new(ErrorCode::OtpInvalid);
+    wrong.attempts_left = Some(2);
+    r.send(Msg::KioskVerified(Err(BackendError::Problem(wrong))));
+    assert_eq!(r.f.attempts_left, Some(2));
+    assert_eq!(r.screen(), Screen::KioskCode);
+    r.send(Msg::KioskVerify("654321".into()));
+    r.send(Msg::KioskVerified(Ok(asha())));
+    assert_eq!(r.screen(), Screen::Balance);
+    assert_eq!(r.notice(), "Welcome, Asha.");
+    let kinds: Vec<_> =
+        r.f.balance
+            .as_ref()
+            .unwrap()
+            .instruments
+            .iter()
+            .map(|i| i.kind)
+            .collect();
+    assert!(
+        !kinds.contains(&InstrumentKind::GiftCard),
+        "a gift card cannot become a voucher"
+    );
+    assert!(kinds.contains(&InstrumentKind::Package));
+}
+
+#[test]
+fn an_unknown_number_is_said_plainly_and_a_locked_code_starts_over() {
+    let mut r = kiosk(Policy::default());
+    r.send(Msg::KioskIdentify("9876543211".into()));
+    r.send(Msg::KioskCodeSent(Err(problem(
+        ErrorCode::CustomerNotFound,
+    ))));
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert!(r.field().unwrap().1.contains("could not find that number"));
+    r.send(Msg::KioskIdentify("9876543210".into()));
+    let now = r.now;
+    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    r.send(Msg::KioskVerify("111111".into()));
+    r.send(Msg::KioskVerified(Err(problem(ErrorCode::OtpLocked))));
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert_eq!(r.cmds, vec![Cmd::KioskForget]);
+    assert!(r.notice().starts_with("Too many wrong codes"));
+    assert!(r.f.kiosk_sent.is_none() && r.f.kiosk_query.is_empty());
+}
+
+#[test]
+fn a_kiosk_turns_a_benefit_into_a_voucher_and_forgets_the_customer_when_done() {
+    let mut r = kiosk_at_balance();
+    r.send(Msg::ChooseInstrument("pkg-spa".into()));
+    assert_eq!(r.screen(), Screen::Redeem);
+    r.send(Msg::Hold("1".into()));
+    let Some(Cmd::Create(body)) = r.cmds.first().cloned() else {
+        panic!("{:?}", r.cmds)
+    };
+    assert_eq!(body.purpose, Purpose::Voucher);
+    let mut approved = redemption(RedemptionStatus::Approved);
+    approved.purpose = Purpose::Voucher;
+    r.send(Msg::Created(Ok(approved)));
+    assert_eq!(r.screen(), Screen::Confirm);
+    r.send(Msg::Confirm {
+        fresh_key: "k1".into(),
+    });
+    let mut rc = receipt();
+    rc.purpose = Purpose::Voucher;
+    r.send(Msg::Committed {
+        id: "rd-1".into(),
+        result: Ok(rc),
+    });
+    assert_eq!(r.screen(), Screen::Receipt);
+    assert!(
+        !r.cmds.iter().any(|c| matches!(c, Cmd::Notify(_))),
+        "only a widget notifies a host"
+    );
+    let epoch = r.f.epoch;
+    r.send(Msg::NextCustomer);
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert_eq!(r.cmds, vec![Cmd::KioskForget]);
+    assert!(r.f.balance.is_none() && r.f.receipt.is_none() && r.f.redemption.is_none());
+    assert!(
+        r.f.epoch > epoch,
+        "the screen is rebuilt, dropping typed text"
+    );
+    assert!(
+        r.f.session.is_some(),
+        "the kiosk stays ready for the next customer"
+    );
+}
+
+#[test]
+fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
+    let mut p = Policy::default();
+    p.kiosk_idle_secs = 60;
+    let mut r = kiosk(p);
+    r.send(Msg::KioskIdentify("9876543210".into()));
+    let now = r.now;
+    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    r.send(Msg::KioskVerify("123456".into()));
+    r.send(Msg::KioskVerified(Ok(asha())));
+    assert_eq!(r.f.idle_seconds_left(), Some(60));
+    r.at(T0 + 30_000).send(Msg::Activity);
+    r.at(T0 + 80_000).send(Msg::Tick);
+    assert_eq!(r.screen(), Screen::Balance, "a touch postponed the reset");
+    assert_eq!(r.f.idle_seconds_left(), Some(10));
+    r.at(T0 + 90_000).send(Msg::Tick);
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert_eq!(r.cmds, vec![Cmd::KioskForget]);
+    assert!(
+        r.f.balance.is_none(),
+        "the customer's data is gone from the state"
+    );
+    assert_eq!(r.f.idle_seconds_left(), None, "nothing left to clear");
+    r.at(T0 + 500_000).send(Msg::Tick);
+    assert!(r.cmds.is_empty());
+}
+
+#[test]
+fn an_idle_kiosk_never_clears_during_a_commit() {
+    let mut p = Policy::default();
+    p.kiosk_idle_secs = 30;
+    let mut r = kiosk(p);
+    r.send(Msg::KioskIdentify("9876543210".into()));
+    let now = r.now;
+    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    r.send(Msg::KioskVerify("123456".into()));
+    r.send(Msg::KioskVerified(Ok(asha())));
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("100".into()));
+    r.send(Msg::Created(Ok(redemption(RedemptionStatus::Approved))));
+    r.send(Msg::Confirm {
+        fresh_key: "k".into(),
+    });
+    r.at(T0 + 120_000).send(Msg::Tick);
+    assert_eq!(
+        r.screen(),
+        Screen::Confirm,
+        "the outcome must be known first"
+    );
+}
+
+#[test]
+fn no_staff_control_works_on_a_kiosk() {
+    let mut p = Policy::default();
+    p.override_enabled = true;
+    let mut r = kiosk_at_balance();
+    r.f.policy = Some(p);
+    r.send(Msg::SignOut);
+    assert!(r.cmds.is_empty());
+    r.send(Msg::OpenPolicy);
+    assert_ne!(r.screen(), Screen::Policy);
+    r.f.screen = Screen::Otp;
+    r.send(Msg::OpenOverride);
+    assert_eq!(r.screen(), Screen::Otp, "no manager override on a kiosk");
+}
+
+#[test]
+fn an_ended_kiosk_session_signs_itself_in_again() {
+    let mut r = kiosk_at_balance();
+    r.send(Msg::ChooseCustomer("cus-asha".into()));
+    r.send(Msg::BalanceLoaded(Err(problem(ErrorCode::SessionExpired))));
+    assert_eq!(r.screen(), Screen::SignIn);
+    assert!(r.f.balance.is_none());
+    assert!(matches!(r.cmds.as_slice(), [Cmd::SignIn { .. }]));
+    assert_eq!(r.f.mode, Mode::Kiosk);
+}
+
+fn widget(kinds: Vec<InstrumentKind>) -> Run {
+    let mut r = Run {
+        f: Flow::for_mode(Mode::Widget, kinds),
+        now: T0,
+        cmds: vec![],
+    };
+    r.send(Msg::Start {
+        terminal_token: Some("demo-till-2".into()),
+        pending_redemption: None,
+    });
+    r.send(Msg::HostBill(Bill {
+        id: "INV-9".into(),
+        total: inr(250_000),
+    }));
+    r.send(Msg::SignIn {
+        terminal_token: "demo-till-2".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.send(Msg::SignedIn(Ok(session(Role::Cashier))));
+    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    r
+}
+
+fn host_events(cmds: &[Cmd]) -> Vec<HostEvent> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Notify(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_widget_tells_the_host_what_was_redeemed() {
+    let mut r = widget(vec![]);
+    assert_eq!(
+        r.screen(),
+        Screen::Customer,
+        "the host's bill skips the bill screen"
+    );
+    r.send(Msg::ChooseCustomer("cus-asha".into()));
+    r.send(Msg::BalanceLoaded(Ok(asha())));
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("500".into()));
+    r.send(Msg::Created(Ok(redemption(RedemptionStatus::Approved))));
+    r.send(Msg::Confirm {
+        fresh_key: "k".into(),
+    });
+    r.send(Msg::Committed {
+        id: "rd-1".into(),
+        result: Ok(receipt()),
+    });
+    let events = host_events(&r.cmds);
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(e.outcome, Outcome::Redeemed);
+    assert_eq!(e.bill_id.as_deref(), Some("INV-9"));
+    let red = e.redemption.as_ref().unwrap();
+    assert_eq!(
+        (red.id.as_str(), red.quantity.get(), red.value.minor()),
+        ("rd-1", 500, 50_000)
+    );
+    assert_eq!(red.instrument_kind, InstrumentKind::Points);
+}
+
+#[test]
+fn a_widget_reports_cancelled_and_failed() {
+    let mut r = widget(vec![]);
+    r.send(Msg::Close);
+    let e = host_events(&r.cmds);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].outcome, Outcome::Cancelled);
+    assert!(e[0].redemption.is_none());
+
+    let mut r = widget(vec![]);
+    r.send(Msg::ChooseCustomer("cus-asha".into()));
+    r.send(Msg::BalanceLoaded(Ok(asha())));
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("500".into()));
+    r.send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
+    r.send(Msg::Close);
+    assert_eq!(
+        r.cmds,
+        vec![Cmd::Cancel("rd-1".into())],
+        "an open hold is released first"
+    );
+    r.send(Msg::Cancelled {
+        id: "rd-1".into(),
+        result: Ok(redemption(RedemptionStatus::Cancelled)),
+    });
+    let e = host_events(&r.cmds);
+    assert_eq!(e[0].outcome, Outcome::Cancelled);
+    assert_eq!(e[0].redemption.as_ref().unwrap().id, "rd-1");
+
+    let mut r = widget(vec![]);
+    r.send(Msg::ChooseCustomer("cus-asha".into()));
+    r.send(Msg::BalanceLoaded(Ok(asha())));
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("500".into()));
+    r.send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
+    r.send(Msg::SendOtp(Channel::Sms));
+    let now = r.now;
+    r.send(Msg::OtpSent {
+        id: "rd-1".into(),
+        result: Ok(sent(now)),
+    });
+    r.send(Msg::Verify("111111".into()));
+    r.send(Msg::Verified {
+        id: "rd-1".into(),
+        result: Err(problem(ErrorCode::OtpLocked)),
+    });
+    let e = host_events(&r.cmds);
+    assert_eq!(e[0].outcome, Outcome::Failed);
+    assert_eq!(e[0].reason.as_deref(), Some("Redemption locked"));
+}
+
+#[test]
+fn a_widget_shows_only_the_instruments_the_host_allows() {
+    let mut r = widget(vec![InstrumentKind::Package, InstrumentKind::Membership]);
+    r.send(Msg::ChooseCustomer("cus-asha".into()));
+    r.send(Msg::BalanceLoaded(Ok(asha())));
+    let kinds: Vec<_> =
+        r.f.balance
+            .as_ref()
+            .unwrap()
+            .instruments
+            .iter()
+            .map(|i| i.kind)
+            .collect();
+    assert_eq!(
+        kinds,
+        vec![InstrumentKind::Package, InstrumentKind::Membership]
+    );
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    assert_eq!(r.screen(), Screen::Balance, "points are not offered here");
+}
+
+#[test]
+fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
+    let mut r = widget(vec![InstrumentKind::Points]);
+    r.send(Msg::SignOut);
+    r.send(Msg::SignedOut);
+    assert_eq!(r.f.mode, Mode::Widget);
+    assert!(r.f.host_bill);
+    assert_eq!(r.f.allowed_kinds, vec![InstrumentKind::Points]);
+    assert!(matches!(r.f.purpose, Some(Purpose::Bill { .. })));
+}
