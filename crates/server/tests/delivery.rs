@@ -648,3 +648,59 @@ fn a_bad_template_or_gateway_stops_the_server_with_a_clear_error() {
     );
     assert!(err.contains("unknown field `password`"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_code_not_sent_is_reported_voided_and_uncounted_the_same_way() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{base}/sms"
+form = {{ to = "{{to}}", text = "{{message}}" }}
+"#,
+            base = gateway.base
+        ),
+        &[],
+    );
+    let kiosk = server.api("demo-kiosk-1").sign_in("", "").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({ "max_sends_per_customer": 1 }))
+        .await;
+    let identify = || {
+        kiosk.post(
+            "/v1/kiosk/identify",
+            json!({ "query": "9876543210", "channel": "sms" }),
+        )
+    };
+    gateway.script(&[Answer::Status(502), Answer::Status(502)]);
+    assert_not_sent(&identify().await, "sms", "gateway_error");
+    let text = |r: &Recorded| Recorded::field(&r.form(), "text");
+    let void_code = code_in(&text(&gateway.requests()[0])).unwrap();
+    // Nothing counted, and the cooldown does not apply to a code that never arrived.
+    identify().await.expect(200);
+    let code = code_in(&text(&gateway.requests()[2])).unwrap();
+    assert_ne!(code, void_code);
+    kiosk
+        .post("/v1/kiosk/verify", json!({ "code": code }))
+        .await
+        .expect(200);
+    let failed = audit_details(&manager, "kiosk_identify_delivery_failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        json!([
+            failed[0]["reason"],
+            failed[0]["status"],
+            failed[0]["attempts"],
+            failed[0]["counted"]
+        ]),
+        json!(["gateway_error", 502, 2, false])
+    );
+    assert!(failed[0]["identification_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("kid"));
+    assert_nothing_leaked(&server, &[void_code, code], &[], &[&kiosk, &manager]);
+}
