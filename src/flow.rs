@@ -1592,7 +1592,9 @@ impl Flow {
                     RedemptionStatus::Approved => Screen::Confirm,
                     _ => Screen::Otp,
                 };
-                self.notice = Some(Notice::info(if r.status == RedemptionStatus::Approved {
+                self.notice = Some(Notice::info(if self.mode == Mode::Kiosk {
+                    "Check the amount, then confirm your voucher."
+                } else if r.status == RedemptionStatus::Approved {
                     "No code is needed for this redemption. Confirm it."
                 } else {
                     "Held. Choose how to send the customer's code."
@@ -1883,6 +1885,12 @@ impl Flow {
 
     /// An ended session returns to sign-in; an open redemption is kept for resuming.
     fn session_check(&mut self, e: &BackendError) -> Vec<Cmd> {
+        // A kiosk's hold on the customer lapsed at the backend (idle): start again, clean.
+        if self.mode == Mode::Kiosk && e.code() == Some(ErrorCode::Forbidden) {
+            return self.kiosk_reset(
+                "For your privacy you were signed out after a while without use. Start again.",
+            );
+        }
         if matches!(
             e.code(),
             Some(ErrorCode::SessionExpired | ErrorCode::Unauthenticated)

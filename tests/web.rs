@@ -9,7 +9,8 @@ use contract::rules::{Bill, Purpose};
 use contract::{Currency, Money, Policy, PolicyError, Quantity};
 use leptos::prelude::*;
 use redeemguard::backend::{Backend, FakeBackend, FAKE_CODE};
-use redeemguard::{format, App, AppConfig};
+use redeemguard::flow::Mode;
+use redeemguard::{embed, format, App, AppConfig};
 use std::any::Any;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -36,6 +37,17 @@ fn document() -> web_sys::Document {
 }
 
 fn mount_with(fake: FakeBackend, pending: Option<String>) -> Ui {
+    mount_config(
+        fake,
+        AppConfig {
+            terminal_token: Some("demo-till-1".into()),
+            pending_redemption: pending,
+            ..AppConfig::default()
+        },
+    )
+}
+
+fn mount_config(fake: FakeBackend, config: AppConfig) -> Ui {
     // Nothing left over from another test: the flow remembers ids in sessionStorage.
     web_sys::window()
         .unwrap()
@@ -52,11 +64,6 @@ fn mount_with(fake: FakeBackend, pending: Option<String>) -> Ui {
     document().body().unwrap().append_child(&root).unwrap();
     let fake = Rc::new(fake);
     let backend: Rc<dyn Backend> = fake.clone();
-    let config = AppConfig {
-        terminal_token: Some("demo-till-1".into()),
-        pending_redemption: pending,
-        ..AppConfig::default()
-    };
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App backend config/> });
     Ui {
         root,
@@ -98,7 +105,7 @@ impl Ui {
     }
     fn screen(&self) -> String {
         self.root
-            .query_selector("main")
+            .query_selector(".rg-main")
             .unwrap()
             .and_then(|m| m.get_attribute("data-screen"))
             .unwrap_or_default()
@@ -419,9 +426,10 @@ async fn points_become_a_printed_voucher() {
     ui.click("[data-testid=search]").await;
     ui.click("[data-testid=customer-result]").await;
     assert!(
-        ui.disabled("[data-kind=package] [data-testid=choose-instrument]"),
-        "only points become vouchers"
+        ui.disabled("[data-kind=gift_card] [data-testid=choose-instrument]"),
+        "a gift card cannot become a voucher"
     );
+    assert!(!ui.disabled("[data-kind=package] [data-testid=choose-instrument]"));
     ui.click("[data-kind=points] [data-testid=choose-instrument]")
         .await;
     ui.type_in("#quantity", "1200").await;
@@ -750,4 +758,192 @@ async fn a_host_supplied_bill_skips_the_bill_screen() {
         ui.find("[data-testid=change-bill]").is_none(),
         "a host's bill cannot be changed here"
     );
+}
+
+fn kiosk() -> Ui {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    mount_config(
+        FakeBackend::new(),
+        AppConfig {
+            mode: Mode::Kiosk,
+            terminal_token: Some("demo-kiosk-1".into()),
+            ..AppConfig::default()
+        },
+    )
+}
+
+const STAFF_CONTROLS: [&str; 6] = [
+    "sign-out",
+    "open-policy",
+    "open-override",
+    "back-to-search",
+    "change-bill",
+    "voucher-mode",
+];
+
+#[wasm_bindgen_test]
+async fn a_kiosk_shows_nothing_until_the_customer_proves_the_number() {
+    let ui = kiosk();
+    settle().await;
+    assert_eq!(
+        ui.screen(),
+        "kiosk-start",
+        "the kiosk opened its own session"
+    );
+    assert_eq!(
+        ui.el("[data-testid=app]")
+            .get_attribute("data-mode")
+            .as_deref(),
+        Some("kiosk")
+    );
+    ui.type_in("#kiosk-number", "Asha").await;
+    ui.click("[data-testid=kiosk-send]").await;
+    assert!(ui
+        .text("#kiosk-number-error")
+        .contains("not a mobile number or a card number"));
+    ui.type_in("#kiosk-number", "98765 43211").await;
+    ui.click("[data-testid=kiosk-send]").await;
+    assert_eq!(
+        ui.text("#kiosk-number-error"),
+        "We could not find that number. Check it, or ask at the desk."
+    );
+    ui.type_in("#kiosk-number", "98765 43210").await;
+    ui.click("[data-testid=kiosk-send]").await;
+    assert_eq!(ui.screen(), "kiosk-code");
+    assert!(
+        !ui.root.inner_html().contains("Asha"),
+        "nothing about her yet"
+    );
+    ui.type_in("#kiosk-code", "000000").await;
+    ui.click("[data-testid=kiosk-verify]").await;
+    assert!(ui.text("#kiosk-code-error").starts_with("Wrong code"));
+    assert!(ui.text("[data-testid=countdown]").contains("tries left"));
+    ui.type_in("#kiosk-code", FAKE_CODE).await;
+    ui.click("[data-testid=kiosk-verify]").await;
+    assert_eq!(ui.screen(), "balance");
+    assert_eq!(ui.fake.kiosk_customer().as_deref(), Some("cus-asha"));
+    assert_eq!(
+        ui.count("[data-kind=gift_card]"),
+        0,
+        "no gift card to turn into a voucher"
+    );
+    assert_eq!(
+        ui.text("[data-kind=package] [data-testid=choose-instrument]"),
+        "Get a voucher"
+    );
+    for id in STAFF_CONTROLS {
+        assert_eq!(
+            ui.count(&format!("[data-testid={id}]")),
+            0,
+            "no {id} on a kiosk"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_kiosk_voucher_then_done_forgets_the_customer() {
+    let ui = kiosk();
+    settle().await;
+    ui.type_in("#kiosk-number", "RG00012345").await;
+    ui.click("[data-testid=kiosk-send]").await;
+    ui.type_in("#kiosk-code", FAKE_CODE).await;
+    ui.click("[data-testid=kiosk-verify]").await;
+    ui.click("[data-kind=points] [data-testid=choose-instrument]")
+        .await;
+    ui.type_in("#quantity", "200").await;
+    ui.click("[data-testid=hold]").await;
+    assert_eq!(
+        ui.screen(),
+        "confirm",
+        "no second code: the customer already proved it"
+    );
+    ui.click("[data-testid=confirm]").await;
+    assert_eq!(ui.screen(), "receipt");
+    assert_eq!(ui.count("[data-testid=voucher]"), 1);
+    assert_eq!(ui.text("[data-testid=next-customer]"), "I'm done");
+    ui.click("[data-testid=next-customer]").await;
+    assert_eq!(ui.screen(), "kiosk-start");
+    assert!(!ui.root.inner_html().contains("Asha"));
+    assert_eq!(ui.fake.kiosk_customer(), None, "the backend forgot her too");
+}
+
+fn widget_config(extra: &str) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&format!(
+        r#"{{"backendUrl":"http://127.0.0.1:9","terminalToken":"demo-till-2",
+            "bill":{{"id":"INV-7","total":"1200.00","currency":"INR"}}{extra}}}"#
+    ))
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_mounts_in_its_own_shadow_root_and_unmounts_clean() {
+    let host: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let mut w = embed::mount(host.clone().into(), widget_config("")).unwrap();
+    settle().await;
+    let shadow = host.shadow_root().expect("a shadow root");
+    assert!(
+        shadow.query_selector("style").unwrap().is_some(),
+        "its own styles inside"
+    );
+    let app = shadow.query_selector("[data-testid=app]").unwrap().unwrap();
+    assert_eq!(app.get_attribute("data-mode").as_deref(), Some("widget"));
+    assert!(shadow.query_selector("#staff-code").unwrap().is_some());
+    assert!(shadow.query_selector("#terminal-token").unwrap().is_none());
+    assert!(
+        host.query_selector("*").unwrap().is_none(),
+        "nothing in the host's light DOM"
+    );
+    assert_eq!(embed::live_widgets(), 1);
+    w.unmount();
+    assert_eq!(embed::live_widgets(), 0);
+    assert_eq!(shadow.child_nodes().length(), 0);
+    let w2 = embed::mount(host.clone().into(), widget_config(r#","locale":"en-US""#)).unwrap();
+    settle().await;
+    assert!(
+        shadow
+            .query_selector("[data-testid=app]")
+            .unwrap()
+            .is_some(),
+        "remounted"
+    );
+    drop(w2);
+    assert_eq!(embed::live_widgets(), 0, "dropping the handle unmounts too");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_bad_widget_config_names_every_problem() {
+    let host: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let bad = js_sys::JSON::parse(
+        r#"{"backendUrl":"x","bill":{"id":"1","total":"abc","currency":"INR"}}"#,
+    )
+    .unwrap();
+    let err: wasm_bindgen::JsValue = embed::mount(host.into(), bad).err().unwrap().into();
+    let message = err
+        .unchecked_into::<js_sys::Error>()
+        .message()
+        .as_string()
+        .unwrap();
+    assert!(
+        message.contains("backendUrl must start with https://"),
+        "{message}"
+    );
+    assert!(message.contains("terminalToken is required"), "{message}");
+    assert!(message.contains("bill.total \"abc\""), "{message}");
+    assert_eq!(embed::live_widgets(), 0);
 }

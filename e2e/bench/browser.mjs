@@ -25,7 +25,7 @@ async function timeToInteractive(browser, url) {
   const page = await throttledPage(browser);
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(() => {
-    const el = document.querySelector('main input:not([disabled]), main button:not([disabled])');
+    const el = document.querySelector('.rg-main input:not([disabled]), .rg-main button:not([disabled])');
     return el !== null;
   }, null, { timeout: 30_000, polling: 'raf' });
   const ms = await page.evaluate(() => performance.now());

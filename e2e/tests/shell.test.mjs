@@ -11,7 +11,7 @@ for (const [name, size] of Object.entries({ tablet: SIZES.tablet, desktop: SIZES
     const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.ok());
     await page.goto(demo.server.url + '/');
     await wasm;
-    await page.waitForSelector('main', { timeout: 10_000 });
+    await page.waitForSelector('[role=main]', { timeout: 10_000 });
     assert.equal(await page.title(), 'RedeemGuard');
     assert.deepEqual(page.problems, []);
     assert.deepEqual(await axe(page), []);

@@ -383,9 +383,11 @@ impl Backend for FakeBackend {
             let now = platform::now_ms();
             let id = format!("rd-{}", s.next_id);
             s.next_id += 1;
+            // A kiosk's customer already proved the number is theirs (as the server does).
+            let kiosk_proved = s.kiosk_bound.as_deref() == Some(body.customer_id.as_str());
             let r = Redemption {
                 id: id.clone(),
-                status: if checked.otp_required {
+                status: if checked.otp_required && !kiosk_proved {
                     RedemptionStatus::AwaitingOtp
                 } else {
                     RedemptionStatus::Approved
@@ -399,7 +401,7 @@ impl Backend for FakeBackend {
                 quantity: body.quantity,
                 value: checked.value,
                 purpose: body.purpose,
-                otp_required: checked.otp_required,
+                otp_required: checked.otp_required && !kiosk_proved,
                 expires_at_ms: now + 900_000,
                 otp: None,
                 created_at_ms: now,

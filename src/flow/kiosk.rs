@@ -47,6 +47,14 @@ impl Flow {
         ))
     }
 
+    /// Seconds left when the customer should be warned that the screen is about to clear:
+    /// the last 15 s, or the last half of a shorter idle time.
+    pub fn idle_warning(&self) -> Option<u64> {
+        let idle = u64::from(self.policy.as_ref()?.kiosk_idle_secs);
+        self.idle_seconds_left()
+            .filter(|s| *s <= (idle / 2).min(15))
+    }
+
     /// A kiosk with a remembered terminal token opens its self-service session by itself.
     pub(super) fn kiosk_sign_in(&mut self) -> Vec<Cmd> {
         match (&self.terminal_token, self.mode) {

@@ -155,7 +155,7 @@ pub fn KioskCodeScreen() -> impl IntoView {
 #[component]
 pub fn IdleWarning() -> impl IntoView {
     let ctx = ctx();
-    let left = ctx.sel(|f| f.idle_seconds_left().filter(|s| *s <= 15));
+    let left = ctx.sel(|f| f.idle_warning());
     view! {
         <Show when=move || left.get().is_some()>
             <div class="rg-idle" role="alert" data-testid="idle-warning">

@@ -267,7 +267,13 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
             <TopBar/>
             <StatusLine/>
             <kiosk::IdleWarning/>
-            <main class="rg-main" data-screen=move || screen.get().name()>
+            // A widget is one region of its host's page, never the page's main landmark.
+            <div
+                class="rg-main"
+                role=if config.mode == Mode::Widget { "region" } else { "main" }
+                aria-label=(config.mode == Mode::Widget).then_some("Loyalty redemption")
+                data-screen=move || screen.get().name()
+            >
                 {move || match page.get().0 {
                     Screen::SignIn => view! { <screens::SignInScreen/> }.into_any(),
                     Screen::Bill => view! { <screens::BillScreen/> }.into_any(),
@@ -284,7 +290,7 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
                     Screen::KioskStart => view! { <kiosk::KioskStartScreen/> }.into_any(),
                     Screen::KioskCode => view! { <kiosk::KioskCodeScreen/> }.into_any(),
                 }}
-            </main>
+            </div>
         </div>
     }
 }
@@ -321,9 +327,15 @@ fn TopBar() -> impl IntoView {
     let committing = ctx.sel(|f| f.commit.is_some());
     let can_leave = ctx
         .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
+    // In a widget the host page owns the banner and the page's first heading.
+    let widget = ctx.mode == Mode::Widget;
     view! {
-        <header class="rg-bar">
-            <h1 class="rg-brand">"RedeemGuard"</h1>
+        <div class="rg-bar" role=(!widget).then_some("banner")>
+            {if widget {
+                view! { <span class="rg-brand">"RedeemGuard"</span> }.into_any()
+            } else {
+                view! { <h1 class="rg-brand">"RedeemGuard"</h1> }.into_any()
+            }}
             {move || {
                 who.get()
                     .map(|(name, place)| {
@@ -361,7 +373,7 @@ fn TopBar() -> impl IntoView {
                     "Close"
                 </button>
             </Show>
-        </header>
+        </div>
     }
     .into_any()
 }

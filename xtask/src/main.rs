@@ -150,7 +150,9 @@ fn demo(r: &mut Runner) -> Result<(), Failure> {
     r.print_summary();
     println!("\nRedeemGuard demo: open http://127.0.0.1:8080/  (Ctrl-C stops it)");
     println!("  terminal token demo-till-1 · cashier C001 / PIN 1234 · manager M001 / PIN 9999");
-    println!("  the customer's phone (demo only): http://127.0.0.1:8080/demo/phone\n");
+    println!("  the customer's phone (demo only): http://127.0.0.1:8080/demo/phone");
+    println!("  self-service kiosk: http://127.0.0.1:8080/kiosk  (set up with terminal token demo-kiosk-1)");
+    println!("  widget in a sample appointment book (another origin): http://127.0.0.1:8081/\n");
     let mut server = Command::new(root.join("target/release/redeemguard-server"));
     server
         .args(["--demo", "--listen", "127.0.0.1:8080", "--static-dir"])

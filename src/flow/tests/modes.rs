@@ -185,7 +185,10 @@ fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
     r.at(T0 + 80_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::Balance, "a touch postponed the reset");
     assert_eq!(r.f.idle_seconds_left(), Some(10));
-    r.at(T0 + 90_000).send(Msg::Tick);
+    assert_eq!(r.f.idle_warning(), Some(10), "warned in the last 15 s");
+    r.at(T0 + 70_000).send(Msg::Activity);
+    assert_eq!(r.f.idle_warning(), None, "a touch takes the warning away");
+    r.at(T0 + 130_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::KioskStart);
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
     assert!(
@@ -394,4 +397,20 @@ fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
     assert!(r.f.host_bill);
     assert_eq!(r.f.allowed_kinds, vec![InstrumentKind::Points]);
     assert!(matches!(r.f.purpose, Some(Purpose::Bill { .. })));
+}
+
+#[test]
+fn a_kiosk_whose_customer_lapsed_at_the_backend_starts_clean() {
+    let mut r = kiosk_at_balance();
+    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Msg::Hold("100".into()));
+    r.send(Msg::Created(Err(problem(ErrorCode::Forbidden))));
+    assert_eq!(r.screen(), Screen::KioskStart);
+    assert!(r.f.balance.is_none());
+    assert!(
+        r.notice().contains("signed out after a while"),
+        "{}",
+        r.notice()
+    );
+    assert_eq!(r.cmds, vec![Cmd::KioskForget]);
 }
