@@ -1,7 +1,7 @@
 //! What the cashier reads when something goes wrong: one message per error, with the next step.
 
 use crate::backend::BackendError;
-use contract::{ErrorCode, Problem};
+use contract::{Channel, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 
 /// A sentence for each contract error code. Exhaustive on purpose: a new code does not
 /// compile until it has a message a cashier understands.
@@ -78,7 +78,44 @@ pub fn for_problem(p: &Problem) -> String {
             Some(r) => format!("{base} Enter {} to {}.", r.min, r.max),
             None => base.to_string(),
         },
+        ErrorCode::DeliveryFailed => match p.delivery_failure {
+            Some(f) => not_sent(f),
+            None => base.to_string(),
+        },
         _ => base.to_string(),
+    }
+}
+
+/// "Not sent", why, and what the cashier can do. Only a timeout leaves a message that may
+/// still arrive; its code is void, so the cashier is told not to use it.
+fn not_sent(f: DeliveryFailure) -> String {
+    use DeliveryFailureReason::*;
+    let gateway = match f.channel {
+        Channel::Sms => "the SMS gateway",
+        Channel::Whatsapp => "the WhatsApp gateway",
+        Channel::Email => "the e-mail server",
+    };
+    let contact = match f.channel {
+        Channel::Email => "address",
+        Channel::Sms | Channel::Whatsapp => "number",
+    };
+    match f.reason {
+        NotConfigured => format!(
+            "Not sent: this store has no {} set up. Choose another channel, or ask a manager for an override.",
+            gateway.trim_start_matches("the ")
+        ),
+        Unreachable => format!(
+            "Not sent: {gateway} could not be reached. Nothing was sent to the customer; try again or choose another channel."
+        ),
+        Timeout => format!(
+            "Not sent: {gateway} did not answer in time. If a code arrives later it will not work; send a new code or choose another channel."
+        ),
+        Rejected => format!(
+            "Not sent: {gateway} refused the message. Nothing was sent to the customer; check the customer's {contact} or choose another channel."
+        ),
+        GatewayError => format!(
+            "Not sent: {gateway} had a problem on its side. Nothing was sent to the customer; try again in a moment or choose another channel."
+        ),
     }
 }
 
@@ -149,6 +186,46 @@ mod tests {
         assert_eq!(
             for_problem(&p),
             "That is below the minimum that can be redeemed. Enter 50 to 1000."
+        );
+    }
+
+    #[test]
+    fn a_code_not_sent_says_why_and_what_to_do() {
+        use DeliveryFailureReason::*;
+        let say = |channel, reason| {
+            for_problem(
+                &Problem::new(ErrorCode::DeliveryFailed)
+                    .delivery_failure(DeliveryFailure { channel, reason }),
+            )
+        };
+        assert_eq!(
+            say(Channel::Sms, Timeout),
+            "Not sent: the SMS gateway did not answer in time. If a code arrives later it will not work; send a new code or choose another channel."
+        );
+        assert_eq!(
+            say(Channel::Whatsapp, GatewayError),
+            "Not sent: the WhatsApp gateway had a problem on its side. Nothing was sent to the customer; try again in a moment or choose another channel."
+        );
+        assert_eq!(
+            say(Channel::Email, Rejected),
+            "Not sent: the e-mail server refused the message. Nothing was sent to the customer; check the customer's address or choose another channel."
+        );
+        assert_eq!(
+            say(Channel::Sms, NotConfigured),
+            "Not sent: this store has no SMS gateway set up. Choose another channel, or ask a manager for an override."
+        );
+        let mut all = std::collections::HashSet::new();
+        for channel in Channel::ALL {
+            for reason in [NotConfigured, Unreachable, Timeout, Rejected, GatewayError] {
+                let m = say(channel, reason);
+                assert!(m.starts_with("Not sent: ") && m.ends_with('.'), "{m}");
+                assert!(all.insert(m), "each class and channel reads differently");
+            }
+        }
+        // An older backend without the extension still gets a clear sentence.
+        assert_eq!(
+            for_problem(&Problem::new(ErrorCode::DeliveryFailed)),
+            for_code(ErrorCode::DeliveryFailed)
         );
     }
 

@@ -2,7 +2,7 @@
 // fresh SQLite file, Debian's Chromium through playwright-core, axe-core scans, screenshots,
 // and the demo "customer phone" from which a test reads the code as a customer would.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,14 +40,23 @@ export async function freePort() {
   });
 }
 
-/** Starts the release server in demo mode; resolves once /healthz answers. */
-export async function startServer(extraArgs = []) {
+/**
+ * Starts the release server in demo mode; resolves once /healthz answers. `config` is the text
+ * of a TOML configuration file (e.g. message gateways), `env` extra environment variables
+ * (the gateways' secrets).
+ */
+export async function startServer(extraArgs = [], { config, env = {} } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rg-e2e-'));
   const bin = process.env.RG_SERVER_BIN || join(root, 'target/release/redeemguard-server');
   const args = ['--demo', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'demo.sqlite'),
     '--static-dir', process.env.RG_DIST || join(root, 'dist'), ...extraArgs];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (config !== undefined) {
+    const file = join(dir, 'redeemguard.toml');
+    writeFileSync(file, config);
+    args.push('--config', file);
+  }
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
@@ -116,7 +125,7 @@ export async function readCodeFromPhone(server, customerId, { after = 0 } = {}) 
   for (;;) {
     const messages = await (await fetch(`${server.url}/demo/outbox.json`)).json();
     const mine = messages
-      .filter((m) => m.customer_id === customerId && m.at_ms >= after)
+      .filter((m) => m.customer_id === customerId && m.kind === 'otp' && m.at_ms >= after)
       .sort((a, b) => b.at_ms - a.at_ms || b.id - a.id);
     const match = mine.length ? mine[0].text.match(/\b(\d{6,10})\b/) : null;
     if (match) return { code: match[1], message: mine[0] };

@@ -1,6 +1,6 @@
 //! Stable error codes and the RFC 9457 problem document every backend answers with.
 
-use crate::contact::ContactError;
+use crate::contact::{Channel, ContactError};
 use crate::money::MoneyError;
 use crate::otp::OtpError;
 use crate::policy::PolicyError;
@@ -79,6 +79,32 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// Why a message did not go out, in classes a cashier can act on (`delivery_failed`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DeliveryFailureReason {
+    /// No gateway is set up for the channel.
+    NotConfigured,
+    /// The gateway could not be reached (connection refused, DNS, TLS).
+    Unreachable,
+    /// The gateway did not answer in time. It may still deliver, but the code is void.
+    Timeout,
+    /// The gateway refused the message (HTTP 4xx, SMTP 5xx): a wrong number or address, or
+    /// the store's gateway account needs attention.
+    Rejected,
+    /// The gateway failed on its side (HTTP 5xx, SMTP 4xx) on every attempt.
+    GatewayError,
+}
+
+/// The `delivery_failure` extension of a `delivery_failed` problem.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryFailure {
+    pub channel: Channel,
+    pub reason: DeliveryFailureReason,
+}
+
 /// An RFC 9457 problem document (`application/problem+json`) with RedeemGuard's extensions.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -106,6 +132,9 @@ pub struct Problem {
     /// Every invalid policy field, for `policy_invalid`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<PolicyError>,
+    /// Why the message was not sent, for `delivery_failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_failure: Option<DeliveryFailure>,
 }
 
 impl Problem {
@@ -123,6 +152,7 @@ impl Problem {
             retry_after_secs: None,
             allowed: None,
             errors: Vec::new(),
+            delivery_failure: None,
         }
     }
 
@@ -144,6 +174,10 @@ impl Problem {
     }
     pub fn allowed(mut self, range: AllowedRange) -> Self {
         self.allowed = Some(range);
+        self
+    }
+    pub fn delivery_failure(mut self, failure: DeliveryFailure) -> Self {
+        self.delivery_failure = Some(failure);
         self
     }
 
@@ -272,6 +306,17 @@ mod tests {
         assert_eq!(v["code"], "otp_invalid");
         assert_eq!(v["attempts_left"], 3);
         assert!(v.get("allowed").is_none(), "absent extensions are omitted");
+        assert_eq!(serde_json::from_value::<Problem>(v).unwrap(), p);
+
+        let p = Problem::new(ErrorCode::DeliveryFailed).delivery_failure(DeliveryFailure {
+            channel: Channel::Sms,
+            reason: DeliveryFailureReason::GatewayError,
+        });
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(
+            v["delivery_failure"],
+            serde_json::json!({ "channel": "sms", "reason": "gateway_error" })
+        );
         assert_eq!(serde_json::from_value::<Problem>(v).unwrap(), p);
     }
 

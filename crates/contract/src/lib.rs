@@ -15,11 +15,13 @@ pub mod rules;
 pub mod template;
 
 pub use contact::{CallingCode, CardNumber, Channel, ContactError, Email, Mobile};
-pub use error::{ErrorCode, Problem};
+pub use error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 pub use instrument::{InstrumentBalance, InstrumentKind, Unit};
 pub use money::{Currency, Money, MoneyError};
 pub use otp::{OtpCode, OtpError, OtpLength};
 pub use policy::{BillCap, Policy, PolicyError};
 pub use quantity::{Quantity, QuantityError};
 pub use rules::{AllowedRange, Bill, Checked, Limit, Purpose, RuleError};
-pub use template::{MessageTemplate, TemplateError, TemplateValues, Templates};
+pub use template::{
+    MessageTemplate, Template, TemplateError, TemplateKind, TemplateValues, Templates,
+};

@@ -1,10 +1,37 @@
-//! OTP message templates with the placeholders of SPEC §3.
+//! Message templates with the placeholders of SPEC §3: the OTP message, the confirmations
+//! sent after a redemption or an accrual, and e-mail subject lines. One scanner and one
+//! renderer serve every kind; the kind decides which placeholders a text may and must use.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Placeholders a template may use.
+/// Placeholders an OTP message may use (SPEC §3).
 pub const PLACEHOLDERS: [&str; 6] = ["otp", "points", "value", "store", "minutes", "customer"];
+
+/// What a template is for, and so which placeholders it may and must use.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TemplateKind {
+    /// The OTP message: `{otp}`, an amount and `{store}` are required (S3).
+    Code,
+    /// A confirmation after a redemption or an accrual ("You redeemed 500 points at …;
+    /// balance 1,200"). There is no code to send, so `{otp}` and `{minutes}` are refused; an
+    /// amount and `{store}` are required, `{balance}` is available.
+    Confirmation,
+    /// An e-mail subject. Subjects show on lock screens and in inbox lists, so the code may
+    /// never be in one; nothing is required.
+    Subject,
+}
+
+impl TemplateKind {
+    /// The placeholders this kind may use.
+    pub fn placeholders(self) -> &'static [&'static str] {
+        match self {
+            TemplateKind::Code => &PLACEHOLDERS,
+            TemplateKind::Confirmation => &["points", "value", "store", "customer", "balance"],
+            TemplateKind::Subject => &["points", "value", "store", "customer"],
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
@@ -12,7 +39,12 @@ pub enum TemplateError {
     TooLong {
         max: usize,
     },
-    UnknownPlaceholder(String),
+    UnknownPlaceholder {
+        name: String,
+        allowed: &'static [&'static str],
+    },
+    /// `{otp}` in a message that is sent without a code (a confirmation, a subject line).
+    CodeNotAllowed,
     Unclosed,
     MissingOtp,
     /// S3: every message must state the amount and the store.
@@ -27,11 +59,18 @@ impl fmt::Display for TemplateError {
             TemplateError::TooLong { max } => {
                 write!(f, "The message template is longer than {max} characters")
             }
-            TemplateError::UnknownPlaceholder(p) => write!(
+            TemplateError::UnknownPlaceholder { name, allowed } => write!(
                 f,
-                "Unknown placeholder {{{p}}}; use {}",
-                PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")
+                "Unknown placeholder {{{name}}}; use {}",
+                allowed
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
+            TemplateError::CodeNotAllowed => {
+                f.write_str("This message is sent without a code: remove {otp}")
+            }
             TemplateError::Unclosed => f.write_str("A placeholder is missing its closing }"),
             TemplateError::MissingOtp => f.write_str("The message template must contain {otp}"),
             TemplateError::MissingAmount => {
@@ -45,13 +84,15 @@ impl fmt::Display for TemplateError {
 }
 impl std::error::Error for TemplateError {}
 
-/// A checked template: only known placeholders, and `{otp}`, an amount and `{store}` present.
+/// A checked OTP template: only known placeholders, and `{otp}`, an amount and `{store}` present.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct MessageTemplate(String);
 
-/// The values substituted into a template; already formatted for people.
+/// The values substituted into a template; already formatted for people (and made safe for
+/// the channel by the sender). A kind that cannot use a placeholder never reads its value.
+#[derive(Default)]
 pub struct TemplateValues<'a> {
     pub otp: &'a str,
     pub points: &'a str,
@@ -59,31 +100,29 @@ pub struct TemplateValues<'a> {
     pub store: &'a str,
     pub minutes: &'a str,
     pub customer: &'a str,
+    pub balance: &'a str,
+}
+
+impl TemplateValues<'_> {
+    fn get(&self, name: &str) -> &str {
+        match name {
+            "otp" => self.otp,
+            "points" => self.points,
+            "value" => self.value,
+            "store" => self.store,
+            "minutes" => self.minutes,
+            "customer" => self.customer,
+            "balance" => self.balance,
+            _ => "",
+        }
+    }
 }
 
 impl MessageTemplate {
     pub const MAX_LEN: usize = 640;
 
     pub fn parse(text: &str) -> Result<Self, TemplateError> {
-        if text.trim().is_empty() {
-            return Err(TemplateError::Empty);
-        }
-        if text.chars().count() > Self::MAX_LEN {
-            return Err(TemplateError::TooLong { max: Self::MAX_LEN });
-        }
-        let names = placeholders(text)?;
-        if let Some(bad) = names.iter().find(|n| !PLACEHOLDERS.contains(n)) {
-            return Err(TemplateError::UnknownPlaceholder(bad.to_string()));
-        }
-        if !names.contains(&"otp") {
-            return Err(TemplateError::MissingOtp);
-        }
-        if !names.contains(&"points") && !names.contains(&"value") {
-            return Err(TemplateError::MissingAmount);
-        }
-        if !names.contains(&"store") {
-            return Err(TemplateError::MissingStore);
-        }
+        check(text, TemplateKind::Code)?;
         Ok(MessageTemplate(text.to_string()))
     }
 
@@ -93,25 +132,94 @@ impl MessageTemplate {
 
     /// Substitutes every placeholder. Escaping for the channel's format is the sender's job.
     pub fn render(&self, v: &TemplateValues<'_>) -> String {
-        let mut out = String::with_capacity(self.0.len() + 32);
-        let mut rest = self.0.as_str();
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let close = after.find('}').unwrap_or(after.len());
-            out.push_str(match &after[..close] {
-                "otp" => v.otp,
-                "points" => v.points,
-                "value" => v.value,
-                "store" => v.store,
-                "minutes" => v.minutes,
-                _ => v.customer,
-            });
-            rest = after.get(close + 1..).unwrap_or("");
-        }
-        out.push_str(rest);
-        out
+        render(&self.0, v)
     }
+}
+
+/// A checked template of any kind (confirmations and subjects; OTP messages use
+/// [`MessageTemplate`], which the policy carries).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Template {
+    kind: TemplateKind,
+    text: String,
+}
+
+impl Template {
+    pub fn parse(kind: TemplateKind, text: &str) -> Result<Self, TemplateError> {
+        check(text, kind)?;
+        Ok(Template {
+            kind,
+            text: text.to_string(),
+        })
+    }
+    pub fn kind(&self) -> TemplateKind {
+        self.kind
+    }
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+    pub fn render(&self, v: &TemplateValues<'_>) -> String {
+        render(&self.text, v)
+    }
+}
+
+impl From<MessageTemplate> for Template {
+    fn from(t: MessageTemplate) -> Template {
+        Template {
+            kind: TemplateKind::Code,
+            text: t.0,
+        }
+    }
+}
+
+/// The rules of a kind: length, known placeholders, and the required ones.
+pub fn check(text: &str, kind: TemplateKind) -> Result<(), TemplateError> {
+    if text.trim().is_empty() {
+        return Err(TemplateError::Empty);
+    }
+    if text.chars().count() > MessageTemplate::MAX_LEN {
+        return Err(TemplateError::TooLong {
+            max: MessageTemplate::MAX_LEN,
+        });
+    }
+    let names = placeholders(text)?;
+    let allowed = kind.placeholders();
+    if kind != TemplateKind::Code && names.contains(&"otp") {
+        return Err(TemplateError::CodeNotAllowed);
+    }
+    if let Some(bad) = names.iter().find(|n| !allowed.contains(n)) {
+        return Err(TemplateError::UnknownPlaceholder {
+            name: bad.to_string(),
+            allowed,
+        });
+    }
+    if kind == TemplateKind::Code && !names.contains(&"otp") {
+        return Err(TemplateError::MissingOtp);
+    }
+    if kind != TemplateKind::Subject {
+        if !names.contains(&"points") && !names.contains(&"value") {
+            return Err(TemplateError::MissingAmount);
+        }
+        if !names.contains(&"store") {
+            return Err(TemplateError::MissingStore);
+        }
+    }
+    Ok(())
+}
+
+/// Substitutes the placeholders of a checked text.
+fn render(text: &str, v: &TemplateValues<'_>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        out.push_str(v.get(&after[..close]));
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 fn placeholders(text: &str) -> Result<Vec<&str>, TemplateError> {
@@ -175,7 +283,10 @@ mod tests {
         assert_eq!(MessageTemplate::parse("  "), Err(TemplateError::Empty));
         assert_eq!(
             MessageTemplate::parse("{code} {points} {store}"),
-            Err(TemplateError::UnknownPlaceholder("code".into()))
+            Err(TemplateError::UnknownPlaceholder {
+                name: "code".into(),
+                allowed: &PLACEHOLDERS
+            })
         );
         assert_eq!(
             MessageTemplate::parse("Redeem {points} at {store}"),
@@ -214,10 +325,58 @@ mod tests {
             store: "MG Road",
             minutes: "5",
             customer: "Asha",
+            ..Default::default()
         };
         assert_eq!(
             t.render(&v),
             "Asha: 123456 for 500 pts = ₹500.00 at MG Road, 5m"
+        );
+    }
+
+    #[test]
+    fn each_kind_has_its_own_rules() {
+        use TemplateKind::*;
+        let ok = "You redeemed {points} points ({value}) at {store}; balance {balance}.";
+        assert!(Template::parse(Confirmation, ok).is_ok());
+        assert_eq!(
+            Template::parse(Confirmation, "Code {otp}: {points} at {store}"),
+            Err(TemplateError::CodeNotAllowed)
+        );
+        assert_eq!(
+            Template::parse(Subject, "Your code {otp}"),
+            Err(TemplateError::CodeNotAllowed)
+        );
+        assert_eq!(
+            Template::parse(Confirmation, "Redeemed {points} at {store} in {minutes}"),
+            Err(TemplateError::UnknownPlaceholder {
+                name: "minutes".into(),
+                allowed: Confirmation.placeholders()
+            })
+        );
+        assert_eq!(
+            Template::parse(Confirmation, "Balance {balance} at {store}"),
+            Err(TemplateError::MissingAmount)
+        );
+        assert_eq!(
+            Template::parse(Code, "{otp} {value} {store} {balance}")
+                .unwrap_err()
+                .to_string(),
+            "Unknown placeholder {balance}; use {otp} {points} {value} {store} {minutes} {customer}"
+        );
+        // A subject needs nothing, but only knows its own placeholders.
+        assert!(Template::parse(Subject, "A message from {store}").is_ok());
+        assert!(Template::parse(Subject, "Hello").is_ok());
+        let t = Template::parse(Confirmation, ok).unwrap();
+        let v = TemplateValues {
+            points: "500",
+            value: "₹500.00",
+            store: "MG Road",
+            balance: "700",
+            ..Default::default()
+        };
+        assert_eq!(
+            t.render(&v),
+            "You redeemed 500 points (₹500.00) at MG Road; balance 700."
         );
     }
 }

@@ -69,10 +69,12 @@ pub type Shared = Arc<AppState>;
 impl AppState {
     pub fn new(db: Db, config: Config) -> Shared {
         let outbox = config.demo.then(|| Arc::new(DemoOutbox::new()));
-        let channel: Arc<dyn Channel> = match &outbox {
+        // Configured gateways win; the other channels go to the demo phone in demo mode.
+        let fallback: Arc<dyn Channel> = match &outbox {
             Some(o) => o.clone(),
             None => Arc::new(Unconfigured),
         };
+        let channel: Arc<dyn Channel> = Arc::new(config.gateways.with_fallback(fallback));
         Arc::new(AppState {
             db,
             clock: Clock::default(),

@@ -1,7 +1,14 @@
 //! Command line and optional TOML file. A flag beats the file, the file beats the default.
-//! The OTP secret comes only from the environment or a file, and is never printed.
+//! The OTP secret comes only from the environment or a file, and is never printed; so do
+//! the gateways' secrets (the file names environment variables, never values).
+//!
+//! Gateways (`[gateways.sms]`, `[gateways.whatsapp]`, `[gateways.email]`) and message texts
+//! (`[messages."<locale>".<channel>]`) exist only in the file; both are checked here, at
+//! start-up, so a mistake stops the server with its place named instead of failing a send.
 
+use crate::channels::{EnvLookup, Gateways, GatewaysFile};
 use crate::crypto::Secret;
+use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -114,6 +121,12 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u32>,
     pub body_limit_bytes: Option<usize>,
     pub log_format: Option<String>,
+    /// Message after a commit and after an accrual [default: true].
+    pub send_confirmations: Option<bool>,
+    #[serde(default)]
+    pub gateways: GatewaysFile,
+    #[serde(default)]
+    pub messages: MessagesFile,
 }
 
 /// The widget's sample host page, served on a listener of its own (a second origin).
@@ -211,10 +224,21 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub json_logs: bool,
     pub testing_clock: bool,
+    pub gateways: Gateways,
+    pub messages: std::sync::Arc<MessageCatalog>,
+    pub send_confirmations: bool,
 }
+
+/// Time kept back from the request timeout for the database work around a send.
+const SEND_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Config {
     pub fn resolve(args: ServeArgs) -> Result<Config, String> {
+        Config::resolve_with(args, &|var| std::env::var(var).ok())
+    }
+
+    /// The same, with the gateways' secrets looked up through `env`.
+    pub fn resolve_with(args: ServeArgs, env: EnvLookup<'_>) -> Result<Config, String> {
         let file = match &args.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -253,6 +277,15 @@ impl Config {
                 "--log-format must be text or json, not {log_format}"
             ));
         }
+        let request_timeout_secs = args
+            .request_timeout_secs
+            .or(file.request_timeout_secs)
+            .unwrap_or(15)
+            .max(1);
+        let budget = std::time::Duration::from_secs(u64::from(request_timeout_secs))
+            .saturating_sub(SEND_MARGIN);
+        let gateways = Gateways::from_file(&file.gateways, env, budget)?;
+        let messages = MessageCatalog::from_file(&file.messages)?;
         Ok(Config {
             listen: args
                 .listen
@@ -276,17 +309,16 @@ impl Config {
                 .or(file.sweep_interval_secs)
                 .unwrap_or(5)
                 .max(1),
-            request_timeout_secs: args
-                .request_timeout_secs
-                .or(file.request_timeout_secs)
-                .unwrap_or(15)
-                .max(1),
+            request_timeout_secs,
             body_limit_bytes: args
                 .body_limit_bytes
                 .or(file.body_limit_bytes)
                 .unwrap_or(65_536),
             json_logs: log_format == "json",
             testing_clock: args.testing_clock,
+            gateways,
+            messages: std::sync::Arc::new(messages),
+            send_confirmations: file.send_confirmations.unwrap_or(true),
         })
     }
 }
@@ -308,6 +340,59 @@ fn load_secret(file: Option<&std::path::Path>, demo: bool) -> Result<Secret, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped examples are real configurations: each loads, builds its gateways and
+    /// checks its texts, so they cannot rot.
+    #[tokio::test]
+    async fn the_shipped_gateway_examples_load() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gateways");
+        let mut seen = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let args = ServeArgs {
+                config: Some(path.clone()),
+                demo: true,
+                ..Default::default()
+            };
+            let config = Config::resolve_with(args, &|_| Some("from-the-environment".into()))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            seen.push((
+                path.file_name().unwrap().to_string_lossy().to_string(),
+                config.gateways.summary.clone(),
+            ));
+        }
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "form-basic-auth.toml".to_string(),
+                    vec![
+                        "sms: http api.twilio.com".to_string(),
+                        "email: smtp smtp.example.com".to_string()
+                    ]
+                ),
+                (
+                    "json-bearer.toml".to_string(),
+                    vec![
+                        "sms: http sms.example.in".to_string(),
+                        "whatsapp: http graph.facebook.com".to_string()
+                    ]
+                ),
+            ]
+        );
+        // Without the environment, the first missing secret is named.
+        let args = ServeArgs {
+            config: Some(dir.join("form-basic-auth.toml")),
+            demo: true,
+            ..Default::default()
+        };
+        let e = Config::resolve_with(args, &|_| None).unwrap_err();
+        assert!(e.contains("SMS_ACCOUNT_SID is not set"), "{e}");
+    }
 
     #[test]
     fn host_page_origins_name_what_a_browser_sends() {

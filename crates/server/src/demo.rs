@@ -717,7 +717,7 @@ async fn phone(
              <div class=\"meta\"><b>{}</b> · {} · {} · <time>{}</time></div><pre class=\"text\">{}</pre></li>\n",
             escape(&m.customer_id),
             m.channel.as_str(),
-            escape(&m.redemption_id),
+            escape(m.redemption_id.as_deref().unwrap_or_default()),
             m.at_ms,
             escape(&m.customer_name),
             m.channel.label(),

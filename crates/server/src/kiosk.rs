@@ -12,11 +12,12 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::Caller;
-use crate::channels::OutgoingMessage;
+use crate::channels::{DeliveryError, OutgoingMessage};
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, PreApproved};
-use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus};
+use crate::messages::{safe_value, MessageKind};
+use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, SendRow};
 use crate::otp::{self, CodeCheck, CodeRequest};
 use crate::store::Tx;
 use contract::api::{Balance, CreateRedemption, OtpSent, RedemptionStatus};
@@ -40,7 +41,8 @@ fn require_self_service(caller: &Caller) -> ApiResult<()> {
     ))
 }
 
-/// The message a kiosk customer gets: what the code is for, where, and for how long.
+/// The message a kiosk customer gets: what the code is for, where, and for how long. (Fixed
+/// text: the catalog's OTP texts speak of an amount, which identification does not have.)
 pub fn message_text(code: &str, store: &str, minutes: &str) -> String {
     format!(
         "{code} is your code to use your loyalty at {store} (self-service kiosk). \
@@ -48,11 +50,12 @@ pub fn message_text(code: &str, store: &str, minutes: &str) -> String {
     )
 }
 
-/// A code ready to go to the customer, and what the kiosk may show.
+/// A code ready to go to the customer, what the kiosk may show, and the send as counted.
 pub struct PreparedIdentify {
     pub sent: OtpSent,
     pub message: OutgoingMessage,
     pub identification_id: String,
+    pub counted: SendRow,
 }
 
 /// Starts (or, for the same customer still awaiting a code, resends) an identification.
@@ -161,51 +164,60 @@ pub fn identify(
             "destination": row.otp.destination_masked, "resend": resend,
         }),
     )?;
-    let text = message_text(
-        issued.code(),
-        &caller.store.name,
-        &issued.minutes_left(now_ms),
-    );
+    let store = safe_value(channel, &caller.store.name);
+    let text = message_text(issued.code(), &store, &issued.minutes_left(now_ms));
+    let subject = format!("Your code for {store}");
     Ok(PreparedIdentify {
         sent: row.otp_sent(),
         identification_id: row.id.clone(),
         message: OutgoingMessage {
             at_ms: now_ms,
+            kind: MessageKind::Otp,
             // The demo phone and the tests tell codes apart by this id.
-            redemption_id: row.id,
+            redemption_id: Some(row.id),
             customer_id: customer.id,
             customer_name: customer.name,
             channel,
             destination: issued.destination,
+            subject,
             text,
         },
+        counted: issued.counted,
     })
 }
 
-/// After a failed delivery: void the code (it never arrived) and allow an immediate retry.
+/// After a failed delivery: void the code (it never arrived, or arrives too late to use),
+/// allow an immediate retry, take the send back from the limits unless the gateway may have
+/// taken it, and record why.
 pub fn void_undelivered(
     tx: &mut dyn Tx,
     caller: &Caller,
     identification_id: &str,
+    channel: Channel,
+    counted: &SendRow,
+    failure: &DeliveryError,
     now_ms: i64,
-    reason: &str,
 ) -> ApiResult<()> {
-    let Some(mut row) = tx
+    if !failure.maybe_accepted {
+        tx.uncount_send(counted)?;
+    }
+    let mut detail = failure.audit_detail(channel);
+    detail["identification_id"] = json!(identification_id);
+    if let Some(mut row) = tx
         .latest_identification(&caller.session_hash)?
         .filter(|r| r.id == identification_id)
-    else {
-        return Ok(()); // already replaced by a newer identification
-    };
-    row.otp.code_mac = None;
-    row.otp.resend_after_ms = now_ms;
-    tx.update_identification(&row)?;
+    {
+        row.otp.code_mac = None;
+        row.otp.resend_after_ms = now_ms;
+        tx.update_identification(&row)?;
+    } // else already replaced by a newer identification, which voided this code
     audit::record(
         tx,
         now_ms,
         &caller.actor(),
         "kiosk_identify_delivery_failed",
         None,
-        json!({ "identification_id": row.id, "reason": reason }),
+        detail,
     )
 }
 

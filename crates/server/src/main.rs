@@ -148,6 +148,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     }
     println!("listening on http://{local}");
     tracing::info!(%local, db = %state.config.db.display(), "serving");
+    if !state.config.gateways.is_empty() {
+        tracing::info!(gateways = ?state.config.gateways, "message gateways");
+    }
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -5,14 +5,15 @@
 
 use crate::audit;
 use crate::auth::Caller;
-use crate::channels::OutgoingMessage;
+use crate::channels::{DeliveryError, OutgoingMessage};
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, closed_problem, expire_if_due};
+use crate::messages::{display_count, display_money, safe_value, MessageCatalog, MessageKind};
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{Approval, OtpSent, RedemptionStatus};
-use contract::{Channel, ErrorCode, Money, OtpCode, OtpLength, Problem, TemplateValues};
+use contract::{Channel, ErrorCode, OtpCode, OtpLength, Problem, TemplateValues};
 use serde_json::json;
 
 const DAY_MS: i64 = 86_400_000;
@@ -24,53 +25,19 @@ pub fn generate_code(length: OtpLength) -> String {
         .collect()
 }
 
-/// How an amount reads in a message: `₹1,20,000.00` (Indian grouping for rupees),
-/// `$1,250.50`, else `IDR 5,000.00`.
-pub fn display_money(m: Money) -> String {
-    let decimal = m.to_decimal_string();
-    let (whole, fraction) = decimal
-        .split_once('.')
-        .map_or((decimal.as_str(), None), |(w, f)| (w, Some(f)));
-    let indian = m.currency().code() == "INR";
-    let mut grouped = String::new();
-    let digits: Vec<char> = whole.chars().collect();
-    for (i, d) in digits.iter().enumerate() {
-        let from_end = digits.len() - i;
-        let boundary = if indian {
-            from_end >= 3 && (from_end - 3).is_multiple_of(2)
-        } else {
-            from_end.is_multiple_of(3)
-        };
-        if i > 0 && boundary {
-            grouped.push(',');
-        }
-        grouped.push(*d);
-    }
-    let number = match fraction {
-        Some(f) => format!("{grouped}.{f}"),
-        None => grouped,
-    };
-    match m.currency().code() {
-        "INR" => format!("₹{number}"),
-        "USD" => format!("${number}"),
-        "EUR" => format!("€{number}"),
-        "GBP" => format!("£{number}"),
-        "IDR" => format!("Rp {number}"),
-        code => format!("{code} {number}"),
-    }
-}
-
 fn ceil_secs(ms: i64) -> u32 {
     u32::try_from((ms.max(0) + 999) / 1000)
         .unwrap_or(u32::MAX)
         .max(1)
 }
 
-/// A code ready to go out: what the cashier may see, and the message for the channel.
+/// A code ready to go out: what the cashier may see, the message for the channel, and the
+/// send as counted against the limits (taken back if the gateway never takes the message).
 pub struct PreparedSend {
     pub sent: OtpSent,
     pub message: OutgoingMessage,
     pub redemption_id: String,
+    pub counted: SendRow,
 }
 
 /// What a fresh code is for. Redemption intents and kiosk identifications both get their
@@ -92,6 +59,9 @@ pub struct IssuedCode {
     pub otp: OtpState,
     /// The real destination, for delivery only.
     pub destination: String,
+    /// The send as counted: counted now, so concurrent sends cannot pass a limit together,
+    /// and taken back by the caller's `void_undelivered` when the gateway never took it.
+    pub counted: SendRow,
     code: String,
 }
 
@@ -207,16 +177,18 @@ pub fn issue_code(
         expires_at_ms: req.not_after_ms.map_or(ttl_end, |end| ttl_end.min(end)),
         resend_after_ms: now_ms + i64::from(policy.resend_cooldown_secs) * 1000,
     };
-    tx.insert_send(&SendRow {
+    let counted = SendRow {
         store_id: caller.store.id.clone(),
         customer_id: customer.id.clone(),
         terminal_id: caller.terminal.id.clone(),
         staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
         at_ms: now_ms,
-    })?;
+    };
+    tx.insert_send(&counted)?;
     Ok(IssuedCode {
         otp,
         destination,
+        counted,
         code,
     })
 }
@@ -272,6 +244,7 @@ pub fn prepare_send(
     channel: Channel,
     now_ms: i64,
     secret: &Secret,
+    catalog: &MessageCatalog,
 ) -> ApiResult<PreparedSend> {
     let policy = caller.store.policy.clone();
     let mut row = ledger::load_bound(tx, caller, id)?;
@@ -307,41 +280,53 @@ pub fn prepare_send(
         json!({ "channel": channel.as_str(), "destination": issued.otp.destination_masked, "resend": resend }),
     )?;
 
-    let template = match channel {
-        Channel::Sms => &policy.templates.sms,
-        Channel::Whatsapp => &policy.templates.whatsapp,
-        Channel::Email => &policy.templates.email,
-    };
-    let text = template.render(&TemplateValues {
+    let (store, name) = (
+        safe_value(channel, &caller.store.name),
+        safe_value(channel, &customer.name),
+    );
+    let minutes = issued.minutes_left(now_ms);
+    let values = TemplateValues {
         otp: issued.code(),
-        points: &row.quantity.get().to_string(),
+        points: &display_count(row.quantity.get(), &policy),
         value: &display_money(row.value),
-        store: &caller.store.name,
-        minutes: &issued.minutes_left(now_ms),
-        customer: &customer.name,
-    });
+        store: &store,
+        minutes: &minutes,
+        customer: &name,
+        balance: "",
+    };
+    let text = catalog.otp(&policy, channel).render(&values);
+    let subject = catalog
+        .subject(&policy.locale, MessageKind::Otp)
+        .render(&values);
     Ok(PreparedSend {
         sent: row.otp_sent(&issued.otp),
         redemption_id: row.id.clone(),
         message: OutgoingMessage {
             at_ms: now_ms,
-            redemption_id: row.id.clone(),
+            kind: MessageKind::Otp,
+            redemption_id: Some(row.id.clone()),
             customer_id: customer.id,
             customer_name: customer.name,
             channel,
             destination: issued.destination,
+            subject,
             text,
         },
+        counted: issued.counted,
     })
 }
 
-/// After a failed delivery: void the code (it never arrived) and allow an immediate retry.
+/// After a failed delivery: void the code (it never arrived, or arrives too late to use),
+/// allow an immediate retry, take the send back from the limits unless the gateway may have
+/// taken it, and record why.
 pub fn void_undelivered(
     tx: &mut dyn Tx,
     caller: &Caller,
     id: &str,
+    channel: Channel,
+    counted: &SendRow,
+    failure: &DeliveryError,
     now_ms: i64,
-    reason: &str,
 ) -> ApiResult<()> {
     let mut row = ledger::load_bound(tx, caller, id)?;
     if let Some(otp) = row.otp.as_mut() {
@@ -349,13 +334,16 @@ pub fn void_undelivered(
         otp.resend_after_ms = now_ms;
     }
     tx.update_redemption(&row)?;
+    if !failure.maybe_accepted {
+        tx.uncount_send(counted)?;
+    }
     audit::record(
         tx,
         now_ms,
         &caller.actor(),
         "otp_delivery_failed",
         Some(&row.id),
-        json!({ "reason": reason }),
+        failure.audit_detail(channel),
     )
 }
 
@@ -534,24 +522,6 @@ pub fn apply_override(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contract::Currency;
-
-    #[test]
-    fn amounts_read_as_people_write_them() {
-        let inr = |m| display_money(Money::new(m, Currency::INR).unwrap());
-        assert_eq!(inr(50_000), "₹500.00");
-        assert_eq!(inr(12_000_000), "₹1,20,000.00");
-        assert_eq!(inr(123_456_789), "₹12,34,567.89");
-        assert_eq!(inr(5), "₹0.05");
-        assert_eq!(
-            display_money(Money::new(125_050, Currency::USD).unwrap()),
-            "$1,250.50"
-        );
-        assert_eq!(
-            display_money(Money::new(100_000_000, Currency::IDR).unwrap()),
-            "Rp 1,000,000.00"
-        );
-    }
 
     #[test]
     fn codes_have_the_policy_length_and_only_digits() {

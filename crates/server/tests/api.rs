@@ -716,7 +716,7 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         .expect("crates/server/openapi.json is valid JSON");
     assert!(
         served == committed,
-        "crates/server/openapi.json is stale: regenerate with `cargo run -p redeemguard-server -- openapi > crates/server/openapi.json`"
+        "crates/server/openapi.json is stale: regenerate with `cargo run -p redeemguard-server --bin redeemguard-server -- openapi > crates/server/openapi.json`"
     );
     for path in [
         "/v1/sessions",

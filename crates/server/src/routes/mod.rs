@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kiosk::{self, Subject};
 use crate::ledger;
 use crate::model::{CustomerRow, SessionRow, StaffRow};
+use crate::notify;
 use crate::otp;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -335,25 +336,9 @@ pub async fn kiosk_identify(
             Ok((caller, prepared))
         })
         .await?;
-    let identification_id = prepared.identification_id.clone();
-    let channel = prepared.message.channel;
-    match app.channel.deliver(prepared.message).await {
-        Ok(()) => {
-            tracing::info!(identification_id = %identification_id, channel = channel.as_str(), "kiosk code delivered");
-            Ok(Json(prepared.sent))
-        }
-        Err(e) => {
-            tracing::warn!(identification_id = %identification_id, reason = %e.0, "kiosk code delivery failed");
-            let reason = e.0.clone();
-            app.db
-                .run(move |tx| {
-                    kiosk::void_undelivered(tx, &caller, &identification_id, now, &reason)
-                })
-                .await?;
-            Err(ApiError::new(ErrorCode::DeliveryFailed)
-                .detail(format!("The code could not be sent: {}", e.0)))
-        }
-    }
+    let code_for = notify::CodeFor::KioskIdentification(prepared.identification_id);
+    notify::send_code(&app, caller, code_for, prepared.message, prepared.counted).await?;
+    Ok(Json(prepared.sent))
 }
 
 #[utoipa::path(post, path = "/v1/kiosk/verify", tag = "kiosk", security(("terminal" = [], "session" = [])),
@@ -457,32 +442,20 @@ pub async fn send_otp(
 ) -> ApiResult<Json<OtpSent>> {
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
+    let catalog = app.config.messages.clone();
     let (caller, prepared) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            let prepared = otp::prepare_send(tx, &caller, &id, body.channel, now, &secret)?;
+            let prepared =
+                otp::prepare_send(tx, &caller, &id, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))
         })
         .await?;
-    let redemption_id = prepared.redemption_id.clone();
-    let channel = prepared.message.channel;
-    match app.channel.deliver(prepared.message).await {
-        Ok(()) => {
-            tracing::info!(redemption_id = %redemption_id, channel = channel.as_str(), "code delivered");
-            Ok(Json(prepared.sent))
-        }
-        Err(e) => {
-            tracing::warn!(redemption_id = %redemption_id, reason = %e.0, "code delivery failed");
-            let reason = e.0.clone();
-            app.db
-                .run(move |tx| otp::void_undelivered(tx, &caller, &redemption_id, now, &reason))
-                .await?;
-            Err(ApiError::new(ErrorCode::DeliveryFailed)
-                .detail(format!("The code could not be sent: {}", e.0)))
-        }
-    }
+    let code_for = notify::CodeFor::Redemption(prepared.redemption_id);
+    notify::send_code(&app, caller, code_for, prepared.message, prepared.counted).await?;
+    Ok(Json(prepared.sent))
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/verify", tag = "redemptions", security(("terminal" = [], "session" = [])),
@@ -597,14 +570,25 @@ pub async fn commit(
     let _in_flight = InFlight::acquire(&app.commits_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
     let now = app.clock.now_ms();
-    let bytes = app
+    let catalog = app.config.messages.clone();
+    let (bytes, confirmation) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            ledger::commit(tx, &caller, &id, &key, &fingerprint, now)
+            let was_approved = tx
+                .redemption(&caller.store.id, &id)?
+                .is_some_and(|r| r.status == RedemptionStatus::Approved);
+            let bytes = ledger::commit(tx, &caller, &id, &key, &fingerprint, now)?;
+            // Only the commit that debits confirms; a replay or a late retry does not.
+            let confirmation = match was_approved {
+                true => notify::after_commit(tx, &caller, &id, &catalog, now),
+                false => None,
+            };
+            Ok((bytes, confirmation))
         })
         .await?;
+    notify::confirm(&app, confirmation);
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
@@ -664,14 +648,33 @@ pub async fn accrue(
 ) -> ApiResult<(StatusCode, Json<Accrual>)> {
     let req = input::create_accrual(body)?;
     let now = app.clock.now_ms();
-    let accrual = app
+    let catalog = app.config.messages.clone();
+    let (accrual, confirmation) = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("record points earned: they come with a sale at the counter")?;
-            ledger::accrue(tx, &caller, req, now)
+            let is_new = tx
+                .accrual_for_bill(&caller.store.id, &req.bill.id)?
+                .is_none();
+            let accrual = ledger::accrue(tx, &caller, req, now)?;
+            // A repeated accrual replays the first one and sends nothing.
+            let confirmation = match is_new {
+                true => notify::after_accrual(
+                    tx,
+                    &caller,
+                    &accrual.customer_id,
+                    accrual.points.get(),
+                    accrual.balance_after,
+                    &catalog,
+                    now,
+                ),
+                false => None,
+            };
+            Ok((accrual, confirmation))
         })
         .await?;
+    notify::confirm(&app, confirmation);
     Ok((StatusCode::CREATED, Json(accrual)))
 }
 

@@ -80,6 +80,8 @@ pub trait Tx {
 
     // OTP sends and overrides, for limits.
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
+    /// Takes back a send counted by [`Tx::insert_send`] (the gateway never took the message).
+    fn uncount_send(&mut self, s: &SendRow) -> ApiResult<()>;
     fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64>;
     /// When the oldest send still counted in the window stops counting, if known.
     fn oldest_send_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<Option<i64>>;

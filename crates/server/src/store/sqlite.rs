@@ -1080,6 +1080,26 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn uncount_send(&mut self, s: &SendRow) -> ApiResult<()> {
+        let bucket = s.at_ms.div_euclid(BUCKET_MS);
+        let scopes = [
+            Some(SendScope::Customer(&s.customer_id)),
+            Some(SendScope::Terminal(&s.terminal_id)),
+            s.staff_id.as_deref().map(SendScope::Staff),
+        ];
+        for scope in scopes.into_iter().flatten().filter_map(window_scope) {
+            self.exec(
+                "UPDATE send_windows SET n = n - 1 WHERE scope = ?1 AND bucket = ?2 AND n > 0",
+                params![scope, bucket],
+            )?;
+        }
+        self.exec(
+            "UPDATE send_days SET n = n - 1 WHERE store_id = ?1 AND day = ?2 AND n > 0",
+            params![s.store_id, s.at_ms.div_euclid(DAY_MS)],
+        )?;
+        Ok(())
+    }
+
     fn count_sends_since(&mut self, scope: SendScope<'_>, since_ms: i64) -> ApiResult<u64> {
         match (scope, window_scope(scope)) {
             (_, Some(key)) => self.count(

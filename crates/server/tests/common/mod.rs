@@ -2,6 +2,8 @@
 //! its output captured, and a small HTTP client that remembers every response body (for S1).
 #![allow(dead_code)]
 
+pub mod fakes;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -56,6 +58,8 @@ impl Server {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Server {
+        // The tests' own HTTP client uses the server's TLS stack, which needs its provider.
+        redeemguard_server::channels::install_tls_provider();
         let mut cmd = Command::new(BIN);
         cmd.args(["--listen", "127.0.0.1:0", "--db"])
             .arg(&db)
@@ -147,32 +151,31 @@ impl Server {
 
     /// The code sent for one redemption (the newest, after a resend).
     pub async fn code_for(&self, redemption_id: &str) -> String {
-        let url = format!(
-            "{}/demo/outbox.json?redemption={redemption_id}&limit=1",
-            self.base
-        );
+        let url = format!("{}/demo/outbox.json?redemption={redemption_id}", self.base);
         let messages = reqwest::get(url)
             .await
             .unwrap()
             .json::<Vec<Value>>()
             .await
             .unwrap();
-        let text = messages.first().expect("a message was delivered")["text"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        code_in(&text).expect("the message holds a code")
+        newest_code(&messages)
     }
 
-    /// The code in the newest message to `customer`.
+    /// The code in the newest code message to `customer` (confirmations carry none).
     pub async fn latest_code(&self, customer: &str) -> String {
-        let messages = self.outbox(customer).await;
-        let text = messages.first().expect("a message was delivered")["text"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        code_in(&text).expect("the message holds a code")
+        newest_code(&self.outbox(customer).await)
     }
+}
+
+fn newest_code(messages: &[Value]) -> String {
+    let text = messages
+        .iter()
+        .find(|m| m["kind"] == "otp")
+        .expect("a code was delivered")["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    code_in(&text).expect("the message holds a code")
 }
 
 impl Drop for Server {
@@ -274,6 +277,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str, terminal: &str) -> Api {
+        redeemguard_server::channels::install_tls_provider();
         Api {
             http: reqwest::Client::builder()
                 .pool_max_idle_per_host(64)
@@ -496,4 +500,42 @@ pub async fn approved(
         assert_eq!(v["status"], "approved");
     }
     id
+}
+
+/// Every row of every table of the database, one string per row, for leak scans.
+pub fn dump_all_tables(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut rows = Vec::new();
+    for t in tables {
+        let dump: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .unwrap()
+            .query_map([], |r| {
+                use rusqlite::types::ValueRef;
+                let n = r.as_ref().column_count();
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).to_string()
+                        }
+                        ValueRef::Integer(v) => v.to_string(),
+                        ValueRef::Real(v) => v.to_string(),
+                        ValueRef::Null => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.extend(dump.into_iter().map(|r| format!("{t}: {r}")));
+    }
+    rows
 }

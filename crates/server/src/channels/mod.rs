@@ -1,0 +1,457 @@
+//! Message delivery behind the [`Channel`] trait: an HTTP gateway (SMS and WhatsApp
+//! providers, configured by URL, method, headers and a body template), e-mail over SMTP, and
+//! the demo outbox (a "customer's phone" kept in memory and shown only in demo mode).
+//!
+//! Each channel (sms, whatsapp, email) is routed to its configured gateway. A channel without
+//! one goes to the demo phone in demo mode and otherwise fails honestly (`not_configured`), so
+//! a code is never reported as sent when it did not leave.
+
+pub mod http;
+pub mod smtp;
+
+use crate::error::ApiError;
+use crate::messages::MessageKind;
+use async_trait::async_trait;
+use contract::{
+    Channel as ChannelKind, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A rendered message. It may hold the code, so it is never logged: `Debug` is redacted.
+pub struct OutgoingMessage {
+    pub at_ms: i64,
+    pub kind: MessageKind,
+    /// The redemption the message is about (none for an accrual).
+    pub redemption_id: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub channel: ChannelKind,
+    /// E.164 mobile number or e-mail address.
+    pub destination: String,
+    /// E-mail subject (other channels ignore it).
+    pub subject: String,
+    pub text: String,
+}
+
+impl std::fmt::Debug for OutgoingMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingMessage")
+            .field("kind", &self.kind)
+            .field("customer_id", &self.customer_id)
+            .field("channel", &self.channel)
+            .field("text", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Why a message did not go out, as the cashier, the audit log and the logs hear it.
+#[derive(Debug, Clone)]
+pub struct DeliveryError {
+    pub reason: DeliveryFailureReason,
+    /// The gateway may have taken the message even though it failed: a timeout after the
+    /// request went out, or a connection broken before the answer. Such a message may still
+    /// reach the phone, so it counts against the send limits; nothing else does.
+    pub maybe_accepted: bool,
+    /// Attempts made (retries are bounded and only where nothing can have been sent twice).
+    pub attempts: u8,
+    /// HTTP status or SMTP reply code, when the gateway answered.
+    pub status: Option<u16>,
+    /// What happened, for logs and the audit log. Never the message, the destination or a
+    /// secret: only the gateway's host and the kind of failure.
+    pub detail: String,
+}
+
+impl DeliveryError {
+    pub fn new(reason: DeliveryFailureReason, detail: impl Into<String>) -> Self {
+        DeliveryError {
+            reason,
+            maybe_accepted: false,
+            attempts: 1,
+            status: None,
+            detail: detail.into(),
+        }
+    }
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+    pub fn maybe_accepted(mut self) -> Self {
+        self.maybe_accepted = true;
+        self
+    }
+    /// The reason class as the contract spells it (`gateway_error`).
+    pub fn reason_str(&self) -> String {
+        serde_json::to_value(self.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The audit detail: the class, status, attempts and whether it counted against the
+    /// limits; never the message or the address.
+    pub fn audit_detail(&self, channel: ChannelKind) -> serde_json::Value {
+        serde_json::json!({
+            "channel": channel.as_str(),
+            "reason": self.reason_str(),
+            "status": self.status,
+            "attempts": self.attempts,
+            "counted": self.maybe_accepted,
+            "detail": self.detail,
+        })
+    }
+
+    /// What the cashier (or the kiosk customer) is told: "not sent", and why.
+    pub fn problem(&self, channel: ChannelKind) -> ApiError {
+        ApiError::from(
+            Problem::new(ErrorCode::DeliveryFailed)
+                .detail(format!(
+                    "The code was not sent: {} ({})",
+                    self.detail,
+                    self.reason_str()
+                ))
+                .delivery_failure(DeliveryFailure {
+                    channel,
+                    reason: self.reason,
+                }),
+        )
+    }
+
+    /// Whether another attempt is safe and useful: nothing reached the gateway, or it failed
+    /// on its side without taking the message.
+    pub fn retryable(&self) -> bool {
+        !self.maybe_accepted
+            && matches!(
+                self.reason,
+                DeliveryFailureReason::Unreachable | DeliveryFailureReason::GatewayError
+            )
+    }
+}
+
+#[async_trait]
+pub trait Channel: Send + Sync {
+    /// Hands the message to the gateway; an error means the customer will not get it.
+    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError>;
+}
+
+/// Pause before the second and third attempts (connection refused, 5xx).
+pub const RETRY_BACKOFF: Duration = Duration::from_millis(300);
+
+/// Runs `attempt` up to `attempts` times while its failure is retryable, pausing between.
+pub async fn with_retries<F, Fut>(attempts: u8, mut attempt: F) -> Result<(), DeliveryError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), DeliveryError>>,
+{
+    let mut n = 1;
+    loop {
+        match attempt().await {
+            Ok(()) => return Ok(()),
+            Err(mut e) => {
+                e.attempts = n;
+                if n >= attempts || !e.retryable() {
+                    return Err(e);
+                }
+            }
+        }
+        tokio::time::sleep(RETRY_BACKOFF * u32::from(n)).await;
+        n += 1;
+    }
+}
+
+/// The longest a gateway may take for one message, all attempts and pauses included.
+pub fn worst_case(timeout: Duration, attempts: u8) -> Duration {
+    let pauses: u32 = (1..u32::from(attempts)).sum();
+    timeout * u32::from(attempts) + RETRY_BACKOFF * pauses
+}
+
+/// No gateway configured: every send fails, so the cashier is told and can use an override.
+pub struct Unconfigured;
+
+#[async_trait]
+impl Channel for Unconfigured {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+        Err(DeliveryError::new(
+            DeliveryFailureReason::NotConfigured,
+            format!("no {} gateway is configured", message.channel.label()),
+        ))
+    }
+}
+
+/// The `[gateways]` table of the configuration file: one gateway per channel.
+#[derive(Deserialize, Debug, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaysFile {
+    pub sms: Option<GatewayFile>,
+    pub whatsapp: Option<GatewayFile>,
+    pub email: Option<GatewayFile>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GatewayFile {
+    Http(http::HttpGatewayFile),
+    Smtp(smtp::SmtpGatewayFile),
+}
+
+/// Where a configured secret comes from: the environment, never the file.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Reads a secret named in the file from the environment.
+pub fn secret_from_env(env: EnvLookup<'_>, at: &str, var: &str) -> Result<String, String> {
+    match env(var) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!(
+            "{at}: the environment variable {var} is not set (secrets come from the environment, never the file)"
+        )),
+    }
+}
+
+/// The configured gateways, built and checked; one per channel at most.
+#[derive(Clone, Default)]
+pub struct Gateways {
+    sms: Option<Arc<dyn Channel>>,
+    whatsapp: Option<Arc<dyn Channel>>,
+    email: Option<Arc<dyn Channel>>,
+    /// `channel → "http api.example.com"`, for the start-up log line.
+    pub summary: Vec<String>,
+}
+
+impl std::fmt::Debug for Gateways {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.summary).finish()
+    }
+}
+
+impl Gateways {
+    /// Builds every configured gateway. `budget` is the longest a delivery may take (it must
+    /// finish well inside the request timeout, or the cashier would see a timeout instead of
+    /// the reason).
+    pub fn from_file(
+        file: &GatewaysFile,
+        env: EnvLookup<'_>,
+        budget: Duration,
+    ) -> Result<Gateways, String> {
+        let mut out = Gateways::default();
+        for channel in ChannelKind::ALL {
+            let entry = match channel {
+                ChannelKind::Sms => &file.sms,
+                ChannelKind::Whatsapp => &file.whatsapp,
+                ChannelKind::Email => &file.email,
+            };
+            let Some(entry) = entry else { continue };
+            let at = format!("[gateways.{}]", channel.as_str());
+            let (gateway, worst, summary): (Arc<dyn Channel>, Duration, String) = match entry {
+                GatewayFile::Http(h) => {
+                    let g = http::HttpGateway::from_file(h, channel, env, &at)?;
+                    let summary = format!("{}: http {}", channel.as_str(), g.host());
+                    (
+                        Arc::new(g.clone()) as Arc<dyn Channel>,
+                        g.worst_case(),
+                        summary,
+                    )
+                }
+                GatewayFile::Smtp(s) => {
+                    if channel != ChannelKind::Email {
+                        return Err(format!(
+                            "{at}: SMTP sends e-mail; the {} channel needs type = \"http\"",
+                            channel.as_str()
+                        ));
+                    }
+                    let g = smtp::SmtpGateway::from_file(s, env, &at)?;
+                    let summary = format!("email: smtp {}", g.host());
+                    let worst = g.worst_case();
+                    (Arc::new(g), worst, summary)
+                }
+            };
+            if worst > budget {
+                return Err(format!(
+                    "{at}: attempts × timeout_ms may take {:.1} s, more than the {:.1} s a send may take within request_timeout_secs; lower timeout_ms or attempts, or raise request_timeout_secs",
+                    worst.as_secs_f64(),
+                    budget.as_secs_f64()
+                ));
+            }
+            out.summary.push(summary);
+            match channel {
+                ChannelKind::Sms => out.sms = Some(gateway),
+                ChannelKind::Whatsapp => out.whatsapp = Some(gateway),
+                ChannelKind::Email => out.email = Some(gateway),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.summary.is_empty()
+    }
+
+    /// Routes each channel to its gateway, and the others to `fallback` (the demo phone in
+    /// demo mode, else [`Unconfigured`]).
+    pub fn with_fallback(&self, fallback: Arc<dyn Channel>) -> Router {
+        let pick = |g: &Option<Arc<dyn Channel>>| g.clone().unwrap_or_else(|| fallback.clone());
+        Router {
+            sms: pick(&self.sms),
+            whatsapp: pick(&self.whatsapp),
+            email: pick(&self.email),
+        }
+    }
+}
+
+/// One channel implementation per channel kind.
+pub struct Router {
+    sms: Arc<dyn Channel>,
+    whatsapp: Arc<dyn Channel>,
+    email: Arc<dyn Channel>,
+}
+
+#[async_trait]
+impl Channel for Router {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+        let target = match message.channel {
+            ChannelKind::Sms => &self.sms,
+            ChannelKind::Whatsapp => &self.whatsapp,
+            ChannelKind::Email => &self.email,
+        };
+        target.deliver(message).await
+    }
+}
+
+/// rustls needs a process-wide crypto provider before the first TLS client is built; ring
+/// is the one compiled in. Installing twice is harmless.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// One message as the demo phone shows it (`/demo/outbox.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct OutboxEntry {
+    pub id: u64,
+    pub at_ms: i64,
+    pub kind: MessageKind,
+    pub redemption_id: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub channel: ChannelKind,
+    pub destination: String,
+    pub text: String,
+}
+
+/// The demo "customer's phone": the newest messages, in memory only.
+pub struct DemoOutbox {
+    next_id: AtomicU64,
+    messages: Mutex<VecDeque<OutboxEntry>>,
+}
+
+impl DemoOutbox {
+    const KEEP: usize = 20_000;
+
+    pub fn new() -> Self {
+        DemoOutbox {
+            next_id: AtomicU64::new(1),
+            messages: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Newest first, optionally for one customer or one redemption.
+    pub fn list(
+        &self,
+        customer_id: Option<&str>,
+        redemption_id: Option<&str>,
+        limit: usize,
+    ) -> Vec<OutboxEntry> {
+        let messages = self.messages.lock().unwrap_or_else(|p| p.into_inner());
+        messages
+            .iter()
+            .rev()
+            .filter(|m| customer_id.is_none_or(|c| m.customer_id == c))
+            .filter(|m| redemption_id.is_none_or(|r| m.redemption_id.as_deref() == Some(r)))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+}
+
+impl Default for DemoOutbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait]
+impl Channel for DemoOutbox {
+    async fn deliver(&self, m: OutgoingMessage) -> Result<(), DeliveryError> {
+        let entry = OutboxEntry {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            at_ms: m.at_ms,
+            kind: m.kind,
+            redemption_id: m.redemption_id,
+            customer_id: m.customer_id,
+            customer_name: m.customer_name,
+            channel: m.channel,
+            destination: m.destination,
+            text: m.text,
+        };
+        let mut messages = self.messages.lock().unwrap_or_else(|p| p.into_inner());
+        if messages.len() >= Self::KEEP {
+            messages.pop_front();
+        }
+        messages.push_back(entry);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU8;
+
+    fn err(reason: DeliveryFailureReason) -> DeliveryError {
+        DeliveryError::new(reason, "test")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_are_bounded_and_only_where_nothing_can_go_twice() {
+        use DeliveryFailureReason::*;
+        for (failure, expected_calls) in [
+            (err(Unreachable), 3),
+            (err(GatewayError).status(503), 3),
+            (err(Rejected).status(400), 1),
+            (err(Timeout).maybe_accepted(), 1),
+            (err(GatewayError).maybe_accepted(), 1),
+            (err(NotConfigured), 1),
+        ] {
+            let calls = AtomicU8::new(0);
+            let result = with_retries(3, || {
+                calls.fetch_add(1, Ordering::Relaxed);
+                let e = failure.clone();
+                async move { Err::<(), _>(e) }
+            })
+            .await;
+            let e = result.unwrap_err();
+            assert_eq!(calls.load(Ordering::Relaxed), expected_calls, "{failure:?}");
+            assert_eq!(e.attempts, expected_calls);
+        }
+        // A success after a refused connection stops there.
+        let calls = AtomicU8::new(0);
+        with_retries(3, || {
+            let n = calls.fetch_add(1, Ordering::Relaxed);
+            async move {
+                if n == 0 {
+                    Err(err(DeliveryFailureReason::Unreachable))
+                } else {
+                    Ok(())
+                }
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
+        assert_eq!(
+            worst_case(Duration::from_secs(4), 3),
+            Duration::from_millis(12_900)
+        );
+    }
+}

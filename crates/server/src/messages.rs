@@ -1,0 +1,490 @@
+//! What a customer reads: the message catalog (texts per kind, channel and locale), amounts
+//! and numbers written as people write them, and values made safe for the channel.
+//!
+//! The OTP text of a store is its policy's template when the manager has changed it;
+//! otherwise the catalog's text for the store's locale, so a store in `hi-IN` that keeps the
+//! defaults gets the Hindi text the operator configured. Confirmations and e-mail subjects
+//! come only from the catalog. Every text is checked when the server starts: a bad one stops
+//! it with the file, locale, channel and reason named.
+
+use contract::template::TemplateKind;
+use contract::{Channel, MessageTemplate, Money, Policy, Template, TemplateError, Templates};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The kinds of message the server sends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The one-time code for a redemption.
+    Otp,
+    /// After a commit: "You redeemed 500 points (₹500.00) at …; balance 700."
+    Redeemed,
+    /// After an accrual: "You earned 50 points at …; balance 1,250."
+    Accrued,
+}
+
+/// The messages sent after the fact, which carry no code.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ConfirmationKind {
+    Redeemed,
+    Accrued,
+}
+
+impl From<ConfirmationKind> for MessageKind {
+    fn from(k: ConfirmationKind) -> MessageKind {
+        match k {
+            ConfirmationKind::Redeemed => MessageKind::Redeemed,
+            ConfirmationKind::Accrued => MessageKind::Accrued,
+        }
+    }
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Otp => "otp",
+            MessageKind::Redeemed => "redeemed",
+            MessageKind::Accrued => "accrued",
+        }
+    }
+}
+
+/// The texts of one channel in one locale, as the file gives them (all optional).
+#[derive(Deserialize, Debug, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelTextsFile {
+    pub otp: Option<String>,
+    pub redeemed: Option<String>,
+    pub accrued: Option<String>,
+    /// E-mail only.
+    pub otp_subject: Option<String>,
+    pub redeemed_subject: Option<String>,
+    pub accrued_subject: Option<String>,
+}
+
+/// One locale's texts in the file: `[messages."hi-IN".sms]` and so on.
+#[derive(Deserialize, Debug, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleTextsFile {
+    pub sms: Option<ChannelTextsFile>,
+    pub whatsapp: Option<ChannelTextsFile>,
+    pub email: Option<ChannelTextsFile>,
+}
+
+/// The `[messages]` table: locale tag (`hi-IN`, or a language such as `hi`) → texts.
+pub type MessagesFile = BTreeMap<String, LocaleTextsFile>;
+
+#[derive(Debug, Default, Clone)]
+struct ChannelTexts {
+    otp: Option<MessageTemplate>,
+    redeemed: Option<Template>,
+    accrued: Option<Template>,
+    otp_subject: Option<Template>,
+    redeemed_subject: Option<Template>,
+    accrued_subject: Option<Template>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct LocaleTexts {
+    sms: ChannelTexts,
+    whatsapp: ChannelTexts,
+    email: ChannelTexts,
+}
+
+impl LocaleTexts {
+    fn channel(&self, channel: Channel) -> &ChannelTexts {
+        match channel {
+            Channel::Sms => &self.sms,
+            Channel::Whatsapp => &self.whatsapp,
+            Channel::Email => &self.email,
+        }
+    }
+}
+
+/// Every text the server may send, checked. Built-in English fills what the file leaves out.
+#[derive(Debug, Clone)]
+pub struct MessageCatalog {
+    /// Lower-cased locale tag → texts.
+    locales: BTreeMap<String, LocaleTexts>,
+    built_in: LocaleTexts,
+}
+
+fn built_in() -> LocaleTexts {
+    let t = |kind, text: &str| Some(Template::parse(kind, text).expect("built-in text is valid"));
+    use TemplateKind::{Confirmation, Subject};
+    let short = |redeemed: &str, accrued: &str| ChannelTexts {
+        redeemed: t(Confirmation, redeemed),
+        accrued: t(Confirmation, accrued),
+        ..Default::default()
+    };
+    LocaleTexts {
+        sms: short(
+            "You redeemed {points} points ({value}) at {store}. Balance: {balance} points.",
+            "You earned {points} points at {store}. Balance: {balance} points.",
+        ),
+        whatsapp: short(
+            "Hi {customer}, you redeemed {points} points ({value}) at {store}. Your balance is {balance} points.",
+            "Hi {customer}, you earned {points} points at {store}. Your balance is {balance} points.",
+        ),
+        email: ChannelTexts {
+            otp_subject: t(Subject, "Your code for {store}"),
+            redeemed_subject: t(Subject, "You redeemed {points} points at {store}"),
+            accrued_subject: t(Subject, "You earned {points} points at {store}"),
+            ..short(
+                "Dear {customer},\n\nYou redeemed {points} points ({value}) at {store}. Your balance is {balance} points.\n\nIf this was not you, please tell the store.",
+                "Dear {customer},\n\nYou earned {points} points at {store}. Your balance is {balance} points.",
+            )
+        },
+    }
+}
+
+impl Default for MessageCatalog {
+    fn default() -> Self {
+        MessageCatalog {
+            locales: BTreeMap::new(),
+            built_in: built_in(),
+        }
+    }
+}
+
+impl MessageCatalog {
+    /// Checks every text of the file; the error names where the bad one is.
+    pub fn from_file(file: &MessagesFile) -> Result<MessageCatalog, String> {
+        let mut catalog = MessageCatalog::default();
+        for (locale, texts) in file {
+            let tag = locale.trim().to_ascii_lowercase();
+            let tag_ok = !tag.is_empty()
+                && tag.len() <= 35
+                && tag.split('-').all(|part| {
+                    (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+                });
+            if !tag_ok {
+                return Err(format!(
+                    "[messages.\"{locale}\"]: not a locale tag (use e.g. en-IN, hi-IN or hi)"
+                ));
+            }
+            let mut parsed = LocaleTexts::default();
+            for channel in Channel::ALL {
+                let Some(given) = (match channel {
+                    Channel::Sms => &texts.sms,
+                    Channel::Whatsapp => &texts.whatsapp,
+                    Channel::Email => &texts.email,
+                }) else {
+                    continue;
+                };
+                let at = |field: &str, e: TemplateError| {
+                    format!("[messages.\"{locale}\".{}] {field}: {e}", channel.as_str())
+                };
+                let check = |field: &str, kind, text: &Option<String>| {
+                    text.as_deref()
+                        .map(|s| Template::parse(kind, s).map_err(|e| at(field, e)))
+                        .transpose()
+                };
+                let out = ChannelTexts {
+                    otp: given
+                        .otp
+                        .as_deref()
+                        .map(|s| MessageTemplate::parse(s).map_err(|e| at("otp", e)))
+                        .transpose()?,
+                    redeemed: check("redeemed", TemplateKind::Confirmation, &given.redeemed)?,
+                    accrued: check("accrued", TemplateKind::Confirmation, &given.accrued)?,
+                    otp_subject: check("otp_subject", TemplateKind::Subject, &given.otp_subject)?,
+                    redeemed_subject: check(
+                        "redeemed_subject",
+                        TemplateKind::Subject,
+                        &given.redeemed_subject,
+                    )?,
+                    accrued_subject: check(
+                        "accrued_subject",
+                        TemplateKind::Subject,
+                        &given.accrued_subject,
+                    )?,
+                };
+                let has_subject = out.otp_subject.is_some()
+                    || out.redeemed_subject.is_some()
+                    || out.accrued_subject.is_some();
+                if has_subject && channel != Channel::Email {
+                    return Err(format!(
+                        "[messages.\"{locale}\".{}]: subjects are for e-mail only",
+                        channel.as_str()
+                    ));
+                }
+                match channel {
+                    Channel::Sms => parsed.sms = out,
+                    Channel::Whatsapp => parsed.whatsapp = out,
+                    Channel::Email => parsed.email = out,
+                }
+            }
+            catalog.locales.insert(tag, parsed);
+        }
+        Ok(catalog)
+    }
+
+    /// The file's texts for a locale, most specific first: `hi-IN`, then `hi`.
+    fn chain(&self, locale: &str) -> impl Iterator<Item = &LocaleTexts> {
+        let tag = locale.trim().to_ascii_lowercase();
+        let language = tag.split('-').next().unwrap_or_default().to_string();
+        let exact = self.locales.get(&tag);
+        let lang = (language != tag)
+            .then(|| self.locales.get(&language))
+            .flatten();
+        exact.into_iter().chain(lang)
+    }
+
+    fn pick<T: Clone>(
+        &self,
+        locale: &str,
+        channel: Channel,
+        field: impl Fn(&ChannelTexts) -> &Option<T>,
+    ) -> Option<T> {
+        self.chain(locale)
+            .chain(std::iter::once(&self.built_in))
+            .find_map(|l| field(l.channel(channel)).clone())
+    }
+
+    /// The OTP text for a store and channel (see the module comment for the order).
+    pub fn otp(&self, policy: &Policy, channel: Channel) -> MessageTemplate {
+        let defaults = Templates::default();
+        let (own, default) = match channel {
+            Channel::Sms => (&policy.templates.sms, defaults.sms),
+            Channel::Whatsapp => (&policy.templates.whatsapp, defaults.whatsapp),
+            Channel::Email => (&policy.templates.email, defaults.email),
+        };
+        if *own != default {
+            return own.clone();
+        }
+        self.pick(&policy.locale, channel, |c| &c.otp)
+            .unwrap_or(default)
+    }
+
+    /// The confirmation text after a commit or an accrual.
+    pub fn confirmation(&self, locale: &str, channel: Channel, kind: ConfirmationKind) -> Template {
+        let found = match kind {
+            ConfirmationKind::Redeemed => self.pick(locale, channel, |c| &c.redeemed),
+            ConfirmationKind::Accrued => self.pick(locale, channel, |c| &c.accrued),
+        };
+        found.expect("the built-in catalog has every confirmation")
+    }
+
+    /// The e-mail subject for a kind of message.
+    pub fn subject(&self, locale: &str, kind: MessageKind) -> Template {
+        let found = match kind {
+            MessageKind::Otp => self.pick(locale, Channel::Email, |c| &c.otp_subject),
+            MessageKind::Redeemed => self.pick(locale, Channel::Email, |c| &c.redeemed_subject),
+            MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
+        };
+        found.expect("the built-in catalog has every subject")
+    }
+}
+
+/// A value from the database (a customer's or store's name) made safe for the channel:
+/// control characters and line or direction breaks become spaces on every channel (a name
+/// must not start a new line that reads like part of the message), WhatsApp's formatting
+/// marks are dropped (a name cannot turn the message bold or strike out the amount), and the
+/// length is capped. HTML e-mail escapes the whole text when it builds its HTML part.
+pub fn safe_value(channel: Channel, value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let breaks = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if channel == Channel::Whatsapp && matches!(c, '*' | '_' | '~' | '`') {
+            continue;
+        }
+        let c = if breaks(c) { ' ' } else { c };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end();
+    trimmed.chars().take(MAX_CHARS).collect()
+}
+
+/// HTML with the text's characters escaped and its line breaks kept.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Digits grouped as people of the currency write them: `1,20,000` for rupees (Indian
+/// grouping), `120,000` otherwise.
+pub fn group_digits(digits: &str, indian: bool) -> String {
+    let digits: Vec<char> = digits.chars().collect();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 2);
+    for (i, d) in digits.iter().enumerate() {
+        let from_end = digits.len() - i;
+        let boundary = if indian {
+            from_end >= 3 && (from_end - 3).is_multiple_of(2)
+        } else {
+            from_end.is_multiple_of(3)
+        };
+        if i > 0 && boundary {
+            grouped.push(',');
+        }
+        grouped.push(*d);
+    }
+    grouped
+}
+
+/// A count (points, a balance) as a message writes it, grouped like the store's currency.
+pub fn display_count(n: u64, policy: &Policy) -> String {
+    group_digits(&n.to_string(), policy.currency.code() == "INR")
+}
+
+/// How an amount reads in a message: `₹1,20,000.00` (Indian grouping for rupees),
+/// `$1,250.50`, else `IDR 5,000.00`.
+pub fn display_money(m: Money) -> String {
+    let decimal = m.to_decimal_string();
+    let (whole, fraction) = decimal
+        .split_once('.')
+        .map_or((decimal.as_str(), None), |(w, f)| (w, Some(f)));
+    let grouped = group_digits(whole, m.currency().code() == "INR");
+    let number = match fraction {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
+    };
+    match m.currency().code() {
+        "INR" => format!("₹{number}"),
+        "USD" => format!("${number}"),
+        "EUR" => format!("€{number}"),
+        "GBP" => format!("£{number}"),
+        "IDR" => format!("Rp {number}"),
+        code => format!("{code} {number}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::{CallingCode, Currency};
+
+    #[test]
+    fn amounts_read_as_people_write_them() {
+        let inr = |m| display_money(Money::new(m, Currency::INR).unwrap());
+        assert_eq!(inr(50_000), "₹500.00");
+        assert_eq!(inr(12_000_000), "₹1,20,000.00");
+        assert_eq!(inr(123_456_789), "₹12,34,567.89");
+        assert_eq!(inr(5), "₹0.05");
+        assert_eq!(
+            display_money(Money::new(125_050, Currency::USD).unwrap()),
+            "$1,250.50"
+        );
+        assert_eq!(
+            display_money(Money::new(100_000_000, Currency::IDR).unwrap()),
+            "Rp 1,000,000.00"
+        );
+        let india = Policy::default_for(Currency::INR, "en-IN", CallingCode::INDIA);
+        assert_eq!(display_count(1_200, &india), "1,200");
+        assert_eq!(display_count(120_000, &india), "1,20,000");
+        assert_eq!(display_count(7, &india), "7");
+    }
+
+    #[test]
+    fn names_are_made_safe_for_each_channel() {
+        let name = "Asha *FREE* _gift_\n\nYour code is 000000\u{202E}";
+        assert_eq!(
+            safe_value(Channel::Sms, name),
+            "Asha *FREE* _gift_ Your code is 000000"
+        );
+        assert_eq!(
+            safe_value(Channel::Whatsapp, name),
+            "Asha FREE gift Your code is 000000"
+        );
+        assert_eq!(safe_value(Channel::Email, "  A\tB  "), "A B");
+        assert_eq!(safe_value(Channel::Sms, &"x".repeat(100)).len(), 60);
+        assert_eq!(
+            html_escape("<b>Tom & \"Jerry\"</b>\nbye"),
+            "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;<br>\nbye"
+        );
+    }
+
+    fn file(toml_text: &str) -> MessagesFile {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn the_locale_picks_the_text_and_the_manager_s_own_text_wins() {
+        let catalog = MessageCatalog::from_file(&file(
+            r#"
+            [hi.sms]
+            otp = "{otp} आपका कोड है: {store} पर {points} अंक ({value})"
+            redeemed = "{store} पर {points} अंक भुनाए; शेष {balance}"
+            [hi-IN.sms]
+            accrued = "{store} पर {points} अंक मिले; शेष {balance}"
+            "#,
+        ))
+        .unwrap();
+        let mut hindi = Policy::default_for(Currency::INR, "hi-IN", CallingCode::INDIA);
+        assert!(catalog.otp(&hindi, Channel::Sms).as_str().contains("आपका"));
+        // The language's text serves every region of it; the exact tag wins where it has one.
+        let conf = |kind| catalog.confirmation("hi-IN", Channel::Sms, kind);
+        assert!(conf(ConfirmationKind::Redeemed).as_str().contains("भुनाए"));
+        assert!(conf(ConfirmationKind::Accrued).as_str().contains("मिले"));
+        // What the file leaves out is the built-in English.
+        assert!(catalog
+            .confirmation("hi-IN", Channel::Whatsapp, ConfirmationKind::Redeemed)
+            .as_str()
+            .starts_with("Hi {customer}"));
+        assert_eq!(
+            catalog.otp(&hindi, Channel::Email),
+            Templates::default().email
+        );
+        // A store whose manager wrote their own text gets it, whatever the catalog says.
+        hindi.templates.sms = MessageTemplate::parse("Code {otp} for {points} at {store}").unwrap();
+        assert_eq!(
+            catalog.otp(&hindi, Channel::Sms).as_str(),
+            "Code {otp} for {points} at {store}"
+        );
+        let english = Policy::default_for(Currency::INR, "en-IN", CallingCode::INDIA);
+        assert_eq!(
+            catalog.otp(&english, Channel::Sms),
+            Templates::default().sms
+        );
+        assert_eq!(
+            catalog.subject("en-IN", MessageKind::Otp).as_str(),
+            "Your code for {store}"
+        );
+    }
+
+    #[test]
+    fn a_bad_text_in_the_file_is_named_precisely() {
+        let err = |t: &str| MessageCatalog::from_file(&file(t)).unwrap_err();
+        assert_eq!(
+            err("[hi.sms]\notp = \"{code} {points} {store}\""),
+            "[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {points} {value} {store} {minutes} {customer}"
+        );
+        assert_eq!(
+            err("[hi.whatsapp]\notp = \"{points} points at {store}\""),
+            "[messages.\"hi\".whatsapp] otp: The message template must contain {otp}"
+        );
+        assert_eq!(
+            err("[en.sms]\nredeemed = \"{otp}: {points} at {store}\""),
+            "[messages.\"en\".sms] redeemed: This message is sent without a code: remove {otp}"
+        );
+        assert_eq!(
+            err("[en.email]\naccrued = \"You earned points\""),
+            "[messages.\"en\".email] accrued: The message must state the amount: use {points} or {value}"
+        );
+        assert_eq!(
+            err("[en.sms]\notp_subject = \"Hi\""),
+            "[messages.\"en\".sms]: subjects are for e-mail only"
+        );
+        assert!(err("[\"en IN\".sms]\notp = \"{otp} {points} {store}\"").contains("locale tag"));
+        assert!(toml::from_str::<MessagesFile>("[en.sms]\ncode = \"x\"").is_err());
+    }
+}

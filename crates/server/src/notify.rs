@@ -1,0 +1,290 @@
+//! Handing messages to the channels and living with the outcome: the OTP send (void,
+//! uncount and audit a failure, so the cashier is told the truth) and the best-effort
+//! confirmations after a commit or an accrual (seed 004), which never hold up or fail the
+//! sale and are audited when they do not go out.
+
+use crate::app::Shared;
+use crate::audit::{self, Actor};
+use crate::auth::Caller;
+use crate::channels::OutgoingMessage;
+use crate::error::{ApiError, ApiResult};
+use crate::kiosk;
+use crate::messages::{display_count, display_money, safe_value, ConfirmationKind, MessageCatalog};
+use crate::model::{CustomerRow, SendRow};
+use crate::otp;
+use crate::store::Tx;
+use contract::api::{Approval, RedemptionStatus};
+use contract::{Channel, InstrumentKind, Money, TemplateValues};
+use serde_json::json;
+use tracing::Instrument;
+
+/// What a code is for, so that a failed delivery voids the right one.
+pub enum CodeFor {
+    Redemption(String),
+    KioskIdentification(String),
+}
+
+impl std::fmt::Display for CodeFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeFor::Redemption(id) => write!(f, "redemption {id}"),
+            CodeFor::KioskIdentification(id) => write!(f, "kiosk identification {id}"),
+        }
+    }
+}
+
+/// Delivers a code. On failure the code is voided, the send is taken back from the limits
+/// unless the gateway may have taken it, the failure is audited, and the answer is the
+/// "not sent" problem with its reason. The delivery runs in its own task so that a client
+/// giving up on the request cannot cut it off between "handed to the gateway" and
+/// "recorded": the outcome is always written down.
+pub async fn send_code(
+    app: &Shared,
+    caller: Caller,
+    code_for: CodeFor,
+    message: OutgoingMessage,
+    counted: SendRow,
+) -> ApiResult<()> {
+    let app = app.clone();
+    let task = async move {
+        let channel = message.channel;
+        let Err(failure) = app.channel.deliver(message).await else {
+            tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
+            return Ok(());
+        };
+        tracing::warn!(
+            code_for = %code_for,
+            channel = channel.as_str(),
+            reason = failure.reason_str(),
+            status = failure.status,
+            attempts = failure.attempts,
+            counted = failure.maybe_accepted,
+            detail = %failure.detail,
+            "code not delivered"
+        );
+        let now = app.clock.now_ms();
+        let problem = failure.problem(channel);
+        app.db
+            .run(move |tx| match &code_for {
+                CodeFor::Redemption(id) => {
+                    otp::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
+                }
+                CodeFor::KioskIdentification(id) => {
+                    kiosk::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
+                }
+            })
+            .await?;
+        Err(problem)
+    };
+    // The request's span goes along, so the outcome is logged under the request id.
+    tokio::spawn(task.instrument(tracing::Span::current()))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// A confirmation ready to go, with who to blame in the audit log if it does not.
+pub struct Confirmation {
+    message: OutgoingMessage,
+    actor: Actor,
+}
+
+/// The channel a confirmation goes by: the one the customer read the code on, else the
+/// store's first channel the customer can be reached on.
+fn confirmation_channel(
+    customer: &CustomerRow,
+    channels: &[Channel],
+    preferred: Option<Channel>,
+) -> Option<Channel> {
+    preferred
+        .filter(|c| customer.reachable_on(*c))
+        .or_else(|| channels.iter().copied().find(|c| customer.reachable_on(*c)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    catalog: &MessageCatalog,
+    caller: &Caller,
+    customer: CustomerRow,
+    channel: Channel,
+    kind: ConfirmationKind,
+    redemption_id: Option<String>,
+    points: u64,
+    value: Money,
+    balance: u64,
+    now_ms: i64,
+) -> Option<Confirmation> {
+    let policy = &caller.store.policy;
+    let destination = customer.destination(channel)?;
+    let (store, name) = (
+        safe_value(channel, &caller.store.name),
+        safe_value(channel, &customer.name),
+    );
+    let values = TemplateValues {
+        points: &display_count(points, policy),
+        value: &display_money(value),
+        store: &store,
+        customer: &name,
+        balance: &display_count(balance, policy),
+        ..Default::default()
+    };
+    Some(Confirmation {
+        actor: caller.actor(),
+        message: OutgoingMessage {
+            at_ms: now_ms,
+            kind: kind.into(),
+            redemption_id,
+            customer_id: customer.id.clone(),
+            customer_name: customer.name.clone(),
+            channel,
+            destination,
+            subject: catalog.subject(&policy.locale, kind.into()).render(&values),
+            text: catalog
+                .confirmation(&policy.locale, channel, kind)
+                .render(&values),
+        },
+    })
+}
+
+/// The confirmation of a redemption just committed (points only: seed 004's "SMS during
+/// redemption of loyalty points"). Read in the commit's transaction; never fails it.
+pub fn after_commit(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    redemption_id: &str,
+    catalog: &MessageCatalog,
+    now_ms: i64,
+) -> Option<Confirmation> {
+    commit_confirmation(tx, caller, redemption_id, catalog, now_ms).unwrap_or_else(|e| {
+        tracing::warn!(code = %e.code(), "could not prepare a confirmation");
+        None
+    })
+}
+
+fn commit_confirmation(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    redemption_id: &str,
+    catalog: &MessageCatalog,
+    now_ms: i64,
+) -> ApiResult<Option<Confirmation>> {
+    let Some(row) = tx.redemption(&caller.store.id, redemption_id)? else {
+        return Ok(None);
+    };
+    if row.status != RedemptionStatus::Committed || row.instrument_kind != InstrumentKind::Points {
+        return Ok(None);
+    }
+    let Some(customer) = tx.customer(&caller.store.merchant_id, &row.customer_id)? else {
+        return Ok(None);
+    };
+    let balance = tx
+        .instrument(&row.customer_id, &row.instrument_id)?
+        .map(|i| i.available())
+        .unwrap_or(0);
+    let preferred = match &row.approval {
+        Some(Approval::Otp { channel }) => Some(*channel),
+        _ => None,
+    };
+    let Some(channel) = confirmation_channel(&customer, &caller.store.policy.channels, preferred)
+    else {
+        return Ok(None);
+    };
+    Ok(build(
+        catalog,
+        caller,
+        customer,
+        channel,
+        ConfirmationKind::Redeemed,
+        Some(row.id.clone()),
+        row.quantity.get(),
+        row.value,
+        balance,
+        now_ms,
+    ))
+}
+
+/// The confirmation of points just earned on a sale (seed 004: "SMS when they do a purchase
+/// with their current order points and the total points accumulated"). Never fails the sale.
+pub fn after_accrual(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    customer_id: &str,
+    points: u64,
+    balance: u64,
+    catalog: &MessageCatalog,
+    now_ms: i64,
+) -> Option<Confirmation> {
+    let customer = match tx.customer(&caller.store.merchant_id, customer_id) {
+        Ok(Some(c)) => c,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(code = %e.code(), "could not prepare a confirmation");
+            return None;
+        }
+    };
+    let policy = &caller.store.policy;
+    let channel = confirmation_channel(&customer, &policy.channels, None)?;
+    let value = policy
+        .point_value
+        .times(points)
+        .unwrap_or_else(|_| Money::zero(policy.currency));
+    build(
+        catalog,
+        caller,
+        customer,
+        channel,
+        ConfirmationKind::Accrued,
+        None,
+        points,
+        value,
+        balance,
+        now_ms,
+    )
+}
+
+/// Sends a confirmation in the background; a failure is logged and audited, nothing more.
+pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
+    let Some(Confirmation { message, actor }) = confirmation else {
+        return;
+    };
+    if !app.config.send_confirmations {
+        return;
+    }
+    let app = app.clone();
+    let task = async move {
+        let (channel, kind) = (message.channel, message.kind);
+        let redemption_id = message.redemption_id.clone();
+        let customer_id = message.customer_id.clone();
+        let Err(failure) = app.channel.deliver(message).await else {
+            return;
+        };
+        tracing::warn!(
+            kind = kind.as_str(),
+            channel = channel.as_str(),
+            reason = failure.reason_str(),
+            status = failure.status,
+            detail = %failure.detail,
+            "confirmation not delivered"
+        );
+        let now = app.clock.now_ms();
+        let mut detail = failure.audit_detail(channel);
+        detail["kind"] = json!(kind.as_str());
+        detail["customer_id"] = json!(customer_id);
+        let recorded = app
+            .db
+            .run(move |tx| {
+                audit::record(
+                    tx,
+                    now,
+                    &actor,
+                    "confirmation_failed",
+                    redemption_id.as_deref(),
+                    detail,
+                )
+            })
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(code = %e.code(), "could not audit a failed confirmation");
+        }
+    };
+    tokio::spawn(task.instrument(tracing::Span::current()));
+}

@@ -1,0 +1,706 @@
+//! Real OTP delivery (issue 6): the server binary sends through a fake HTTP gateway and an
+//! SMTP sink on 127.0.0.1, configured as a merchant would configure theirs. Covers both
+//! request styles, every placeholder, escaping, timeouts, 4xx and 5xx answers, what the
+//! cashier is told, the send-limit accounting, the audit entries, confirmations, start-up
+//! checks, and that no code is written to any log, audit row or table.
+
+mod common;
+
+use common::fakes::{
+    base64_decode, closed_port, mail_parts, Answer, FakeGateway, Recorded, SmtpFault, SmtpSink,
+};
+use common::*;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const STORE: &str = "RedeemGuard Demo Salon & Store";
+
+/// A demo server with `config` as its file and `env` for its secrets, logging everything
+/// (trace level, every crate) so the leak scans see all there is.
+fn start(config: &str, env: &[(&str, &str)]) -> Server {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let path = dir.path().join("redeemguard.toml");
+    std::fs::write(&path, config).unwrap();
+    let db = dir.path().join("test.sqlite");
+    let mut all_env = vec![("RUST_LOG", "trace")];
+    all_env.extend_from_slice(env);
+    Server::spawn(
+        dir.clone(),
+        db,
+        &[
+            "--demo",
+            "--testing-clock",
+            "--config",
+            path.to_str().unwrap(),
+        ],
+        &all_env,
+    )
+}
+
+fn set_name(server: &Server, customer: &str, name: &str) {
+    let conn = rusqlite::Connection::open(&server.db).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    conn.execute(
+        "UPDATE customers SET name = ?1 WHERE id = ?2",
+        [name, customer],
+    )
+    .unwrap();
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn send(api: &Api, id: &str, channel: &str) -> Resp {
+    api.post(
+        &format!("/v1/redemptions/{id}/otp"),
+        json!({ "channel": channel }),
+    )
+    .await
+}
+
+async fn verify(api: &Api, id: &str, code: &str) -> Resp {
+    api.post(
+        &format!("/v1/redemptions/{id}/verify"),
+        json!({ "code": code }),
+    )
+    .await
+}
+
+/// Asserts a `delivery_failed` problem with its reason class for the cashier.
+#[track_caller]
+fn assert_not_sent(r: &Resp, channel: &str, reason: &str) {
+    let p = r.expect_problem("delivery_failed");
+    assert_eq!(r.status, 502, "{}", r.body);
+    assert_eq!(
+        p["delivery_failure"],
+        json!({ "channel": channel, "reason": reason }),
+        "{}",
+        r.body
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("The code was not sent: "),
+        "{}",
+        r.body
+    );
+}
+
+/// The details of the audit entries of one action, oldest first.
+async fn audit_details(manager: &Api, action: &str) -> Vec<Value> {
+    let page = manager.get("/v1/audit?limit=1000").await.expect(200);
+    page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == action)
+        .map(|e| serde_json::from_str(e["detail"].as_str().unwrap()).unwrap())
+        .collect()
+}
+
+/// S1 for delivery: no code that went to a gateway is in any log line, response, audit row
+/// or table; nor is any gateway secret in the logs.
+fn assert_nothing_leaked(server: &Server, codes: &[String], secrets: &[&str], seen: &[&Api]) {
+    assert!(!codes.is_empty());
+    let logs = server.logs();
+    let rows = dump_all_tables(&server.db);
+    let bodies: Vec<String> = seen
+        .iter()
+        .flat_map(|a| a.seen.lock().unwrap().clone())
+        .collect();
+    for code in codes {
+        for line in logs.lines() {
+            assert!(
+                !contains_code(line, code),
+                "a log line holds a code: {line}"
+            );
+        }
+        for row in &rows {
+            assert!(!contains_code(row, code), "a table holds a code: {row}");
+        }
+        for body in &bodies {
+            assert!(
+                !contains_code(body, code),
+                "a response holds a code: {body}"
+            );
+        }
+    }
+    for secret in secrets {
+        assert!(!logs.contains(secret), "a log line holds a secret");
+    }
+    assert!(
+        logs.contains("TRACE") || logs.contains("DEBUG"),
+        "the scan saw verbose logs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_post_with_basic_auth_fills_every_placeholder_and_escapes_the_name() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{base}/2010-04-01/Accounts/{{env:SMS_ACCOUNT}}/Messages.json"
+auth = {{ type = "basic", username_env = "SMS_ACCOUNT", password_env = "SMS_TOKEN" }}
+headers = {{ Accept = "application/json" }}
+form = {{ To = "{{to}}", From = "RDMGRD", Body = "{{message}}", Channel = "{{channel}}", Subject = "{{subject}}" }}
+
+[messages.en.sms]
+otp = "{{customer}}: {{otp}} redeems {{points}} points ({{value}}) at {{store}}. Valid {{minutes}} min."
+"#,
+            base = gateway.base
+        ),
+        &[
+            ("SMS_ACCOUNT", "AC-test/01"),
+            ("SMS_TOKEN", "tok-Zq81-secret"),
+        ],
+    );
+    set_name(&server, ASHA, "Asha \"A&B\" <Rao>\n\n*VIP*");
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 1_000, 1_000_000)
+            .await
+            .expect(201),
+    );
+    let sent = send(&api, &id, "sms").await.expect(200);
+    assert_eq!(sent["destination"], "+91 ••••••3210");
+
+    let requests = gateway.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(r.method, "POST");
+    // The secret in the path is percent-encoded like any value.
+    assert_eq!(r.target, "/2010-04-01/Accounts/AC-test%2F01/Messages.json");
+    let auth = r.header("authorization").unwrap();
+    let decoded = base64_decode(auth.strip_prefix("Basic ").unwrap());
+    assert_eq!(decoded, b"AC-test/01:tok-Zq81-secret");
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let form = r.form();
+    let field = |n| Recorded::field(&form, n);
+    assert_eq!(field("To"), "+919876543210");
+    assert_eq!(field("From"), "RDMGRD");
+    assert_eq!(field("Channel"), "sms");
+    assert_eq!(field("Subject"), format!("Your code for {STORE}"));
+    let body = field("Body");
+    let code = code_in(&body).unwrap();
+    // Every SPEC §3 placeholder, and the name on one line whatever it held.
+    assert_eq!(
+        body,
+        format!("Asha \"A&B\" <Rao> *VIP*: {code} redeems 1,000 points (₹1,000.00) at {STORE}. Valid 5 min.")
+    );
+    // The code the gateway carried is the intent's code.
+    verify(&api, &id, &code).await.expect(200);
+
+    // Demo mode: a channel without a gateway still goes to the demo phone.
+    let other = id_of(
+        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &other, "email").await.expect(200);
+    let phone = server.outbox(ASHA).await;
+    assert_eq!(phone.len(), 1, "{phone:?}");
+    assert_eq!(
+        (phone[0]["channel"].as_str(), phone[0]["kind"].as_str()),
+        (Some("email"), Some("otp"))
+    );
+    assert_eq!(gateway.requests().len(), 1);
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let phone_code = server.code_for(&other).await;
+    assert_nothing_leaked(
+        &server,
+        &[code, phone_code],
+        &["tok-Zq81-secret"],
+        &[&api, &manager],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_post_with_bearer_token_escapes_for_json_and_for_whatsapp() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.whatsapp]
+type = "http"
+url = "{base}/v19.0/{{env:WA_PHONE_ID}}/messages"
+auth = {{ type = "bearer", token_env = "WA_TOKEN" }}
+json = '''
+{{ "messaging_product": "whatsapp", "to": "{{to_digits}}", "type": "text",
+   "text": {{ "preview_url": false, "body": "{{message}}" }} }}
+'''
+"#,
+            base = gateway.base
+        ),
+        &[("WA_PHONE_ID", "1098"), ("WA_TOKEN", "wa-Tk-7731")],
+    );
+    set_name(&server, ASHA, "Asha \"A&B\" <Rao>\n*VIP* _x_ ~y~ `z`\\");
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id, "whatsapp").await.expect(200);
+
+    let requests = gateway.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(
+        (r.method.as_str(), r.target.as_str()),
+        ("POST", "/v19.0/1098/messages")
+    );
+    assert_eq!(r.header("authorization"), Some("Bearer wa-Tk-7731"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let v: Value = serde_json::from_str(&r.body).expect("the body is JSON");
+    assert_eq!(v["to"], "919876543210");
+    assert_eq!(
+        v["text"]["preview_url"], false,
+        "non-string values are kept"
+    );
+    let text = v["text"]["body"].as_str().unwrap();
+    let code = code_in(text).unwrap();
+    // Quotes and backslashes survive JSON; WhatsApp's formatting marks are gone from the name.
+    assert_eq!(
+        text,
+        format!("Hi Asha \"A&B\" <Rao> VIP x y z\\, {code} is your code to redeem 500 points (₹500.00) at {STORE}. It is valid for 5 minutes. Share it only if you asked to redeem.")
+    );
+    verify(&api, &id, &code).await.expect(200);
+    assert_nothing_leaked(&server, &[code], &["wa-Tk-7731"], &[&api]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_not_sent_with_a_reason_and_only_possible_deliveries_count() {
+    let gateway = FakeGateway::start().await;
+    let closed = closed_port().await;
+    // A query-style gateway: the message (and so the code) travels in the URL.
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+method = "GET"
+url = "{base}/send?to={{to_digits}}&text={{message}}&key={{env:SMS_KEY}}"
+timeout_ms = 800
+attempts = 2
+
+[gateways.whatsapp]
+type = "http"
+url = "http://127.0.0.1:{closed}/send"
+form = {{ m = "{{message}}" }}
+timeout_ms = 800
+"#,
+            base = gateway.base
+        ),
+        &[("SMS_KEY", "key-Hh2-secret")],
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({ "max_sends_per_customer": 2 }))
+        .await;
+    let intent = || async { id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201)) };
+    let mut codes = Vec::new();
+    let text_of = |r: &Recorded| Recorded::field(&r.query(), "text");
+
+    // 5xx on both attempts: retried once, then "not sent"; the code that reached the gateway
+    // is void, and the send does not count.
+    gateway.script(&[Answer::Status(503), Answer::Status(503)]);
+    let a = intent().await;
+    let started = Instant::now();
+    assert_not_sent(&send(&api, &a, "sms").await, "sms", "gateway_error");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let seen = gateway.requests();
+    assert_eq!(seen.len(), 2, "one retry after a 5xx");
+    assert_eq!(Recorded::field(&seen[0].query(), "key"), "key-Hh2-secret");
+    assert_eq!(Recorded::field(&seen[0].query(), "to"), "919876543210");
+    let void_code = code_in(&text_of(&seen[0])).unwrap();
+    verify(&api, &a, &void_code)
+        .await
+        .expect_problem("otp_not_sent");
+    codes.push(void_code);
+
+    // 4xx: refused, never retried, does not count.
+    gateway.script(&[Answer::Status(401)]);
+    let b = intent().await;
+    assert_not_sent(&send(&api, &b, "sms").await, "sms", "rejected");
+    assert_eq!(gateway.requests().len(), 3, "no retry after a 4xx");
+
+    // Nothing listening: unreachable, retried, does not count.
+    let c = intent().await;
+    assert_not_sent(&send(&api, &c, "whatsapp").await, "whatsapp", "unreachable");
+
+    // The customer's limit (2) is untouched by the three failures: this one goes out...
+    let d = intent().await;
+    send(&api, &d, "sms").await.expect(200);
+    let seen = gateway.requests();
+    assert_eq!(seen.len(), 4);
+    let good = code_in(&text_of(&seen[3])).unwrap();
+    codes.push(good.clone());
+
+    // ...and a timeout counts: the gateway may have taken it and may still deliver it.
+    gateway.script(&[Answer::Silence]);
+    let e = intent().await;
+    let started = Instant::now();
+    assert_not_sent(&send(&api, &e, "sms").await, "sms", "timeout");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(800) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    assert_eq!(gateway.requests().len(), 5, "no retry after a timeout");
+    codes.push(code_in(&text_of(&gateway.requests()[4])).unwrap());
+    let f = intent().await;
+    send(&api, &f, "sms").await.expect_problem("rate_limited");
+    assert_eq!(gateway.requests().len(), 5);
+
+    // The one delivered code still works; each failure is in the audit log with its class.
+    verify(&api, &d, &good).await.expect(200);
+    let failed = audit_details(&manager, "otp_delivery_failed").await;
+    let summary: Vec<Value> = failed
+        .iter()
+        .map(|d| {
+            json!([
+                d["channel"],
+                d["reason"],
+                d["status"],
+                d["attempts"],
+                d["counted"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            json!(["sms", "gateway_error", 503, 2, false]),
+            json!(["sms", "rejected", 401, 1, false]),
+            json!(["whatsapp", "unreachable", null, 2, false]),
+            json!(["sms", "timeout", null, 1, true]),
+        ]
+    );
+    let sent = audit_details(&manager, "otp_sent").await;
+    assert_eq!(sent.len(), 5, "every hand-over is audited too");
+    let (ok, out) = verify_audit(&server.db);
+    assert!(ok, "{out}");
+    assert_nothing_leaked(&server, &codes, &["key-Hh2-secret"], &[&api, &manager]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_over_smtp_sends_text_and_escaped_html_and_reports_refusals() {
+    let sink = SmtpSink::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.email]
+type = "smtp"
+host = "127.0.0.1"
+port = {port}
+tls = "none"
+from = "Loyalty <loyalty@example.com>"
+timeout_ms = 3000
+attempts = 2
+"#,
+            port = sink.port
+        ),
+        &[],
+    );
+    set_name(&server, ASHA, "<b>Asha</b> & \"Co\"");
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+
+    let a = id_of(
+        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &a, "email").await.expect(200);
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.from, "<loyalty@example.com>");
+    assert_eq!(mail.to, vec!["<asha@example.com>".to_string()]);
+    assert!(
+        mail.data
+            .contains(&format!("Subject: Your code for {STORE}")),
+        "{}",
+        mail.data
+    );
+    let parts = mail_parts(&mail.data);
+    let part = |kind: &str| {
+        parts
+            .iter()
+            .find(|(ct, _)| ct.starts_with(kind))
+            .unwrap_or_else(|| panic!("{kind} in {parts:?}"))
+            .1
+            .clone()
+    };
+    let (text, html) = (part("text/plain"), part("text/html"));
+    let code = code_in(&text).unwrap();
+    assert!(
+        text.starts_with(
+            "Dear <b>Asha</b> & \"Co\",\r\n\r\nYour code to redeem 500 points (₹500.00)"
+        ),
+        "{text}"
+    );
+    assert!(
+        html.contains("Dear &lt;b&gt;Asha&lt;/b&gt; &amp; &quot;Co&quot;,<br>"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>Asha"), "{html}");
+    assert!(html.contains(&code));
+    verify(&api, &a, &code).await.expect(200);
+
+    // A refused recipient (550) is "rejected" at once; a temporary failure (451) is retried.
+    sink.fault(SmtpFault::Rcpt(550));
+    let b = id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201));
+    assert_not_sent(&send(&api, &b, "email").await, "email", "rejected");
+    sink.fault(SmtpFault::Data(451));
+    sink.fault(SmtpFault::Data(451));
+    let c = id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201));
+    assert_not_sent(&send(&api, &c, "email").await, "email", "gateway_error");
+    // After the faults the sink takes mail again.
+    send(&api, &c, "email").await.expect(200);
+    assert_eq!(sink.mails().len(), 2);
+    let failed = audit_details(&manager, "otp_delivery_failed").await;
+    let summary: Vec<Value> = failed
+        .iter()
+        .map(|d| json!([d["reason"], d["status"], d["attempts"], d["counted"]]))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            json!(["rejected", 550, 1, false]),
+            json!(["gateway_error", 451, 2, false]),
+        ]
+    );
+    let codes: Vec<String> = sink
+        .mails()
+        .iter()
+        .filter_map(|m| code_in(&mail_parts(&m.data)[0].1))
+        .collect();
+    assert_eq!(codes.len(), 2);
+    assert_nothing_leaked(&server, &codes, &[], &[&api, &manager]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmations_follow_a_commit_and_an_accrual_once_and_a_failed_one_is_audited() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{base}/sms"
+form = {{ to = "{{to}}", text = "{{message}}" }}
+attempts = 2
+"#,
+            base = gateway.base
+        ),
+        &[],
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let text = |r: &Recorded| Recorded::field(&r.form(), "text");
+
+    let id = id_of(
+        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
+            .await
+            .expect(201),
+    );
+    send(&api, &id, "sms").await.expect(200);
+    let code = code_in(&text(&gateway.requests()[0])).unwrap();
+    verify(&api, &id, &code).await.expect(200);
+    api.commit(&id, "k-1").await.expect(200);
+    let seen = gateway.wait_for(2).await;
+    assert_eq!(
+        text(&seen[1]),
+        format!("You redeemed 500 points (₹500.00) at {STORE}. Balance: 700 points.")
+    );
+    assert_eq!(Recorded::field(&seen[1].form(), "to"), "+919876543210");
+    // A replayed commit debits nothing and confirms nothing.
+    api.commit(&id, "k-1").await.expect(200);
+
+    let accrual = json!({ "customer_id": ASHA, "bill": { "id": "S-1", "total": { "minor": 50_000, "currency": "INR" } }, "points": 1_050 });
+    api.post("/v1/accruals", accrual.clone()).await.expect(201);
+    let seen = gateway.wait_for(3).await;
+    assert_eq!(
+        text(&seen[2]),
+        format!("You earned 1,050 points at {STORE}. Balance: 1,750 points.")
+    );
+    api.post("/v1/accruals", accrual).await.expect(201);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(gateway.requests().len(), 3, "replays send nothing");
+
+    // The gateway fails: the sale stands, and the failure is audited.
+    gateway.script(&[Answer::Status(500), Answer::Status(500)]);
+    let r = api
+        .post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "S-2", "total": { "minor": 10_000, "currency": "INR" } }, "points": 10 }))
+        .await
+        .expect(201);
+    assert_eq!(r["balance_after"], 1_760);
+    let mut failed = Vec::new();
+    assert!(
+        eventually(10, || {
+            let m = manager.clone();
+            async move { !audit_details(&m, "confirmation_failed").await.is_empty() }
+        })
+        .await
+    );
+    failed.extend(audit_details(&manager, "confirmation_failed").await);
+    assert_eq!(failed[0]["kind"], "accrued");
+    assert_eq!(failed[0]["reason"], "gateway_error");
+    assert_eq!(failed[0]["customer_id"], ASHA);
+    assert_eq!(failed[0]["attempts"], 2);
+    assert_nothing_leaked(&server, &[code], &[], &[&api, &manager]);
+}
+
+/// Runs the binary with `config` and returns its stderr, asserting it refused to start.
+fn refused(config: &str, env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["--demo", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&path)
+        .args(["--db"])
+        .arg(dir.path().join("x.sqlite"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(!status.success());
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return err;
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            panic!("the server started with a bad configuration:\n{config}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_bad_template_or_gateway_stops_the_server_with_a_clear_error() {
+    let err = refused(
+        "[messages.hi.sms]\notp = \"{code} for {points} points at {store}\"\n",
+        &[],
+    );
+    assert!(
+        err.contains("[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {points} {value} {store} {minutes} {customer}"),
+        "{err}"
+    );
+    let err = refused(
+        "[messages.en.whatsapp]\notp = \"{points} points at {store}\"\n",
+        &[],
+    );
+    assert!(
+        err.contains("[messages.\"en\".whatsapp] otp: The message template must contain {otp}"),
+        "{err}"
+    );
+    let err = refused(
+        "[messages.en.sms]\nredeemed = \"Code {otp}: {points} at {store}\"\n",
+        &[],
+    );
+    assert!(err.contains("remove {otp}"), "{err}");
+    let gateway = "[gateways.sms]\ntype = \"http\"\nurl = \"https://sms.example.com/send\"\n";
+    let err = refused(
+        &format!("{gateway}auth = {{ type = \"bearer\", token_env = \"RG_TEST_UNSET_TOKEN\" }}\nform = {{ text = \"{{message}}\" }}\n"),
+        &[],
+    );
+    assert!(err.contains("[gateways.sms] auth.token_env: the environment variable RG_TEST_UNSET_TOKEN is not set"), "{err}");
+    let err = refused(&format!("{gateway}form = {{ text = \"{{msg}}\" }}\n"), &[]);
+    assert!(
+        err.contains("[gateways.sms] form.text: unknown placeholder {msg}"),
+        "{err}"
+    );
+    let err = refused(
+        &format!("request_timeout_secs = 5\n{gateway}timeout_ms = 3000\nform = {{ text = \"{{message}}\" }}\n"),
+        &[],
+    );
+    assert!(err.contains("more than the 3.0 s a send may take"), "{err}");
+    let err = refused(
+        "[gateways.sms]\ntype = \"smtp\"\nhost = \"localhost\"\ntls = \"none\"\nfrom = \"a@example.com\"\n",
+        &[],
+    );
+    assert!(
+        err.contains("the sms channel needs type = \"http\""),
+        "{err}"
+    );
+    let err = refused(
+        "[gateways.sms]\ntype = \"http\"\nurl = \"https://x.example/\"\npassword = \"p\"\n",
+        &[],
+    );
+    assert!(err.contains("unknown field `password`"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_code_not_sent_is_reported_voided_and_uncounted_the_same_way() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{base}/sms"
+form = {{ to = "{{to}}", text = "{{message}}" }}
+"#,
+            base = gateway.base
+        ),
+        &[],
+    );
+    let kiosk = server.api("demo-kiosk-1").sign_in("", "").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({ "max_sends_per_customer": 1 }))
+        .await;
+    let identify = || {
+        kiosk.post(
+            "/v1/kiosk/identify",
+            json!({ "query": "9876543210", "channel": "sms" }),
+        )
+    };
+    gateway.script(&[Answer::Status(502), Answer::Status(502)]);
+    assert_not_sent(&identify().await, "sms", "gateway_error");
+    let text = |r: &Recorded| Recorded::field(&r.form(), "text");
+    let void_code = code_in(&text(&gateway.requests()[0])).unwrap();
+    // Nothing counted, and the cooldown does not apply to a code that never arrived.
+    identify().await.expect(200);
+    let code = code_in(&text(&gateway.requests()[2])).unwrap();
+    assert_ne!(code, void_code);
+    kiosk
+        .post("/v1/kiosk/verify", json!({ "code": code }))
+        .await
+        .expect(200);
+    let failed = audit_details(&manager, "kiosk_identify_delivery_failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        json!([
+            failed[0]["reason"],
+            failed[0]["status"],
+            failed[0]["attempts"],
+            failed[0]["counted"]
+        ]),
+        json!(["gateway_error", 502, 2, false])
+    );
+    assert!(failed[0]["identification_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("kid"));
+    assert_nothing_leaked(&server, &[void_code, code], &[], &[&kiosk, &manager]);
+}
