@@ -4,7 +4,7 @@
 use super::{ctx, FieldMsg};
 use crate::flow::{Field, Msg};
 use crate::messages;
-use contract::{OtpCode, OtpError, OtpLength};
+use contract::OtpLength;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -81,13 +81,12 @@ pub fn KioskCodeScreen() -> impl IntoView {
     });
     let server_err = ctx.field_error(Field::Code);
     let submitted = RwSignal::new(None::<String>);
+    // As on the cashier's code screen: complain while typing only about what cannot become
+    // a code; the answer to a submit belongs to the code submitted.
     let inline = Signal::derive(move || {
         let typed = code.get();
-        let typing = match OtpCode::parse(&typed, len.get()) {
-            Err(OtpError::Empty | OtpError::TooShort { .. }) | Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        };
-        typing.or_else(|| server_err.get().filter(|_| submitted.get() == Some(typed)))
+        super::otp::typing_error(&typed, len.get())
+            .or_else(|| server_err.get().filter(|_| submitted.get() == Some(typed)))
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -54,7 +54,7 @@ fn RedemptionSummary() -> impl IntoView {
 
 /// Inline check while typing: complain about what cannot become a code, but not (yet) about
 /// a code still being typed.
-fn typing_error(input: &str, len: OtpLength) -> Option<String> {
+pub(super) fn typing_error(input: &str, len: OtpLength) -> Option<String> {
     match OtpCode::parse(input, len) {
         Err(OtpError::Empty | OtpError::TooShort { .. }) | Ok(_) => None,
         Err(e) => Some(e.to_string()),
