@@ -207,8 +207,7 @@ pub fn void_undelivered(
         .latest_identification(&caller.session_hash)?
         .filter(|r| r.id == identification_id)
     {
-        row.otp.code_mac = None;
-        row.otp.resend_after_ms = now_ms;
+        row.otp.void_undelivered(now_ms);
         tx.update_identification(&row)?;
     } // else already replaced by a newer identification, which voided this code
     audit::record(

@@ -187,6 +187,15 @@ pub struct OtpState {
     pub resend_after_ms: i64,
 }
 
+impl OtpState {
+    /// The code never arrived (or arrives too late to use): it is void, and a new one may be
+    /// sent at once. One rule for redemption and kiosk codes.
+    pub fn void_undelivered(&mut self, now_ms: i64) {
+        self.code_mac = None;
+        self.resend_after_ms = now_ms;
+    }
+}
+
 /// A redemption intent with everything the backend needs to enforce S3–S6.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RedemptionRow {

@@ -330,8 +330,7 @@ pub fn void_undelivered(
 ) -> ApiResult<()> {
     let mut row = ledger::load_bound(tx, caller, id)?;
     if let Some(otp) = row.otp.as_mut() {
-        otp.code_mac = None;
-        otp.resend_after_ms = now_ms;
+        otp.void_undelivered(now_ms);
     }
     tx.update_redemption(&row)?;
     if !failure.maybe_accepted {
