@@ -24,15 +24,15 @@ use crate::ui::{App, AppConfig};
 use contract::rules::Bill;
 use contract::{Currency, InstrumentKind, Money};
 use leptos::prelude::*;
-use serde::Deserialize;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The config as the host writes it (JSON-shaped; the callback is read separately).
-#[derive(Deserialize, Default, Debug)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The config as the host wrote it, each setting of the right JSON type (the callback is
+/// read separately). Read by hand rather than derived: every wrong key or type is reported in
+/// the host's own words, and the bundle carries no generic deserialiser error text.
+#[derive(Default, Debug)]
 pub struct RawConfig {
     pub backend_url: Option<String>,
     pub terminal_token: Option<String>,
@@ -41,13 +41,109 @@ pub struct RawConfig {
     pub instruments: Option<Vec<String>>,
 }
 
-#[derive(Deserialize, Default, Debug)]
-#[serde(deny_unknown_fields)]
+#[derive(Default, Debug)]
 pub struct RawBill {
     pub id: Option<String>,
-    /// "2450.00" or 2450 (major units).
-    pub total: Option<serde_json::Value>,
+    /// As written: "2450.00", or a whole number of major units (2450).
+    pub total: Option<String>,
     pub currency: Option<String>,
+}
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
+impl RawConfig {
+    /// Reads a config object; every unknown key and wrong type is one error.
+    pub fn read(o: &Object, errors: &mut Vec<String>) -> RawConfig {
+        unknown_keys(
+            o,
+            &[
+                "backendUrl",
+                "terminalToken",
+                "bill",
+                "locale",
+                "instruments",
+                "onEvent",
+            ],
+            "",
+            errors,
+        );
+        let bill = match o.get("bill") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Object(b)) => {
+                unknown_keys(b, &["id", "total", "currency"], "bill.", errors);
+                let total = match b.get("total") {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(serde_json::Value::String(t)) => Some(t.clone()),
+                    Some(serde_json::Value::Number(n)) => match n.as_u64() {
+                        Some(whole) => Some(whole.to_string()),
+                        None => {
+                            errors.push("bill.total: write an amount with a fraction as text, e.g. \"2450.50\"".into());
+                            None
+                        }
+                    },
+                    Some(_) => {
+                        errors.push("bill.total must be an amount such as \"2450.00\"".into());
+                        None
+                    }
+                };
+                Some(RawBill {
+                    id: text(b, "id", "bill.id", errors),
+                    total,
+                    currency: text(b, "currency", "bill.currency", errors),
+                })
+            }
+            Some(_) => {
+                errors.push("bill must be an object: { id, total, currency }".into());
+                None
+            }
+        };
+        let instruments = match o.get("instruments") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            Some(_) => {
+                errors.push(
+                    "instruments must be a list of kinds, e.g. [\"points\", \"package\"]".into(),
+                );
+                None
+            }
+        };
+        RawConfig {
+            backend_url: text(o, "backendUrl", "backendUrl", errors),
+            terminal_token: text(o, "terminalToken", "terminalToken", errors),
+            bill,
+            locale: text(o, "locale", "locale", errors),
+            instruments,
+        }
+    }
+}
+
+fn unknown_keys(o: &Object, known: &[&str], prefix: &str, errors: &mut Vec<String>) {
+    for key in o.keys().filter(|k| !known.contains(&k.as_str())) {
+        errors.push(format!(
+            "unknown setting \"{prefix}{key}\" (known: {})",
+            known
+                .iter()
+                .filter(|k| **k != "onEvent" || prefix.is_empty())
+                .map(|k| format!("{prefix}{k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+}
+
+fn text(o: &Object, key: &str, name: &str, errors: &mut Vec<String>) -> Option<String> {
+    match o.get(key) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            errors.push(format!("{name} must be text"));
+            None
+        }
+    }
 }
 
 /// A checked widget config.
@@ -61,6 +157,23 @@ pub struct WidgetConfig {
 }
 
 impl WidgetConfig {
+    /// Reads and checks a config written as JSON (what the host passed, minus functions).
+    pub fn from_json(json: &str) -> Result<Self, Vec<String>> {
+        let Ok(object) = serde_json::from_str::<Object>(json) else {
+            return Err(vec!["the config must be an object".into()]);
+        };
+        let mut errors = Vec::new();
+        let raw = RawConfig::read(&object, &mut errors);
+        match WidgetConfig::parse(raw) {
+            Ok(c) if errors.is_empty() => Ok(c),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
+    }
+
     /// Checks everything and reports every problem, each naming the setting to fix.
     pub fn parse(raw: RawConfig) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
@@ -154,20 +267,10 @@ fn parse_bill(b: RawBill, errors: &mut Vec<String>) -> Option<Bill> {
             }
         },
     };
-    let total_text = match &b.total {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        None => {
-            errors.push("bill.total is required, e.g. \"2450.00\"".into());
-            None
-        }
-        Some(other) => {
-            errors.push(format!(
-                "bill.total must be an amount such as \"2450.00\" (got {other})"
-            ));
-            None
-        }
-    };
+    let total_text = b.total.clone();
+    if total_text.is_none() {
+        errors.push("bill.total is required, e.g. \"2450.00\"".into());
+    }
     let total = match (total_text, currency) {
         (Some(t), Some(c)) => match Money::parse(&t, c) {
             Ok(m) if m.is_zero() => {
@@ -285,9 +388,7 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default();
-    let raw: RawConfig = serde_json::from_str(&json)
-        .map_err(|e| JsError::new(&format!("RedeemGuard widget: invalid config: {e}")))?;
-    let cfg = WidgetConfig::parse(raw).map_err(|errors| {
+    let cfg = WidgetConfig::from_json(&json).map_err(|errors| {
         JsError::new(&format!(
             "RedeemGuard widget: invalid config: {}",
             errors.join("; ")
@@ -365,17 +466,17 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
 mod tests {
     use super::*;
 
-    fn raw(json: &str) -> RawConfig {
-        serde_json::from_str(json).unwrap()
+    fn parse(json: &str) -> Result<WidgetConfig, Vec<String>> {
+        WidgetConfig::from_json(json)
     }
 
     #[test]
     fn a_complete_config_is_accepted() {
-        let c = WidgetConfig::parse(raw(
+        let c = parse(
             r#"{"backendUrl":"http://127.0.0.1:8080/","terminalToken":"t1",
                 "bill":{"id":"INV-1","total":"2450.50","currency":"INR"},
                 "locale":"en-IN","instruments":["points","package","points"]}"#,
-        ))
+        )
         .unwrap();
         assert_eq!(c.backend_url, "http://127.0.0.1:8080");
         assert_eq!(c.bill.total.minor(), 245_050);
@@ -383,20 +484,20 @@ mod tests {
             c.instruments,
             vec![InstrumentKind::Points, InstrumentKind::Package]
         );
-        let n = WidgetConfig::parse(raw(
+        let n = parse(
             r#"{"backendUrl":"https://x.example","terminalToken":"t",
                 "bill":{"id":"7","total":1500,"currency":"INR"}}"#,
-        ))
+        )
         .unwrap();
         assert_eq!(n.bill.total.minor(), 150_000);
     }
 
     #[test]
     fn every_problem_is_reported_at_once_naming_the_setting() {
-        let errors = WidgetConfig::parse(raw(
+        let errors = parse(
             r#"{"backendUrl":"ftp://x","bill":{"id":"bad id","total":"-5","currency":"rupees"},
                 "locale":"en IN","instruments":["points","vouchers"]}"#,
-        ))
+        )
         .unwrap_err();
         let all = errors.join("\n");
         for needle in [
@@ -413,22 +514,38 @@ mod tests {
 
     #[test]
     fn a_missing_bill_or_zero_total_is_refused() {
-        let e = WidgetConfig::parse(raw(r#"{"backendUrl":"https://x","terminalToken":"t"}"#))
-            .unwrap_err();
+        let e = parse(r#"{"backendUrl":"https://x","terminalToken":"t"}"#).unwrap_err();
         assert_eq!(
             e,
             vec!["bill is required: { id, total, currency }".to_string()]
         );
-        let e = WidgetConfig::parse(raw(
+        let e = parse(
             r#"{"backendUrl":"https://x","terminalToken":"t","bill":{"id":"1","total":"0","currency":"INR"}}"#,
-        ))
+        )
         .unwrap_err();
         assert_eq!(e, vec!["bill.total must be more than zero".to_string()]);
     }
 
     #[test]
-    fn unknown_settings_are_refused_by_name() {
-        let e = serde_json::from_str::<RawConfig>(r#"{"backendURL":"https://x"}"#).unwrap_err();
-        assert!(e.to_string().contains("backendURL"), "{e}");
+    fn unknown_settings_and_wrong_types_are_refused_by_name() {
+        let e = parse(
+            r#"{"backendURL":"https://x","terminalToken":7,"instruments":"points",
+                "bill":{"id":"1","total":12.5,"currency":"INR","tax":1}}"#,
+        )
+        .unwrap_err()
+        .join("\n");
+        for needle in [
+            "unknown setting \"backendURL\"",
+            "terminalToken must be text",
+            "instruments must be a list",
+            "bill.total: write an amount with a fraction as text",
+            "unknown setting \"bill.tax\"",
+        ] {
+            assert!(e.contains(needle), "missing {needle:?} in:\n{e}");
+        }
+        assert_eq!(
+            parse("[1]").unwrap_err(),
+            vec!["the config must be an object"]
+        );
     }
 }
