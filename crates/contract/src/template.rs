@@ -20,6 +20,9 @@ pub enum TemplateKind {
     /// An e-mail subject. Subjects show on lock screens and in inbox lists, so the code may
     /// never be in one; nothing is required.
     Subject,
+    /// A kiosk customer's code to prove the number is theirs. There is no amount yet, so
+    /// `{otp}` and `{store}` are required and amounts are refused.
+    Identify,
 }
 
 impl TemplateKind {
@@ -29,6 +32,7 @@ impl TemplateKind {
             TemplateKind::Code => &PLACEHOLDERS,
             TemplateKind::Confirmation => &["points", "value", "store", "customer", "balance"],
             TemplateKind::Subject => &["points", "value", "store", "customer"],
+            TemplateKind::Identify => &["otp", "store", "minutes", "customer"],
         }
     }
 }
@@ -184,7 +188,8 @@ pub fn check(text: &str, kind: TemplateKind) -> Result<(), TemplateError> {
     }
     let names = placeholders(text)?;
     let allowed = kind.placeholders();
-    if kind != TemplateKind::Code && names.contains(&"otp") {
+    let carries_code = matches!(kind, TemplateKind::Code | TemplateKind::Identify);
+    if !carries_code && names.contains(&"otp") {
         return Err(TemplateError::CodeNotAllowed);
     }
     if let Some(bad) = names.iter().find(|n| !allowed.contains(n)) {
@@ -193,16 +198,15 @@ pub fn check(text: &str, kind: TemplateKind) -> Result<(), TemplateError> {
             allowed,
         });
     }
-    if kind == TemplateKind::Code && !names.contains(&"otp") {
+    if carries_code && !names.contains(&"otp") {
         return Err(TemplateError::MissingOtp);
     }
-    if kind != TemplateKind::Subject {
-        if !names.contains(&"points") && !names.contains(&"value") {
-            return Err(TemplateError::MissingAmount);
-        }
-        if !names.contains(&"store") {
-            return Err(TemplateError::MissingStore);
-        }
+    let states_amount = names.contains(&"points") || names.contains(&"value");
+    if matches!(kind, TemplateKind::Code | TemplateKind::Confirmation) && !states_amount {
+        return Err(TemplateError::MissingAmount);
+    }
+    if kind != TemplateKind::Subject && !names.contains(&"store") {
+        return Err(TemplateError::MissingStore);
     }
     Ok(())
 }
@@ -378,5 +382,23 @@ mod tests {
             t.render(&v),
             "You redeemed 500 points (₹500.00) at MG Road; balance 700."
         );
+    }
+
+    #[test]
+    fn a_kiosk_identification_text_carries_the_code_and_the_store_but_no_amount() {
+        let ok = "{otp} is your code at {store} ({minutes} min).";
+        assert!(check(ok, TemplateKind::Identify).is_ok());
+        assert_eq!(
+            check("Your code at {store}", TemplateKind::Identify),
+            Err(TemplateError::MissingOtp)
+        );
+        assert_eq!(
+            check("{otp} is your code", TemplateKind::Identify),
+            Err(TemplateError::MissingStore)
+        );
+        assert!(matches!(
+            check("{otp} for {points} at {store}", TemplateKind::Identify),
+            Err(TemplateError::UnknownPlaceholder { .. })
+        ));
     }
 }

@@ -16,12 +16,12 @@ use crate::channels::{DeliveryError, OutgoingMessage};
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, PreApproved};
-use crate::messages::{safe_value, MessageKind};
+use crate::messages::{safe_value, MessageCatalog, MessageKind};
 use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, SendRow};
 use crate::otp::{self, CodeCheck, CodeRequest};
 use crate::store::Tx;
 use contract::api::{Balance, CreateRedemption, OtpSent, RedemptionStatus};
-use contract::{Channel, ErrorCode, OtpCode, OtpLength, Purpose};
+use contract::{Channel, ErrorCode, OtpCode, OtpLength, Purpose, TemplateValues};
 use serde_json::json;
 
 /// Added to the policy's kiosk idle time before the server forgets a customer, so the kiosk
@@ -41,13 +41,24 @@ fn require_self_service(caller: &Caller) -> ApiResult<()> {
     ))
 }
 
-/// The message a kiosk customer gets: what the code is for, where, and for how long. (Fixed
-/// text: the catalog's OTP texts speak of an amount, which identification does not have.)
-pub fn message_text(code: &str, store: &str, minutes: &str) -> String {
-    format!(
-        "{code} is your code to use your loyalty at {store} (self-service kiosk). \
-         It expires in {minutes} min. Do not share it."
-    )
+/// The one customer a typed mobile or card number names. `if_none_found` is the problem to
+/// answer when none does (e.g. the number was not a valid mobile).
+pub fn the_customer(
+    found: Vec<CustomerRow>,
+    if_none_found: Option<ApiError>,
+) -> ApiResult<CustomerRow> {
+    match <[CustomerRow; 1]>::try_from(found) {
+        Ok([customer]) => Ok(customer),
+        Err(found) if found.is_empty() => Err(if_none_found.unwrap_or_else(|| {
+            ApiError::new(ErrorCode::CustomerNotFound)
+                .detail("No customer has that mobile or card number")
+                .field("query")
+        })),
+        // Which of them is at the kiosk cannot be told from the number alone.
+        Err(_) => Err(ApiError::new(ErrorCode::CustomerNotFound)
+            .detail("More than one customer has that number: ask at the counter")
+            .field("query")),
+    }
 }
 
 /// A code ready to go to the customer, what the kiosk may show, and the send as counted.
@@ -66,30 +77,14 @@ pub struct PreparedIdentify {
 pub fn identify(
     tx: &mut dyn Tx,
     caller: &Caller,
-    found: Vec<CustomerRow>,
-    if_none_found: Option<ApiError>,
+    customer: CustomerRow,
     channel: Option<Channel>,
     now_ms: i64,
     secret: &Secret,
+    catalog: &MessageCatalog,
 ) -> ApiResult<PreparedIdentify> {
     require_self_service(caller)?;
     let policy = &caller.store.policy;
-    let customer = match <[CustomerRow; 1]>::try_from(found) {
-        Ok([customer]) => customer,
-        Err(found) if found.is_empty() => {
-            return Err(if_none_found.unwrap_or_else(|| {
-                ApiError::new(ErrorCode::CustomerNotFound)
-                    .detail("No customer has that mobile or card number")
-                    .field("query")
-            }))
-        }
-        // Which of them is at the kiosk cannot be told from the number alone.
-        Err(_) => {
-            return Err(ApiError::new(ErrorCode::CustomerNotFound)
-                .detail("More than one customer has that number: ask at the counter")
-                .field("query"))
-        }
-    };
     let channel = match channel {
         Some(ch) => ch,
         None => *customer.channels(policy).first().ok_or_else(|| {
@@ -164,9 +159,22 @@ pub fn identify(
             "destination": row.otp.destination_masked, "resend": resend,
         }),
     )?;
-    let store = safe_value(channel, &caller.store.name);
-    let text = message_text(issued.code(), &store, &issued.minutes_left(now_ms));
-    let subject = format!("Your code for {store}");
+    let (store, name) = (
+        safe_value(channel, &caller.store.name),
+        safe_value(channel, &customer.name),
+    );
+    let minutes = issued.minutes_left(now_ms);
+    let values = TemplateValues {
+        otp: issued.code(),
+        store: &store,
+        minutes: &minutes,
+        customer: &name,
+        points: "",
+        value: "",
+        balance: "",
+    };
+    let (text, subject) = catalog.identify(&policy.locale, channel);
+    let (text, subject) = (text.render(&values), subject.render(&values));
     Ok(PreparedIdentify {
         sent: row.otp_sent(),
         identification_id: row.id.clone(),
@@ -443,18 +451,4 @@ fn end(
             "was": was, "released": released,
         }),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_message_says_what_where_and_how_long() {
-        let text = message_text("123456", "Demo Store", "5");
-        assert!(text.starts_with("123456 is your code"));
-        assert!(text.contains("Demo Store (self-service kiosk)"));
-        assert!(text.contains("expires in 5 min"));
-        assert!(text.contains("Do not share it"));
-    }
 }

@@ -57,10 +57,13 @@ pub struct ChannelTextsFile {
     pub otp: Option<String>,
     pub redeemed: Option<String>,
     pub accrued: Option<String>,
+    /// A kiosk customer's code to prove the number is theirs (`{otp}`, `{store}`; no amount).
+    pub identify: Option<String>,
     /// E-mail only.
     pub otp_subject: Option<String>,
     pub redeemed_subject: Option<String>,
     pub accrued_subject: Option<String>,
+    pub identify_subject: Option<String>,
 }
 
 /// One locale's texts in the file: `[messages."hi-IN".sms]` and so on.
@@ -80,9 +83,11 @@ struct ChannelTexts {
     otp: Option<MessageTemplate>,
     redeemed: Option<Template>,
     accrued: Option<Template>,
+    identify: Option<Template>,
     otp_subject: Option<Template>,
     redeemed_subject: Option<Template>,
     accrued_subject: Option<Template>,
+    identify_subject: Option<Template>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -112,10 +117,12 @@ pub struct MessageCatalog {
 
 fn built_in() -> LocaleTexts {
     let t = |kind, text: &str| Some(Template::parse(kind, text).expect("built-in text is valid"));
-    use TemplateKind::{Confirmation, Subject};
+    use TemplateKind::{Confirmation, Identify, Subject};
+    let identify = "{otp} is your code to use your loyalty at {store} (self-service kiosk). It expires in {minutes} min. Do not share it.";
     let short = |redeemed: &str, accrued: &str| ChannelTexts {
         redeemed: t(Confirmation, redeemed),
         accrued: t(Confirmation, accrued),
+        identify: t(Identify, identify),
         ..Default::default()
     };
     LocaleTexts {
@@ -131,6 +138,7 @@ fn built_in() -> LocaleTexts {
             otp_subject: t(Subject, "Your code for {store}"),
             redeemed_subject: t(Subject, "You redeemed {points} points at {store}"),
             accrued_subject: t(Subject, "You earned {points} points at {store}"),
+            identify_subject: t(Subject, "Your code for {store}"),
             ..short(
                 "Dear {customer},\n\nYou redeemed {points} points ({value}) at {store}. Your balance is {balance} points.\n\nIf this was not you, please tell the store.",
                 "Dear {customer},\n\nYou earned {points} points at {store}. Your balance is {balance} points.",
@@ -189,6 +197,7 @@ impl MessageCatalog {
                         .transpose()?,
                     redeemed: check("redeemed", TemplateKind::Confirmation, &given.redeemed)?,
                     accrued: check("accrued", TemplateKind::Confirmation, &given.accrued)?,
+                    identify: check("identify", TemplateKind::Identify, &given.identify)?,
                     otp_subject: check("otp_subject", TemplateKind::Subject, &given.otp_subject)?,
                     redeemed_subject: check(
                         "redeemed_subject",
@@ -200,10 +209,16 @@ impl MessageCatalog {
                         TemplateKind::Subject,
                         &given.accrued_subject,
                     )?,
+                    identify_subject: check(
+                        "identify_subject",
+                        TemplateKind::Subject,
+                        &given.identify_subject,
+                    )?,
                 };
                 let has_subject = out.otp_subject.is_some()
                     || out.redeemed_subject.is_some()
-                    || out.accrued_subject.is_some();
+                    || out.accrued_subject.is_some()
+                    || out.identify_subject.is_some();
                 if has_subject && channel != Channel::Email {
                     return Err(format!(
                         "[messages.\"{locale}\".{}]: subjects are for e-mail only",
@@ -265,6 +280,16 @@ impl MessageCatalog {
             ConfirmationKind::Accrued => self.pick(locale, channel, |c| &c.accrued),
         };
         found.expect("the built-in catalog has every confirmation")
+    }
+
+    /// A kiosk customer's identification code text, and its e-mail subject.
+    pub fn identify(&self, locale: &str, channel: Channel) -> (Template, Template) {
+        let text = self.pick(locale, channel, |c| &c.identify);
+        let subject = self.pick(locale, Channel::Email, |c| &c.identify_subject);
+        (
+            text.expect("the built-in catalog has every identification text"),
+            subject.expect("the built-in catalog has every subject"),
+        )
     }
 
     /// The e-mail subject for a kind of message.
@@ -371,7 +396,7 @@ pub fn display_money(m: Money) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contract::{CallingCode, Currency};
+    use contract::{CallingCode, Currency, TemplateValues};
 
     #[test]
     fn amounts_read_as_people_write_them() {
@@ -486,5 +511,48 @@ mod tests {
         );
         assert!(err("[\"en IN\".sms]\notp = \"{otp} {points} {store}\"").contains("locale tag"));
         assert!(toml::from_str::<MessagesFile>("[en.sms]\ncode = \"x\"").is_err());
+    }
+
+    #[test]
+    fn a_kiosk_code_text_comes_from_the_catalog_in_the_store_s_language() {
+        let values = TemplateValues {
+            otp: "123456",
+            store: "Demo Store",
+            minutes: "5",
+            customer: "Asha",
+            points: "",
+            value: "",
+            balance: "",
+        };
+        let built_in = MessageCatalog::default();
+        let (text, subject) = built_in.identify("en-IN", Channel::Sms);
+        let text = text.render(&values);
+        assert!(text.starts_with("123456 is your code"), "{text}");
+        assert!(text.contains("Demo Store (self-service kiosk)"));
+        assert!(text.contains("expires in 5 min"));
+        assert_eq!(subject.render(&values), "Your code for Demo Store");
+
+        let hindi = MessageCatalog::from_file(&file(
+            "[hi.sms]\nidentify = \"{store} पर आपका कोड {otp} है। {minutes} मिनट तक मान्य।\"",
+        ))
+        .unwrap();
+        let (text, _) = hindi.identify("hi-IN", Channel::Sms);
+        assert_eq!(
+            text.render(&values),
+            "Demo Store पर आपका कोड 123456 है। 5 मिनट तक मान्य।"
+        );
+        let (text, _) = hindi.identify("hi-IN", Channel::Whatsapp);
+        assert!(
+            text.render(&values).starts_with("123456 is your code"),
+            "built-in for the rest"
+        );
+
+        let err = |t: &str| MessageCatalog::from_file(&file(t)).unwrap_err();
+        assert_eq!(
+            err("[hi.sms]\nidentify = \"{otp}\""),
+            "[messages.\"hi\".sms] identify: The message must name the store: use {store}"
+        );
+        assert!(err("[hi.sms]\nidentify = \"{otp} {points} {store}\"")
+            .contains("Unknown placeholder {points}"));
     }
 }

@@ -312,6 +312,7 @@ pub async fn kiosk_identify(
 ) -> ApiResult<Json<OtpSent>> {
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
+    let catalog = app.config.messages.clone();
     let (caller, prepared) = app
         .db
         .run(move |tx| {
@@ -324,15 +325,9 @@ pub async fn kiosk_identify(
                     .field("query"));
             }
             let found = find_customers(tx, &caller.store.merchant_id, lookups)?;
-            let prepared = kiosk::identify(
-                tx,
-                &caller,
-                found,
-                if_none_found,
-                body.channel,
-                now,
-                &secret,
-            )?;
+            let customer = kiosk::the_customer(found, if_none_found)?;
+            let prepared =
+                kiosk::identify(tx, &caller, customer, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))
         })
         .await?;
