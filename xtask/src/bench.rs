@@ -37,12 +37,32 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Raw and gzip (level 9) bytes of every wasm, JS and CSS file in `dist`.
+/// Raw and gzip (level 9) bytes of every wasm, JS and CSS file in `dist`, as served: the
+/// release build writes each one's `.gz` beside it ([`precompress`]).
 pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
+    println!("\n==> release bundle in {}", dist.display());
+    let (mut raw, mut gz) = (0u64, 0u64);
+    for f in precompress(dist)? {
+        println!("    {:>8} raw {:>8} gzip  {}", f.raw, f.gzip, f.name);
+        raw += f.raw;
+        gz += f.gzip;
+    }
+    Ok((raw, gz))
+}
+
+/// One file of the app bundle and its sizes.
+pub struct BundleFile {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// Writes `<file>.gz` (level 9) beside every wasm, JS and CSS file in `dist`, so the server
+/// sends them compressed without compressing on each request.
+pub fn precompress(dist: &Path) -> Result<Vec<BundleFile>, Failure> {
     let entries = std::fs::read_dir(dist)
         .map_err(|e| Failure(format!("cannot read {}: {e}", dist.display())))?;
-    let (mut raw, mut gz) = (0u64, 0u64);
-    println!("\n==> release bundle in {}", dist.display());
+    let mut files = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -52,21 +72,26 @@ pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
         let bytes =
             std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        enc.write_all(&bytes)
-            .and_then(|_| enc.finish().map(|v| v.len() as u64))
-            .map(|g| {
-                println!(
-                    "    {:>8} raw {:>8} gzip  {}",
-                    bytes.len(),
-                    g,
-                    path.file_name().unwrap_or_default().to_string_lossy()
-                );
-                raw += bytes.len() as u64;
-                gz += g;
-            })
+        let gz = enc
+            .write_all(&bytes)
+            .and_then(|_| enc.finish())
             .map_err(|e| Failure(format!("gzip: {e}")))?;
+        let mut target = path.clone().into_os_string();
+        target.push(".gz");
+        std::fs::write(&target, &gz)
+            .map_err(|e| Failure(format!("{}: {e}", Path::new(&target).display())))?;
+        files.push(BundleFile {
+            name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into(),
+            raw: bytes.len() as u64,
+            gzip: gz.len() as u64,
+        });
     }
-    Ok((raw, gz))
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
 }
 
 /// Starts the release server with bench seeding and runs the load generator against it.

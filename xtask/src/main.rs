@@ -129,6 +129,8 @@ pub fn build_release(r: &mut Runner) -> Result<(), Failure> {
         "wasm-release",
     ]);
     r.step("release build of the app (trunk, wasm-opt)", trunk)?;
+    let dist = r.root().join("dist");
+    bench::precompress(&dist)?;
     r.step(
         "release build of the server",
         r.cargo(&["build", "--release", "-p", "redeemguard-server", "--bins"]),

@@ -223,10 +223,16 @@ async fn fallback(State(app): State<Shared>, req: Request) -> Response {
     let readable = req.method() == Method::GET || req.method() == Method::HEAD;
     match &app.config.static_dir {
         Some(dir) if !api_like && readable => {
-            use tower::ServiceExt;
+            use tower::{Layer, ServiceExt};
             let index = dir.join("index.html");
-            let serve = tower_http::services::ServeDir::new(dir)
-                .fallback(tower_http::services::ServeFile::new(index));
+            // The app's wasm and JS travel gzipped to browsers that accept it (SPEC §9
+            // budgets the gzip size): the release build's `.gz` files when present, else
+            // compressed here.
+            let serve = tower_http::compression::CompressionLayer::new().layer(
+                tower_http::services::ServeDir::new(dir)
+                    .precompressed_gzip()
+                    .fallback(tower_http::services::ServeFile::new(index)),
+            );
             match serve.oneshot(req).await {
                 Ok(res) => res.into_response(),
                 Err(e) => ApiError::internal(e).into_response(),

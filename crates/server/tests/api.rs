@@ -825,7 +825,10 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
         "<!doctype html><title>RedeemGuard app</title>",
     )
     .unwrap();
-    std::fs::write(site.join("app.js"), "console.log('app')").unwrap();
+    std::fs::write(site.join("app.js"), "console.log('app');\n".repeat(200)).unwrap();
+    // A release build writes `.gz` files beside the bundle (xtask); they are sent as they are.
+    std::fs::write(site.join("app.css"), "body{}\n".repeat(200)).unwrap();
+    std::fs::write(site.join("app.css.gz"), b"precompressed bytes").unwrap();
     let config = dir.path().join("server.toml");
     std::fs::write(
         &config,
@@ -860,6 +863,36 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     let (status, ct, _) = get("/app.js").await;
     assert_eq!(status, 200);
     assert!(ct.contains("javascript"), "{ct}");
+    let gzipped = reqwest::Client::new()
+        .get(format!("{}/app.js", server.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        gzipped
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip"),
+        "the app's files travel gzipped"
+    );
+    assert!(gzipped.bytes().await.unwrap().len() < 200, "and smaller");
+    let precompressed = reqwest::Client::new()
+        .get(format!("{}/app.css", server.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        precompressed.headers().get("content-encoding").unwrap(),
+        "gzip"
+    );
+    assert_eq!(
+        &precompressed.bytes().await.unwrap()[..],
+        b"precompressed bytes",
+        "the build's .gz file, not a fresh compression"
+    );
     let (status, ct, body) = get("/v1/not-a-route").await;
     assert_eq!(
         (status, ct.as_str()),
