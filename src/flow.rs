@@ -1214,7 +1214,7 @@ impl Flow {
                 if self.committing() || self.busy == Some(Call::Commit) {
                     return vec![];
                 }
-                self.kiosk_reset("Thank you. The screen is cleared for the next customer.")
+                self.kiosk_done()
             }
             // Handled in `handle`.
             Msg::Start { .. }
@@ -1308,8 +1308,7 @@ impl Flow {
                     return vec![];
                 }
                 if self.mode == Mode::Kiosk {
-                    return self
-                        .kiosk_reset("Thank you. The screen is cleared for the next customer.");
+                    return self.kiosk_done();
                 }
                 self.reset_customer();
                 if !self.host_bill {
@@ -1391,7 +1390,7 @@ impl Flow {
 
     fn tick(&mut self) -> Vec<Cmd> {
         if self.idle_seconds_left() == Some(0) && self.commit.is_none() && self.busy.is_none() {
-            return self.kiosk_reset("For your privacy, the screen was cleared.");
+            return self.kiosk_reset(Notice::info("For your privacy, the screen was cleared."));
         }
         // The hold lapses at the backend; say so instead of letting the cashier try on.
         let lapsed = self
@@ -1887,9 +1886,9 @@ impl Flow {
     fn session_check(&mut self, e: &BackendError) -> Vec<Cmd> {
         // A kiosk's hold on the customer lapsed at the backend (idle): start again, clean.
         if self.mode == Mode::Kiosk && e.code() == Some(ErrorCode::Forbidden) {
-            return self.kiosk_reset(
+            return self.kiosk_reset(Notice::info(
                 "For your privacy you were signed out after a while without use. Start again.",
-            );
+            ));
         }
         if matches!(
             e.code(),

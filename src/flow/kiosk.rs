@@ -5,7 +5,7 @@
 use super::{Call, Cmd, Field, FieldError, Flow, Mode, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{Balance, KioskIdentify, OtpSent, RedemptionStatus, SignIn};
+use contract::api::{Balance, KioskIdentify, OtpSent, SignIn};
 use contract::rules::Purpose;
 use contract::{CardNumber, ContactError, ErrorCode, Mobile, OtpCode, Policy};
 
@@ -73,8 +73,8 @@ impl Flow {
     }
 
     /// Forgets the customer: state, typed text (the screens are rebuilt) and, at the
-    /// backend, the session's binding and holds.
-    pub(super) fn kiosk_reset(&mut self, why: &str) -> Vec<Cmd> {
+    /// backend, the session's binding and holds. The kiosk's own session and policy stay.
+    pub(super) fn kiosk_reset(&mut self, notice: Notice) -> Vec<Cmd> {
         if self.mode != Mode::Kiosk {
             return vec![];
         }
@@ -82,28 +82,26 @@ impl Flow {
             || self.kiosk_sent.is_some()
             || self.redemption.is_some()
             || !self.kiosk_query.is_empty();
-        let kept = Flow {
-            now_ms: self.now_ms,
-            skew_ms: self.skew_ms,
-            terminal_token: self.terminal_token.take(),
-            session: self.session.take(),
-            policy: self.policy.take(),
-            mode: Mode::Kiosk,
-            allowed_kinds: std::mem::take(&mut self.allowed_kinds),
-            epoch: self.epoch.wrapping_add(1),
-            ..Flow::new()
-        };
-        *self = kept;
-        if self.session.is_some() && self.policy.is_some() {
+        let (session, policy, skew_ms) = (self.session.take(), self.policy.take(), self.skew_ms);
+        *self = self.fresh();
+        if session.is_some() && policy.is_some() {
             self.purpose = Some(Purpose::Voucher);
             self.screen = Screen::KioskStart;
         }
-        self.notice = Some(Notice::info(why));
+        (self.session, self.policy, self.skew_ms) = (session, policy, skew_ms);
+        self.notice = Some(notice);
         if had_customer {
             vec![Cmd::KioskForget]
         } else {
             vec![]
         }
+    }
+
+    /// The customer is finished: the screen clears for the next one.
+    pub(super) fn kiosk_done(&mut self) -> Vec<Cmd> {
+        self.kiosk_reset(Notice::info(
+            "Thank you. The screen is cleared for the next customer.",
+        ))
     }
 
     pub(super) fn kiosk_identify(&mut self, input: String) -> Vec<Cmd> {
@@ -222,15 +220,9 @@ impl Flow {
                 vec![]
             }
             Err(e) => match e.code() {
-                Some(ErrorCode::OtpLocked) => {
-                    let mut cmds = self.kiosk_reset(
-                        "Too many wrong codes. Nothing was shown or redeemed. Start again.",
-                    );
-                    self.notice = self.notice.take().map(|n| Notice::err(n.text));
-                    cmds.retain(|c| *c != Cmd::KioskForget);
-                    cmds.push(Cmd::KioskForget);
-                    cmds
-                }
+                Some(ErrorCode::OtpLocked) => self.kiosk_reset(Notice::err(
+                    "Too many wrong codes. Nothing was shown or redeemed. Start again.",
+                )),
                 Some(ErrorCode::OtpInvalid) => {
                     if let BackendError::Problem(p) = &e {
                         self.attempts_left = p.attempts_left;
@@ -254,7 +246,7 @@ impl Flow {
     /// After a cancelled voucher: back to the (refreshed) balances of the same customer.
     pub(super) fn kiosk_back_to_balance(&mut self) -> Vec<Cmd> {
         let Some(customer) = self.customer().map(|c| c.id.clone()) else {
-            return self.kiosk_reset("Start again.");
+            return self.kiosk_reset(Notice::info("Start again."));
         };
         self.redemption = None;
         self.instrument_id = None;
@@ -263,15 +255,5 @@ impl Flow {
         self.screen = Screen::Balance;
         self.busy = Some(Call::Balance);
         vec![Cmd::LoadBalance(customer)]
-    }
-
-    /// Whether the kiosk's redemption needs a code it cannot ask for (the backend should
-    /// have approved it: the customer already proved the number is theirs).
-    pub fn kiosk_needs_code(&self) -> bool {
-        self.mode == Mode::Kiosk
-            && self
-                .redemption
-                .as_ref()
-                .is_some_and(|r| r.status == RedemptionStatus::AwaitingOtp)
     }
 }
