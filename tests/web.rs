@@ -718,36 +718,18 @@ async fn unreachable_server_is_explained_not_guessed() {
 
 #[wasm_bindgen_test]
 async fn a_host_supplied_bill_skips_the_bill_screen() {
-    web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
-    let root: HtmlElement = document()
-        .create_element("div")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let fake = Rc::new(FakeBackend::new());
-    let backend: Rc<dyn Backend> = fake.clone();
     let bill = Bill {
         id: "INV-42".into(),
         total: Money::new(250_000, Currency::INR).unwrap(),
     };
-    let config = AppConfig {
-        terminal_token: Some("demo-till-1".into()),
-        bill: Some(bill),
-        ..AppConfig::default()
-    };
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App backend config/> });
-    let ui = Ui {
-        root,
-        fake,
-        _handle: Box::new(handle),
-    };
+    let ui = mount_config(
+        FakeBackend::new(),
+        AppConfig {
+            terminal_token: Some("demo-till-1".into()),
+            bill: Some(bill),
+            ..AppConfig::default()
+        },
+    );
     ui.sign_in("C001", "1234").await;
     assert_eq!(ui.screen(), "customer");
     assert_eq!(

@@ -44,7 +44,6 @@ pub struct AppConfig {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub flow: RwSignal<Flow>,
-    pub mode: Mode,
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
     host: StoredValue<Option<HostListener>, LocalStorage>,
     /// The app's own root element: focus and lookups stay inside it (a widget may share the
@@ -53,21 +52,21 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(backend: Rc<dyn Backend>) -> Self {
-        Ctx::with(backend, &AppConfig::default())
-    }
-
-    fn with(backend: Rc<dyn Backend>, config: &AppConfig) -> Self {
+    pub fn new(backend: Rc<dyn Backend>, config: &AppConfig) -> Self {
         Ctx {
             flow: RwSignal::new(Flow {
                 host_locale: config.locale.clone(),
                 ..Flow::for_mode(config.mode, config.allowed_kinds.clone())
             }),
-            mode: config.mode,
             backend: StoredValue::new_local(backend),
             host: StoredValue::new_local(config.on_event.clone()),
             root: NodeRef::new(),
         }
+    }
+
+    /// Where the app runs; fixed when it is mounted, so read without tracking.
+    pub fn mode(self) -> Mode {
+        self.flow.try_with_untracked(|f| f.mode).unwrap_or_default()
     }
 
     /// Feeds a message to the flow and runs the resulting commands.
@@ -86,10 +85,10 @@ impl Ctx {
     fn run(self, cmd: Cmd) {
         match cmd {
             // Only a till resumes after a reload; a kiosk forgets, a widget's host owns the state.
-            Cmd::RememberRedemption(id) if self.mode == Mode::Pos => {
+            Cmd::RememberRedemption(id) if self.mode() == Mode::Pos => {
                 platform::store(true, platform::PENDING_KEY, id.as_deref())
             }
-            Cmd::RememberTerminal(token) if self.mode != Mode::Widget => {
+            Cmd::RememberTerminal(token) if self.mode() != Mode::Widget => {
                 platform::store(false, platform::TERMINAL_KEY, Some(&token))
             }
             Cmd::RememberRedemption(_) | Cmd::RememberTerminal(_) => {}
@@ -202,7 +201,7 @@ impl Ctx {
 /// The whole app over any backend.
 #[component]
 pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> impl IntoView {
-    let ctx = Ctx::with(backend, &config);
+    let ctx = Ctx::new(backend, &config);
     provide_context(ctx);
     let terminal_token = config.terminal_token.or_else(|| {
         (config.mode != Mode::Widget)
@@ -250,7 +249,7 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
     }
     // Any touch or key postpones a kiosk's idle reset.
     let activity = move || {
-        if ctx.mode == Mode::Kiosk {
+        if ctx.mode() == Mode::Kiosk {
             ctx.dispatch(Msg::Activity);
         }
     };
@@ -312,7 +311,7 @@ fn TopBar() -> impl IntoView {
         })
     });
     let manager = ctx.sel(|f| f.mode == Mode::Pos && f.is_manager() && f.screen != Screen::Policy);
-    if ctx.mode == Mode::Kiosk {
+    if ctx.mode() == Mode::Kiosk {
         // A customer's screen: the store's name, and no staff controls at all.
         let store = ctx.sel(|f| f.session.as_ref().map(|s| s.store.name.clone()));
         return view! {
@@ -328,7 +327,7 @@ fn TopBar() -> impl IntoView {
     let can_leave = ctx
         .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
     // In a widget the host page owns the banner and the page's first heading.
-    let widget = ctx.mode == Mode::Widget;
+    let widget = ctx.mode() == Mode::Widget;
     view! {
         <div class="rg-bar" role=(!widget).then_some("banner")>
             {if widget {
@@ -363,7 +362,7 @@ fn TopBar() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || ctx.mode == Mode::Widget>
+            <Show when=move || ctx.mode() == Mode::Widget>
                 <button
                     class="rg-btn rg-quiet"
                     data-testid="close-widget"

@@ -409,13 +409,13 @@ pub fn ReceiptScreen() -> impl IntoView {
             }}
             <div class="rg-actions rg-no-print">
                 // Printing from a widget would print the host's whole page: the host prints.
-                <Show when=move || ctx.mode != Mode::Widget>
+                <Show when=move || ctx.mode() != Mode::Widget>
                     <button class="rg-btn rg-secondary" data-testid="print" on:click=move |_| platform::print()>
                         {move || if receipt.get().is_some_and(|r| r.voucher.is_some()) { "Print voucher" } else { "Print receipt" }}
                     </button>
                 </Show>
                 <button class="rg-btn rg-primary" data-testid="next-customer" on:click=move |_| ctx.dispatch(Msg::NextCustomer)>
-                    {match ctx.mode {
+                    {match ctx.mode() {
                         Mode::Kiosk => "I'm done",
                         Mode::Widget => "Redeem more",
                         Mode::Pos => "Next customer",

@@ -44,7 +44,7 @@ pub fn SignInScreen() -> impl IntoView {
             <FieldMsg id="terminal-token-error" text=terminal_err/>
         }
     };
-    match ctx.mode {
+    match ctx.mode() {
         // Staff set a kiosk up once with its token; from then on it opens by itself.
         Mode::Kiosk => view! {
             <section class="rg-card rg-narrow">
@@ -118,7 +118,7 @@ pub fn BillSummary() -> impl IntoView {
     let locale = ctx.locale();
     let purpose = ctx.sel(|f| f.purpose.clone());
     let can_change = ctx.sel(|f| !f.host_bill && f.redemption.is_none());
-    if ctx.mode == Mode::Kiosk {
+    if ctx.mode() == Mode::Kiosk {
         return ().into_any(); // a kiosk has no bill: everything becomes a voucher
     }
     view! {
@@ -345,7 +345,7 @@ pub fn BalanceScreen() -> impl IntoView {
                                 ),
                                 Err(e) => (e.clone(), false),
                             };
-                            let kiosk = ctx.mode == Mode::Kiosk;
+                            let kiosk = ctx.mode() == Mode::Kiosk;
                             let label = if kiosk { format!("Get a voucher for {}", i.label) } else { format!("Redeem {}", i.label) };
                             view! {
                                 <li class="rg-instrument" data-testid="instrument" data-kind=i.kind.as_str() data-instrument-id=i.id.clone()>
@@ -374,7 +374,7 @@ pub fn BalanceScreen() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            {if ctx.mode == Mode::Kiosk {
+            {if ctx.mode() == Mode::Kiosk {
                 view! {
                     <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Msg::KioskDone)>
                         "I'm done"
