@@ -25,7 +25,11 @@ fn kiosk(policy: Policy) -> Run {
 }
 
 fn kiosk_at_balance() -> Run {
-    let mut r = kiosk(Policy::default());
+    kiosk_at_balance_with(Policy::default())
+}
+
+fn kiosk_at_balance_with(policy: Policy) -> Run {
+    let mut r = kiosk(policy);
     r.send(Msg::KioskIdentify("98765 43210".into()));
     let now = r.now;
     r.send(Msg::KioskCodeSent(Ok(sent(now))));
@@ -174,12 +178,7 @@ fn a_kiosk_turns_a_benefit_into_a_voucher_and_forgets_the_customer_when_done() {
 fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
     let mut p = Policy::default();
     p.kiosk_idle_secs = 60;
-    let mut r = kiosk(p);
-    r.send(Msg::KioskIdentify("9876543210".into()));
-    let now = r.now;
-    r.send(Msg::KioskCodeSent(Ok(sent(now))));
-    r.send(Msg::KioskVerify("123456".into()));
-    r.send(Msg::KioskVerified(Ok(asha())));
+    let mut r = kiosk_at_balance_with(p);
     assert_eq!(r.f.idle_seconds_left(), Some(60));
     r.at(T0 + 30_000).send(Msg::Activity);
     r.at(T0 + 80_000).send(Msg::Tick);
@@ -204,12 +203,7 @@ fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
 fn an_idle_kiosk_never_clears_during_a_commit() {
     let mut p = Policy::default();
     p.kiosk_idle_secs = 30;
-    let mut r = kiosk(p);
-    r.send(Msg::KioskIdentify("9876543210".into()));
-    let now = r.now;
-    r.send(Msg::KioskCodeSent(Ok(sent(now))));
-    r.send(Msg::KioskVerify("123456".into()));
-    r.send(Msg::KioskVerified(Ok(asha())));
+    let mut r = kiosk_at_balance_with(p);
     r.send(Msg::ChooseInstrument("pts-asha".into()));
     r.send(Msg::Hold("100".into()));
     r.send(Msg::Created(Ok(redemption(RedemptionStatus::Approved))));
