@@ -4,7 +4,6 @@
 use super::{ctx, FieldMsg};
 use crate::flow::{Field, Msg};
 use crate::messages;
-use contract::OtpLength;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -67,31 +66,19 @@ pub fn KioskStartScreen() -> impl IntoView {
 #[component]
 pub fn KioskCodeScreen() -> impl IntoView {
     let ctx = ctx();
-    let code = RwSignal::new(String::new());
+    let entry = super::otp::CodeEntry::new(ctx);
+    let super::otp::CodeEntry {
+        code, len, inline, ..
+    } = entry;
     let busy = ctx.busy();
     let sent = ctx.sel(|f| f.kiosk_sent.clone());
     let left = ctx.sel(|f| f.code_seconds_left());
     let resend_wait = ctx.sel(|f| f.resend_wait());
     let attempts = ctx.sel(|f| f.attempts_left);
     let expired = ctx.sel(|f| f.code_expired || f.code_seconds_left() == Some(0));
-    let len = ctx.sel(|f| {
-        f.policy
-            .as_ref()
-            .map_or(OtpLength::DEFAULT, |p| p.otp_length)
-    });
-    let server_err = ctx.field_error(Field::Code);
-    let submitted = RwSignal::new(None::<String>);
-    // As on the cashier's code screen: complain while typing only about what cannot become
-    // a code; the answer to a submit belongs to the code submitted.
-    let inline = Signal::derive(move || {
-        let typed = code.get();
-        super::otp::typing_error(&typed, len.get())
-            .or_else(|| server_err.get().filter(|_| submitted.get() == Some(typed)))
-    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        submitted.set(Some(code.get_untracked()));
-        ctx.dispatch(Msg::KioskVerify(code.get_untracked()));
+        ctx.dispatch(Msg::KioskVerify(entry.submit()));
     };
     view! {
         <section class="rg-card rg-narrow">

@@ -54,17 +54,62 @@ fn RedemptionSummary() -> impl IntoView {
 
 /// Inline check while typing: complain about what cannot become a code, but not (yet) about
 /// a code still being typed.
-pub(super) fn typing_error(input: &str, len: OtpLength) -> Option<String> {
+fn typing_error(input: &str, len: OtpLength) -> Option<String> {
     match OtpCode::parse(input, len) {
         Err(OtpError::Empty | OtpError::TooShort { .. }) | Ok(_) => None,
         Err(e) => Some(e.to_string()),
     }
 }
 
+/// A code being typed (the cashier's screen and the kiosk's) and the one message under it:
+/// what cannot become a code while typing, else the backend's answer to the code submitted,
+/// which typing again retires.
+#[derive(Clone, Copy)]
+pub(super) struct CodeEntry {
+    pub code: RwSignal<String>,
+    pub len: Memo<OtpLength>,
+    pub inline: Signal<Option<String>>,
+    submitted: RwSignal<Option<String>>,
+}
+
+impl CodeEntry {
+    pub fn new(ctx: super::Ctx) -> Self {
+        let code = RwSignal::new(String::new());
+        let submitted = RwSignal::new(None::<String>);
+        let len = ctx.sel(|f| {
+            f.policy
+                .as_ref()
+                .map_or(OtpLength::DEFAULT, |p| p.otp_length)
+        });
+        let server_err = ctx.field_error(Field::Code);
+        let inline = Signal::derive(move || {
+            let typed = code.get();
+            typing_error(&typed, len.get())
+                .or_else(|| server_err.get().filter(|_| submitted.get() == Some(typed)))
+        });
+        CodeEntry {
+            code,
+            len,
+            inline,
+            submitted,
+        }
+    }
+
+    /// The code to verify; its answer will be shown until the code is edited.
+    pub fn submit(self) -> String {
+        let typed = self.code.get_untracked();
+        self.submitted.set(Some(typed.clone()));
+        typed
+    }
+}
+
 #[component]
 pub fn OtpScreen() -> impl IntoView {
     let ctx = ctx();
-    let code = RwSignal::new(String::new());
+    let entry = CodeEntry::new(ctx);
+    let CodeEntry {
+        code, len, inline, ..
+    } = entry;
     let busy = ctx.busy();
     let channels = ctx.sel(|f| f.channels());
     let sent = ctx.sel(|f| f.redemption.as_ref().and_then(|r| r.otp.clone()));
@@ -73,16 +118,10 @@ pub fn OtpScreen() -> impl IntoView {
     let can_resend = ctx.sel(|f| f.can_resend());
     let attempts = ctx.sel(|f| f.attempts_left);
     let expired = ctx.sel(|f| f.code_expired || f.code_seconds_left() == Some(0));
-    let len = ctx.sel(|f| {
-        f.policy
-            .as_ref()
-            .map_or(OtpLength::DEFAULT, |p| p.otp_length)
-    });
     // A manager override is a staff control: never on a kiosk.
     let override_on = ctx.sel(|f| {
         f.mode != crate::flow::Mode::Kiosk && f.policy.as_ref().is_some_and(|p| p.override_enabled)
     });
-    let server_err = ctx.field_error(Field::Code);
     let customer = ctx.sel(|f| f.customer().cloned());
     let channel = RwSignal::new(
         ctx.flow
@@ -94,15 +133,6 @@ pub fn OtpScreen() -> impl IntoView {
         if !list.is_empty() && !list.contains(&channel.get_untracked()) {
             channel.set(list[0]);
         }
-    });
-    // The answer to a Verify belongs to the code submitted; typing again retires it.
-    let submitted = RwSignal::new(None::<String>);
-    let inline = Signal::derive(move || {
-        typing_error(&code.get(), len.get()).or_else(|| {
-            server_err
-                .get()
-                .filter(|_| submitted.get() == Some(code.get()))
-        })
     });
     let destination = move |c: Channel| {
         customer
@@ -119,8 +149,7 @@ pub fn OtpScreen() -> impl IntoView {
     let send = move |_| ctx.dispatch(Msg::SendOtp(channel.get_untracked()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        submitted.set(Some(code.get_untracked()));
-        ctx.dispatch(Msg::Verify(code.get_untracked()));
+        ctx.dispatch(Msg::Verify(entry.submit()));
     };
     view! {
         <RedemptionSummary/>
