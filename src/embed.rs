@@ -21,7 +21,7 @@
 use crate::backend::{Backend, HttpBackend, HttpConfig};
 use crate::flow::{HostEvent, Mode};
 use crate::ui::{App, AppConfig};
-use contract::rules::Bill;
+use contract::{Bill, BillError, BillId, MoneyError};
 use contract::{Currency, InstrumentKind, Money};
 use leptos::prelude::*;
 use std::cell::Cell;
@@ -209,7 +209,7 @@ impl WidgetConfig {
         };
         let locale = match raw.locale.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(l) if valid_locale(l) => Some(l.to_string()),
+            Some(l) if contract::policy::is_locale_tag(l) => Some(l.to_string()),
             Some(l) => {
                 errors.push(format!(
                     "locale must be a language tag such as \"en-IN\" (got \"{l}\")"
@@ -243,15 +243,11 @@ impl WidgetConfig {
     }
 }
 
+/// The host's bill, read by the contract's rule; each problem names the setting for the
+/// host page's developer.
 fn parse_bill(b: RawBill, errors: &mut Vec<String>) -> Option<Bill> {
-    let id = b.id.as_deref().map(str::trim).unwrap_or("");
-    if id.is_empty() {
-        errors.push("bill.id is required (the invoice number)".into());
-    } else if !Bill::valid_id(id) {
-        errors.push(format!(
-            "bill.id \"{id}\" is not valid: 1 to 40 letters, digits or symbols, no spaces"
-        ));
-    }
+    let raw_id = b.id.unwrap_or_default();
+    let id = BillId::parse(&raw_id);
     let currency = match b.currency.as_deref() {
         None => {
             errors.push("bill.currency is required, e.g. \"INR\"".into());
@@ -267,39 +263,38 @@ fn parse_bill(b: RawBill, errors: &mut Vec<String>) -> Option<Bill> {
             }
         },
     };
-    let total_text = b.total.clone();
-    if total_text.is_none() {
-        errors.push("bill.total is required, e.g. \"2450.00\"".into());
-    }
-    let total = match (total_text, currency) {
-        (Some(t), Some(c)) => match Money::parse(&t, c) {
-            Ok(m) if m.is_zero() => {
-                errors.push("bill.total must be more than zero".into());
-                None
-            }
-            Ok(m) => Some(m),
-            Err(e) => {
-                errors.push(format!("bill.total \"{t}\": {e}"));
-                None
-            }
-        },
-        _ => None,
-    };
-    match total {
-        Some(total) if Bill::valid_id(id) => Some(Bill {
-            id: id.to_string(),
-            total,
+    let total_text = b.total.unwrap_or_default();
+    let total = match currency {
+        Some(c) => Money::parse(&total_text, c).map_err(|e| match e {
+            MoneyError::Empty => BillError::MissingTotal,
+            e => BillError::Total(e),
         }),
-        _ => None,
+        None => Err(BillError::MissingTotal),
+    };
+    let no_currency = currency.is_none();
+    match Bill::from_parts(id, total) {
+        Ok(bill) => Some(bill),
+        Err(e) => {
+            if let Some(e) = e.id {
+                errors.push(match e {
+                    BillError::MissingId => "bill.id is required (the invoice number)".into(),
+                    e => format!("bill.id \"{raw_id}\" is not valid: {e}"),
+                });
+            }
+            match e.total {
+                Some(BillError::MissingTotal) if no_currency && !total_text.is_empty() => {}
+                Some(BillError::MissingTotal) => {
+                    errors.push("bill.total is required, e.g. \"2450.00\"".into())
+                }
+                Some(BillError::ZeroTotal) => {
+                    errors.push("bill.total must be more than zero".into())
+                }
+                Some(e) => errors.push(format!("bill.total \"{total_text}\": {e}")),
+                None => {}
+            }
+            None
+        }
     }
-}
-
-/// BCP 47 in the shape browsers accept: letters and digits in hyphenated parts.
-fn valid_locale(l: &str) -> bool {
-    l.len() <= 35
-        && l.split('-')
-            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-        && l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 /// The event a host receives, as JSON (`detail` of the DOM event, argument of `onEvent`).
@@ -479,7 +474,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.backend_url, "http://127.0.0.1:8080");
-        assert_eq!(c.bill.total.minor(), 245_050);
+        assert_eq!(c.bill.total().minor(), 245_050);
         assert_eq!(
             c.instruments,
             vec![InstrumentKind::Points, InstrumentKind::Package]
@@ -489,7 +484,7 @@ mod tests {
                 "bill":{"id":"7","total":1500,"currency":"INR"}}"#,
         )
         .unwrap();
-        assert_eq!(n.bill.total.minor(), 150_000);
+        assert_eq!(n.bill.total().minor(), 150_000);
     }
 
     #[test]

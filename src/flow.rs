@@ -11,14 +11,14 @@ use contract::api::{
     Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override, Receipt,
     Redemption, RedemptionStatus, Role, Session, SignIn,
 };
-use contract::rules::{self, AllowedRange, Bill, Checked, Purpose, RuleError};
+use contract::lookup::{self, Searcher};
+use contract::rules::{self, AllowedRange, Checked, Purpose, RuleError};
 use contract::{
-    CardNumber, Channel, ContactError, ErrorCode, InstrumentBalance, InstrumentKind, Mobile, Money,
-    MoneyError, OtpCode, OtpError, Policy, PolicyError, Quantity, QuantityError, Unit,
+    Bill, Channel, ErrorCode, InstrumentBalance, InstrumentKind, Money, MoneyError, OtpCode,
+    OtpError, Policy, PolicyError, Quantity, QuantityError, Unit,
 };
 
 mod kiosk;
-pub use kiosk::parse_kiosk_lookup;
 
 /// Where the app runs (SPEC §1). One flow; the mode decides who drives it and what is shown.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -443,99 +443,6 @@ pub enum Cmd {
     Notify(HostEvent),
 }
 
-/// What is wrong with a typed bill.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct BillErrors {
-    pub id: Option<String>,
-    pub total: Option<String>,
-}
-
-/// Checks the bill as typed: a POS bill number and a positive total in the store's currency.
-pub fn parse_bill(id: &str, total: &str, policy: &Policy) -> Result<Bill, BillErrors> {
-    let id = id.trim();
-    let mut errs = BillErrors::default();
-    if id.is_empty() {
-        errs.id = Some("Enter the bill number".into());
-    } else if !Bill::valid_id(id) {
-        errs.id =
-            Some("A bill number has 1 to 40 letters, digits or symbols, without spaces".into());
-    }
-    let total = match Money::parse(total, policy.currency) {
-        Ok(m) if m.is_zero() => {
-            errs.total = Some("The bill total must be more than zero".into());
-            None
-        }
-        Ok(m) => Some(m),
-        Err(MoneyError::Empty) => {
-            errs.total = Some("Enter the bill total".into());
-            None
-        }
-        Err(e) => {
-            errs.total = Some(e.to_string());
-            None
-        }
-    };
-    match (errs.id.is_none(), total) {
-        (true, Some(total)) => Ok(Bill {
-            id: id.to_string(),
-            total,
-        }),
-        _ => Err(errs),
-    }
-}
-
-/// How a customer is looked up.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Lookup {
-    Mobile(Mobile),
-    Card(CardNumber),
-    Name(String),
-}
-
-impl Lookup {
-    /// The `q` sent to the backend: E.164, the normalised card number, or the name.
-    pub fn query(&self) -> String {
-        match self {
-            Lookup::Mobile(m) => m.as_str().to_string(),
-            Lookup::Card(c) => c.as_str().to_string(),
-            Lookup::Name(n) => n.clone(),
-        }
-    }
-}
-
-/// Decides what the cashier typed: something phone-like is a mobile number (and must be a
-/// valid one), letters mixed with digits a card number, anything else a name.
-pub fn parse_lookup(input: &str, policy: &Policy) -> Result<Lookup, String> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err("Enter a mobile number, card number or name".into());
-    }
-    let phone_like = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().\u{a0}".contains(c));
-    if phone_like {
-        return Mobile::parse(s, policy.country_calling_code)
-            .map(Lookup::Mobile)
-            .map_err(|e| match e {
-                ContactError::Empty => "Enter a mobile number".into(),
-                e => e.to_string(),
-            });
-    }
-    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
-    if has_digit {
-        if let Ok(card) = CardNumber::parse(s) {
-            return Ok(Lookup::Card(card));
-        }
-    }
-    if s.chars().count() < 2 {
-        return Err("Type at least 2 letters of the name".into());
-    }
-    if s.chars().count() > 80 {
-        return Err("That name is too long".into());
-    }
-    Ok(Lookup::Name(s.to_string()))
-}
-
 /// Why a typed quantity cannot be redeemed (before any call to the backend).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum QuantityProblem {
@@ -740,9 +647,6 @@ impl Flow {
     ) -> Option<Result<AllowedRange, RuleError>> {
         let policy = self.policy.as_ref()?;
         let purpose = self.purpose.as_ref()?;
-        if !purpose.accepts(instrument.kind) {
-            return None;
-        }
         Some(rules::allowed_range(policy, instrument, purpose))
     }
 
@@ -902,20 +806,20 @@ impl Flow {
                 let Some(policy) = &self.policy else {
                     return vec![];
                 };
-                match parse_bill(&id, &total, policy) {
+                match Bill::parse(&id, &total, policy.currency) {
                     Ok(bill) => {
                         self.purpose = Some(Purpose::Bill { bill });
                         self.after_purpose()
                     }
                     Err(e) => {
                         self.field_error =
-                            e.id.map(|t| FieldError {
+                            e.id.map(|e| FieldError {
                                 field: Field::BillId,
-                                text: t,
+                                text: e.to_string(),
                             })
-                            .or(e.total.map(|t| FieldError {
+                            .or(e.total.map(|e| FieldError {
                                 field: Field::BillTotal,
-                                text: t,
+                                text: e.to_string(),
                             }));
                         vec![]
                     }
@@ -1008,7 +912,7 @@ impl Flow {
                         self.screen = Screen::Redeem;
                     }
                     Some(Err(e)) => self.notice = Some(Notice::err(e.to_string())),
-                    None => self.notice = Some(Notice::err("A gift card cannot become a voucher.")),
+                    None => {}
                 }
                 vec![]
             }
@@ -1524,17 +1428,17 @@ impl Flow {
         let Some(policy) = &self.policy else {
             return vec![];
         };
-        match parse_lookup(&input, policy) {
+        match lookup::classify(&input, policy.country_calling_code, Searcher::Staff) {
             Ok(lookup) => {
-                self.query = lookup.query();
+                self.query = lookup.query().to_string();
                 self.customers = None;
                 self.busy = Some(Call::Search);
                 vec![Cmd::Search(self.query.clone())]
             }
-            Err(text) => {
+            Err(e) => {
                 self.field_error = Some(FieldError {
                     field: Field::Query,
-                    text,
+                    text: e.to_string(),
                 });
                 vec![]
             }
@@ -1812,7 +1716,7 @@ impl Flow {
                 .purpose
                 .as_ref()
                 .and_then(|p| p.bill())
-                .map(|b| b.id.clone()),
+                .map(|b| b.id().to_string()),
             redemption: self.redemption.as_ref().map(HostRedemption::of),
             reason,
         }))

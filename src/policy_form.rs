@@ -1,23 +1,31 @@
-//! The manager's policy form (SPEC §3): text as typed, turned into a [`Policy`] with every
-//! problem reported against its field, using the contract's own validation (S10).
+//! The manager's policy form (SPEC §3): text as typed, read into the contract's
+//! [`PolicyDraft`] and turned into a [`Policy`] by the same conversion the backend uses (S10).
+//! Fields carry the contract's names (`otp_ttl_secs`, `templates.sms`, …), so a problem the
+//! backend reports lands on the field that caused it; help texts come from the contract's
+//! bounds.
 
-use contract::{
-    BillCap, CallingCode, Channel, Currency, InstrumentKind, MessageTemplate, Money, OtpLength,
-    Policy, PolicyError, Templates,
-};
+use contract::policy::{PolicyDraft, PolicyErrors};
+use contract::{BillCap, CallingCode, Channel, Currency, Money, OtpLength, Policy, PolicyError};
+use std::ops::RangeInclusive;
 
-/// A text field of the form: (policy field, label, help, numeric keypad?).
+/// A text field of the form.
 pub struct TextField {
+    /// The contract's field name.
     pub name: &'static str,
     pub label: &'static str,
-    pub help: &'static str,
+    pub help: fn() -> String,
+    /// Numeric keypad.
     pub numeric: bool,
+}
+
+fn between<T: std::fmt::Display>(r: &RangeInclusive<T>, unit: &str) -> String {
+    format!("{} to {}{unit}", r.start(), r.end())
 }
 
 const fn tf(
     name: &'static str,
     label: &'static str,
-    help: &'static str,
+    help: fn() -> String,
     numeric: bool,
 ) -> TextField {
     TextField {
@@ -28,6 +36,10 @@ const fn tf(
     }
 }
 
+fn no_help() -> String {
+    String::new()
+}
+
 /// The text fields in screen order, grouped by heading.
 pub const GROUPS: &[(&str, &[TextField])] = &[
     (
@@ -36,19 +48,19 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
             tf(
                 "point_value",
                 "Value of 1 point",
-                "in the store currency, e.g. 1.00",
+                || "in the store currency, e.g. 1.00".into(),
                 true,
             ),
             tf(
                 "min_redeem_points",
                 "Minimum points per redemption",
-                "",
+                no_help,
                 true,
             ),
             tf(
                 "otp_min_value",
                 "Minimum value that needs an OTP",
-                "0 means every redemption",
+                || "0 means every redemption".into(),
                 true,
             ),
         ],
@@ -56,23 +68,33 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
     (
         "Codes",
         &[
-            tf("otp_length", "Code length (digits)", "6 to 10", true),
+            tf(
+                "otp_length",
+                "Code length (digits)",
+                || between(&(OtpLength::MIN..=OtpLength::MAX), ""),
+                true,
+            ),
             tf(
                 "otp_ttl_secs",
                 "Code valid for (seconds)",
-                "60 to 600",
+                || between(&Policy::OTP_TTL_SECS, ""),
                 true,
             ),
             tf(
                 "max_verify_attempts",
                 "Wrong codes before locking",
-                "1 to 10",
+                || between(&Policy::VERIFY_ATTEMPTS, ""),
                 true,
             ),
             tf(
                 "resend_cooldown_secs",
                 "Wait before resend (seconds)",
-                "10 to 300, shorter than the code's life",
+                || {
+                    format!(
+                        "{}, shorter than the code's life",
+                        between(&Policy::RESEND_COOLDOWN_SECS, "")
+                    )
+                },
                 true,
             ),
         ],
@@ -83,26 +105,31 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
             tf(
                 "max_sends_per_customer",
                 "Codes per customer per window",
-                "",
+                || between(&Policy::SENDS, ""),
                 true,
             ),
             tf(
                 "max_sends_per_terminal",
                 "Codes per terminal per window",
-                "",
+                || between(&Policy::SENDS, ""),
                 true,
             ),
             tf(
                 "max_sends_per_cashier",
                 "Codes per cashier per window",
-                "",
+                || between(&Policy::SENDS, ""),
                 true,
             ),
-            tf("send_window_secs", "Window (seconds)", "60 to 86400", true),
+            tf(
+                "send_window_secs",
+                "Window (seconds)",
+                || between(&Policy::SEND_WINDOW_SECS, ""),
+                true,
+            ),
             tf(
                 "daily_message_budget",
                 "Messages per day for the store",
-                "",
+                || between(&Policy::SENDS, ""),
                 true,
             ),
         ],
@@ -112,7 +139,7 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
         &[tf(
             "override_daily_cap",
             "Overrides per day",
-            "at most 1000",
+            || format!("at most {}", Policy::OVERRIDE_DAILY_CAP.end()),
             true,
         )],
     ),
@@ -122,32 +149,45 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
             tf(
                 "currency",
                 "Currency",
-                "ISO code, e.g. INR, IDR, USD",
+                || "ISO code, e.g. INR, IDR, USD".into(),
                 false,
             ),
-            tf("locale", "Locale", "e.g. en-IN, id-ID, en-US", false),
+            tf(
+                "locale",
+                "Locale",
+                || "e.g. en-IN, id-ID, en-US".into(),
+                false,
+            ),
             tf(
                 "country_calling_code",
                 "Country calling code",
-                "e.g. 91",
+                || "e.g. 91".into(),
                 true,
             ),
             tf(
                 "kiosk_idle_secs",
                 "Kiosk idle reset (seconds)",
-                "15 to 600",
+                || between(&Policy::KIOSK_IDLE_SECS, ""),
                 true,
             ),
         ],
     ),
 ];
 
-/// Message template fields: (form name, channel).
+/// Message template fields: (contract field name, channel).
 pub const TEMPLATES: [(&str, Channel); 3] = [
-    ("template_sms", Channel::Sms),
-    ("template_whatsapp", Channel::Whatsapp),
-    ("template_email", Channel::Email),
+    ("templates.sms", Channel::Sms),
+    ("templates.whatsapp", Channel::Whatsapp),
+    ("templates.email", Channel::Email),
 ];
+
+/// The field of the per-bill cap.
+pub const CAP: &str = "max_redeem_per_bill";
+
+/// The element id of a field's input (`policy-templates-sms`); its message is `…-error`.
+pub fn dom_id(field: &str) -> String {
+    format!("policy-{}", field.replace('.', "-"))
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum CapKind {
@@ -164,63 +204,57 @@ pub struct PolicyForm {
     pub cap_kind: CapKind,
     pub cap_value: String,
     pub channels: Vec<Channel>,
-    pub otp_instruments: Vec<InstrumentKind>,
-    /// Text fields by name (see [`GROUPS`] and [`TEMPLATES`]).
+    pub otp_instruments: Vec<contract::InstrumentKind>,
+    /// Text fields by contract name (see [`GROUPS`] and [`TEMPLATES`]).
     pub text: Vec<(&'static str, String)>,
-}
-
-fn minor_text(m: Money) -> String {
-    m.to_decimal_string()
 }
 
 impl PolicyForm {
     pub fn from_policy(p: &Policy) -> Self {
+        let d = PolicyDraft::from(p);
         let text = vec![
-            ("point_value", minor_text(p.point_value)),
-            ("min_redeem_points", p.min_redeem_points.to_string()),
-            ("otp_min_value", minor_text(p.otp_min_value)),
-            ("otp_length", p.otp_length.get().to_string()),
-            ("otp_ttl_secs", p.otp_ttl_secs.to_string()),
-            ("max_verify_attempts", p.max_verify_attempts.to_string()),
-            ("resend_cooldown_secs", p.resend_cooldown_secs.to_string()),
+            ("point_value", d.point_value.to_decimal_string()),
+            ("min_redeem_points", d.min_redeem_points.to_string()),
+            ("otp_min_value", d.otp_min_value.to_decimal_string()),
+            ("otp_length", d.otp_length.to_string()),
+            ("otp_ttl_secs", d.otp_ttl_secs.to_string()),
+            ("max_verify_attempts", d.max_verify_attempts.to_string()),
+            ("resend_cooldown_secs", d.resend_cooldown_secs.to_string()),
             (
                 "max_sends_per_customer",
-                p.max_sends_per_customer.to_string(),
+                d.max_sends_per_customer.to_string(),
             ),
             (
                 "max_sends_per_terminal",
-                p.max_sends_per_terminal.to_string(),
+                d.max_sends_per_terminal.to_string(),
             ),
-            ("max_sends_per_cashier", p.max_sends_per_cashier.to_string()),
-            ("send_window_secs", p.send_window_secs.to_string()),
-            ("daily_message_budget", p.daily_message_budget.to_string()),
-            ("override_daily_cap", p.override_daily_cap.to_string()),
-            ("currency", p.currency.code().to_string()),
-            ("locale", p.locale.clone()),
+            ("max_sends_per_cashier", d.max_sends_per_cashier.to_string()),
+            ("send_window_secs", d.send_window_secs.to_string()),
+            ("daily_message_budget", d.daily_message_budget.to_string()),
+            ("override_daily_cap", d.override_daily_cap.to_string()),
+            ("currency", d.currency.code().to_string()),
+            ("locale", d.locale),
             (
                 "country_calling_code",
-                p.country_calling_code.get().to_string(),
+                d.country_calling_code.get().to_string(),
             ),
-            ("kiosk_idle_secs", p.kiosk_idle_secs.to_string()),
-            ("template_sms", p.templates.sms.as_str().to_string()),
-            (
-                "template_whatsapp",
-                p.templates.whatsapp.as_str().to_string(),
-            ),
-            ("template_email", p.templates.email.as_str().to_string()),
+            ("kiosk_idle_secs", d.kiosk_idle_secs.to_string()),
+            ("templates.sms", d.templates.sms),
+            ("templates.whatsapp", d.templates.whatsapp),
+            ("templates.email", d.templates.email),
         ];
-        let (cap_kind, cap_value) = match p.max_redeem_per_bill {
+        let (cap_kind, cap_value) = match d.max_redeem_per_bill {
             None => (CapKind::None, String::new()),
-            Some(BillCap::Absolute { value }) => (CapKind::Absolute, minor_text(value)),
+            Some(BillCap::Absolute { value }) => (CapKind::Absolute, value.to_decimal_string()),
             Some(BillCap::Percent { percent }) => (CapKind::Percent, percent.to_string()),
         };
         PolicyForm {
-            otp_required: p.otp_required,
-            override_enabled: p.override_enabled,
+            otp_required: d.otp_required,
+            override_enabled: d.override_enabled,
             cap_kind,
             cap_value,
-            channels: p.channels.clone(),
-            otp_instruments: p.otp_instruments.clone(),
+            channels: d.channels,
+            otp_instruments: d.otp_instruments,
             text,
         }
     }
@@ -239,82 +273,69 @@ impl PolicyForm {
         }
     }
 
-    /// Builds the policy, or every problem by field: parse errors first, then the contract's
-    /// bounds and cross-field rules.
+    /// Reads the text into a draft (a field that cannot be read keeps `base`'s value and its
+    /// own message), then converts it as the backend does: every bound and cross-field rule.
     pub fn to_policy(&self, base: &Policy) -> Result<Policy, Vec<PolicyError>> {
-        let mut errors: Vec<PolicyError> = Vec::new();
+        let mut unreadable: Vec<PolicyError> = Vec::new();
         let mut bad = |field: &str, message: String| {
-            errors.push(PolicyError {
+            unreadable.push(PolicyError {
                 field: field.into(),
                 message,
             })
         };
-        let currency = Currency::parse(self.get("currency").trim()).unwrap_or_else(|e| {
-            bad("currency", e.to_string());
-            base.currency
-        });
-        let mut p = base.clone();
-        p.currency = currency;
-        p.otp_required = self.otp_required;
-        p.override_enabled = self.override_enabled;
-        p.channels = self.channels.clone();
-        p.otp_instruments = self.otp_instruments.clone();
-        p.locale = self.get("locale").trim().to_string();
-        let money = |name: &str, bad: &mut dyn FnMut(&str, String)| match Money::parse(
-            &self.get(name),
-            currency,
-        ) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                bad(name, e.to_string());
-                None
-            }
-        };
-        if let Some(m) = money("point_value", &mut bad) {
-            p.point_value = m;
+        let mut d = PolicyDraft::from(base);
+        d.otp_required = self.otp_required;
+        d.override_enabled = self.override_enabled;
+        d.channels = self.channels.clone();
+        d.otp_instruments = self.otp_instruments.clone();
+        d.locale = self.get("locale").trim().to_string();
+        match Currency::parse(self.get("currency").trim()) {
+            Ok(c) => d.currency = c,
+            Err(e) => bad("currency", e.to_string()),
         }
-        if let Some(m) = money("otp_min_value", &mut bad) {
-            p.otp_min_value = m;
-        }
-        macro_rules! int {
-            ($name:literal, $ty:ty, $slot:expr) => {
-                match self.get($name).trim().parse::<$ty>() {
-                    Ok(v) => $slot = v,
-                    Err(_) => bad($name, "enter a whole number".into()),
-                }
+        let currency = d.currency;
+        let money =
+            |name: &str, slot: &mut Money, bad: &mut dyn FnMut(&str, String)| match Money::parse(
+                &self.get(name),
+                currency,
+            ) {
+                Ok(m) => *slot = m,
+                Err(e) => bad(name, e.to_string()),
             };
+        money("point_value", &mut d.point_value, &mut bad);
+        money("otp_min_value", &mut d.otp_min_value, &mut bad);
+        macro_rules! whole {
+            ($($name:ident),*) => {$(
+                match self.get(stringify!($name)).trim().parse() {
+                    Ok(v) => d.$name = v,
+                    Err(_) => bad(stringify!($name), "enter a whole number".into()),
+                }
+            )*};
         }
-        int!("min_redeem_points", u64, p.min_redeem_points);
-        int!("otp_ttl_secs", u32, p.otp_ttl_secs);
-        int!("max_verify_attempts", u8, p.max_verify_attempts);
-        int!("resend_cooldown_secs", u32, p.resend_cooldown_secs);
-        int!("max_sends_per_customer", u32, p.max_sends_per_customer);
-        int!("max_sends_per_terminal", u32, p.max_sends_per_terminal);
-        int!("max_sends_per_cashier", u32, p.max_sends_per_cashier);
-        int!("send_window_secs", u32, p.send_window_secs);
-        int!("daily_message_budget", u32, p.daily_message_budget);
-        int!("override_daily_cap", u32, p.override_daily_cap);
-        int!("kiosk_idle_secs", u32, p.kiosk_idle_secs);
-        match self
-            .get("otp_length")
-            .trim()
-            .parse::<u8>()
-            .map_err(|_| ())
-            .and_then(|n| OtpLength::new(n).map_err(|_| ()))
-        {
-            Ok(l) => p.otp_length = l,
-            Err(()) => bad("otp_length", "must be between 6 and 10 digits".into()),
-        }
+        whole!(
+            min_redeem_points,
+            otp_length,
+            otp_ttl_secs,
+            max_verify_attempts,
+            resend_cooldown_secs,
+            max_sends_per_customer,
+            max_sends_per_terminal,
+            max_sends_per_cashier,
+            send_window_secs,
+            daily_message_budget,
+            override_daily_cap,
+            kiosk_idle_secs
+        );
         match CallingCode::parse(&self.get("country_calling_code")) {
-            Ok(c) => p.country_calling_code = c,
+            Ok(c) => d.country_calling_code = c,
             Err(e) => bad("country_calling_code", e.to_string()),
         }
-        p.max_redeem_per_bill = match self.cap_kind {
+        d.max_redeem_per_bill = match self.cap_kind {
             CapKind::None => None,
             CapKind::Absolute => match Money::parse(&self.cap_value, currency) {
                 Ok(value) => Some(BillCap::Absolute { value }),
                 Err(e) => {
-                    bad("max_redeem_per_bill", e.to_string());
+                    bad(CAP, e.to_string());
                     None
                 }
             },
@@ -322,46 +343,38 @@ impl PolicyForm {
                 Ok(percent) => Some(BillCap::Percent { percent }),
                 Err(_) => {
                     bad(
-                        "max_redeem_per_bill",
-                        "percent must be between 1 and 100".into(),
+                        CAP,
+                        format!("percent must be {}", between(&Policy::CAP_PERCENT, "")),
                     );
                     None
                 }
             },
         };
-        let mut templates: Templates = p.templates.clone();
-        for (name, channel) in TEMPLATES {
-            match MessageTemplate::parse(&self.get(name)) {
-                Ok(t) => match channel {
-                    Channel::Sms => templates.sms = t,
-                    Channel::Whatsapp => templates.whatsapp = t,
-                    Channel::Email => templates.email = t,
-                },
-                Err(e) => bad(name, e.to_string()),
-            }
-        }
-        p.templates = templates;
-        if let Err(e) = p.validate() {
-            for err in e.0 {
-                // A field that failed to parse keeps its parse message only.
-                if !errors.iter().any(|x| x.field == err.field) {
-                    errors.push(err);
+        d.templates.sms = self.get("templates.sms");
+        d.templates.whatsapp = self.get("templates.whatsapp");
+        d.templates.email = self.get("templates.email");
+        let mut errors = unreadable;
+        match Policy::try_from(d) {
+            Ok(p) if errors.is_empty() => return Ok(p),
+            Ok(_) => {}
+            Err(PolicyErrors(more)) => {
+                for err in more {
+                    // A field that could not be read keeps its reading message only.
+                    if !errors.iter().any(|x| x.field == err.field) {
+                        errors.push(err);
+                    }
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(p)
-        } else {
-            Err(errors)
-        }
+        Err(errors)
     }
 }
 
-/// The message for a form field among the errors (the server names templates "templates").
+/// The message for a form field among the errors (the contract's field names throughout).
 pub fn error_for<'a>(errors: &'a [PolicyError], name: &str) -> Option<&'a str> {
     errors
         .iter()
-        .find(|e| e.field == name || (name.starts_with("template_") && e.field == "templates"))
+        .find(|e| e.field == name)
         .map(|e| e.message.as_str())
 }
 
@@ -382,7 +395,7 @@ mod tests {
         f.set("otp_ttl_secs", "30".into());
         f.set("point_value", "abc".into());
         f.set("otp_length", "5".into());
-        f.set("template_sms", "no code here {store} {value}".into());
+        f.set("templates.sms", "no code here {store} {value}".into());
         f.cap_kind = CapKind::Percent;
         f.cap_value = "150".into();
         f.channels.clear();
@@ -392,7 +405,7 @@ mod tests {
             "otp_ttl_secs",
             "point_value",
             "otp_length",
-            "template_sms",
+            "templates.sms",
             "max_redeem_per_bill",
             "channels",
         ] {
@@ -415,16 +428,44 @@ mod tests {
         assert_eq!(out.otp_min_value.minor(), 25_050);
     }
 
+    /// Drift bug: the backend names a bad template `templates.sms`; the form used to look for
+    /// `template_sms` (or a bare `templates`), so the message never reached its field.
     #[test]
-    fn server_template_errors_land_on_each_template() {
-        let errs = vec![PolicyError {
-            field: "templates".into(),
-            message: "must contain {otp}".into(),
-        }];
-        assert_eq!(
-            error_for(&errs, "template_email"),
-            Some("must contain {otp}")
-        );
-        assert_eq!(error_for(&errs, "locale"), None);
+    fn a_template_the_backend_refuses_is_marked_on_its_own_field() {
+        let mut draft = PolicyDraft::from(&Policy::default());
+        draft.templates.whatsapp = "no code here {store} {value}".into();
+        let from_backend = Policy::try_from(draft).unwrap_err().0;
+        assert_eq!(from_backend[0].field, "templates.whatsapp");
+        let form = PolicyForm::from_policy(&Policy::default());
+        let names: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&from_backend[0].field.as_str()));
+        assert!(form.text.iter().any(|(n, _)| *n == "templates.whatsapp"));
+        assert!(error_for(&from_backend, "templates.whatsapp").is_some());
+        assert_eq!(error_for(&from_backend, "templates.sms"), None);
+        assert_eq!(dom_id("templates.whatsapp"), "policy-templates-whatsapp");
+    }
+
+    #[test]
+    fn every_form_field_is_a_contract_field_and_help_follows_the_bounds() {
+        let form = PolicyForm::from_policy(&Policy::default());
+        let draft_fields = serde_json::to_value(Policy::default()).unwrap();
+        for (name, _) in &form.text {
+            let mut v = &draft_fields;
+            for part in name.split('.') {
+                v = &v[part];
+            }
+            assert!(!v.is_null(), "{name} is not a policy field");
+        }
+        let help = |name: &str| {
+            GROUPS
+                .iter()
+                .flat_map(|(_, f)| f.iter())
+                .find(|f| f.name == name)
+                .map(|f| (f.help)())
+                .unwrap()
+        };
+        assert_eq!(help("otp_ttl_secs"), "60 to 600");
+        assert_eq!(help("kiosk_idle_secs"), "15 to 600");
+        assert_eq!(help("otp_length"), "6 to 10");
     }
 }

@@ -6,6 +6,7 @@
 
 use contract::api::CreateRedemption;
 use contract::rules::{Bill, Purpose};
+use contract::BillId;
 use contract::{Currency, Money, Policy, PolicyError, Quantity};
 use leptos::prelude::*;
 use redeemguard::backend::{Backend, FakeBackend, FAKE_CODE};
@@ -555,10 +556,11 @@ async fn reload_resumes_an_open_redemption() {
     )
     .await
     .unwrap();
-    let bill = Bill {
-        id: "77".into(),
-        total: Money::new(100_000, Currency::INR).unwrap(),
-    };
+    let bill = Bill::new(
+        BillId::parse("77").unwrap(),
+        Money::new(100_000, Currency::INR).unwrap(),
+    )
+    .unwrap();
     let r = fake
         .create(CreateRedemption {
             customer_id: "cus-asha".into(),
@@ -718,10 +720,11 @@ async fn unreachable_server_is_explained_not_guessed() {
 
 #[wasm_bindgen_test]
 async fn a_host_supplied_bill_skips_the_bill_screen() {
-    let bill = Bill {
-        id: "INV-42".into(),
-        total: Money::new(250_000, Currency::INR).unwrap(),
-    };
+    let bill = Bill::new(
+        BillId::parse("INV-42").unwrap(),
+        Money::new(250_000, Currency::INR).unwrap(),
+    )
+    .unwrap();
     let ui = mount_config(
         FakeBackend::new(),
         AppConfig {

@@ -10,6 +10,7 @@ use contract::api::{
     StoreInfo, TerminalInfo, TerminalMode, Verify, Voucher,
 };
 use contract::instrument::Expiring;
+use contract::lookup::{classify, Key, Searcher};
 use contract::rules::{self, Purpose};
 use contract::{
     Channel, Currency, ErrorCode, InstrumentBalance, InstrumentKind, Money, Policy, Problem, Unit,
@@ -45,6 +46,15 @@ struct State {
     kiosk_pending: Option<String>,
     kiosk_failed: u8,
     kiosk_bound: Option<String>,
+}
+
+/// Whether a search key finds this customer: Asha by her mobile or card, anyone by name.
+fn is_asha(key: Key<'_>, c: &CustomerSummary) -> bool {
+    match key {
+        Key::Mobile(m) => m.as_str() == "+919876543210" && c.id == "cus-asha",
+        Key::Card(card) => card.as_str() == "RG00012345" && c.id == "cus-asha",
+        Key::Name(n) => c.name.to_lowercase().contains(&n.to_lowercase()),
+    }
 }
 
 /// The fake. Single-threaded interior mutability, like the browser.
@@ -334,15 +344,12 @@ impl Backend for FakeBackend {
 
     fn search(&self, query: String) -> Fut<'_, CustomerSearch> {
         Self::ready(self.call(|s| {
-            let q = query.to_lowercase();
+            let lookup = classify(&query, s.policy.country_calling_code, Searcher::Staff)
+                .map_err(|e| BackendError::Problem(e.into()))?;
             let customers = s
                 .customers
                 .iter()
-                .filter(|b| {
-                    q == "+919876543210"
-                        || q == "rg00012345"
-                        || b.customer.name.to_lowercase().contains(&q)
-                })
+                .filter(|b| lookup.keys().into_iter().any(|k| is_asha(k, &b.customer)))
                 .map(|b| b.customer.clone())
                 .collect();
             Ok(CustomerSearch { customers })
@@ -594,8 +601,14 @@ impl Backend for FakeBackend {
 
     fn kiosk_identify(&self, body: KioskIdentify) -> Fut<'_, OtpSent> {
         Self::ready(self.call(|s| {
-            let q = body.query.to_lowercase();
-            if q != "+919876543210" && q != "rg00012345" {
+            let lookup = classify(
+                &body.query,
+                s.policy.country_calling_code,
+                Searcher::SelfService,
+            )
+            .map_err(|e| BackendError::Problem(e.into()))?;
+            let asha = &s.customers[0].customer;
+            if !lookup.keys().into_iter().any(|k| is_asha(k, asha)) {
                 return Err(problem(ErrorCode::CustomerNotFound));
             }
             let now = platform::now_ms();

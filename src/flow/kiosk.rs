@@ -6,32 +6,24 @@ use super::{Call, Cmd, Field, FieldError, Flow, Mode, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
 use contract::api::{Balance, KioskIdentify, OtpSent, SignIn};
+use contract::lookup::{classify, LookupError, Searcher};
 use contract::rules::Purpose;
-use contract::{CardNumber, ContactError, ErrorCode, Mobile, OtpCode, Policy};
+use contract::{ContactError, ErrorCode, OtpCode};
 
-/// What a customer may type at a kiosk: their mobile number or their card number. Never a
-/// name: a kiosk must not let anyone browse customers.
-pub fn parse_kiosk_lookup(input: &str, policy: &Policy) -> Result<String, String> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err("Type your mobile number or the number on your loyalty card".into());
-    }
-    let phone_like = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().\u{a0}".contains(c));
-    if phone_like {
-        return Mobile::parse(s, policy.country_calling_code)
-            .map(|m| m.as_str().to_string())
-            .map_err(|e| match e {
-                ContactError::Empty => "Type your mobile number".into(),
-                e => format!("{e}. Check the number and try again."),
-            });
-    }
-    CardNumber::parse(s)
-        .map(|c| c.as_str().to_string())
-        .map_err(|_| {
+/// What a customer reads when what they typed cannot be their number. The rule is the
+/// contract's (no names at a kiosk); the words speak to the customer.
+pub fn kiosk_lookup_message(e: &LookupError) -> String {
+    match e {
+        LookupError::Empty => "Type your mobile number or the number on your loyalty card".into(),
+        LookupError::Mobile(ContactError::Empty) => "Type your mobile number".into(),
+        LookupError::Mobile(e) => format!("{e}. Check the number and try again."),
+        LookupError::NotANumber
+        | LookupError::NameTooShort
+        | LookupError::NameTooLong
+        | LookupError::BadName => {
             "That is not a mobile number or a card number. Type the digits of your mobile, or the number printed on your card.".into()
-        })
+        }
+    }
 }
 
 impl Flow {
@@ -111,8 +103,9 @@ impl Flow {
         let Some(policy) = &self.policy else {
             return vec![];
         };
-        match parse_kiosk_lookup(&input, policy) {
-            Ok(query) => {
+        match classify(&input, policy.country_calling_code, Searcher::SelfService) {
+            Ok(lookup) => {
+                let query = lookup.query().to_string();
                 self.kiosk_query = query.clone();
                 self.busy = Some(Call::Identify);
                 vec![Cmd::KioskIdentify(KioskIdentify {
@@ -120,10 +113,10 @@ impl Flow {
                     channel: None,
                 })]
             }
-            Err(text) => {
+            Err(e) => {
                 self.field_error = Some(FieldError {
                     field: Field::Query,
-                    text,
+                    text: kiosk_lookup_message(&e),
                 });
                 vec![]
             }

@@ -10,7 +10,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 fn bill_id(r: &Redemption) -> Option<String> {
-    r.purpose.bill().map(|b| b.id.clone())
+    r.purpose.bill().map(|b| b.id().to_string())
 }
 
 /// "500 points (₹500.00) for Asha Rao on bill #123" and the hold's countdown.
@@ -400,7 +400,7 @@ pub fn ReceiptScreen() -> impl IntoView {
                             Approval::NotRequired => "No code needed".to_string(),
                         };
                         let bill = match &r.purpose {
-                            Purpose::Bill { bill } => format!("#{} ({})", bill.id, format::money(bill.total, &loc)),
+                            Purpose::Bill { bill } => format!("#{} ({})", bill.id(), format::money(bill.total(), &loc)),
                             Purpose::Voucher => "Printed voucher".to_string(),
                         };
                         let uv = Money::new(1, r.value.currency()).unwrap_or(r.value);

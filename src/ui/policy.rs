@@ -2,7 +2,7 @@
 
 use super::ctx;
 use crate::flow::Msg;
-use crate::policy_form::{error_for, CapKind, PolicyForm, GROUPS, TEMPLATES};
+use crate::policy_form::{dom_id, error_for, CapKind, PolicyForm, CAP, GROUPS, TEMPLATES};
 use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -38,27 +38,26 @@ pub fn PolicyScreen() -> impl IntoView {
             Err(e) => ctx.dispatch(Msg::PolicyFormInvalid(e)),
         }
     };
-    let text_field =
-        move |name: &'static str, label: &'static str, help: &'static str, numeric: bool| {
-            let id = format!("policy-{name}");
-            let err_id = format!("policy-{name}-error");
-            view! {
-                <div class="rg-field">
-                    <label for=id.clone()>{label}</label>
-                    <input
-                        id=id
-                        inputmode=if numeric { "decimal" } else { "text" }
-                        autocomplete="off"
-                        aria-describedby=err_id.clone()
-                        aria-invalid=invalid(name)
-                        prop:value=move || form.with(|f| f.get(name))
-                        on:input=move |ev| form.update(|f| f.set(name, event_target_value(&ev)))
-                    />
-                    <p class="rg-hint">{help}</p>
-                    <p class="rg-field-msg" id=err_id.clone() data-testid=err_id>{err(name)}</p>
-                </div>
-            }
-        };
+    let text_field = move |name: &'static str, label: &'static str, help: String, numeric: bool| {
+        let id = dom_id(name);
+        let err_id = format!("{id}-error");
+        view! {
+            <div class="rg-field">
+                <label for=id.clone()>{label}</label>
+                <input
+                    id=id
+                    inputmode=if numeric { "decimal" } else { "text" }
+                    autocomplete="off"
+                    aria-describedby=err_id.clone()
+                    aria-invalid=invalid(name)
+                    prop:value=move || form.with(|f| f.get(name))
+                    on:input=move |ev| form.update(|f| f.set(name, event_target_value(&ev)))
+                />
+                <p class="rg-hint">{help}</p>
+                <p class="rg-field-msg" id=err_id.clone() data-testid=err_id>{err(name)}</p>
+            </div>
+        }
+    };
     let check = move |id: String,
                       label: &'static str,
                       get: fn(&PolicyForm) -> bool,
@@ -172,13 +171,13 @@ pub fn PolicyScreen() -> impl IntoView {
                                         inputmode="decimal"
                                         autocomplete="off"
                                         aria-describedby="policy-max_redeem_per_bill-error"
-                                        aria-invalid=invalid("max_redeem_per_bill")
+                                        aria-invalid=invalid(CAP)
                                         prop:disabled=move || form.with(|f| f.cap_kind == CapKind::None)
                                         prop:value=move || form.with(|f| f.cap_value.clone())
                                         on:input=move |ev| form.update(|f| f.cap_value = event_target_value(&ev))
                                     />
                                     <p class="rg-field-msg" id="policy-max_redeem_per_bill-error" data-testid="policy-max_redeem_per_bill-error">
-                                        {err("max_redeem_per_bill")}
+                                        {err(CAP)}
                                     </p>
                                 </div>
                             }.into_any()),
@@ -195,7 +194,7 @@ pub fn PolicyScreen() -> impl IntoView {
                                 <legend>{*title}</legend>
                                 {extra}
                                 <div class="rg-grid">
-                                    {fields.iter().map(|t| text_field(t.name, t.label, t.help, t.numeric)).collect_view()}
+                                    {fields.iter().map(|t| text_field(t.name, t.label, (t.help)(), t.numeric)).collect_view()}
                                 </div>
                             </fieldset>
                         }
@@ -207,8 +206,8 @@ pub fn PolicyScreen() -> impl IntoView {
                     {TEMPLATES
                         .into_iter()
                         .map(|(name, channel)| {
-                            let id = format!("policy-{name}");
-                            let err_id = format!("policy-{name}-error");
+                            let id = dom_id(name);
+                            let err_id = format!("{id}-error");
                             view! {
                                 <div class="rg-field">
                                     <label for=id.clone()>{format!("{} message", channel.label())}</label>

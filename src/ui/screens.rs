@@ -126,7 +126,7 @@ pub fn BillSummary() -> impl IntoView {
             <span>
                 {move || match purpose.get() {
                     Some(Purpose::Bill { bill }) => {
-                        format!("Bill #{} · {}", bill.id, format::money(bill.total, &locale.get()))
+                        format!("Bill #{} · {}", bill.id(), format::money(bill.total(), &locale.get()))
                     }
                     Some(Purpose::Voucher) => "Printed loyalty voucher (no bill)".to_string(),
                     None => String::new(),
@@ -303,7 +303,7 @@ pub fn BalanceScreen() -> impl IntoView {
                         let range = match f.range_for(i) {
                             Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
                             Some(Err(e)) => Err(range_reason(&e, i)),
-                            None => Err("A gift card cannot become a voucher".to_string()),
+                            None => Err(String::new()),
                         };
                         (i.clone(), range)
                     })
@@ -442,8 +442,9 @@ pub fn RedeemScreen() -> impl IntoView {
     let inst = ctx.sel(|f| f.instrument().cloned());
     let range = ctx.sel(|f| f.allowed_range().and_then(Result::ok));
     let unit_value = ctx.sel(|f| {
-        f.instrument()
-            .map(|i| contract::rules::unit_value(f.policy.as_ref().expect("signed in"), i))
+        f.instrument().map(|i| {
+            contract::rules::unit_value(f.policy.as_ref().expect("signed in"), i.kind, i.unit_value)
+        })
     });
     // Inline check with the contract's rules as the cashier types (S10).
     let checked = Memo::new(move |_| {

@@ -317,7 +317,7 @@ pub struct Reversal {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAccrual {
     pub customer_id: String,
-    pub bill: crate::rules::Bill,
+    pub bill: crate::bill::Bill,
     pub points: Quantity,
 }
 
@@ -390,8 +390,8 @@ pub struct RedemptionReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bill::Bill;
     use crate::money::Currency;
-    use crate::rules::Bill;
 
     #[test]
     fn create_redemption_wire_shape() {
@@ -400,10 +400,11 @@ mod tests {
             instrument_id: "pts".into(),
             quantity: Quantity::new(500).unwrap(),
             purpose: Purpose::Bill {
-                bill: Bill {
-                    id: "123".into(),
-                    total: Money::new(120_000, Currency::INR).unwrap(),
-                },
+                bill: Bill::new(
+                    crate::BillId::parse("123").unwrap(),
+                    Money::new(120_000, Currency::INR).unwrap(),
+                )
+                .unwrap(),
             },
         };
         let v = serde_json::to_value(&body).unwrap();

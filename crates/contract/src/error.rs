@@ -1,6 +1,8 @@
 //! Stable error codes and the RFC 9457 problem document every backend answers with.
 
+use crate::bill::BillError;
 use crate::contact::{Channel, ContactError};
+use crate::lookup::LookupError;
 use crate::money::MoneyError;
 use crate::otp::OtpError;
 use crate::policy::PolicyError;
@@ -205,9 +207,36 @@ impl From<RuleError> for Problem {
             RuleError::ExceedsBill { .. } => ErrorCode::ExceedsBill,
             RuleError::ExceedsBillCap { .. } => ErrorCode::ExceedsBillCap,
             RuleError::CurrencyMismatch => ErrorCode::CurrencyMismatch,
+            RuleError::NotForVoucher => ErrorCode::InvalidRequest,
             RuleError::TooLarge => ErrorCode::InvalidQuantity,
         };
-        Problem::new(code).detail(e.to_string()).field("quantity")
+        let field = match e {
+            RuleError::NotForVoucher => "purpose",
+            _ => "quantity",
+        };
+        Problem::new(code).detail(e.to_string()).field(field)
+    }
+}
+
+impl From<BillError> for Problem {
+    /// The field is the bill's part (`id` or `total`); prefix it with where the bill was.
+    fn from(e: BillError) -> Self {
+        let code = match &e {
+            BillError::Total(MoneyError::CurrencyMismatch { .. }) => ErrorCode::CurrencyMismatch,
+            _ => ErrorCode::InvalidBill,
+        };
+        Problem::new(code).detail(e.to_string()).field(e.part())
+    }
+}
+
+impl From<LookupError> for Problem {
+    fn from(e: LookupError) -> Self {
+        match e {
+            LookupError::Mobile(e) => e.into(),
+            e => Problem::new(ErrorCode::InvalidRequest)
+                .detail(e.to_string())
+                .field("q"),
+        }
     }
 }
 

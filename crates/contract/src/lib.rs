@@ -4,9 +4,11 @@
 //! the cashier's browser (wasm32) and in the backend, which stays authoritative (SPEC S10).
 
 pub mod api;
+pub mod bill;
 pub mod contact;
 pub mod error;
 pub mod instrument;
+pub mod lookup;
 pub mod money;
 pub mod otp;
 pub mod policy;
@@ -14,14 +16,16 @@ pub mod quantity;
 pub mod rules;
 pub mod template;
 
+pub use bill::{Bill, BillError, BillErrors, BillId};
 pub use contact::{CallingCode, CardNumber, Channel, ContactError, Email, Mobile};
 pub use error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 pub use instrument::{InstrumentBalance, InstrumentKind, Unit};
+pub use lookup::{Lookup, LookupError, Searcher};
 pub use money::{Currency, Money, MoneyError};
 pub use otp::{OtpCode, OtpError, OtpLength};
 pub use policy::{BillCap, Policy, PolicyError};
 pub use quantity::{Quantity, QuantityError};
-pub use rules::{AllowedRange, Bill, Checked, Limit, Purpose, RuleError};
+pub use rules::{AllowedRange, Checked, Limit, Purpose, RuleError};
 pub use template::{
     MessageTemplate, Template, TemplateError, TemplateKind, TemplateValues, Templates,
 };

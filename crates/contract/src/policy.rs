@@ -100,6 +100,41 @@ pub struct TemplatesDraft {
     pub email: String,
 }
 
+impl From<&Policy> for PolicyDraft {
+    /// The policy as an editable draft (what a manager's form starts from).
+    fn from(p: &Policy) -> Self {
+        PolicyDraft {
+            otp_required: p.otp_required,
+            otp_min_value: p.otp_min_value,
+            point_value: p.point_value,
+            min_redeem_points: p.min_redeem_points,
+            max_redeem_per_bill: p.max_redeem_per_bill,
+            otp_length: p.otp_length.get(),
+            otp_ttl_secs: p.otp_ttl_secs,
+            max_verify_attempts: p.max_verify_attempts,
+            resend_cooldown_secs: p.resend_cooldown_secs,
+            max_sends_per_customer: p.max_sends_per_customer,
+            max_sends_per_terminal: p.max_sends_per_terminal,
+            max_sends_per_cashier: p.max_sends_per_cashier,
+            send_window_secs: p.send_window_secs,
+            daily_message_budget: p.daily_message_budget,
+            channels: p.channels.clone(),
+            otp_instruments: p.otp_instruments.clone(),
+            override_enabled: p.override_enabled,
+            override_daily_cap: p.override_daily_cap,
+            templates: TemplatesDraft {
+                sms: p.templates.sms.as_str().to_string(),
+                whatsapp: p.templates.whatsapp.as_str().to_string(),
+                email: p.templates.email.as_str().to_string(),
+            },
+            currency: p.currency,
+            locale: p.locale.clone(),
+            country_calling_code: p.country_calling_code,
+            kiosk_idle_secs: p.kiosk_idle_secs,
+        }
+    }
+}
+
 impl TryFrom<PolicyDraft> for Policy {
     type Error = PolicyErrors;
     fn try_from(d: PolicyDraft) -> Result<Self, Self::Error> {
@@ -192,6 +227,11 @@ impl Policy {
     pub const RESEND_COOLDOWN_SECS: std::ops::RangeInclusive<u32> = 10..=300;
     pub const SEND_WINDOW_SECS: std::ops::RangeInclusive<u32> = 60..=86_400;
     pub const KIOSK_IDLE_SECS: std::ops::RangeInclusive<u32> = 15..=600;
+    /// Codes per customer, terminal or cashier per window, and messages per store per day.
+    pub const SENDS: std::ops::RangeInclusive<u32> = 1..=1_000_000;
+    pub const OVERRIDE_DAILY_CAP: std::ops::RangeInclusive<u32> = 0..=1_000;
+    /// A per-bill cap as a percentage of the bill.
+    pub const CAP_PERCENT: std::ops::RangeInclusive<u8> = 1..=100;
 
     /// SPEC §3 defaults for a store in the given currency, locale and country.
     pub fn default_for(currency: Currency, locale: &str, country: CallingCode) -> Policy {
@@ -261,9 +301,13 @@ impl Policy {
                 "max_redeem_per_bill",
                 "must be more than zero (or no cap)".into(),
             ),
-            Some(BillCap::Percent { percent }) if !(1..=100).contains(&percent) => bad(
+            Some(BillCap::Percent { percent }) if !Self::CAP_PERCENT.contains(&percent) => bad(
                 "max_redeem_per_bill",
-                "percent must be between 1 and 100".into(),
+                format!(
+                    "percent must be between {} and {}",
+                    Self::CAP_PERCENT.start(),
+                    Self::CAP_PERCENT.end()
+                ),
             ),
             _ => {}
         }
@@ -271,7 +315,14 @@ impl Policy {
             bad("otp_ttl_secs", range(&Self::OTP_TTL_SECS, "seconds"));
         }
         if !Self::VERIFY_ATTEMPTS.contains(&self.max_verify_attempts) {
-            bad("max_verify_attempts", "must be between 1 and 10".into());
+            bad(
+                "max_verify_attempts",
+                format!(
+                    "must be between {} and {}",
+                    Self::VERIFY_ATTEMPTS.start(),
+                    Self::VERIFY_ATTEMPTS.end()
+                ),
+            );
         }
         if !Self::RESEND_COOLDOWN_SECS.contains(&self.resend_cooldown_secs) {
             bad(
@@ -290,10 +341,10 @@ impl Policy {
             ("max_sends_per_cashier", self.max_sends_per_cashier),
             ("daily_message_budget", self.daily_message_budget),
         ] {
-            if v == 0 {
-                bad(field, "must be at least 1".into());
-            } else if v > 1_000_000 {
-                bad(field, "is unrealistically large".into());
+            if v < *Self::SENDS.start() {
+                bad(field, format!("must be at least {}", Self::SENDS.start()));
+            } else if v > *Self::SENDS.end() {
+                bad(field, format!("must be at most {}", Self::SENDS.end()));
             }
         }
         if !Self::SEND_WINDOW_SECS.contains(&self.send_window_secs) {
@@ -317,8 +368,11 @@ impl Policy {
                 "must be at least 1 when override is on".into(),
             );
         }
-        if self.override_daily_cap > 1_000 {
-            bad("override_daily_cap", "must be at most 1000".into());
+        if !Self::OVERRIDE_DAILY_CAP.contains(&self.override_daily_cap) {
+            bad(
+                "override_daily_cap",
+                format!("must be at most {}", Self::OVERRIDE_DAILY_CAP.end()),
+            );
         }
         if !is_locale_tag(&self.locale) {
             bad(
@@ -357,7 +411,7 @@ fn has_duplicates<T: Ord + Copy>(items: &[T]) -> bool {
 }
 
 /// A BCP 47 language tag in the simple form language[-Script][-REGION], e.g. `en-IN`, `id-ID`.
-fn is_locale_tag(tag: &str) -> bool {
+pub fn is_locale_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let lang_ok = parts
         .next()

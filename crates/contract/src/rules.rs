@@ -1,28 +1,13 @@
 //! The redemption rule check shared by the browser (to guide the cashier before they type)
 //! and the backend (to decide). SPEC §4 step 4 and S10.
 
+pub use crate::bill::Bill;
 use crate::instrument::{InstrumentBalance, InstrumentKind};
 use crate::money::Money;
 use crate::policy::{BillCap, Policy};
 use crate::quantity::Quantity;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// The bill the redeemed value is applied to.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Bill {
-    /// The POS's own bill or invoice number.
-    pub id: String,
-    pub total: Money,
-}
-
-impl Bill {
-    /// A bill id is what the POS prints: 1–40 visible ASCII characters.
-    pub fn valid_id(id: &str) -> bool {
-        (1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
-    }
-}
 
 /// What the redeemed value becomes.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -45,10 +30,10 @@ impl Purpose {
 
     /// Whether this purpose can take an instrument of this kind. Any benefit can become a
     /// printed voucher (a kiosk has no bill) except a gift card, which is already one.
-    pub fn accepts(&self, kind: crate::InstrumentKind) -> bool {
+    pub fn accepts(&self, kind: InstrumentKind) -> bool {
         match self {
             Purpose::Bill { .. } => true,
-            Purpose::Voucher => kind != crate::InstrumentKind::GiftCard,
+            Purpose::Voucher => kind != InstrumentKind::GiftCard,
         }
     }
 }
@@ -112,6 +97,8 @@ pub enum RuleError {
     },
     /// The instrument, bill and policy are in different currencies.
     CurrencyMismatch,
+    /// This instrument cannot be used for this purpose (a gift card is already a voucher).
+    NotForVoucher,
     /// The value overflows any sane amount.
     TooLarge,
 }
@@ -155,18 +142,51 @@ impl fmt::Display for RuleError {
             RuleError::CurrencyMismatch => {
                 f.write_str("The bill is in a different currency from the loyalty program")
             }
+            RuleError::NotForVoucher => {
+                f.write_str("A gift card cannot become a voucher: apply it to a bill")
+            }
             RuleError::TooLarge => f.write_str("That number is far too large"),
         }
     }
 }
 impl std::error::Error for RuleError {}
 
-/// The value of one unit: the policy decides for points, the instrument for the rest.
-pub fn unit_value(policy: &Policy, instrument: &InstrumentBalance) -> Money {
-    match instrument.kind {
+/// The value of one unit: the policy decides for points, the instrument's own value for the
+/// rest. The backend stores instruments with their own value and answers balances through
+/// this, so what the app shows is what the rules use.
+pub fn unit_value(policy: &Policy, kind: InstrumentKind, own_value: Money) -> Money {
+    match kind {
         InstrumentKind::Points => policy.point_value,
-        _ => instrument.unit_value,
+        _ => own_value,
     }
+}
+
+/// What `quantity` units of an instrument of this kind are worth, exactly.
+pub fn value_of(
+    policy: &Policy,
+    kind: InstrumentKind,
+    own_value: Money,
+    quantity: u64,
+) -> Result<Money, RuleError> {
+    unit_value(policy, kind, own_value)
+        .times(quantity)
+        .map_err(|_| RuleError::TooLarge)
+}
+
+/// The unit value, once the instrument fits the purpose and the policy's currency.
+fn checked_unit(
+    policy: &Policy,
+    instrument: &InstrumentBalance,
+    purpose: &Purpose,
+) -> Result<Money, RuleError> {
+    if !purpose.accepts(instrument.kind) {
+        return Err(RuleError::NotForVoucher);
+    }
+    let unit = unit_value(policy, instrument.kind, instrument.unit_value);
+    if unit.currency() != policy.currency {
+        return Err(RuleError::CurrencyMismatch);
+    }
+    Ok(unit)
 }
 
 /// The smallest quantity the policy accepts for this instrument.
@@ -192,11 +212,11 @@ fn value_limits(
 ) -> Result<Vec<(u64, Limit)>, RuleError> {
     let mut limits = Vec::new();
     if let Some(bill) = purpose.bill() {
-        if bill.total.currency() != unit.currency() {
+        if bill.total().currency() != unit.currency() {
             return Err(RuleError::CurrencyMismatch);
         }
         limits.push((
-            units_within(u128::from(bill.total.minor()), unit),
+            units_within(u128::from(bill.total().minor()), unit),
             Limit::Bill,
         ));
         match policy.max_redeem_per_bill {
@@ -205,7 +225,7 @@ fn value_limits(
                 Limit::BillCap,
             )),
             Some(BillCap::Percent { percent }) => {
-                let cap = u128::from(bill.total.minor()) * u128::from(percent) / 100;
+                let cap = u128::from(bill.total().minor()) * u128::from(percent) / 100;
                 limits.push((units_within(cap, unit), Limit::BillCap))
             }
             None => {}
@@ -220,10 +240,7 @@ pub fn allowed_range(
     instrument: &InstrumentBalance,
     purpose: &Purpose,
 ) -> Result<AllowedRange, RuleError> {
-    let unit = unit_value(policy, instrument);
-    if unit.currency() != policy.currency {
-        return Err(RuleError::CurrencyMismatch);
-    }
+    let unit = checked_unit(policy, instrument, purpose)?;
     if instrument.available == 0 {
         return Err(RuleError::NothingAvailable);
     }
@@ -257,10 +274,7 @@ pub fn check_redemption(
     quantity: Quantity,
     purpose: &Purpose,
 ) -> Result<Checked, RuleError> {
-    let unit = unit_value(policy, instrument);
-    if unit.currency() != policy.currency {
-        return Err(RuleError::CurrencyMismatch);
-    }
+    let unit = checked_unit(policy, instrument, purpose)?;
     let q = quantity.get();
     let min = minimum(policy, instrument);
     if q < min {
@@ -277,7 +291,7 @@ pub fn check_redemption(
             return Err(match (limit, purpose.bill()) {
                 (Limit::Bill, Some(bill)) => RuleError::ExceedsBill {
                     max,
-                    bill_total: bill.total,
+                    bill_total: bill.total(),
                 },
                 _ => RuleError::ExceedsBillCap {
                     max,
@@ -320,10 +334,7 @@ mod tests {
 
     fn bill(total_minor: u64) -> Purpose {
         Purpose::Bill {
-            bill: Bill {
-                id: "123".into(),
-                total: inr(total_minor),
-            },
+            bill: Bill::new(crate::BillId::parse("123").unwrap(), inr(total_minor)).unwrap(),
         }
     }
 
@@ -356,6 +367,18 @@ mod tests {
         }
         assert!(!Purpose::Voucher.accepts(GiftCard));
         assert!(bill(100).accepts(GiftCard));
+        let mut gift = points(5_000);
+        gift.kind = GiftCard;
+        let p = Policy::default();
+        assert_eq!(
+            allowed_range(&p, &gift, &Purpose::Voucher),
+            Err(RuleError::NotForVoucher)
+        );
+        assert_eq!(
+            check_redemption(&p, &gift, q(100), &Purpose::Voucher),
+            Err(RuleError::NotForVoucher)
+        );
+        assert!(allowed_range(&p, &gift, &bill(100_000)).is_ok());
     }
 
     #[test]
@@ -411,10 +434,11 @@ mod tests {
             })
         );
         let usd_bill = Purpose::Bill {
-            bill: Bill {
-                id: "1".into(),
-                total: Money::new(100, Currency::USD).unwrap(),
-            },
+            bill: Bill::new(
+                crate::BillId::parse("1").unwrap(),
+                Money::new(100, Currency::USD).unwrap(),
+            )
+            .unwrap(),
         };
         assert_eq!(
             check_redemption(&p, &inst, q(50), &usd_bill),
@@ -482,7 +506,7 @@ mod tests {
     proptest! {
         #[test]
         fn allowed_range_never_exceeds_balance_bill_or_cap(
-            p in policy_strategy(), available in 0u64..5_000_000, total in 0u64..50_000_000,
+            p in policy_strategy(), available in 0u64..5_000_000, total in 1u64..50_000_000,
         ) {
             let purpose = bill(total);
             if let Ok(r) = allowed_range(&p, &points(available), &purpose) {

@@ -14,22 +14,11 @@ use contract::api::{
     Reversal, Voucher,
 };
 use contract::rules::{allowed_range, check_redemption};
-use contract::{
-    Bill, Channel, ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit,
-};
+use contract::{Channel, ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit};
 use serde_json::json;
 
 /// How long a printed loyalty voucher stays valid.
 const VOUCHER_VALID_MS: i64 = 90 * 86_400_000;
-
-pub fn check_bill(bill: &Bill) -> ApiResult<()> {
-    if !Bill::valid_id(&bill.id) {
-        return Err(ApiError::new(ErrorCode::InvalidBill)
-            .detail("A bill number is 1 to 40 letters, digits or symbols, without spaces")
-            .field("bill.id"));
-    }
-    Ok(())
-}
 
 /// Loads a redemption of the caller's store; another store's id is simply not found (S9).
 pub fn load(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<RedemptionRow> {
@@ -94,9 +83,6 @@ pub fn create_intent(
     pre_approved: Option<PreApproved>,
 ) -> ApiResult<RedemptionRow> {
     let policy = &caller.store.policy;
-    if let Some(bill) = req.purpose.bill() {
-        check_bill(bill)?;
-    }
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
@@ -107,11 +93,6 @@ pub fn create_intent(
                 .detail("The customer has no such instrument")
                 .field("instrument_id")
         })?;
-    if !req.purpose.accepts(instrument.kind) {
-        return Err(ApiError::new(ErrorCode::InvalidRequest)
-            .detail("A gift card cannot be turned into a voucher: apply it to a bill")
-            .field("purpose"));
-    }
     let balance = usable_balance(&instrument, policy, now_ms);
     if balance.available == 0 {
         return Err(Problem::from(contract::RuleError::NothingAvailable).into());
@@ -168,7 +149,7 @@ pub fn create_intent(
         "customer_id": row.customer_id, "instrument_id": row.instrument_id,
         "quantity": row.quantity.get(), "value_minor": row.value.minor(),
         "currency": row.value.currency().code(), "otp_required": otp_required,
-        "bill_id": row.purpose.bill().map(|b| b.id.clone()),
+        "bill_id": row.purpose.bill().map(|b| b.id().as_str()),
     });
     if let Some(p) = &pre_approved {
         detail["approved_by"] = json!("kiosk_identification");
@@ -450,14 +431,13 @@ pub fn accrue(
     req: CreateAccrual,
     now_ms: i64,
 ) -> ApiResult<Accrual> {
-    check_bill(&req.bill)?;
-    if req.bill.total.currency() != caller.store.policy.currency {
+    if req.bill.total().currency() != caller.store.policy.currency {
         return Err(ApiError::new(ErrorCode::CurrencyMismatch).field("bill.total"));
     }
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
-    if let Some(seen) = tx.accrual_for_bill(&caller.store.id, &req.bill.id)? {
+    if let Some(seen) = tx.accrual_for_bill(&caller.store.id, req.bill.id().as_str())? {
         if seen.customer_id == customer.id && seen.points == req.points {
             return Ok(to_accrual(&seen));
         }
@@ -507,7 +487,7 @@ pub fn accrue(
         id: crypto::new_sequential_id("acc", now_ms),
         store_id: caller.store.id.clone(),
         customer_id: customer.id.clone(),
-        bill_id: req.bill.id.clone(),
+        bill_id: req.bill.id().to_string(),
         points: req.points,
         balance_after: instrument.available(),
         at_ms: now_ms,

@@ -152,10 +152,7 @@ impl InstrumentRow {
 
     /// The wire shape; points take their value from the policy.
     pub fn to_balance(&self, policy: &Policy, now_ms: i64) -> InstrumentBalance {
-        let unit_value = match self.kind {
-            InstrumentKind::Points => policy.point_value,
-            _ => self.unit_value,
-        };
+        let unit_value = contract::rules::unit_value(policy, self.kind, self.unit_value);
         InstrumentBalance {
             id: self.id.clone(),
             kind: self.kind,

@@ -223,10 +223,13 @@ pub fn after_accrual(
     };
     let policy = &caller.store.policy;
     let channel = confirmation_channel(&customer, &policy.channels, None)?;
-    let value = policy
-        .point_value
-        .times(points)
-        .unwrap_or_else(|_| Money::zero(policy.currency));
+    let value = contract::rules::value_of(
+        policy,
+        contract::InstrumentKind::Points,
+        policy.point_value,
+        points,
+    )
+    .unwrap_or_else(|_| Money::zero(policy.currency));
     build(
         catalog,
         caller,

@@ -371,6 +371,29 @@ async fn bad_redemption_input_gets_specific_problems_and_changes_nothing() {
     api.post("/v1/redemptions", bad_bill)
         .await
         .expect_problem("invalid_bill");
+    // Drift bug: the till and the widget refused a zero total, the server took it.
+    let mut zero = redemption_body(ASHA, ASHA_POINTS, 100, 100_000);
+    zero["purpose"]["bill"]["total"]["minor"] = json!(0);
+    let p = api
+        .post("/v1/redemptions", zero)
+        .await
+        .expect_problem("invalid_bill");
+    assert_eq!(
+        (p["field"].as_str(), p["detail"].as_str()),
+        (
+            Some("purpose.bill.total"),
+            Some("The bill total must be more than zero")
+        )
+    );
+    let p = api
+        .post(
+            "/v1/accruals",
+            json!({ "customer_id": ASHA, "points": 10,
+                    "bill": { "id": "Z-0", "total": { "minor": 0, "currency": "INR" } } }),
+        )
+        .await
+        .expect_problem("invalid_bill");
+    assert_eq!(p["field"], "bill.total");
     let mut negative = redemption_body(ASHA, ASHA_POINTS, 100, 100_000);
     negative["purpose"]["bill"]["total"]["minor"] = json!(-1);
     api.post("/v1/redemptions", negative)

@@ -277,7 +277,7 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
         .await
         .expect_problem("invalid_request");
     assert_eq!(p["field"], "query");
-    identify(&k, "9").await.expect_problem("invalid_request");
+    identify(&k, "9").await.expect_problem("invalid_mobile");
     identify(&k, "9000000001")
         .await
         .expect_problem("customer_not_found");

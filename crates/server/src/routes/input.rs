@@ -4,10 +4,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use contract::api::{CreateAccrual, CreateRedemption};
+use contract::lookup::{classify, Lookup, Searcher};
 use contract::money::MAX_MINOR;
 use contract::policy::PolicyDraft;
 use contract::{
-    CardNumber, Currency, ErrorCode, Mobile, MoneyError, Policy, Problem, Quantity, QuantityError,
+    BillError, BillId, Currency, ErrorCode, MoneyError, Policy, Problem, Quantity, QuantityError,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -74,18 +75,30 @@ fn money(v: Option<&Value>, field: &str) -> ApiResult<()> {
     }
 }
 
+/// A bill `{id, total}`, with the contract's problem naming the part at fault.
 fn bill(v: Option<&Value>, field: &str) -> ApiResult<()> {
+    let at = |e: BillError| {
+        let part = e.part();
+        ApiError::from(Problem::from(e).field(format!("{field}.{part}")))
+    };
     let Some(Value::Object(b)) = v else {
         return Err(ApiError::new(ErrorCode::InvalidBill)
             .detail("Give the bill number and total")
             .field(field));
     };
-    if !matches!(b.get("id"), Some(Value::String(_))) {
-        return Err(ApiError::new(ErrorCode::InvalidBill)
-            .detail("Give the bill number")
-            .field(format!("{field}.id")));
+    match b.get("id") {
+        Some(Value::String(id)) => drop(BillId::parse(id).map_err(at)?),
+        _ => return Err(at(BillError::MissingId)),
     }
-    money(b.get("total"), &format!("{field}.total"))
+    money(b.get("total"), &format!("{field}.total"))?;
+    if b.get("total")
+        .and_then(|t| t.get("minor"))
+        .and_then(Value::as_u64)
+        == Some(0)
+    {
+        return Err(at(BillError::ZeroTotal));
+    }
+    Ok(())
 }
 
 pub fn create_redemption(body: Value) -> ApiResult<CreateRedemption> {
@@ -104,53 +117,11 @@ pub fn create_accrual(body: Value) -> ApiResult<CreateAccrual> {
     from_value(body)
 }
 
-/// What was typed to find a customer, read as the most specific thing it can be.
-pub enum Lookup {
-    Mobile(Mobile),
-    Card(CardNumber),
-    Name(String),
-}
-
-/// Reads a customer query (in request field `field`) as the most specific thing it can be.
-/// A number that is not a valid mobile may still be a numeric card; if no card matches, the
-/// mobile's problem (the second value) is the answer.
-pub fn classify(
-    q: &str,
-    policy: &Policy,
-    field: &str,
-) -> ApiResult<(Vec<Lookup>, Option<ApiError>)> {
-    let q = q.trim();
-    if q.chars().count() < 2 {
-        return Err(ApiError::new(ErrorCode::InvalidRequest)
-            .detail("Type at least 2 characters: a mobile number, card number or name")
-            .field(field));
-    }
-    let phone_like = q
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
-        && q.chars().any(|c| c.is_ascii_digit());
-    if phone_like {
-        let card = CardNumber::parse(q).ok().map(Lookup::Card);
-        return match Mobile::parse(q, policy.country_calling_code) {
-            Ok(m) => Ok((
-                std::iter::once(Lookup::Mobile(m)).chain(card).collect(),
-                None,
-            )),
-            Err(e) => match card {
-                Some(card) => Ok((
-                    vec![card],
-                    Some(ApiError::from(Problem::from(e).field(field))),
-                )),
-                None => Err(ApiError::from(Problem::from(e).field(field))),
-            },
-        };
-    }
-    if q.chars().any(|c| c.is_ascii_digit()) {
-        if let Ok(card) = CardNumber::parse(q) {
-            return Ok((vec![Lookup::Card(card)], None));
-        }
-    }
-    Ok((vec![Lookup::Name(q.to_string())], None))
+/// Reads a customer query (in request field `field`) with the contract's classifier, the
+/// same one the till and the kiosk use.
+pub fn lookup(q: &str, policy: &Policy, who: Searcher, field: &str) -> ApiResult<Lookup> {
+    classify(q, policy.country_calling_code, who)
+        .map_err(|e| ApiError::from(Problem::from(e).field(field)))
 }
 
 /// The typed code as a string; its format is checked against the intent's code length later,

@@ -18,8 +18,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::api::*;
+use contract::lookup::{Key, Lookup, Searcher};
 use contract::{ErrorCode, Money, Policy, Problem};
-use input::Lookup;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -229,14 +229,14 @@ pub struct SearchQuery {
 fn find_customers(
     tx: &mut dyn crate::store::Tx,
     merchant: &str,
-    lookups: Vec<Lookup>,
+    lookup: &Lookup,
 ) -> ApiResult<Vec<CustomerRow>> {
     let mut customers: Vec<CustomerRow> = Vec::new();
-    for lookup in lookups {
-        let rows = match lookup {
-            Lookup::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
-            Lookup::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
-            Lookup::Name(n) => tx.customers_by_name(merchant, &n, 20)?,
+    for key in lookup.keys() {
+        let rows = match key {
+            Key::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
+            Key::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
+            Key::Name(n) => tx.customers_by_name(merchant, n, 20)?,
         };
         for r in rows {
             if !customers.iter().any(|c| c.id == r.id) {
@@ -264,10 +264,10 @@ pub async fn search_customers(
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("browse customers: identify with your mobile or card number")?;
             let policy = &caller.store.policy;
-            let (lookups, if_none_found) = input::classify(&q, policy, "q")?;
-            let customers = find_customers(tx, &caller.store.merchant_id, lookups)?;
-            if let (true, Some(problem)) = (customers.is_empty(), if_none_found) {
-                return Err(problem);
+            let lookup = input::lookup(&q, policy, Searcher::Staff, "q")?;
+            let customers = find_customers(tx, &caller.store.merchant_id, &lookup)?;
+            if let (true, Some(problem)) = (customers.is_empty(), lookup.problem_if_none_found()) {
+                return Err(Problem::from(problem).field("q").into());
             }
             Ok(CustomerSearch {
                 customers: customers.iter().map(|c| c.summary(policy)).collect(),
@@ -317,14 +317,16 @@ pub async fn kiosk_identify(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
-            let (lookups, if_none_found) =
-                input::classify(&body.query, &caller.store.policy, "query")?;
-            if lookups.iter().any(|l| matches!(l, Lookup::Name(_))) {
-                return Err(ApiError::new(ErrorCode::InvalidRequest)
-                    .detail("Type your mobile number or loyalty card number (not a name)")
-                    .field("query"));
-            }
-            let found = find_customers(tx, &caller.store.merchant_id, lookups)?;
+            let lookup = input::lookup(
+                &body.query,
+                &caller.store.policy,
+                Searcher::SelfService,
+                "query",
+            )?;
+            let found = find_customers(tx, &caller.store.merchant_id, &lookup)?;
+            let if_none_found = lookup
+                .problem_if_none_found()
+                .map(|e| ApiError::from(Problem::from(e).field("query")));
             let customer = kiosk::the_customer(found, if_none_found)?;
             let prepared =
                 kiosk::identify(tx, &caller, customer, body.channel, now, &secret, &catalog)?;
@@ -650,7 +652,7 @@ pub async fn accrue(
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("record points earned: they come with a sale at the counter")?;
             let is_new = tx
-                .accrual_for_bill(&caller.store.id, &req.bill.id)?
+                .accrual_for_bill(&caller.store.id, req.bill.id().as_str())?
                 .is_none();
             let accrual = ledger::accrue(tx, &caller, req, now)?;
             // A repeated accrual replays the first one and sends nothing.
