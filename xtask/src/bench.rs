@@ -3,8 +3,6 @@
 //! Figures are printed against their budgets; nothing here asserts timings in tests.
 
 use crate::run::{Failure, Runner};
-use flate2::{write::GzEncoder, Compression};
-use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -37,13 +35,16 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Raw and gzip (level 9) bytes of every wasm, JS and CSS file in `dist`, as served: the
-/// release build writes each one's `.gz` beside it ([`precompress`]).
+/// Raw, gzip and brotli bytes of every wasm, JS and CSS file in `dist`, as served: the
+/// release build writes each one's `.gz` and `.br` beside it ([`precompress`]).
 pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
     println!("\n==> release bundle in {}", dist.display());
     let (mut raw, mut gz) = (0u64, 0u64);
     for f in precompress(dist)? {
-        println!("    {:>8} raw {:>8} gzip  {}", f.raw, f.gzip, f.name);
+        println!(
+            "    {:>8} raw {:>8} gzip {:>8} brotli  {}",
+            f.raw, f.gzip, f.brotli, f.name
+        );
         raw += f.raw;
         gz += f.gzip;
     }
@@ -52,46 +53,82 @@ pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
 
 /// One file of the app bundle and its sizes.
 pub struct BundleFile {
+    /// Path below `dist`, with `/` separators.
     pub name: String,
     pub raw: u64,
     pub gzip: u64,
+    pub brotli: u64,
 }
 
-/// Writes `<file>.gz` (level 9) beside every wasm, JS and CSS file in `dist`, so the server
-/// sends them compressed without compressing on each request.
+/// Writes `<file>.gz` (zopfli, gzip format) and `<file>.br` (brotli, quality 11) beside every
+/// wasm, JS and CSS file below `dist`, so the server sends the smallest form the browser
+/// accepts without compressing on each request.
 pub fn precompress(dist: &Path) -> Result<Vec<BundleFile>, Failure> {
-    let entries = std::fs::read_dir(dist)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", dist.display())))?;
     let mut files = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css") {
-            continue;
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", dir.display())))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(ext, "wasm" | "js" | "css") {
+                continue;
+            }
+            let bytes =
+                std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            let gz = gzip(&bytes)?;
+            let br = brotli(&bytes)?;
+            for (suffix, data) in [(".gz", &gz), (".br", &br)] {
+                let mut target = path.clone().into_os_string();
+                target.push(suffix);
+                std::fs::write(&target, data)
+                    .map_err(|e| Failure(format!("{}: {e}", Path::new(&target).display())))?;
+            }
+            files.push(BundleFile {
+                name: path
+                    .strip_prefix(dist)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                raw: bytes.len() as u64,
+                gzip: gz.len() as u64,
+                brotli: br.len() as u64,
+            });
         }
-        let bytes =
-            std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        let gz = enc
-            .write_all(&bytes)
-            .and_then(|_| enc.finish())
-            .map_err(|e| Failure(format!("gzip: {e}")))?;
-        let mut target = path.clone().into_os_string();
-        target.push(".gz");
-        std::fs::write(&target, &gz)
-            .map_err(|e| Failure(format!("{}: {e}", Path::new(&target).display())))?;
-        files.push(BundleFile {
-            name: path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into(),
-            raw: bytes.len() as u64,
-            gzip: gz.len() as u64,
-        });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
+}
+
+/// gzip as small as the format allows (zopfli; any gzip decoder reads it).
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+    let mut out = Vec::new();
+    zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Gzip,
+        bytes,
+        &mut out,
+    )
+    .map_err(|e| Failure(format!("gzip: {e}")))?;
+    Ok(out)
+}
+
+/// brotli at its best quality with a 4 MiB window.
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map_err(|e| Failure(format!("brotli: {e}")))?;
+    Ok(out)
 }
 
 /// Starts the release server with bench seeding and runs the load generator against it.
