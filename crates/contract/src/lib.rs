@@ -15,6 +15,7 @@ pub mod policy;
 pub mod quantity;
 pub mod rules;
 pub mod template;
+pub mod wire;
 
 pub use bill::{Bill, BillError, BillErrors, BillId};
 pub use contact::{CallingCode, CardNumber, Channel, ContactError, Email, Mobile};

@@ -1,0 +1,368 @@
+//! The contract's JSON without serde: a small parser and writer, readers for every answer and
+//! writers for every request. The serde derives on the shapes stay the definition (the server
+//! and the OpenAPI document use them); the tests below hold these readers and writers to
+//! exactly what serde reads and writes. The browser uses this module because serde's generic
+//! decoding costs the cashier's download several times more (SPEC §9).
+
+pub mod json;
+pub mod read;
+pub mod write;
+
+pub use read::{from_str, FromJson, WireError};
+pub use write::{to_string, ToJson};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::*;
+    use crate::error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
+    use crate::instrument::{Expiring, InstrumentBalance, InstrumentKind, Unit};
+    use crate::money::{Currency, Money};
+    use crate::policy::{BillCap, Policy, PolicyError};
+    use crate::quantity::Quantity;
+    use crate::rules::{AllowedRange, Limit, Purpose};
+    use crate::{Bill, BillId, CallingCode, Channel, OtpCode};
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use std::fmt::Debug;
+
+    fn inr(minor: u64) -> Money {
+        Money::new(minor, Currency::INR).unwrap()
+    }
+
+    fn bill() -> Purpose {
+        Purpose::Bill {
+            bill: Bill::new(BillId::parse("INV-9").unwrap(), inr(250_000)).unwrap(),
+        }
+    }
+
+    /// What serde writes, read back here, is the same value.
+    fn reads<T: FromJson + Serialize + PartialEq + Debug>(x: T) {
+        let text = serde_json::to_string(&x).unwrap();
+        assert_eq!(from_str::<T>(&text), Ok(x), "{text}");
+    }
+
+    /// What is written here is exactly what serde writes, and serde reads it back.
+    fn writes<T: ToJson + Serialize + DeserializeOwned + PartialEq + Debug>(x: T) {
+        let text = to_string(&x);
+        let ours: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(ours, serde_json::to_value(&x).unwrap(), "{text}");
+        assert_eq!(serde_json::from_str::<T>(&text).unwrap(), x);
+    }
+
+    fn instrument(kind: InstrumentKind, full: bool) -> InstrumentBalance {
+        InstrumentBalance {
+            id: "i1".into(),
+            kind,
+            label: "Hair spa × 6 \"gold\"".into(),
+            unit: Unit::Sessions,
+            available: 4,
+            unit_value: inr(150_000),
+            earned: full.then_some(6),
+            expiring_soon: full.then_some(Expiring {
+                quantity: 2,
+                at_ms: 1_700_000_000_000,
+            }),
+            valid_until_ms: full.then_some(1_800_000_000_000),
+        }
+    }
+
+    fn redemption(purpose: Purpose, otp: bool) -> Redemption {
+        Redemption {
+            id: "red-1".into(),
+            status: RedemptionStatus::AwaitingOtp,
+            customer_id: "cust-asha".into(),
+            customer_name: "Asha Rao".into(),
+            instrument_id: "pts".into(),
+            instrument_kind: InstrumentKind::Points,
+            instrument_label: "Points".into(),
+            unit: Unit::Points,
+            quantity: Quantity::new(500).unwrap(),
+            value: inr(50_000),
+            purpose,
+            otp_required: true,
+            expires_at_ms: 2,
+            otp: otp.then(|| OtpSent {
+                channel: Channel::Whatsapp,
+                destination: "+91 ••••••3210".into(),
+                expires_at_ms: 3,
+                resend_after_ms: 4,
+                attempts_left: 5,
+            }),
+            created_at_ms: 1,
+        }
+    }
+
+    #[test]
+    fn every_answer_reads_as_serde_writes_it() {
+        let staff = StaffInfo {
+            id: "s1".into(),
+            name: "Meena".into(),
+            role: Role::Manager,
+        };
+        reads(Session {
+            token: "t".into(),
+            expires_at_ms: -1,
+            staff,
+            terminal: TerminalInfo {
+                id: "t1".into(),
+                name: "Till 1".into(),
+                mode: TerminalMode::Kiosk,
+            },
+            store: StoreInfo {
+                id: "st".into(),
+                name: "Salon".into(),
+                merchant_name: "M".into(),
+            },
+        });
+        let customer = |full: bool| CustomerSummary {
+            id: "c".into(),
+            name: "Asha".into(),
+            masked_mobile: full.then(|| "+91 ••••••3210".into()),
+            masked_email: full.then(|| "a•••@example.com".into()),
+            masked_card: full.then(|| "•••• 2345".into()),
+            channels: if full { Channel::ALL.to_vec() } else { vec![] },
+        };
+        reads(CustomerSearch {
+            customers: vec![customer(true), customer(false)],
+        });
+        reads(Balance {
+            customer: customer(true),
+            instruments: InstrumentKind::ALL
+                .iter()
+                .map(|k| instrument(*k, *k == InstrumentKind::Package))
+                .collect(),
+            as_of_ms: 9,
+        });
+        reads(redemption(bill(), true));
+        reads(redemption(Purpose::Voucher, false));
+        for approval in [
+            Approval::Otp {
+                channel: Channel::Email,
+            },
+            Approval::Override {
+                manager_name: "M".into(),
+                reason: "no signal".into(),
+            },
+            Approval::NotRequired,
+        ] {
+            reads(Receipt {
+                redemption_id: "r".into(),
+                customer_name: "Asha".into(),
+                instrument_kind: InstrumentKind::GiftCard,
+                instrument_label: "Gift".into(),
+                unit: Unit::Credit,
+                quantity: Quantity::new(1).unwrap(),
+                value: inr(1),
+                balance_before: 10,
+                balance_after: 9,
+                purpose: bill(),
+                approval,
+                cashier_name: "C".into(),
+                terminal_name: "T".into(),
+                store_name: "S".into(),
+                committed_at_ms: 5,
+                voucher: Some(Voucher {
+                    code: "V-1".into(),
+                    value: inr(5),
+                    valid_until_ms: 6,
+                }),
+            });
+        }
+        for status in [
+            RedemptionStatus::Approved,
+            RedemptionStatus::Committed,
+            RedemptionStatus::Cancelled,
+            RedemptionStatus::Expired,
+            RedemptionStatus::Locked,
+            RedemptionStatus::Reversed,
+        ] {
+            reads(Redemption {
+                status,
+                ..redemption(Purpose::Voucher, false)
+            });
+        }
+        reads(Reversal {
+            redemption_id: "r".into(),
+            quantity_restored: Quantity::new(3).unwrap(),
+            balance_after: 4,
+            reason: "void".into(),
+            reversed_at_ms: 5,
+        });
+        reads(Accrual {
+            id: "a".into(),
+            customer_id: "c".into(),
+            bill_id: "b".into(),
+            points: Quantity::new(3).unwrap(),
+            balance_after: 4,
+            at_ms: 5,
+        });
+        reads(AuditPage {
+            entries: vec![AuditEntry {
+                seq: 1,
+                at_ms: 2,
+                action: "commit".into(),
+                store_id: "s".into(),
+                terminal_id: Some("t".into()),
+                staff_id: None,
+                redemption_id: Some("r".into()),
+                detail: "{\"a\":1}".into(),
+                prev_hash: "0".repeat(64),
+                hash: "f".repeat(64),
+            }],
+            next_after: Some(1),
+        });
+        reads(RedemptionReport {
+            from_ms: 1,
+            to_ms: 2,
+            lines: vec![ReportLine {
+                instrument_kind: InstrumentKind::Campaign,
+                count: 1,
+                quantity: 2,
+                value: inr(3),
+            }],
+            total_value: inr(3),
+            overrides: 4,
+            reversals: 5,
+            failed_verifications: 6,
+        });
+    }
+
+    #[test]
+    fn policies_read_and_write_as_serde_does() {
+        let mut p = Policy::default();
+        reads(p.clone());
+        writes(p.clone());
+        p.max_redeem_per_bill = Some(BillCap::Percent { percent: 20 });
+        p.channels = vec![Channel::Sms, Channel::Email];
+        reads(p.clone());
+        writes(p.clone());
+        p.max_redeem_per_bill = Some(BillCap::Absolute { value: inr(90_000) });
+        p.currency = Currency::INR;
+        p.country_calling_code = CallingCode::INDONESIA;
+        reads(p.clone());
+        writes(p);
+        // An answer that breaks a bound is not a policy, here as with serde.
+        let mut v = serde_json::to_value(Policy::default()).unwrap();
+        v["otp_ttl_secs"] = 5.into();
+        assert!(from_str::<Policy>(&v.to_string()).is_err());
+    }
+
+    #[test]
+    fn every_problem_reads_as_serde_writes_it() {
+        for code in ErrorCode::ALL {
+            reads(Problem::new(*code));
+        }
+        let mut p = Problem::new(ErrorCode::ExceedsBill)
+            .detail("At most 500")
+            .field("quantity")
+            .attempts_left(2)
+            .retry_after(30)
+            .allowed(AllowedRange {
+                min: 50,
+                max: 500,
+                limited_by: Limit::BillCap,
+                unit_value: inr(100),
+            })
+            .delivery_failure(DeliveryFailure {
+                channel: Channel::Sms,
+                reason: DeliveryFailureReason::GatewayError,
+            });
+        p.errors = vec![PolicyError {
+            field: "templates.sms".into(),
+            message: "must contain {otp}".into(),
+        }];
+        reads(p);
+        // A problem from another server without the optional members.
+        let minimal = r#"{"type":"about:blank","title":"Gone","status":410,"code":"otp_expired"}"#;
+        assert_eq!(
+            from_str::<Problem>(minimal).unwrap().code,
+            ErrorCode::OtpExpired
+        );
+    }
+
+    #[test]
+    fn every_request_writes_as_serde_does() {
+        writes(SignIn {
+            staff_code: "C001".into(),
+            pin: "12\"34".into(),
+        });
+        for purpose in [bill(), Purpose::Voucher] {
+            writes(CreateRedemption {
+                customer_id: "c".into(),
+                instrument_id: "i".into(),
+                quantity: Quantity::new(500).unwrap(),
+                purpose,
+            });
+        }
+        writes(SendOtp {
+            channel: Channel::Whatsapp,
+        });
+        writes(Verify {
+            code: OtpCode::parse("123456", crate::OtpLength::DEFAULT).unwrap(),
+        });
+        writes(Override {
+            manager_code: "M001".into(),
+            manager_pin: "9999".into(),
+            override_code: "2468".into(),
+            reason: "no network\nat all".into(),
+        });
+        for channel in [None, Some(Channel::Email)] {
+            writes(KioskIdentify {
+                query: "98765 43210".into(),
+                channel,
+            });
+        }
+        writes(Reverse {
+            reason: "returned".into(),
+        });
+        writes(CreateAccrual {
+            customer_id: "c".into(),
+            bill: Bill::new(BillId::parse("B1").unwrap(), inr(100)).unwrap(),
+            points: Quantity::new(1).unwrap(),
+        });
+    }
+
+    #[test]
+    fn answers_that_break_the_contract_are_refused() {
+        let v = serde_json::to_value(redemption(bill(), false)).unwrap();
+        let refused = |change: &dyn Fn(&mut serde_json::Value), why: &str| {
+            let mut bad = v.clone();
+            change(&mut bad);
+            let text = bad.to_string();
+            assert!(
+                serde_json::from_str::<Redemption>(&text).is_err(),
+                "serde takes {why}"
+            );
+            assert!(from_str::<Redemption>(&text).is_err(), "we take {why}");
+        };
+        refused(
+            &|v| v["purpose"]["bill"]["total"]["minor"] = 0.into(),
+            "a zero bill",
+        );
+        refused(&|v| v["quantity"] = 0.into(), "a zero quantity");
+        refused(&|v| v["value"]["minor"] = (-1).into(), "a negative value");
+        refused(
+            &|v| v["value"]["currency"] = "rupee".into(),
+            "a bad currency",
+        );
+        refused(&|v| v["status"] = "paid".into(), "an unknown status");
+        refused(
+            &|v| v["purpose"]["kind"] = "cash".into(),
+            "an unknown purpose",
+        );
+        refused(&|v| v["otp_required"] = "yes".into(), "a string for a bool");
+        refused(&|v| v["quantity"] = 2.5.into(), "a fraction");
+        refused(
+            &|v| {
+                v.as_object_mut().unwrap().remove("customer_id");
+            },
+            "a missing field",
+        );
+        refused(
+            &|v| v["customer_id"] = serde_json::Value::Null,
+            "a null field",
+        );
+        assert!(from_str::<Redemption>("<html>").is_err());
+    }
+}
