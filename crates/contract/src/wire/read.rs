@@ -90,6 +90,16 @@ fn valid<T, E>(r: Result<T, E>) -> Read<T> {
     r.map_err(|_| WireError::new("not valid"))
 }
 
+/// An answer with no content (`204`, or `null`).
+impl FromJson for () {
+    fn from_json(v: &Value) -> Read<Self> {
+        match v {
+            Value::Null => Ok(()),
+            _ => Err(WireError::new("not empty")),
+        }
+    }
+}
+
 impl FromJson for String {
     fn from_json(v: &Value) -> Read<Self> {
         string(v).map(str::to_string)
