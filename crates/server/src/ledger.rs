@@ -3,7 +3,7 @@
 //! store runs transactions one at a time, check-and-hold cannot interleave and a balance
 //! never goes negative (the schema's CHECK constraints back this up).
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
@@ -156,7 +156,14 @@ pub fn create_intent(
         detail["identification_id"] = json!(p.identification_id);
         detail["channel"] = json!(p.channel.as_str());
     }
-    audit::record(tx, now_ms, &caller.actor(), "hold", Some(&row.id), detail)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        Action::Hold,
+        Some(&row.id),
+        detail,
+    )?;
     Ok(row)
 }
 
@@ -167,7 +174,7 @@ pub fn release(
     status: RedemptionStatus,
     now_ms: i64,
     actor: &Actor,
-    action: &str,
+    action: Action,
 ) -> ApiResult<()> {
     debug_assert!(row.status.is_open());
     if let Some(mut instrument) = tx.instrument(&row.customer_id, &row.instrument_id)? {
@@ -204,7 +211,7 @@ pub fn expire_if_due(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> A
             RedemptionStatus::Expired,
             now_ms,
             &actor,
-            "expired",
+            Action::Expired,
         )?;
         return Err(ApiError::new(ErrorCode::IntentExpired).keep());
     }
@@ -335,7 +342,7 @@ pub fn commit(
         tx,
         now_ms,
         &caller.actor(),
-        "commit",
+        Action::Post,
         Some(&row.id),
         json!({
             "quantity": q, "value_minor": row.value.minor(), "currency": row.value.currency().code(),
@@ -375,7 +382,7 @@ pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiRes
                 RedemptionStatus::Cancelled,
                 now_ms,
                 &caller.actor(),
-                "cancel",
+                Action::Cancel,
             )?;
             Ok(row)
         }
@@ -417,7 +424,7 @@ pub fn reverse(
         tx,
         now_ms,
         &caller.actor(),
-        "reverse",
+        Action::Reverse,
         Some(&row.id),
         json!({ "quantity": row.quantity.get(), "reason": reason, "balance_after": reversal.balance_after }),
     )?;
@@ -497,7 +504,7 @@ pub fn accrue(
         tx,
         now_ms,
         &caller.actor(),
-        "accrual",
+        Action::Accrual,
         None,
         json!({ "customer_id": customer.id, "bill_id": row.bill_id, "points": points, "balance_after": row.balance_after }),
     )?;
@@ -531,7 +538,7 @@ pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usiz
             RedemptionStatus::Expired,
             now_ms,
             &actor,
-            "expired",
+            Action::Expired,
         )?;
     }
     expire_points(tx, now_ms, limit)?;
@@ -567,7 +574,7 @@ fn expire_points(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<()> {
                 tx,
                 now_ms,
                 &actor,
-                "points_expired",
+                Action::PointsExpired,
                 None,
                 json!({
                     "customer_id": instrument.customer_id, "instrument_id": instrument.id,

@@ -59,7 +59,7 @@ impl Server {
         env: &[(&str, &str)],
     ) -> Server {
         // The tests' own HTTP client uses the server's TLS stack, which needs its provider.
-        redeemguard_server::channels::install_tls_provider();
+        redeemguard_server::gateways::install_tls_provider();
         let mut cmd = Command::new(BIN);
         cmd.args(["--listen", "127.0.0.1:0", "--db"])
             .arg(&db)
@@ -277,7 +277,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str, terminal: &str) -> Api {
-        redeemguard_server::channels::install_tls_provider();
+        redeemguard_server::gateways::install_tls_provider();
         Api {
             http: reqwest::Client::builder()
                 .pool_max_idle_per_host(64)
