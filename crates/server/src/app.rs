@@ -170,7 +170,7 @@ pub fn spawn_sweeper(app: Shared) {
                 .db
                 .run(move |tx| {
                     Ok((
-                        ledger::sweep_expired(tx, now, 500)?,
+                        ledger::release_expired(tx, now, 500)?,
                         kiosk::sweep_idle(tx, now, 500)?,
                     ))
                 })

@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode, Words};
 use crate::crypto::Secret;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, closed_problem, expire_if_due};
+use crate::ledger::{self, closed_problem, release_if_expired};
 use crate::messages::{display_count, display_money, MessageCatalog, MessageKind};
 use crate::model::*;
 use crate::store::Tx;
@@ -138,7 +138,7 @@ pub fn send_code(
     catalog: &MessageCatalog,
 ) -> ApiResult<PreparedCode<RedemptionRow>> {
     let mut row = ledger::load_bound(tx, caller, id)?;
-    expire_if_due(tx, &mut row, now_ms)?;
+    release_if_expired(tx, &mut row, now_ms)?;
     if row.status != RedemptionStatus::AwaitingOtp {
         return Err(closed_problem(row.status));
     }
@@ -178,10 +178,10 @@ pub fn verify(
     let mut row = ledger::load_bound(tx, caller, id)?;
     let code = challenge::parse(typed, row.otp.as_ref(), &caller.store.policy)?;
     if row.status != RedemptionStatus::AwaitingOtp {
-        expire_if_due(tx, &mut row, now_ms)?;
+        release_if_expired(tx, &mut row, now_ms)?;
         return Err(closed_problem(row.status));
     }
-    expire_if_due(tx, &mut row, now_ms)?;
+    release_if_expired(tx, &mut row, now_ms)?;
     challenge::verify(tx, caller, &mut row, &code, now_ms, secret)?;
     Ok(row)
 }
@@ -202,7 +202,7 @@ pub fn prepare_override(
 ) -> ApiResult<OverrideCheck> {
     let policy = &caller.store.policy;
     let mut row = ledger::load_bound(tx, caller, id)?;
-    expire_if_due(tx, &mut row, now_ms)?;
+    release_if_expired(tx, &mut row, now_ms)?;
     if row.status != RedemptionStatus::AwaitingOtp {
         return Err(closed_problem(row.status));
     }

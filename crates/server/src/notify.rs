@@ -132,20 +132,20 @@ fn build(
 
 /// The confirmation of a redemption just committed (points only: seed 004's "SMS during
 /// redemption of loyalty points"). Read in the commit's transaction; never fails it.
-pub fn after_commit(
+pub fn after_post(
     tx: &mut dyn Tx,
     caller: &Caller,
     redemption_id: &str,
     catalog: &MessageCatalog,
     now_ms: i64,
 ) -> Option<Confirmation> {
-    commit_confirmation(tx, caller, redemption_id, catalog, now_ms).unwrap_or_else(|e| {
+    post_confirmation(tx, caller, redemption_id, catalog, now_ms).unwrap_or_else(|e| {
         tracing::warn!(code = %e.code(), "could not prepare a confirmation");
         None
     })
 }
 
-fn commit_confirmation(
+fn post_confirmation(
     tx: &mut dyn Tx,
     caller: &Caller,
     redemption_id: &str,

@@ -58,7 +58,7 @@ pub async fn create_redemption(
                     Some(binding) => Some(kiosk::pre_approval(&binding, &req)?),
                     None => None,
                 };
-            ledger::create_intent(tx, &caller, req, now, grace, pre_approved)
+            ledger::hold(tx, &caller, req, now, grace, pre_approved)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(row.to_api())))
@@ -80,7 +80,7 @@ pub async fn get_redemption(
             let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
             let mut row = ledger::load(tx, &caller, &id)?;
-            match ledger::expire_if_due(tx, &mut row, now) {
+            match ledger::release_if_expired(tx, &mut row, now) {
                 Err(e) if e.code() == ErrorCode::IntentExpired => Ok(row), // report it as expired
                 other => other.map(|_| row),
             }
@@ -223,7 +223,7 @@ pub async fn commit(
                 .field(IDEMPOTENCY_HEADER)
         })?
         .to_string();
-    let fingerprint = ledger::commit_fingerprint(&id, &body);
+    let fingerprint = ledger::post_fingerprint(&id, &body);
     let guard_key = format!("{}|{key}", creds.terminal_hash.clone().unwrap_or_default());
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
@@ -237,10 +237,10 @@ pub async fn commit(
             let was_approved = tx
                 .redemption(&caller.store.id, &id)?
                 .is_some_and(|r| r.status == RedemptionStatus::Approved);
-            let bytes = ledger::commit(tx, &caller, &id, &key, &fingerprint, now)?;
+            let bytes = ledger::post(tx, &caller, &id, &key, &fingerprint, now)?;
             // Only the commit that debits confirms; a replay or a late retry does not.
             let confirmation = match was_approved {
-                true => notify::after_commit(tx, &caller, &id, &catalog, now),
+                true => notify::after_post(tx, &caller, &id, &catalog, now),
                 false => None,
             };
             Ok((bytes, confirmation))
@@ -265,7 +265,7 @@ pub async fn cancel(
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            ledger::cancel(tx, &caller, &id, now)
+            ledger::release_on_cancel(tx, &caller, &id, now)
         })
         .await?;
     Ok(Json(row.to_api()))

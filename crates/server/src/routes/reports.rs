@@ -66,7 +66,7 @@ pub async fn report(
                 to_ms,
                 lines,
                 total_value: Money::new(total, currency)?,
-                overrides: tx.count_overrides_committed(store, from_ms, to_ms)?,
+                overrides: tx.count_overrides_posted(store, from_ms, to_ms)?,
                 reversals: tx.count_reversals(store, from_ms, to_ms)?,
                 failed_verifications: tx.count_audit_actions(
                     store,
