@@ -123,6 +123,17 @@ pub struct Actor {
     pub staff_id: Option<String>,
 }
 
+impl Actor {
+    /// A terminal's own doing, no staff member's (expiry, an idle kiosk).
+    pub fn terminal(store_id: &str, terminal_id: &str) -> Actor {
+        Actor {
+            store_id: store_id.to_string(),
+            terminal_id: Some(terminal_id.to_string()),
+            staff_id: None,
+        }
+    }
+}
+
 /// The canonical bytes hashed for an entry: a JSON array with a fixed field order.
 fn canonical(e: &AuditEntry) -> String {
     json!([

@@ -353,11 +353,7 @@ pub fn sweep_idle(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usize> 
     let due = tx.identifications_idle_by(now_ms, limit)?;
     let n = due.len();
     for row in due {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
+        let actor = Actor::terminal(&row.store_id, &row.terminal_id);
         end(tx, &actor, row, now_ms, "idle")?;
     }
     tx.prune_identifications(now_ms - KEEP_ENDED_MS)?;

@@ -201,22 +201,23 @@ pub fn release(
 /// request acts on it; the caller hears `intent_expired`.
 pub fn release_if_expired(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
     if row.status.is_open() && now_ms >= row.expires_at_ms {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
-        release(
-            tx,
-            row,
-            RedemptionStatus::Expired,
-            now_ms,
-            &actor,
-            Action::Expired,
-        )?;
+        release_as_expired(tx, row, now_ms)?;
         return Err(ApiError::new(ErrorCode::IntentExpired).keep());
     }
     Ok(())
+}
+
+/// Releases an intent that outlived its hold, on behalf of its terminal.
+fn release_as_expired(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
+    let actor = Actor::terminal(&row.store_id, &row.terminal_id);
+    release(
+        tx,
+        row,
+        RedemptionStatus::Expired,
+        now_ms,
+        &actor,
+        Action::Expired,
+    )
 }
 
 /// The problem for acting on a redemption that is no longer open.
@@ -533,19 +534,7 @@ pub fn release_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<us
     let due = tx.open_redemptions_expired_by(now_ms, limit)?;
     let n = due.len();
     for mut row in due {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
-        release(
-            tx,
-            &mut row,
-            RedemptionStatus::Expired,
-            now_ms,
-            &actor,
-            Action::Expired,
-        )?;
+        release_as_expired(tx, &mut row, now_ms)?;
     }
     expire_points(tx, now_ms, limit)?;
     tx.delete_expired_sessions(now_ms)?;

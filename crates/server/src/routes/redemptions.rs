@@ -3,7 +3,7 @@
 
 use super::input;
 use crate::approval;
-use crate::auth::{resolve, Credentials};
+use crate::auth::{resolve, Caller, Credentials};
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IdPath, JsonBody, RawBody};
@@ -12,6 +12,7 @@ use crate::ledger;
 use crate::model::StaffRow;
 use crate::notify;
 use crate::state::{InFlight, Shared};
+use crate::store::Tx;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,24 @@ use contract::{ErrorCode, Problem};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// Runs `work` in one transaction on redemption `id`, for a caller who may act on it (a
+/// self-service kiosk session: only for the customer it identified).
+async fn on_redemption<R: Send + 'static>(
+    app: &Shared,
+    creds: Credentials,
+    id: String,
+    work: impl FnOnce(&mut dyn Tx, &Caller, &str, i64) -> ApiResult<R> + Send + 'static,
+) -> ApiResult<R> {
+    let now = app.clock.now_ms();
+    app.db
+        .run(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
+            work(tx, &caller, &id, now)
+        })
+        .await
+}
 
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::default()
@@ -73,19 +92,14 @@ pub async fn get_redemption(
     creds: Credentials,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Redemption>> {
-    let now = app.clock.now_ms();
-    let row = app
-        .db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            let mut row = ledger::load(tx, &caller, &id)?;
-            match ledger::release_if_expired(tx, &mut row, now) {
-                Err(e) if e.code() == ErrorCode::IntentExpired => Ok(row), // report it as expired
-                other => other.map(|_| row),
-            }
-        })
-        .await?;
+    let row = on_redemption(&app, creds, id, |tx, caller, id, now| {
+        let mut row = ledger::load(tx, caller, id)?;
+        match ledger::release_if_expired(tx, &mut row, now) {
+            Err(e) if e.code() == ErrorCode::IntentExpired => Ok(row), // report it as expired
+            other => other.map(|_| row),
+        }
+    })
+    .await?;
     Ok(Json(row.to_api()))
 }
 
@@ -100,19 +114,13 @@ pub async fn send_otp(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody<SendOtp>,
 ) -> ApiResult<Json<OtpSent>> {
-    let now = app.clock.now_ms();
     let secret = app.secret.clone();
     let catalog = app.config.messages.clone();
-    let (caller, prepared) = app
-        .db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            let prepared =
-                approval::send_code(tx, &caller, &id, body.channel, now, &secret, &catalog)?;
-            Ok((caller, prepared))
-        })
-        .await?;
+    let (caller, prepared) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let prepared = approval::send_code(tx, caller, id, body.channel, now, &secret, &catalog)?;
+        Ok((caller.clone(), prepared))
+    })
+    .await?;
     Ok(Json(notify::send_code(&app, caller, prepared).await?))
 }
 
@@ -128,16 +136,11 @@ pub async fn verify(
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Redemption>> {
     let typed = input::typed_code(&body)?;
-    let now = app.clock.now_ms();
     let secret = app.secret.clone();
-    let row = app
-        .db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            approval::verify(tx, &caller, &id, &typed, now, &secret)
-        })
-        .await?;
+    let row = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        approval::verify(tx, caller, id, &typed, now, &secret)
+    })
+    .await?;
     Ok(Json(row.to_api()))
 }
 
@@ -227,25 +230,20 @@ pub async fn commit(
     let guard_key = format!("{}|{key}", creds.terminal_hash.clone().unwrap_or_default());
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
-    let now = app.clock.now_ms();
     let catalog = app.config.messages.clone();
-    let (bytes, confirmation) = app
-        .db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            let was_approved = tx
-                .redemption(&caller.store.id, &id)?
-                .is_some_and(|r| r.status == RedemptionStatus::Approved);
-            let bytes = ledger::post(tx, &caller, &id, &key, &fingerprint, now)?;
-            // Only the commit that debits confirms; a replay or a late retry does not.
-            let confirmation = match was_approved {
-                true => notify::after_post(tx, &caller, &id, &catalog, now),
-                false => None,
-            };
-            Ok((bytes, confirmation))
-        })
-        .await?;
+    let (bytes, confirmation) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let was_approved = tx
+            .redemption(&caller.store.id, id)?
+            .is_some_and(|r| r.status == RedemptionStatus::Approved);
+        let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now)?;
+        // Only the post that debits confirms; a replay or a late retry does not.
+        let confirmation = match was_approved {
+            true => notify::after_post(tx, caller, id, &catalog, now),
+            false => None,
+        };
+        Ok((bytes, confirmation))
+    })
+    .await?;
     notify::confirm(&app, confirmation);
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
@@ -259,15 +257,10 @@ pub async fn cancel(
     creds: Credentials,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Redemption>> {
-    let now = app.clock.now_ms();
-    let row = app
-        .db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            ledger::release_on_cancel(tx, &caller, &id, now)
-        })
-        .await?;
+    let row = on_redemption(&app, creds, id, |tx, caller, id, now| {
+        ledger::release_on_cancel(tx, caller, id, now)
+    })
+    .await?;
     Ok(Json(row.to_api()))
 }
 

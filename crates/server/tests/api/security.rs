@@ -1,55 +1,7 @@
 //! One test per security rule of SPEC §6 (S1–S9), over real HTTP.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use serde_json::{json, Value};
-
-async fn send(api: &Api, id: &str) -> Resp {
-    api.post(
-        &format!("/v1/redemptions/{id}/otp"),
-        json!({ "channel": "sms" }),
-    )
-    .await
-}
-
-async fn verify(api: &Api, id: &str, code: &str) -> Resp {
-    api.post(
-        &format!("/v1/redemptions/{id}/verify"),
-        json!({ "code": code }),
-    )
-    .await
-}
-
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
-/// A code of the same length that is certainly not `code`.
-fn wrong(code: &str) -> String {
-    code.chars()
-        .map(|c| {
-            if c == '9' {
-                '0'
-            } else {
-                char::from(c as u8 + 1)
-            }
-        })
-        .collect()
-}
-
-fn audit_rows(db: &std::path::Path) -> Vec<(i64, String, String, String, String)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT seq, action, detail, prev_hash, hash FROM audit ORDER BY seq")
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
@@ -86,11 +38,11 @@ async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
         .expect(200);
         let code = server.latest_code(customer).await;
         codes.push(code.clone());
-        verify(&api, &id, &wrong(&code))
+        api.verify(&id, &wrong(&code))
             .await
             .expect_problem("otp_invalid");
         api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
-        verify(&api, &id, &code).await.expect(200);
+        api.verify(&id, &code).await.expect(200);
         api.commit(&id, &format!("k-{id}")).await.expect(200);
     }
     let r = api
@@ -98,14 +50,16 @@ async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
         .await
         .expect(201);
     let locked = id_of(&r);
-    send(&api, &locked).await.expect(200);
+    api.send_otp(&locked, "sms").await.expect(200);
     let code = server.latest_code(ASHA).await;
     codes.push(code.clone());
-    send(&api, &locked).await.expect_problem("resend_cooldown");
+    api.send_otp(&locked, "sms")
+        .await
+        .expect_problem("resend_cooldown");
     for _ in 0..5 {
-        verify(&api, &locked, &wrong(&code)).await;
+        api.verify(&locked, &wrong(&code)).await;
     }
-    verify(&api, &locked, &code)
+    api.verify(&locked, &code)
         .await
         .expect_problem("otp_locked");
     manager.get("/v1/reports/redemptions").await.expect(200);
@@ -141,18 +95,7 @@ async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
             phone.contains(code.as_str()),
             "the demo phone (the one exception) shows the code"
         );
-        for body in &bodies {
-            assert!(
-                !contains_code(body, code),
-                "a response holds the code: {body}"
-            );
-        }
-        for line in logs.lines() {
-            assert!(
-                !contains_code(line, code),
-                "a log line holds the code: {line}"
-            );
-        }
+        assert_code_absent(code, &bodies, &logs);
         for (seq, action, detail, _, _) in audit_rows(&server.db) {
             assert!(
                 !contains_code(&detail, code) && !contains_code(&action, code),
@@ -165,28 +108,16 @@ async fn s1_the_code_never_appears_in_responses_logs_or_audit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s2_only_an_hmac_of_id_and_code_is_stored() {
     use hmac::{Hmac, Mac};
-    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let secret_file = dir.path().join("otp.secret");
     let secret = "s2-test-secret-0123456789abcdef";
-    std::fs::write(&secret_file, secret).unwrap();
-    let db = dir.path().join("s2.sqlite");
-    let server = Server::spawn(
-        dir.clone(),
-        db.clone(),
-        &["--demo", "--secret-file", secret_file.to_str().unwrap()],
-        &[],
-    );
+    let server = Server::demo_with_secret(secret, &[]);
+    let db = server.db.clone();
     assert!(
         !server.logs().contains(secret),
         "the secret is never printed"
     );
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id).await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
     let code = server.latest_code(ASHA).await;
 
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -208,10 +139,10 @@ async fn s2_only_an_hmac_of_id_and_code_is_stored() {
         assert!(!contains_code(&row, &code), "{row}");
     }
     // The comparison is exact: a near miss fails, the code passes once.
-    verify(&api, &id, &wrong(&code))
+    api.verify(&id, &wrong(&code))
         .await
         .expect_problem("otp_invalid");
-    verify(&api, &id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect(200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,12 +151,8 @@ async fn s3_the_code_is_bound_to_its_intent_and_the_message_states_amount_and_st
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let other_till = server.api("demo-till-2").sign_in("C001", "1234").await;
 
-    let a = id_of(
-        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &a).await.expect(200);
+    let a = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&a, "sms").await.expect(200);
     let message = server.outbox(ASHA).await[0]["text"]
         .as_str()
         .unwrap()
@@ -239,20 +166,15 @@ async fn s3_the_code_is_bound_to_its_intent_and_the_message_states_amount_and_st
     let code_a = code_in(&message).unwrap();
 
     // A different amount is a different intent: A's code does not open it.
-    let b = id_of(
-        &api.create(ASHA, ASHA_POINTS, 600, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &b).await.expect(200);
+    let b = api.create_id(ASHA, ASHA_POINTS, 600, 100_000).await;
+    api.send_otp(&b, "sms").await.expect(200);
     let code_b = server.latest_code(ASHA).await;
     if code_a != code_b {
-        verify(&api, &b, &code_a)
-            .await
-            .expect_problem("otp_invalid");
+        api.verify(&b, &code_a).await.expect_problem("otp_invalid");
     }
     // Another terminal cannot act on the intent at all.
-    verify(&other_till, &a, &code_a)
+    other_till
+        .verify(&a, &code_a)
         .await
         .expect_problem("not_found");
     other_till
@@ -268,22 +190,16 @@ async fn s3_the_code_is_bound_to_its_intent_and_the_message_states_amount_and_st
     api.post(&format!("/v1/redemptions/{a}/cancel"), json!({}))
         .await
         .expect(200);
-    verify(&api, &a, &code_a)
+    api.verify(&a, &code_a)
         .await
         .expect_problem("intent_closed");
-    let c = id_of(
-        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &c).await.expect(200);
+    let c = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&c, "sms").await.expect(200);
     let code_c = server.latest_code(ASHA).await;
     if code_a != code_c {
-        verify(&api, &c, &code_a)
-            .await
-            .expect_problem("otp_invalid");
+        api.verify(&c, &code_a).await.expect_problem("otp_invalid");
     }
-    let approved = verify(&api, &c, &code_c).await.expect(200);
+    let approved = api.verify(&c, &code_c).await.expect(200);
     assert_eq!(
         (approved["quantity"].as_u64(), approved["status"].as_str()),
         (Some(500), Some("approved"))
@@ -301,14 +217,11 @@ async fn s4_single_use_expiry_resend_voids_attempts_survive_and_lock() {
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
 
     // Malformed codes never cost an attempt.
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id).await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
     for bad in ["12a456", "123 456", "12345", "1234567", "١٢٣٤٥٦", ""] {
-        let p = verify(&api, &id, bad)
+        let p = api
+            .verify(&id, bad)
             .await
             .expect_problem("invalid_otp_format");
         assert_eq!(p["field"], "code", "{bad}");
@@ -326,60 +239,56 @@ async fn s4_single_use_expiry_resend_voids_attempts_survive_and_lock() {
     );
     let code = server.latest_code(ASHA).await;
     // Single use.
-    verify(&api, &id, &code).await.expect(200);
-    verify(&api, &id, &code)
-        .await
-        .expect_problem("intent_closed");
+    api.verify(&id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect_problem("intent_closed");
     api.post(&format!("/v1/redemptions/{id}/cancel"), json!({}))
         .await
         .expect(200);
 
     // Expiry at otp_ttl (300 s).
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id).await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
     let code = server.latest_code(ASHA).await;
     server.advance_clock(301).await;
-    verify(&api, &id, &code).await.expect_problem("otp_expired");
+    api.verify(&id, &code).await.expect_problem("otp_expired");
 
     // Resend: cooldown first, then the old code is void and failures are not reset.
-    let sent = send(&api, &id).await.expect(200);
+    let sent = api.send_otp(&id, "sms").await.expect(200);
     assert_eq!(sent["attempts_left"], 5);
     let first = server.latest_code(ASHA).await;
-    verify(&api, &id, &wrong(&first))
+    api.verify(&id, &wrong(&first))
         .await
         .expect_problem("otp_invalid");
-    let p = send(&api, &id).await.expect_problem("resend_cooldown");
+    let p = api
+        .send_otp(&id, "sms")
+        .await
+        .expect_problem("resend_cooldown");
     assert!((1..=30).contains(&p["retry_after_secs"].as_u64().unwrap()));
     server.advance_clock(31).await;
-    let resent = send(&api, &id).await.expect(200);
+    let resent = api.send_otp(&id, "sms").await.expect(200);
     assert_eq!(
         resent["attempts_left"], 4,
         "a resend does not reset failures"
     );
     let second = server.latest_code(ASHA).await;
     if first != second {
-        let p = verify(&api, &id, &first)
-            .await
-            .expect_problem("otp_invalid");
+        let p = api.verify(&id, &first).await.expect_problem("otp_invalid");
         assert_eq!(p["attempts_left"], 3, "the old code is void");
     } else {
-        verify(&api, &id, &wrong(&first))
+        api.verify(&id, &wrong(&first))
             .await
             .expect_problem("otp_invalid");
     }
-    verify(&api, &id, &wrong(&second))
+    api.verify(&id, &wrong(&second))
         .await
         .expect_problem("otp_invalid");
-    let p = verify(&api, &id, &wrong(&second))
+    let p = api
+        .verify(&id, &wrong(&second))
         .await
         .expect_problem("otp_invalid");
     assert_eq!(p["attempts_left"], 1);
     assert_eq!(api.available(ASHA, ASHA_POINTS).await, 1100, "still held");
-    verify(&api, &id, &wrong(&second))
+    api.verify(&id, &wrong(&second))
         .await
         .expect_problem("otp_locked");
     let r = api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
@@ -389,10 +298,8 @@ async fn s4_single_use_expiry_resend_voids_attempts_survive_and_lock() {
         1200,
         "a lock releases the hold"
     );
-    verify(&api, &id, &second)
-        .await
-        .expect_problem("otp_locked");
-    send(&api, &id).await.expect_problem("otp_locked");
+    api.verify(&id, &second).await.expect_problem("otp_locked");
+    api.send_otp(&id, "sms").await.expect_problem("otp_locked");
     api.commit(&id, "locked").await.expect_problem("otp_locked");
 }
 
@@ -414,47 +321,54 @@ async fn s5_send_limits_cooldown_and_daily_budget() {
         let (api, customer) = (api.clone(), customer.to_string());
         async move {
             let instrument = format!("{customer}-points-0");
-            id_of(
-                &api.create(&customer, &instrument, 50, 100_000)
-                    .await
-                    .expect(201),
-            )
+            api.create_id(&customer, &instrument, 50, 100_000).await
         }
     };
 
     // Per customer: 2 per window (a resend counts).
     let a = intent(&till1, ASHA).await;
-    send(&till1, &a).await.expect(200);
-    send(&till1, &a).await.expect_problem("resend_cooldown");
+    till1.send_otp(&a, "sms").await.expect(200);
+    till1
+        .send_otp(&a, "sms")
+        .await
+        .expect_problem("resend_cooldown");
     server.advance_clock(11).await;
-    send(&till1, &a).await.expect(200);
+    till1.send_otp(&a, "sms").await.expect(200);
     server.advance_clock(11).await;
-    let p = send(&till1, &a).await.expect_problem("rate_limited");
+    let p = till1
+        .send_otp(&a, "sms")
+        .await
+        .expect_problem("rate_limited");
     assert!(p["detail"].as_str().unwrap().contains("customer"));
     assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
     // Per terminal: till 1 has sent 2; one more is allowed, then refused.
-    let b = intent(&till1, "cust-priya").await;
-    send(&till1, &b).await.expect(200);
-    let c = intent(&till1, "cust-kavya").await;
-    let p = send(&till1, &c).await.expect_problem("rate_limited");
-    assert!(p["detail"].as_str().unwrap().contains("terminal"));
     // Per cashier: C001 has sent 3 (on till 1); one more on till 2, then refused.
-    let d = intent(&till2, "cust-kavya").await;
-    send(&till2, &d).await.expect(200);
-    let e = intent(&till2, "cust-farhan").await;
-    let p = send(&till2, &e).await.expect_problem("rate_limited");
-    assert!(p["detail"].as_str().unwrap().contains("cashier"));
+    for (api, allowed, refused, scope) in [
+        (&till1, "cust-priya", "cust-kavya", "terminal"),
+        (&till2, "cust-kavya", "cust-farhan", "cashier"),
+    ] {
+        let ok = intent(api, allowed).await;
+        api.send_otp(&ok, "sms").await.expect(200);
+        let no = intent(api, refused).await;
+        let p = api
+            .send_otp(&no, "sms")
+            .await
+            .expect_problem("rate_limited");
+        assert!(p["detail"].as_str().unwrap().contains(scope));
+    }
     // The store's daily budget (6): the manager sends 2 more, then the budget is gone.
     let f = intent(&manager, "cust-farhan").await;
-    send(&manager, &f).await.expect(200);
+    manager.send_otp(&f, "sms").await.expect(200);
     let g = intent(&manager, "cust-karan").await;
-    send(&manager, &g).await.expect(200);
+    manager.send_otp(&g, "sms").await.expect(200);
     let h = intent(&manager, "cust-sneha").await;
-    let p = send(&manager, &h)
+    let p = manager
+        .send_otp(&h, "sms")
         .await
         .expect_problem("message_budget_exhausted");
     assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
-    assert!(send(&manager, &h)
+    assert!(manager
+        .send_otp(&h, "sms")
         .await
         .headers
         .get("retry-after")
@@ -466,7 +380,7 @@ async fn s5_send_limits_cooldown_and_daily_budget() {
         .await;
     server.advance_clock(601).await;
     let a2 = intent(&till1, ASHA).await;
-    send(&till1, &a2).await.expect(200);
+    till1.send_otp(&a2, "sms").await.expect(200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -497,7 +411,7 @@ async fn s6_hold_post_release_expiry_and_idempotent_commit() {
             .expect(200)["status"],
         "expired"
     );
-    send(&api, &abandoned)
+    api.send_otp(&abandoned, "sms")
         .await
         .expect_problem("intent_expired");
 
@@ -602,17 +516,13 @@ async fn s7_every_action_is_in_a_verifiable_hash_chain() {
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
 
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id).await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
     let code = server.latest_code(ASHA).await;
-    verify(&api, &id, &wrong(&code))
+    api.verify(&id, &wrong(&code))
         .await
         .expect_problem("otp_invalid");
-    verify(&api, &id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect(200);
     api.commit(&id, "k7").await.expect(200);
     api.post(
         &format!("/v1/redemptions/{id}/reverse"),
@@ -620,11 +530,7 @@ async fn s7_every_action_is_in_a_verifiable_hash_chain() {
     )
     .await
     .expect(200);
-    let cancelled = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
+    let cancelled = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
     api.post(&format!("/v1/redemptions/{cancelled}/cancel"), json!({}))
         .await
         .expect(200);
@@ -740,11 +646,7 @@ async fn s8_override_needs_a_manager_a_reason_the_code_and_respects_the_cap() {
     assert!(!hash.contains("24681357"));
     drop(conn);
 
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 200, 100_000)
-            .await
-            .expect(201),
-    );
+    let id = api.create_id(ASHA, ASHA_POINTS, 200, 100_000).await;
     let path = format!("/v1/redemptions/{id}/override");
     api.post(&path, body("M001", "9999", "24681357", " "))
         .await
@@ -782,11 +684,7 @@ async fn s8_override_needs_a_manager_a_reason_the_code_and_respects_the_cap() {
 
     // The daily cap.
     manager.set_policy(json!({ "override_daily_cap": 1 })).await;
-    let second = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
+    let second = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
     api.post(
         &format!("/v1/redemptions/{second}/override"),
         body("M001", "9999", "24681357", "again"),

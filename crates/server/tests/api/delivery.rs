@@ -4,12 +4,10 @@
 //! cashier is told, the send-limit accounting, the audit entries, confirmations, start-up
 //! checks, and that no code is written to any log, audit row or table.
 
-mod common;
-
-use common::fakes::{
+use crate::fakes::{
     base64_decode, closed_port, mail_parts, Answer, FakeGateway, Recorded, SmtpFault, SmtpSink,
 };
-use common::*;
+use crate::helpers::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,26 +46,6 @@ fn set_name(server: &Server, customer: &str, name: &str) {
     .unwrap();
 }
 
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
-async fn send(api: &Api, id: &str, channel: &str) -> Resp {
-    api.post(
-        &format!("/v1/redemptions/{id}/otp"),
-        json!({ "channel": channel }),
-    )
-    .await
-}
-
-async fn verify(api: &Api, id: &str, code: &str) -> Resp {
-    api.post(
-        &format!("/v1/redemptions/{id}/verify"),
-        json!({ "code": code }),
-    )
-    .await
-}
-
 /// Asserts a `delivery_failed` problem with its reason class for the cashier.
 #[track_caller]
 fn assert_not_sent(r: &Resp, channel: &str, reason: &str) {
@@ -87,18 +65,6 @@ fn assert_not_sent(r: &Resp, channel: &str, reason: &str) {
         "{}",
         r.body
     );
-}
-
-/// The details of the audit entries of one action, oldest first.
-async fn audit_details(manager: &Api, action: &str) -> Vec<Value> {
-    let page = manager.get("/v1/audit?limit=1000").await.expect(200);
-    page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == action)
-        .map(|e| serde_json::from_str(e["detail"].as_str().unwrap()).unwrap())
-        .collect()
 }
 
 /// S1 for delivery: no code that went to a gateway is in any log line, response, audit row
@@ -162,12 +128,8 @@ otp = "{{customer}}: {{otp}} redeems {{points}} points ({{value}}) at {{store}}.
     );
     set_name(&server, ASHA, "Asha \"A&B\" <Rao>\n\n*VIP*");
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 1_000, 1_000_000)
-            .await
-            .expect(201),
-    );
-    let sent = send(&api, &id, "sms").await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 1_000, 1_000_000).await;
+    let sent = api.send_otp(&id, "sms").await.expect(200);
     assert_eq!(sent["destination"], "+91 ••••••3210");
 
     let requests = gateway.requests();
@@ -198,15 +160,11 @@ otp = "{{customer}}: {{otp}} redeems {{points}} points ({{value}}) at {{store}}.
         format!("Asha \"A&B\" <Rao> *VIP*: {code} redeems 1,000 points (₹1,000.00) at {STORE}. Valid 5 min.")
     );
     // The code the gateway carried is the intent's code.
-    verify(&api, &id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect(200);
 
     // Demo mode: a channel without a gateway still goes to the demo phone.
-    let other = id_of(
-        &api.create(ASHA, ASHA_POINTS, 100, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &other, "email").await.expect(200);
+    let other = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&other, "email").await.expect(200);
     let phone = server.outbox(ASHA).await;
     assert_eq!(phone.len(), 1, "{phone:?}");
     assert_eq!(
@@ -245,12 +203,8 @@ json = '''
     );
     set_name(&server, ASHA, "Asha \"A&B\" <Rao>\n*VIP* _x_ ~y~ `z`\\");
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id, "whatsapp").await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "whatsapp").await.expect(200);
 
     let requests = gateway.requests();
     assert_eq!(requests.len(), 1);
@@ -274,7 +228,7 @@ json = '''
         text,
         format!("Hi Asha \"A&B\" <Rao> VIP x y z\\, {code} is your code to redeem 500 points (₹500.00) at {STORE}. It is valid for 5 minutes. Share it only if you asked to redeem.")
     );
-    verify(&api, &id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect(200);
     assert_nothing_leaked(&server, &[code], &["wa-Tk-7731"], &[&api]);
 }
 
@@ -308,7 +262,7 @@ timeout_ms = 800
     manager
         .set_policy(json!({ "max_sends_per_customer": 2 }))
         .await;
-    let intent = || async { id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201)) };
+    let intent = || async { api.create_id(ASHA, ASHA_POINTS, 50, 100_000).await };
     let mut codes = Vec::new();
     let text_of = |r: &Recorded| Recorded::field(&r.query(), "text");
 
@@ -317,14 +271,14 @@ timeout_ms = 800
     gateway.script(&[Answer::Status(503), Answer::Status(503)]);
     let a = intent().await;
     let started = Instant::now();
-    assert_not_sent(&send(&api, &a, "sms").await, "sms", "gateway_error");
+    assert_not_sent(&api.send_otp(&a, "sms").await, "sms", "gateway_error");
     assert!(started.elapsed() < Duration::from_secs(5));
     let seen = gateway.requests();
     assert_eq!(seen.len(), 2, "one retry after a 5xx");
     assert_eq!(Recorded::field(&seen[0].query(), "key"), "key-Hh2-secret");
     assert_eq!(Recorded::field(&seen[0].query(), "to"), "919876543210");
     let void_code = code_in(&text_of(&seen[0])).unwrap();
-    verify(&api, &a, &void_code)
+    api.verify(&a, &void_code)
         .await
         .expect_problem("otp_not_sent");
     codes.push(void_code);
@@ -332,16 +286,20 @@ timeout_ms = 800
     // 4xx: refused, never retried, does not count.
     gateway.script(&[Answer::Status(401)]);
     let b = intent().await;
-    assert_not_sent(&send(&api, &b, "sms").await, "sms", "rejected");
+    assert_not_sent(&api.send_otp(&b, "sms").await, "sms", "rejected");
     assert_eq!(gateway.requests().len(), 3, "no retry after a 4xx");
 
     // Nothing listening: unreachable, retried, does not count.
     let c = intent().await;
-    assert_not_sent(&send(&api, &c, "whatsapp").await, "whatsapp", "unreachable");
+    assert_not_sent(
+        &api.send_otp(&c, "whatsapp").await,
+        "whatsapp",
+        "unreachable",
+    );
 
     // The customer's limit (2) is untouched by the three failures: this one goes out...
     let d = intent().await;
-    send(&api, &d, "sms").await.expect(200);
+    api.send_otp(&d, "sms").await.expect(200);
     let seen = gateway.requests();
     assert_eq!(seen.len(), 4);
     let good = code_in(&text_of(&seen[3])).unwrap();
@@ -351,7 +309,7 @@ timeout_ms = 800
     gateway.script(&[Answer::Silence]);
     let e = intent().await;
     let started = Instant::now();
-    assert_not_sent(&send(&api, &e, "sms").await, "sms", "timeout");
+    assert_not_sent(&api.send_otp(&e, "sms").await, "sms", "timeout");
     let waited = started.elapsed();
     assert!(
         waited >= Duration::from_millis(800) && waited < Duration::from_secs(5),
@@ -360,12 +318,12 @@ timeout_ms = 800
     assert_eq!(gateway.requests().len(), 5, "no retry after a timeout");
     codes.push(code_in(&text_of(&gateway.requests()[4])).unwrap());
     let f = intent().await;
-    send(&api, &f, "sms").await.expect_problem("rate_limited");
+    api.send_otp(&f, "sms").await.expect_problem("rate_limited");
     assert_eq!(gateway.requests().len(), 5);
 
     // The one delivered code still works; each failure is in the audit log with its class.
-    verify(&api, &d, &good).await.expect(200);
-    let failed = audit_details(&manager, "otp_delivery_failed").await;
+    api.verify(&d, &good).await.expect(200);
+    let failed = manager.audit_details("otp_delivery_failed").await;
     let summary: Vec<Value> = failed
         .iter()
         .map(|d| {
@@ -387,7 +345,7 @@ timeout_ms = 800
             json!(["sms", "timeout", null, 1, true]),
         ]
     );
-    let sent = audit_details(&manager, "otp_sent").await;
+    let sent = manager.audit_details("otp_sent").await;
     assert_eq!(sent.len(), 5, "every hand-over is audited too");
     let (ok, out) = verify_audit(&server.db);
     assert!(ok, "{out}");
@@ -417,12 +375,8 @@ attempts = 2
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
 
-    let a = id_of(
-        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &a, "email").await.expect(200);
+    let a = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&a, "email").await.expect(200);
     let mails = sink.mails();
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
@@ -457,20 +411,20 @@ attempts = 2
     );
     assert!(!html.contains("<b>Asha"), "{html}");
     assert!(html.contains(&code));
-    verify(&api, &a, &code).await.expect(200);
+    api.verify(&a, &code).await.expect(200);
 
     // A refused recipient (550) is "rejected" at once; a temporary failure (451) is retried.
     sink.fault(SmtpFault::Rcpt(550));
-    let b = id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201));
-    assert_not_sent(&send(&api, &b, "email").await, "email", "rejected");
+    let b = api.create_id(ASHA, ASHA_POINTS, 50, 100_000).await;
+    assert_not_sent(&api.send_otp(&b, "email").await, "email", "rejected");
     sink.fault(SmtpFault::Data(451));
     sink.fault(SmtpFault::Data(451));
-    let c = id_of(&api.create(ASHA, ASHA_POINTS, 50, 100_000).await.expect(201));
-    assert_not_sent(&send(&api, &c, "email").await, "email", "gateway_error");
+    let c = api.create_id(ASHA, ASHA_POINTS, 50, 100_000).await;
+    assert_not_sent(&api.send_otp(&c, "email").await, "email", "gateway_error");
     // After the faults the sink takes mail again.
-    send(&api, &c, "email").await.expect(200);
+    api.send_otp(&c, "email").await.expect(200);
     assert_eq!(sink.mails().len(), 2);
-    let failed = audit_details(&manager, "otp_delivery_failed").await;
+    let failed = manager.audit_details("otp_delivery_failed").await;
     let summary: Vec<Value> = failed
         .iter()
         .map(|d| json!([d["reason"], d["status"], d["attempts"], d["counted"]]))
@@ -511,14 +465,10 @@ attempts = 2
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
     let text = |r: &Recorded| Recorded::field(&r.form(), "text");
 
-    let id = id_of(
-        &api.create(ASHA, ASHA_POINTS, 500, 100_000)
-            .await
-            .expect(201),
-    );
-    send(&api, &id, "sms").await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
     let code = code_in(&text(&gateway.requests()[0])).unwrap();
-    verify(&api, &id, &code).await.expect(200);
+    api.verify(&id, &code).await.expect(200);
     api.commit(&id, "k-1").await.expect(200);
     let seen = gateway.wait_for(2).await;
     assert_eq!(
@@ -551,11 +501,11 @@ attempts = 2
     assert!(
         eventually(10, || {
             let m = manager.clone();
-            async move { !audit_details(&m, "confirmation_failed").await.is_empty() }
+            async move { !m.audit_details("confirmation_failed").await.is_empty() }
         })
         .await
     );
-    failed.extend(audit_details(&manager, "confirmation_failed").await);
+    failed.extend(manager.audit_details("confirmation_failed").await);
     assert_eq!(failed[0]["kind"], "accrued");
     assert_eq!(failed[0]["reason"], "gateway_error");
     assert_eq!(failed[0]["customer_id"], ASHA);
@@ -687,7 +637,9 @@ form = {{ to = "{{to}}", text = "{{message}}" }}
         .post("/v1/kiosk/verify", json!({ "code": code }))
         .await
         .expect(200);
-    let failed = audit_details(&manager, "kiosk_identify_delivery_failed").await;
+    let failed = manager
+        .audit_details("kiosk_identify_delivery_failed")
+        .await;
     assert_eq!(failed.len(), 1);
     assert_eq!(
         json!([

@@ -1,8 +1,6 @@
 //! Every endpoint and error code over real HTTP, one server process per test.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,10 +284,7 @@ async fn customer_search_masks_contacts_and_balances_list_instruments() {
     let kinds = |id: &'static str| {
         let api = api.clone();
         async move {
-            let b = api
-                .get(&format!("/v1/customers/{id}/balance"))
-                .await
-                .expect(200);
+            let b = api.balance(id).await;
             b["instruments"]
                 .as_array()
                 .unwrap()
@@ -735,7 +730,7 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         .json()
         .await
         .unwrap();
-    let committed: Value = serde_json::from_str(include_str!("../openapi.json"))
+    let committed: Value = serde_json::from_str(include_str!("../../openapi.json"))
         .expect("crates/server/openapi.json is valid JSON");
     assert!(
         served == committed,
@@ -763,18 +758,7 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
     );
 
     // CORS: the allow-listed origin only.
-    let client = reqwest::Client::new();
-    let preflight = |origin: &'static str| {
-        client
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{}/v1/policy", server.base),
-            )
-            .header("origin", origin)
-            .header("access-control-request-method", "GET")
-            .header("access-control-request-headers", "x-terminal-token")
-            .send()
-    };
+    let preflight = |origin| cors_preflight(&server.base, origin, "x-terminal-token");
     let ok = preflight("https://salon.example").await.unwrap();
     assert_eq!(
         ok.headers().get("access-control-allow-origin").unwrap(),
@@ -787,18 +771,8 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_demo_there_is_no_phone_and_sends_fail_honestly() {
     // Seed a database in demo mode, then serve it as production would.
-    let seeded = Server::demo(&[]);
-    let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
-    drop(seeded);
-    let server = Server::spawn(
-        dir.clone(),
-        db.clone(),
-        &[],
-        &[(
-            "REDEEMGUARD_OTP_SECRET",
-            "a-production-secret-of-enough-length",
-        )],
-    );
+    let server = Server::production_seeded();
+    let db = server.db.clone();
     for path in ["/demo/phone", "/demo/outbox.json"] {
         let r = reqwest::get(format!("{}{path}", server.base))
             .await

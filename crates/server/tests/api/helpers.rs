@@ -2,8 +2,6 @@
 //! its output captured, and a small HTTP client that remembers every response body (for S1).
 #![allow(dead_code)]
 
-pub mod fakes;
-
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -49,6 +47,34 @@ impl Server {
         let mut args = vec!["--demo", "--testing-clock", "--sweep-interval-secs", "1"];
         args.extend_from_slice(extra);
         Server::spawn(dir, db, &args, &[])
+    }
+
+    /// A demo server whose code secret is `secret` (from a file), plus `extra` flags.
+    pub fn demo_with_secret(secret: &str, extra: &[&str]) -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let secret_file = dir.path().join("otp.secret");
+        std::fs::write(&secret_file, secret).unwrap();
+        let db = dir.path().join("test.sqlite");
+        let mut args = vec!["--demo", "--secret-file", secret_file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        Server::spawn(dir.clone(), db, &args, &[])
+    }
+
+    /// A database seeded in demo mode, then served as production would serve it: no demo
+    /// phone, no gateway configured, a secret from the environment.
+    pub fn production_seeded() -> Server {
+        let seeded = Server::demo(&[]);
+        let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
+        drop(seeded);
+        Server::spawn(
+            dir,
+            db,
+            &[],
+            &[(
+                "REDEEMGUARD_OTP_SECRET",
+                "a-production-secret-of-enough-length",
+            )],
+        )
     }
 
     /// Starts the binary on `db` with `args` (plus an ephemeral port).
@@ -390,11 +416,28 @@ impl Api {
         .await
     }
 
-    pub async fn available(&self, customer: &str, instrument: &str) -> u64 {
-        let b = self
-            .get(&format!("/v1/customers/{customer}/balance"))
+    pub async fn balance(&self, customer: &str) -> Value {
+        self.get(&format!("/v1/customers/{customer}/balance"))
             .await
-            .expect(200);
+            .expect(200)
+    }
+
+    /// Creates an intent (see [`Api::create`]) and returns its id.
+    pub async fn create_id(
+        &self,
+        customer: &str,
+        instrument: &str,
+        quantity: u64,
+        bill_minor: u64,
+    ) -> String {
+        let r = self
+            .create(customer, instrument, quantity, bill_minor)
+            .await;
+        id_of(&r.expect(201))
+    }
+
+    pub async fn available(&self, customer: &str, instrument: &str) -> u64 {
+        let b = self.balance(customer).await;
         b["instruments"]
             .as_array()
             .unwrap()
@@ -407,6 +450,57 @@ impl Api {
 
     pub async fn policy(&self) -> Value {
         self.get("/v1/policy").await.expect(200)
+    }
+
+    /// Sends a redemption's code on `channel`.
+    pub async fn send_otp(&self, id: &str, channel: &str) -> Resp {
+        self.post(
+            &format!("/v1/redemptions/{id}/otp"),
+            json!({ "channel": channel }),
+        )
+        .await
+    }
+
+    /// Types a redemption's code.
+    pub async fn verify(&self, id: &str, code: &str) -> Resp {
+        self.post(
+            &format!("/v1/redemptions/{id}/verify"),
+            json!({ "code": code }),
+        )
+        .await
+    }
+
+    /// A self-service kiosk session: the customer types their mobile or card number.
+    pub async fn identify(&self, query: &str) -> Resp {
+        self.post("/v1/kiosk/identify", json!({ "query": query }))
+            .await
+    }
+
+    /// A self-service kiosk session: the customer types their identification code.
+    pub async fn kiosk_verify(&self, code: &str) -> Resp {
+        self.post("/v1/kiosk/verify", json!({ "code": code })).await
+    }
+
+    pub async fn forget(&self) -> Resp {
+        self.post("/v1/kiosk/forget", json!({})).await
+    }
+
+    /// This store's audit entries, oldest first (as a manager).
+    pub async fn audit_entries(&self) -> Vec<Value> {
+        self.get("/v1/audit?limit=1000").await.expect(200)["entries"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// The details of the audit entries of one action, oldest first (as a manager).
+    pub async fn audit_details(&self, action: &str) -> Vec<Value> {
+        self.audit_entries()
+            .await
+            .iter()
+            .filter(|e| e["action"] == action)
+            .map(detail)
+            .collect()
     }
 
     /// Changes some policy fields (as a manager).
@@ -439,7 +533,81 @@ pub fn rand_suffix() -> String {
 }
 
 pub const ASHA: &str = "cust-asha";
+pub const KIOSK: &str = "demo-kiosk-1";
+
+/// A self-service session on the demo kiosk.
+pub async fn kiosk(server: &Server) -> Api {
+    server.api(KIOSK).sign_in("", "").await
+}
+
+pub fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// A code of the same length that is certainly not `code`.
+pub fn wrong(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}
+
+/// An audit entry's detail, parsed.
+pub fn detail(entry: &Value) -> Value {
+    serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap()
+}
+
+/// The audit table as stored: (seq, action, detail, prev_hash, hash), oldest first.
+pub fn audit_rows(db: &Path) -> Vec<(i64, String, String, String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq, action, detail, prev_hash, hash FROM audit ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
 pub const ASHA_POINTS: &str = "cust-asha-points-0";
+
+/// A CORS preflight for `GET /v1/policy` from `origin`, asking for `request_headers`.
+pub async fn cors_preflight(
+    base: &str,
+    origin: &str,
+    request_headers: &str,
+) -> reqwest::Result<reqwest::Response> {
+    reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{base}/v1/policy"))
+        .header("origin", origin)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", request_headers)
+        .send()
+        .await
+}
+
+/// S1: `code` is in no response body and no log line.
+#[track_caller]
+pub fn assert_code_absent(code: &str, bodies: &[String], logs: &str) {
+    for body in bodies {
+        assert!(
+            !contains_code(body, code),
+            "a response holds the code: {body}"
+        );
+    }
+    for line in logs.lines() {
+        assert!(
+            !contains_code(line, code),
+            "a log line holds the code: {line}"
+        );
+    }
+}
 
 /// Runs `redeemguard-server verify-audit` and returns (success, stdout).
 pub fn verify_audit(db: &Path) -> (bool, String) {
@@ -483,20 +651,9 @@ pub async fn approved(
         .expect(201);
     let id = r["id"].as_str().unwrap().to_string();
     if r["status"] == "awaiting_otp" {
-        api.post(
-            &format!("/v1/redemptions/{id}/otp"),
-            json!({ "channel": "sms" }),
-        )
-        .await
-        .expect(200);
+        api.send_otp(&id, "sms").await.expect(200);
         let code = server.code_for(&id).await;
-        let v = api
-            .post(
-                &format!("/v1/redemptions/{id}/verify"),
-                json!({ "code": code }),
-            )
-            .await
-            .expect(200);
+        let v = api.verify(&id, &code).await.expect(200);
         assert_eq!(v["status"], "approved");
     }
     id
