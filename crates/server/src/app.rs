@@ -1,24 +1,19 @@
-//! Application state, the router with its middleware (request ids, tracing, timeouts, body
-//! limits, CORS, problem+json for every failure), and the background sweeper.
+//! The assembly: the resource routers (`routes`, plus the demo phone and the testing clock
+//! when enabled) under the middleware (request ids, tracing, timeouts, body limits, CORS,
+//! problem+json for every failure), the host page's listener, and the background sweeper.
+//! Only `main` uses this module; nothing in the library imports it.
 
-use crate::channels::{Channel, DemoOutbox, Unconfigured};
-use crate::config::Config;
-use crate::crypto::Secret;
 use crate::error::{problem_response, ApiError};
-use crate::store::Db;
+use crate::state::Shared;
 use crate::{demo, kiosk, ledger, routes};
-use axum::body::Bytes;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::Router;
 use contract::ErrorCode;
-use serde::de::DeserializeOwned;
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -27,179 +22,6 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-
-/// The server's clock. Tests may move it forward (only with `--testing-clock`) so expiry
-/// can be checked without waiting minutes.
-#[derive(Default)]
-pub struct Clock {
-    offset_ms: AtomicI64,
-}
-
-impl Clock {
-    pub fn now_ms(&self) -> i64 {
-        let system = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        system + self.offset_ms.load(Ordering::Relaxed)
-    }
-    pub fn advance(&self, secs: i64) {
-        self.offset_ms.fetch_add(secs * 1000, Ordering::Relaxed);
-    }
-}
-
-pub struct AppState {
-    pub db: Db,
-    pub clock: Clock,
-    pub secret: Secret,
-    pub channel: Arc<dyn Channel>,
-    /// Present only in demo mode: the one place codes are visible.
-    pub outbox: Option<Arc<DemoOutbox>>,
-    pub config: Config,
-    /// Commit keys being processed right now, for `idempotency_in_flight`.
-    pub commits_in_flight: Mutex<HashSet<String>>,
-    pub openapi_json: String,
-    /// Argon2 checks running at once: one per core, so a burst of sign-ins cannot take
-    /// every thread (and tens of MiB each) from redemptions.
-    slow_hash_permits: tokio::sync::Semaphore,
-}
-
-pub type Shared = Arc<AppState>;
-
-impl AppState {
-    pub fn new(db: Db, config: Config) -> Shared {
-        let outbox = config.demo.then(|| Arc::new(DemoOutbox::new()));
-        // Configured gateways win; the other channels go to the demo phone in demo mode.
-        let fallback: Arc<dyn Channel> = match &outbox {
-            Some(o) => o.clone(),
-            None => Arc::new(Unconfigured),
-        };
-        let channel: Arc<dyn Channel> = Arc::new(config.gateways.with_fallback(fallback));
-        Arc::new(AppState {
-            db,
-            clock: Clock::default(),
-            secret: config.secret.clone(),
-            channel,
-            outbox,
-            commits_in_flight: Mutex::new(HashSet::new()),
-            openapi_json: crate::openapi::document_json(),
-            slow_hash_permits: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism()
-                    .map(usize::from)
-                    .unwrap_or(1),
-            ),
-            config,
-        })
-    }
-}
-
-impl AppState {
-    /// Runs a slow (argon2) check off the async runtime, a bounded number at a time.
-    pub async fn slow_check(
-        &self,
-        check: impl FnOnce() -> bool + Send + 'static,
-    ) -> Result<bool, ApiError> {
-        let _permit = self
-            .slow_hash_permits
-            .acquire()
-            .await
-            .map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(check)
-            .await
-            .map_err(ApiError::internal)
-    }
-}
-
-/// Marks a commit key as in flight until dropped (also when the request times out).
-pub struct InFlight<'a> {
-    set: &'a Mutex<HashSet<String>>,
-    key: String,
-}
-
-impl<'a> InFlight<'a> {
-    pub fn acquire(set: &'a Mutex<HashSet<String>>, key: String) -> Option<InFlight<'a>> {
-        let mut keys = set.lock().unwrap_or_else(|p| p.into_inner());
-        keys.insert(key.clone()).then(|| InFlight { set, key })
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.set
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.key);
-    }
-}
-
-/// A JSON body whose failures are problems: too large → `payload_too_large`, anything
-/// malformed or mistyped → `invalid_request` with serde's explanation.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let RawBody(bytes) = RawBody::from_request(req, state).await?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidRequest).detail(format!("The body is not valid: {e}"))
-        })
-    }
-}
-
-/// The request body as bytes, with the size limit reported as a problem.
-pub struct RawBody(pub Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(req, state)
-            .await
-            .map(RawBody)
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(ErrorCode::PayloadTooLarge)
-                } else {
-                    ApiError::new(ErrorCode::InvalidRequest).detail(e.body_text())
-                }
-            })
-    }
-}
-
-/// Query parameters whose failures are `invalid_request` problems.
-pub struct QueryParams<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for QueryParams<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| QueryParams(q.0))
-            .map_err(|e| ApiError::new(ErrorCode::InvalidRequest).detail(e.body_text()))
-    }
-}
-
-/// A path segment whose failures are `not_found` problems.
-pub struct IdPath(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for IdPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|p| IdPath(p.0))
-            .map_err(|_| ApiError::new(ErrorCode::NotFound))
-    }
-}
 
 #[derive(Clone, Default)]
 struct CountingRequestId {
@@ -254,60 +76,14 @@ async fn timed_out(_: tower::BoxError) -> Response {
     )
 }
 
-async fn healthz(State(app): State<Shared>) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    app.db.run(|tx| tx.last_audit().map(|_| ())).await?;
-    Ok(axum::Json(serde_json::json!({ "status": "ok" })))
-}
-
 pub fn router(app: Shared) -> Router {
-    let mut api = Router::new()
-        .route(contract::api::paths::SESSIONS, post(routes::sign_in))
-        .route(
-            contract::api::paths::SESSION_CURRENT,
-            delete(routes::sign_out),
-        )
-        .route(
-            contract::api::paths::POLICY,
-            get(routes::get_policy).put(routes::put_policy),
-        )
-        .route(
-            contract::api::paths::CUSTOMERS,
-            get(routes::search_customers),
-        )
-        .route("/v1/customers/{id}/balance", get(routes::balance))
-        .route(
-            contract::api::paths::REDEMPTIONS,
-            post(routes::create_redemption),
-        )
-        .route("/v1/redemptions/{id}", get(routes::get_redemption))
-        .route("/v1/redemptions/{id}/otp", post(routes::send_otp))
-        .route("/v1/redemptions/{id}/verify", post(routes::verify))
-        .route("/v1/redemptions/{id}/override", post(routes::override_otp))
-        .route("/v1/redemptions/{id}/commit", post(routes::commit))
-        .route("/v1/redemptions/{id}/cancel", post(routes::cancel))
-        .route("/v1/redemptions/{id}/reverse", post(routes::reverse))
-        .route(
-            contract::api::paths::KIOSK_IDENTIFY,
-            post(routes::kiosk_identify),
-        )
-        .route(
-            contract::api::paths::KIOSK_VERIFY,
-            post(routes::kiosk_verify),
-        )
-        .route(
-            contract::api::paths::KIOSK_FORGET,
-            post(routes::kiosk_forget),
-        )
-        .route(contract::api::paths::ACCRUALS, post(routes::accrue))
-        .route(contract::api::paths::REPORT, get(routes::report))
-        .route(contract::api::paths::AUDIT, get(routes::audit))
-        .route(contract::api::paths::OPENAPI, get(routes::openapi))
-        .route("/healthz", get(healthz));
+    let (mut api, _document) = routes::api().split_for_parts();
+    api = api.merge(routes::meta::health_router());
     if app.config.demo {
-        api = api.merge(demo::routes());
+        api = api.merge(demo::phone::router());
     }
     if app.config.testing_clock {
-        api = api.route("/testing/clock", post(routes::advance_clock));
+        api = api.merge(routes::meta::testing_router());
     }
     let request_id = HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http()
@@ -394,7 +170,7 @@ pub fn spawn_sweeper(app: Shared) {
                 .db
                 .run(move |tx| {
                     Ok((
-                        ledger::sweep_expired(tx, now, 500)?,
+                        ledger::release_expired(tx, now, 500)?,
                         kiosk::sweep_idle(tx, now, 500)?,
                     ))
                 })
@@ -412,4 +188,54 @@ pub fn spawn_sweeper(app: Shared) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::router;
+    use crate::config::{Config, ServeArgs};
+    use crate::state::AppState;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::Db;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    /// Router and document come from the same declarations; this holds the assembled router
+    /// to the document from outside: every documented operation reaches its handler (which
+    /// asks for credentials, or answers), none falls through to "no such endpoint" (404).
+    #[tokio::test]
+    async fn every_documented_operation_is_routed() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ServeArgs {
+            db: Some(dir.path().join("routes.sqlite")),
+            demo: true,
+            ..Default::default()
+        };
+        let config = Config::resolve_with(args, &|_| None).unwrap();
+        let db = Db::new(Arc::new(SqliteStore::open(&config.db).unwrap()));
+        let router = router(AppState::new(db, config, String::new()));
+        let doc = crate::openapi::document();
+        let mut operations = 0;
+        for (path, item) in &doc.paths.paths {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("PUT", item.put.is_some()),
+                ("POST", item.post.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            for (method, _) in methods.iter().filter(|(_, documented)| *documented) {
+                let req = Request::builder()
+                    .method(*method)
+                    .uri(path.replace("{id}", "red-1"))
+                    .body(Body::empty())
+                    .unwrap();
+                let status = router.clone().oneshot(req).await.unwrap().status();
+                assert_ne!(status, StatusCode::NOT_FOUND, "{method} {path}");
+                operations += 1;
+            }
+        }
+        assert_eq!(operations, 21);
+    }
 }

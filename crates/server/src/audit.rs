@@ -10,12 +10,128 @@ use serde_json::{json, Value};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// What an audit entry records. The string forms are stored in the log (and hashed into the
+/// chain) and answered by `GET /v1/audit`: they never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    SignIn,
+    /// A wrong staff code or PIN (also counted for the sign-in limit).
+    SignInFailed,
+    SignOut,
+    PolicyChanged,
+    /// Ledger: an intent holds its quantity.
+    Hold,
+    /// Ledger: the hold is posted (the API's commit).
+    Post,
+    /// Ledger: an open intent is released because it was cancelled (also when a kiosk
+    /// customer is forgotten).
+    Cancel,
+    /// Ledger: an open intent is released because it outlived its hold.
+    Expired,
+    /// Ledger: a posted redemption is reversed.
+    Reverse,
+    Accrual,
+    PointsExpired,
+    /// A redemption code went to the gateway.
+    OtpSent,
+    OtpDeliveryFailed,
+    OtpVerified,
+    OtpRejected,
+    /// Ledger: the last wrong code locked the intent and released its hold.
+    OtpLocked,
+    Override,
+    OverrideRejected,
+    /// A kiosk identification code went to the gateway.
+    KioskIdentifySent,
+    KioskIdentifyDeliveryFailed,
+    KioskIdentified,
+    KioskIdentifyRejected,
+    KioskForgotten,
+    ConfirmationFailed,
+}
+
+impl Action {
+    pub const ALL: [Action; 24] = [
+        Action::SignIn,
+        Action::SignInFailed,
+        Action::SignOut,
+        Action::PolicyChanged,
+        Action::Hold,
+        Action::Post,
+        Action::Cancel,
+        Action::Expired,
+        Action::Reverse,
+        Action::Accrual,
+        Action::PointsExpired,
+        Action::OtpSent,
+        Action::OtpDeliveryFailed,
+        Action::OtpVerified,
+        Action::OtpRejected,
+        Action::OtpLocked,
+        Action::Override,
+        Action::OverrideRejected,
+        Action::KioskIdentifySent,
+        Action::KioskIdentifyDeliveryFailed,
+        Action::KioskIdentified,
+        Action::KioskIdentifyRejected,
+        Action::KioskForgotten,
+        Action::ConfirmationFailed,
+    ];
+
+    /// The stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::SignIn => "sign_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignOut => "sign_out",
+            Action::PolicyChanged => "policy_changed",
+            Action::Hold => "hold",
+            Action::Post => "commit",
+            Action::Cancel => "cancel",
+            Action::Expired => "expired",
+            Action::Reverse => "reverse",
+            Action::Accrual => "accrual",
+            Action::PointsExpired => "points_expired",
+            Action::OtpSent => "otp_sent",
+            Action::OtpDeliveryFailed => "otp_delivery_failed",
+            Action::OtpVerified => "otp_verified",
+            Action::OtpRejected => "otp_rejected",
+            Action::OtpLocked => "otp_locked",
+            Action::Override => "override",
+            Action::OverrideRejected => "override_rejected",
+            Action::KioskIdentifySent => "kiosk_identify_sent",
+            Action::KioskIdentifyDeliveryFailed => "kiosk_identify_delivery_failed",
+            Action::KioskIdentified => "kiosk_identified",
+            Action::KioskIdentifyRejected => "kiosk_identify_rejected",
+            Action::KioskForgotten => "kiosk_forgotten",
+            Action::ConfirmationFailed => "confirmation_failed",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Who did it and where.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub store_id: String,
     pub terminal_id: Option<String>,
     pub staff_id: Option<String>,
+}
+
+impl Actor {
+    /// A terminal's own doing, no staff member's (expiry, an idle kiosk).
+    pub fn terminal(store_id: &str, terminal_id: &str) -> Actor {
+        Actor {
+            store_id: store_id.to_string(),
+            terminal_id: Some(terminal_id.to_string()),
+            staff_id: None,
+        }
+    }
 }
 
 /// The canonical bytes hashed for an entry: a JSON array with a fixed field order.
@@ -45,7 +161,7 @@ pub fn record(
     tx: &mut dyn Tx,
     at_ms: i64,
     actor: &Actor,
-    action: &str,
+    action: Action,
     redemption_id: Option<&str>,
     detail: Value,
 ) -> ApiResult<()> {
@@ -53,7 +169,7 @@ pub fn record(
     let mut e = AuditEntry {
         seq: last_seq + 1,
         at_ms,
-        action: action.to_string(),
+        action: action.as_str().to_string(),
         store_id: actor.store_id.clone(),
         terminal_id: actor.terminal_id.clone(),
         staff_id: actor.staff_id.clone(),
@@ -107,5 +223,46 @@ pub fn verify_chain(tx: &mut dyn Tx) -> ApiResult<ChainCheck> {
             prev = e.hash;
             expected_seq += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn action_strings_are_stable_and_distinct() {
+        let stored: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(
+            stored,
+            [
+                "sign_in",
+                "sign_in_failed",
+                "sign_out",
+                "policy_changed",
+                "hold",
+                "commit",
+                "cancel",
+                "expired",
+                "reverse",
+                "accrual",
+                "points_expired",
+                "otp_sent",
+                "otp_delivery_failed",
+                "otp_verified",
+                "otp_rejected",
+                "otp_locked",
+                "override",
+                "override_rejected",
+                "kiosk_identify_sent",
+                "kiosk_identify_delivery_failed",
+                "kiosk_identified",
+                "kiosk_identify_rejected",
+                "kiosk_forgotten",
+                "confirmation_failed",
+            ]
+        );
+        let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();
+        assert_eq!(distinct.len(), Action::ALL.len());
     }
 }

@@ -6,8 +6,8 @@
 //! (`[messages."<locale>".<channel>]`) exist only in the file; both are checked here, at
 //! start-up, so a mistake stops the server with its place named instead of failing a send.
 
-use crate::channels::{EnvLookup, Gateways, GatewaysFile};
 use crate::crypto::Secret;
+use crate::gateways::{EnvLookup, Gateways, GatewaysFile};
 use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;

@@ -1,8 +1,9 @@
 //! Self-service kiosk identification. A kiosk faces customers, so its self-service session
 //! (no staff signed in) cannot browse customers. The customer types their own mobile or card
-//! number, a code goes to their registered contact through the same engine as redemption codes
-//! (S1–S5: CSPRNG, only a MAC stored, TTL, single use, resend voids, attempts survive resends,
-//! lock, send limits and cooldown), and the right code *binds* the session to that customer.
+//! number, a code goes to their registered contact through the one challenge engine
+//! (`challenge`: S1–S5, CSPRNG, only a MAC stored, TTL, single use, resend voids, attempts
+//! survive resends, lock, send limits and cooldown) with the identification as the challenge,
+//! and the right code *binds* the session to that customer.
 //!
 //! While bound, the session reads and redeems for that customer only, and its intents are
 //! vouchers approved at creation (the customer proved possession of the phone for this
@@ -10,19 +11,18 @@
 //! when `policy.kiosk_idle_secs` + [`IDLE_GRACE_SECS`] pass without a call that uses it; ending
 //! it cancels the session's open intents and releases their holds.
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
-use crate::channels::{DeliveryError, OutgoingMessage};
+use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode, Words};
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, PreApproved};
-use crate::messages::{safe_value, MessageCatalog, MessageKind};
-use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, SendRow};
-use crate::otp::{self, CodeCheck, CodeRequest};
+use crate::messages::MessageCatalog;
+use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, OtpState};
 use crate::store::Tx;
-use contract::api::{Balance, CreateRedemption, OtpSent, RedemptionStatus};
-use contract::{Channel, ErrorCode, OtpCode, OtpLength, Purpose, TemplateValues};
-use serde_json::json;
+use contract::api::{Balance, CreateRedemption, RedemptionStatus};
+use contract::{Channel, ErrorCode, Policy, Purpose, TemplateValues};
+use serde_json::{json, Value};
 
 /// Added to the policy's kiosk idle time before the server forgets a customer, so the kiosk
 /// app (which returns to its start screen after `kiosk_idle_secs`) always forgets first and a
@@ -61,13 +61,99 @@ pub fn the_customer(
     }
 }
 
-/// A code ready to go to the customer, what the kiosk may show, and the send as counted.
-pub struct PreparedIdentify {
-    pub sent: OtpSent,
-    pub message: OutgoingMessage,
-    pub identification_id: String,
-    pub counted: SendRow,
+/// An identification as a challenge: approval binds the session to the customer; the last
+/// wrong code locks the identification (only a new one helps).
+impl Challenge for IdentificationRow {
+    const NAME: &'static str = "kiosk identification";
+    const WORDS: Words = Words {
+        void: "That code was not delivered: ask for a new one",
+        expired: "The code has expired: ask for a new one",
+        locked: Some(LOCKED),
+    };
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn code(&self) -> Option<&OtpState> {
+        Some(&self.otp)
+    }
+    fn code_mut(&mut self) -> Option<&mut OtpState> {
+        Some(&mut self.otp)
+    }
+    fn failed_attempts_mut(&mut self) -> &mut u8 {
+        &mut self.failed_attempts
+    }
+    fn attempts_left(&self) -> u8 {
+        IdentificationRow::attempts_left(self)
+    }
+    fn save(&self, tx: &mut dyn Tx) -> ApiResult<()> {
+        tx.update_identification(self)
+    }
+
+    fn entry(&self, event: Event) -> Entry {
+        let mut detail = match event {
+            Event::Sent { resend } => json!({
+                "channel": self.otp.channel.as_str(),
+                "destination": self.otp.destination_masked, "resend": resend,
+            }),
+            Event::Verified => json!({ "channel": self.otp.channel.as_str() }),
+            Event::Rejected { attempts_left } => {
+                json!({ "attempts_left": attempts_left, "locked": attempts_left == 0 })
+            }
+        };
+        detail["identification_id"] = json!(self.id);
+        detail["customer_id"] = json!(self.customer_id);
+        let action = match event {
+            Event::Sent { .. } => Action::KioskIdentifySent,
+            Event::Verified => Action::KioskIdentified,
+            Event::Rejected { .. } => Action::KioskIdentifyRejected,
+        };
+        Entry {
+            action,
+            redemption_id: None,
+            detail,
+        }
+    }
+
+    fn texts(
+        &self,
+        catalog: &MessageCatalog,
+        policy: &Policy,
+        channel: Channel,
+        values: TemplateValues<'_>,
+    ) -> (String, String) {
+        let (text, subject) = catalog.identify(&policy.locale, channel);
+        (text.render(&values), subject.render(&values))
+    }
+
+    fn approve(&mut self, caller: &Caller, now_ms: i64) {
+        self.status = IdentificationStatus::Bound;
+        self.bound_at_ms = Some(now_ms);
+        touch(self, caller, now_ms);
+    }
+
+    fn lock(&mut self, tx: &mut dyn Tx, _: &Caller, _: i64) -> ApiResult<()> {
+        self.status = IdentificationStatus::Locked;
+        tx.update_identification(self)
+    }
+
+    fn reload(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<Option<Self>> {
+        Ok(tx
+            .latest_identification(&caller.session_hash)?
+            .filter(|r| r.id == id))
+    }
+
+    fn undelivered(id: &str, mut detail: Value) -> Entry {
+        detail["identification_id"] = json!(id);
+        Entry {
+            action: Action::KioskIdentifyDeliveryFailed,
+            redemption_id: None,
+            detail,
+        }
+    }
 }
+
+const LOCKED: &str = "Too many wrong codes: start again to get a new code";
 
 /// Starts (or, for the same customer still awaiting a code, resends) an identification.
 ///
@@ -82,7 +168,7 @@ pub fn identify(
     now_ms: i64,
     secret: &Secret,
     catalog: &MessageCatalog,
-) -> ApiResult<PreparedIdentify> {
+) -> ApiResult<PreparedCode<IdentificationRow>> {
     require_self_service(caller)?;
     let policy = &caller.store.policy;
     let channel = match channel {
@@ -105,7 +191,7 @@ pub fn identify(
         || crypto::new_sequential_id("kid", now_ms),
         |p| p.id.clone(),
     );
-    let issued = otp::issue_code(
+    let issued = challenge::issue(
         tx,
         caller,
         CodeRequest {
@@ -114,6 +200,7 @@ pub fn identify(
             bound_to: &id,
             replaces: replaces.map(|p| &p.otp),
             not_after_ms: None,
+            resend,
         },
         now_ms,
         secret,
@@ -148,84 +235,7 @@ pub fn identify(
             row
         }
     };
-    audit::record(
-        tx,
-        now_ms,
-        &caller.actor(),
-        "kiosk_identify_sent",
-        None,
-        json!({
-            "identification_id": row.id, "customer_id": customer.id, "channel": channel.as_str(),
-            "destination": row.otp.destination_masked, "resend": resend,
-        }),
-    )?;
-    let (store, name) = (
-        safe_value(channel, &caller.store.name),
-        safe_value(channel, &customer.name),
-    );
-    let minutes = issued.minutes_left(now_ms);
-    let values = TemplateValues {
-        otp: issued.code(),
-        store: &store,
-        minutes: &minutes,
-        customer: &name,
-        points: "",
-        value: "",
-        balance: "",
-    };
-    let (text, subject) = catalog.identify(&policy.locale, channel);
-    let (text, subject) = (text.render(&values), subject.render(&values));
-    Ok(PreparedIdentify {
-        sent: row.otp_sent(),
-        identification_id: row.id.clone(),
-        message: OutgoingMessage {
-            at_ms: now_ms,
-            kind: MessageKind::Otp,
-            // The demo phone and the tests tell codes apart by this id.
-            redemption_id: Some(row.id),
-            customer_id: customer.id,
-            customer_name: customer.name,
-            channel,
-            destination: issued.destination,
-            subject,
-            text,
-        },
-        counted: issued.counted,
-    })
-}
-
-/// After a failed delivery: void the code (it never arrived, or arrives too late to use),
-/// allow an immediate retry, take the send back from the limits unless the gateway may have
-/// taken it, and record why.
-pub fn void_undelivered(
-    tx: &mut dyn Tx,
-    caller: &Caller,
-    identification_id: &str,
-    channel: Channel,
-    counted: &SendRow,
-    failure: &DeliveryError,
-    now_ms: i64,
-) -> ApiResult<()> {
-    if !failure.maybe_accepted {
-        tx.uncount_send(counted)?;
-    }
-    let mut detail = failure.audit_detail(channel);
-    detail["identification_id"] = json!(identification_id);
-    if let Some(mut row) = tx
-        .latest_identification(&caller.session_hash)?
-        .filter(|r| r.id == identification_id)
-    {
-        row.otp.void_undelivered(now_ms);
-        tx.update_identification(&row)?;
-    } // else already replaced by a newer identification, which voided this code
-    audit::record(
-        tx,
-        now_ms,
-        &caller.actor(),
-        "kiosk_identify_delivery_failed",
-        None,
-        detail,
-    )
+    challenge::prepare(tx, caller, &row, issued, customer, catalog, now_ms)
 }
 
 /// Checks the code the customer typed. A malformed code costs nothing; a wrong one costs an
@@ -246,12 +256,10 @@ pub fn verify(
             ApiError::new(ErrorCode::OtpNotSent)
                 .detail("Type your mobile or card number first to get a code")
         })?;
-    let length = OtpLength::new(row.otp.length).unwrap_or(caller.store.policy.otp_length);
-    let code = OtpCode::parse(typed, length)?;
+    let code = challenge::parse(typed, Some(&row.otp), &caller.store.policy)?;
     match row.status {
         IdentificationStatus::Locked => {
-            return Err(ApiError::new(ErrorCode::OtpLocked)
-                .detail("Too many wrong codes: start again to get a new code"))
+            return Err(ApiError::new(ErrorCode::OtpLocked).detail(LOCKED))
         }
         IdentificationStatus::Bound => {
             return Err(ApiError::new(ErrorCode::OtpNotSent)
@@ -259,62 +267,11 @@ pub fn verify(
         }
         IdentificationStatus::AwaitingCode | IdentificationStatus::Ended => {}
     }
-    match otp::check_code(secret, &row.otp, &row.id, &code, now_ms) {
-        CodeCheck::Void => Err(ApiError::new(ErrorCode::OtpNotSent)
-            .detail("That code was not delivered: ask for a new one")),
-        CodeCheck::Expired => {
-            Err(ApiError::new(ErrorCode::OtpExpired)
-                .detail("The code has expired: ask for a new one"))
-        }
-        CodeCheck::Matches => {
-            row.status = IdentificationStatus::Bound;
-            row.otp.code_mac = None; // single use
-            row.bound_at_ms = Some(now_ms);
-            touch(&mut row, caller, now_ms);
-            tx.update_identification(&row)?;
-            audit::record(
-                tx,
-                now_ms,
-                &caller.actor(),
-                "kiosk_identified",
-                None,
-                json!({
-                    "identification_id": row.id, "customer_id": row.customer_id,
-                    "channel": row.otp.channel.as_str(),
-                }),
-            )?;
-            let customer = tx
-                .customer(&caller.store.merchant_id, &row.customer_id)?
-                .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
-            ledger::balance(tx, &caller.store.policy, &customer, now_ms)
-        }
-        CodeCheck::Wrong => {
-            row.failed_attempts = row.failed_attempts.saturating_add(1);
-            let attempts_left = row.attempts_left();
-            if attempts_left == 0 {
-                row.status = IdentificationStatus::Locked;
-                row.otp.code_mac = None;
-            }
-            tx.update_identification(&row)?;
-            audit::record(
-                tx,
-                now_ms,
-                &caller.actor(),
-                "kiosk_identify_rejected",
-                None,
-                json!({
-                    "identification_id": row.id, "customer_id": row.customer_id,
-                    "attempts_left": attempts_left, "locked": attempts_left == 0,
-                }),
-            )?;
-            if attempts_left == 0 {
-                return Err(ApiError::new(ErrorCode::OtpLocked)
-                    .detail("Too many wrong codes: start again to get a new code")
-                    .keep());
-            }
-            Err(otp::wrong_code(attempts_left))
-        }
-    }
+    challenge::verify(tx, caller, &mut row, &code, now_ms, secret)?;
+    let customer = tx
+        .customer(&caller.store.merchant_id, &row.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    ledger::balance(tx, &caller.store.policy, &customer, now_ms)
 }
 
 /// Forgets the session's customer (the kiosk is done or idle): the binding ends and the
@@ -396,11 +353,7 @@ pub fn sweep_idle(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usize> 
     let due = tx.identifications_idle_by(now_ms, limit)?;
     let n = due.len();
     for row in due {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
+        let actor = Actor::terminal(&row.store_id, &row.terminal_id);
         end(tx, &actor, row, now_ms, "idle")?;
     }
     tx.prune_identifications(now_ms - KEEP_ENDED_MS)?;
@@ -431,7 +384,7 @@ fn end(
             RedemptionStatus::Cancelled,
             now_ms,
             actor,
-            "cancel",
+            Action::Cancel,
         )?;
     }
     let was = row.status;
@@ -444,7 +397,7 @@ fn end(
         tx,
         now_ms,
         actor,
-        "kiosk_forgotten",
+        Action::KioskForgotten,
         None,
         json!({
             "identification_id": row.id, "customer_id": row.customer_id, "reason": reason,

@@ -1,9 +1,10 @@
-//! The ledger (S6): hold on intent, post on commit, release on cancel, lock or expiry;
-//! reversals and accruals. Every function runs inside the caller's transaction; because the
+//! The ledger (S6), in the ledger's words: `hold` (an intent reserves its quantity), `post`
+//! (the API's commit: the hold leaves the balance), `release` (on cancel, lock or expiry: the
+//! hold is given back) and `reverse` (a posted redemption is given back); and accruals. Every function runs inside the caller's transaction; because the
 //! store runs transactions one at a time, check-and-hold cannot interleave and a balance
 //! never goes negative (the schema's CHECK constraints back this up).
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
@@ -74,7 +75,7 @@ pub struct PreApproved {
 }
 
 /// Creates an intent and holds its quantity, after re-checking every rule (S10).
-pub fn create_intent(
+pub fn hold(
     tx: &mut dyn Tx,
     caller: &Caller,
     req: CreateRedemption,
@@ -156,7 +157,14 @@ pub fn create_intent(
         detail["identification_id"] = json!(p.identification_id);
         detail["channel"] = json!(p.channel.as_str());
     }
-    audit::record(tx, now_ms, &caller.actor(), "hold", Some(&row.id), detail)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        Action::Hold,
+        Some(&row.id),
+        detail,
+    )?;
     Ok(row)
 }
 
@@ -167,7 +175,7 @@ pub fn release(
     status: RedemptionStatus,
     now_ms: i64,
     actor: &Actor,
-    action: &str,
+    action: Action,
 ) -> ApiResult<()> {
     debug_assert!(row.status.is_open());
     if let Some(mut instrument) = tx.instrument(&row.customer_id, &row.instrument_id)? {
@@ -191,24 +199,25 @@ pub fn release(
 
 /// An open intent past its expiry is expired on the spot (and the hold released) so no
 /// request acts on it; the caller hears `intent_expired`.
-pub fn expire_if_due(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
+pub fn release_if_expired(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
     if row.status.is_open() && now_ms >= row.expires_at_ms {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
-        release(
-            tx,
-            row,
-            RedemptionStatus::Expired,
-            now_ms,
-            &actor,
-            "expired",
-        )?;
+        release_as_expired(tx, row, now_ms)?;
         return Err(ApiError::new(ErrorCode::IntentExpired).keep());
     }
     Ok(())
+}
+
+/// Releases an intent that outlived its hold, on behalf of its terminal.
+fn release_as_expired(tx: &mut dyn Tx, row: &mut RedemptionRow, now_ms: i64) -> ApiResult<()> {
+    let actor = Actor::terminal(&row.store_id, &row.terminal_id);
+    release(
+        tx,
+        row,
+        RedemptionStatus::Expired,
+        now_ms,
+        &actor,
+        Action::Expired,
+    )
 }
 
 /// The problem for acting on a redemption that is no longer open.
@@ -232,8 +241,8 @@ pub fn closed_problem(status: RedemptionStatus) -> ApiError {
     }
 }
 
-/// Fingerprint of a commit request: which redemption, and any body sent with it.
-pub fn commit_fingerprint(redemption_id: &str, body: &[u8]) -> String {
+/// Fingerprint of a post (commit) request: which redemption, and any body sent with it.
+pub fn post_fingerprint(redemption_id: &str, body: &[u8]) -> String {
     let mut bytes = redemption_id.as_bytes().to_vec();
     bytes.push(0);
     bytes.extend_from_slice(body);
@@ -241,9 +250,9 @@ pub fn commit_fingerprint(redemption_id: &str, body: &[u8]) -> String {
 }
 
 /// Posts the hold (S6). Idempotent: the same key and request replay the stored receipt
-/// byte for byte; the same key for another request is refused; a committed redemption is
+/// byte for byte; the same key for another request is refused; a posted redemption is
 /// never debited twice, whatever the key (a new key gets the original receipt).
-pub fn commit(
+pub fn post(
     tx: &mut dyn Tx,
     caller: &Caller,
     id: &str,
@@ -282,11 +291,11 @@ pub fn commit(
         }
         RedemptionStatus::Approved => {}
         other => {
-            expire_if_due(tx, &mut row, now_ms)?;
+            release_if_expired(tx, &mut row, now_ms)?;
             return Err(closed_problem(other));
         }
     }
-    expire_if_due(tx, &mut row, now_ms)?;
+    release_if_expired(tx, &mut row, now_ms)?;
     let mut instrument = tx
         .instrument(&row.customer_id, &row.instrument_id)?
         .ok_or_else(|| ApiError::internal("the held instrument vanished"))?;
@@ -335,7 +344,7 @@ pub fn commit(
         tx,
         now_ms,
         &caller.actor(),
-        "commit",
+        Action::Post,
         Some(&row.id),
         json!({
             "quantity": q, "value_minor": row.value.minor(), "currency": row.value.currency().code(),
@@ -364,8 +373,13 @@ fn voucher_code() -> String {
     format!("RGV-{}", groups.join("-"))
 }
 
-/// Cancels an open intent (releasing the hold); a finished one is reported as it is.
-pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiResult<RedemptionRow> {
+/// Releases an open intent on cancel; a finished one is reported as it is.
+pub fn release_on_cancel(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    now_ms: i64,
+) -> ApiResult<RedemptionRow> {
     let mut row = load_bound(tx, caller, id)?;
     match row.status {
         s if s.is_open() => {
@@ -375,7 +389,7 @@ pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiRes
                 RedemptionStatus::Cancelled,
                 now_ms,
                 &caller.actor(),
-                "cancel",
+                Action::Cancel,
             )?;
             Ok(row)
         }
@@ -384,7 +398,7 @@ pub fn cancel(tx: &mut dyn Tx, caller: &Caller, id: &str, now_ms: i64) -> ApiRes
     }
 }
 
-/// Gives a committed redemption's quantity back, once.
+/// Reverses a posted redemption: its quantity is given back, once.
 pub fn reverse(
     tx: &mut dyn Tx,
     caller: &Caller,
@@ -417,7 +431,7 @@ pub fn reverse(
         tx,
         now_ms,
         &caller.actor(),
-        "reverse",
+        Action::Reverse,
         Some(&row.id),
         json!({ "quantity": row.quantity.get(), "reason": reason, "balance_after": reversal.balance_after }),
     )?;
@@ -497,7 +511,7 @@ pub fn accrue(
         tx,
         now_ms,
         &caller.actor(),
-        "accrual",
+        Action::Accrual,
         None,
         json!({ "customer_id": customer.id, "bill_id": row.bill_id, "points": points, "balance_after": row.balance_after }),
     )?;
@@ -515,24 +529,12 @@ fn to_accrual(a: &AccrualRow) -> Accrual {
     }
 }
 
-/// The sweeper's unit of work: expire up to `limit` abandoned intents, releasing holds.
-pub fn sweep_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usize> {
+/// The sweeper's unit of work: release up to `limit` abandoned (expired) intents.
+pub fn release_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<usize> {
     let due = tx.open_redemptions_expired_by(now_ms, limit)?;
     let n = due.len();
     for mut row in due {
-        let actor = Actor {
-            store_id: row.store_id.clone(),
-            terminal_id: Some(row.terminal_id.clone()),
-            staff_id: None,
-        };
-        release(
-            tx,
-            &mut row,
-            RedemptionStatus::Expired,
-            now_ms,
-            &actor,
-            "expired",
-        )?;
+        release_as_expired(tx, &mut row, now_ms)?;
     }
     expire_points(tx, now_ms, limit)?;
     tx.delete_expired_sessions(now_ms)?;
@@ -567,7 +569,7 @@ fn expire_points(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<()> {
                 tx,
                 now_ms,
                 &actor,
-                "points_expired",
+                Action::PointsExpired,
                 None,
                 json!({
                     "customer_id": instrument.customer_id, "instrument_id": instrument.id,

@@ -1,9 +1,10 @@
 //! `redeemguard-server`: serve the API, verify the audit chain, or print the OpenAPI document.
 
 use clap::Parser;
-use redeemguard_server::app::{self, AppState};
+use redeemguard_server::app;
 use redeemguard_server::audit::{verify_chain, ChainCheck};
 use redeemguard_server::config::{self, Cli, Command, Config, HostPage, ServeArgs};
+use redeemguard_server::state::AppState;
 use redeemguard_server::store::sqlite::SqliteStore;
 use redeemguard_server::store::Db;
 use redeemguard_server::{demo, openapi};
@@ -112,7 +113,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let host_url = host_page
         .as_ref()
         .map(|(_, _, addr)| format!("http://{addr}/"));
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config, openapi::document_json());
     if state.config.demo {
         let (now, bench, extra) = (
             state.clock.now_ms(),

@@ -191,6 +191,17 @@ impl OtpState {
         self.code_mac = None;
         self.resend_after_ms = now_ms;
     }
+
+    /// What the cashier or kiosk may know about the code.
+    pub fn sent(&self, attempts_left: u8) -> OtpSent {
+        OtpSent {
+            channel: self.channel,
+            destination: self.destination_masked.clone(),
+            expires_at_ms: self.expires_at_ms,
+            resend_after_ms: self.resend_after_ms,
+            attempts_left,
+        }
+    }
 }
 
 /// A redemption intent with everything the backend needs to enforce S3–S6.
@@ -246,18 +257,8 @@ impl RedemptionRow {
             purpose: self.purpose.clone(),
             otp_required: self.otp_required,
             expires_at_ms: self.expires_at_ms,
-            otp: self.otp.as_ref().map(|o| self.otp_sent(o)),
+            otp: self.otp.as_ref().map(|o| o.sent(self.attempts_left())),
             created_at_ms: self.created_at_ms,
-        }
-    }
-
-    pub fn otp_sent(&self, o: &OtpState) -> OtpSent {
-        OtpSent {
-            channel: o.channel,
-            destination: o.destination_masked.clone(),
-            expires_at_ms: o.expires_at_ms,
-            resend_after_ms: o.resend_after_ms,
-            attempts_left: self.attempts_left(),
         }
     }
 }
@@ -303,16 +304,6 @@ pub struct IdentificationRow {
 impl IdentificationRow {
     pub fn attempts_left(&self) -> u8 {
         self.max_attempts.saturating_sub(self.failed_attempts)
-    }
-
-    pub fn otp_sent(&self) -> OtpSent {
-        OtpSent {
-            channel: self.otp.channel,
-            destination: self.otp.destination_masked.clone(),
-            expires_at_ms: self.otp.expires_at_ms,
-            resend_after_ms: self.otp.resend_after_ms,
-            attempts_left: self.attempts_left(),
-        }
     }
 }
 

@@ -3,54 +3,44 @@
 //! confirmations after a commit or an accrual (seed 004), which never hold up or fail the
 //! sale and are audited when they do not go out.
 
-use crate::app::Shared;
-use crate::audit::{self, Actor};
+use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
-use crate::channels::OutgoingMessage;
+use crate::challenge::{self, Challenge, PreparedCode};
 use crate::error::{ApiError, ApiResult};
-use crate::kiosk;
+use crate::gateways::OutgoingMessage;
 use crate::messages::{display_count, display_money, safe_value, ConfirmationKind, MessageCatalog};
-use crate::model::{CustomerRow, SendRow};
-use crate::otp;
+use crate::model::CustomerRow;
+use crate::state::Shared;
 use crate::store::Tx;
-use contract::api::{Approval, RedemptionStatus};
+use contract::api::{Approval, OtpSent, RedemptionStatus};
 use contract::{Channel, InstrumentKind, Money, TemplateValues};
 use serde_json::json;
 use tracing::Instrument;
-
-/// What a code is for, so that a failed delivery voids the right one.
-pub enum CodeFor {
-    Redemption(String),
-    KioskIdentification(String),
-}
-
-impl std::fmt::Display for CodeFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CodeFor::Redemption(id) => write!(f, "redemption {id}"),
-            CodeFor::KioskIdentification(id) => write!(f, "kiosk identification {id}"),
-        }
-    }
-}
 
 /// Delivers a code. On failure the code is voided, the send is taken back from the limits
 /// unless the gateway may have taken it, the failure is audited, and the answer is the
 /// "not sent" problem with its reason. The delivery runs in its own task so that a client
 /// giving up on the request cannot cut it off between "handed to the gateway" and
 /// "recorded": the outcome is always written down.
-pub async fn send_code(
+pub async fn send_code<C: Challenge + 'static>(
     app: &Shared,
     caller: Caller,
-    code_for: CodeFor,
-    message: OutgoingMessage,
-    counted: SendRow,
-) -> ApiResult<()> {
+    code: PreparedCode<C>,
+) -> ApiResult<OtpSent> {
     let app = app.clone();
     let task = async move {
+        let PreparedCode {
+            sent,
+            message,
+            id,
+            counted,
+            ..
+        } = code;
+        let code_for = format!("{} {id}", C::NAME);
         let channel = message.channel;
-        let Err(failure) = app.channel.deliver(message).await else {
+        let Err(failure) = app.gateway.deliver(message).await else {
             tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
-            return Ok(());
+            return Ok(sent);
         };
         tracing::warn!(
             code_for = %code_for,
@@ -65,13 +55,8 @@ pub async fn send_code(
         let now = app.clock.now_ms();
         let problem = failure.problem(channel);
         app.db
-            .run(move |tx| match &code_for {
-                CodeFor::Redemption(id) => {
-                    otp::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
-                }
-                CodeFor::KioskIdentification(id) => {
-                    kiosk::void_undelivered(tx, &caller, id, channel, &counted, &failure, now)
-                }
+            .run(move |tx| {
+                challenge::void_undelivered::<C>(tx, &caller, &id, &counted, &failure, channel, now)
             })
             .await?;
         Err(problem)
@@ -147,20 +132,20 @@ fn build(
 
 /// The confirmation of a redemption just committed (points only: seed 004's "SMS during
 /// redemption of loyalty points"). Read in the commit's transaction; never fails it.
-pub fn after_commit(
+pub fn after_post(
     tx: &mut dyn Tx,
     caller: &Caller,
     redemption_id: &str,
     catalog: &MessageCatalog,
     now_ms: i64,
 ) -> Option<Confirmation> {
-    commit_confirmation(tx, caller, redemption_id, catalog, now_ms).unwrap_or_else(|e| {
+    post_confirmation(tx, caller, redemption_id, catalog, now_ms).unwrap_or_else(|e| {
         tracing::warn!(code = %e.code(), "could not prepare a confirmation");
         None
     })
 }
 
-fn commit_confirmation(
+fn post_confirmation(
     tx: &mut dyn Tx,
     caller: &Caller,
     redemption_id: &str,
@@ -257,7 +242,7 @@ pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
         let (channel, kind) = (message.channel, message.kind);
         let redemption_id = message.redemption_id.clone();
         let customer_id = message.customer_id.clone();
-        let Err(failure) = app.channel.deliver(message).await else {
+        let Err(failure) = app.gateway.deliver(message).await else {
             return;
         };
         tracing::warn!(
@@ -279,7 +264,7 @@ pub fn confirm(app: &Shared, confirmation: Option<Confirmation>) {
                     tx,
                     now,
                     &actor,
-                    "confirmation_failed",
+                    Action::ConfirmationFailed,
                     redemption_id.as_deref(),
                     detail,
                 )

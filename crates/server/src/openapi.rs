@@ -1,4 +1,5 @@
-//! The OpenAPI document, generated from the handlers' annotations and the contract types.
+//! The OpenAPI document, generated from the handlers' annotations (collected by the same
+//! route declarations the router uses) and the contract types.
 //! The committed copy (crates/server/openapi.json) is checked against it by a test;
 //! regenerate with `redeemguard-server openapi > crates/server/openapi.json`.
 
@@ -38,20 +39,21 @@ impl Modify for Security {
         description = "OTP-verified loyalty redemption for browser point-of-sale systems. Errors are RFC 9457 \
                        application/problem+json documents with a stable `code`. Times are Unix milliseconds."
     ),
-    paths(
-        routes::sign_in, routes::sign_out, routes::get_policy, routes::put_policy,
-        routes::search_customers, routes::balance, routes::create_redemption, routes::get_redemption,
-        routes::send_otp, routes::verify, routes::override_otp, routes::commit, routes::cancel,
-        routes::reverse, routes::accrue, routes::kiosk_identify, routes::kiosk_verify,
-        routes::kiosk_forget, routes::report, routes::audit, routes::openapi,
-    ),
     components(schemas(contract::Problem, contract::ErrorCode, contract::Policy, contract::policy::PolicyError)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;
 
+/// The whole document: the description above, and the paths (with the schemas they use) of
+/// every route in [`routes::api`], the same declarations the router is built from.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(routes::api().into_openapi());
+    doc
+}
+
 pub fn document_json() -> String {
-    let mut json = ApiDoc::openapi()
+    let mut json = document()
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
     json.push('\n');

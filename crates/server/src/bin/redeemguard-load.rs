@@ -211,7 +211,7 @@ async fn sign_in(http: &reqwest::Client, args: &Args, i: u32) -> Result<Terminal
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Arc::new(Args::parse());
-    redeemguard_server::channels::install_tls_provider();
+    redeemguard_server::gateways::install_tls_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.terminals as usize * 2)
         .tcp_nodelay(true)

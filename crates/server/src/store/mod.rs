@@ -1,6 +1,7 @@
-//! Persistence behind two traits so another database (PostgreSQL for chains) can follow:
-//! [`Tx`] is what business logic may do inside one transaction, [`Store`] runs units of work
-//! as transactions. The logic modules (ledger, OTP engine, audit) only ever see `&mut dyn Tx`.
+//! Persistence behind two traits so another database (PostgreSQL for chains, planned) can
+//! follow: [`Tx`] is what business logic may do inside one transaction, [`Store`] runs units
+//! of work as transactions, and [`Db::run`] is the seam the rest of the server calls. The
+//! logic modules (ledger, challenge engine, audit) only ever see `&mut dyn Tx`.
 
 pub mod sqlite;
 
@@ -11,10 +12,16 @@ use contract::Policy;
 use std::any::Any;
 use tokio::sync::oneshot;
 
-/// Row-level operations inside one transaction. Every read is scoped by the caller
-/// (merchant or store id) so one merchant can never see another's rows (S9).
-pub trait Tx {
-    // Tenancy and staff.
+/// Row-level operations inside one transaction, grouped by area (each area is a trait of its
+/// own, so an implementation can keep each in a file of its own). Every read is scoped by
+/// the caller (merchant or store id) so one merchant can never see another's rows (S9).
+/// Logic only ever sees `&mut dyn Tx`.
+pub trait Tx: TenancyTx + CustomerTx + RedemptionTx + LimitTx + KioskTx + AuditTx {}
+
+impl<T: TenancyTx + CustomerTx + RedemptionTx + LimitTx + KioskTx + AuditTx + ?Sized> Tx for T {}
+
+/// Merchants, stores, terminals, staff and sessions.
+pub trait TenancyTx {
     fn insert_merchant(&mut self, m: &MerchantRow) -> ApiResult<()>;
     fn insert_store(&mut self, s: &StoreRow) -> ApiResult<()>;
     fn store(&mut self, store_id: &str) -> ApiResult<Option<StoreRow>>;
@@ -30,8 +37,10 @@ pub trait Tx {
     fn session(&mut self, token_hash: &str) -> ApiResult<Option<SessionRow>>;
     fn delete_session(&mut self, token_hash: &str) -> ApiResult<()>;
     fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize>;
+}
 
-    // Customers and their instruments.
+/// Customers and their instruments.
+pub trait CustomerTx {
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()>;
     fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>>;
     fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str)
@@ -55,8 +64,10 @@ pub trait Tx {
         now_ms: i64,
         limit: u32,
     ) -> ApiResult<Vec<(InstrumentRow, String)>>;
+}
 
-    // Redemptions.
+/// Redemptions (intents, receipts, idempotency keys, reports) and accruals.
+pub trait RedemptionTx {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>>;
@@ -70,7 +81,7 @@ pub trait Tx {
     fn idempotency(&mut self, store_id: &str, key: &str) -> ApiResult<Option<IdempotencyRow>>;
     fn insert_idempotency(&mut self, row: &IdempotencyRow) -> ApiResult<()>;
     fn report(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<Vec<ReportRow>>;
-    fn count_overrides_committed(
+    fn count_overrides_posted(
         &mut self,
         store_id: &str,
         from_ms: i64,
@@ -78,7 +89,13 @@ pub trait Tx {
     ) -> ApiResult<u64>;
     fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
 
-    // OTP sends and overrides, for limits.
+    // Accruals.
+    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;
+    fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;
+}
+
+/// Counts for the send limits and the override cap.
+pub trait LimitTx {
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
     /// Takes back a send counted by [`Tx::insert_send`] (the gateway never took the message).
     fn uncount_send(&mut self, s: &SendRow) -> ApiResult<()>;
@@ -94,8 +111,10 @@ pub trait Tx {
         at_ms: i64,
     ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
+}
 
-    // Self-service kiosk identifications.
+/// Self-service kiosk identifications.
+pub trait KioskTx {
     fn insert_identification(&mut self, x: &IdentificationRow) -> ApiResult<()>;
     fn update_identification(&mut self, x: &IdentificationRow) -> ApiResult<()>;
     /// The session's newest identification, whatever its status.
@@ -115,12 +134,10 @@ pub trait Tx {
         store_id: &str,
         identification_id: &str,
     ) -> ApiResult<Vec<RedemptionRow>>;
+}
 
-    // Accruals.
-    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;
-    fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;
-
-    // Audit (append-only).
+/// The audit log (append-only).
+pub trait AuditTx {
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>>;
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
     fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;

@@ -9,7 +9,7 @@
 //! A 2xx answer is "sent"; anything else is a [`DeliveryError`] with its reason class.
 
 use super::OutgoingMessage;
-use super::{secret_from_env, with_retries, worst_case, Channel, DeliveryError, EnvLookup};
+use super::{secret_from_env, with_retries, worst_case, DeliveryError, EnvLookup, Gateway};
 use async_trait::async_trait;
 use contract::{Channel as ChannelKind, DeliveryFailureReason};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -498,7 +498,7 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 #[async_trait]
-impl Channel for HttpGateway {
+impl Gateway for HttpGateway {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
         with_retries(self.attempts, || self.attempt(&message)).await
     }

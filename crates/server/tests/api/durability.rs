@@ -1,9 +1,7 @@
 //! The ledger under concurrency and crashes (S6): many terminals against one balance, and a
 //! `kill -9` in the middle of a stream of commits.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 //! so a customer's or store's name can never become markup.
 
 use super::OutgoingMessage;
-use super::{secret_from_env, with_retries, worst_case, Channel, DeliveryError, EnvLookup};
+use super::{secret_from_env, with_retries, worst_case, DeliveryError, EnvLookup, Gateway};
 use crate::messages::html_escape;
 use async_trait::async_trait;
 use contract::DeliveryFailureReason;
@@ -215,7 +215,7 @@ impl SmtpGateway {
 }
 
 #[async_trait]
-impl Channel for SmtpGateway {
+impl Gateway for SmtpGateway {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
         let email = self.email(&message)?;
         with_retries(self.attempts, || self.attempt(&email)).await

@@ -1,4 +1,4 @@
-//! Message delivery behind the [`Channel`] trait: an HTTP gateway (SMS and WhatsApp
+//! Message delivery behind the [`Gateway`] trait: an HTTP gateway (SMS and WhatsApp
 //! providers, configured by URL, method, headers and a body template), e-mail over SMTP, and
 //! the demo outbox (a "customer's phone" kept in memory and shown only in demo mode).
 //!
@@ -132,7 +132,7 @@ impl DeliveryError {
 }
 
 #[async_trait]
-pub trait Channel: Send + Sync {
+pub trait Gateway: Send + Sync {
     /// Hands the message to the gateway; an error means the customer will not get it.
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError>;
 }
@@ -172,7 +172,7 @@ pub fn worst_case(timeout: Duration, attempts: u8) -> Duration {
 pub struct Unconfigured;
 
 #[async_trait]
-impl Channel for Unconfigured {
+impl Gateway for Unconfigured {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
         Err(DeliveryError::new(
             DeliveryFailureReason::NotConfigured,
@@ -213,9 +213,9 @@ pub fn secret_from_env(env: EnvLookup<'_>, at: &str, var: &str) -> Result<String
 /// The configured gateways, built and checked; one per channel at most.
 #[derive(Clone, Default)]
 pub struct Gateways {
-    sms: Option<Arc<dyn Channel>>,
-    whatsapp: Option<Arc<dyn Channel>>,
-    email: Option<Arc<dyn Channel>>,
+    sms: Option<Arc<dyn Gateway>>,
+    whatsapp: Option<Arc<dyn Gateway>>,
+    email: Option<Arc<dyn Gateway>>,
     /// `channel → "http api.example.com"`, for the start-up log line.
     pub summary: Vec<String>,
 }
@@ -244,12 +244,12 @@ impl Gateways {
             };
             let Some(entry) = entry else { continue };
             let at = format!("[gateways.{}]", channel.as_str());
-            let (gateway, worst, summary): (Arc<dyn Channel>, Duration, String) = match entry {
+            let (gateway, worst, summary): (Arc<dyn Gateway>, Duration, String) = match entry {
                 GatewayFile::Http(h) => {
                     let g = http::HttpGateway::from_file(h, channel, env, &at)?;
                     let summary = format!("{}: http {}", channel.as_str(), g.host());
                     (
-                        Arc::new(g.clone()) as Arc<dyn Channel>,
+                        Arc::new(g.clone()) as Arc<dyn Gateway>,
                         g.worst_case(),
                         summary,
                     )
@@ -290,8 +290,8 @@ impl Gateways {
 
     /// Routes each channel to its gateway, and the others to `fallback` (the demo phone in
     /// demo mode, else [`Unconfigured`]).
-    pub fn with_fallback(&self, fallback: Arc<dyn Channel>) -> Router {
-        let pick = |g: &Option<Arc<dyn Channel>>| g.clone().unwrap_or_else(|| fallback.clone());
+    pub fn with_fallback(&self, fallback: Arc<dyn Gateway>) -> Router {
+        let pick = |g: &Option<Arc<dyn Gateway>>| g.clone().unwrap_or_else(|| fallback.clone());
         Router {
             sms: pick(&self.sms),
             whatsapp: pick(&self.whatsapp),
@@ -302,13 +302,13 @@ impl Gateways {
 
 /// One channel implementation per channel kind.
 pub struct Router {
-    sms: Arc<dyn Channel>,
-    whatsapp: Arc<dyn Channel>,
-    email: Arc<dyn Channel>,
+    sms: Arc<dyn Gateway>,
+    whatsapp: Arc<dyn Gateway>,
+    email: Arc<dyn Gateway>,
 }
 
 #[async_trait]
-impl Channel for Router {
+impl Gateway for Router {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
         let target = match message.channel {
             ChannelKind::Sms => &self.sms,
@@ -381,7 +381,7 @@ impl Default for DemoOutbox {
 }
 
 #[async_trait]
-impl Channel for DemoOutbox {
+impl Gateway for DemoOutbox {
     async fn deliver(&self, m: OutgoingMessage) -> Result<(), DeliveryError> {
         let entry = OutboxEntry {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),

@@ -1,9 +1,7 @@
 //! The widget's sample host page on a second listener: a real second origin that imports the
 //! app's JS module and wasm from the main listener, which CORS must allow (and only for it).
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use reqwest::header::HeaderMap;
 
 const ACAO: &str = "access-control-allow-origin";
@@ -99,20 +97,9 @@ async fn the_host_page_is_a_second_origin_that_cors_allows_for_the_api_and_the_a
     assert_eq!(status, 404, "the host listener is not the API");
 
     // A preflight from the host page to the API names it; another origin hears nothing.
-    let client = reqwest::Client::new();
     let preflight = |origin: String| {
-        client
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{}/v1/policy", server.base),
-            )
-            .header("origin", origin)
-            .header("access-control-request-method", "GET")
-            .header(
-                "access-control-request-headers",
-                "x-terminal-token,authorization",
-            )
-            .send()
+        let base = server.base.clone();
+        async move { cors_preflight(&base, &origin, "x-terminal-token,authorization").await }
     };
     let ok = preflight(host.clone()).await.unwrap();
     assert_eq!(header(ok.headers(), ACAO), Some(host.as_str()));

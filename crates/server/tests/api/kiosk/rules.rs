@@ -1,244 +1,8 @@
-//! Self-service kiosk identification over real HTTP: a kiosk session cannot browse customers;
-//! the customer proves their number or card with a code, and the session then reads and
-//! redeems (vouchers) for that customer only, until it forgets them or goes idle.
+//! The security rules (SPEC §6) as they hold for kiosk identification codes and bindings;
+//! each test is named for its rules.
 
-mod common;
-
-use common::*;
-use serde_json::{json, Value};
-
-const KIOSK: &str = "demo-kiosk-1";
-/// The demo policy's `kiosk_idle_secs`, and the server's grace on top of it.
-const IDLE_SECS: i64 = 60;
-const GRACE_SECS: i64 = 15;
-
-async fn kiosk(server: &Server) -> Api {
-    server.api(KIOSK).sign_in("", "").await
-}
-
-async fn identify(k: &Api, query: &str) -> Resp {
-    k.post("/v1/kiosk/identify", json!({ "query": query }))
-        .await
-}
-
-async fn verify(k: &Api, code: &str) -> Resp {
-    k.post("/v1/kiosk/verify", json!({ "code": code })).await
-}
-
-async fn forget(k: &Api) -> Resp {
-    k.post("/v1/kiosk/forget", json!({})).await
-}
-
-/// Identify and verify: the session is bound to `customer`; returns the balance answered.
-async fn bind(server: &Server, k: &Api, query: &str, customer: &str) -> Value {
-    identify(k, query).await.expect(200);
-    let code = server.latest_code(customer).await;
-    let balance = verify(k, &code).await.expect(200);
-    assert_eq!(balance["customer"]["id"], customer);
-    balance
-}
-
-fn voucher_body(customer: &str, instrument: &str, quantity: u64) -> Value {
-    json!({
-        "customer_id": customer, "instrument_id": instrument, "quantity": quantity,
-        "purpose": { "kind": "voucher" },
-    })
-}
-
-async fn voucher(k: &Api, customer: &str, instrument: &str, quantity: u64) -> Resp {
-    k.post(
-        "/v1/redemptions",
-        voucher_body(customer, instrument, quantity),
-    )
-    .await
-}
-
-/// A code of the same length that is certainly not `code`.
-fn wrong(code: &str) -> String {
-    code.chars()
-        .map(|c| {
-            if c == '9' {
-                '0'
-            } else {
-                char::from(c as u8 + 1)
-            }
-        })
-        .collect()
-}
-
-async fn audit_entries(manager: &Api) -> Vec<Value> {
-    manager.get("/v1/audit?limit=1000").await.expect(200)["entries"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn detail(entry: &Value) -> Value {
-    serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kiosk_identify_verify_balance_voucher_and_commit() {
-    let server = Server::demo(&[]);
-    let k = kiosk(&server).await;
-    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
-    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
-
-    // The customer types their own mobile number; the code goes to their phone by SMS.
-    let sent = identify(&k, "98765 43210").await.expect(200);
-    assert_eq!(
-        (
-            sent["channel"].as_str(),
-            sent["destination"].as_str(),
-            sent["attempts_left"].as_u64()
-        ),
-        (Some("sms"), Some("+91 ••••••3210"), Some(5))
-    );
-    assert!(sent["resend_after_ms"].as_i64() < sent["expires_at_ms"].as_i64());
-    assert!(
-        sent.get("customer").is_none(),
-        "nothing about them before the code"
-    );
-    let message = server.outbox(ASHA).await[0].clone();
-    let text = message["text"].as_str().unwrap();
-    assert!(
-        text.contains("is your code to use your loyalty at RedeemGuard Demo Salon & Store (self-service kiosk)")
-            && text.contains("It expires in 5 min. Do not share it."),
-        "{text}"
-    );
-    assert!(message["redemption_id"]
-        .as_str()
-        .unwrap()
-        .starts_with("kid_"));
-    let code = code_in(text).unwrap();
-
-    let balance = verify(&k, &code).await.expect(200);
-    assert_eq!(balance["customer"]["name"], "Asha Rao");
-    assert_eq!(balance["customer"]["masked_mobile"], "+91 ••••••3210");
-    let same_shape = cashier
-        .get(&format!("/v1/customers/{ASHA}/balance"))
-        .await
-        .expect(200);
-    assert_eq!(balance["instruments"], same_shape["instruments"]);
-    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 1200);
-
-    // A voucher from points: approved at creation, the code already proved the phone.
-    let r = voucher(&k, ASHA, ASHA_POINTS, 500).await.expect(201);
-    assert_eq!(
-        (r["status"].as_str(), r["otp_required"].as_bool()),
-        (Some("approved"), Some(false))
-    );
-    let id = r["id"].as_str().unwrap().to_string();
-    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 700);
-    assert_eq!(
-        k.get(&format!("/v1/redemptions/{id}")).await.expect(200)["status"],
-        "approved"
-    );
-    let receipt = k.commit(&id, "kiosk-1").await;
-    let body = receipt.expect(200);
-    assert_eq!(body["approval"], json!({ "by": "otp", "channel": "sms" }));
-    assert_eq!(body["cashier_name"], "Self-service (Kiosk 1)");
-    assert_eq!(
-        (
-            body["balance_before"].as_u64(),
-            body["balance_after"].as_u64()
-        ),
-        (Some(1200), Some(700))
-    );
-    assert!(body["voucher"]["code"]
-        .as_str()
-        .unwrap()
-        .starts_with("RGV-"));
-    assert_eq!(
-        body["voucher"]["value"],
-        json!({ "minor": 50_000, "currency": "INR" })
-    );
-    let replay = k.commit(&id, "kiosk-1").await;
-    assert_eq!(
-        replay.body, receipt.body,
-        "the same key replays the receipt"
-    );
-    assert_eq!(
-        k.get(&format!("/v1/redemptions/{id}")).await.expect(200)["status"],
-        "committed"
-    );
-
-    // Any benefit but a gift card can become a voucher, at the intent's value.
-    let p = voucher(&k, ASHA, "cust-asha-package-1", 1)
-        .await
-        .expect(201);
-    assert_eq!(p["status"], "approved");
-    let pid = p["id"].as_str().unwrap().to_string();
-    let pr = k.commit(&pid, "kiosk-2").await.expect(200);
-    assert_eq!(
-        pr["voucher"]["value"],
-        json!({ "minor": 150_000, "currency": "INR" })
-    );
-    // A kiosk has no bill; cancel works as at the counter.
-    let bill = k
-        .post(
-            "/v1/redemptions",
-            redemption_body(ASHA, ASHA_POINTS, 100, 100_000),
-        )
-        .await
-        .expect_problem("invalid_request");
-    assert_eq!(bill["field"], "purpose");
-    assert!(bill["detail"].as_str().unwrap().contains("voucher"));
-    let c = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
-    let cid = c["id"].as_str().unwrap().to_string();
-    let cancelled = k
-        .post(&format!("/v1/redemptions/{cid}/cancel"), json!({}))
-        .await
-        .expect(200);
-    assert_eq!(cancelled["status"], "cancelled");
-    assert_eq!(k.available(ASHA, ASHA_POINTS).await, 700);
-
-    // Audited as such: who, which identification, how approved.
-    let entries = audit_entries(&manager).await;
-    let actions: Vec<&str> = entries
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    for action in ["kiosk_identify_sent", "kiosk_identified", "hold", "commit"] {
-        assert!(actions.contains(&action), "{action} in {actions:?}");
-    }
-    let identified = entries
-        .iter()
-        .find(|e| e["action"] == "kiosk_identified")
-        .unwrap();
-    let kid = detail(identified)["identification_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(identified["terminal_id"], "term-demo-kiosk-1");
-    assert!(identified.get("staff_id").is_none());
-    let hold = entries
-        .iter()
-        .find(|e| e["action"] == "hold" && e["redemption_id"] == id.as_str())
-        .unwrap();
-    let hold = detail(hold);
-    assert_eq!(
-        (
-            hold["approved_by"].as_str(),
-            hold["identification_id"].as_str(),
-            hold["otp_required"].as_bool()
-        ),
-        (
-            Some("kiosk_identification"),
-            Some(kid.as_str()),
-            Some(false)
-        )
-    );
-
-    // Identified by card number too; done: forgotten.
-    forget(&k).await.expect(204);
-    let card = kiosk(&server).await;
-    bind(&server, &card, "rg 0001 2345", ASHA).await;
-    forget(&card).await.expect(204);
-    card.get(&format!("/v1/customers/{ASHA}/balance"))
-        .await
-        .expect_problem("forbidden");
-}
+use super::*;
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_customer() {
@@ -263,7 +27,7 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
     voucher(&k, ASHA, ASHA_POINTS, 100)
         .await
         .expect_problem("forbidden");
-    identify(&k, "9876543210").await.expect(200);
+    k.identify("9876543210").await.expect(200);
     k.get(&format!("/v1/customers/{ASHA}/balance"))
         .await
         .expect_problem("forbidden");
@@ -273,18 +37,19 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
     assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
 
     // The query is a number or a card, never a name; exactly one customer.
-    let p = identify(&k, "Asha Rao")
+    let p = k
+        .identify("Asha Rao")
         .await
         .expect_problem("invalid_request");
     assert_eq!(p["field"], "query");
-    identify(&k, "9").await.expect_problem("invalid_mobile");
-    identify(&k, "9000000001")
+    k.identify("9").await.expect_problem("invalid_mobile");
+    k.identify("9000000001")
         .await
         .expect_problem("customer_not_found");
-    identify(&k, "RG99999999")
+    k.identify("RG99999999")
         .await
         .expect_problem("customer_not_found");
-    identify(&k, "12345").await.expect_problem("invalid_mobile");
+    k.identify("12345").await.expect_problem("invalid_mobile");
     k.post(
         "/v1/kiosk/identify",
         json!({ "query": "9876543210", "channel": "fax" }),
@@ -298,7 +63,7 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
     )
     .await
     .expect_problem("channel_unavailable");
-    let meera = identify(&k, "RG00012353").await.expect(200);
+    let meera = k.identify("RG00012353").await.expect(200);
     assert_eq!(
         (meera["channel"].as_str(), meera["destination"].as_str()),
         (Some("email"), Some("m•••@example.com"))
@@ -350,11 +115,15 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
         cashier.clone(),
         server.api(KIOSK).sign_in("M001", "9999").await,
     ] {
-        identify(&staff, "9876543210")
+        staff
+            .identify("9876543210")
             .await
             .expect_problem("forbidden");
-        verify(&staff, "123456").await.expect_problem("forbidden");
-        forget(&staff).await.expect_problem("forbidden");
+        staff
+            .kiosk_verify("123456")
+            .await
+            .expect_problem("forbidden");
+        staff.forget().await.expect_problem("forbidden");
         staff.get("/v1/customers?q=Asha").await.expect(200);
     }
     // Another kiosk session (another customer at the same kiosk) starts unbound.
@@ -375,79 +144,82 @@ async fn s4_kiosk_codes_expire_are_single_use_resends_void_and_keep_attempts_the
     k.post("/v1/kiosk/verify", json!({ "code": "123456" }))
         .await
         .expect_problem("otp_not_sent");
-    identify(&k, "9876543210").await.expect(200);
+    k.identify("9876543210").await.expect(200);
     let first = server.latest_code(ASHA).await;
-    let p = verify(&k, &wrong(&first))
+    let p = k
+        .kiosk_verify(&wrong(&first))
         .await
         .expect_problem("otp_invalid");
     assert_eq!(p["attempts_left"], 4);
     for malformed in ["12a456", "12345", "1234567", "١٢٣٤٥٦"] {
-        verify(&k, malformed)
+        k.kiosk_verify(malformed)
             .await
             .expect_problem("invalid_otp_format");
     }
     // The cooldown, then a resend on the same identification: the old code is void and the
     // failed attempt still counts.
-    let p = identify(&k, "9876543210")
+    let p = k
+        .identify("9876543210")
         .await
         .expect_problem("resend_cooldown");
     assert!(p["retry_after_secs"].as_u64().unwrap() > 0);
     server.advance_clock(31).await;
-    let resent = identify(&k, "9876543210").await.expect(200);
+    let resent = k.identify("9876543210").await.expect(200);
     assert_eq!(
         resent["attempts_left"], 4,
         "a resend does not reset attempts"
     );
     let second = server.latest_code(ASHA).await;
     if second != first {
-        let p = verify(&k, &first).await.expect_problem("otp_invalid");
+        let p = k.kiosk_verify(&first).await.expect_problem("otp_invalid");
         assert_eq!(p["attempts_left"], 3, "the resend voided the first code");
     } else {
-        verify(&k, &wrong(&first))
+        k.kiosk_verify(&wrong(&first))
             .await
             .expect_problem("otp_invalid");
     }
-    verify(&k, &wrong(&second))
+    k.kiosk_verify(&wrong(&second))
         .await
         .expect_problem("otp_invalid");
-    let p = verify(&k, &wrong(&second))
+    let p = k
+        .kiosk_verify(&wrong(&second))
         .await
         .expect_problem("otp_invalid");
     assert_eq!(p["attempts_left"], 1);
-    verify(&k, &wrong(&second))
+    k.kiosk_verify(&wrong(&second))
         .await
         .expect_problem("otp_locked");
-    verify(&k, &second).await.expect_problem("otp_locked");
+    k.kiosk_verify(&second).await.expect_problem("otp_locked");
     k.get(&format!("/v1/customers/{ASHA}/balance"))
         .await
         .expect_problem("forbidden");
 
     // Locked: identify again for a new code (after the cooldown), with fresh attempts.
     server.advance_clock(31).await;
-    let fresh = identify(&k, "9876543210").await.expect(200);
+    let fresh = k.identify("9876543210").await.expect(200);
     assert_eq!(fresh["attempts_left"], 5);
     let third = server.latest_code(ASHA).await;
 
     // Expiry: the code dies at otp_ttl; trying costs nothing.
     server.advance_clock(301).await;
-    verify(&k, &third).await.expect_problem("otp_expired");
+    k.kiosk_verify(&third).await.expect_problem("otp_expired");
     server.advance_clock(31).await;
-    let again = identify(&k, "9876543210").await.expect(200);
+    let again = k.identify("9876543210").await.expect(200);
     assert_eq!(again["attempts_left"], 5, "an expired code cost no attempt");
     let fourth = server.latest_code(ASHA).await;
-    verify(&k, &fourth).await.expect(200);
+    k.kiosk_verify(&fourth).await.expect(200);
     // Single use.
-    verify(&k, &fourth).await.expect_problem("otp_not_sent");
+    k.kiosk_verify(&fourth).await.expect_problem("otp_not_sent");
 
     // Another customer's identification on the session voids the pending code.
     let k2 = kiosk(&server).await;
-    identify(&k2, "9876543210").await.expect(200);
+    k2.identify("9876543210").await.expect(200);
     let asha_code = server.latest_code(ASHA).await;
-    identify(&k2, "9812345678").await.expect(200);
-    let p = verify(&k2, &asha_code).await;
+    k2.identify("9812345678").await.expect(200);
+    let p = k2.kiosk_verify(&asha_code).await;
     assert_ne!(p.status, 200, "Asha's code no longer works: {}", p.body);
     let vikram_code = server.latest_code("cust-vikram").await;
-    let b = verify(&k2, &vikram_code).await.expect(200);
+    let b = k2.kiosk_verify(&vikram_code).await.expect(200);
     assert_eq!(b["customer"]["id"], "cust-vikram");
 }
 
@@ -463,7 +235,7 @@ async fn s6_kiosk_forget_idle_and_sign_out_release_holds_and_end_access() {
     let r = voucher(&k, ASHA, ASHA_POINTS, 300).await.expect(201);
     let id = r["id"].as_str().unwrap().to_string();
     assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 900);
-    forget(&k).await.expect(204);
+    k.forget().await.expect(204);
     assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
     assert_eq!(
         cashier
@@ -478,7 +250,7 @@ async fn s6_kiosk_forget_idle_and_sign_out_release_holds_and_end_access() {
     k.commit(&id, "after-forget")
         .await
         .expect_problem("forbidden");
-    forget(&k).await.expect(204); // nothing left to forget is fine
+    k.forget().await.expect(204); // nothing left to forget is fine
 
     // Idle: each call that uses the binding restarts the time; past idle + grace it is gone.
     bind(&server, &k, "9876543210", ASHA).await;
@@ -513,13 +285,13 @@ async fn s6_kiosk_forget_idle_and_sign_out_release_holds_and_end_access() {
     // A new identification forgets the previous customer; signing out does too.
     bind(&server, &k, "9876543210", ASHA).await;
     voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
-    identify(&k, "9812345678").await.expect(200);
+    k.identify("9812345678").await.expect(200);
     assert_eq!(cashier.available(ASHA, ASHA_POINTS).await, 1200);
     k.get(&format!("/v1/customers/{ASHA}/balance"))
         .await
         .expect_problem("forbidden");
     let code = server.latest_code("cust-vikram").await;
-    let vikram = verify(&k, &code).await.expect(200);
+    let vikram = k.kiosk_verify(&code).await.expect(200);
     assert_eq!(vikram["instruments"][0]["available"], 640);
     voucher(&k, "cust-vikram", "cust-vikram-points-0", 100)
         .await
@@ -538,7 +310,8 @@ async fn s6_kiosk_forget_idle_and_sign_out_release_holds_and_end_access() {
         640
     );
 
-    let reasons: Vec<String> = audit_entries(&manager)
+    let reasons: Vec<String> = manager
+        .audit_entries()
         .await
         .iter()
         .filter(|e| e["action"] == "kiosk_forgotten")
@@ -565,13 +338,14 @@ async fn s5_kiosk_codes_count_against_the_send_limits_and_cooldown() {
         approved(&server, &cashier, ASHA, ASHA_POINTS, 100).await;
     }
     for _ in 0..3 {
-        identify(&k, "9876543210").await.expect(200);
-        identify(&k, "9876543210")
+        k.identify("9876543210").await.expect(200);
+        k.identify("9876543210")
             .await
             .expect_problem("resend_cooldown");
         server.advance_clock(31).await;
     }
-    let p = identify(&k, "9876543210")
+    let p = k
+        .identify("9876543210")
         .await
         .expect_problem("rate_limited");
     assert!(p["detail"].as_str().unwrap().contains("this customer"));
@@ -588,28 +362,15 @@ async fn s5_kiosk_codes_count_against_the_send_limits_and_cooldown() {
         .await
         .expect_problem("rate_limited");
     // Other customers are not affected.
-    identify(&k, "9812345678").await.expect(200);
+    k.identify("9812345678").await.expect(200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
     use hmac::{Hmac, Mac};
-    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let secret_file = dir.path().join("otp.secret");
     let secret = "kiosk-test-secret-0123456789abcdef";
-    std::fs::write(&secret_file, secret).unwrap();
-    let db = dir.path().join("kiosk.sqlite");
-    let server = Server::spawn(
-        dir.clone(),
-        db.clone(),
-        &[
-            "--demo",
-            "--testing-clock",
-            "--secret-file",
-            secret_file.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let server = Server::demo_with_secret(secret, &["--testing-clock"]);
+    let db = server.db.clone();
     let seen: Seen = Default::default();
     let k = server.api(KIOSK).with_seen(&seen).sign_in("", "").await;
     let manager = server
@@ -618,7 +379,7 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
         .sign_in("M001", "9999")
         .await;
 
-    identify(&k, "9876543210").await.expect(200);
+    k.identify("9876543210").await.expect(200);
     let first = server.latest_code(ASHA).await;
     // S2: the stored MAC is HMAC-SHA256(secret, identification id ‖ code); no code column.
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -646,13 +407,13 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
         "the row holds the code: {row}"
     );
 
-    verify(&k, &wrong(&first))
+    k.kiosk_verify(&wrong(&first))
         .await
         .expect_problem("otp_invalid");
     server.advance_clock(31).await;
-    identify(&k, "9876543210").await.expect(200);
+    k.identify("9876543210").await.expect(200);
     let second = server.latest_code(ASHA).await;
-    verify(&k, &second).await.expect(200);
+    k.kiosk_verify(&second).await.expect(200);
     let used: Option<String> = conn
         .query_row(
             "SELECT code_mac FROM kiosk_identifications WHERE id = ?1",
@@ -665,8 +426,8 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
     k.commit(r["id"].as_str().unwrap(), "s1-kiosk")
         .await
         .expect(200);
-    forget(&k).await.expect(204);
-    audit_entries(&manager).await;
+    k.forget().await.expect(204);
+    manager.audit_entries().await;
 
     let logs = server.logs();
     assert!(logs.contains("/v1/kiosk/verify"), "the logs were captured");
@@ -689,18 +450,7 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
     assert!(audit.iter().any(|a| a.starts_with("kiosk_identified")));
     for code in [&first, &second] {
         assert!(phone.contains(code.as_str()), "the demo phone shows it");
-        for body in &bodies {
-            assert!(
-                !contains_code(body, code),
-                "a response holds the code: {body}"
-            );
-        }
-        for line in logs.lines() {
-            assert!(
-                !contains_code(line, code),
-                "a log line holds the code: {line}"
-            );
-        }
+        assert_code_absent(code, &bodies, &logs);
         for row in &audit {
             assert!(
                 !contains_code(row, code),
@@ -708,47 +458,4 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
             );
         }
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_undelivered_kiosk_code_is_void_and_may_be_retried_at_once() {
-    // Seed in demo mode, then serve without a gateway: every send fails honestly.
-    let seeded = Server::demo(&[]);
-    let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
-    drop(seeded);
-    let server = Server::spawn(
-        dir.clone(),
-        db.clone(),
-        &[],
-        &[(
-            "REDEEMGUARD_OTP_SECRET",
-            "a-production-secret-of-enough-length",
-        )],
-    );
-    let k = server.api(KIOSK).sign_in("", "").await;
-    identify(&k, "9876543210")
-        .await
-        .expect_problem("delivery_failed");
-    verify(&k, "123456").await.expect_problem("otp_not_sent");
-    // No cooldown after a failed delivery: the retry is immediate (and fails again here).
-    identify(&k, "9876543210")
-        .await
-        .expect_problem("delivery_failed");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let live: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM kiosk_identifications WHERE code_mac IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(live, 0, "no undelivered code stays usable");
-    let failed: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM audit WHERE action = 'kiosk_identify_delivery_failed'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(failed, 2);
 }

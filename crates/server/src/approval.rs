@@ -1,0 +1,278 @@
+//! How a redemption intent is approved: by the customer's code (through the one challenge
+//! engine, `challenge`, with the intent as the challenge: the code is bound to the intent and
+//! its terminal and states the amount, S3) or by a manager's override (S8).
+
+use crate::audit::{self, Action};
+use crate::auth::Caller;
+use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode, Words};
+use crate::crypto::Secret;
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::{self, closed_problem, release_if_expired};
+use crate::messages::{display_count, display_money, MessageCatalog, MessageKind};
+use crate::model::*;
+use crate::store::Tx;
+use contract::api::{Approval, RedemptionStatus};
+use contract::{Channel, ErrorCode, Policy, TemplateValues};
+use serde_json::{json, Value};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A redemption intent as a challenge: approval makes it `approved` (by OTP on the code's
+/// channel); the last wrong code locks it and releases its hold.
+impl Challenge for RedemptionRow {
+    const NAME: &'static str = "redemption";
+    const WORDS: Words = Words {
+        void: "Send a new code",
+        expired: "The code has expired: send a new one",
+        locked: None,
+    };
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn code(&self) -> Option<&OtpState> {
+        self.otp.as_ref()
+    }
+    fn code_mut(&mut self) -> Option<&mut OtpState> {
+        self.otp.as_mut()
+    }
+    fn failed_attempts_mut(&mut self) -> &mut u8 {
+        &mut self.failed_attempts
+    }
+    fn attempts_left(&self) -> u8 {
+        RedemptionRow::attempts_left(self)
+    }
+    fn save(&self, tx: &mut dyn Tx) -> ApiResult<()> {
+        tx.update_redemption(self)
+    }
+
+    fn entry(&self, event: Event) -> Entry {
+        let channel = self.otp.as_ref().map(|o| o.channel.as_str());
+        let (action, detail) = match event {
+            Event::Sent { resend } => (
+                Action::OtpSent,
+                json!({
+                    "channel": channel,
+                    "destination": self.otp.as_ref().map(|o| &o.destination_masked),
+                    "resend": resend,
+                }),
+            ),
+            Event::Verified => (Action::OtpVerified, json!({ "channel": channel })),
+            Event::Rejected { attempts_left } => (
+                Action::OtpRejected,
+                json!({ "attempts_left": attempts_left }),
+            ),
+        };
+        Entry {
+            action,
+            redemption_id: Some(self.id.clone()),
+            detail,
+        }
+    }
+
+    fn texts(
+        &self,
+        catalog: &MessageCatalog,
+        policy: &Policy,
+        channel: Channel,
+        values: TemplateValues<'_>,
+    ) -> (String, String) {
+        let (points, value) = (
+            display_count(self.quantity.get(), policy),
+            display_money(self.value),
+        );
+        let values = TemplateValues {
+            points: &points,
+            value: &value,
+            ..values
+        };
+        (
+            catalog.otp(policy, channel).render(&values),
+            catalog
+                .subject(&policy.locale, MessageKind::Otp)
+                .render(&values),
+        )
+    }
+
+    fn approve(&mut self, _: &Caller, _: i64) {
+        self.status = RedemptionStatus::Approved;
+        self.approval = self
+            .otp
+            .as_ref()
+            .map(|o| Approval::Otp { channel: o.channel });
+    }
+
+    fn lock(&mut self, tx: &mut dyn Tx, caller: &Caller, now_ms: i64) -> ApiResult<()> {
+        ledger::release(
+            tx,
+            self,
+            RedemptionStatus::Locked,
+            now_ms,
+            &caller.actor(),
+            Action::OtpLocked,
+        )
+    }
+
+    fn reload(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<Option<Self>> {
+        ledger::load_bound(tx, caller, id).map(Some)
+    }
+
+    fn undelivered(id: &str, detail: Value) -> Entry {
+        Entry {
+            action: Action::OtpDeliveryFailed,
+            redemption_id: Some(id.to_string()),
+            detail,
+        }
+    }
+}
+
+/// Checks every limit, generates a fresh code for the intent (voiding any earlier one) and
+/// records the send.
+pub fn send_code(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    channel: Channel,
+    now_ms: i64,
+    secret: &Secret,
+    catalog: &MessageCatalog,
+) -> ApiResult<PreparedCode<RedemptionRow>> {
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    release_if_expired(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    let customer = tx
+        .customer(&caller.store.merchant_id, &row.customer_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound))?;
+    let issued = challenge::issue(
+        tx,
+        caller,
+        CodeRequest {
+            customer: &customer,
+            channel,
+            bound_to: &row.id,
+            replaces: row.otp.as_ref(),
+            not_after_ms: Some(row.expires_at_ms),
+            resend: row.otp.is_some(),
+        },
+        now_ms,
+        secret,
+    )?;
+    row.otp = Some(issued.otp.clone());
+    tx.update_redemption(&row)?;
+    challenge::prepare(tx, caller, &row, issued, customer, catalog, now_ms)
+}
+
+/// Checks a typed code. A malformed code is refused before anything changes; a wrong one
+/// costs an attempt (kept even though an error is returned), and the last attempt locks the
+/// intent and releases its hold.
+pub fn verify(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    typed: &str,
+    now_ms: i64,
+    secret: &Secret,
+) -> ApiResult<RedemptionRow> {
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    let code = challenge::parse(typed, row.otp.as_ref(), &caller.store.policy)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        release_if_expired(tx, &mut row, now_ms)?;
+        return Err(closed_problem(row.status));
+    }
+    release_if_expired(tx, &mut row, now_ms)?;
+    challenge::verify(tx, caller, &mut row, &code, now_ms, secret)?;
+    Ok(row)
+}
+
+/// What the override needs checked outside the transaction (argon2 is slow).
+pub struct OverrideCheck {
+    pub manager: Option<StaffRow>,
+    pub override_hash: Option<String>,
+}
+
+/// The cheap checks of an override, in the order a manager would want to hear them.
+pub fn prepare_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    manager_code: &str,
+    now_ms: i64,
+) -> ApiResult<OverrideCheck> {
+    let policy = &caller.store.policy;
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    release_if_expired(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    if !policy.override_enabled {
+        return Err(ApiError::new(ErrorCode::OverrideDisabled));
+    }
+    let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
+    if tx.count_override_uses_since(&caller.store.id, day_start)?
+        >= u64::from(policy.override_daily_cap)
+    {
+        return Err(ApiError::new(ErrorCode::OverrideCapReached));
+    }
+    let manager = tx
+        .staff_by_code(&caller.store.id, manager_code.trim())?
+        .filter(|s| s.role == contract::api::Role::Manager);
+    Ok(OverrideCheck {
+        manager,
+        override_hash: caller.store.override_hash.clone(),
+    })
+}
+
+/// Records a refused override attempt (wrong manager, PIN or code); the caller then refuses.
+pub fn record_rejected_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    now_ms: i64,
+) -> ApiResult<()> {
+    let row = ledger::load_bound(tx, caller, id)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        Action::OverrideRejected,
+        Some(&row.id),
+        json!({}),
+    )
+}
+
+/// Approves the intent by override (S8), re-checking what may have changed meanwhile.
+pub fn apply_override(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    manager: &StaffRow,
+    reason: &str,
+    now_ms: i64,
+) -> ApiResult<RedemptionRow> {
+    let check = prepare_override(tx, caller, id, &manager.code, now_ms)?;
+    if check.manager.is_none() {
+        return Err(ApiError::new(ErrorCode::OverrideInvalid));
+    }
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    row.status = RedemptionStatus::Approved;
+    row.approval = Some(Approval::Override {
+        manager_name: manager.name.clone(),
+        reason: reason.to_string(),
+    });
+    if let Some(o) = row.otp.as_mut() {
+        o.code_mac = None;
+    }
+    tx.update_redemption(&row)?;
+    tx.insert_override_use(&caller.store.id, &row.id, now_ms)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        Action::Override,
+        Some(&row.id),
+        json!({ "manager_id": manager.id, "reason": reason }),
+    )?;
+    Ok(row)
+}

@@ -1,0 +1,268 @@
+//! Seeding the demo data into an empty database.
+
+use super::customers::{customers, DemoCustomer, Holding};
+use super::{CASHIER, MANAGER, OTHER_TERMINAL_TOKEN, OVERRIDE_CODE, STORE_NAME, TERMINAL_TOKENS};
+use crate::crypto::{sha256_hex, slow_hash};
+use crate::error::ApiResult;
+use crate::model::*;
+use crate::store::Tx;
+use contract::api::{Role, TerminalMode};
+use contract::instrument::Expiring;
+use contract::{
+    CallingCode, CardNumber, Channel, Currency, Email, InstrumentKind, Mobile, Money, Policy, Unit,
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Slow hashes computed once per seeding (argon2 is deliberately slow).
+struct Hashes {
+    cashier_pin: String,
+    manager_pin: String,
+    override_code: String,
+}
+
+fn inr(minor: u64) -> Money {
+    Money::new(minor, Currency::INR).expect("demo amounts are in range")
+}
+
+fn demo_policy() -> Policy {
+    let mut p = Policy::default_for(Currency::INR, "en-IN", CallingCode::INDIA);
+    p.channels = vec![Channel::Sms, Channel::Whatsapp, Channel::Email];
+    p.override_enabled = true;
+    p.override_daily_cap = 5;
+    p
+}
+
+fn instrument(customer_id: &str, n: usize, h: &Holding, now_ms: i64) -> InstrumentRow {
+    let base = |kind: InstrumentKind, label: &str, unit: Unit, balance: u64, unit_value: u64| {
+        InstrumentRow {
+            id: format!("{customer_id}-{}-{n}", kind.as_str()),
+            customer_id: customer_id.to_string(),
+            kind,
+            label: label.to_string(),
+            unit,
+            balance,
+            held: 0,
+            unit_value: inr(unit_value),
+            earned: None,
+            expiring: None,
+            valid_until_ms: None,
+        }
+    };
+    match *h {
+        Holding::Points {
+            balance,
+            earned,
+            expiring,
+        } => InstrumentRow {
+            earned: Some(earned),
+            expiring: expiring.map(|(quantity, days)| Expiring {
+                quantity,
+                at_ms: now_ms + days * DAY_MS,
+            }),
+            ..base(
+                InstrumentKind::Points,
+                "Loyalty points",
+                Unit::Points,
+                balance,
+                100,
+            )
+        },
+        Holding::Package {
+            label,
+            sessions,
+            session_value,
+        } => base(
+            InstrumentKind::Package,
+            label,
+            Unit::Sessions,
+            sessions,
+            session_value,
+        ),
+        Holding::Membership {
+            label,
+            credit,
+            valid_days,
+        } => InstrumentRow {
+            valid_until_ms: Some(now_ms + valid_days * DAY_MS),
+            ..base(InstrumentKind::Membership, label, Unit::Credit, credit, 1)
+        },
+        Holding::Campaign {
+            label,
+            uses,
+            use_value,
+            valid_days,
+        } => InstrumentRow {
+            valid_until_ms: Some(now_ms + valid_days * DAY_MS),
+            ..base(InstrumentKind::Campaign, label, Unit::Uses, uses, use_value)
+        },
+        Holding::GiftCard { credit, valid_days } => InstrumentRow {
+            valid_until_ms: Some(now_ms + valid_days * DAY_MS),
+            ..base(
+                InstrumentKind::GiftCard,
+                "Gift card",
+                Unit::Credit,
+                credit,
+                1,
+            )
+        },
+    }
+}
+
+fn customer_row(merchant_id: &str, c: &DemoCustomer) -> ApiResult<CustomerRow> {
+    Ok(CustomerRow {
+        id: c.id.to_string(),
+        merchant_id: merchant_id.to_string(),
+        name: c.name.to_string(),
+        mobile: c
+            .mobile
+            .map(|m| Mobile::parse(m, CallingCode::INDIA))
+            .transpose()?,
+        email: c.email.map(Email::parse).transpose()?,
+        card: c.card.map(CardNumber::parse).transpose()?,
+        whatsapp_opt_in: c.whatsapp,
+    })
+}
+
+fn seed_store(
+    tx: &mut dyn Tx,
+    ids: (&str, &str),
+    names: (&str, &str),
+    policy: Policy,
+    hashes: &Hashes,
+) -> ApiResult<()> {
+    let (merchant_id, store_id) = ids;
+    tx.insert_merchant(&MerchantRow {
+        id: merchant_id.into(),
+        name: names.0.into(),
+    })?;
+    tx.insert_store(&StoreRow {
+        id: store_id.into(),
+        merchant_id: merchant_id.into(),
+        merchant_name: names.0.into(),
+        name: names.1.into(),
+        policy,
+        override_hash: Some(hashes.override_code.clone()),
+    })?;
+    for (code, hash, name, role) in [
+        (CASHIER.0, &hashes.cashier_pin, CASHIER.2, Role::Cashier),
+        (MANAGER.0, &hashes.manager_pin, MANAGER.2, Role::Manager),
+    ] {
+        tx.insert_staff(&StaffRow {
+            id: format!("{store_id}-{}", code.to_lowercase()),
+            store_id: store_id.into(),
+            code: code.into(),
+            name: name.into(),
+            role,
+            pin_hash: hash.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Seeds the demo data into an empty database; an already seeded one is left alone.
+/// Returns whether it seeded.
+pub fn seed(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    bench_terminals: u32,
+    extra_merchant: bool,
+) -> ApiResult<bool> {
+    if !tx.stores()?.is_empty() {
+        return Ok(false);
+    }
+    let hashes = Hashes {
+        cashier_pin: slow_hash(CASHIER.1),
+        manager_pin: slow_hash(MANAGER.1),
+        override_code: slow_hash(OVERRIDE_CODE),
+    };
+    let mut policy = demo_policy();
+    if bench_terminals > 0 {
+        // The benchmark drives every terminal flat out: only the code rules stay as they are.
+        policy.max_sends_per_customer = 1_000_000;
+        policy.max_sends_per_terminal = 1_000_000;
+        policy.max_sends_per_cashier = 1_000_000;
+        policy.daily_message_budget = 1_000_000;
+    }
+    seed_store(
+        tx,
+        ("m-demo", "st-demo"),
+        ("RedeemGuard Demo", STORE_NAME),
+        policy,
+        &hashes,
+    )?;
+    for (token, name, mode) in TERMINAL_TOKENS {
+        tx.insert_terminal(&TerminalRow {
+            id: format!("term-{token}"),
+            store_id: "st-demo".into(),
+            name: name.into(),
+            mode,
+            token_hash: sha256_hex(token.as_bytes()),
+        })?;
+    }
+    for c in customers() {
+        tx.insert_customer(&customer_row("m-demo", &c)?)?;
+        for (n, h) in c.holdings.iter().enumerate() {
+            tx.insert_instrument(&instrument(c.id, n, h, now_ms))?;
+        }
+    }
+    for i in 1..=bench_terminals {
+        let token = format!("bench-till-{i}");
+        tx.insert_terminal(&TerminalRow {
+            id: format!("term-{token}"),
+            store_id: "st-demo".into(),
+            name: format!("Bench till {i}"),
+            mode: TerminalMode::Pos,
+            token_hash: sha256_hex(token.as_bytes()),
+        })?;
+        let id = format!("bench-cust-{i}");
+        tx.insert_customer(&CustomerRow {
+            id: id.clone(),
+            merchant_id: "m-demo".into(),
+            name: format!("Bench Customer {i}"),
+            mobile: Some(Mobile::parse(&format!("+9170{i:08}"), CallingCode::INDIA)?),
+            email: None,
+            card: None,
+            whatsapp_opt_in: false,
+        })?;
+        let points = Holding::Points {
+            balance: 1_000_000_000,
+            earned: 1_000_000_000,
+            expiring: None,
+        };
+        tx.insert_instrument(&instrument(&id, 0, &points, now_ms))?;
+    }
+    if extra_merchant {
+        seed_store(
+            tx,
+            ("m-other", "st-other"),
+            ("Sunrise Pharmacy", "Sunrise Pharmacy, MG Road"),
+            demo_policy(),
+            &hashes,
+        )?;
+        tx.insert_terminal(&TerminalRow {
+            id: "term-other-till-1".into(),
+            store_id: "st-other".into(),
+            name: "Pharmacy till".into(),
+            mode: TerminalMode::Pos,
+            token_hash: sha256_hex(OTHER_TERMINAL_TOKEN.as_bytes()),
+        })?;
+        // The same mobile as Asha Rao, on purpose: a search must only ever see its own merchant.
+        let other = DemoCustomer {
+            id: "other-cust-1",
+            name: "Asha Rao (pharmacy)",
+            mobile: Some("+919876543210"),
+            email: None,
+            card: None,
+            whatsapp: false,
+            holdings: vec![Holding::Points {
+                balance: 500,
+                earned: 500,
+                expiring: None,
+            }],
+        };
+        tx.insert_customer(&customer_row("m-other", &other)?)?;
+        tx.insert_instrument(&instrument(other.id, 0, &other.holdings[0], now_ms))?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,58 @@
+//! About the server itself: its OpenAPI document, its health, and (tests only) its clock.
+
+use crate::error::ApiError;
+use crate::extract::QueryParams;
+use crate::state::Shared;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use contract::api::paths;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Shared> {
+    OpenApiRouter::default().routes(routes!(openapi))
+}
+
+/// Not part of the contract: a liveness check that also touches the store.
+pub fn health_router() -> Router<Shared> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+/// Only with `--testing-clock`.
+pub fn testing_router() -> Router<Shared> {
+    Router::new().route("/testing/clock", post(advance_clock))
+}
+
+async fn healthz(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
+    app.db.run(|tx| tx.last_audit().map(|_| ())).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+#[utoipa::path(get, path = paths::OPENAPI, tag = "meta",
+    responses((status = 200, description = "This document", content_type = "application/json")))]
+pub async fn openapi(State(app): State<Shared>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.openapi_json.clone(),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ClockQuery {
+    advance_secs: i64,
+}
+
+/// Tests only (`--testing-clock`): moves the server clock forward.
+pub async fn advance_clock(
+    State(app): State<Shared>,
+    QueryParams(q): QueryParams<ClockQuery>,
+) -> Json<Value> {
+    app.clock.advance(q.advance_secs);
+    Json(json!({ "now_ms": app.clock.now_ms() }))
+}

@@ -1,0 +1,160 @@
+//! Staff sign-in and sign-out (`/v1/sessions`). On a kiosk, an empty staff code and PIN open a
+//! self-service session.
+
+use crate::audit::{self, Action};
+use crate::auth::{self, resolve, resolve_terminal, Credentials};
+use crate::crypto;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::kiosk;
+use crate::model::SessionRow;
+use crate::state::Shared;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use contract::api::{paths, Session, SignIn};
+use contract::{ErrorCode, Problem};
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Shared> {
+    OpenApiRouter::default()
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+}
+
+/// Failed sign-ins a terminal may make per quarter hour before it is refused more (PINs are
+/// short). Counted per terminal, so one terminal cannot lock the whole store out.
+const SIGN_IN_FAILURES_PER_15_MIN: u64 = 10;
+
+#[utoipa::path(post, path = paths::SESSIONS, tag = "sessions",
+    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights.",
+    params(("x-terminal-token" = String, Header, description = "The terminal's token")),
+    request_body = SignIn,
+    responses((status = 201, body = Session), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn sign_in(
+    State(app): State<Shared>,
+    creds: Credentials,
+    JsonBody(body): JsonBody<SignIn>,
+) -> ApiResult<(StatusCode, Json<Session>)> {
+    let now = app.clock.now_ms();
+    let code = body.staff_code.trim().to_string();
+    let lookup = (creds.clone(), code.clone());
+    let (terminal, staff) = app
+        .db
+        .run(move |tx| {
+            let (creds, code) = lookup;
+            let caller = resolve_terminal(tx, &creds)?;
+            let since = now - 15 * 60_000;
+            if tx.count_terminal_audit_actions(
+                &caller.store.id,
+                &caller.terminal.id,
+                Action::SignInFailed.as_str(),
+                since,
+            )? >= SIGN_IN_FAILURES_PER_15_MIN
+            {
+                return Err(Problem::new(ErrorCode::RateLimited)
+                    .detail("Too many wrong PINs: wait a few minutes")
+                    .retry_after(900)
+                    .into());
+            }
+            let staff = if code.is_empty() {
+                None
+            } else {
+                tx.staff_by_code(&caller.store.id, &code)?
+            };
+            Ok((caller, staff))
+        })
+        .await?;
+    let self_service = code.is_empty() && auth::is_kiosk(&terminal.terminal);
+    if !self_service {
+        let hash = staff
+            .as_ref()
+            .map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
+        let pin = body.pin;
+        let pin_ok = app
+            .slow_check(move || crypto::slow_verify(&pin, &hash))
+            .await?;
+        if !pin_ok || staff.is_none() {
+            let actor = audit::Actor {
+                store_id: terminal.store.id.clone(),
+                terminal_id: Some(terminal.terminal.id.clone()),
+                staff_id: staff.as_ref().map(|s| s.id.clone()),
+            };
+            app.db
+                .run(move |tx| {
+                    audit::record(
+                        tx,
+                        now,
+                        &actor,
+                        Action::SignInFailed,
+                        None,
+                        json!({ "staff_code": code }),
+                    )
+                })
+                .await?;
+            return Err(ApiError::new(ErrorCode::SignInFailed));
+        }
+    }
+    let token = crypto::new_token();
+    let expires_at_ms = now + i64::from(app.config.session_ttl_secs) * 1000;
+    let session = SessionRow {
+        token_hash: crypto::sha256_hex(token.as_bytes()),
+        terminal_id: terminal.terminal.id.clone(),
+        staff_id: staff.as_ref().map(|s| s.id.clone()),
+        expires_at_ms,
+    };
+    let actor = audit::Actor {
+        store_id: terminal.store.id.clone(),
+        terminal_id: Some(terminal.terminal.id.clone()),
+        staff_id: session.staff_id.clone(),
+    };
+    app.db
+        .run(move |tx| {
+            tx.insert_session(&session)?;
+            audit::record(
+                tx,
+                now,
+                &actor,
+                Action::SignIn,
+                None,
+                json!({ "self_service": self_service }),
+            )
+        })
+        .await?;
+    let caller = auth::Caller {
+        terminal: terminal.terminal,
+        store: terminal.store,
+        staff,
+        session_hash: String::new(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(Session {
+            token,
+            expires_at_ms,
+            staff: caller.staff_info(),
+            terminal: auth::terminal_info(&caller.terminal),
+            store: auth::store_info(&caller.store),
+        }),
+    ))
+}
+
+#[utoipa::path(delete, path = paths::SESSION_CURRENT, tag = "sessions", security(("terminal" = [], "session" = [])),
+    description = "Ends the session. A self-service kiosk session also forgets its customer (as POST /v1/kiosk/forget).",
+    responses((status = 204, description = "Signed out"), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn sign_out(State(app): State<Shared>, creds: Credentials) -> ApiResult<StatusCode> {
+    let now = app.clock.now_ms();
+    app.db
+        .run(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            if caller.is_self_service() {
+                kiosk::forget(tx, &caller, now, "sign_out")?;
+            }
+            tx.delete_session(&caller.session_hash)?;
+            audit::record(tx, now, &caller.actor(), Action::SignOut, None, json!({}))
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,181 @@
+//! The schema: migrations applied in order, `PRAGMA user_version` recording how far a file got.
+
+use rusqlite::Connection;
+
+/// Schema versions, applied in order; `PRAGMA user_version` records how far a file got.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE merchants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE stores (
+    id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    name TEXT NOT NULL, policy TEXT NOT NULL, override_hash TEXT);
+CREATE TABLE terminals (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id), name TEXT NOT NULL,
+    mode TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE);
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id), code TEXT NOT NULL,
+    name TEXT NOT NULL, role TEXT NOT NULL, pin_hash TEXT NOT NULL, UNIQUE (store_id, code));
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY, terminal_id TEXT NOT NULL REFERENCES terminals(id),
+    staff_id TEXT, expires_at_ms INTEGER NOT NULL);
+CREATE TABLE customers (
+    id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL,
+    mobile TEXT, email TEXT, card TEXT, whatsapp_opt_in INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX customers_by_mobile ON customers (merchant_id, mobile);
+CREATE INDEX customers_by_card ON customers (merchant_id, card);
+CREATE TABLE instruments (
+    id TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id),
+    kind TEXT NOT NULL, label TEXT NOT NULL, unit TEXT NOT NULL,
+    balance INTEGER NOT NULL CHECK (balance >= 0),
+    held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0 AND held <= balance),
+    unit_value_minor INTEGER NOT NULL, currency TEXT NOT NULL, earned INTEGER,
+    expiring_qty INTEGER, expiring_at_ms INTEGER, valid_until_ms INTEGER);
+CREATE INDEX instruments_by_customer ON instruments (customer_id);
+CREATE TABLE redemptions (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id),
+    customer_id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
+    quantity INTEGER NOT NULL, value_minor INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+    committed_at_ms INTEGER, reversed_at_ms INTEGER, by_override INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL, receipt BLOB);
+CREATE INDEX redemptions_open ON redemptions (expires_at_ms)
+    WHERE status IN ('awaiting_otp', 'approved');
+CREATE INDEX redemptions_committed ON redemptions (store_id, committed_at_ms);
+CREATE TABLE otp_sends (
+    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    terminal_id TEXT NOT NULL, staff_id TEXT, at_ms INTEGER NOT NULL);
+CREATE INDEX otp_sends_customer ON otp_sends (customer_id, at_ms);
+CREATE INDEX otp_sends_terminal ON otp_sends (terminal_id, at_ms);
+CREATE INDEX otp_sends_staff ON otp_sends (staff_id, at_ms);
+CREATE INDEX otp_sends_store ON otp_sends (store_id, at_ms);
+CREATE TABLE override_uses (
+    id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, redemption_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL);
+CREATE INDEX override_uses_store ON override_uses (store_id, at_ms);
+CREATE TABLE idempotency (
+    store_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    redemption_id TEXT NOT NULL, response BLOB NOT NULL, created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (store_id, key));
+CREATE TABLE accruals (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    bill_id TEXT NOT NULL, points INTEGER NOT NULL, balance_after INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL, UNIQUE (store_id, bill_id));
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, action TEXT NOT NULL,
+    store_id TEXT NOT NULL, terminal_id TEXT, staff_id TEXT, redemption_id TEXT,
+    detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_by_store ON audit (store_id, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
+    // 2: send limits from bucketed counters instead of one row per send; an index for
+    // counting actions (failed sign-ins, failed verifications). IF [NOT] EXISTS keeps files
+    // made by development builds of this version working.
+    r#"
+DROP TABLE IF EXISTS otp_sends;
+-- Codes sent, counted per 10-second bucket (customer, terminal and staff windows) and per
+-- day (the store's budget), so a limit check reads a handful of rows, not every send.
+CREATE TABLE IF NOT EXISTS send_windows (
+    scope TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (scope, bucket)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS send_windows_by_age ON send_windows (bucket);
+CREATE TABLE IF NOT EXISTS send_days (
+    store_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (store_id, day)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_by_action ON audit (store_id, action, at_ms);
+"#,
+    // 3: finding points whose expiry date has come.
+    r#"
+CREATE INDEX instruments_expiring ON instruments (expiring_at_ms) WHERE expiring_qty > 0;
+"#,
+    // 4: self-service kiosk identifications (a customer proves the number or card is theirs),
+    // and the link from a kiosk's intents to the identification that allowed them.
+    r#"
+CREATE TABLE kiosk_identifications (
+    id TEXT PRIMARY KEY, session_hash TEXT NOT NULL,
+    store_id TEXT NOT NULL REFERENCES stores(id),
+    terminal_id TEXT NOT NULL REFERENCES terminals(id),
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    status TEXT NOT NULL CHECK (status IN ('awaiting_code', 'locked', 'bound', 'ended')),
+    channel TEXT NOT NULL, destination_masked TEXT NOT NULL,
+    -- Hex HMAC-SHA256(secret, id || code); NULL once used or voided. Never the code (S2).
+    code_mac TEXT, code_length INTEGER NOT NULL,
+    sent_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, resend_after_ms INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    failed_attempts INTEGER NOT NULL CHECK (failed_attempts >= 0),
+    bound_at_ms INTEGER, last_used_ms INTEGER, idle_until_ms INTEGER,
+    created_at_ms INTEGER NOT NULL, ended_at_ms INTEGER);
+CREATE INDEX kiosk_identifications_by_session ON kiosk_identifications (session_hash, created_at_ms);
+CREATE INDEX kiosk_identifications_idle ON kiosk_identifications (idle_until_ms)
+    WHERE status = 'bound';
+-- The sweeper prunes by age on every pass.
+CREATE INDEX kiosk_identifications_by_age ON kiosk_identifications (created_at_ms);
+ALTER TABLE redemptions ADD COLUMN identification_id TEXT;
+CREATE INDEX redemptions_by_identification ON redemptions (identification_id)
+    WHERE identification_id IS NOT NULL;
+"#,
+];
+
+pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let txn = conn.transaction()?;
+        txn.execute_batch(sql)?;
+        txn.pragma_update(None, "user_version", i as i64 + 1)?;
+        txn.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::open_connection;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_file_of_the_first_schema_is_migrated_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            assert!(tables(&conn).contains(&"otp_sends".to_string()));
+        }
+        let conn = open_connection(&path).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let names = tables(&conn);
+        assert!(
+            names.contains(&"send_windows".to_string()) && names.contains(&"send_days".to_string())
+        );
+        assert!(!names.contains(&"otp_sends".to_string()));
+        assert!(names.contains(&"kiosk_identifications".to_string()));
+        let linked: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('redemptions') WHERE name = 'identification_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(linked, 1, "intents can name the kiosk identification");
+        // Opening again changes nothing.
+        drop(conn);
+        assert!(open_connection(&path).is_ok());
+    }
+}

@@ -1,0 +1,80 @@
+//! The append-only audit log.
+
+use super::super::rows::*;
+use super::SqliteTx;
+use crate::error::ApiResult;
+use crate::store::*;
+use contract::api::AuditEntry;
+use rusqlite::params;
+
+impl AuditTx for SqliteTx<'_> {
+    fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>> {
+        self.one(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((u(r.get(0)?), r.get(1)?)),
+        )
+    }
+
+    fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO audit (seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, \
+             prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                i(e.seq),
+                e.at_ms,
+                e.action,
+                e.store_id,
+                e.terminal_id,
+                e.staff_id,
+                e.redemption_id,
+                e.detail,
+                e.prev_hash,
+                e.hash
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>> {
+        self.all(
+            &format!("SELECT {AUDIT_COLS} WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+            params![store_id, i(after), limit],
+            audit_row,
+        )
+    }
+
+    fn audit_chain(&mut self, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>> {
+        self.all(
+            &format!("SELECT {AUDIT_COLS} WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+            params![i(after), limit],
+            audit_row,
+        )
+    }
+
+    fn count_audit_actions(
+        &mut self,
+        store_id: &str,
+        action: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND at_ms < ?4",
+            params![store_id, action, from_ms, to_ms],
+        )
+    }
+
+    fn count_terminal_audit_actions(
+        &mut self,
+        store_id: &str,
+        terminal_id: &str,
+        action: &str,
+        since_ms: i64,
+    ) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM audit WHERE store_id = ?1 AND action = ?2 AND at_ms >= ?3 AND terminal_id = ?4",
+            params![store_id, action, since_ms, terminal_id],
+        )
+    }
+}

@@ -1,0 +1,175 @@
+//! Redemptions, receipts, idempotency keys, reports and accruals.
+
+use super::super::rows::*;
+use super::SqliteTx;
+use crate::error::{ApiError, ApiResult};
+use crate::model::*;
+use crate::store::*;
+use contract::InstrumentKind;
+use rusqlite::params;
+
+impl RedemptionTx for SqliteTx<'_> {
+    fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, value_minor, \
+             created_at_ms, expires_at_ms, data, identification_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                r.id,
+                r.store_id,
+                r.customer_id,
+                text(&r.status),
+                r.instrument_kind.as_str(),
+                i(r.quantity.get()),
+                i(r.value.minor()),
+                r.created_at_ms,
+                r.expires_at_ms,
+                serde_json::to_string(r)?,
+                r.identification_id
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
+        let by_override = matches!(r.approval, Some(contract::api::Approval::Override { .. }));
+        let n = self.exec(
+            "UPDATE redemptions SET status = ?2, expires_at_ms = ?3, committed_at_ms = ?4, reversed_at_ms = ?5, \
+             by_override = ?6, data = ?7 WHERE id = ?1",
+            params![
+                r.id,
+                text(&r.status),
+                r.expires_at_ms,
+                r.committed_at_ms,
+                r.reversal.as_ref().map(|x| x.reversed_at_ms),
+                by_override,
+                serde_json::to_string(r)?
+            ],
+        )?;
+        if n != 1 {
+            return Err(ApiError::internal(format!("redemption {} vanished", r.id)));
+        }
+        Ok(())
+    }
+
+    fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>> {
+        self.one(
+            "SELECT data FROM redemptions WHERE store_id = ?1 AND id = ?2",
+            params![store_id, id],
+            redemption_row,
+        )
+    }
+
+    fn open_redemptions_expired_by(
+        &mut self,
+        now_ms: i64,
+        limit: u32,
+    ) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE status IN ('awaiting_otp', 'approved') AND expires_at_ms <= ?1 \
+             ORDER BY expires_at_ms LIMIT ?2",
+            params![now_ms, limit],
+            redemption_row,
+        )
+    }
+
+    fn save_receipt(&mut self, redemption_id: &str, bytes: &[u8]) -> ApiResult<()> {
+        self.exec(
+            "UPDATE redemptions SET receipt = ?2 WHERE id = ?1",
+            params![redemption_id, bytes],
+        )?;
+        Ok(())
+    }
+
+    fn receipt_bytes(&mut self, redemption_id: &str) -> ApiResult<Option<Vec<u8>>> {
+        Ok(self
+            .one(
+                "SELECT receipt FROM redemptions WHERE id = ?1",
+                params![redemption_id],
+                |r| r.get::<_, Option<Vec<u8>>>(0),
+            )?
+            .flatten())
+    }
+
+    fn idempotency(&mut self, store_id: &str, key: &str) -> ApiResult<Option<IdempotencyRow>> {
+        self.one(
+            "SELECT store_id, key, fingerprint, redemption_id, response, created_at_ms FROM idempotency \
+             WHERE store_id = ?1 AND key = ?2",
+            params![store_id, key],
+            |r| {
+                Ok(IdempotencyRow {
+                    store_id: r.get(0)?,
+                    key: r.get(1)?,
+                    fingerprint: r.get(2)?,
+                    redemption_id: r.get(3)?,
+                    response: r.get(4)?,
+                    created_at_ms: r.get(5)?,
+                })
+            },
+        )
+    }
+
+    fn insert_idempotency(&mut self, x: &IdempotencyRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO idempotency (store_id, key, fingerprint, redemption_id, response, created_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![x.store_id, x.key, x.fingerprint, x.redemption_id, x.response, x.created_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn report(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<Vec<ReportRow>> {
+        self.all(
+            "SELECT kind, COUNT(*), SUM(quantity), SUM(value_minor) FROM redemptions \
+             WHERE store_id = ?1 AND committed_at_ms >= ?2 AND committed_at_ms < ?3 \
+             GROUP BY kind ORDER BY kind",
+            params![store_id, from_ms, to_ms],
+            |r| {
+                Ok(ReportRow {
+                    kind: parse_text::<InstrumentKind>(&r.get::<_, String>(0)?)?,
+                    count: u(r.get(1)?),
+                    quantity: u(r.get(2)?),
+                    value_minor: u(r.get(3)?),
+                })
+            },
+        )
+    }
+
+    fn count_overrides_posted(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND by_override = 1 \
+             AND committed_at_ms >= ?2 AND committed_at_ms < ?3",
+            params![store_id, from_ms, to_ms],
+        )
+    }
+
+    fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND reversed_at_ms >= ?2 AND reversed_at_ms < ?3",
+            params![store_id, from_ms, to_ms],
+        )
+    }
+
+    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO accruals (id, store_id, customer_id, bill_id, points, balance_after, at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.id, a.store_id, a.customer_id, a.bill_id, i(a.points.get()), i(a.balance_after), a.at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>> {
+        self.one(
+            "SELECT id, store_id, customer_id, bill_id, points, balance_after, at_ms FROM accruals \
+             WHERE store_id = ?1 AND bill_id = ?2",
+            params![store_id, bill_id],
+            accrual_row,
+        )
+    }
+}

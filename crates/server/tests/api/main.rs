@@ -1,0 +1,13 @@
+//! The server over real HTTP: the server binary on an ephemeral port with a temporary
+//! database, one module per area (zero2prod style: one test binary, one set of helpers).
+
+mod delivery;
+mod durability;
+mod fakes;
+mod helpers;
+mod host_page;
+mod kiosk;
+mod redemptions;
+mod security;
+mod serving;
+mod sessions;

@@ -1,0 +1,4 @@
+//! One test per security rule of SPEC §6 (S1–S9), over real HTTP; each test is named for its rule.
+
+mod codes;
+mod ledger_and_access;
