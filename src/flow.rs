@@ -15,7 +15,7 @@ use contract::lookup::{self, Searcher};
 use contract::rules::{self, AllowedRange, Checked, Purpose, RuleError};
 use contract::{
     Bill, Channel, ErrorCode, InstrumentBalance, InstrumentKind, Money, MoneyError, OtpCode,
-    OtpError, Policy, PolicyError, Quantity, QuantityError, Unit,
+    Policy, PolicyError, Quantity, QuantityError, Unit,
 };
 
 mod kiosk;
@@ -383,7 +383,6 @@ pub enum Msg {
     /// The policy form could not even be read (e.g. letters in a number field).
     PolicyFormInvalid(Vec<PolicyError>),
     PolicySaved(Result<Policy, BackendError>),
-    DismissNotice,
     /// A touch or key press anywhere (kiosk: postpones the idle reset).
     Activity,
     /// Kiosk: the customer's mobile or card number as typed.
@@ -703,10 +702,6 @@ impl Flow {
         self.commit.is_some()
     }
 
-    pub fn otp_length(&self) -> u8 {
-        self.policy.as_ref().map_or(6, |p| p.otp_length.get())
-    }
-
     /// The channels the customer can receive a code on.
     pub fn channels(&self) -> Vec<Channel> {
         self.customer()
@@ -740,7 +735,7 @@ impl Flow {
                 self.kiosk_sign_in()
             }
             Msg::Tick => self.tick(),
-            Msg::DismissNotice | Msg::Activity => vec![],
+            Msg::Activity => vec![],
             Msg::SignIn {
                 terminal_token,
                 staff_code,
@@ -994,7 +989,7 @@ impl Flow {
                         // A malformed code never costs the customer an attempt.
                         self.field_error = Some(FieldError {
                             field: Field::Code,
-                            text: otp_error_text(&e),
+                            text: e.to_string(),
                         });
                         vec![]
                     }
@@ -1123,7 +1118,6 @@ impl Flow {
             // Handled in `handle`.
             Msg::Start { .. }
             | Msg::Tick
-            | Msg::DismissNotice
             | Msg::Activity
             | Msg::SignIn { .. }
             | Msg::SignedIn(_)
@@ -1832,11 +1826,6 @@ impl Flow {
         self.commit = None;
         self.receipt = None;
     }
-}
-
-/// The contract's messages, adjusted for the cashier's keypad.
-pub fn otp_error_text(e: &OtpError) -> String {
-    e.to_string()
 }
 
 #[cfg(test)]

@@ -4,20 +4,6 @@
 use contract::api::Receipt;
 use contract::{Money, Quantity, Unit};
 
-/// Locale and currency used for display.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Locale {
-    pub tag: String,
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Locale {
-            tag: "en-IN".into(),
-        }
-    }
-}
-
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use contract::Money;

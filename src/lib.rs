@@ -25,7 +25,7 @@ pub use ui::{mount_app, App, AppConfig};
 /// the widget only gets `mount`.
 pub fn start() {
     console_error_panic_hook::set_once();
-    if platform::has_meta("redeemguard-backend") {
+    if platform::meta("redeemguard-backend").is_some() {
         mount_app();
     }
 }

@@ -38,8 +38,6 @@ struct State {
     commits: u32,
     /// Commits that succeed but whose answer is "lost" (a network failure after the fact).
     lose_commit_answers: u32,
-    /// Calls that fail with a network error before reaching the ledger.
-    fail_calls: u32,
     /// Extra errors `save_policy` reports (beyond the contract's own validation).
     policy_rejection: Option<Vec<contract::PolicyError>>,
     /// Kiosk: the customer a code went to, failed tries, and the customer it proved.
@@ -193,7 +191,6 @@ impl FakeBackend {
                 next_id: 1,
                 commits: 0,
                 lose_commit_answers: 0,
-                fail_calls: 0,
                 policy_rejection: None,
                 kiosk_pending: None,
                 kiosk_failed: 0,
@@ -209,10 +206,6 @@ impl FakeBackend {
 
     pub fn lose_commit_answers(&self, n: u32) {
         self.state.borrow_mut().lose_commit_answers = n;
-    }
-
-    pub fn fail_next_calls(&self, n: u32) {
-        self.state.borrow_mut().fail_calls = n;
     }
 
     pub fn reject_policy_with(&self, errors: Vec<contract::PolicyError>) {
@@ -232,16 +225,12 @@ impl FakeBackend {
         self.state.borrow().redemptions.get(id).cloned()
     }
 
-    /// Runs `f` as a signed-in call (after any injected network failure).
+    /// Runs `f` as a signed-in call.
     fn call<T>(
         &self,
         f: impl FnOnce(&mut State) -> Result<T, BackendError>,
     ) -> Result<T, BackendError> {
         let mut s = self.state.borrow_mut();
-        if s.fail_calls > 0 {
-            s.fail_calls -= 1;
-            return Err(BackendError::Network);
-        }
         if s.signed_in.is_none() {
             return Err(problem(ErrorCode::SessionExpired));
         }

@@ -190,7 +190,7 @@ impl Flow {
             Err(e) => {
                 self.field_error = Some(FieldError {
                     field: Field::Code,
-                    text: super::otp_error_text(&e),
+                    text: e.to_string(),
                 });
                 vec![]
             }

@@ -28,8 +28,6 @@ pub struct AppConfig {
     pub on_event: Option<HostListener>,
     /// Display locale (BCP 47) instead of the store policy's.
     pub locale: Option<String>,
-    /// Where the backend is; `None` or empty means the page's origin.
-    pub base_url: Option<String>,
     /// Overrides what the device remembers (tests).
     pub terminal_token: Option<String>,
     /// A redemption id to resume after sign-in (normally from sessionStorage).
