@@ -2,7 +2,7 @@
 //! targets, plain words, and a visible warning before the screen clears itself.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Field, Msg};
+use crate::flow::{Action, Field};
 use crate::messages;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn KioskStartScreen() -> impl IntoView {
     let busy = ctx.busy();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::KioskIdentify(number.get_untracked()));
+        ctx.dispatch(Action::KioskIdentify(number.get_untracked()));
     };
     view! {
         <section class="rg-card rg-narrow rg-kiosk-start">
@@ -71,14 +71,14 @@ pub fn KioskCodeScreen() -> impl IntoView {
         code, len, inline, ..
     } = entry;
     let busy = ctx.busy();
-    let sent = ctx.sel(|f| f.kiosk_sent.clone());
+    let sent = ctx.sel(|f| f.kiosk.sent.clone());
     let left = ctx.sel(|f| f.code_seconds_left());
     let resend_wait = ctx.sel(|f| f.resend_wait());
-    let attempts = ctx.sel(|f| f.attempts_left);
-    let expired = ctx.sel(|f| f.code_expired || f.code_seconds_left() == Some(0));
+    let attempts = ctx.sel(|f| f.code().attempts_left);
+    let expired = ctx.sel(|f| f.code_expired());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::KioskVerify(entry.submit()));
+        ctx.dispatch(Action::KioskVerify(entry.submit()));
     };
     view! {
         <section class="rg-card rg-narrow">
@@ -122,14 +122,14 @@ pub fn KioskCodeScreen() -> impl IntoView {
                     class="rg-btn rg-secondary"
                     data-testid="resend"
                     disabled=move || busy.get() || resend_wait.get() != Some(0)
-                    on:click=move |_| ctx.dispatch(Msg::KioskResend)
+                    on:click=move |_| ctx.dispatch(Action::KioskResend)
                 >
                     {move || match resend_wait.get() {
                         Some(s) if s > 0 => format!("New code in {}", messages::clock(s)),
                         _ => "Send a new code".to_string(),
                     }}
                 </button>
-                <button class="rg-btn rg-secondary" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Msg::KioskDone)>
+                <button class="rg-btn rg-secondary" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Action::KioskDone)>
                     "Start again"
                 </button>
             </div>
@@ -146,7 +146,7 @@ pub fn IdleWarning() -> impl IntoView {
         <Show when=move || left.get().is_some()>
             <div class="rg-idle" role="alert" data-testid="idle-warning">
                 <p>{move || format!("Still there? For your privacy this screen clears in {} s.", left.get().unwrap_or(0))}</p>
-                <button class="rg-btn rg-primary" data-testid="still-here" on:click=move |_| ctx.dispatch(Msg::Activity)>
+                <button class="rg-btn rg-primary" data-testid="still-here" on:click=move |_| ctx.dispatch(Action::Activity)>
                     "I'm still here"
                 </button>
             </div>

@@ -8,8 +8,11 @@ mod policy;
 mod screens;
 
 use crate::backend::{Backend, HttpBackend, HttpConfig};
-use crate::flow::{Cmd, Field, Flow, HostEvent, Mode, Msg, Screen, Tone};
+use crate::flow::{
+    Action, Answer, Cmd, Field, Flow, HostEvent, Mode, Msg, Place, Request, Screen, Tone,
+};
 use crate::platform;
+use contract::api::{SendOtp, Verify};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -51,11 +54,12 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(backend: Rc<dyn Backend>, config: &AppConfig) -> Self {
+        let place = Place {
+            host_locale: config.locale.clone(),
+            ..Place::new(config.mode, config.allowed_kinds.clone())
+        };
         Ctx {
-            flow: RwSignal::new(Flow {
-                host_locale: config.locale.clone(),
-                ..Flow::for_mode(config.mode, config.allowed_kinds.clone())
-            }),
+            flow: RwSignal::new(Flow::at(place)),
             backend: StoredValue::new_local(backend),
             host: StoredValue::new_local(config.on_event.clone()),
             root: NodeRef::new(),
@@ -64,11 +68,15 @@ impl Ctx {
 
     /// Where the app runs; fixed when it is mounted, so read without tracking.
     pub fn mode(self) -> Mode {
-        self.flow.try_with_untracked(|f| f.mode).unwrap_or_default()
+        self.flow
+            .try_with_untracked(|f| f.mode())
+            .unwrap_or_default()
     }
 
-    /// Feeds a message to the flow and runs the resulting commands.
-    pub fn dispatch(self, msg: Msg) {
+    /// Feeds a message (a person's action, the clock, an answer) to the flow and runs the
+    /// resulting commands.
+    pub fn dispatch(self, msg: impl Into<Msg>) {
+        let msg = msg.into();
         let now = platform::now_ms();
         // try_: a late answer may arrive after the app was unmounted.
         let cmds = self
@@ -81,15 +89,18 @@ impl Ctx {
     }
 
     fn run(self, cmd: Cmd) {
+        let mode = self.mode();
         match cmd {
-            // Only a till resumes after a reload; a kiosk forgets, a widget's host owns the state.
-            Cmd::RememberRedemption(id) if self.mode() == Mode::Pos => {
-                platform::store(true, platform::PENDING_KEY, id.as_deref())
+            Cmd::RememberRedemption(id) => {
+                if mode.remembers_pending() {
+                    platform::store(true, platform::PENDING_KEY, id.as_deref())
+                }
             }
-            Cmd::RememberTerminal(token) if self.mode() != Mode::Widget => {
-                platform::store(false, platform::TERMINAL_KEY, Some(&token))
+            Cmd::RememberTerminal(token) => {
+                if mode.remembers_terminal() {
+                    platform::store(false, platform::TERMINAL_KEY, Some(&token))
+                }
             }
-            Cmd::RememberRedemption(_) | Cmd::RememberTerminal(_) => {}
             Cmd::Notify(event) => {
                 if let Some(Some(listener)) = self.host.try_get_value() {
                     listener(event);
@@ -99,70 +110,21 @@ impl Ctx {
                 move || self.dispatch(Msg::RetryCommit),
                 Duration::from_millis(u64::from(ms)),
             ),
-            call => {
+            Cmd::KioskForget => {
+                if let Some(b) = self.backend.try_get_value() {
+                    // The binding also lapses by itself: nothing to do with the answer.
+                    spawn_local(async move {
+                        let _ = b.kiosk_forget().await;
+                    });
+                }
+            }
+            Cmd::Ask(id, request) => {
                 let Some(b) = self.backend.try_get_value() else {
                     return;
                 };
                 spawn_local(async move {
-                    let msg = match call {
-                        Cmd::SignIn {
-                            terminal_token,
-                            body,
-                        } => Msg::SignedIn(b.sign_in(terminal_token, body).await),
-                        Cmd::SignOut => {
-                            let _ = b.sign_out().await; // signed out locally either way
-                            Msg::SignedOut
-                        }
-                        Cmd::LoadPolicy => Msg::PolicyLoaded(b.policy().await),
-                        Cmd::SavePolicy(p) => Msg::PolicySaved(b.save_policy(p).await),
-                        Cmd::Search(q) => {
-                            let result = b.search(q.clone()).await.map(|s| s.customers);
-                            Msg::Found { query: q, result }
-                        }
-                        Cmd::LoadBalance(id) => Msg::BalanceLoaded(b.balance(id).await),
-                        Cmd::Create(body) => Msg::Created(b.create(body).await),
-                        Cmd::Fetch(id) => Msg::Fetched {
-                            result: b.get(id.clone()).await,
-                            id,
-                        },
-                        Cmd::SendOtp { id, channel } => {
-                            let result = b
-                                .send_otp(id.clone(), contract::api::SendOtp { channel })
-                                .await;
-                            Msg::OtpSent { id, result }
-                        }
-                        Cmd::Verify { id, code } => {
-                            let result = b.verify(id.clone(), contract::api::Verify { code }).await;
-                            Msg::Verified { id, result }
-                        }
-                        Cmd::Override { id, body } => Msg::Overridden {
-                            result: b.override_(id.clone(), body).await,
-                            id,
-                        },
-                        Cmd::Commit { id, key } => Msg::Committed {
-                            result: b.commit(id.clone(), key).await,
-                            id,
-                        },
-                        Cmd::Cancel(id) => Msg::Cancelled {
-                            result: b.cancel(id.clone()).await,
-                            id,
-                        },
-                        Cmd::KioskIdentify(body) => {
-                            Msg::KioskCodeSent(b.kiosk_identify(body).await)
-                        }
-                        Cmd::KioskVerify(code) => {
-                            Msg::KioskVerified(b.kiosk_verify(contract::api::Verify { code }).await)
-                        }
-                        Cmd::KioskForget => {
-                            let _ = b.kiosk_forget().await; // the binding also lapses by itself
-                            return;
-                        }
-                        Cmd::RememberRedemption(_)
-                        | Cmd::RememberTerminal(_)
-                        | Cmd::RetryCommitAfter(_)
-                        | Cmd::Notify(_) => return,
-                    };
-                    self.dispatch(msg);
+                    let answer = ask(&*b, request).await;
+                    self.dispatch(Msg::Answer(id, answer));
                 });
             }
         }
@@ -180,7 +142,7 @@ impl Ctx {
     /// The server's message for a field, if the last answer was about it.
     pub fn field_error(self, field: Field) -> Memo<Option<String>> {
         self.sel(move |f| {
-            f.field_error
+            f.ui.field_error
                 .as_ref()
                 .filter(|e| e.field == field)
                 .map(|e| e.text.clone())
@@ -188,11 +150,40 @@ impl Ctx {
     }
 
     pub fn busy(self) -> Memo<bool> {
-        self.sel(|f| f.busy.is_some())
+        self.sel(|f| f.busy().is_some())
     }
 
     pub fn locale(self) -> Memo<String> {
         self.sel(Flow::locale)
+    }
+}
+
+/// Makes one backend call and turns its result into the flow's answer.
+async fn ask(b: &dyn Backend, request: Request) -> Answer {
+    match request {
+        Request::SignIn {
+            terminal_token,
+            body,
+        } => Answer::SignedIn(b.sign_in(terminal_token, body).await),
+        Request::SignOut => {
+            let _ = b.sign_out().await; // signed out locally either way
+            Answer::SignedOut
+        }
+        Request::LoadPolicy => Answer::PolicyLoaded(b.policy().await),
+        Request::SavePolicy(p) => Answer::PolicySaved(b.save_policy(p).await),
+        Request::Search(q) => Answer::Found(b.search(q).await.map(|s| s.customers)),
+        Request::LoadBalance(id) => Answer::BalanceLoaded(b.balance(id).await),
+        Request::Create(body) => Answer::Created(b.create(body).await),
+        Request::Fetch(id) => Answer::Fetched(b.get(id).await),
+        Request::SendOtp { id, channel } => {
+            Answer::OtpSent(b.send_otp(id, SendOtp { channel }).await)
+        }
+        Request::Verify { id, code } => Answer::Verified(b.verify(id, Verify { code }).await),
+        Request::Override { id, body } => Answer::Overridden(b.override_(id, body).await),
+        Request::Commit { id, key } => Answer::Committed(b.commit(id, key).await),
+        Request::Cancel(id) => Answer::Cancelled(b.cancel(id).await),
+        Request::KioskIdentify(body) => Answer::KioskCodeSent(b.kiosk_identify(body).await),
+        Request::KioskVerify(code) => Answer::KioskVerified(b.kiosk_verify(Verify { code }).await),
     }
 }
 
@@ -211,12 +202,12 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
             .then(|| platform::load(true, platform::PENDING_KEY))
             .flatten()
     });
-    ctx.dispatch(Msg::Start {
+    ctx.dispatch(Action::Start {
         terminal_token,
         pending_redemption,
     });
     if let Some(bill) = config.bill {
-        ctx.dispatch(Msg::HostBill(bill));
+        ctx.dispatch(Action::HostBill(bill));
     }
 
     // One tick a second drives countdowns and the hold's expiry.
@@ -226,9 +217,9 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
         on_cleanup(move || handle.clear());
     }
 
-    let screen = ctx.sel(|f| f.screen);
+    let screen = ctx.sel(|f| f.ui.screen);
     // A kiosk reset rebuilds the screen even when it stays the same, dropping typed text.
-    let page = ctx.sel(|f| (f.screen, f.epoch));
+    let page = ctx.sel(|f| (f.ui.screen, f.ui.epoch));
     // Move focus to the new screen's heading so keyboard and screen-reader users follow along.
     let root = ctx.root;
     Effect::new(move |prev: Option<Screen>| {
@@ -248,7 +239,7 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
     // Any touch or key postpones a kiosk's idle reset.
     let activity = move || {
         if ctx.mode() == Mode::Kiosk {
-            ctx.dispatch(Msg::Activity);
+            ctx.dispatch(Action::Activity);
         }
     };
 
@@ -300,7 +291,7 @@ pub fn ctx() -> Ctx {
 fn TopBar() -> impl IntoView {
     let ctx = ctx();
     let who = ctx.sel(|f| {
-        f.session.as_ref().map(|s| {
+        f.signed_in.session.as_ref().map(|s| {
             let role = if f.is_manager() { " (manager)" } else { "" };
             (
                 format!("{}{role}", s.staff.name),
@@ -308,10 +299,11 @@ fn TopBar() -> impl IntoView {
             )
         })
     });
-    let manager = ctx.sel(|f| f.mode == Mode::Pos && f.is_manager() && f.screen != Screen::Policy);
+    let manager =
+        ctx.sel(|f| f.mode() == Mode::Pos && f.is_manager() && f.ui.screen != Screen::Policy);
     if ctx.mode() == Mode::Kiosk {
         // A customer's screen: the store's name, and no staff controls at all.
-        let store = ctx.sel(|f| f.session.as_ref().map(|s| s.store.name.clone()));
+        let store = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.store.name.clone()));
         return view! {
             <header class="rg-bar">
                 <h1 class="rg-brand">{move || store.get().unwrap_or_else(|| "RedeemGuard".into())}</h1>
@@ -321,9 +313,15 @@ fn TopBar() -> impl IntoView {
         .into_any();
     }
     // Signing out mid-commit would leave the cashier without the outcome.
-    let committing = ctx.sel(|f| f.commit.is_some());
-    let can_leave = ctx
-        .sel(|f| f.commit.is_none() && !f.redemption.as_ref().is_some_and(|r| r.status.is_open()));
+    let committing = ctx.sel(|f| f.redemption.commit.is_some());
+    let can_leave = ctx.sel(|f| {
+        f.redemption.commit.is_none()
+            && !f
+                .redemption
+                .intent
+                .as_ref()
+                .is_some_and(|r| r.status.is_open())
+    });
     // In a widget the host page owns the banner and the page's first heading.
     let widget = ctx.mode() == Mode::Widget;
     view! {
@@ -344,7 +342,7 @@ fn TopBar() -> impl IntoView {
                                     class="rg-btn rg-quiet"
                                     data-testid="open-policy"
                                     disabled=move || !can_leave.get()
-                                    on:click=move |_| ctx.dispatch(Msg::OpenPolicy)
+                                    on:click=move |_| ctx.dispatch(Action::OpenPolicy)
                                 >
                                     "Policy"
                                 </button>
@@ -353,7 +351,7 @@ fn TopBar() -> impl IntoView {
                                 class="rg-btn rg-quiet"
                                 data-testid="sign-out"
                                 disabled=move || committing.get()
-                                on:click=move |_| ctx.dispatch(Msg::SignOut)
+                                on:click=move |_| ctx.dispatch(Action::SignOut)
                             >
                                 "Sign out"
                             </button>
@@ -365,7 +363,7 @@ fn TopBar() -> impl IntoView {
                     class="rg-btn rg-quiet"
                     data-testid="close-widget"
                     disabled=move || committing.get()
-                    on:click=move |_| ctx.dispatch(Msg::Close)
+                    on:click=move |_| ctx.dispatch(Action::Close)
                 >
                     "Close"
                 </button>
@@ -379,7 +377,7 @@ fn TopBar() -> impl IntoView {
 #[component]
 fn StatusLine() -> impl IntoView {
     let ctx = ctx();
-    let notice = ctx.sel(|f| f.notice.clone());
+    let notice = ctx.sel(|f| f.ui.notice.clone());
     let tone = move || match notice.get().map(|n| n.tone) {
         Some(Tone::Error) => "error",
         Some(Tone::Success) => "success",

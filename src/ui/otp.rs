@@ -1,7 +1,7 @@
 //! Code entry, override, confirmation, receipt and the end states.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Closed, CommitState, Field, Mode, Msg};
+use crate::flow::{Action, Closed, CommitState, Field, Mode, Msg};
 use crate::{format, messages, platform};
 use contract::api::{Approval, Override, Redemption};
 use contract::rules::Purpose;
@@ -18,7 +18,7 @@ fn bill_id(r: &Redemption) -> Option<String> {
 fn RedemptionSummary() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let r = ctx.sel(|f| f.redemption.clone());
+    let r = ctx.sel(|f| f.redemption.intent.clone());
     let hold = ctx.sel(|f| f.hold_seconds_left());
     let text = move || {
         let loc = locale.get();
@@ -77,7 +77,8 @@ impl CodeEntry {
         let code = RwSignal::new(String::new());
         let submitted = RwSignal::new(None::<String>);
         let len = ctx.sel(|f| {
-            f.policy
+            f.signed_in
+                .policy
                 .as_ref()
                 .map_or(OtpLength::DEFAULT, |p| p.otp_length)
         });
@@ -112,15 +113,19 @@ pub fn OtpScreen() -> impl IntoView {
     } = entry;
     let busy = ctx.busy();
     let channels = ctx.sel(|f| f.channels());
-    let sent = ctx.sel(|f| f.redemption.as_ref().and_then(|r| r.otp.clone()));
+    let sent = ctx.sel(|f| f.redemption.intent.as_ref().and_then(|r| r.otp.clone()));
     let left = ctx.sel(|f| f.code_seconds_left());
     let resend_wait = ctx.sel(|f| f.resend_wait());
     let can_resend = ctx.sel(|f| f.can_resend());
-    let attempts = ctx.sel(|f| f.attempts_left);
-    let expired = ctx.sel(|f| f.code_expired || f.code_seconds_left() == Some(0));
+    let attempts = ctx.sel(|f| f.code().attempts_left);
+    let expired = ctx.sel(|f| f.code_expired());
     // A manager override is a staff control: never on a kiosk.
     let override_on = ctx.sel(|f| {
-        f.mode != crate::flow::Mode::Kiosk && f.policy.as_ref().is_some_and(|p| p.override_enabled)
+        f.mode() != crate::flow::Mode::Kiosk
+            && f.signed_in
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.override_enabled)
     });
     let customer = ctx.sel(|f| f.customer().cloned());
     let channel = RwSignal::new(
@@ -146,10 +151,10 @@ pub fn OtpScreen() -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let send = move |_| ctx.dispatch(Msg::SendOtp(channel.get_untracked()));
+    let send = move |_| ctx.dispatch(Action::SendOtp(channel.get_untracked()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::Verify(entry.submit()));
+        ctx.dispatch(Action::Verify(entry.submit()));
     };
     view! {
         <RedemptionSummary/>
@@ -241,11 +246,11 @@ pub fn OtpScreen() -> impl IntoView {
             </Show>
             <div class="rg-actions rg-secondary-actions">
                 <Show when=move || override_on.get()>
-                    <button class="rg-btn rg-secondary" data-testid="open-override" on:click=move |_| ctx.dispatch(Msg::OpenOverride)>
+                    <button class="rg-btn rg-secondary" data-testid="open-override" on:click=move |_| ctx.dispatch(Action::OpenOverride)>
                         "Customer did not get the code"
                     </button>
                 </Show>
-                <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Msg::Cancel)>
+                <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
                     "Cancel redemption"
                 </button>
             </div>
@@ -266,7 +271,7 @@ pub fn OverrideScreen() -> impl IntoView {
     );
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::SubmitOverride(Override {
+        ctx.dispatch(Action::SubmitOverride(Override {
             manager_code: code.get_untracked().trim().to_string(),
             manager_pin: pin.get_untracked(),
             override_code: ovr.get_untracked().trim().to_string(),
@@ -296,7 +301,7 @@ pub fn OverrideScreen() -> impl IntoView {
                     <button type="submit" class="rg-btn rg-primary" data-testid="submit-override" disabled=move || busy.get()>
                         "Approve with override"
                     </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-otp" on:click=move |_| ctx.dispatch(Msg::CloseOverride)>
+                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-otp" on:click=move |_| ctx.dispatch(Action::CloseOverride)>
                         "Back to the code"
                     </button>
                 </div>
@@ -309,8 +314,8 @@ pub fn OverrideScreen() -> impl IntoView {
 pub fn ConfirmScreen() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let r = ctx.sel(|f| f.redemption.clone());
-    let commit = ctx.sel(|f| f.commit.as_ref().map(|c| (c.state, c.attempts)));
+    let r = ctx.sel(|f| f.redemption.intent.clone());
+    let commit = ctx.sel(|f| f.redemption.commit.as_ref().map(|c| (c.state, c.attempts)));
     let busy = ctx.busy();
     let question = move || {
         r.get()
@@ -359,7 +364,7 @@ pub fn ConfirmScreen() -> impl IntoView {
                     class="rg-btn rg-primary"
                     data-testid="confirm"
                     disabled=move || commit.get().is_some() || busy.get()
-                    on:click=move |_| ctx.dispatch(Msg::Confirm { fresh_key: platform::uuid() })
+                    on:click=move |_| ctx.dispatch(Action::Confirm { fresh_key: platform::uuid() })
                 >
                     "Yes, redeem"
                 </button>
@@ -372,7 +377,7 @@ pub fn ConfirmScreen() -> impl IntoView {
                     class="rg-btn rg-danger"
                     data-testid="cancel"
                     disabled=move || commit.get().is_some() || busy.get()
-                    on:click=move |_| ctx.dispatch(Msg::Cancel)
+                    on:click=move |_| ctx.dispatch(Action::Cancel)
                 >
                     "No, cancel"
                 </button>
@@ -385,7 +390,7 @@ pub fn ConfirmScreen() -> impl IntoView {
 pub fn ReceiptScreen() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let receipt = ctx.sel(|f| f.receipt.clone());
+    let receipt = ctx.sel(|f| f.redemption.receipt.clone());
     let row = |k: &'static str, v: String, id: &'static str| view! { <dt>{k}</dt><dd data-testid=id>{v}</dd> };
     view! {
         <section class="rg-card rg-narrow rg-receipt">
@@ -443,7 +448,7 @@ pub fn ReceiptScreen() -> impl IntoView {
                         {move || if receipt.get().is_some_and(|r| r.voucher.is_some()) { "Print voucher" } else { "Print receipt" }}
                     </button>
                 </Show>
-                <button class="rg-btn rg-primary" data-testid="next-customer" on:click=move |_| ctx.dispatch(Msg::NextCustomer)>
+                <button class="rg-btn rg-primary" data-testid="next-customer" on:click=move |_| ctx.dispatch(Action::NextCustomer)>
                     {match ctx.mode() {
                         Mode::Kiosk => "I'm done",
                         Mode::Widget => "Redeem more",
@@ -463,7 +468,7 @@ pub fn ClosedScreen(why: Closed) -> impl IntoView {
             <h2 id="screen-title" tabindex="-1">{why.title()}</h2>
             <p>{why.explanation()}</p>
             <div class="rg-actions">
-                <button class="rg-btn rg-primary" data-testid="start-over" on:click=move |_| ctx.dispatch(Msg::StartOver)>
+                <button class="rg-btn rg-primary" data-testid="start-over" on:click=move |_| ctx.dispatch(Action::StartOver)>
                     "Start again"
                 </button>
             </div>
@@ -475,7 +480,7 @@ pub fn ClosedScreen(why: Closed) -> impl IntoView {
 pub fn ResumeScreen() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let r = ctx.sel(|f| f.redemption.clone());
+    let r = ctx.sel(|f| f.redemption.intent.clone());
     let busy = ctx.busy();
     let text = move || {
         r.get()
@@ -507,10 +512,10 @@ pub fn ResumeScreen() -> impl IntoView {
             <h2 id="screen-title" tabindex="-1">"Unfinished redemption"</h2>
             <p>{text}</p>
             <div class="rg-actions">
-                <button class="rg-btn rg-primary" data-testid="resume-continue" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Msg::ResumeContinue)>
+                <button class="rg-btn rg-primary" data-testid="resume-continue" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::ResumeContinue)>
                     "Continue it"
                 </button>
-                <button class="rg-btn rg-danger" data-testid="resume-cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Msg::Cancel)>
+                <button class="rg-btn rg-danger" data-testid="resume-cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
                     "Cancel it"
                 </button>
             </div>

@@ -1,7 +1,7 @@
 //! The manager's policy screen (SPEC §3): every field, with each error next to its field.
 
 use super::ctx;
-use crate::flow::Msg;
+use crate::flow::Action;
 use crate::policy_form::{dom_id, error_for, CapKind, PolicyForm, CAP, GROUPS, TEMPLATES};
 use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
@@ -12,10 +12,10 @@ pub fn PolicyScreen() -> impl IntoView {
     let ctx = ctx();
     let base = ctx
         .flow
-        .with_untracked(|f| f.policy.clone())
+        .with_untracked(|f| f.signed_in.policy.clone())
         .unwrap_or_default();
     let form = RwSignal::new(PolicyForm::from_policy(&base));
-    let errors = ctx.sel(|f| f.policy_errors.clone());
+    let errors = ctx.sel(|f| f.ui.policy_errors.clone());
     let busy = ctx.busy();
     let err = move |name: &'static str| {
         move || {
@@ -30,12 +30,12 @@ pub fn PolicyScreen() -> impl IntoView {
         ev.prevent_default();
         let base = ctx
             .flow
-            .with_untracked(|f| f.policy.clone())
+            .with_untracked(|f| f.signed_in.policy.clone())
             .unwrap_or_default();
         match form.with_untracked(|f| f.to_policy(&base)) {
             // Checked here with the contract's rules first (S10); the backend checks again.
-            Ok(p) => ctx.dispatch(Msg::SavePolicy(p)),
-            Err(e) => ctx.dispatch(Msg::PolicyFormInvalid(e)),
+            Ok(p) => ctx.dispatch(Action::SavePolicy(p)),
+            Err(e) => ctx.dispatch(Action::PolicyFormInvalid(e)),
         }
     };
     let text_field = move |name: &'static str, label: &'static str, help: String, numeric: bool| {
@@ -229,7 +229,7 @@ pub fn PolicyScreen() -> impl IntoView {
                     <button type="submit" class="rg-btn rg-primary" data-testid="save-policy" disabled=move || busy.get()>
                         "Save policy"
                     </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="close-policy" on:click=move |_| ctx.dispatch(Msg::ClosePolicy)>
+                    <button type="button" class="rg-btn rg-secondary" data-testid="close-policy" on:click=move |_| ctx.dispatch(Action::ClosePolicy)>
                         "Close"
                     </button>
                 </div>

@@ -1,7 +1,7 @@
 //! Sign-in, bill, customer search, balances and the redeem form.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Field, Mode, Msg};
+use crate::flow::{Action, Field, Mode};
 use crate::format;
 use contract::rules::{Limit, Purpose, RuleError};
 use contract::{InstrumentBalance, InstrumentKind, Money, Unit};
@@ -13,7 +13,7 @@ pub fn SignInScreen() -> impl IntoView {
     let ctx = ctx();
     let remembered = ctx
         .flow
-        .with_untracked(|f| f.terminal_token.clone())
+        .with_untracked(|f| f.device.terminal_token.clone())
         .unwrap_or_default();
     let terminal = RwSignal::new(remembered);
     let staff = RwSignal::new(String::new());
@@ -23,7 +23,7 @@ pub fn SignInScreen() -> impl IntoView {
     let pin_err = ctx.field_error(Field::Pin);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::SignIn {
+        ctx.dispatch(Action::SignIn {
             terminal_token: terminal.get_untracked(),
             staff_code: staff.get_untracked(),
             pin: pin.get_untracked(),
@@ -116,8 +116,8 @@ fn staff_fields(
 pub fn BillSummary() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let purpose = ctx.sel(|f| f.purpose.clone());
-    let can_change = ctx.sel(|f| !f.host_bill && f.redemption.is_none());
+    let purpose = ctx.sel(|f| f.sale.purpose.clone());
+    let can_change = ctx.sel(|f| f.place.host_bill.is_none() && f.redemption.intent.is_none());
     if ctx.mode() == Mode::Kiosk {
         return ().into_any(); // a kiosk has no bill: everything becomes a voucher
     }
@@ -133,7 +133,7 @@ pub fn BillSummary() -> impl IntoView {
                 }}
             </span>
             <Show when=move || can_change.get()>
-                <button class="rg-btn rg-quiet" data-testid="change-bill" on:click=move |_| ctx.dispatch(Msg::ChangeBill)>
+                <button class="rg-btn rg-quiet" data-testid="change-bill" on:click=move |_| ctx.dispatch(Action::ChangeBill)>
                     "Change"
                 </button>
             </Show>
@@ -148,7 +148,8 @@ pub fn BillScreen() -> impl IntoView {
     let id = RwSignal::new(String::new());
     let total = RwSignal::new(String::new());
     let currency = ctx.sel(|f| {
-        f.policy
+        f.signed_in
+            .policy
             .as_ref()
             .map(|p| p.currency.code().to_string())
             .unwrap_or_default()
@@ -157,7 +158,7 @@ pub fn BillScreen() -> impl IntoView {
     let total_err = ctx.field_error(Field::BillTotal);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::EnterBill {
+        ctx.dispatch(Action::EnterBill {
             id: id.get_untracked(),
             total: total.get_untracked(),
         });
@@ -189,7 +190,7 @@ pub fn BillScreen() -> impl IntoView {
                     "Find customer"
                 </button>
             </form>
-            <button class="rg-btn rg-secondary" data-testid="voucher-mode" on:click=move |_| ctx.dispatch(Msg::VoucherMode)>
+            <button class="rg-btn rg-secondary" data-testid="voucher-mode" on:click=move |_| ctx.dispatch(Action::VoucherMode)>
                 "Print a loyalty voucher instead (no bill)"
             </button>
         </section>
@@ -202,10 +203,10 @@ pub fn CustomerScreen() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let err = ctx.field_error(Field::Query);
     let busy = ctx.busy();
-    let results = ctx.sel(|f| f.customers.clone());
+    let results = ctx.sel(|f| f.sale.customers.clone());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Msg::Search(q.get_untracked()));
+        ctx.dispatch(Action::Search(q.get_untracked()));
     };
     view! {
         <BillSummary/>
@@ -249,7 +250,7 @@ pub fn CustomerScreen() -> impl IntoView {
                                         data-testid="customer-result"
                                         data-customer-id=c.id.clone()
                                         disabled=move || busy.get()
-                                        on:click=move |_| ctx.dispatch(Msg::ChooseCustomer(id.clone()))
+                                        on:click=move |_| ctx.dispatch(Action::ChooseCustomer(id.clone()))
                                     >
                                         <strong>{c.name.clone()}</strong>
                                         <span class="rg-muted">{contacts}</span>
@@ -291,10 +292,11 @@ fn amount(i: &InstrumentBalance, q: u64, locale: &str) -> String {
 pub fn BalanceScreen() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
-    let balance = ctx.sel(|f| f.balance.clone());
+    let balance = ctx.sel(|f| f.sale.balance.clone());
     // Each instrument with its allowed range (or the reason it cannot be redeemed).
     let rows = ctx.sel(|f| {
-        f.balance
+        f.sale
+            .balance
             .as_ref()
             .map(|b| {
                 b.instruments
@@ -364,7 +366,7 @@ pub fn BalanceScreen() -> impl IntoView {
                                         data-testid="choose-instrument"
                                         aria-label=label
                                         disabled=!ok
-                                        on:click=move |_| ctx.dispatch(Msg::ChooseInstrument(id.clone()))
+                                        on:click=move |_| ctx.dispatch(Action::ChooseInstrument(id.clone()))
                                     >
                                         {if kiosk { "Get a voucher" } else { "Redeem" }}
                                     </button>
@@ -376,14 +378,14 @@ pub fn BalanceScreen() -> impl IntoView {
             </ul>
             {if ctx.mode() == Mode::Kiosk {
                 view! {
-                    <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Msg::KioskDone)>
+                    <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Action::KioskDone)>
                         "I'm done"
                     </button>
                 }
                 .into_any()
             } else {
                 view! {
-                    <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Msg::BackToSearch)>
+                    <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Action::BackToSearch)>
                         "Another customer"
                     </button>
                 }
@@ -443,7 +445,11 @@ pub fn RedeemScreen() -> impl IntoView {
     let range = ctx.sel(|f| f.allowed_range().and_then(Result::ok));
     let unit_value = ctx.sel(|f| {
         f.instrument().map(|i| {
-            contract::rules::unit_value(f.policy.as_ref().expect("signed in"), i.kind, i.unit_value)
+            contract::rules::unit_value(
+                f.signed_in.policy.as_ref().expect("signed in"),
+                i.kind,
+                i.unit_value,
+            )
         })
     });
     // Inline check with the contract's rules as the cashier types (S10).
@@ -525,7 +531,7 @@ pub fn RedeemScreen() -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         submitted.set(Some(input.get_untracked()));
-        ctx.dispatch(Msg::Hold(input.get_untracked()));
+        ctx.dispatch(Action::Hold(input.get_untracked()));
     };
     view! {
         <BillSummary/>
@@ -554,7 +560,7 @@ pub fn RedeemScreen() -> impl IntoView {
                     <button type="submit" class="rg-btn rg-primary" data-testid="hold" disabled=move || busy.get()>
                         "Continue"
                     </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-balance" on:click=move |_| ctx.dispatch(Msg::BackToBalance)>
+                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-balance" on:click=move |_| ctx.dispatch(Action::BackToBalance)>
                         "Back"
                     </button>
                 </div>

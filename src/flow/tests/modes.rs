@@ -10,17 +10,13 @@ fn kiosk_session() -> Session {
 }
 
 fn kiosk(policy: Policy) -> Run {
-    let mut r = Run {
-        f: Flow::for_mode(Mode::Kiosk, vec![]),
-        now: T0,
-        cmds: vec![],
-    };
-    r.send(Msg::Start {
+    let mut r = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    r.send(Action::Start {
         terminal_token: Some("demo-kiosk-1".into()),
         pending_redemption: None,
     });
-    r.send(Msg::SignedIn(Ok(kiosk_session())));
-    r.send(Msg::PolicyLoaded(Ok(policy)));
+    r.answer(Answer::SignedIn(Ok(kiosk_session())));
+    r.answer(Answer::PolicyLoaded(Ok(policy)));
     r
 }
 
@@ -30,89 +26,89 @@ fn kiosk_at_balance() -> Run {
 
 fn kiosk_at_balance_with(policy: Policy) -> Run {
     let mut r = kiosk(policy);
-    r.send(Msg::KioskIdentify("98765 43210".into()));
+    r.send(Action::KioskIdentify("98765 43210".into()));
     let now = r.now;
-    r.send(Msg::KioskCodeSent(Ok(sent(now))));
-    r.send(Msg::KioskVerify("123456".into()));
-    r.send(Msg::KioskVerified(Ok(asha())));
+    r.answer(Answer::KioskCodeSent(Ok(sent(now))));
+    r.send(Action::KioskVerify("123456".into()));
+    r.answer(Answer::KioskVerified(Ok(asha())));
     r
 }
 
 #[test]
 fn a_kiosk_opens_its_self_service_session_by_itself() {
-    let mut r = Run {
-        f: Flow::for_mode(Mode::Kiosk, vec![]),
-        now: T0,
-        cmds: vec![],
-    };
-    r.send(Msg::Start {
+    let mut r = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    r.send(Action::Start {
         terminal_token: Some("demo-kiosk-1".into()),
         pending_redemption: None,
     });
     assert_eq!(
         r.cmds,
-        vec![Cmd::SignIn {
+        vec![ask(Request::SignIn {
             terminal_token: "demo-kiosk-1".into(),
             body: SignIn {
                 staff_code: String::new(),
                 pin: String::new()
             }
-        }]
+        })]
     );
-    r.send(Msg::SignedIn(Ok(kiosk_session())));
-    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    r.answer(Answer::SignedIn(Ok(kiosk_session())));
+    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
     assert_eq!(r.screen(), Screen::KioskStart);
-    assert_eq!(r.f.purpose, Some(Purpose::Voucher));
+    assert_eq!(r.f.sale.purpose, Some(Purpose::Voucher));
 }
 
 /// Drift bug: the kiosk refused a numeric loyalty card number as "not a valid mobile".
 #[test]
 fn a_numeric_card_number_identifies_at_the_kiosk() {
     let mut r = kiosk(Policy::default());
-    r.send(Msg::KioskIdentify("12345678".into()));
+    r.send(Action::KioskIdentify("12345678".into()));
     assert_eq!(r.field(), None);
     assert_eq!(
         r.cmds,
-        vec![Cmd::KioskIdentify(KioskIdentify {
+        vec![ask(Request::KioskIdentify(KioskIdentify {
             query: "12345678".into(),
             channel: None
-        })]
+        }))]
     );
 }
 
 #[test]
 fn the_customer_must_prove_the_number_before_seeing_anything() {
     let mut r = kiosk(Policy::default());
-    r.send(Msg::KioskIdentify("Asha".into()));
+    r.send(Action::KioskIdentify("Asha".into()));
     assert!(r.cmds.is_empty(), "a kiosk never searches by name");
     assert_eq!(r.field().unwrap().0, Field::Query);
-    r.send(Msg::KioskIdentify("+91 98765 43210".into()));
+    r.send(Action::KioskIdentify("+91 98765 43210".into()));
     assert_eq!(
         r.cmds,
-        vec![Cmd::KioskIdentify(KioskIdentify {
+        vec![ask(Request::KioskIdentify(KioskIdentify {
             query: "+91 98765 43210".into(),
             channel: None
-        })]
+        }))]
     );
     let now = r.now;
-    r.send(Msg::KioskCodeSent(Ok(sent(now))));
+    r.answer(Answer::KioskCodeSent(Ok(sent(now))));
     assert_eq!(r.screen(), Screen::KioskCode);
-    assert!(r.f.balance.is_none());
-    r.send(Msg::KioskVerify("12a456".into()));
+    assert!(r.f.sale.balance.is_none());
+    r.send(Action::KioskVerify("12a456".into()));
     assert!(r.cmds.is_empty(), "a malformed code costs no attempt");
-    r.send(Msg::KioskVerify("123456".into()));
-    assert!(matches!(r.cmds.as_slice(), [Cmd::KioskVerify(_)]));
+    r.send(Action::KioskVerify("123456".into()));
+    assert!(matches!(
+        r.cmds.as_slice(),
+        [Cmd::Ask(_, Request::KioskVerify(_))]
+    ));
     let mut wrong = Problem::new(ErrorCode::OtpInvalid);
     wrong.attempts_left = Some(2);
-    r.send(Msg::KioskVerified(Err(BackendError::Problem(wrong))));
-    assert_eq!(r.f.attempts_left, Some(2));
+    r.answer(Answer::KioskVerified(Err(BackendError::Problem(wrong))));
+    assert_eq!(r.f.code().attempts_left, Some(2));
     assert_eq!(r.screen(), Screen::KioskCode);
-    r.send(Msg::KioskVerify("654321".into()));
-    r.send(Msg::KioskVerified(Ok(asha())));
+    r.send(Action::KioskVerify("654321".into()));
+    r.answer(Answer::KioskVerified(Ok(asha())));
     assert_eq!(r.screen(), Screen::Balance);
     assert_eq!(r.notice(), "Welcome, Asha.");
     let kinds: Vec<_> =
-        r.f.balance
+        r.f.sale
+            .balance
             .as_ref()
             .unwrap()
             .instruments
@@ -129,62 +125,63 @@ fn the_customer_must_prove_the_number_before_seeing_anything() {
 #[test]
 fn an_unknown_number_is_said_plainly_and_a_locked_code_starts_over() {
     let mut r = kiosk(Policy::default());
-    r.send(Msg::KioskIdentify("9876543211".into()));
-    r.send(Msg::KioskCodeSent(Err(problem(
+    r.send(Action::KioskIdentify("9876543211".into()));
+    r.answer(Answer::KioskCodeSent(Err(problem(
         ErrorCode::CustomerNotFound,
     ))));
     assert_eq!(r.screen(), Screen::KioskStart);
     assert!(r.field().unwrap().1.contains("could not find that number"));
-    r.send(Msg::KioskIdentify("9876543210".into()));
+    r.send(Action::KioskIdentify("9876543210".into()));
     let now = r.now;
-    r.send(Msg::KioskCodeSent(Ok(sent(now))));
-    r.send(Msg::KioskVerify("111111".into()));
-    r.send(Msg::KioskVerified(Err(problem(ErrorCode::OtpLocked))));
+    r.answer(Answer::KioskCodeSent(Ok(sent(now))));
+    r.send(Action::KioskVerify("111111".into()));
+    r.answer(Answer::KioskVerified(Err(problem(ErrorCode::OtpLocked))));
     assert_eq!(r.screen(), Screen::KioskStart);
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
     assert!(r.notice().starts_with("Too many wrong codes"));
-    assert!(r.f.kiosk_sent.is_none() && r.f.kiosk_query.is_empty());
+    assert!(r.f.kiosk.sent.is_none() && r.f.kiosk.query.is_empty());
 }
 
 #[test]
 fn a_kiosk_turns_a_benefit_into_a_voucher_and_forgets_the_customer_when_done() {
     let mut r = kiosk_at_balance();
-    r.send(Msg::ChooseInstrument("pkg-spa".into()));
+    r.send(Action::ChooseInstrument("pkg-spa".into()));
     assert_eq!(r.screen(), Screen::Redeem);
-    r.send(Msg::Hold("1".into()));
-    let Some(Cmd::Create(body)) = r.cmds.first().cloned() else {
+    r.send(Action::Hold("1".into()));
+    let Some(Cmd::Ask(_, Request::Create(body))) = r.cmds.first().cloned() else {
         panic!("{:?}", r.cmds)
     };
     assert_eq!(body.purpose, Purpose::Voucher);
     let mut approved = redemption(RedemptionStatus::Approved);
     approved.purpose = Purpose::Voucher;
-    r.send(Msg::Created(Ok(approved)));
+    r.answer(Answer::Created(Ok(approved)));
     assert_eq!(r.screen(), Screen::Confirm);
-    r.send(Msg::Confirm {
+    r.send(Action::Confirm {
         fresh_key: "k1".into(),
     });
     let mut rc = receipt();
     rc.purpose = Purpose::Voucher;
-    r.send(Msg::Committed {
-        id: "rd-1".into(),
-        result: Ok(rc),
-    });
+    r.answer(Answer::Committed(Ok(rc)));
     assert_eq!(r.screen(), Screen::Receipt);
     assert!(
         !r.cmds.iter().any(|c| matches!(c, Cmd::Notify(_))),
         "only a widget notifies a host"
     );
-    let epoch = r.f.epoch;
-    r.send(Msg::NextCustomer);
+    let epoch = r.f.ui.epoch;
+    r.send(Action::NextCustomer);
     assert_eq!(r.screen(), Screen::KioskStart);
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
-    assert!(r.f.balance.is_none() && r.f.receipt.is_none() && r.f.redemption.is_none());
     assert!(
-        r.f.epoch > epoch,
+        r.f.sale.balance.is_none()
+            && r.f.redemption.receipt.is_none()
+            && r.f.redemption.intent.is_none()
+    );
+    assert!(
+        r.f.ui.epoch > epoch,
         "the screen is rebuilt, dropping typed text"
     );
     assert!(
-        r.f.session.is_some(),
+        r.f.signed_in.session.is_some(),
         "the kiosk stays ready for the next customer"
     );
 }
@@ -195,18 +192,18 @@ fn an_idle_kiosk_clears_itself_after_the_policy_time_and_warns_first() {
     p.kiosk_idle_secs = 60;
     let mut r = kiosk_at_balance_with(p);
     assert_eq!(r.f.idle_seconds_left(), Some(60));
-    r.at(T0 + 30_000).send(Msg::Activity);
+    r.at(T0 + 30_000).send(Action::Activity);
     r.at(T0 + 80_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::Balance, "a touch postponed the reset");
     assert_eq!(r.f.idle_seconds_left(), Some(10));
     assert_eq!(r.f.idle_warning(), Some(10), "warned in the last 15 s");
-    r.at(T0 + 70_000).send(Msg::Activity);
+    r.at(T0 + 70_000).send(Action::Activity);
     assert_eq!(r.f.idle_warning(), None, "a touch takes the warning away");
     r.at(T0 + 130_000).send(Msg::Tick);
     assert_eq!(r.screen(), Screen::KioskStart);
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
     assert!(
-        r.f.balance.is_none(),
+        r.f.sale.balance.is_none(),
         "the customer's data is gone from the state"
     );
     assert_eq!(r.f.idle_seconds_left(), None, "nothing left to clear");
@@ -219,10 +216,10 @@ fn an_idle_kiosk_never_clears_during_a_commit() {
     let mut p = Policy::default();
     p.kiosk_idle_secs = 30;
     let mut r = kiosk_at_balance_with(p);
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    r.send(Msg::Hold("100".into()));
-    r.send(Msg::Created(Ok(redemption(RedemptionStatus::Approved))));
-    r.send(Msg::Confirm {
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    r.send(Action::Hold("100".into()));
+    r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
+    r.send(Action::Confirm {
         fresh_key: "k".into(),
     });
     r.at(T0 + 120_000).send(Msg::Tick);
@@ -238,47 +235,48 @@ fn no_staff_control_works_on_a_kiosk() {
     let mut p = Policy::default();
     p.override_enabled = true;
     let mut r = kiosk_at_balance();
-    r.f.policy = Some(p);
-    r.send(Msg::SignOut);
+    r.f.signed_in.policy = Some(p);
+    r.send(Action::SignOut);
     assert!(r.cmds.is_empty());
-    r.send(Msg::OpenPolicy);
+    r.send(Action::OpenPolicy);
     assert_ne!(r.screen(), Screen::Policy);
-    r.f.screen = Screen::Otp;
-    r.send(Msg::OpenOverride);
+    r.f.ui.screen = Screen::Otp;
+    r.send(Action::OpenOverride);
     assert_eq!(r.screen(), Screen::Otp, "no manager override on a kiosk");
 }
 
 #[test]
 fn an_ended_kiosk_session_signs_itself_in_again() {
     let mut r = kiosk_at_balance();
-    r.send(Msg::ChooseCustomer("cus-asha".into()));
-    r.send(Msg::BalanceLoaded(Err(problem(ErrorCode::SessionExpired))));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Err(problem(
+        ErrorCode::SessionExpired,
+    ))));
     assert_eq!(r.screen(), Screen::SignIn);
-    assert!(r.f.balance.is_none());
-    assert!(matches!(r.cmds.as_slice(), [Cmd::SignIn { .. }]));
-    assert_eq!(r.f.mode, Mode::Kiosk);
+    assert!(r.f.sale.balance.is_none());
+    assert!(matches!(
+        r.cmds.as_slice(),
+        [Cmd::Ask(_, Request::SignIn { .. })]
+    ));
+    assert_eq!(r.f.mode(), Mode::Kiosk);
 }
 
 fn widget(kinds: Vec<InstrumentKind>) -> Run {
-    let mut r = Run {
-        f: Flow::for_mode(Mode::Widget, kinds),
-        now: T0,
-        cmds: vec![],
-    };
-    r.send(Msg::Start {
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, kinds));
+    r.send(Action::Start {
         terminal_token: Some("demo-till-2".into()),
         pending_redemption: None,
     });
-    r.send(Msg::HostBill(
+    r.send(Action::HostBill(
         Bill::new(BillId::parse("INV-9").unwrap(), inr(250_000)).unwrap(),
     ));
-    r.send(Msg::SignIn {
+    r.send(Action::SignIn {
         terminal_token: "demo-till-2".into(),
         staff_code: "C001".into(),
         pin: "1234".into(),
     });
-    r.send(Msg::SignedIn(Ok(session(Role::Cashier))));
-    r.send(Msg::PolicyLoaded(Ok(Policy::default())));
+    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
+    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
     r
 }
 
@@ -299,18 +297,15 @@ fn a_widget_tells_the_host_what_was_redeemed() {
         Screen::Customer,
         "the host's bill skips the bill screen"
     );
-    r.send(Msg::ChooseCustomer("cus-asha".into()));
-    r.send(Msg::BalanceLoaded(Ok(asha())));
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    r.send(Msg::Hold("500".into()));
-    r.send(Msg::Created(Ok(redemption(RedemptionStatus::Approved))));
-    r.send(Msg::Confirm {
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    r.send(Action::Hold("500".into()));
+    r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
+    r.send(Action::Confirm {
         fresh_key: "k".into(),
     });
-    r.send(Msg::Committed {
-        id: "rd-1".into(),
-        result: Ok(receipt()),
-    });
+    r.answer(Answer::Committed(Ok(receipt())));
     let events = host_events(&r.cmds);
     assert_eq!(events.len(), 1);
     let e = &events[0];
@@ -327,49 +322,46 @@ fn a_widget_tells_the_host_what_was_redeemed() {
 #[test]
 fn a_widget_reports_cancelled_and_failed() {
     let mut r = widget(vec![]);
-    r.send(Msg::Close);
+    r.send(Action::Close);
     let e = host_events(&r.cmds);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].outcome, Outcome::Cancelled);
     assert!(e[0].redemption.is_none());
 
     let mut r = widget(vec![]);
-    r.send(Msg::ChooseCustomer("cus-asha".into()));
-    r.send(Msg::BalanceLoaded(Ok(asha())));
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    r.send(Msg::Hold("500".into()));
-    r.send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
-    r.send(Msg::Close);
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    r.send(Action::Hold("500".into()));
+    r.answer(Answer::Created(Ok(redemption(
+        RedemptionStatus::AwaitingOtp,
+    ))));
+    r.send(Action::Close);
     assert_eq!(
         r.cmds,
-        vec![Cmd::Cancel("rd-1".into())],
+        vec![ask(Request::Cancel("rd-1".into()))],
         "an open hold is released first"
     );
-    r.send(Msg::Cancelled {
-        id: "rd-1".into(),
-        result: Ok(redemption(RedemptionStatus::Cancelled)),
-    });
+    r.answer(Answer::Cancelled(Ok(redemption(
+        RedemptionStatus::Cancelled,
+    ))));
     let e = host_events(&r.cmds);
     assert_eq!(e[0].outcome, Outcome::Cancelled);
     assert_eq!(e[0].redemption.as_ref().unwrap().id, "rd-1");
 
     let mut r = widget(vec![]);
-    r.send(Msg::ChooseCustomer("cus-asha".into()));
-    r.send(Msg::BalanceLoaded(Ok(asha())));
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    r.send(Msg::Hold("500".into()));
-    r.send(Msg::Created(Ok(redemption(RedemptionStatus::AwaitingOtp))));
-    r.send(Msg::SendOtp(Channel::Sms));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    r.send(Action::Hold("500".into()));
+    r.answer(Answer::Created(Ok(redemption(
+        RedemptionStatus::AwaitingOtp,
+    ))));
+    r.send(Action::SendOtp(Channel::Sms));
     let now = r.now;
-    r.send(Msg::OtpSent {
-        id: "rd-1".into(),
-        result: Ok(sent(now)),
-    });
-    r.send(Msg::Verify("111111".into()));
-    r.send(Msg::Verified {
-        id: "rd-1".into(),
-        result: Err(problem(ErrorCode::OtpLocked)),
-    });
+    r.answer(Answer::OtpSent(Ok(sent(now))));
+    r.send(Action::Verify("111111".into()));
+    r.answer(Answer::Verified(Err(problem(ErrorCode::OtpLocked))));
     let e = host_events(&r.cmds);
     assert_eq!(e[0].outcome, Outcome::Failed);
     assert_eq!(e[0].reason.as_deref(), Some("Redemption locked"));
@@ -378,10 +370,11 @@ fn a_widget_reports_cancelled_and_failed() {
 #[test]
 fn a_widget_shows_only_the_instruments_the_host_allows() {
     let mut r = widget(vec![InstrumentKind::Package, InstrumentKind::Membership]);
-    r.send(Msg::ChooseCustomer("cus-asha".into()));
-    r.send(Msg::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
     let kinds: Vec<_> =
-        r.f.balance
+        r.f.sale
+            .balance
             .as_ref()
             .unwrap()
             .instruments
@@ -392,29 +385,29 @@ fn a_widget_shows_only_the_instruments_the_host_allows() {
         kinds,
         vec![InstrumentKind::Package, InstrumentKind::Membership]
     );
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
     assert_eq!(r.screen(), Screen::Balance, "points are not offered here");
 }
 
 #[test]
 fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
     let mut r = widget(vec![InstrumentKind::Points]);
-    r.send(Msg::SignOut);
-    r.send(Msg::SignedOut);
-    assert_eq!(r.f.mode, Mode::Widget);
-    assert!(r.f.host_bill);
-    assert_eq!(r.f.allowed_kinds, vec![InstrumentKind::Points]);
-    assert!(matches!(r.f.purpose, Some(Purpose::Bill { .. })));
+    r.send(Action::SignOut);
+    r.answer(Answer::SignedOut);
+    assert_eq!(r.f.mode(), Mode::Widget);
+    assert!(r.f.place.host_bill.is_some());
+    assert_eq!(r.f.place.allowed_kinds, vec![InstrumentKind::Points]);
+    assert!(matches!(r.f.sale.purpose, Some(Purpose::Bill { .. })));
 }
 
 #[test]
 fn a_kiosk_whose_customer_lapsed_at_the_backend_starts_clean() {
     let mut r = kiosk_at_balance();
-    r.send(Msg::ChooseInstrument("pts-asha".into()));
-    r.send(Msg::Hold("100".into()));
-    r.send(Msg::Created(Err(problem(ErrorCode::Forbidden))));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    r.send(Action::Hold("100".into()));
+    r.answer(Answer::Created(Err(problem(ErrorCode::Forbidden))));
     assert_eq!(r.screen(), Screen::KioskStart);
-    assert!(r.f.balance.is_none());
+    assert!(r.f.sale.balance.is_none());
     assert!(
         r.notice().contains("signed out after a while"),
         "{}",
