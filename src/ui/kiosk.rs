@@ -2,7 +2,7 @@
 //! targets, plain words, and a visible warning before the screen clears itself.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Action, Field};
+use crate::flow::{Action, Field, Flow};
 use crate::messages;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -74,6 +74,7 @@ pub fn KioskCodeScreen() -> impl IntoView {
     let sent = ctx.sel(|f| f.kiosk.sent.clone());
     let left = ctx.sel(|f| f.code_seconds_left());
     let resend_wait = ctx.sel(|f| f.resend_wait());
+    let can_resend = ctx.sel(Flow::can_resend);
     let attempts = ctx.sel(|f| f.code().attempts_left);
     let expired = ctx.sel(|f| f.code_expired());
     let submit = move |ev: SubmitEvent| {
@@ -121,7 +122,7 @@ pub fn KioskCodeScreen() -> impl IntoView {
                 <button
                     class="rg-btn rg-secondary"
                     data-testid="resend"
-                    disabled=move || busy.get() || resend_wait.get() != Some(0)
+                    disabled=move || !can_resend.get()
                     on:click=move |_| ctx.dispatch(Action::KioskResend)
                 >
                     {move || match resend_wait.get() {

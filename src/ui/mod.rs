@@ -193,12 +193,16 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
     let ctx = Ctx::new(backend, &config);
     provide_context(ctx);
     let terminal_token = config.terminal_token.or_else(|| {
-        (config.mode != Mode::Widget)
+        config
+            .mode
+            .remembers_terminal()
             .then(|| platform::load(false, platform::TERMINAL_KEY))
             .flatten()
     });
     let pending_redemption = config.pending_redemption.or_else(|| {
-        (config.mode == Mode::Pos)
+        config
+            .mode
+            .remembers_pending()
             .then(|| platform::load(true, platform::PENDING_KEY))
             .flatten()
     });
@@ -233,12 +237,13 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
         }
         now
     });
-    if config.mode == Mode::Kiosk {
+    if config.mode.self_service() {
         kiosk::install_manifest();
     }
+    let embedded = config.mode.embedded();
     // Any touch or key postpones a kiosk's idle reset.
     let activity = move || {
-        if ctx.mode() == Mode::Kiosk {
+        if ctx.mode().idle_reset() {
             ctx.dispatch(Action::Activity);
         }
     };
@@ -258,8 +263,8 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
             // A widget is one region of its host's page, never the page's main landmark.
             <div
                 class="rg-main"
-                role=if config.mode == Mode::Widget { "region" } else { "main" }
-                aria-label=(config.mode == Mode::Widget).then_some("Loyalty redemption")
+                role=if embedded { "region" } else { "main" }
+                aria-label=embedded.then_some("Loyalty redemption")
                 data-screen=move || screen.get().name()
             >
                 {move || match page.get().0 {
@@ -299,9 +304,8 @@ fn TopBar() -> impl IntoView {
             )
         })
     });
-    let manager =
-        ctx.sel(|f| f.mode() == Mode::Pos && f.is_manager() && f.ui.screen != Screen::Policy);
-    if ctx.mode() == Mode::Kiosk {
+    let offers_policy = ctx.sel(Flow::offers_policy);
+    if ctx.mode().self_service() {
         // A customer's screen: the store's name, and no staff controls at all.
         let store = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.store.name.clone()));
         return view! {
@@ -313,17 +317,11 @@ fn TopBar() -> impl IntoView {
         .into_any();
     }
     // Signing out mid-commit would leave the cashier without the outcome.
-    let committing = ctx.sel(|f| f.redemption.commit.is_some());
-    let can_leave = ctx.sel(|f| {
-        f.redemption.commit.is_none()
-            && !f
-                .redemption
-                .intent
-                .as_ref()
-                .is_some_and(|r| r.status.is_open())
-    });
+    let can_sign_out = ctx.sel(Flow::can_sign_out);
+    let can_open_policy = ctx.sel(Flow::can_open_policy);
+    let committing = ctx.sel(Flow::committing);
     // In a widget the host page owns the banner and the page's first heading.
-    let widget = ctx.mode() == Mode::Widget;
+    let widget = ctx.mode().embedded();
     view! {
         <div class="rg-bar" role=(!widget).then_some("banner")>
             {if widget {
@@ -337,11 +335,11 @@ fn TopBar() -> impl IntoView {
                         view! {
                             <span class="rg-where">{place}</span>
                             <span class="rg-who" data-testid="whoami">{name}</span>
-                            <Show when=move || manager.get()>
+                            <Show when=move || offers_policy.get()>
                                 <button
                                     class="rg-btn rg-quiet"
                                     data-testid="open-policy"
-                                    disabled=move || !can_leave.get()
+                                    disabled=move || !can_open_policy.get()
                                     on:click=move |_| ctx.dispatch(Action::OpenPolicy)
                                 >
                                     "Policy"
@@ -350,7 +348,7 @@ fn TopBar() -> impl IntoView {
                             <button
                                 class="rg-btn rg-quiet"
                                 data-testid="sign-out"
-                                disabled=move || committing.get()
+                                disabled=move || !can_sign_out.get()
                                 on:click=move |_| ctx.dispatch(Action::SignOut)
                             >
                                 "Sign out"
@@ -358,7 +356,7 @@ fn TopBar() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || ctx.mode() == Mode::Widget>
+            <Show when=move || widget>
                 <button
                     class="rg-btn rg-quiet"
                     data-testid="close-widget"

@@ -1,7 +1,7 @@
 //! Code entry, override, confirmation, receipt and the end states.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Action, Closed, CommitState, Field, Mode, Msg};
+use crate::flow::{Action, Closed, CommitState, Field, Flow, Msg};
 use crate::{format, messages, platform};
 use contract::api::{Approval, Override, Redemption};
 use contract::rules::Purpose;
@@ -119,14 +119,8 @@ pub fn OtpScreen() -> impl IntoView {
     let can_resend = ctx.sel(|f| f.can_resend());
     let attempts = ctx.sel(|f| f.code().attempts_left);
     let expired = ctx.sel(|f| f.code_expired());
-    // A manager override is a staff control: never on a kiosk.
-    let override_on = ctx.sel(|f| {
-        f.mode() != crate::flow::Mode::Kiosk
-            && f.signed_in
-                .policy
-                .as_ref()
-                .is_some_and(|p| p.override_enabled)
-    });
+    let override_on = ctx.sel(Flow::can_override);
+    let can_cancel = ctx.sel(Flow::can_cancel);
     let customer = ctx.sel(|f| f.customer().cloned());
     let channel = RwSignal::new(
         ctx.flow
@@ -250,7 +244,7 @@ pub fn OtpScreen() -> impl IntoView {
                         "Customer did not get the code"
                     </button>
                 </Show>
-                <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
+                <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || !can_cancel.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
                     "Cancel redemption"
                 </button>
             </div>
@@ -316,7 +310,8 @@ pub fn ConfirmScreen() -> impl IntoView {
     let locale = ctx.locale();
     let r = ctx.sel(|f| f.redemption.intent.clone());
     let commit = ctx.sel(|f| f.redemption.commit.as_ref().map(|c| (c.state, c.attempts)));
-    let busy = ctx.busy();
+    let can_confirm = ctx.sel(Flow::can_confirm);
+    let can_cancel = ctx.sel(Flow::can_cancel);
     let question = move || {
         r.get()
             .map(|r| {
@@ -363,7 +358,7 @@ pub fn ConfirmScreen() -> impl IntoView {
                 <button
                     class="rg-btn rg-primary"
                     data-testid="confirm"
-                    disabled=move || commit.get().is_some() || busy.get()
+                    disabled=move || !can_confirm.get()
                     on:click=move |_| ctx.dispatch(Action::Confirm { fresh_key: platform::uuid() })
                 >
                     "Yes, redeem"
@@ -376,7 +371,7 @@ pub fn ConfirmScreen() -> impl IntoView {
                 <button
                     class="rg-btn rg-danger"
                     data-testid="cancel"
-                    disabled=move || commit.get().is_some() || busy.get()
+                    disabled=move || !can_cancel.get()
                     on:click=move |_| ctx.dispatch(Action::Cancel)
                 >
                     "No, cancel"
@@ -443,16 +438,18 @@ pub fn ReceiptScreen() -> impl IntoView {
             }}
             <div class="rg-actions rg-no-print">
                 // Printing from a widget would print the host's whole page: the host prints.
-                <Show when=move || ctx.mode() != Mode::Widget>
+                <Show when=move || !ctx.mode().embedded()>
                     <button class="rg-btn rg-secondary" data-testid="print" on:click=move |_| platform::print()>
                         {move || if receipt.get().is_some_and(|r| r.voucher.is_some()) { "Print voucher" } else { "Print receipt" }}
                     </button>
                 </Show>
                 <button class="rg-btn rg-primary" data-testid="next-customer" on:click=move |_| ctx.dispatch(Action::NextCustomer)>
-                    {match ctx.mode() {
-                        Mode::Kiosk => "I'm done",
-                        Mode::Widget => "Redeem more",
-                        Mode::Pos => "Next customer",
+                    {if ctx.mode().self_service() {
+                        "I'm done"
+                    } else if ctx.mode().embedded() {
+                        "Redeem more"
+                    } else {
+                        "Next customer"
                     }}
                 </button>
             </div>
@@ -482,6 +479,7 @@ pub fn ResumeScreen() -> impl IntoView {
     let locale = ctx.locale();
     let r = ctx.sel(|f| f.redemption.intent.clone());
     let busy = ctx.busy();
+    let can_cancel = ctx.sel(Flow::can_cancel);
     let text = move || {
         r.get()
             .map(|r| {
@@ -515,7 +513,7 @@ pub fn ResumeScreen() -> impl IntoView {
                 <button class="rg-btn rg-primary" data-testid="resume-continue" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::ResumeContinue)>
                     "Continue it"
                 </button>
-                <button class="rg-btn rg-danger" data-testid="resume-cancel" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
+                <button class="rg-btn rg-danger" data-testid="resume-cancel" disabled=move || !can_cancel.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
                     "Cancel it"
                 </button>
             </div>

@@ -1,7 +1,7 @@
 //! Sign-in, bill, customer search, balances and the redeem form.
 
 use super::{ctx, FieldMsg};
-use crate::flow::{Action, Field, Mode};
+use crate::flow::{Action, Field, Flow};
 use crate::format;
 use contract::rules::{Limit, Purpose, RuleError};
 use contract::{InstrumentBalance, InstrumentKind, Money, Unit};
@@ -44,9 +44,10 @@ pub fn SignInScreen() -> impl IntoView {
             <FieldMsg id="terminal-token-error" text=terminal_err/>
         }
     };
-    match ctx.mode() {
-        // Staff set a kiosk up once with its token; from then on it opens by itself.
-        Mode::Kiosk => view! {
+    let mode = ctx.mode();
+    // Staff set a kiosk up once with its token; from then on it opens by itself.
+    if !mode.staff_sign_in() {
+        return view! {
             <section class="rg-card rg-narrow">
                 <h2 id="screen-title" tabindex="-1">"Set up this kiosk"</h2>
                 <p class="rg-lead">"Staff: enter the kiosk's terminal token once. Customers never see this screen again."</p>
@@ -58,9 +59,11 @@ pub fn SignInScreen() -> impl IntoView {
                 </form>
             </section>
         }
-        .into_any(),
-        // A widget's terminal comes from the host page's config: staff only sign in.
-        Mode::Widget if !terminal.get_untracked().is_empty() => view! {
+        .into_any();
+    }
+    // A widget's terminal comes from the host page's config: staff only sign in.
+    if mode.embedded() && !terminal.get_untracked().is_empty() {
+        return view! {
             <section class="rg-card rg-narrow">
                 <h2 id="screen-title" tabindex="-1">"Sign in to redeem loyalty"</h2>
                 <form on:submit=submit novalidate>
@@ -72,8 +75,9 @@ pub fn SignInScreen() -> impl IntoView {
                 </form>
             </section>
         }
-        .into_any(),
-        _ => view! {
+        .into_any();
+    }
+    view! {
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">"Sign in"</h2>
             <form on:submit=submit novalidate>
@@ -84,9 +88,8 @@ pub fn SignInScreen() -> impl IntoView {
                 </button>
             </form>
         </section>
-        }
-        .into_any(),
     }
+    .into_any()
 }
 
 fn staff_fields(
@@ -117,8 +120,8 @@ pub fn BillSummary() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
     let purpose = ctx.sel(|f| f.sale.purpose.clone());
-    let can_change = ctx.sel(|f| f.place.host_bill.is_none() && f.redemption.intent.is_none());
-    if ctx.mode() == Mode::Kiosk {
+    let can_change = ctx.sel(Flow::can_change_bill);
+    if !ctx.mode().has_bill() {
         return ().into_any(); // a kiosk has no bill: everything becomes a voucher
     }
     view! {
@@ -347,7 +350,7 @@ pub fn BalanceScreen() -> impl IntoView {
                                 ),
                                 Err(e) => (e.clone(), false),
                             };
-                            let kiosk = ctx.mode() == Mode::Kiosk;
+                            let kiosk = ctx.mode().self_service();
                             let label = if kiosk { format!("Get a voucher for {}", i.label) } else { format!("Redeem {}", i.label) };
                             view! {
                                 <li class="rg-instrument" data-testid="instrument" data-kind=i.kind.as_str() data-instrument-id=i.id.clone()>
@@ -376,7 +379,7 @@ pub fn BalanceScreen() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            {if ctx.mode() == Mode::Kiosk {
+            {if ctx.mode().self_service() {
                 view! {
                     <button class="rg-btn rg-secondary rg-wide" data-testid="kiosk-done" on:click=move |_| ctx.dispatch(Action::KioskDone)>
                         "I'm done"
