@@ -40,10 +40,7 @@ impl Flow {
                     sent.channel.label(),
                     sent.destination
                 )));
-                self.redemption.code = CodeState {
-                    attempts_left: Some(sent.attempts_left),
-                    expired: false,
-                };
+                self.redemption.code = CodeState::sent(&sent);
                 if let Some(r) = self.redemption.intent.as_mut() {
                     r.otp = Some(sent);
                 }

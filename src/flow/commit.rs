@@ -311,9 +311,7 @@ impl Flow {
         if self.mode().self_service() {
             return self.kiosk_back_to_balance();
         }
-        self.reset(Reset::Customer);
-        self.ui.screen = self.sale_screen();
-        vec![Cmd::RememberRedemption(None)]
+        self.new_sale(Reset::Customer)
     }
 
     pub(super) fn next_customer(&mut self) -> Vec<Cmd> {
@@ -323,7 +321,13 @@ impl Flow {
         if self.mode().self_service() {
             return self.kiosk_done();
         }
-        self.reset(Reset::Sale);
+        self.new_sale(Reset::Sale)
+    }
+
+    /// Forgets the redemption (and as much of the sale as `level` says) and starts again
+    /// where a sale starts.
+    fn new_sale(&mut self, level: Reset) -> Vec<Cmd> {
+        self.reset(level);
         self.ui.screen = self.sale_screen();
         vec![Cmd::RememberRedemption(None)]
     }

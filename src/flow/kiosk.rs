@@ -132,10 +132,7 @@ impl Flow {
                     sent.channel.label(),
                     sent.destination
                 )));
-                self.kiosk.code = CodeState {
-                    attempts_left: Some(sent.attempts_left),
-                    expired: false,
-                };
+                self.kiosk.code = CodeState::sent(&sent);
                 self.kiosk.sent = Some(sent);
                 self.ui.screen = Screen::KioskCode;
                 vec![]

@@ -115,6 +115,16 @@ pub struct CodeState {
     pub expired: bool,
 }
 
+impl CodeState {
+    /// A code just sent: its tries, not expired.
+    pub(super) fn sent(sent: &OtpSent) -> Self {
+        CodeState {
+            attempts_left: Some(sent.attempts_left),
+            expired: false,
+        }
+    }
+}
+
 /// The redemption under way.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RedemptionState {

@@ -3,7 +3,7 @@
 
 use crate::flow::{Field, Flow};
 use crate::ui::driver::Ctx;
-use crate::ui::field::Entry;
+use crate::ui::field::{Entry, Input, TextField};
 use contract::{OtpCode, OtpError, OtpLength};
 use leptos::prelude::*;
 
@@ -54,6 +54,29 @@ impl CodeEntry {
             attempts: ctx.sel(|f| f.code().attempts_left),
             resend_wait: ctx.sel(Flow::resend_wait),
             can_resend: ctx.sel(Flow::can_resend),
+        }
+    }
+}
+
+impl CodeEntry {
+    /// The code's field: "{label} ({n} digits)", described by its message and the `facts`
+    /// shown with it.
+    pub fn field(
+        self,
+        id: &'static str,
+        label: &'static str,
+        describedby: &'static str,
+        input: Input,
+    ) -> impl IntoView {
+        view! {
+            <TextField
+                id=id
+                label=move || format!("{label} ({} digits)", self.len.get().get())
+                value=self.entry.text
+                error=self.inline
+                describedby=describedby
+                input=input
+            />
         }
     }
 }

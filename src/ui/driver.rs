@@ -2,7 +2,7 @@
 //! requests run against, and what the device and the host page are told.
 
 use crate::backend::Backend;
-use crate::flow::{Answer, Cmd, Field, Flow, HostEvent, Mode, Msg, Place, Request};
+use crate::flow::{Answer, Cmd, Field, Flow, HostEvent, Mode, Msg, Place, ReqId, Request};
 use crate::platform;
 use contract::api::{SendOtp, Verify};
 use leptos::prelude::*;
@@ -68,7 +68,10 @@ impl Ctx {
     /// Feeds a message (a person's action, the clock, an answer) to the flow and runs the
     /// resulting commands.
     pub fn dispatch(self, msg: impl Into<Msg>) {
-        let msg = msg.into();
+        self.handle(msg.into());
+    }
+
+    fn handle(self, msg: Msg) {
         let now = platform::now_ms();
         // try_: a late answer may arrive after the app was unmounted.
         let cmds = self
@@ -102,42 +105,52 @@ impl Ctx {
                 move || self.dispatch(Msg::RetryCommit),
                 Duration::from_millis(u64::from(ms)),
             ),
-            Cmd::KioskForget => {
-                if let Some(b) = self.backend.try_get_value() {
-                    // The binding also lapses by itself: nothing to do with the answer.
-                    spawn_local(async move {
-                        let _ = b.kiosk_forget().await;
-                    });
-                }
-            }
-            Cmd::Ask(id, request) => {
-                let Some(b) = self.backend.try_get_value() else {
-                    return;
-                };
-                spawn_local(async move {
-                    let answer = ask(&*b, request).await;
-                    self.dispatch(Msg::Answer(id, answer));
-                });
-            }
+            Cmd::KioskForget => self.call(None),
+            Cmd::Ask(id, request) => self.call(Some((id, request))),
         }
     }
 
-    /// A memo over one part of the flow: views re-render only when that part changes.
-    pub fn sel<T>(self, f: impl Fn(&Flow) -> T + Send + Sync + 'static) -> Memo<T>
+    /// Runs a request and sends its answer back with its id; without a request, tells a
+    /// kiosk's backend to forget the customer (an answer nobody waits for: the binding also
+    /// lapses by itself). One future for both, so the bundle carries one.
+    fn call(self, ask_for: Option<(ReqId, Request)>) {
+        let Some(b) = self.backend.try_get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            match ask_for {
+                Some((id, request)) => {
+                    let answer = ask(&*b, request).await;
+                    self.dispatch(Msg::Answer(id, answer));
+                }
+                None => {
+                    let _ = b.kiosk_forget().await;
+                }
+            }
+        });
+    }
+
+    /// A memo over one part of the flow: views re-render only when that part changes. A
+    /// function, not a closure: the memo's code then exists once per value type, not once per
+    /// call (what the bundle weighs).
+    pub fn sel<T>(self, f: fn(&Flow) -> T) -> Memo<T>
     where
         T: Clone + PartialEq + Send + Sync + 'static,
     {
         let flow = self.flow;
-        Memo::new(move |_| flow.with(|fl| f(fl)))
+        Memo::new(move |_| flow.with(f))
     }
 
     /// The server's message for a field, if the last answer was about it.
     pub fn field_error(self, field: Field) -> Memo<Option<String>> {
-        self.sel(move |f| {
-            f.ui.field_error
-                .as_ref()
-                .filter(|e| e.field == field)
-                .map(|e| e.text.clone())
+        let flow = self.flow;
+        Memo::new(move |_| {
+            flow.with(|f| {
+                f.ui.field_error
+                    .as_ref()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.text.clone())
+            })
         })
     }
 

@@ -2,6 +2,8 @@
 //! line and the message under it, wired together once: `<label for>`, `aria-describedby`
 //! pointing at the message, `aria-invalid` while there is one.
 
+use crate::flow::Action;
+use crate::ui::driver::ctx;
 use leptos::prelude::*;
 
 /// How an input takes its text: its type, keyboard, autofill and spelling help.
@@ -86,9 +88,6 @@ pub fn TextField(
     #[prop(optional)]
     describedby: Option<&'static str>,
     #[prop(optional)] input: Input,
-    /// A keyboard that changes with the field (instead of `input.mode`).
-    #[prop(optional, into)]
-    inputmode: Option<Signal<&'static str>>,
     #[prop(optional, into)] disabled: Option<Signal<bool>>,
     /// A help line under the input.
     #[prop(optional, into)]
@@ -107,10 +106,6 @@ pub fn TextField(
         (None, None) => None,
     };
     let invalid = error.map(|e| move || e.get().is_some().to_string());
-    let inputmode = move || match inputmode {
-        Some(m) => Some(m.get()),
-        None => input.mode,
-    };
     let disabled = move || disabled.is_some_and(|d| d.get());
     let control = match rows {
         Some(rows) => view! {
@@ -128,7 +123,7 @@ pub fn TextField(
                 id=id.clone()
                 type=input.kind
                 class=input.class
-                inputmode=inputmode
+                inputmode=input.mode
                 autocomplete=input.autocomplete
                 spellcheck=input.spellcheck
                 autocapitalize=input.autocapitalize
@@ -181,5 +176,31 @@ impl Entry {
         let typed = self.text.get_untracked();
         self.submitted.set(Some(typed.clone()));
         typed
+    }
+}
+
+/// A form's two buttons: submit (off while a call is in flight) and the way back.
+#[component]
+pub fn FormActions(
+    /// `data-testid` and text of the submit button.
+    submit: (&'static str, &'static str),
+    /// `data-testid` and text of the way back, and what it does.
+    back: (&'static str, &'static str, Action),
+    /// Kept in view at the bottom of a long form.
+    #[prop(optional)]
+    sticky: bool,
+) -> impl IntoView {
+    let ctx = ctx();
+    let busy = ctx.busy();
+    let (back_id, back_text, action) = back;
+    view! {
+        <div class=if sticky { "rg-actions rg-sticky" } else { "rg-actions" }>
+            <button type="submit" class="rg-btn rg-primary" data-testid=submit.0 disabled=move || busy.get()>
+                {submit.1}
+            </button>
+            <button type="button" class="rg-btn rg-secondary" data-testid=back_id on:click=move |_| ctx.dispatch(action.clone())>
+                {back_text}
+            </button>
+        </div>
     }
 }

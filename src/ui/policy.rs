@@ -3,7 +3,7 @@
 use crate::flow::Action;
 use crate::policy_form::{dom_id, error_for, CapKind, PolicyForm, CAP, GROUPS, TEMPLATES};
 use crate::ui::driver::ctx;
-use crate::ui::field::{Input, TextField};
+use crate::ui::field::{FormActions, Input, TextField};
 use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -48,7 +48,6 @@ pub fn PolicyScreen() -> impl IntoView {
         }
     };
     let errors = ctx.sel(|f| f.ui.policy_errors.clone());
-    let busy = ctx.busy();
     let err = move |name: &'static str| {
         Signal::derive(move || errors.with(|e| error_for(e, name).map(str::to_string)))
     };
@@ -212,14 +211,11 @@ pub fn PolicyScreen() -> impl IntoView {
                         })
                         .collect_view()}
                 </fieldset>
-                <div class="rg-actions rg-sticky">
-                    <button type="submit" class="rg-btn rg-primary" data-testid="save-policy" disabled=move || busy.get()>
-                        "Save policy"
-                    </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="close-policy" on:click=move |_| ctx.dispatch(Action::ClosePolicy)>
-                        "Close"
-                    </button>
-                </div>
+                <FormActions
+                    submit=("save-policy", "Save policy")
+                    back=("close-policy", "Close", Action::ClosePolicy)
+                    sticky=true
+                />
             </form>
         </section>
     }

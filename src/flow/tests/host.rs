@@ -5,16 +5,8 @@ use super::*;
 #[test]
 fn host_bill_given_before_sign_in_is_used_after_it() {
     let mut r = Run::new();
-    r.send(Action::HostBill(
-        Bill::new(BillId::parse("INV-9").unwrap(), inr(5_000)).unwrap(),
-    ));
-    r.send(Action::SignIn {
-        terminal_token: "t".into(),
-        staff_code: "C001".into(),
-        pin: "1234".into(),
-    });
-    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    r.send(Action::HostBill(host_bill(5_000)));
+    r.sign_in();
     assert_eq!(r.screen(), Screen::Customer);
     assert!(r.f.place.host_bill.is_some());
 }
@@ -22,9 +14,7 @@ fn host_bill_given_before_sign_in_is_used_after_it() {
 #[test]
 fn host_bill_skips_the_bill_screen_and_cannot_be_changed() {
     let mut r = Run::signed_in();
-    r.send(Action::HostBill(
-        Bill::new(BillId::parse("INV-9").unwrap(), inr(5_000)).unwrap(),
-    ));
+    r.send(Action::HostBill(host_bill(5_000)));
     assert_eq!(r.screen(), Screen::Customer);
     r.send(Action::ChangeBill);
     assert_eq!(r.screen(), Screen::Customer);
@@ -36,16 +26,8 @@ fn widget(kinds: Vec<InstrumentKind>) -> Run {
         terminal_token: Some("demo-till-2".into()),
         pending_redemption: None,
     });
-    r.send(Action::HostBill(
-        Bill::new(BillId::parse("INV-9").unwrap(), inr(250_000)).unwrap(),
-    ));
-    r.send(Action::SignIn {
-        terminal_token: "demo-till-2".into(),
-        staff_code: "C001".into(),
-        pin: "1234".into(),
-    });
-    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    r.send(Action::HostBill(host_bill(250_000)));
+    r.sign_in_on("demo-till-2", Policy::default(), Role::Cashier);
     r
 }
 
@@ -66,11 +48,7 @@ fn a_widget_tells_the_host_what_was_redeemed() {
         Screen::Customer,
         "the host's bill skips the bill screen"
     );
-    r.send(Action::ChooseCustomer("cus-asha".into()));
-    r.answer(Answer::BalanceLoaded(Ok(asha())));
-    r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("500".into()));
-    r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
+    r.hold_500(RedemptionStatus::Approved);
     r.send(Action::Confirm {
         fresh_key: "k".into(),
     });
@@ -98,13 +76,7 @@ fn a_widget_reports_cancelled_and_failed() {
     assert!(e[0].redemption.is_none());
 
     let mut r = widget(vec![]);
-    r.send(Action::ChooseCustomer("cus-asha".into()));
-    r.answer(Answer::BalanceLoaded(Ok(asha())));
-    r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("500".into()));
-    r.answer(Answer::Created(Ok(redemption(
-        RedemptionStatus::AwaitingOtp,
-    ))));
+    r.hold_500(RedemptionStatus::AwaitingOtp);
     r.send(Action::Close);
     assert_eq!(
         r.cmds,
@@ -119,13 +91,7 @@ fn a_widget_reports_cancelled_and_failed() {
     assert_eq!(e[0].redemption.as_ref().unwrap().id, "rd-1");
 
     let mut r = widget(vec![]);
-    r.send(Action::ChooseCustomer("cus-asha".into()));
-    r.answer(Answer::BalanceLoaded(Ok(asha())));
-    r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("500".into()));
-    r.answer(Answer::Created(Ok(redemption(
-        RedemptionStatus::AwaitingOtp,
-    ))));
+    r.hold_500(RedemptionStatus::AwaitingOtp);
     r.send(Action::SendOtp(Channel::Sms));
     let now = r.now;
     r.answer(Answer::OtpSent(Ok(sent(now))));
@@ -141,15 +107,7 @@ fn a_widget_shows_only_the_instruments_the_host_allows() {
     let mut r = widget(vec![InstrumentKind::Package, InstrumentKind::Membership]);
     r.send(Action::ChooseCustomer("cus-asha".into()));
     r.answer(Answer::BalanceLoaded(Ok(asha())));
-    let kinds: Vec<_> =
-        r.f.sale
-            .balance
-            .as_ref()
-            .unwrap()
-            .instruments
-            .iter()
-            .map(|i| i.kind)
-            .collect();
+    let kinds = r.kinds();
     assert_eq!(
         kinds,
         vec![InstrumentKind::Package, InstrumentKind::Membership]

@@ -106,15 +106,7 @@ fn the_customer_must_prove_the_number_before_seeing_anything() {
     r.answer(Answer::KioskVerified(Ok(asha())));
     assert_eq!(r.screen(), Screen::Balance);
     assert_eq!(r.notice(), "Welcome, Asha.");
-    let kinds: Vec<_> =
-        r.f.sale
-            .balance
-            .as_ref()
-            .unwrap()
-            .instruments
-            .iter()
-            .map(|i| i.kind)
-            .collect();
+    let kinds = r.kinds();
     assert!(
         !kinds.contains(&InstrumentKind::GiftCard),
         "a gift card cannot become a voucher"

@@ -47,6 +47,11 @@ fn problem(code: ErrorCode) -> BackendError {
     BackendError::Problem(Problem::new(code))
 }
 
+/// The host page's bill INV-9.
+fn host_bill(minor: u64) -> Bill {
+    Bill::new(BillId::parse("INV-9").unwrap(), inr(minor)).unwrap()
+}
+
 fn bill_purpose() -> Purpose {
     Purpose::Bill {
         bill: Bill::new(BillId::parse("123").unwrap(), inr(100_000)).unwrap(),
@@ -162,26 +167,59 @@ impl Run {
         self.now = ms;
         self
     }
-    fn signed_in_with(policy: Policy, role: Role) -> Self {
-        let mut r = Run::new();
-        r.send(Action::SignIn {
-            terminal_token: "demo-till-1".into(),
+    /// Cashier C001 signs in on this terminal and the policy loads.
+    fn sign_in_on(&mut self, terminal_token: &str, policy: Policy, role: Role) -> &mut Self {
+        self.send(Action::SignIn {
+            terminal_token: terminal_token.into(),
             staff_code: "C001".into(),
             pin: "1234".into(),
         });
-        r.answer(Answer::SignedIn(Ok(session(role))));
-        r.answer(Answer::PolicyLoaded(Ok(policy)));
+        self.answer(Answer::SignedIn(Ok(session(role))));
+        self.answer(Answer::PolicyLoaded(Ok(policy)))
+    }
+    fn sign_in(&mut self) -> &mut Self {
+        self.sign_in_on("demo-till-1", Policy::default(), Role::Cashier)
+    }
+    fn signed_in_with(policy: Policy, role: Role) -> Self {
+        let mut r = Run::new();
+        r.sign_in_on("demo-till-1", policy, role);
         r
+    }
+    /// After a reload that left redemption rd-1 open: started and signed in again.
+    fn reloaded() -> Self {
+        let mut r = Run::new();
+        r.send(Action::Start {
+            terminal_token: None,
+            pending_redemption: Some("rd-1".into()),
+        });
+        r.sign_in();
+        r
+    }
+    fn bill(&mut self, id: &str, total: &str) -> &mut Self {
+        self.send(Action::EnterBill {
+            id: id.into(),
+            total: total.into(),
+        })
+    }
+    /// From the search screen: Asha's points, 500 held; the backend answers with `status`.
+    fn hold_500(&mut self, status: RedemptionStatus) -> &mut Self {
+        self.send(Action::ChooseCustomer("cus-asha".into()));
+        self.answer(Answer::BalanceLoaded(Ok(asha())));
+        self.send(Action::ChooseInstrument("pts-asha".into()));
+        self.send(Action::Hold("500".into()));
+        self.answer(Answer::Created(Ok(redemption(status))))
+    }
+    /// The kinds of the instruments on screen.
+    fn kinds(&self) -> Vec<InstrumentKind> {
+        let balance = self.f.sale.balance.as_ref().expect("balances on screen");
+        balance.instruments.iter().map(|i| i.kind).collect()
     }
     fn signed_in() -> Self {
         Run::signed_in_with(Policy::default(), Role::Cashier)
     }
     fn at_balance() -> Self {
         let mut r = Run::signed_in();
-        r.send(Action::EnterBill {
-            id: "123".into(),
-            total: "1000".into(),
-        });
+        r.bill("123", "1000");
         r.send(Action::Search("+91 98765 43210".into()));
         let c = asha().customer;
         r.answer(Answer::Found(Ok(vec![c])));

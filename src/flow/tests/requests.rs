@@ -134,7 +134,7 @@ fn each_reset_replaces_whole_parts() {
 
     // A host's bill survives every reset; a kiosk's sales are always vouchers.
     let mut r = Run::new();
-    let bill = Bill::new(BillId::parse("INV-9").unwrap(), inr(5_000)).unwrap();
+    let bill = host_bill(5_000);
     r.send(Action::HostBill(bill.clone()));
     r.f.reset(state::Reset::Session);
     assert_eq!(r.f.sale.purpose, Some(Purpose::Bill { bill }));
@@ -179,10 +179,7 @@ fn the_screens_ask_the_flow_what_can_be_tapped() {
     p.override_enabled = true;
     let mut r = Run::signed_in_with(p.clone(), Role::Manager);
     assert!(r.f.offers_policy() && r.f.can_open_policy() && r.f.can_change_bill());
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "1000".into(),
-    });
+    r.bill("123", "1000");
     r.send(Action::ChooseCustomer("cus-asha".into()));
     assert!(!r.f.can_cancel(), "a call is in flight");
     r.answer(Answer::BalanceLoaded(Ok(asha())));

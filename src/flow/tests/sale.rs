@@ -5,53 +5,32 @@ use super::*;
 #[test]
 fn bill_is_validated_with_the_policy_currency() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "".into(),
-        total: "100".into(),
-    });
+    r.bill("", "100");
     assert_eq!(
         r.field(),
         Some((Field::BillId, "Enter the bill number".into()))
     );
-    r.send(Action::EnterBill {
-        id: "B 1".into(),
-        total: "100".into(),
-    });
+    r.bill("B 1", "100");
     assert_eq!(r.field().unwrap().0, Field::BillId);
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "".into(),
-    });
+    r.bill("123", "");
     assert_eq!(
         r.field(),
         Some((Field::BillTotal, "Enter the bill total".into()))
     );
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "-5".into(),
-    });
+    r.bill("123", "-5");
     assert_eq!(
         r.field(),
         Some((Field::BillTotal, "The amount cannot be negative".into()))
     );
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "0".into(),
-    });
+    r.bill("123", "0");
     assert_eq!(
         r.field().unwrap().1,
         "The bill total must be more than zero"
     );
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "10.555".into(),
-    });
+    r.bill("123", "10.555");
     assert_eq!(r.field().unwrap().1, "Use at most 2 decimals");
     assert_eq!(r.screen(), Screen::Bill);
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "1,250.50".into(),
-    });
+    r.bill("123", "1,250.50");
     assert_eq!(r.screen(), Screen::Customer);
     assert_eq!(
         r.f.sale.purpose,
@@ -77,15 +56,9 @@ fn voucher_mode_and_bill_change() {
 #[test]
 fn user_actions_clear_old_messages() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "".into(),
-        total: "".into(),
-    });
+    r.bill("", "");
     assert!(r.f.ui.field_error.is_some());
-    r.send(Action::EnterBill {
-        id: "1".into(),
-        total: "10".into(),
-    });
+    r.bill("1", "10");
     assert!(r.f.ui.field_error.is_none());
 }
 
@@ -93,10 +66,7 @@ fn user_actions_clear_old_messages() {
 fn lookup_sends_what_the_backend_reads_and_explains_mistakes() {
     let field = |input: &str| {
         let mut r = Run::signed_in();
-        r.send(Action::EnterBill {
-            id: "123".into(),
-            total: "1000".into(),
-        });
+        r.bill("123", "1000");
         r.send(Action::Search(input.into()));
         match r.cmds.as_slice() {
             [Cmd::Ask(_, Request::Search(q))] => Ok(q.clone()),
@@ -122,10 +92,7 @@ fn lookup_sends_what_the_backend_reads_and_explains_mistakes() {
 #[test]
 fn a_numeric_card_number_is_searched_from_the_till() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "1000".into(),
-    });
+    r.bill("123", "1000");
     r.send(Action::Search("12345678".into()));
     assert_eq!(r.cmds, vec![ask(Request::Search("12345678".into()))]);
     assert_eq!(r.field(), None);
@@ -134,10 +101,7 @@ fn a_numeric_card_number_is_searched_from_the_till() {
 #[test]
 fn search_then_choose_customer_loads_balance() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "123".into(),
-        total: "1000".into(),
-    });
+    r.bill("123", "1000");
     r.send(Action::Search("123".into()));
     assert!(r.cmds.is_empty());
     assert_eq!(r.field().unwrap().0, Field::Query);
@@ -155,10 +119,7 @@ fn search_then_choose_customer_loads_balance() {
 #[test]
 fn search_results_that_are_stale_or_empty() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "1".into(),
-        total: "10".into(),
-    });
+    r.bill("1", "10");
     r.send(Action::Search("Asha".into()));
     let asha_search = r.last_request();
     r.send(Action::Search("Bina".into()));
@@ -177,10 +138,7 @@ fn search_results_that_are_stale_or_empty() {
 #[test]
 fn balance_failure_stays_and_explains() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "1".into(),
-        total: "10".into(),
-    });
+    r.bill("1", "10");
     r.send(Action::ChooseCustomer("x".into()));
     r.answer(Answer::BalanceLoaded(Err(problem(
         ErrorCode::CustomerNotFound,
@@ -204,10 +162,7 @@ fn range_is_known_before_typing() {
 #[test]
 fn instruments_that_cannot_be_redeemed_say_why() {
     let mut r = Run::signed_in();
-    r.send(Action::EnterBill {
-        id: "1".into(),
-        total: "20".into(),
-    });
+    r.bill("1", "20");
     r.send(Action::ChooseCustomer("cus-asha".into()));
     r.answer(Answer::BalanceLoaded(Ok(asha())));
     r.send(Action::ChooseInstrument("pts-asha".into()));
@@ -239,10 +194,7 @@ fn every_bad_quantity_gets_its_own_inline_message() {
     let mut p = Policy::default();
     p.max_redeem_per_bill = Some(BillCap::Percent { percent: 50 });
     let mut r = Run::signed_in_with(p, Role::Cashier);
-    r.send(Action::EnterBill {
-        id: "1".into(),
-        total: "2000".into(),
-    });
+    r.bill("1", "2000");
     r.send(Action::ChooseCustomer("cus-asha".into()));
     r.answer(Answer::BalanceLoaded(Ok(asha())));
     r.send(Action::ChooseInstrument("pts-asha".into()));

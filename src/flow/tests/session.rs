@@ -152,20 +152,14 @@ fn expired_session_returns_to_sign_in_and_keeps_the_redemption_to_resume() {
 fn session_ending_during_search_or_balance_returns_to_sign_in() {
     for ended in [ErrorCode::SessionExpired, ErrorCode::Unauthenticated] {
         let mut r = Run::signed_in();
-        r.send(Action::EnterBill {
-            id: "1".into(),
-            total: "10".into(),
-        });
+        r.bill("1", "10");
         r.send(Action::Search("Asha".into()));
         r.answer(Answer::Found(Err(problem(ended))));
         assert_eq!(r.screen(), Screen::SignIn, "{ended}: search");
         assert_eq!(r.notice(), messages::for_code(ended));
 
         let mut r = Run::signed_in();
-        r.send(Action::EnterBill {
-            id: "1".into(),
-            total: "10".into(),
-        });
+        r.bill("1", "10");
         r.send(Action::ChooseCustomer("x".into()));
         r.answer(Answer::BalanceLoaded(Err(problem(ended))));
         assert_eq!(r.screen(), Screen::SignIn, "{ended}: balance");
@@ -175,18 +169,7 @@ fn session_ending_during_search_or_balance_returns_to_sign_in() {
 
 #[test]
 fn reload_resumes_an_open_redemption_after_sign_in() {
-    let mut r = Run::new();
-    r.send(Action::Start {
-        terminal_token: Some("demo-till-1".into()),
-        pending_redemption: Some("rd-1".into()),
-    });
-    r.send(Action::SignIn {
-        terminal_token: "demo-till-1".into(),
-        staff_code: "C001".into(),
-        pin: "1234".into(),
-    });
-    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    let mut r = Run::reloaded();
     assert_eq!(r.cmds, vec![ask(Request::Fetch("rd-1".into()))]);
     let mut open = redemption(RedemptionStatus::AwaitingOtp);
     open.otp = Some(sent(T0));
@@ -208,18 +191,7 @@ fn reload_resumes_an_open_redemption_after_sign_in() {
 
 #[test]
 fn reload_can_cancel_the_found_redemption() {
-    let mut r = Run::new();
-    r.send(Action::Start {
-        terminal_token: None,
-        pending_redemption: Some("rd-1".into()),
-    });
-    r.send(Action::SignIn {
-        terminal_token: "t".into(),
-        staff_code: "C001".into(),
-        pin: "1234".into(),
-    });
-    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    let mut r = Run::reloaded();
     r.answer(Answer::Fetched(Ok(redemption(RedemptionStatus::Approved))));
     r.send(Action::Cancel);
     assert_eq!(r.cmds, vec![ask(Request::Cancel("rd-1".into()))]);
@@ -239,36 +211,14 @@ fn reload_with_a_finished_redemption_says_how_it_ended() {
         (Err(problem(ErrorCode::NotFound)), Screen::Bill),
     ];
     for (result, screen) in cases {
-        let mut r = Run::new();
-        r.send(Action::Start {
-            terminal_token: None,
-            pending_redemption: Some("rd-1".into()),
-        });
-        r.send(Action::SignIn {
-            terminal_token: "t".into(),
-            staff_code: "C001".into(),
-            pin: "1234".into(),
-        });
-        r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-        r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+        let mut r = Run::reloaded();
         r.answer(Answer::Fetched(result));
         assert_eq!(r.screen(), screen);
         assert_eq!(r.cmds, vec![Cmd::RememberRedemption(None)]);
         assert!(r.f.device.pending_redemption.is_none());
     }
     // An open one whose hold lapsed while the page was gone.
-    let mut r = Run::new();
-    r.send(Action::Start {
-        terminal_token: None,
-        pending_redemption: Some("rd-1".into()),
-    });
-    r.send(Action::SignIn {
-        terminal_token: "t".into(),
-        staff_code: "C001".into(),
-        pin: "1234".into(),
-    });
-    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
-    r.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    let mut r = Run::reloaded();
     r.at(T0 + 2_000_000).answer(Answer::Fetched(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
     ))));

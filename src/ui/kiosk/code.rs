@@ -4,7 +4,7 @@ use crate::flow::Action;
 use crate::messages;
 use crate::ui::code_entry::CodeEntry;
 use crate::ui::driver::ctx;
-use crate::ui::field::{Input, TextField};
+use crate::ui::field::Input;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -25,14 +25,12 @@ pub fn KioskCodeScreen() -> impl IntoView {
                 {move || sent.get().map(|s| format!("Sent by {} to {}", s.channel.label(), s.destination)).unwrap_or_default()}
             </p>
             <form on:submit=submit novalidate>
-                <TextField
-                    id="kiosk-code"
-                    label=move || format!("Code ({} digits)", code.len.get().get())
-                    value=code.entry.text
-                    error=code.inline
-                    describedby="kiosk-code-error kiosk-code-facts"
-                    input=Input { class: Some("rg-code rg-kiosk-input"), ..Input::CODE }
-                />
+                {code.field(
+                    "kiosk-code",
+                    "Code",
+                    "kiosk-code-error kiosk-code-facts",
+                    Input { class: Some("rg-code rg-kiosk-input"), ..Input::CODE },
+                )}
                 <p id="kiosk-code-facts" class="rg-muted" data-testid="countdown">
                     {move || {
                         let time = if code.expired.get() {

@@ -2,7 +2,7 @@
 
 use crate::flow::{Action, Field};
 use crate::ui::driver::ctx;
-use crate::ui::field::{FieldMsg, Input, TextField};
+use crate::ui::field::{FieldMsg, FormActions, Input, TextField};
 use crate::ui::summary::RedemptionSummary;
 use contract::api::Override;
 use leptos::ev::SubmitEvent;
@@ -11,7 +11,6 @@ use leptos::prelude::*;
 #[component]
 pub fn OverrideScreen() -> impl IntoView {
     let ctx = ctx();
-    let busy = ctx.busy();
     let (code, pin, ovr, reason) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -49,14 +48,10 @@ pub fn OverrideScreen() -> impl IntoView {
                     input=Input { placeholder: Some("e.g. SMS not delivered"), ..Input::OFF }
                 />
                 <FieldMsg id="override-error" text=ctx.field_error(Field::Override)/>
-                <div class="rg-actions">
-                    <button type="submit" class="rg-btn rg-primary" data-testid="submit-override" disabled=move || busy.get()>
-                        "Approve with override"
-                    </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-otp" on:click=move |_| ctx.dispatch(Action::CloseOverride)>
-                        "Back to the code"
-                    </button>
-                </div>
+                <FormActions
+                    submit=("submit-override", "Approve with override")
+                    back=("back-to-otp", "Back to the code", Action::CloseOverride)
+                />
             </form>
         </section>
     }

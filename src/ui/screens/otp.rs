@@ -5,7 +5,7 @@ use crate::flow::{Action, Flow};
 use crate::messages;
 use crate::ui::code_entry::CodeEntry;
 use crate::ui::driver::ctx;
-use crate::ui::field::{Input, TextField};
+use crate::ui::field::Input;
 use crate::ui::summary::RedemptionSummary;
 use contract::Channel;
 use leptos::ev::SubmitEvent;
@@ -94,14 +94,7 @@ pub fn OtpScreen() -> impl IntoView {
                     {move || sent.get().map(|s| format!("Code sent by {} to {}", s.channel.label(), s.destination)).unwrap_or_default()}
                 </p>
                 <form on:submit=submit novalidate>
-                    <TextField
-                        id="otp-code"
-                        label=move || format!("Code the customer reads out ({} digits)", code.len.get().get())
-                        value=code.entry.text
-                        error=code.inline
-                        describedby="otp-code-error otp-countdown otp-attempts"
-                        input=Input::CODE
-                    />
+                    {code.field("otp-code", "Code the customer reads out", "otp-code-error otp-countdown otp-attempts", Input::CODE)}
                     <div class="rg-row rg-facts">
                         <p id="otp-countdown" data-testid="countdown" data-expired=move || code.expired.get().to_string()>
                             {move || {

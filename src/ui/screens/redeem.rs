@@ -4,7 +4,7 @@
 use crate::flow::{Action, Field};
 use crate::format;
 use crate::ui::driver::ctx;
-use crate::ui::field::{Entry, Input, TextField};
+use crate::ui::field::{Entry, FormActions, Input, TextField};
 use crate::ui::summary::BillSummary;
 use contract::{Money, Unit};
 use leptos::ev::SubmitEvent;
@@ -16,7 +16,6 @@ pub fn RedeemScreen() -> impl IntoView {
     let locale = ctx.locale();
     let entry = Entry::new();
     let input = entry.text;
-    let busy = ctx.busy();
     let server_err = ctx.field_error(Field::Quantity);
     let inst = ctx.sel(|f| f.instrument().cloned());
     let range = ctx.sel(|f| f.allowed_range().and_then(Result::ok));
@@ -76,7 +75,12 @@ pub fn RedeemScreen() -> impl IntoView {
             _ => String::new(),
         }
     };
-    let is_credit = move || inst.get().is_some_and(|i| i.unit == Unit::Credit);
+    // The keyboard suits the instrument, which stays the same for the life of this screen.
+    let keypad = if inst.get_untracked().is_some_and(|i| i.unit == Unit::Credit) {
+        "decimal"
+    } else {
+        "numeric"
+    };
     let label = move || match inst.get() {
         Some(i) if i.unit == Unit::Credit => {
             format!("Amount to redeem ({})", i.unit_value.currency())
@@ -111,8 +115,7 @@ pub fn RedeemScreen() -> impl IntoView {
                     value=input
                     error=inline
                     describedby="allowed-range quantity-error quantity-value"
-                    input=Input { class: Some("rg-grow"), ..Input::OFF }
-                    inputmode=Signal::derive(move || if is_credit() { "decimal" } else { "numeric" })
+                    input=Input { mode: Some(keypad), class: Some("rg-grow"), ..Input::OFF }
                     beside=Box::new(move || view! {
                         <button type="button" class="rg-btn rg-secondary" data-testid="use-max" on:click=use_max>
                             "Maximum"
@@ -120,14 +123,7 @@ pub fn RedeemScreen() -> impl IntoView {
                     }.into_any())
                 />
                 <p id="quantity-value" class="rg-preview" data-testid="quantity-value">{preview}</p>
-                <div class="rg-actions">
-                    <button type="submit" class="rg-btn rg-primary" data-testid="hold" disabled=move || busy.get()>
-                        "Continue"
-                    </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="back-to-balance" on:click=move |_| ctx.dispatch(Action::BackToBalance)>
-                        "Back"
-                    </button>
-                </div>
+                <FormActions submit=("hold", "Continue") back=("back-to-balance", "Back", Action::BackToBalance)/>
             </form>
         </section>
     }

@@ -28,12 +28,27 @@ pub fn SignInScreen() -> impl IntoView {
         });
         pin.set(String::new());
     };
-    let token_field = move || {
+    let mode = ctx.mode();
+    // Staff set a kiosk up once with its token; from then on it opens by itself.
+    let kiosk = !mode.staff_sign_in();
+    // A widget's terminal comes from the host page's config: staff only sign in.
+    let token_given = mode.embedded() && !terminal.get_untracked().is_empty();
+    let (title, button) = if kiosk {
+        ("Set up this kiosk", "Start the kiosk")
+    } else if token_given {
+        ("Sign in to redeem loyalty", "Sign in")
+    } else {
+        ("Sign in", "Sign in")
+    };
+    let token = if token_given {
+        view! { <FieldMsg id="terminal-token-error" text=terminal_err/> }.into_any()
+    } else {
         view! {
             <TextField id="terminal-token" label="Terminal token" value=terminal error=terminal_err input=Input::EXACT/>
         }
+        .into_any()
     };
-    let staff_fields = move || {
+    let staff_fields = (!kiosk).then(|| {
         view! {
             <TextField
                 id="staff-code"
@@ -49,51 +64,25 @@ pub fn SignInScreen() -> impl IntoView {
                 input=Input { autocomplete: Some("current-password"), ..Input::SECRET }
             />
         }
-    };
-    let mode = ctx.mode();
-    // Staff set a kiosk up once with its token; from then on it opens by itself.
-    if !mode.staff_sign_in() {
-        return view! {
-            <section class="rg-card rg-narrow">
-                <h2 id="screen-title" tabindex="-1">"Set up this kiosk"</h2>
-                <p class="rg-lead">"Staff: enter the kiosk's terminal token once. Customers never see this screen again."</p>
-                <form on:submit=submit novalidate>
-                    {token_field}
-                    <button type="submit" class="rg-btn rg-primary rg-wide" data-testid="sign-in" disabled=move || busy.get()>
-                        "Start the kiosk"
-                    </button>
-                </form>
-            </section>
-        }
-        .into_any();
-    }
-    // A widget's terminal comes from the host page's config: staff only sign in.
-    if mode.embedded() && !terminal.get_untracked().is_empty() {
-        return view! {
-            <section class="rg-card rg-narrow">
-                <h2 id="screen-title" tabindex="-1">"Sign in to redeem loyalty"</h2>
-                <form on:submit=submit novalidate>
-                    <FieldMsg id="terminal-token-error" text=terminal_err/>
-                    {staff_fields}
-                    <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
-                        "Sign in"
-                    </button>
-                </form>
-            </section>
-        }
-        .into_any();
-    }
+    });
     view! {
         <section class="rg-card rg-narrow">
-            <h2 id="screen-title" tabindex="-1">"Sign in"</h2>
+            <h2 id="screen-title" tabindex="-1">{title}</h2>
+            {kiosk.then(|| view! {
+                <p class="rg-lead">"Staff: enter the kiosk's terminal token once. Customers never see this screen again."</p>
+            })}
             <form on:submit=submit novalidate>
-                {token_field}
+                {token}
                 {staff_fields}
-                <button type="submit" class="rg-btn rg-primary" data-testid="sign-in" disabled=move || busy.get()>
-                    "Sign in"
+                <button
+                    type="submit"
+                    class=if kiosk { "rg-btn rg-primary rg-wide" } else { "rg-btn rg-primary" }
+                    data-testid="sign-in"
+                    disabled=move || busy.get()
+                >
+                    {button}
                 </button>
             </form>
         </section>
     }
-    .into_any()
 }
