@@ -2,7 +2,7 @@
 //! and how a redemption ended: each end says truthfully what happened to the points.
 
 use super::msg::{Cmd, Outcome, Request};
-use super::state::{Commit, CommitState, Flow, Reset};
+use super::state::{seconds_left, Commit, CommitState, Flow, Reset};
 use super::view::{Closed, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
@@ -52,7 +52,7 @@ impl Flow {
 
     pub fn hold_seconds_left(&self) -> Option<u64> {
         let r = self.redemption.intent.as_ref()?;
-        Some(super::seconds_left(r.expires_at_ms, self.server_now()))
+        Some(seconds_left(r.expires_at_ms, self.server_now()))
     }
 
     /// "Yes, redeem" can be tapped: approved, nothing in flight, no commit under way.

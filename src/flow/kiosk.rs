@@ -13,7 +13,7 @@ use contract::{ContactError, ErrorCode, OtpCode};
 
 /// What a customer reads when what they typed cannot be their number. The rule is the
 /// contract's (no names at a kiosk); the words speak to the customer.
-pub fn kiosk_lookup_message(e: &LookupError) -> String {
+fn kiosk_lookup_message(e: &LookupError) -> String {
     match e {
         LookupError::Empty => "Type your mobile number or the number on your loyalty card".into(),
         LookupError::Mobile(ContactError::Empty) => "Type your mobile number".into(),

@@ -25,7 +25,6 @@ mod state;
 mod view;
 
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
-pub use kiosk::kiosk_lookup_message;
 pub use mode::Mode;
 pub use msg::{Action, Answer, Call, Cmd, HostEvent, HostRedemption, Msg, Outcome, ReqId, Request};
 pub use sale::QuantityProblem;
