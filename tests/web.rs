@@ -1,5 +1,6 @@
 //! DOM tests in real Chromium: the app mounted with `mount_to`, the backend faked in-process
-//! (`FakeBackend` implements the same `Backend` trait as the HTTP client).
+//! (`FakeBackend` implements the same `Backend` trait as the HTTP client; the crate's
+//! `fake-backend` feature, which its tests turn on through the dev-dependency on itself).
 //!
 //! Run: `wasm-pack test --headless --chrome --mode no-install`
 #![cfg(target_arch = "wasm32")]

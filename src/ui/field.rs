@@ -4,6 +4,7 @@
 
 use crate::flow::Action;
 use crate::ui::driver::ctx;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// How an input takes its text: its type, keyboard, autofill and spelling help.
@@ -60,6 +61,31 @@ impl Input {
     };
 }
 
+/// A field's label: fixed, or following the state (e.g. "Bill total (INR)"). Only a live
+/// label costs the page a reactive effect.
+pub enum Label {
+    Fixed(String),
+    Live(Box<dyn Fn() -> String + Send + Sync>),
+}
+
+impl From<&'static str> for Label {
+    fn from(text: &'static str) -> Self {
+        Label::Fixed(text.to_string())
+    }
+}
+
+impl From<String> for Label {
+    fn from(text: String) -> Self {
+        Label::Fixed(text)
+    }
+}
+
+impl<F: Fn() -> String + Send + Sync + 'static> From<F> for Label {
+    fn from(text: F) -> Self {
+        Label::Live(Box::new(text))
+    }
+}
+
 /// An inline message under a field; the space is always reserved.
 #[component]
 pub fn FieldMsg(
@@ -80,7 +106,7 @@ pub fn TextField(
     /// The input's id (the label points at it).
     #[prop(into)]
     id: String,
-    #[prop(into)] label: TextProp,
+    #[prop(into)] label: Label,
     value: RwSignal<String>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,
     /// Everything that describes the input, in reading order, when that is more (or other)
@@ -106,7 +132,11 @@ pub fn TextField(
         (None, None) => None,
     };
     let invalid = error.map(|e| move || e.get().is_some().to_string());
-    let disabled = move || disabled.is_some_and(|d| d.get());
+    let disabled = disabled.map(|d| move || d.get());
+    let label = match label {
+        Label::Fixed(text) => Either::Left(text),
+        Label::Live(text) => Either::Right(text),
+    };
     let control = match rows {
         Some(rows) => view! {
             <textarea
@@ -130,7 +160,7 @@ pub fn TextField(
                 placeholder=input.placeholder
                 aria-describedby=describedby
                 aria-invalid=invalid
-                prop:disabled=disabled
+                disabled=disabled
                 bind:value=value
             />
         }
@@ -141,7 +171,7 @@ pub fn TextField(
         None => control,
     };
     view! {
-        <label for=id>{move || label.get()}</label>
+        <label for=id>{label}</label>
         {control}
         {hint.map(|h| view! { <p class="rg-hint">{h}</p> })}
         {error.map(|e| view! { <FieldMsg id=msg_id text=e/> })}
