@@ -6,11 +6,11 @@
 //! another `Msg`. The screens are thin views over this state, so every transition is testable
 //! natively.
 //!
-//! One module per step: [`session`] (sign-in and out, resume), [`sale`] (bill, customer,
-//! balance, instrument, quantity and hold), [`code`] (send, resend, verify, override),
-//! [`commit`] (confirm, receipt, cancel, how a redemption ended), [`host`] (widget),
-//! [`kiosk`], [`policy`]. The state's parts and the one reset rule are in [`state`]; what each
-//! mode allows is in [`Mode`].
+//! One module per step: `session` (sign-in and out, resume), `sale` (bill, customer,
+//! balance, instrument, quantity and hold), `code` (send, resend, verify, override),
+//! `commit` (confirm, receipt, cancel, how a redemption ended), `host` (widget), `kiosk`,
+//! `policy`. The state's parts and the one reset rule are in `state` ([`Flow`]); what each
+//! mode allows is in [`Mode`]; messages and commands in `msg` ([`Msg`], [`Cmd`]).
 
 mod code;
 mod commit;

@@ -210,14 +210,17 @@ impl Ui {
 
 /// How far a reset goes; each level forgets everything the one before it forgets, and more.
 ///
-/// | part       | Customer | Sale            | Visit           | Session         |
-/// |------------|----------|-----------------|-----------------|-----------------|
-/// | place      | kept     | kept            | kept            | kept            |
-/// | device     | kept     | kept            | kept            | pending cleared |
-/// | signed_in  | kept     | kept            | kept            | new             |
-/// | sale       | purpose kept | new (starting purpose) | new | new         |
-/// | redemption | new      | new             | new             | new             |
-/// | kiosk, ui  | kept     | kept            | new (next epoch)| new (next epoch)|
+/// | part       | Customer     | Sale        | Visit       | Session         |
+/// |------------|--------------|-------------|-------------|-----------------|
+/// | place      | kept         | kept        | kept        | kept            |
+/// | device     | kept         | kept        | kept        | pending cleared |
+/// | signed_in  | kept         | kept        | kept        | new             |
+/// | sale       | purpose kept | new         | new         | new             |
+/// | redemption | new          | new         | new         | new             |
+/// | kiosk, ui  | kept         | kept        | new, epoch+1| new, epoch+1    |
+///
+/// A new sale's purpose is the place's starting purpose: the host's bill, a voucher where
+/// there is no bill, else none (the cashier types a bill).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub(super) enum Reset {
     /// Another customer for the same bill: start over, cancel before a hold.
@@ -248,6 +251,7 @@ impl Flow {
         Flow::at(Place::new(mode, allowed_kinds))
     }
 
+    /// A signed-out flow at a place; its first sale is for the place's starting purpose.
     pub fn at(place: Place) -> Self {
         Flow {
             sale: Sale {
