@@ -50,7 +50,13 @@ fn mount_with(fake: FakeBackend, pending: Option<String>) -> Ui {
 }
 
 fn mount_config(fake: FakeBackend, config: AppConfig) -> Ui {
-    // Nothing left over from another test: the flow remembers ids in sessionStorage.
+    let fake = Rc::new(fake);
+    mount_over(fake.clone(), fake, config)
+}
+
+/// Mounts the app over `backend` in a new root; `fake` is what the test inspects. Nothing is
+/// left over from another test: the flow remembers ids in sessionStorage.
+fn mount_over(backend: Rc<dyn Backend>, fake: Rc<FakeBackend>, config: AppConfig) -> Ui {
     web_sys::window()
         .unwrap()
         .session_storage()
@@ -58,20 +64,24 @@ fn mount_config(fake: FakeBackend, config: AppConfig) -> Ui {
         .unwrap()
         .clear()
         .unwrap();
-    let root: HtmlElement = document()
-        .create_element("div")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let fake = Rc::new(fake);
-    let backend: Rc<dyn Backend> = fake.clone();
+    let root = div();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App backend config/> });
     Ui {
         root,
         fake,
         _handle: Box::new(handle),
     }
+}
+
+/// A new `<div>` in the page.
+fn div() -> HtmlElement {
+    let el: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
 }
 
 fn mount() -> Ui {

@@ -36,19 +36,6 @@ async fn status_is_a_live_region_and_labels_are_real() {
 #[wasm_bindgen_test]
 async fn unreachable_server_is_explained_not_guessed() {
     use redeemguard::backend::{HttpBackend, HttpConfig};
-    web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
-    let root: HtmlElement = document()
-        .create_element("div")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
     // Port 9 (discard) refuses connections: the fetch fails without an answer.
     let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(
         "http://127.0.0.1:9",
@@ -57,12 +44,7 @@ async fn unreachable_server_is_explained_not_guessed() {
         terminal_token: Some("demo-till-1".into()),
         ..AppConfig::default()
     };
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <App backend config/> });
-    let ui = Ui {
-        root,
-        fake: Rc::new(FakeBackend::new()),
-        _handle: Box::new(()),
-    };
+    let ui = mount_over(backend, Rc::new(FakeBackend::new()), config);
     ui.sign_in("C001", "1234").await;
     for _ in 0..40 {
         if !ui.status().is_empty() {

@@ -12,12 +12,7 @@ fn widget_config(extra: &str) -> wasm_bindgen::JsValue {
 
 #[wasm_bindgen_test]
 async fn the_widget_mounts_in_its_own_shadow_root_and_unmounts_clean() {
-    let host: HtmlElement = document()
-        .create_element("div")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
+    let host = div();
     let mut w = embed::mount(host.clone().into(), widget_config("")).unwrap();
     settle().await;
     let shadow = host.shadow_root().expect("a shadow root");
