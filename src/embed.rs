@@ -442,7 +442,6 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
         allowed_kinds: cfg.instruments,
         on_event: Some(listener),
         locale: cfg.locale,
-        base_url: Some(cfg.backend_url),
         terminal_token: Some(cfg.terminal_token),
         pending_redemption: None,
         bill: Some(cfg.bill),

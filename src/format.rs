@@ -1,22 +1,10 @@
 //! Numbers, money and times for people, in the store's locale (the policy's currency and
 //! locale) through the browser's Intl; a plain fallback off the browser.
 
-use contract::api::Receipt;
+use contract::api::{CustomerSummary, Receipt, Redemption};
+use contract::rules::{Limit, Purpose};
+use contract::InstrumentBalance;
 use contract::{Money, Quantity, Unit};
-
-/// Locale and currency used for display.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Locale {
-    pub tag: String,
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Locale {
-            tag: "en-IN".into(),
-        }
-    }
-}
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
@@ -117,37 +105,84 @@ pub fn quantity(unit: Unit, q: u64, unit_value: Money, locale: &str) -> String {
     }
 }
 
+/// A quantity of an instrument in its own unit: "1,200 points", "₹2,500.00".
+pub fn units(i: &InstrumentBalance, q: u64, locale: &str) -> String {
+    quantity(i.unit, q, i.unit_value, locale)
+}
+
+/// What limits a range, for "limited by …".
+pub fn limit(l: Limit) -> &'static str {
+    match l {
+        Limit::Balance => "the balance",
+        Limit::Bill => "the bill total",
+        Limit::BillCap => "the store's per-bill limit",
+    }
+}
+
+/// A customer's masked contacts: "+91 ••••••3210 · •••• 2345 · a•••@example.com".
+pub fn contacts(c: &CustomerSummary) -> String {
+    [&c.masked_mobile, &c.masked_card, &c.masked_email]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// What is redeemed and its value: "500 points (₹500.00)"; for credit instruments just the
+/// amount ("₹250.00").
+pub fn redeemed(unit: Unit, q: Quantity, value: Money, locale: &str) -> String {
+    let unit_value = Money::new(1, value.currency()).unwrap_or(value);
+    let what = quantity(unit, q.get(), unit_value, locale);
+    if unit == Unit::Credit {
+        what
+    } else {
+        format!("{what} ({})", money(value, locale))
+    }
+}
+
+/// Where it goes: "on bill #123", or "as a printed voucher".
+pub fn on_bill(bill: Option<&str>) -> String {
+    match bill {
+        Some(b) => format!("on bill #{b}"),
+        None => "as a printed voucher".to_string(),
+    }
+}
+
+/// The bill number a purpose carries, if any.
+pub fn bill_id(purpose: &Purpose) -> Option<String> {
+    purpose.bill().map(|b| b.id().to_string())
+}
+
+/// "500 points (₹500.00) of Loyalty points for Asha Rao on bill #123".
+pub fn redemption_line(r: &Redemption, locale: &str) -> String {
+    format!(
+        "{} of {} for {} {}",
+        redeemed(r.unit, r.quantity, r.value, locale),
+        r.instrument_label,
+        r.customer_name,
+        on_bill(bill_id(&r.purpose).as_deref())
+    )
+}
+
 /// SPEC §4 step 7: "Redeem 500 points (₹500.00) on bill #123?"
 pub fn confirm_question(
     unit: Unit,
     q: Quantity,
     value: Money,
-    unit_value: Money,
     bill: Option<&str>,
     locale: &str,
 ) -> String {
-    let what = quantity(unit, q.get(), unit_value, locale);
-    let value = money(value, locale);
-    let head = if unit == Unit::Credit {
-        format!("Redeem {what}")
-    } else {
-        format!("Redeem {what} ({value})")
-    };
-    match bill {
-        Some(b) => format!("{head} on bill #{b}?"),
-        None => format!("{head} as a printed voucher?"),
-    }
+    format!(
+        "Redeem {} {}?",
+        redeemed(unit, q, value, locale),
+        on_bill(bill)
+    )
 }
 
 /// The receipt's headline, e.g. "500 points (₹500.00)".
 pub fn receipt_line(r: &Receipt, locale: &str) -> String {
-    let unit_value = Money::new(1, r.value.currency()).unwrap_or(r.value);
-    let what = quantity(r.unit, r.quantity.get(), unit_value, locale);
-    if r.unit == Unit::Credit {
-        what
-    } else {
-        format!("{what} ({})", money(r.value, locale))
-    }
+    redeemed(r.unit, r.quantity, r.value, locale)
 }
 
 #[cfg(test)]
@@ -160,19 +195,12 @@ mod tests {
         let inr = |m| Money::new(m, Currency::INR).unwrap();
         let q = Quantity::new(500).unwrap();
         assert_eq!(
-            confirm_question(Unit::Points, q, inr(50_000), inr(100), Some("123"), "en-IN"),
+            confirm_question(Unit::Points, q, inr(50_000), Some("123"), "en-IN"),
             "Redeem 500 points (500.00 INR) on bill #123?"
         );
         let one = Quantity::new(1).unwrap();
         assert_eq!(
-            confirm_question(
-                Unit::Sessions,
-                one,
-                inr(150_000),
-                inr(150_000),
-                None,
-                "en-IN"
-            ),
+            confirm_question(Unit::Sessions, one, inr(150_000), None, "en-IN"),
             "Redeem 1 session (1500.00 INR) as a printed voucher?"
         );
         assert_eq!(
@@ -180,7 +208,6 @@ mod tests {
                 Unit::Credit,
                 Quantity::new(25_000).unwrap(),
                 inr(25_000),
-                inr(1),
                 Some("9"),
                 "en-IN"
             ),

@@ -1,7 +1,8 @@
 //! RedeemGuard's browser app: OTP-verified loyalty redemption for point-of-sale systems.
 //!
 //! Layers, each testable on its own:
-//! - [`backend`]: the /v1 contract as an async trait, over HTTP or faked in memory;
+//! - [`backend`]: the /v1 contract as an async trait, over HTTP (or faked in memory for
+//!   tests, with the `fake-backend` feature);
 //! - [`flow`]: the cashier flow as a plain state machine (native tests);
 //! - [`ui`]: thin Leptos components over the flow (wasm-bindgen tests in `tests/web.rs`).
 
@@ -25,7 +26,7 @@ pub use ui::{mount_app, App, AppConfig};
 /// the widget only gets `mount`.
 pub fn start() {
     console_error_panic_hook::set_once();
-    if platform::has_meta("redeemguard-backend") {
+    if platform::meta("redeemguard-backend").is_some() {
         mount_app();
     }
 }

@@ -19,7 +19,7 @@ mod imp {
     /// plain http in a shop LAN falls back to `getRandomValues`, which works everywhere.
     pub fn uuid() -> String {
         let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) else {
-            return fallback_uuid(&[0; 16]);
+            return super::format_uuid_v4([0; 16]);
         };
         let has_random_uuid =
             js_sys::Reflect::get(&crypto, &"randomUUID".into()).is_ok_and(|f| f.is_function());
@@ -28,11 +28,7 @@ mod imp {
         }
         let mut bytes = [0u8; 16];
         let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-        fallback_uuid(&bytes)
-    }
-
-    fn fallback_uuid(b: &[u8; 16]) -> String {
-        super::format_uuid_v4(*b)
+        super::format_uuid_v4(bytes)
     }
 
     fn storage(session: bool) -> Option<web_sys::Storage> {
@@ -143,10 +139,6 @@ mod imp {
 }
 
 pub use imp::{focus_within, load, meta, now_ms, path, print, store, uuid};
-
-pub fn has_meta(name: &str) -> bool {
-    meta(name).is_some()
-}
 
 /// Formats 16 random bytes as an RFC 4122 version-4 UUID.
 pub fn format_uuid_v4(mut b: [u8; 16]) -> String {

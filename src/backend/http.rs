@@ -2,9 +2,8 @@
 
 use super::{Backend, BackendError, Fut};
 use contract::api::{
-    paths, Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch,
-    KioskIdentify, OtpSent, Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse,
-    SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
+    paths, Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
+    Redemption, SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
 use contract::{Policy, Problem};
 use gloo_net::http::{Method, RequestBuilder};
@@ -283,54 +282,6 @@ impl Backend for HttpBackend {
     }
 }
 
-impl super::BackOffice for HttpBackend {
-    fn reverse(&self, id: String, body: Reverse) -> Fut<'_, Reversal> {
-        Box::pin(async move {
-            self.json(
-                Method::POST,
-                &paths::redemption_action(&seg(&id), "reverse"),
-                &body,
-            )
-            .await
-        })
-    }
-
-    fn accrue(&self, body: CreateAccrual) -> Fut<'_, Accrual> {
-        Box::pin(async move { self.json(Method::POST, paths::ACCRUALS, &body).await })
-    }
-
-    fn report(&self, from_ms: Option<i64>, to_ms: Option<i64>) -> Fut<'_, RedemptionReport> {
-        Box::pin(async move {
-            self.get_json(&with_query(
-                paths::REPORT,
-                &[("from_ms", from_ms), ("to_ms", to_ms)],
-            ))
-            .await
-        })
-    }
-
-    fn audit(&self, after: Option<u64>, limit: Option<u32>) -> Fut<'_, AuditPage> {
-        let q = [
-            ("after", after.map(|a| a as i64)),
-            ("limit", limit.map(i64::from)),
-        ];
-        Box::pin(async move { self.get_json(&with_query(paths::AUDIT, &q)).await })
-    }
-}
-
-/// `path?a=1&b=2` with the present parameters only.
-fn with_query(path: &str, params: &[(&str, Option<i64>)]) -> String {
-    let q: Vec<String> = params
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
-        .collect();
-    if q.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", q.join("&"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,18 +304,5 @@ mod tests {
             Err(BackendError::Unexpected { status: 200 })
         );
         assert_eq!(decode::<()>(204, ""), Ok(()));
-    }
-
-    #[test]
-    fn query_strings_carry_only_present_parameters() {
-        assert_eq!(
-            with_query("/v1/audit", &[("after", None), ("limit", Some(50))]),
-            "/v1/audit?limit=50"
-        );
-        assert_eq!(with_query("/v1/audit", &[("after", None)]), "/v1/audit");
-        assert_eq!(
-            with_query("/r", &[("from_ms", Some(1)), ("to_ms", Some(2))]),
-            "/r?from_ms=1&to_ms=2"
-        );
     }
 }

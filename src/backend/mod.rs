@@ -3,16 +3,17 @@
 //!
 //! Futures are local (`?Send`): browser fetch futures cannot cross threads, and wasm has one.
 
+#[cfg(feature = "fake-backend")]
 mod fake;
 mod http;
 
+#[cfg(feature = "fake-backend")]
 pub use fake::{asha, FakeBackend, FAKE_CODE};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
-    Accrual, AuditPage, Balance, CreateAccrual, CreateRedemption, CustomerSearch, KioskIdentify,
-    OtpSent, Override, Receipt, Redemption, RedemptionReport, Reversal, Reverse, SendOtp, Session,
-    SignIn, Verify,
+    Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
+    Redemption, SendOtp, Session, SignIn, Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
 use std::future::Future;
@@ -93,33 +94,4 @@ pub trait Backend {
     fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance>;
     /// Kiosk: `POST /v1/kiosk/forget`: the session forgets the customer, holds are released.
     fn kiosk_forget(&self) -> Fut<'_, ()>;
-}
-
-/// Back-office calls: not needed by the cashier flow, so a separate trait (the app's bundle
-/// does not carry them, and a merchant's own backend may leave them out: `not_found`).
-pub trait BackOffice: Backend {
-    /// `POST …/reverse`: a committed redemption undone (bill voided or goods returned).
-    fn reverse(&self, _redemption_id: String, _body: Reverse) -> Fut<'_, Reversal> {
-        unsupported()
-    }
-    /// `POST /v1/accruals`: points earned on a sale.
-    fn accrue(&self, _body: CreateAccrual) -> Fut<'_, Accrual> {
-        unsupported()
-    }
-    /// `GET /v1/reports/redemptions?from_ms=&to_ms=` (manager).
-    fn report(&self, _from_ms: Option<i64>, _to_ms: Option<i64>) -> Fut<'_, RedemptionReport> {
-        unsupported()
-    }
-    /// `GET /v1/audit?after=&limit=` (manager).
-    fn audit(&self, _after: Option<u64>, _limit: Option<u32>) -> Fut<'_, AuditPage> {
-        unsupported()
-    }
-}
-
-impl BackOffice for FakeBackend {}
-
-fn unsupported<T: 'static>() -> Fut<'static, T> {
-    Box::pin(std::future::ready(Err(BackendError::Problem(
-        Problem::new(ErrorCode::NotFound),
-    ))))
 }

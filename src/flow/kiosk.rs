@@ -1,18 +1,19 @@
 //! Self-service kiosk steps (SPEC §4): the customer proves the number is theirs with a code,
 //! sees their balances, turns a benefit into a printed voucher, and is forgotten when done or
-//! idle. The redemption itself reuses the cashier flow's screens.
+//! idle. The redemption itself reuses the cashier flow's steps.
 
-use super::{Call, Cmd, Field, FieldError, Flow, Mode, Notice, Screen};
+use super::msg::{Cmd, Request};
+use super::state::{seconds_left, CodeState, Flow, RedemptionState, Reset};
+use super::view::{Field, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{Balance, KioskIdentify, OtpSent, SignIn};
+use contract::api::{Balance, KioskIdentify, OtpSent};
 use contract::lookup::{classify, LookupError, Searcher};
-use contract::rules::Purpose;
 use contract::{ContactError, ErrorCode, OtpCode};
 
 /// What a customer reads when what they typed cannot be their number. The rule is the
 /// contract's (no names at a kiosk); the words speak to the customer.
-pub fn kiosk_lookup_message(e: &LookupError) -> String {
+fn kiosk_lookup_message(e: &LookupError) -> String {
     match e {
         LookupError::Empty => "Type your mobile number or the number on your loyalty card".into(),
         LookupError::Mobile(ContactError::Empty) => "Type your mobile number".into(),
@@ -27,14 +28,22 @@ pub fn kiosk_lookup_message(e: &LookupError) -> String {
 }
 
 impl Flow {
+    /// A touch: where the screen clears itself when idle, the idle time starts again.
+    pub(super) fn touch(&mut self) {
+        if self.mode().idle_reset() {
+            self.kiosk.last_activity_ms = self.now_ms;
+            self.kiosk.dirty = true;
+        }
+    }
+
     /// Seconds until an idle kiosk clears itself; `None` when nothing needs clearing.
     pub fn idle_seconds_left(&self) -> Option<u64> {
-        if self.mode != Mode::Kiosk || !self.kiosk_dirty {
+        if !self.mode().idle_reset() || !self.kiosk.dirty {
             return None;
         }
-        let idle_ms = i64::from(self.policy.as_ref()?.kiosk_idle_secs) * 1000;
-        Some(super::seconds_left(
-            self.last_activity_ms + idle_ms,
+        let idle_ms = i64::from(self.signed_in.policy.as_ref()?.kiosk_idle_secs) * 1000;
+        Some(seconds_left(
+            self.kiosk.last_activity_ms + idle_ms,
             self.now_ms,
         ))
     }
@@ -42,46 +51,26 @@ impl Flow {
     /// Seconds left when the customer should be warned that the screen is about to clear:
     /// the last 15 s, or the last half of a shorter idle time.
     pub fn idle_warning(&self) -> Option<u64> {
-        let idle = u64::from(self.policy.as_ref()?.kiosk_idle_secs);
+        let idle = u64::from(self.signed_in.policy.as_ref()?.kiosk_idle_secs);
         self.idle_seconds_left()
             .filter(|s| *s <= (idle / 2).min(15))
-    }
-
-    /// A kiosk with a remembered terminal token opens its self-service session by itself.
-    pub(super) fn kiosk_sign_in(&mut self) -> Vec<Cmd> {
-        match (&self.terminal_token, self.mode) {
-            (Some(token), Mode::Kiosk) if self.busy.is_none() => {
-                self.busy = Some(Call::SignIn);
-                vec![Cmd::SignIn {
-                    terminal_token: token.clone(),
-                    body: SignIn {
-                        staff_code: String::new(),
-                        pin: String::new(),
-                    },
-                }]
-            }
-            _ => vec![],
-        }
     }
 
     /// Forgets the customer: state, typed text (the screens are rebuilt) and, at the
     /// backend, the session's binding and holds. The kiosk's own session and policy stay.
     pub(super) fn kiosk_reset(&mut self, notice: Notice) -> Vec<Cmd> {
-        if self.mode != Mode::Kiosk {
+        if !self.mode().self_service() {
             return vec![];
         }
-        let had_customer = self.balance.is_some()
-            || self.kiosk_sent.is_some()
-            || self.redemption.is_some()
-            || !self.kiosk_query.is_empty();
-        let (session, policy, skew_ms) = (self.session.take(), self.policy.take(), self.skew_ms);
-        *self = self.fresh();
-        if session.is_some() && policy.is_some() {
-            self.purpose = Some(Purpose::Voucher);
-            self.screen = Screen::KioskStart;
+        let had_customer = self.sale.balance.is_some()
+            || self.kiosk.sent.is_some()
+            || self.redemption.intent.is_some()
+            || !self.kiosk.query.is_empty();
+        self.reset(Reset::Visit);
+        if self.signed_in.session.is_some() && self.signed_in.policy.is_some() {
+            self.ui.screen = self.sale_screen();
         }
-        (self.session, self.policy, self.skew_ms) = (session, policy, skew_ms);
-        self.notice = Some(notice);
+        self.ui.notice = Some(notice);
         if had_customer {
             vec![Cmd::KioskForget]
         } else {
@@ -89,68 +78,63 @@ impl Flow {
         }
     }
 
-    /// The customer is finished: the screen clears for the next one.
+    /// The customer is finished: the screen clears for the next one (never while a commit's
+    /// outcome is open).
     pub(super) fn kiosk_done(&mut self) -> Vec<Cmd> {
+        if self.committing() {
+            return vec![];
+        }
         self.kiosk_reset(Notice::info(
             "Thank you. The screen is cleared for the next customer.",
         ))
     }
 
-    pub(super) fn kiosk_identify(&mut self, input: String) -> Vec<Cmd> {
-        if self.mode != Mode::Kiosk || self.screen != Screen::KioskStart || self.busy.is_some() {
+    pub(super) fn kiosk_identify(&mut self, input: &str) -> Vec<Cmd> {
+        let on_start = self.ui.screen == Screen::KioskStart;
+        if !self.mode().self_service() || !on_start || self.ui.waiting.is_some() {
             return vec![];
         }
-        let Some(policy) = &self.policy else {
+        let Some(policy) = &self.signed_in.policy else {
             return vec![];
         };
-        match classify(&input, policy.country_calling_code, Searcher::SelfService) {
+        match classify(input, policy.country_calling_code, Searcher::SelfService) {
             Ok(lookup) => {
                 let query = lookup.query().to_string();
-                self.kiosk_query = query.clone();
-                self.busy = Some(Call::Identify);
-                vec![Cmd::KioskIdentify(KioskIdentify {
+                self.kiosk.query = query.clone();
+                vec![self.ask(Request::KioskIdentify(KioskIdentify {
                     query,
                     channel: None,
-                })]
+                }))]
             }
             Err(e) => {
-                self.field_error = Some(FieldError {
-                    field: Field::Query,
-                    text: kiosk_lookup_message(&e),
-                });
+                self.ui.field(Field::Query, kiosk_lookup_message(&e));
                 vec![]
             }
         }
     }
 
     pub(super) fn kiosk_resend(&mut self) -> Vec<Cmd> {
-        if self.screen != Screen::KioskCode || self.busy.is_some() || self.resend_wait() != Some(0)
-        {
+        if self.ui.screen != Screen::KioskCode || !self.can_resend() {
             return vec![];
         }
-        self.busy = Some(Call::Identify);
-        vec![Cmd::KioskIdentify(KioskIdentify {
-            query: self.kiosk_query.clone(),
-            channel: self.kiosk_sent.as_ref().map(|s| s.channel),
-        })]
+        let body = KioskIdentify {
+            query: self.kiosk.query.clone(),
+            channel: self.kiosk.sent.as_ref().map(|s| s.channel),
+        };
+        vec![self.ask(Request::KioskIdentify(body))]
     }
 
     pub(super) fn kiosk_code_sent(&mut self, r: Result<OtpSent, BackendError>) -> Vec<Cmd> {
-        if self.busy != Some(Call::Identify) {
-            return vec![];
-        }
-        self.busy = None;
         match r {
             Ok(sent) => {
-                self.notice = Some(Notice::ok(format!(
+                self.ui.notice = Some(Notice::ok(format!(
                     "We sent a code by {} to {}.",
                     sent.channel.label(),
                     sent.destination
                 )));
-                self.attempts_left = Some(sent.attempts_left);
-                self.code_expired = false;
-                self.kiosk_sent = Some(sent);
-                self.screen = Screen::KioskCode;
+                self.kiosk.code = CodeState::sent(&sent);
+                self.kiosk.sent = Some(sent);
+                self.ui.screen = Screen::KioskCode;
                 vec![]
             }
             Err(e) => {
@@ -160,56 +144,41 @@ impl Flow {
                     }
                     _ => messages::for_error(&e),
                 };
-                let on_start = self.screen == Screen::KioskStart;
+                let on_start = self.ui.screen == Screen::KioskStart;
                 match &e {
-                    BackendError::Problem(_) if on_start => {
-                        self.field_error = Some(FieldError {
-                            field: Field::Query,
-                            text,
-                        })
-                    }
-                    _ => self.notice = Some(Notice::err(text)),
+                    BackendError::Problem(_) if on_start => self.ui.field(Field::Query, text),
+                    _ => self.ui.notice = Some(Notice::err(text)),
                 }
-                self.session_check(&e)
+                self.check_session(&e)
             }
         }
     }
 
-    pub(super) fn kiosk_verify(&mut self, input: String) -> Vec<Cmd> {
-        if self.screen != Screen::KioskCode || self.busy.is_some() {
+    pub(super) fn kiosk_verify(&mut self, input: &str) -> Vec<Cmd> {
+        if self.ui.screen != Screen::KioskCode || self.ui.waiting.is_some() {
             return vec![];
         }
-        let Some(policy) = &self.policy else {
+        let Some(policy) = &self.signed_in.policy else {
             return vec![];
         };
-        match OtpCode::parse(&input, policy.otp_length) {
-            Ok(code) => {
-                self.busy = Some(Call::Verify);
-                vec![Cmd::KioskVerify(code)]
-            }
+        match OtpCode::parse(input, policy.otp_length) {
+            Ok(code) => vec![self.ask(Request::KioskVerify(code))],
             Err(e) => {
-                self.field_error = Some(FieldError {
-                    field: Field::Code,
-                    text: super::otp_error_text(&e),
-                });
+                self.ui.field(Field::Code, e.to_string());
                 vec![]
             }
         }
     }
 
     pub(super) fn kiosk_verified(&mut self, r: Result<Balance, BackendError>) -> Vec<Cmd> {
-        if self.busy != Some(Call::Verify) || self.screen != Screen::KioskCode {
-            return vec![];
-        }
-        self.busy = None;
         match r {
             Ok(b) => {
-                self.kiosk_sent = None;
-                self.attempts_left = None;
+                self.kiosk.sent = None;
+                self.kiosk.code = CodeState::default();
                 let first = b.customer.name.split_whitespace().next().unwrap_or("");
-                self.notice = Some(Notice::ok(format!("Welcome, {first}.")));
-                self.balance = Some(self.only_allowed(b));
-                self.screen = Screen::Balance;
+                self.ui.notice = Some(Notice::ok(format!("Welcome, {first}.")));
+                self.sale.balance = Some(self.only_allowed(b));
+                self.ui.screen = Screen::Balance;
                 vec![]
             }
             Err(e) => match e.code() {
@@ -218,19 +187,19 @@ impl Flow {
                 )),
                 Some(ErrorCode::OtpInvalid) => {
                     if let BackendError::Problem(p) = &e {
-                        self.attempts_left = p.attempts_left;
+                        self.kiosk.code.attempts_left = p.attempts_left;
                     }
-                    self.fail(&e, Some(Field::Code));
+                    self.ui.fail(&e, Some(Field::Code));
                     vec![]
                 }
                 Some(ErrorCode::OtpExpired) => {
-                    self.code_expired = true;
-                    self.fail(&e, Some(Field::Code));
+                    self.kiosk.code.expired = true;
+                    self.ui.fail(&e, Some(Field::Code));
                     vec![]
                 }
                 _ => {
-                    self.fail(&e, Some(Field::Code));
-                    self.session_check(&e)
+                    self.ui.fail(&e, Some(Field::Code));
+                    self.check_session(&e)
                 }
             },
         }
@@ -241,12 +210,9 @@ impl Flow {
         let Some(customer) = self.customer().map(|c| c.id.clone()) else {
             return self.kiosk_reset(Notice::info("Start again."));
         };
-        self.redemption = None;
-        self.instrument_id = None;
-        self.commit = None;
-        self.receipt = None;
-        self.screen = Screen::Balance;
-        self.busy = Some(Call::Balance);
-        vec![Cmd::LoadBalance(customer)]
+        self.redemption = RedemptionState::default();
+        self.sale.instrument_id = None;
+        self.ui.screen = Screen::Balance;
+        vec![self.ask(Request::LoadBalance(customer))]
     }
 }

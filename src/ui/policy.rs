@@ -1,74 +1,81 @@
 //! The manager's policy screen (SPEC §3): every field, with each error next to its field.
 
-use super::ctx;
-use crate::flow::Msg;
+use crate::flow::Action;
 use crate::policy_form::{dom_id, error_for, CapKind, PolicyForm, CAP, GROUPS, TEMPLATES};
+use crate::ui::driver::ctx;
+use crate::ui::field::{FormActions, Input, TextField};
 use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+
+/// Reads one of the form's choices, and sets it.
+type ReadChoice = Box<dyn Fn(&PolicyForm) -> bool + Send + Sync>;
+type SetChoice = Box<dyn Fn(&mut PolicyForm, bool) + Send + Sync>;
+
+/// Adds or removes `x`, keeping the list sorted.
+fn toggle<T: Ord + Copy>(list: &mut Vec<T>, x: T, on: bool) {
+    list.retain(|y| *y != x);
+    if on {
+        list.push(x);
+        list.sort();
+    }
+}
 
 #[component]
 pub fn PolicyScreen() -> impl IntoView {
     let ctx = ctx();
     let base = ctx
         .flow
-        .with_untracked(|f| f.policy.clone())
+        .with_untracked(|f| f.signed_in.policy.clone())
         .unwrap_or_default();
-    let form = RwSignal::new(PolicyForm::from_policy(&base));
-    let errors = ctx.sel(|f| f.policy_errors.clone());
-    let busy = ctx.busy();
-    let err = move |name: &'static str| {
-        move || {
-            errors
-                .with(|e| error_for(e, name).map(str::to_string))
-                .unwrap_or_default()
+    let start = PolicyForm::from_policy(&base);
+    // The text as typed, one signal a field; choices in the form itself.
+    let texts: Vec<(&'static str, RwSignal<String>)> = start
+        .text
+        .iter()
+        .map(|(name, value)| (*name, RwSignal::new(value.clone())))
+        .collect();
+    let cap = RwSignal::new(start.cap_value.clone());
+    let form = RwSignal::new(start);
+    let text = {
+        let texts = texts.clone();
+        move |name: &str| {
+            texts
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| *s)
+                .expect("a field of the form")
         }
     };
-    let invalid =
-        move |name: &'static str| move || errors.with(|e| error_for(e, name).is_some()).to_string();
+    let errors = ctx.sel(|f| f.ui.policy_errors.clone());
+    let err = move |name: &'static str| {
+        Signal::derive(move || errors.with(|e| error_for(e, name).map(str::to_string)))
+    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let base = ctx
             .flow
-            .with_untracked(|f| f.policy.clone())
+            .with_untracked(|f| f.signed_in.policy.clone())
             .unwrap_or_default();
-        match form.with_untracked(|f| f.to_policy(&base)) {
+        let mut typed = form.get_untracked();
+        for (name, value) in &texts {
+            typed.set(name, value.get_untracked());
+        }
+        typed.cap_value = cap.get_untracked();
+        match typed.to_policy(&base) {
             // Checked here with the contract's rules first (S10); the backend checks again.
-            Ok(p) => ctx.dispatch(Msg::SavePolicy(p)),
-            Err(e) => ctx.dispatch(Msg::PolicyFormInvalid(e)),
+            Ok(p) => ctx.dispatch(Action::SavePolicy(p)),
+            Err(e) => ctx.dispatch(Action::PolicyFormInvalid(e)),
         }
     };
-    let text_field = move |name: &'static str, label: &'static str, help: String, numeric: bool| {
-        let id = dom_id(name);
-        let err_id = format!("{id}-error");
-        view! {
-            <div class="rg-field">
-                <label for=id.clone()>{label}</label>
-                <input
-                    id=id
-                    inputmode=if numeric { "decimal" } else { "text" }
-                    autocomplete="off"
-                    aria-describedby=err_id.clone()
-                    aria-invalid=invalid(name)
-                    prop:value=move || form.with(|f| f.get(name))
-                    on:input=move |ev| form.update(|f| f.set(name, event_target_value(&ev)))
-                />
-                <p class="rg-hint">{help}</p>
-                <p class="rg-field-msg" id=err_id.clone() data-testid=err_id>{err(name)}</p>
-            </div>
-        }
-    };
-    let check = move |id: String,
-                      label: &'static str,
-                      get: fn(&PolicyForm) -> bool,
-                      set: fn(&mut PolicyForm, bool)| {
+    let check = move |id: String, label: &'static str, get: ReadChoice, set: SetChoice| {
         let for_id = id.clone();
         view! {
             <label class="rg-choice" for=for_id>
                 <input
                     type="checkbox"
                     id=id
-                    prop:checked=move || form.with(get)
+                    prop:checked=move || form.with(|f| get(f))
                     on:change=move |ev| form.update(|f| set(f, event_target_checked(&ev)))
                 />
                 <span>{label}</span>
@@ -76,52 +83,20 @@ pub fn PolicyScreen() -> impl IntoView {
         }
     };
     let channel_box = move |c: Channel| {
-        let id = format!("policy-channels-{}", c.as_str());
-        let for_id = id.clone();
-        view! {
-            <label class="rg-choice" for=for_id>
-                <input
-                    type="checkbox"
-                    id=id
-                    prop:checked=move || form.with(|f| f.channels.contains(&c))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        form.update(|f| {
-                            f.channels.retain(|x| *x != c);
-                            if on {
-                                f.channels.push(c);
-                                f.channels.sort();
-                            }
-                        })
-                    }
-                />
-                <span>{c.label()}</span>
-            </label>
-        }
+        check(
+            format!("policy-channels-{}", c.as_str()),
+            c.label(),
+            Box::new(move |f| f.channels.contains(&c)),
+            Box::new(move |f, on| toggle(&mut f.channels, c, on)),
+        )
     };
     let instrument_box = move |k: InstrumentKind| {
-        let id = format!("policy-otp_instruments-{}", k.as_str());
-        let for_id = id.clone();
-        view! {
-            <label class="rg-choice" for=for_id>
-                <input
-                    type="checkbox"
-                    id=id
-                    prop:checked=move || form.with(|f| f.otp_instruments.contains(&k))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        form.update(|f| {
-                            f.otp_instruments.retain(|x| *x != k);
-                            if on {
-                                f.otp_instruments.push(k);
-                                f.otp_instruments.sort();
-                            }
-                        })
-                    }
-                />
-                <span>{k.label()}</span>
-            </label>
-        }
+        check(
+            format!("policy-otp_instruments-{}", k.as_str()),
+            k.label(),
+            Box::new(move |f| f.otp_instruments.contains(&k)),
+            Box::new(move |f, on| toggle(&mut f.otp_instruments, k, on)),
+        )
     };
     let cap_value = move |v: &str| match v {
         "absolute" => CapKind::Absolute,
@@ -134,7 +109,12 @@ pub fn PolicyScreen() -> impl IntoView {
             <form on:submit=submit novalidate>
                 <fieldset>
                     <legend>"Customer's code (OTP)"</legend>
-                    {check("policy-otp_required".into(), "OTP is mandatory to redeem loyalty", |f| f.otp_required, |f, v| f.otp_required = v)}
+                    {check(
+                        "policy-otp_required".into(),
+                        "OTP is mandatory to redeem loyalty",
+                        Box::new(|f| f.otp_required),
+                        Box::new(|f, v| f.otp_required = v),
+                    )}
                     <p class="rg-field-msg" id="policy-otp_required-error">{err("otp_required")}</p>
                     <p class="rg-hint">"Instruments that need the customer's code:"</p>
                     <div class="rg-choices">
@@ -165,27 +145,21 @@ pub fn PolicyScreen() -> impl IntoView {
                                         <option value="absolute">"Amount"</option>
                                         <option value="percent">"Percent of the bill"</option>
                                     </select>
-                                    <label for="policy-max_redeem_per_bill">"Limit value"</label>
-                                    <input
-                                        id="policy-max_redeem_per_bill"
-                                        inputmode="decimal"
-                                        autocomplete="off"
-                                        aria-describedby="policy-max_redeem_per_bill-error"
-                                        aria-invalid=invalid(CAP)
-                                        prop:disabled=move || form.with(|f| f.cap_kind == CapKind::None)
-                                        prop:value=move || form.with(|f| f.cap_value.clone())
-                                        on:input=move |ev| form.update(|f| f.cap_value = event_target_value(&ev))
+                                    <TextField
+                                        id=dom_id(CAP)
+                                        label="Limit value"
+                                        value=cap
+                                        error=err(CAP)
+                                        input=Input::DECIMAL
+                                        disabled=Signal::derive(move || form.with(|f| f.cap_kind == CapKind::None))
                                     />
-                                    <p class="rg-field-msg" id="policy-max_redeem_per_bill-error" data-testid="policy-max_redeem_per_bill-error">
-                                        {err(CAP)}
-                                    </p>
                                 </div>
                             }.into_any()),
                             "Manager override" => Some(check(
                                 "policy-override_enabled".into(),
                                 "Allow the manager override code",
-                                |f| f.override_enabled,
-                                |f, v| f.override_enabled = v,
+                                Box::new(|f| f.override_enabled),
+                                Box::new(|f, v| f.override_enabled = v),
                             ).into_any()),
                             _ => None,
                         };
@@ -194,7 +168,24 @@ pub fn PolicyScreen() -> impl IntoView {
                                 <legend>{*title}</legend>
                                 {extra}
                                 <div class="rg-grid">
-                                    {fields.iter().map(|t| text_field(t.name, t.label, (t.help)(), t.numeric)).collect_view()}
+                                    {fields
+                                        .iter()
+                                        .map(|t| {
+                                            let mode = if t.numeric { "decimal" } else { "text" };
+                                            view! {
+                                                <div class="rg-field">
+                                                    <TextField
+                                                        id=dom_id(t.name)
+                                                        label=t.label
+                                                        value=text(t.name)
+                                                        error=err(t.name)
+                                                        input=Input { mode: Some(mode), ..Input::OFF }
+                                                        hint=(t.help)()
+                                                    />
+                                                </div>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </div>
                             </fieldset>
                         }
@@ -206,33 +197,25 @@ pub fn PolicyScreen() -> impl IntoView {
                     {TEMPLATES
                         .into_iter()
                         .map(|(name, channel)| {
-                            let id = dom_id(name);
-                            let err_id = format!("{id}-error");
                             view! {
                                 <div class="rg-field">
-                                    <label for=id.clone()>{format!("{} message", channel.label())}</label>
-                                    <textarea
-                                        id=id
-                                        rows="3"
-                                        aria-describedby=err_id.clone()
-                                        aria-invalid=invalid(name)
-                                        prop:value=move || form.with(|f| f.get(name))
-                                        on:input=move |ev| form.update(|f| f.set(name, event_target_value(&ev)))
-                                    ></textarea>
-                                    <p class="rg-field-msg" id=err_id.clone() data-testid=err_id>{err(name)}</p>
+                                    <TextField
+                                        id=dom_id(name)
+                                        label=format!("{} message", channel.label())
+                                        value=text(name)
+                                        error=err(name)
+                                        rows=3
+                                    />
                                 </div>
                             }
                         })
                         .collect_view()}
                 </fieldset>
-                <div class="rg-actions rg-sticky">
-                    <button type="submit" class="rg-btn rg-primary" data-testid="save-policy" disabled=move || busy.get()>
-                        "Save policy"
-                    </button>
-                    <button type="button" class="rg-btn rg-secondary" data-testid="close-policy" on:click=move |_| ctx.dispatch(Msg::ClosePolicy)>
-                        "Close"
-                    </button>
-                </div>
+                <FormActions
+                    submit=("save-policy", "Save policy")
+                    back=("close-policy", "Close", Action::ClosePolicy)
+                    sticky=true
+                />
             </form>
         </section>
     }

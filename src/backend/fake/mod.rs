@@ -2,30 +2,26 @@
 //! It mirrors the demo server's data (terminal `demo-till-1`, cashier C001/1234, manager
 //! M001/9999, override code 24681357, Asha Rao with 1,200 points).
 
+mod data;
+
+pub use data::asha;
+
 use super::{Backend, BackendError, Fut};
 use crate::platform;
 use contract::api::{
-    Approval, Balance, CreateRedemption, CustomerSearch, CustomerSummary, KioskIdentify, OtpSent,
-    Override, Receipt, Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo,
-    StoreInfo, TerminalInfo, TerminalMode, Verify, Voucher,
+    Approval, Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
+    Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo, StoreInfo,
+    TerminalInfo, TerminalMode, Verify, Voucher,
 };
-use contract::instrument::Expiring;
-use contract::lookup::{classify, Key, Searcher};
+use contract::lookup::{classify, Searcher};
 use contract::rules::{self, Purpose};
-use contract::{
-    Channel, Currency, ErrorCode, InstrumentBalance, InstrumentKind, Money, Policy, Problem, Unit,
-};
+use contract::{Channel, ErrorCode, Policy, Problem};
+use data::{is_asha, staff};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// The code the fake "sends" (the demo phone shows it to the customer; tests read it here).
 pub const FAKE_CODE: &str = "123456";
-
-struct Staff {
-    code: &'static str,
-    pin: &'static str,
-    info: StaffInfo,
-}
 
 struct State {
     policy: Policy,
@@ -38,23 +34,12 @@ struct State {
     commits: u32,
     /// Commits that succeed but whose answer is "lost" (a network failure after the fact).
     lose_commit_answers: u32,
-    /// Calls that fail with a network error before reaching the ledger.
-    fail_calls: u32,
     /// Extra errors `save_policy` reports (beyond the contract's own validation).
     policy_rejection: Option<Vec<contract::PolicyError>>,
     /// Kiosk: the customer a code went to, failed tries, and the customer it proved.
     kiosk_pending: Option<String>,
     kiosk_failed: u8,
     kiosk_bound: Option<String>,
-}
-
-/// Whether a search key finds this customer: Asha by her mobile or card, anyone by name.
-fn is_asha(key: Key<'_>, c: &CustomerSummary) -> bool {
-    match key {
-        Key::Mobile(m) => m.as_str() == "+919876543210" && c.id == "cus-asha",
-        Key::Card(card) => card.as_str() == "RG00012345" && c.id == "cus-asha",
-        Key::Name(n) => c.name.to_lowercase().contains(&n.to_lowercase()),
-    }
 }
 
 /// The fake. Single-threaded interior mutability, like the browser.
@@ -65,110 +50,6 @@ pub struct FakeBackend {
 impl Default for FakeBackend {
     fn default() -> Self {
         FakeBackend::new()
-    }
-}
-
-fn inr(minor: u64) -> Money {
-    Money::new(minor, Currency::INR).expect("in range")
-}
-
-fn staff() -> Vec<Staff> {
-    vec![
-        Staff {
-            code: "C001",
-            pin: "1234",
-            info: StaffInfo {
-                id: "C001".into(),
-                name: "Ravi Kumar".into(),
-                role: Role::Cashier,
-            },
-        },
-        Staff {
-            code: "M001",
-            pin: "9999",
-            info: StaffInfo {
-                id: "M001".into(),
-                name: "Meera Shah".into(),
-                role: Role::Manager,
-            },
-        },
-    ]
-}
-
-/// Asha Rao: points, a package, a membership, a campaign benefit and a gift card.
-pub fn asha() -> Balance {
-    let day = 86_400_000;
-    let now = platform::now_ms();
-    let inst = |id: &str, kind, label: &str, unit, available, unit_value| InstrumentBalance {
-        id: id.into(),
-        kind,
-        label: label.into(),
-        unit,
-        available,
-        unit_value,
-        earned: None,
-        expiring_soon: None,
-        valid_until_ms: None,
-    };
-    let mut points = inst(
-        "pts-asha",
-        InstrumentKind::Points,
-        "Loyalty points",
-        Unit::Points,
-        1_200,
-        inr(100),
-    );
-    points.earned = Some(3_450);
-    points.expiring_soon = Some(Expiring {
-        quantity: 200,
-        at_ms: now + 20 * day,
-    });
-    let mut spa = inst(
-        "pkg-spa",
-        InstrumentKind::Package,
-        "Hair spa × 6",
-        Unit::Sessions,
-        4,
-        inr(150_000),
-    );
-    spa.earned = Some(6);
-    let mut gold = inst(
-        "mem-gold",
-        InstrumentKind::Membership,
-        "Gold membership: free haircut",
-        Unit::Uses,
-        2,
-        inr(60_000),
-    );
-    gold.valid_until_ms = Some(now + 200 * day);
-    let mut diwali = inst(
-        "cmp-diwali",
-        InstrumentKind::Campaign,
-        "Diwali: free manicure",
-        Unit::Uses,
-        1,
-        inr(40_000),
-    );
-    diwali.valid_until_ms = Some(now + 10 * day);
-    let gift = inst(
-        "gc-asha",
-        InstrumentKind::GiftCard,
-        "Gift card •••• 7788",
-        Unit::Credit,
-        250_000,
-        inr(1),
-    );
-    Balance {
-        customer: CustomerSummary {
-            id: "cus-asha".into(),
-            name: "Asha Rao".into(),
-            masked_mobile: Some("+91 ••••••3210".into()),
-            masked_email: Some("a•••@example.com".into()),
-            masked_card: Some("•••• 2345".into()),
-            channels: vec![Channel::Sms, Channel::Email],
-        },
-        instruments: vec![points, spa, gold, diwali, gift],
-        as_of_ms: now,
     }
 }
 
@@ -193,7 +74,6 @@ impl FakeBackend {
                 next_id: 1,
                 commits: 0,
                 lose_commit_answers: 0,
-                fail_calls: 0,
                 policy_rejection: None,
                 kiosk_pending: None,
                 kiosk_failed: 0,
@@ -209,10 +89,6 @@ impl FakeBackend {
 
     pub fn lose_commit_answers(&self, n: u32) {
         self.state.borrow_mut().lose_commit_answers = n;
-    }
-
-    pub fn fail_next_calls(&self, n: u32) {
-        self.state.borrow_mut().fail_calls = n;
     }
 
     pub fn reject_policy_with(&self, errors: Vec<contract::PolicyError>) {
@@ -232,16 +108,12 @@ impl FakeBackend {
         self.state.borrow().redemptions.get(id).cloned()
     }
 
-    /// Runs `f` as a signed-in call (after any injected network failure).
+    /// Runs `f` as a signed-in call.
     fn call<T>(
         &self,
         f: impl FnOnce(&mut State) -> Result<T, BackendError>,
     ) -> Result<T, BackendError> {
         let mut s = self.state.borrow_mut();
-        if s.fail_calls > 0 {
-            s.fail_calls -= 1;
-            return Err(BackendError::Network);
-        }
         if s.signed_in.is_none() {
             return Err(problem(ErrorCode::SessionExpired));
         }

@@ -1,0 +1,227 @@
+//! The customer's code: send and resend it, verify what the customer reads out, or let a
+//! manager override it; and what is known about the code on screen (countdown, tries left).
+
+use super::msg::{Cmd, Request};
+use super::state::{seconds_left, CodeState, Flow};
+use super::view::{Closed, Field, Notice, Screen};
+use crate::backend::BackendError;
+use crate::messages;
+use contract::api::{OtpSent, Override, Redemption, RedemptionStatus};
+use contract::{Channel, ErrorCode, OtpCode};
+
+impl Flow {
+    pub(super) fn send_otp(&mut self, channel: Channel) -> Vec<Cmd> {
+        let Some(r) = self
+            .redemption
+            .intent
+            .as_ref()
+            .filter(|r| r.status == RedemptionStatus::AwaitingOtp)
+        else {
+            return vec![];
+        };
+        if self.ui.waiting.is_some() || (r.otp.is_some() && !self.can_resend()) {
+            return vec![];
+        }
+        if !self.channels().contains(&channel) {
+            self.ui.notice = Some(Notice::err(messages::for_code(
+                ErrorCode::ChannelUnavailable,
+            )));
+            return vec![];
+        }
+        let id = r.id.clone();
+        vec![self.ask(Request::SendOtp { id, channel })]
+    }
+
+    pub(super) fn otp_sent(&mut self, result: Result<OtpSent, BackendError>) -> Vec<Cmd> {
+        match result {
+            Ok(sent) => {
+                self.ui.notice = Some(Notice::ok(format!(
+                    "Code sent by {} to {}. Ask the customer to read it out.",
+                    sent.channel.label(),
+                    sent.destination
+                )));
+                self.redemption.code = CodeState::sent(&sent);
+                if let Some(r) = self.redemption.intent.as_mut() {
+                    r.otp = Some(sent);
+                }
+                vec![]
+            }
+            Err(e) => self.redemption_failed(&e, None),
+        }
+    }
+
+    /// The open redemption's id when the cashier is on `screen` and no call is in flight;
+    /// taps on a stale screen or during a call are ignored.
+    fn idle_redemption_on(&self, screen: Screen) -> Option<String> {
+        if self.ui.screen != screen || self.ui.waiting.is_some() {
+            return None;
+        }
+        self.redemption.intent.as_ref().map(|r| r.id.clone())
+    }
+
+    pub(super) fn verify(&mut self, input: &str) -> Vec<Cmd> {
+        let Some(id) = self.idle_redemption_on(Screen::Otp) else {
+            return vec![];
+        };
+        let Some(policy) = &self.signed_in.policy else {
+            return vec![];
+        };
+        match OtpCode::parse(input, policy.otp_length) {
+            Ok(code) => vec![self.ask(Request::Verify { id, code })],
+            Err(e) => {
+                // A malformed code never costs the customer an attempt.
+                self.ui.field(Field::Code, e.to_string());
+                vec![]
+            }
+        }
+    }
+
+    /// The answer to a code or to a manager override.
+    pub(super) fn verified(&mut self, result: Result<Redemption, BackendError>) -> Vec<Cmd> {
+        let was_override = self.ui.screen == Screen::Override;
+        match result {
+            Ok(r) if r.status == RedemptionStatus::Approved => {
+                self.redemption.intent = Some(r);
+                self.ui.screen = Screen::Confirm;
+                self.ui.notice = Some(Notice::ok(if was_override {
+                    "Override accepted. Confirm the redemption."
+                } else {
+                    "Code accepted. Confirm the redemption."
+                }));
+                vec![]
+            }
+            Ok(r) => {
+                let status = r.status;
+                self.redemption.intent = Some(r);
+                self.on_status(status)
+            }
+            Err(e) => {
+                let field = if was_override {
+                    Field::Override
+                } else {
+                    Field::Code
+                };
+                self.redemption_failed(&e, Some(field))
+            }
+        }
+    }
+
+    /// A manager override is offered: a staff control, where the policy allows it.
+    pub fn can_override(&self) -> bool {
+        self.mode().manager_override()
+            && self
+                .signed_in
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.override_enabled)
+    }
+
+    pub(super) fn open_override(&mut self) -> Vec<Cmd> {
+        if self.ui.screen == Screen::Otp && self.can_override() && self.ui.waiting.is_none() {
+            self.ui.screen = Screen::Override;
+        }
+        vec![]
+    }
+
+    pub(super) fn close_override(&mut self) -> Vec<Cmd> {
+        if self.ui.screen == Screen::Override {
+            self.ui.screen = Screen::Otp;
+        }
+        vec![]
+    }
+
+    pub(super) fn submit_override(&mut self, body: Override) -> Vec<Cmd> {
+        let Some(id) = self.idle_redemption_on(Screen::Override) else {
+            return vec![];
+        };
+        let missing = [
+            (&body.manager_code, "the manager code"),
+            (&body.manager_pin, "the manager PIN"),
+            (&body.override_code, "the override code"),
+            (&body.reason, "a reason"),
+        ]
+        .into_iter()
+        .find(|(v, _)| v.trim().is_empty());
+        if let Some((_, what)) = missing {
+            self.ui.field(Field::Override, format!("Enter {what}"));
+            return vec![];
+        }
+        vec![self.ask(Request::Override { id, body })]
+    }
+
+    /// A refused redemption call: the code-specific outcome.
+    pub(super) fn redemption_failed(&mut self, e: &BackendError, field: Option<Field>) -> Vec<Cmd> {
+        match e.code() {
+            Some(ErrorCode::OtpLocked) => {
+                self.set_status(RedemptionStatus::Locked);
+                self.redemption.code.attempts_left = Some(0);
+                self.close(Closed::Locked)
+            }
+            Some(ErrorCode::IntentExpired) => {
+                self.set_status(RedemptionStatus::Expired);
+                self.close(Closed::Expired)
+            }
+            Some(ErrorCode::OtpInvalid) => {
+                if let BackendError::Problem(p) = e {
+                    let code = &mut self.redemption.code;
+                    code.attempts_left = p
+                        .attempts_left
+                        .or(code.attempts_left.map(|n| n.saturating_sub(1)));
+                }
+                self.ui.fail(e, field);
+                vec![]
+            }
+            Some(ErrorCode::OtpExpired) => {
+                self.redemption.code.expired = true;
+                self.ui.fail(e, field);
+                vec![]
+            }
+            Some(ErrorCode::IntentClosed) => self.fetch_outcome(),
+            _ => {
+                self.ui.fail(e, field);
+                self.check_session(e)
+            }
+        }
+    }
+
+    /// The code last sent: the kiosk's identification code, else the redemption's.
+    fn last_code(&self) -> Option<&OtpSent> {
+        self.kiosk
+            .sent
+            .as_ref()
+            .or_else(|| self.redemption.intent.as_ref()?.otp.as_ref())
+    }
+
+    /// What is known about that code: tries left, reported expired.
+    pub fn code(&self) -> CodeState {
+        if self.kiosk.sent.is_some() {
+            self.kiosk.code
+        } else {
+            self.redemption.code
+        }
+    }
+
+    /// Seconds until the code expires, if one was sent.
+    pub fn code_seconds_left(&self) -> Option<u64> {
+        let otp = self.last_code()?;
+        Some(seconds_left(otp.expires_at_ms, self.server_now()))
+    }
+
+    /// The code can no longer be used: reported expired, or its time ran out.
+    pub fn code_expired(&self) -> bool {
+        self.code().expired || self.code_seconds_left() == Some(0)
+    }
+
+    /// Seconds until Resend is allowed (0: now).
+    pub fn resend_wait(&self) -> Option<u64> {
+        let otp = self.last_code()?;
+        Some(seconds_left(otp.resend_after_ms, self.server_now()))
+    }
+
+    /// A new code may be sent now: the cooldown is over and nothing is in flight.
+    pub fn can_resend(&self) -> bool {
+        self.ui.waiting.is_none()
+            && self.resend_wait() == Some(0)
+            && (self.kiosk.sent.is_some() || self.redemption_open())
+    }
+}

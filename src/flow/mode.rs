@@ -1,0 +1,78 @@
+//! Where the app runs (SPEC §1), and every rule that differs by place: the flow and the
+//! screens ask these facts instead of comparing modes.
+
+/// Where the app runs. One flow; the mode decides who drives it and what is shown.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Mode {
+    /// A cashier's tablet: staff sign in; bills are typed, or points become vouchers.
+    #[default]
+    Pos,
+    /// A self-service kiosk: the customer proves the number is theirs with a code, then turns
+    /// benefits into printed vouchers. No staff controls; it forgets everything when idle.
+    Kiosk,
+    /// Inside a host page (an appointment book): the host supplies the bill and hears how the
+    /// redemption ended.
+    Widget,
+}
+
+impl Mode {
+    /// Stable name for `data-mode` (tests and CSS).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Pos => "pos",
+            Mode::Kiosk => "kiosk",
+            Mode::Widget => "widget",
+        }
+    }
+
+    /// Staff sign in with their code and PIN, and may sign out. A kiosk opens its own
+    /// self-service session with the terminal token alone, and a customer cannot sign it out.
+    pub fn staff_sign_in(self) -> bool {
+        self != Mode::Kiosk
+    }
+
+    /// The customer drives it: plain words, large targets, no staff data or controls.
+    pub fn self_service(self) -> bool {
+        self == Mode::Kiosk
+    }
+
+    /// Redemptions go on a bill (typed or the host's) or become vouchers; a kiosk has no bill:
+    /// everything it redeems becomes a printed voucher.
+    pub fn has_bill(self) -> bool {
+        self != Mode::Kiosk
+    }
+
+    /// A manager may approve a redemption without the customer's code (a staff control).
+    pub fn manager_override(self) -> bool {
+        self != Mode::Kiosk
+    }
+
+    /// The manager's policy screen can be reached (from a till only).
+    pub fn policy_screen(self) -> bool {
+        self == Mode::Pos
+    }
+
+    /// The device remembers an open redemption (across a reload, in sessionStorage, and when a
+    /// session ends) so that the next sign-in resumes or cancels it. A kiosk forgets; a
+    /// widget's host page owns what happens next.
+    pub fn remembers_pending(self) -> bool {
+        self == Mode::Pos
+    }
+
+    /// The device remembers its terminal token (localStorage); a widget is given it by its
+    /// host page and stores nothing there.
+    pub fn remembers_terminal(self) -> bool {
+        self != Mode::Widget
+    }
+
+    /// Clears itself after the policy's idle time, forgetting the customer.
+    pub fn idle_reset(self) -> bool {
+        self == Mode::Kiosk
+    }
+
+    /// Lives inside a host page: it tells the host how each redemption ended, the front desk
+    /// can close it, and the page (its landmarks, its printing) belongs to the host.
+    pub fn embedded(self) -> bool {
+        self == Mode::Widget
+    }
+}

@@ -1,0 +1,267 @@
+//! What goes into the flow and what comes out: [`Msg`] in (what a person did, the backend's
+//! answer to a request, the clock), [`Cmd`] out (a request to the backend, storage, timers,
+//! the host page).
+//!
+//! Every request the flow makes carries a [`ReqId`], and its [`Answer`] comes back with the
+//! same id. The flow waits for one request at a time; an answer with any other id (a request
+//! since replaced, or made before a reset) is dropped. That is the only way a late answer is
+//! ignored.
+
+use crate::backend::BackendError;
+use contract::api::{
+    Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override, Receipt,
+    Redemption, Session, SignIn,
+};
+use contract::rules::Bill;
+use contract::{Channel, InstrumentKind, Money, OtpCode, Policy, PolicyError, Quantity, Unit};
+
+/// Names one backend request; its answer comes back with it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ReqId(pub(crate) u32);
+
+/// Everything the flow hears.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// Something a person did (or the page the app lives in).
+    Act(Action),
+    /// The backend's answer to the request with this id.
+    Answer(ReqId, Answer),
+    /// A second passed (drives countdowns, expiry and a kiosk's idle reset).
+    Tick,
+    /// The scheduled retry of a commit whose outcome is unknown, or the cashier's "Check
+    /// again". Like the clock, it keeps the status line: that says what is known so far.
+    RetryCommit,
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Msg {
+        Msg::Act(a)
+    }
+}
+
+/// What a person did. Each clears the last status line and field message.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// App start: what the device remembers.
+    Start {
+        terminal_token: Option<String>,
+        pending_redemption: Option<String>,
+    },
+    SignIn {
+        terminal_token: String,
+        staff_code: String,
+        pin: String,
+    },
+    SignOut,
+    /// Standalone mode: the bill as typed.
+    EnterBill {
+        id: String,
+        total: String,
+    },
+    /// Points to a printed voucher, no bill.
+    VoucherMode,
+    /// A host supplied the bill (widget mode; already valid).
+    HostBill(Bill),
+    ChangeBill,
+    Search(String),
+    ChooseCustomer(String),
+    ChooseInstrument(String),
+    BackToBalance,
+    BackToSearch,
+    /// The quantity as typed (or amount, for credit instruments).
+    Hold(String),
+    SendOtp(Channel),
+    Verify(String),
+    OpenOverride,
+    CloseOverride,
+    SubmitOverride(Override),
+    /// Confirm tapped. `fresh_key` is a new UUID; used only if no commit sequence is under way.
+    Confirm {
+        fresh_key: String,
+    },
+    Cancel,
+    ResumeContinue,
+    /// After a closed redemption: the same bill, a fresh search.
+    StartOver,
+    NextCustomer,
+    OpenPolicy,
+    ClosePolicy,
+    SavePolicy(Policy),
+    /// The policy form could not even be read (e.g. letters in a number field).
+    PolicyFormInvalid(Vec<PolicyError>),
+    /// A touch or key press anywhere (kiosk: postpones the idle reset).
+    Activity,
+    /// Kiosk: the customer's mobile or card number as typed.
+    KioskIdentify(String),
+    KioskResend,
+    KioskVerify(String),
+    /// Kiosk: the customer is finished (or walked away): forget them.
+    KioskDone,
+    /// Widget: the front desk closes the widget without redeeming.
+    Close,
+}
+
+/// The backend's answer to a [`Request`], one variant per request.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    SignedIn(Result<Session, BackendError>),
+    /// Signed out locally whatever the backend said.
+    SignedOut,
+    PolicyLoaded(Result<Policy, BackendError>),
+    PolicySaved(Result<Policy, BackendError>),
+    Found(Result<Vec<CustomerSummary>, BackendError>),
+    BalanceLoaded(Result<Balance, BackendError>),
+    Created(Result<Redemption, BackendError>),
+    Fetched(Result<Redemption, BackendError>),
+    OtpSent(Result<OtpSent, BackendError>),
+    Verified(Result<Redemption, BackendError>),
+    Overridden(Result<Redemption, BackendError>),
+    Committed(Result<Receipt, BackendError>),
+    Cancelled(Result<Redemption, BackendError>),
+    KioskCodeSent(Result<OtpSent, BackendError>),
+    KioskVerified(Result<Balance, BackendError>),
+}
+
+/// A backend call (the /v1 contract), answered by an [`Answer`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Request {
+    SignIn {
+        terminal_token: String,
+        body: SignIn,
+    },
+    SignOut,
+    LoadPolicy,
+    SavePolicy(Policy),
+    Search(String),
+    LoadBalance(String),
+    Create(CreateRedemption),
+    Fetch(String),
+    SendOtp {
+        id: String,
+        channel: Channel,
+    },
+    Verify {
+        id: String,
+        code: OtpCode,
+    },
+    Override {
+        id: String,
+        body: Override,
+    },
+    Commit {
+        id: String,
+        key: String,
+    },
+    Cancel(String),
+    KioskIdentify(KioskIdentify),
+    KioskVerify(OtpCode),
+}
+
+/// The kind of request being waited for (buttons are disabled meanwhile).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Call {
+    SignIn,
+    SignOut,
+    Policy,
+    SavePolicy,
+    Search,
+    Balance,
+    Create,
+    Fetch,
+    SendOtp,
+    Verify,
+    Override,
+    Commit,
+    Cancel,
+    Identify,
+}
+
+impl Request {
+    pub fn call(&self) -> Call {
+        match self {
+            Request::SignIn { .. } => Call::SignIn,
+            Request::SignOut => Call::SignOut,
+            Request::LoadPolicy => Call::Policy,
+            Request::SavePolicy(_) => Call::SavePolicy,
+            Request::Search(_) => Call::Search,
+            Request::LoadBalance(_) => Call::Balance,
+            Request::Create(_) => Call::Create,
+            Request::Fetch(_) => Call::Fetch,
+            Request::SendOtp { .. } => Call::SendOtp,
+            Request::Verify { .. } | Request::KioskVerify(_) => Call::Verify,
+            Request::Override { .. } => Call::Override,
+            Request::Commit { .. } => Call::Commit,
+            Request::Cancel(_) => Call::Cancel,
+            Request::KioskIdentify(_) => Call::Identify,
+        }
+    }
+}
+
+/// What the driver must do.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Cmd {
+    /// Call the backend; send its answer back as `Msg::Answer` with this id.
+    Ask(ReqId, Request),
+    /// Send `Msg::RetryCommit` after this delay.
+    RetryCommitAfter(u32),
+    /// sessionStorage: the open redemption's id (never a code or a token), or clear it.
+    RememberRedemption(Option<String>),
+    /// localStorage: the terminal token, as device provisioning.
+    RememberTerminal(String),
+    /// Kiosk: the backend forgets the customer and releases their holds (no answer needed).
+    KioskForget,
+    /// Widget: tell the host page how the redemption ended.
+    Notify(HostEvent),
+}
+
+/// How a widget's redemption ended, for the host page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outcome {
+    Redeemed,
+    Cancelled,
+    Failed,
+}
+
+impl Outcome {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Redeemed => "redeemed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// What the host page is told (callback and DOM event). `redemption` is absent when the front
+/// desk closed the widget before anything was held.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HostEvent {
+    pub outcome: Outcome,
+    pub bill_id: Option<String>,
+    pub redemption: Option<HostRedemption>,
+    /// Why it failed or ended, in words the front desk understands.
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HostRedemption {
+    pub id: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    pub value: Money,
+}
+
+impl HostRedemption {
+    pub fn of(r: &Redemption) -> Self {
+        HostRedemption {
+            id: r.id.clone(),
+            instrument_kind: r.instrument_kind,
+            instrument_label: r.instrument_label.clone(),
+            unit: r.unit,
+            quantity: r.quantity,
+            value: r.value,
+        }
+    }
+}

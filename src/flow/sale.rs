@@ -1,0 +1,320 @@
+//! The sale: the bill (typed, the host's, or a voucher instead), the customer, their
+//! balances, the instrument, and the quantity that is checked and held.
+
+use super::msg::{Call, Cmd, Request};
+use super::state::{Flow, RedemptionState};
+use super::view::{Field, Notice, Screen};
+use crate::backend::BackendError;
+use crate::messages;
+use contract::api::{Balance, CreateRedemption, CustomerSummary, Redemption, RedemptionStatus};
+use contract::lookup::{self, Searcher};
+use contract::rules::{self, AllowedRange, Checked, Purpose, RuleError};
+use contract::{
+    Bill, Channel, ErrorCode, InstrumentBalance, InstrumentKind, Money, MoneyError, Quantity,
+    QuantityError, Unit,
+};
+
+/// Why a typed quantity cannot be redeemed (before any call to the backend).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum QuantityProblem {
+    Parse(QuantityError),
+    Amount(MoneyError),
+    Rule(RuleError),
+}
+
+impl std::fmt::Display for QuantityProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuantityProblem::Parse(e) => e.fmt(f),
+            QuantityProblem::Amount(e) => e.fmt(f),
+            QuantityProblem::Rule(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Flow {
+    pub(super) fn enter_bill(&mut self, id: &str, total: &str) -> Vec<Cmd> {
+        let Some(policy) = &self.signed_in.policy else {
+            return vec![];
+        };
+        match Bill::parse(id, total, policy.currency) {
+            Ok(bill) => {
+                self.sale.purpose = Some(Purpose::Bill { bill });
+                self.after_purpose()
+            }
+            Err(e) => {
+                if let Some(e) = e.id {
+                    self.ui.field(Field::BillId, e.to_string());
+                } else if let Some(e) = e.total {
+                    self.ui.field(Field::BillTotal, e.to_string());
+                }
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn voucher_mode(&mut self) -> Vec<Cmd> {
+        self.sale.purpose = Some(Purpose::Voucher);
+        self.after_purpose()
+    }
+
+    /// With the purpose known, on to the customer (or back to their balances).
+    fn after_purpose(&mut self) -> Vec<Cmd> {
+        if self.ui.screen == Screen::Bill {
+            self.ui.screen = Screen::Customer;
+        }
+        if self.sale.balance.is_some() {
+            self.sale.instrument_id = None;
+            self.ui.screen = Screen::Balance;
+        }
+        vec![]
+    }
+
+    /// The bill can be changed here: it is not the host's, and nothing is held or being
+    /// confirmed.
+    pub fn can_change_bill(&self) -> bool {
+        self.mode().has_bill() && self.place.host_bill.is_none() && self.settled()
+    }
+
+    pub(super) fn change_bill(&mut self) -> Vec<Cmd> {
+        if !self.can_change_bill() {
+            return vec![];
+        }
+        self.sale.purpose = None;
+        self.ui.screen = Screen::Bill;
+        vec![]
+    }
+
+    /// A new search replaces one still under way (its answer is then dropped).
+    pub(super) fn search(&mut self, input: &str) -> Vec<Cmd> {
+        let other_call = self.ui.waiting.is_some_and(|w| w.call != Call::Search);
+        if self.ui.screen != Screen::Customer || other_call {
+            return vec![];
+        }
+        let Some(policy) = &self.signed_in.policy else {
+            return vec![];
+        };
+        match lookup::classify(input, policy.country_calling_code, Searcher::Staff) {
+            Ok(lookup) => {
+                self.sale.query = lookup.query().to_string();
+                self.sale.customers = None;
+                let query = self.sale.query.clone();
+                vec![self.ask(Request::Search(query))]
+            }
+            Err(e) => {
+                self.ui.field(Field::Query, e.to_string());
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn found(&mut self, result: Result<Vec<CustomerSummary>, BackendError>) -> Vec<Cmd> {
+        if self.ui.screen != Screen::Customer {
+            return vec![]; // results are shown on the search screen only
+        }
+        match result {
+            Ok(list) => {
+                self.ui.notice = Some(match list.len() {
+                    0 => Notice::err(messages::for_code(ErrorCode::CustomerNotFound)),
+                    1 => Notice::info("1 customer found."),
+                    n => Notice::info(format!("{n} customers found.")),
+                });
+                self.sale.customers = Some(list);
+                vec![]
+            }
+            Err(e) => {
+                self.sale.customers = Some(vec![]);
+                self.ui.fail(&e, Some(Field::Query));
+                self.check_session(&e)
+            }
+        }
+    }
+
+    pub(super) fn choose_customer(&mut self, id: String) -> Vec<Cmd> {
+        if self.ui.waiting.is_some() {
+            return vec![];
+        }
+        vec![self.ask(Request::LoadBalance(id))]
+    }
+
+    pub(super) fn balance_loaded(&mut self, r: Result<Balance, BackendError>) -> Vec<Cmd> {
+        match r {
+            Ok(b) => {
+                self.sale.balance = Some(self.only_allowed(b));
+                self.sale.instrument_id = None;
+                if matches!(self.ui.screen, Screen::Customer | Screen::Balance) {
+                    self.ui.screen = Screen::Balance;
+                }
+                vec![]
+            }
+            Err(e) => {
+                self.ui.fail(&e, None);
+                self.check_session(&e)
+            }
+        }
+    }
+
+    /// The balances with only the instruments this place may redeem.
+    pub(super) fn only_allowed(&self, mut b: Balance) -> Balance {
+        b.instruments.retain(|i| self.allows(i.kind));
+        b
+    }
+
+    /// Whether this place may redeem an instrument of this kind.
+    pub fn allows(&self, kind: InstrumentKind) -> bool {
+        let kinds = &self.place.allowed_kinds;
+        kinds.is_empty() || kinds.contains(&kind)
+    }
+
+    pub(super) fn choose_instrument(&mut self, id: String) -> Vec<Cmd> {
+        let Some(inst) = self
+            .sale
+            .balance
+            .as_ref()
+            .and_then(|b| b.instruments.iter().find(|i| i.id == id))
+        else {
+            return vec![];
+        };
+        match self.range_for(inst) {
+            Some(Ok(_)) => {
+                self.sale.instrument_id = Some(id);
+                self.ui.screen = Screen::Redeem;
+            }
+            Some(Err(e)) => self.ui.notice = Some(Notice::err(e.to_string())),
+            None => {}
+        }
+        vec![]
+    }
+
+    pub(super) fn back_to_balance(&mut self) -> Vec<Cmd> {
+        if self.ui.screen == Screen::Redeem {
+            self.sale.instrument_id = None;
+            self.ui.screen = Screen::Balance;
+        }
+        vec![]
+    }
+
+    pub(super) fn back_to_search(&mut self) -> Vec<Cmd> {
+        if matches!(self.ui.screen, Screen::Balance | Screen::Redeem) {
+            self.sale.balance = None;
+            self.sale.instrument_id = None;
+            self.ui.screen = Screen::Customer;
+        }
+        vec![]
+    }
+
+    pub fn customer(&self) -> Option<&CustomerSummary> {
+        self.sale.balance.as_ref().map(|b| &b.customer)
+    }
+
+    pub fn instrument(&self) -> Option<&InstrumentBalance> {
+        let id = self.sale.instrument_id.as_deref()?;
+        self.sale
+            .balance
+            .as_ref()?
+            .instruments
+            .iter()
+            .find(|i| i.id == id)
+    }
+
+    /// The channels the customer can receive a code on.
+    pub fn channels(&self) -> Vec<Channel> {
+        self.customer()
+            .map(|c| c.channels.clone())
+            .unwrap_or_default()
+    }
+
+    /// The allowed range for an instrument on the current bill, shown before typing.
+    pub fn range_for(
+        &self,
+        instrument: &InstrumentBalance,
+    ) -> Option<Result<AllowedRange, RuleError>> {
+        let policy = self.signed_in.policy.as_ref()?;
+        let purpose = self.sale.purpose.as_ref()?;
+        Some(rules::allowed_range(policy, instrument, purpose))
+    }
+
+    pub fn allowed_range(&self) -> Option<Result<AllowedRange, RuleError>> {
+        self.range_for(self.instrument()?)
+    }
+
+    /// Parses and checks the quantity being typed with the contract's rules (S10). Credit
+    /// instruments (gift cards, membership credit) are typed as an amount and held in minor
+    /// units.
+    pub fn check(&self, input: &str) -> Option<Result<Checked, QuantityProblem>> {
+        let policy = self.signed_in.policy.as_ref()?;
+        let instrument = self.instrument()?;
+        let purpose = self.sale.purpose.as_ref()?;
+        let quantity = if instrument.unit == Unit::Credit {
+            Money::parse(input, instrument.unit_value.currency())
+                .map_err(QuantityProblem::Amount)
+                .and_then(|m| Quantity::new(m.minor()).map_err(QuantityProblem::Parse))
+        } else {
+            Quantity::parse(input).map_err(QuantityProblem::Parse)
+        };
+        Some(quantity.and_then(|q| {
+            rules::check_redemption(policy, instrument, q, purpose).map_err(QuantityProblem::Rule)
+        }))
+    }
+
+    pub(super) fn hold(&mut self, input: &str) -> Vec<Cmd> {
+        if self.ui.screen != Screen::Redeem || self.ui.waiting.is_some() {
+            return vec![];
+        }
+        let body = match self.check(input) {
+            Some(Ok(checked)) => {
+                let (Some(inst), Some(purpose), Some(customer)) =
+                    (self.instrument(), &self.sale.purpose, self.customer())
+                else {
+                    return vec![];
+                };
+                CreateRedemption {
+                    customer_id: customer.id.clone(),
+                    instrument_id: inst.id.clone(),
+                    quantity: checked.quantity,
+                    purpose: purpose.clone(),
+                }
+            }
+            Some(Err(e)) => {
+                self.ui.field(Field::Quantity, e.to_string());
+                return vec![];
+            }
+            None => return vec![],
+        };
+        vec![self.ask(Request::Create(body))]
+    }
+
+    pub(super) fn created(&mut self, r: Result<Redemption, BackendError>) -> Vec<Cmd> {
+        match r {
+            Ok(r) => {
+                // Network latency makes a few ms of apparent skew; only a real clock difference
+                // (seconds) is worth correcting, else a fresh 5:00 code would show 5:01.
+                let skew = r.created_at_ms - self.now_ms;
+                self.signed_in.skew_ms = if skew.abs() < 2_000 { 0 } else { skew };
+                let approved = r.status == RedemptionStatus::Approved;
+                self.ui.screen = if approved {
+                    Screen::Confirm
+                } else {
+                    Screen::Otp
+                };
+                self.ui.notice = Some(Notice::info(if self.mode().self_service() {
+                    "Check the amount, then confirm your voucher."
+                } else if approved {
+                    "No code is needed for this redemption. Confirm it."
+                } else {
+                    "Held. Choose how to send the customer's code."
+                }));
+                let remember = Cmd::RememberRedemption(Some(r.id.clone()));
+                self.redemption = RedemptionState {
+                    intent: Some(r),
+                    ..RedemptionState::default()
+                };
+                vec![remember]
+            }
+            Err(e) => {
+                self.ui.fail(&e, Some(Field::Quantity));
+                self.check_session(&e)
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The customer's code: send, resend, verify, override; what a late answer changes.
+
+use super::*;
+
+#[test]
+fn send_code_only_on_the_customers_channels() {
+    let mut r = Run::at_otp();
+    r.send(Action::SendOtp(Channel::Whatsapp));
+    assert!(r.cmds.is_empty());
+    assert_eq!(
+        r.notice(),
+        messages::for_code(ErrorCode::ChannelUnavailable)
+    );
+    r.send(Action::SendOtp(Channel::Email));
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::SendOtp {
+            id: "rd-1".into(),
+            channel: Channel::Email
+        })]
+    );
+    assert_eq!(r.f.channels(), vec![Channel::Sms, Channel::Email]);
+}
+
+#[test]
+fn sent_code_shows_destination_countdown_and_attempts() {
+    let r = Run::with_code_sent();
+    assert!(r.notice().contains("+91 ••••••3210"));
+    assert_eq!(r.f.code().attempts_left, Some(5));
+    assert_eq!(r.f.code_seconds_left(), Some(300));
+    assert_eq!(r.f.resend_wait(), Some(30));
+    assert!(!r.f.can_resend());
+}
+
+#[test]
+fn countdown_and_cooldown_are_functions_of_now() {
+    let mut r = Run::with_code_sent();
+    let t = r.now;
+    r.at(t + 10_500).send(Msg::Tick);
+    assert_eq!(r.f.code_seconds_left(), Some(290), "rounded up");
+    assert_eq!(r.f.resend_wait(), Some(20));
+    r.at(t + 30_000).send(Msg::Tick);
+    assert_eq!(r.f.resend_wait(), Some(0));
+    assert!(r.f.can_resend());
+    r.at(t + 400_000).send(Msg::Tick);
+    assert_eq!(r.f.code_seconds_left(), Some(0));
+    assert_eq!(seconds_left(1_000, 0), 1);
+    assert_eq!(seconds_left(1_001, 0), 2);
+    assert_eq!(seconds_left(0, 5), 0);
+}
+
+#[test]
+fn resend_waits_for_the_cooldown() {
+    let mut r = Run::with_code_sent();
+    let t = r.now;
+    r.send(Action::SendOtp(Channel::Sms));
+    assert!(r.cmds.is_empty(), "too early");
+    r.at(t + 31_000).send(Action::SendOtp(Channel::Sms));
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::SendOtp {
+            id: "rd-1".into(),
+            channel: Channel::Sms
+        })]
+    );
+    r.answer(Answer::OtpSent(Err(problem(ErrorCode::RateLimited))));
+    assert_eq!(r.notice(), messages::for_code(ErrorCode::RateLimited));
+}
+
+#[test]
+fn malformed_code_is_refused_without_a_call() {
+    let mut r = Run::with_code_sent();
+    for (input, text) in [
+        ("", "Enter the code the customer received"),
+        ("12 456", "The code has no spaces: type the digits only"),
+        ("12a456", "The code is digits only: no letters or symbols"),
+        ("12345", "The code has 6 digits: some are missing"),
+        ("1234567", "The code has 6 digits: there are too many"),
+        (
+            "١٢٣٤٥٦",
+            "Type the code with the digits 0–9 (switch the keyboard to English digits)",
+        ),
+    ] {
+        r.send(Action::Verify(input.into()));
+        assert!(r.cmds.is_empty(), "{input}");
+        assert_eq!(r.field(), Some((Field::Code, text.into())), "{input}");
+    }
+    r.send(Action::Verify(" 123456 ".into()));
+    assert!(
+        matches!(&r.cmds[..], [Cmd::Ask(_, Request::Verify { id, code })] if id == "rd-1" && code.expose() == "123456")
+    );
+}
+
+#[test]
+fn wrong_code_shows_attempts_left_then_locks() {
+    let mut r = Run::with_code_sent();
+    r.send(Action::Verify("000000".into()));
+    let wrong = BackendError::Problem(Problem::new(ErrorCode::OtpInvalid).attempts_left(4));
+    r.answer(Answer::Verified(Err(wrong)));
+    assert_eq!(r.screen(), Screen::Otp);
+    assert_eq!(r.f.code().attempts_left, Some(4));
+    assert_eq!(
+        r.field().unwrap(),
+        (
+            Field::Code,
+            "Wrong code: 4 tries left. Ask the customer to read it again.".into()
+        )
+    );
+    r.send(Action::Verify("000001".into()));
+    r.answer(Answer::Verified(Err(problem(ErrorCode::OtpLocked))));
+    assert_eq!(r.screen(), Screen::Closed(Closed::Locked));
+    assert_eq!(r.cmds, vec![Cmd::RememberRedemption(None)]);
+    assert_eq!(r.f.code().attempts_left, Some(0));
+}
+
+#[test]
+fn expired_code_asks_for_a_resend() {
+    let mut r = Run::with_code_sent();
+    r.send(Action::Verify("123456".into()));
+    r.answer(Answer::Verified(Err(problem(ErrorCode::OtpExpired))));
+    assert!(r.f.code().expired);
+    assert_eq!(r.screen(), Screen::Otp);
+    let t = r.now;
+    r.at(t + 31_000).send(Action::SendOtp(Channel::Sms));
+    r.answer(Answer::OtpSent(Ok(sent(t + 31_000))));
+    assert!(!r.f.code().expired);
+}
+
+#[test]
+fn right_code_goes_to_confirm() {
+    let r = Run::at_confirm();
+    assert_eq!(r.screen(), Screen::Confirm);
+    assert_eq!(r.notice(), "Code accepted. Confirm the redemption.");
+}
+
+#[test]
+fn answers_to_another_request_are_ignored() {
+    let mut r = Run::with_code_sent();
+    let send = r.last_request(); // answered already
+    r.send(Action::Verify("123456".into()));
+    r.answer_to(
+        send,
+        Answer::Verified(Ok(redemption(RedemptionStatus::Approved))),
+    );
+    assert_eq!(r.screen(), Screen::Otp);
+}
+
+#[test]
+fn verify_network_failure_keeps_the_screen() {
+    let mut r = Run::with_code_sent();
+    r.send(Action::Verify("123456".into()));
+    r.answer(Answer::Verified(Err(BackendError::Timeout)));
+    assert_eq!(r.screen(), Screen::Otp);
+    assert!(r.notice().contains("did not answer"));
+    assert!(r.f.busy().is_none());
+}
+
+#[test]
+fn override_needs_policy_credentials_and_reason() {
+    let mut r = Run::with_code_sent();
+    r.send(Action::OpenOverride);
+    assert_eq!(r.screen(), Screen::Otp, "override is off by default");
+    let mut p = Policy::default();
+    p.override_enabled = true;
+    r.f.signed_in.policy = Some(p);
+    r.send(Action::OpenOverride);
+    assert_eq!(r.screen(), Screen::Override);
+    let body = |reason: &str| Override {
+        manager_code: "M001".into(),
+        manager_pin: "9999".into(),
+        override_code: "24681357".into(),
+        reason: reason.into(),
+    };
+    r.send(Action::SubmitOverride(body(" ")));
+    assert_eq!(r.field(), Some((Field::Override, "Enter a reason".into())));
+    r.send(Action::SubmitOverride(body("SMS not delivered")));
+    assert!(matches!(
+        &r.cmds[..],
+        [Cmd::Ask(_, Request::Override { .. })]
+    ));
+    r.answer(Answer::Overridden(Err(problem(ErrorCode::OverrideInvalid))));
+    assert_eq!(
+        r.field(),
+        Some((
+            Field::Override,
+            messages::for_code(ErrorCode::OverrideInvalid).into()
+        ))
+    );
+    r.send(Action::SubmitOverride(body("SMS not delivered")));
+    r.answer(Answer::Overridden(Ok(redemption(
+        RedemptionStatus::Approved,
+    ))));
+    assert_eq!(r.screen(), Screen::Confirm);
+    assert_eq!(r.notice(), "Override accepted. Confirm the redemption.");
+}
+
+#[test]
+fn close_override_returns_to_code_entry() {
+    let mut r = Run::with_code_sent();
+    let mut p = Policy::default();
+    p.override_enabled = true;
+    r.f.signed_in.policy = Some(p);
+    r.send(Action::OpenOverride).send(Action::CloseOverride);
+    assert_eq!(r.screen(), Screen::Otp);
+}

@@ -1,0 +1,128 @@
+//! Widget mode: the host's bill, its allowed instruments, and what the host hears.
+
+use super::*;
+
+#[test]
+fn host_bill_given_before_sign_in_is_used_after_it() {
+    let mut r = Run::new();
+    r.send(Action::HostBill(host_bill(5_000)));
+    r.sign_in();
+    assert_eq!(r.screen(), Screen::Customer);
+    assert!(r.f.place.host_bill.is_some());
+}
+
+#[test]
+fn host_bill_skips_the_bill_screen_and_cannot_be_changed() {
+    let mut r = Run::signed_in();
+    r.send(Action::HostBill(host_bill(5_000)));
+    assert_eq!(r.screen(), Screen::Customer);
+    r.send(Action::ChangeBill);
+    assert_eq!(r.screen(), Screen::Customer);
+}
+
+fn widget(kinds: Vec<InstrumentKind>) -> Run {
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, kinds));
+    r.send(Action::Start {
+        terminal_token: Some("demo-till-2".into()),
+        pending_redemption: None,
+    });
+    r.send(Action::HostBill(host_bill(250_000)));
+    r.sign_in_on("demo-till-2", Policy::default(), Role::Cashier);
+    r
+}
+
+fn host_events(cmds: &[Cmd]) -> Vec<HostEvent> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Notify(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_widget_tells_the_host_what_was_redeemed() {
+    let mut r = widget(vec![]);
+    assert_eq!(
+        r.screen(),
+        Screen::Customer,
+        "the host's bill skips the bill screen"
+    );
+    r.hold_500(RedemptionStatus::Approved);
+    r.send(Action::Confirm {
+        fresh_key: "k".into(),
+    });
+    r.answer(Answer::Committed(Ok(receipt())));
+    let events = host_events(&r.cmds);
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(e.outcome, Outcome::Redeemed);
+    assert_eq!(e.bill_id.as_deref(), Some("INV-9"));
+    let red = e.redemption.as_ref().unwrap();
+    assert_eq!(
+        (red.id.as_str(), red.quantity.get(), red.value.minor()),
+        ("rd-1", 500, 50_000)
+    );
+    assert_eq!(red.instrument_kind, InstrumentKind::Points);
+}
+
+#[test]
+fn a_widget_reports_cancelled_and_failed() {
+    let mut r = widget(vec![]);
+    r.send(Action::Close);
+    let e = host_events(&r.cmds);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].outcome, Outcome::Cancelled);
+    assert!(e[0].redemption.is_none());
+
+    let mut r = widget(vec![]);
+    r.hold_500(RedemptionStatus::AwaitingOtp);
+    r.send(Action::Close);
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::Cancel("rd-1".into()))],
+        "an open hold is released first"
+    );
+    r.answer(Answer::Cancelled(Ok(redemption(
+        RedemptionStatus::Cancelled,
+    ))));
+    let e = host_events(&r.cmds);
+    assert_eq!(e[0].outcome, Outcome::Cancelled);
+    assert_eq!(e[0].redemption.as_ref().unwrap().id, "rd-1");
+
+    let mut r = widget(vec![]);
+    r.hold_500(RedemptionStatus::AwaitingOtp);
+    r.send(Action::SendOtp(Channel::Sms));
+    let now = r.now;
+    r.answer(Answer::OtpSent(Ok(sent(now))));
+    r.send(Action::Verify("111111".into()));
+    r.answer(Answer::Verified(Err(problem(ErrorCode::OtpLocked))));
+    let e = host_events(&r.cmds);
+    assert_eq!(e[0].outcome, Outcome::Failed);
+    assert_eq!(e[0].reason.as_deref(), Some("Redemption locked"));
+}
+
+#[test]
+fn a_widget_shows_only_the_instruments_the_host_allows() {
+    let mut r = widget(vec![InstrumentKind::Package, InstrumentKind::Membership]);
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    let kinds = r.kinds();
+    assert_eq!(
+        kinds,
+        vec![InstrumentKind::Package, InstrumentKind::Membership]
+    );
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    assert_eq!(r.screen(), Screen::Balance, "points are not offered here");
+}
+
+#[test]
+fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
+    let mut r = widget(vec![InstrumentKind::Points]);
+    r.send(Action::SignOut);
+    r.answer(Answer::SignedOut);
+    assert_eq!(r.f.mode(), Mode::Widget);
+    assert!(r.f.place.host_bill.is_some());
+    assert_eq!(r.f.place.allowed_kinds, vec![InstrumentKind::Points]);
+    assert!(matches!(r.f.sale.purpose, Some(Purpose::Bill { .. })));
+}

@@ -1,0 +1,146 @@
+//! What the screens show: which screen, the status line and the field a message belongs to.
+
+/// The screen the flow is on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Screen {
+    #[default]
+    SignIn,
+    /// Bill number and total (typed in standalone mode).
+    Bill,
+    /// Find the customer.
+    Customer,
+    Balance,
+    /// Quantity of the chosen instrument.
+    Redeem,
+    /// Channel, send, code entry.
+    Otp,
+    Override,
+    Confirm,
+    Receipt,
+    /// The redemption ended without a receipt.
+    Closed(Closed),
+    /// After a reload: an unfinished redemption was found.
+    Resume,
+    Policy,
+    /// Kiosk: the customer types their mobile or card number.
+    KioskStart,
+    /// Kiosk: the customer types the code sent to them.
+    KioskCode,
+}
+
+impl Screen {
+    /// Stable name for `data-screen` (tests and CSS).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::SignIn => "signin",
+            Screen::Bill => "bill",
+            Screen::Customer => "customer",
+            Screen::Balance => "balance",
+            Screen::Redeem => "redeem",
+            Screen::Otp => "otp",
+            Screen::Override => "override",
+            Screen::Confirm => "confirm",
+            Screen::Receipt => "receipt",
+            Screen::Closed(_) => "closed",
+            Screen::Resume => "resume",
+            Screen::Policy => "policy",
+            Screen::KioskStart => "kiosk-start",
+            Screen::KioskCode => "kiosk-code",
+        }
+    }
+}
+
+/// Why a redemption ended without a receipt. Each says truthfully what happened to the points.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Closed {
+    Locked,
+    Expired,
+    Cancelled,
+    /// Completed earlier (e.g. before a reload); nothing more to do.
+    AlreadyCommitted,
+    Reversed,
+}
+
+impl Closed {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Closed::Locked => "locked",
+            Closed::Expired => "expired",
+            Closed::Cancelled => "cancelled",
+            Closed::AlreadyCommitted => "already_committed",
+            Closed::Reversed => "reversed",
+        }
+    }
+    pub fn title(&self) -> &'static str {
+        match self {
+            Closed::Locked => "Redemption locked",
+            Closed::Expired => "Redemption expired",
+            Closed::Cancelled => "Redemption cancelled",
+            Closed::AlreadyCommitted => "Already redeemed",
+            Closed::Reversed => "Redemption reversed",
+        }
+    }
+    pub fn explanation(&self) -> &'static str {
+        match self {
+            Closed::Locked => "Too many wrong codes. Nothing was redeemed and the hold is released. Start again if the customer still wants to redeem.",
+            Closed::Expired => "The time to finish ran out. Nothing was redeemed and the hold is released.",
+            Closed::Cancelled => "Nothing was redeemed. The held points are back on the customer's balance.",
+            Closed::AlreadyCommitted => "This redemption was completed earlier. Do not redeem it again.",
+            Closed::Reversed => "This redemption was reversed; the points are back on the customer's balance.",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+/// The status line (an ARIA live region).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Notice {
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl Notice {
+    pub(super) fn info(t: impl Into<String>) -> Self {
+        Notice {
+            tone: Tone::Info,
+            text: t.into(),
+        }
+    }
+    pub(super) fn ok(t: impl Into<String>) -> Self {
+        Notice {
+            tone: Tone::Success,
+            text: t.into(),
+        }
+    }
+    pub(super) fn err(t: impl Into<String>) -> Self {
+        Notice {
+            tone: Tone::Error,
+            text: t.into(),
+        }
+    }
+}
+
+/// A form field a message can be shown next to.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Field {
+    Terminal,
+    Pin,
+    BillId,
+    BillTotal,
+    Query,
+    Quantity,
+    Code,
+    Override,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FieldError {
+    pub field: Field,
+    pub text: String,
+}

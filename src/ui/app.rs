@@ -1,0 +1,136 @@
+//! The whole app: started with a configuration (till, kiosk or widget), driven by one tick a
+//! second, showing the flow's screen.
+
+use crate::backend::{Backend, HttpBackend, HttpConfig};
+use crate::flow::{Action, Mode, Msg, Screen};
+use crate::platform;
+use crate::ui::chrome::{StatusLine, TopBar};
+use crate::ui::driver::{AppConfig, Ctx};
+use crate::ui::kiosk::{install_manifest, IdleWarning, KioskCodeScreen, KioskStartScreen};
+use crate::ui::policy::PolicyScreen;
+use crate::ui::screens::{
+    BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen, OtpScreen,
+    OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
+};
+use leptos::prelude::*;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// The whole app over any backend.
+#[component]
+pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> impl IntoView {
+    let ctx = Ctx::new(backend, &config);
+    provide_context(ctx);
+    let terminal_token = config.terminal_token.or_else(|| {
+        config
+            .mode
+            .remembers_terminal()
+            .then(|| platform::load(false, platform::TERMINAL_KEY))
+            .flatten()
+    });
+    let pending_redemption = config.pending_redemption.or_else(|| {
+        config
+            .mode
+            .remembers_pending()
+            .then(|| platform::load(true, platform::PENDING_KEY))
+            .flatten()
+    });
+    ctx.dispatch(Action::Start {
+        terminal_token,
+        pending_redemption,
+    });
+    if let Some(bill) = config.bill {
+        ctx.dispatch(Action::HostBill(bill));
+    }
+
+    // One tick a second drives countdowns and the hold's expiry.
+    if let Ok(handle) =
+        set_interval_with_handle(move || ctx.dispatch(Msg::Tick), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+
+    let screen = ctx.sel(|f| f.ui.screen);
+    // A kiosk reset rebuilds the screen even when it stays the same, dropping typed text.
+    let page = ctx.sel(|f| (f.ui.screen, f.ui.epoch));
+    // Move focus to the new screen's heading so keyboard and screen-reader users follow along.
+    let root = ctx.root;
+    Effect::new(move |prev: Option<Screen>| {
+        let now = screen.get();
+        if prev.is_some_and(|p| p != now) {
+            request_animation_frame(move || {
+                if let Some(el) = root.get_untracked() {
+                    platform::focus_within(&el, "screen-title");
+                }
+            });
+        }
+        now
+    });
+    if config.mode.self_service() {
+        install_manifest();
+    }
+    let embedded = config.mode.embedded();
+    // Any touch or key postpones a kiosk's idle reset.
+    let activity = move || {
+        if ctx.mode().idle_reset() {
+            ctx.dispatch(Action::Activity);
+        }
+    };
+
+    view! {
+        <div
+            class="rg-app"
+            data-testid="app"
+            data-mode=config.mode.name()
+            node_ref=root
+            on:pointerdown=move |_| activity()
+            on:keydown=move |_| activity()
+        >
+            <TopBar/>
+            <StatusLine/>
+            <IdleWarning/>
+            // A widget is one region of its host's page, never the page's main landmark.
+            <div
+                class="rg-main"
+                role=if embedded { "region" } else { "main" }
+                aria-label=embedded.then_some("Loyalty redemption")
+                data-screen=move || screen.get().name()
+            >
+                {move || match page.get().0 {
+                    Screen::SignIn => view! { <SignInScreen/> }.into_any(),
+                    Screen::Bill => view! { <BillScreen/> }.into_any(),
+                    Screen::Customer => view! { <CustomerScreen/> }.into_any(),
+                    Screen::Balance => view! { <BalanceScreen/> }.into_any(),
+                    Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
+                    Screen::Otp => view! { <OtpScreen/> }.into_any(),
+                    Screen::Override => view! { <OverrideScreen/> }.into_any(),
+                    Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
+                    Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
+                    Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),
+                    Screen::Resume => view! { <ResumeScreen/> }.into_any(),
+                    Screen::Policy => view! { <PolicyScreen/> }.into_any(),
+                    Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
+                    Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// Mounts the app on `<body>` with the HTTP backend. The backend URL comes from
+/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent); the
+/// path `/kiosk` starts the self-service kiosk, anything else the cashier's POS.
+pub fn mount_app() {
+    let base = platform::meta("redeemguard-backend").unwrap_or_default();
+    let mode = if platform::path().trim_end_matches('/').ends_with("/kiosk") {
+        Mode::Kiosk
+    } else {
+        Mode::Pos
+    };
+    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(&base)));
+    let config = AppConfig {
+        mode,
+        ..AppConfig::default()
+    };
+    leptos::mount::mount_to_body(move || view! { <App backend config/> });
+}

@@ -1,0 +1,103 @@
+//! The frame around every screen: the top bar (who is signed in, staff controls) and the
+//! status line.
+
+use crate::flow::{Action, Flow, Tone};
+use crate::ui::driver::ctx;
+use leptos::prelude::*;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let ctx = ctx();
+    let who = ctx.sel(|f| {
+        f.signed_in.session.as_ref().map(|s| {
+            let role = if f.is_manager() { " (manager)" } else { "" };
+            (
+                format!("{}{role}", s.staff.name),
+                format!("{} · {}", s.store.name, s.terminal.name),
+            )
+        })
+    });
+    let offers_policy = ctx.sel(Flow::offers_policy);
+    if ctx.mode().self_service() {
+        // A customer's screen: the store's name, and no staff controls at all.
+        let store = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.store.name.clone()));
+        return view! {
+            <header class="rg-bar">
+                <h1 class="rg-brand">{move || store.get().unwrap_or_else(|| "RedeemGuard".into())}</h1>
+                <span class="rg-where">"Loyalty self-service"</span>
+            </header>
+        }
+        .into_any();
+    }
+    // Signing out mid-commit would leave the cashier without the outcome.
+    let can_sign_out = ctx.sel(Flow::can_sign_out);
+    let can_open_policy = ctx.sel(Flow::can_open_policy);
+    let committing = ctx.sel(Flow::committing);
+    // In a widget the host page owns the banner and the page's first heading.
+    let widget = ctx.mode().embedded();
+    view! {
+        <div class="rg-bar" role=(!widget).then_some("banner")>
+            {if widget {
+                view! { <span class="rg-brand">"RedeemGuard"</span> }.into_any()
+            } else {
+                view! { <h1 class="rg-brand">"RedeemGuard"</h1> }.into_any()
+            }}
+            {move || {
+                who.get()
+                    .map(|(name, place)| {
+                        view! {
+                            <span class="rg-where">{place}</span>
+                            <span class="rg-who" data-testid="whoami">{name}</span>
+                            <Show when=move || offers_policy.get()>
+                                <button
+                                    class="rg-btn rg-quiet"
+                                    data-testid="open-policy"
+                                    disabled=move || !can_open_policy.get()
+                                    on:click=move |_| ctx.dispatch(Action::OpenPolicy)
+                                >
+                                    "Policy"
+                                </button>
+                            </Show>
+                            <button
+                                class="rg-btn rg-quiet"
+                                data-testid="sign-out"
+                                disabled=move || !can_sign_out.get()
+                                on:click=move |_| ctx.dispatch(Action::SignOut)
+                            >
+                                "Sign out"
+                            </button>
+                        }
+                    })
+            }}
+            <Show when=move || widget>
+                <button
+                    class="rg-btn rg-quiet"
+                    data-testid="close-widget"
+                    disabled=move || committing.get()
+                    on:click=move |_| ctx.dispatch(Action::Close)
+                >
+                    "Close"
+                </button>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// The status line: an ARIA live region with reserved height, so messages never shift layout.
+#[component]
+pub fn StatusLine() -> impl IntoView {
+    let ctx = ctx();
+    let notice = ctx.sel(|f| f.ui.notice.clone());
+    let tone = move || match notice.get().map(|n| n.tone) {
+        Some(Tone::Error) => "error",
+        Some(Tone::Success) => "success",
+        Some(Tone::Info) => "info",
+        None => "none",
+    };
+    view! {
+        <p id="status" class="rg-status" role="status" aria-live="polite" data-tone=tone>
+            {move || notice.get().map(|n| n.text).unwrap_or_default()}
+        </p>
+    }
+}

@@ -1,0 +1,141 @@
+//! The customer's code: choose the channel, send it, type what the customer reads out;
+//! resend after the cooldown, or hand over to a manager.
+
+use crate::flow::{Action, Flow};
+use crate::messages;
+use crate::ui::code_entry::CodeEntry;
+use crate::ui::driver::ctx;
+use crate::ui::field::Input;
+use crate::ui::summary::RedemptionSummary;
+use contract::Channel;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+#[component]
+pub fn OtpScreen() -> impl IntoView {
+    let ctx = ctx();
+    let code = CodeEntry::new(ctx);
+    let busy = ctx.busy();
+    let channels = ctx.sel(Flow::channels);
+    let sent = ctx.sel(|f| f.redemption.intent.as_ref().and_then(|r| r.otp.clone()));
+    let override_on = ctx.sel(Flow::can_override);
+    let can_cancel = ctx.sel(Flow::can_cancel);
+    let customer = ctx.sel(|f| f.customer().cloned());
+    let channel = RwSignal::new(
+        ctx.flow
+            .with_untracked(|f| f.channels().first().copied().unwrap_or(Channel::Sms)),
+    );
+    // Keep the default channel valid once the customer's channels arrive (after a resume).
+    Effect::new(move |_| {
+        let list = channels.get();
+        if !list.is_empty() && !list.contains(&channel.get_untracked()) {
+            channel.set(list[0]);
+        }
+    });
+    let destination = move |c: Channel| {
+        customer
+            .get()
+            .and_then(|cu| {
+                if c.uses_mobile() {
+                    cu.masked_mobile
+                } else {
+                    cu.masked_email
+                }
+            })
+            .unwrap_or_default()
+    };
+    let send = move |_| ctx.dispatch(Action::SendOtp(channel.get_untracked()));
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        ctx.dispatch(Action::Verify(code.entry.submit()));
+    };
+    view! {
+        <RedemptionSummary/>
+        <section class="rg-card rg-narrow">
+            <h2 id="screen-title" tabindex="-1">"Customer's code"</h2>
+            <fieldset class="rg-channels">
+                <legend>"Send the code by"</legend>
+                {move || {
+                    channels
+                        .get()
+                        .into_iter()
+                        .map(|c| {
+                            let id = format!("channel-{}", c.as_str());
+                            let for_id = id.clone();
+                            view! {
+                                <label class="rg-choice" for=for_id>
+                                    <input
+                                        type="radio"
+                                        name="channel"
+                                        id=id.clone()
+                                        value=c.as_str()
+                                        prop:checked=move || channel.get() == c
+                                        on:change=move |_| channel.set(c)
+                                    />
+                                    <span>{c.label()}</span>
+                                    <span class="rg-muted">{move || destination(c)}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
+            <Show
+                when=move || sent.get().is_some()
+                fallback=move || {
+                    view! {
+                        <button class="rg-btn rg-primary" data-testid="send-otp" disabled=move || busy.get() on:click=send>
+                            "Send code"
+                        </button>
+                    }
+                }
+            >
+                <p class="rg-muted" data-testid="otp-destination">
+                    {move || sent.get().map(|s| format!("Code sent by {} to {}", s.channel.label(), s.destination)).unwrap_or_default()}
+                </p>
+                <form on:submit=submit novalidate>
+                    {code.field("otp-code", "Code the customer reads out", "otp-code-error otp-countdown otp-attempts", Input::CODE)}
+                    <div class="rg-row rg-facts">
+                        <p id="otp-countdown" data-testid="countdown" data-expired=move || code.expired.get().to_string()>
+                            {move || {
+                                if code.expired.get() {
+                                    "The code has expired: send a new one".to_string()
+                                } else {
+                                    code.left.get().map(|s| format!("Code valid for {}", messages::clock(s))).unwrap_or_default()
+                                }
+                            }}
+                        </p>
+                        <p id="otp-attempts" data-testid="attempts-left">
+                            {move || match code.attempts.get() {
+                                Some(1) => "1 try left".to_string(),
+                                Some(n) => format!("{n} tries left"),
+                                None => String::new(),
+                            }}
+                        </p>
+                    </div>
+                    <div class="rg-actions">
+                        <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get()>
+                            "Verify code"
+                        </button>
+                        <button type="button" class="rg-btn rg-secondary" data-testid="resend" disabled=move || !code.can_resend.get() on:click=send>
+                            {move || match code.resend_wait.get() {
+                                Some(s) if s > 0 => format!("Resend in {}", messages::clock(s)),
+                                _ => "Resend code".to_string(),
+                            }}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+            <div class="rg-actions rg-secondary-actions">
+                <Show when=move || override_on.get()>
+                    <button class="rg-btn rg-secondary" data-testid="open-override" on:click=move |_| ctx.dispatch(Action::OpenOverride)>
+                        "Customer did not get the code"
+                    </button>
+                </Show>
+                <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || !can_cancel.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
+                    "Cancel redemption"
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,56 @@
+//! The manager's policy screen.
+
+use super::*;
+
+#[wasm_bindgen_test]
+async fn policy_screen_shows_each_field_error() {
+    let ui = mount();
+    ui.sign_in("M001", "9999").await;
+    ui.click("[data-testid=open-policy]").await;
+    assert_eq!(ui.screen(), "policy");
+    let mandatory: HtmlInputElement = ui.el("#policy-otp_required").dyn_into().unwrap();
+    assert!(mandatory.checked(), "OTP is mandatory by default");
+    assert!(ui.find("#policy-otp_min_value").is_some());
+    ui.type_in("#policy-otp_ttl_secs", "5").await;
+    ui.type_in("#policy-point_value", "abc").await;
+    ui.click("[data-testid=save-policy]").await;
+    assert_eq!(
+        ui.text("#policy-otp_ttl_secs-error"),
+        "must be between 60 and 600 seconds"
+    );
+    assert_eq!(
+        ui.text("#policy-point_value-error"),
+        "Enter the amount as digits, e.g. 1250.50"
+    );
+    assert_eq!(
+        ui.el("#policy-otp_ttl_secs")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    // Fixed here, refused by the backend: its errors land on their fields too.
+    ui.type_in("#policy-otp_ttl_secs", "120").await;
+    ui.type_in("#policy-point_value", "1.00").await;
+    ui.fake.reject_policy_with(vec![PolicyError {
+        field: "locale".into(),
+        message: "is not supported here".into(),
+    }]);
+    ui.click("[data-testid=save-policy]").await;
+    assert_eq!(ui.text("#policy-otp_ttl_secs-error"), "");
+    assert_eq!(ui.text("#policy-locale-error"), "is not supported here");
+    assert!(ui.status().contains("Some policy settings are not valid"));
+}
+
+#[wasm_bindgen_test]
+async fn policy_saves_otp_mandatory_and_minimum_value() {
+    let ui = mount();
+    ui.sign_in("M001", "9999").await;
+    ui.click("[data-testid=open-policy]").await;
+    ui.click("#policy-otp_required").await;
+    ui.type_in("#policy-otp_min_value", "250").await;
+    ui.click("[data-testid=save-policy]").await;
+    assert_eq!(ui.status(), "Policy saved.");
+    let saved = ui.fake.policy().await.unwrap();
+    assert!(!saved.otp_required);
+    assert_eq!(saved.otp_min_value.minor(), 25_000);
+}

@@ -1,0 +1,142 @@
+//! The till up to the hold: sign-in, bill, customer search, balances, quantities.
+
+use super::*;
+
+#[wasm_bindgen_test]
+async fn sign_in_reaches_the_bill_screen() {
+    let ui = mount();
+    settle().await;
+    assert_eq!(ui.screen(), "signin");
+    let token: HtmlInputElement = ui.el("#terminal-token").dyn_into().unwrap();
+    assert_eq!(
+        token.value(),
+        "demo-till-1",
+        "the device's terminal token is prefilled"
+    );
+    ui.sign_in("C001", "1234").await;
+    assert_eq!(ui.screen(), "bill");
+    assert_eq!(ui.text("[data-testid=whoami]"), "Ravi Kumar");
+    assert!(
+        ui.find("[data-testid=open-policy]").is_none(),
+        "cashiers have no policy button"
+    );
+    assert!(ui.status().contains("Signed in as Ravi Kumar"));
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pin_is_explained_at_the_pin() {
+    let ui = mount();
+    ui.sign_in("C001", "0000").await;
+    assert_eq!(ui.screen(), "signin");
+    assert_eq!(ui.text("#pin-error"), "Wrong staff code or PIN.");
+    assert_eq!(
+        ui.el("#pin").get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bill_errors_are_inline() {
+    let ui = mount();
+    ui.sign_in("C001", "1234").await;
+    ui.type_in("#bill-total", "12.345").await;
+    ui.click("[data-testid=bill-next]").await;
+    assert_eq!(ui.text("#bill-id-error"), "Enter the bill number");
+    ui.type_in("#bill-id", "123").await;
+    ui.click("[data-testid=bill-next]").await;
+    assert_eq!(ui.text("#bill-total-error"), "Use at most 2 decimals");
+    assert_eq!(ui.screen(), "bill");
+}
+
+#[wasm_bindgen_test]
+async fn search_shows_masked_contacts_and_balances() {
+    let ui = mount();
+    ui.sign_in("C001", "1234").await;
+    ui.type_in("#bill-id", "123").await;
+    ui.type_in("#bill-total", "1000").await;
+    ui.click("[data-testid=bill-next]").await;
+    assert_eq!(
+        ui.text("[data-testid=bill-summary]"),
+        "Bill #123 · ₹1,000.00Change"
+    );
+    ui.type_in("#customer-q", "12").await;
+    ui.click("[data-testid=search]").await;
+    assert_eq!(
+        ui.text("#customer-q-error"),
+        "The mobile number is too short"
+    );
+    ui.type_in("#customer-q", "RG0001-2345").await;
+    ui.click("[data-testid=search]").await;
+    assert_eq!(ui.count("[data-testid=customer-result]"), 1);
+    let result = ui.text("[data-testid=customer-result]");
+    assert!(
+        result.contains("Asha Rao") && result.contains("+91 ••••••3210"),
+        "{result}"
+    );
+    assert!(!result.contains("9876543210"), "contacts are masked");
+    ui.click("[data-testid=customer-result]").await;
+    assert_eq!(ui.screen(), "balance");
+    assert_eq!(ui.count("[data-testid=instrument]"), 5);
+    for kind in ["points", "package", "membership", "campaign", "gift_card"] {
+        assert!(
+            ui.find(&format!("[data-testid=instrument][data-kind={kind}]"))
+                .is_some(),
+            "{kind}"
+        );
+    }
+    let points = ui.text("[data-kind=points]");
+    assert!(points.contains("1,200 points"), "{points}");
+    assert!(points.contains("Worth ₹1,200.00"), "{points}");
+    assert!(points.contains("3,450 points earned"), "{points}");
+    assert!(points.contains("200 points expire on"), "{points}");
+    assert!(ui
+        .text("[data-kind=gift_card] [data-testid=available]")
+        .contains("₹2,500.00"));
+}
+
+#[wasm_bindgen_test]
+async fn allowed_range_is_shown_before_typing() {
+    let ui = mount();
+    ui.to_redeem().await;
+    let q: HtmlInputElement = ui.el("#quantity").dyn_into().unwrap();
+    assert_eq!(q.value(), "");
+    let range = ui.text("[data-testid=allowed-range]");
+    assert!(range.contains("50 points to 1,000 points"), "{range}");
+    assert!(range.contains("limited by the bill total"), "{range}");
+    assert!(range.contains("1 point = ₹1.00"), "{range}");
+    assert_eq!(ui.text("#quantity-error"), "", "no error before typing");
+}
+
+#[wasm_bindgen_test]
+async fn bad_quantities_get_inline_errors_and_no_hold() {
+    let ui = mount();
+    ui.to_redeem().await;
+    for (input, want) in [
+        ("abc", "Use digits only, e.g. 500"),
+        ("-5", "The quantity cannot be negative"),
+        ("0", "Redeem at least 1"),
+        ("12.5", "Use whole numbers only"),
+        ("20", "Redeem at least 50"),
+        ("5000", "Only 1200 available: enter 1200 or less"),
+        (
+            "1100",
+            "That is more than the bill of 1000.00 INR: enter 1000 or less",
+        ),
+    ] {
+        ui.type_in("#quantity", input).await;
+        assert_eq!(ui.text("#quantity-error"), want, "{input}");
+        assert_eq!(
+            ui.el("#quantity").get_attribute("aria-invalid").as_deref(),
+            Some("true")
+        );
+    }
+    ui.click("[data-testid=hold]").await;
+    assert_eq!(ui.screen(), "redeem");
+    assert!(ui.fake.redemption("rd-1").is_none(), "nothing was held");
+    ui.type_in("#quantity", "500").await;
+    assert_eq!(ui.text("#quantity-error"), "");
+    assert_eq!(
+        ui.text("[data-testid=quantity-value]"),
+        "= ₹500.00 · the customer's code is needed"
+    );
+}
