@@ -161,7 +161,20 @@ async fn kill_9_during_commits_loses_and_doubles_nothing() {
             }
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Kill once the streams are well under way (however busy the machine is).
+    let receipts = || {
+        ledger
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|r| r.is_some())
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while receipts() <= 10 && started.elapsed() < std::time::Duration::from_secs(60) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     server.kill9();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for s in streams {
