@@ -2,7 +2,7 @@
 //! the redemption flow into one of its elements.
 //!
 //! ```js
-//! import init, { mount } from "https://loyalty.example.com/redeemguard.js";
+//! import init, { mount } from "https://loyalty.example.com/widget/redeemguard.js";
 //! await init();
 //! const widget = mount(document.getElementById("loyalty"), {
 //!   backendUrl: "https://loyalty.example.com", terminalToken: "…",
@@ -16,11 +16,13 @@
 //! The config is checked as a whole and every problem is reported in one error. The outcome
 //! reaches the host twice: the `onEvent` callback and a `redeemguard:<outcome>` DOM
 //! `CustomEvent` (bubbling, composed) on the host element. The widget lives in a shadow root
-//! with its own styles, so the host's CSS cannot reach in and the widget's cannot leak out.
+//! with its own stylesheet (`/widget/styles.css`, linked, not compiled into the module), so
+//! the host's CSS cannot reach in and the widget's cannot leak out.
 
 use crate::backend::{Backend, HttpBackend, HttpConfig};
 use crate::flow::{HostEvent, Mode};
 use crate::ui::{App, AppConfig};
+use contract::wire::json::{self, Value, Writer};
 use contract::{Bill, BillError, BillId, MoneyError};
 use contract::{Currency, InstrumentKind, Money};
 use leptos::prelude::*;
@@ -49,7 +51,9 @@ pub struct RawBill {
     pub currency: Option<String>,
 }
 
-type Object = serde_json::Map<String, serde_json::Value>;
+/// A parsed JSON object's members (the contract's own small JSON reader: no serde in the
+/// bundle).
+type Object = [(String, Value)];
 
 impl RawConfig {
     /// Reads a config object; every unknown key and wrong type is one error.
@@ -67,20 +71,21 @@ impl RawConfig {
             "",
             errors,
         );
-        let bill = match o.get("bill") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Object(b)) => {
+        let bill = match get(o, "bill") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(b)) => {
                 unknown_keys(b, &["id", "total", "currency"], "bill.", errors);
-                let total = match b.get("total") {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(serde_json::Value::String(t)) => Some(t.clone()),
-                    Some(serde_json::Value::Number(n)) => match n.as_u64() {
-                        Some(whole) => Some(whole.to_string()),
-                        None => {
-                            errors.push("bill.total: write an amount with a fraction as text, e.g. \"2450.50\"".into());
-                            None
-                        }
-                    },
+                let total = match get(b, "total") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Str(t)) => Some(t.clone()),
+                    Some(Value::Int(whole)) if *whole >= 0 => Some(whole.to_string()),
+                    Some(Value::Int(_) | Value::Number(_)) => {
+                        errors.push(
+                            "bill.total: write an amount with a fraction as text, e.g. \"2450.50\""
+                                .into(),
+                        );
+                        None
+                    }
                     Some(_) => {
                         errors.push("bill.total must be an amount such as \"2450.00\"".into());
                         None
@@ -97,11 +102,14 @@ impl RawConfig {
                 None
             }
         };
-        let instruments = match o.get("instruments") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => Some(
+        let instruments = match get(o, "instruments") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) if a.iter().all(|v| matches!(v, Value::Str(_))) => Some(
                 a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .filter_map(|v| match v {
+                        Value::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
                     .collect(),
             ),
             Some(_) => {
@@ -121,8 +129,13 @@ impl RawConfig {
     }
 }
 
+/// The member `key` (the last one when repeated, as `JSON.parse` keeps).
+fn get<'a>(o: &'a Object, key: &str) -> Option<&'a Value> {
+    o.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
 fn unknown_keys(o: &Object, known: &[&str], prefix: &str, errors: &mut Vec<String>) {
-    for key in o.keys().filter(|k| !known.contains(&k.as_str())) {
+    for (key, _) in o.iter().filter(|(k, _)| !known.contains(&k.as_str())) {
         errors.push(format!(
             "unknown setting \"{prefix}{key}\" (known: {})",
             known
@@ -136,9 +149,9 @@ fn unknown_keys(o: &Object, known: &[&str], prefix: &str, errors: &mut Vec<Strin
 }
 
 fn text(o: &Object, key: &str, name: &str, errors: &mut Vec<String>) -> Option<String> {
-    match o.get(key) {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
+    match get(o, key) {
+        None | Some(Value::Null) => None,
+        Some(Value::Str(s)) => Some(s.clone()),
         Some(_) => {
             errors.push(format!("{name} must be text"));
             None
@@ -159,7 +172,7 @@ pub struct WidgetConfig {
 impl WidgetConfig {
     /// Reads and checks a config written as JSON (what the host passed, minus functions).
     pub fn from_json(json: &str) -> Result<Self, Vec<String>> {
-        let Ok(object) = serde_json::from_str::<Object>(json) else {
+        let Ok(Value::Object(object)) = json::parse(json) else {
             return Err(vec!["the config must be an object".into()]);
         };
         let mut errors = Vec::new();
@@ -297,26 +310,63 @@ fn parse_bill(b: RawBill, errors: &mut Vec<String>) -> Option<Bill> {
     }
 }
 
-/// The event a host receives, as JSON (`detail` of the DOM event, argument of `onEvent`).
-pub fn event_json(e: &HostEvent) -> serde_json::Value {
+/// The event a host receives, as JSON text (`detail` of the DOM event, argument of
+/// `onEvent`).
+pub fn event_json(e: &HostEvent) -> String {
+    let mut w = Writer::default();
+    w.begin_object().key("type").str(e.outcome.name());
+    w.key("billId");
+    match &e.bill_id {
+        Some(id) => w.str(id),
+        None => w.null(),
+    };
     let r = e.redemption.as_ref();
-    serde_json::json!({
-        "type": e.outcome.name(),
-        "billId": e.bill_id,
-        "redemptionId": r.map(|r| r.id.clone()),
-        "instrument": r.map(|r| serde_json::json!({
-            "kind": r.instrument_kind.as_str(),
-            "label": r.instrument_label,
-        })),
-        "quantity": r.map(|r| r.quantity.get()),
-        "unit": r.map(|r| r.unit),
-        "value": r.map(|r| serde_json::json!({
-            "amount": r.value.to_decimal_string(),
-            "minor": r.value.minor(),
-            "currency": r.value.currency().code(),
-        })),
-        "reason": e.reason,
-    })
+    w.key("redemptionId");
+    match r {
+        Some(r) => w.str(&r.id),
+        None => w.null(),
+    };
+    w.key("instrument");
+    match r {
+        Some(r) => w
+            .begin_object()
+            .key("kind")
+            .str(r.instrument_kind.as_str())
+            .key("label")
+            .str(&r.instrument_label)
+            .end_object(),
+        None => w.null(),
+    };
+    w.key("quantity");
+    match r {
+        Some(r) => w.uint(r.quantity.get()),
+        None => w.null(),
+    };
+    w.key("unit");
+    match r {
+        Some(r) => w.str(r.unit.as_str()),
+        None => w.null(),
+    };
+    w.key("value");
+    match r {
+        Some(r) => w
+            .begin_object()
+            .key("amount")
+            .str(&r.value.to_decimal_string())
+            .key("minor")
+            .uint(r.value.minor())
+            .key("currency")
+            .str(r.value.currency().code())
+            .end_object(),
+        None => w.null(),
+    };
+    w.key("reason");
+    match &e.reason {
+        Some(reason) => w.str(reason),
+        None => w.null(),
+    };
+    w.end_object();
+    w.finish()
 }
 
 thread_local! {
@@ -324,45 +374,42 @@ thread_local! {
 }
 
 /// How many widgets are mounted on this page (for hosts and leak tests).
-#[wasm_bindgen(js_name = liveWidgets)]
 pub fn live_widgets() -> u32 {
     LIVE.with(Cell::get)
 }
 
-/// A mounted widget. `unmount()` removes it and everything it holds (timers, listeners).
-#[wasm_bindgen]
-pub struct Widget {
-    mounted: Option<Box<dyn std::any::Any>>,
+/// A mounted widget: dropping it (or [`Mounted::unmount`]) removes it and everything it
+/// holds (timers, listeners). The widget's entry point (`src/bin/widget.rs`) wraps it in the
+/// `Widget` class a host page sees.
+pub struct Mounted {
+    handle: Option<Box<dyn std::any::Any>>,
     shadow: web_sys::ShadowRoot,
 }
 
-#[wasm_bindgen]
-impl Widget {
+impl Mounted {
     pub fn unmount(&mut self) {
-        if self.mounted.take().is_some() {
+        if self.handle.take().is_some() {
             self.shadow.set_inner_html("");
             LIVE.with(|n| n.set(n.get().saturating_sub(1)));
         }
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn mounted(&self) -> bool {
-        self.mounted.is_some()
+    pub fn is_mounted(&self) -> bool {
+        self.handle.is_some()
     }
 }
 
-impl Drop for Widget {
+impl Drop for Mounted {
     fn drop(&mut self) {
         self.unmount();
     }
 }
 
-const STYLES: &str = include_str!("../www/styles.css");
-
-/// Mounts the redemption flow into `element` (its shadow root). Throws an `Error` naming every
-/// bad setting when the config is not valid.
-#[wasm_bindgen]
-pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
+/// Mounts the redemption flow into `element` (its shadow root), styled by the stylesheet at
+/// `stylesheet` (a URL: the bundle carries no copy of the CSS). The widget stays hidden until
+/// its stylesheet has loaded (or failed), so the host never sees it unstyled. Fails with an
+/// `Error` naming every bad setting when the config is not valid.
+pub fn mount(element: JsValue, config: JsValue, stylesheet: &str) -> Result<Mounted, JsError> {
     let host: web_sys::HtmlElement = element.dyn_into().map_err(|_| {
         JsError::new("RedeemGuard widget: the first argument must be an HTML element")
     })?;
@@ -400,16 +447,23 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
     let doc = host
         .owner_document()
         .ok_or_else(|| JsError::new("no document"))?;
-    let style = doc
-        .create_element("style")
-        .map_err(|_| JsError::new("no <style>"))?;
-    style.set_text_content(Some(STYLES));
     let container: web_sys::HtmlElement = doc
         .create_element("div")
         .ok()
         .and_then(|e| e.dyn_into().ok())
         .ok_or_else(|| JsError::new("no <div>"))?;
-    let _ = shadow.append_child(&style);
+    if let Ok(link) = doc.create_element("link") {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", stylesheet);
+        container.set_hidden(true);
+        let shown = container.clone();
+        let show =
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || shown.set_hidden(false))
+                .into_js_value();
+        let _ = link.add_event_listener_with_callback("load", show.unchecked_ref());
+        let _ = link.add_event_listener_with_callback("error", show.unchecked_ref());
+        let _ = shadow.append_child(&link);
+    }
     let _ = shadow.append_child(&container);
 
     let target = host.clone();
@@ -419,8 +473,7 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
         // After the widget's own handler has returned: a host that unmounts the widget when
         // it hears the outcome must not pull the running handler out from under itself.
         wasm_bindgen_futures::spawn_local(async move {
-            let detail =
-                js_sys::JSON::parse(&event_json(&event).to_string()).unwrap_or(JsValue::NULL);
+            let detail = js_sys::JSON::parse(&event_json(&event)).unwrap_or(JsValue::NULL);
             if let Some(f) = callback.as_ref() {
                 let _ = f.call1(&JsValue::NULL, &detail);
             }
@@ -447,11 +500,11 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
         bill: Some(cfg.bill),
     };
     let handle = leptos::mount::mount_to(container, move || {
-        view! { <App backend config=app_config/> }
+        view! { <App backend config=app_config surface=crate::ui::surfaces::WIDGET/> }
     });
     LIVE.with(|n| n.set(n.get() + 1));
-    Ok(Widget {
-        mounted: Some(Box::new(handle)),
+    Ok(Mounted {
+        handle: Some(Box::new(handle)),
         shadow,
     })
 }

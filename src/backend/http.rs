@@ -1,16 +1,17 @@
-//! The contract over HTTP with gloo-net (browser fetch).
+//! The contract over HTTP with the browser's own `fetch`; bodies are read and written by
+//! `contract::wire` (no serde in the bundle: SPEC §9).
 
 use super::{Backend, BackendError, Fut};
 use contract::api::{
     paths, Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
     Redemption, SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
+use contract::wire::{self, FromJson, ToJson};
 use contract::{Policy, Problem};
-use gloo_net::http::{Method, RequestBuilder};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Where the backend is and how long to wait for it.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -49,6 +50,15 @@ pub struct HttpBackend {
     session_token: RefCell<Option<String>>,
 }
 
+/// What a call sends besides its path.
+struct Call<'a> {
+    method: &'static str,
+    path: &'a str,
+    body: Option<String>,
+    idempotency_key: Option<&'a str>,
+    timeout_ms: u32,
+}
+
 impl HttpBackend {
     pub fn new(config: HttpConfig) -> Self {
         HttpBackend {
@@ -58,52 +68,32 @@ impl HttpBackend {
         }
     }
 
-    /// One HTTP exchange. Deliberately not generic: the fetch, headers and timeout code exist
-    /// once in the bundle, and only the small `decode` is instantiated per response type.
-    async fn exchange(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<String>,
-        idempotency_key: Option<&str>,
-        timeout_ms: u32,
-    ) -> Result<(u16, String), BackendError> {
-        let url = format!("{}{}", self.config.base_url, path);
-        let mut rb = RequestBuilder::new(&url)
-            .method(method)
-            .header("accept", "application/json");
-        if let Some(t) = self.terminal_token.borrow().as_deref() {
-            rb = rb.header(TERMINAL_HEADER, t);
+    fn call<'a>(&self, method: &'static str, path: &'a str, body: Option<String>) -> Call<'a> {
+        Call {
+            method,
+            path,
+            body,
+            idempotency_key: None,
+            timeout_ms: self.config.timeout_ms,
         }
-        if let Some(s) = self.session_token.borrow().as_deref() {
-            rb = rb.header("authorization", &format!("Bearer {s}"));
-        }
-        if let Some(k) = idempotency_key {
-            rb = rb.header(IDEMPOTENCY_HEADER, k);
-        }
+    }
+
+    /// One HTTP exchange: status and body text. Deliberately not generic: the fetch, headers
+    /// and timeout code exist once in the bundle; only `decode` is instantiated per type.
+    async fn exchange(&self, call: Call<'_>) -> Result<(u16, String), BackendError> {
         // The time limit aborts the fetch itself (headers and body), so a late answer is
         // never half-read; the flag tells a timeout from any other network failure.
         let abort = web_sys::AbortController::new().map_err(|_| BackendError::Network)?;
-        rb = rb.abort_signal(Some(&abort.signal()));
-        let request = match body {
-            Some(b) => rb.header("content-type", "application/json").body(b),
-            None => rb.build(),
-        }
-        .map_err(|_| BackendError::Network)?;
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
             let flag = timed_out.clone();
-            gloo_timers::callback::Timeout::new(timeout_ms, move || {
+            let abort = abort.clone();
+            gloo_timers::callback::Timeout::new(call.timeout_ms, move || {
                 flag.set(true);
                 abort.abort();
             })
         };
-        let result = async {
-            let resp = request.send().await?;
-            let text = resp.text().await?;
-            Ok::<_, gloo_net::Error>((resp.status(), text))
-        }
-        .await;
+        let result = self.fetch(&call, &abort.signal()).await;
         drop(timer); // cancels the pending abort
         result.map_err(|_| {
             if timed_out.get() {
@@ -114,42 +104,59 @@ impl HttpBackend {
         })
     }
 
-    async fn call<T: DeserializeOwned>(
+    async fn fetch(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<T, BackendError> {
-        let (status, text) = self
-            .exchange(method, path, body, None, self.config.timeout_ms)
-            .await?;
+        call: &Call<'_>,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<(u16, String), JsValue> {
+        let headers = web_sys::Headers::new()?;
+        headers.set("accept", "application/json")?;
+        if let Some(t) = self.terminal_token.borrow().as_deref() {
+            headers.set(TERMINAL_HEADER, t)?;
+        }
+        if let Some(s) = self.session_token.borrow().as_deref() {
+            headers.set("authorization", &format!("Bearer {s}"))?;
+        }
+        if let Some(k) = call.idempotency_key {
+            headers.set(IDEMPOTENCY_HEADER, k)?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method(call.method);
+        if let Some(b) = &call.body {
+            headers.set("content-type", "application/json")?;
+            init.set_body(&JsValue::from_str(b));
+        }
+        init.set_headers(&headers);
+        init.set_signal(Some(signal));
+        let url = format!("{}{}", self.config.base_url, call.path);
+        let request = web_sys::Request::new_with_str_and_init(&url, &init)?;
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await?
+            .dyn_into()?;
+        let text = JsFuture::from(response.text()?).await?;
+        Ok((response.status(), text.as_string().unwrap_or_default()))
+    }
+
+    async fn send<T: FromJson>(&self, call: Call<'_>) -> Result<T, BackendError> {
+        let (status, text) = self.exchange(call).await?;
         decode(status, &text)
-    }
-
-    async fn json<T: DeserializeOwned, B: Serialize>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &B,
-    ) -> Result<T, BackendError> {
-        let body =
-            serde_json::to_string(body).map_err(|_| BackendError::Unexpected { status: 0 })?;
-        self.call(method, path, Some(body)).await
-    }
-
-    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BackendError> {
-        self.call(Method::GET, path, None).await
     }
 }
 
+/// A request body as the contract writes it.
+fn body<B: ToJson>(b: &B) -> Option<String> {
+    Some(wire::to_string(b))
+}
+
 /// 2xx bodies are the contract type; anything else should be a problem document.
-fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, BackendError> {
+fn decode<T: FromJson>(status: u16, text: &str) -> Result<T, BackendError> {
     if (200..300).contains(&status) {
-        // An empty 204 decodes as `()` via "null".
+        // An empty 204 reads as `()` via "null".
         let text = if text.trim().is_empty() { "null" } else { text };
-        serde_json::from_str(text).map_err(|_| BackendError::Unexpected { status })
+        wire::from_str(text).map_err(|_| BackendError::Unexpected { status })
     } else {
-        match serde_json::from_str::<Problem>(text) {
+        match wire::from_str::<Problem>(text) {
             Ok(p) => Err(BackendError::Problem(p)),
             Err(_) => Err(BackendError::Unexpected { status }),
         }
@@ -162,11 +169,13 @@ fn seg(id: &str) -> String {
 }
 
 impl Backend for HttpBackend {
-    fn sign_in(&self, terminal_token: String, body: SignIn) -> Fut<'_, Session> {
+    fn sign_in(&self, terminal_token: String, b: SignIn) -> Fut<'_, Session> {
         Box::pin(async move {
             *self.terminal_token.borrow_mut() = Some(terminal_token);
             *self.session_token.borrow_mut() = None;
-            let session: Session = self.json(Method::POST, paths::SESSIONS, &body).await?;
+            let session: Session = self
+                .send(self.call("POST", paths::SESSIONS, body(&b)))
+                .await?;
             *self.session_token.borrow_mut() = Some(session.token.clone());
             Ok(session)
         })
@@ -175,110 +184,99 @@ impl Backend for HttpBackend {
     fn sign_out(&self) -> Fut<'_, ()> {
         Box::pin(async move {
             let r = self
-                .exchange(
-                    Method::DELETE,
-                    paths::SESSION_CURRENT,
-                    None,
-                    None,
-                    self.config.timeout_ms,
-                )
+                .exchange(self.call("DELETE", paths::SESSION_CURRENT, None))
                 .await;
             *self.session_token.borrow_mut() = None;
             match r? {
                 (status, _) if (200..300).contains(&status) => Ok(()),
-                (status, text) => decode::<()>(status, &text),
+                (status, text) => decode(status, &text),
             }
         })
     }
 
     fn policy(&self) -> Fut<'_, Policy> {
-        Box::pin(self.get_json(paths::POLICY))
+        Box::pin(self.send(self.call("GET", paths::POLICY, None)))
     }
 
     fn save_policy(&self, policy: Policy) -> Fut<'_, Policy> {
-        Box::pin(async move { self.json(Method::PUT, paths::POLICY, &policy).await })
+        Box::pin(self.send(self.call("PUT", paths::POLICY, body(&policy))))
     }
 
     fn search(&self, query: String) -> Fut<'_, CustomerSearch> {
         Box::pin(async move {
-            self.get_json(&format!("{}?q={}", paths::CUSTOMERS, seg(&query)))
-                .await
+            let path = format!("{}?q={}", paths::CUSTOMERS, seg(&query));
+            self.send(self.call("GET", &path, None)).await
         })
     }
 
     fn balance(&self, customer_id: String) -> Fut<'_, Balance> {
-        Box::pin(async move { self.get_json(&paths::balance(&seg(&customer_id))).await })
+        Box::pin(async move {
+            let path = paths::balance(&seg(&customer_id));
+            self.send(self.call("GET", &path, None)).await
+        })
     }
 
-    fn create(&self, body: CreateRedemption) -> Fut<'_, Redemption> {
-        Box::pin(async move { self.json(Method::POST, paths::REDEMPTIONS, &body).await })
+    fn create(&self, b: CreateRedemption) -> Fut<'_, Redemption> {
+        Box::pin(self.send(self.call("POST", paths::REDEMPTIONS, body(&b))))
     }
 
     fn get(&self, id: String) -> Fut<'_, Redemption> {
-        Box::pin(async move { self.get_json(&paths::redemption(&seg(&id))).await })
-    }
-
-    fn send_otp(&self, id: String, body: SendOtp) -> Fut<'_, OtpSent> {
         Box::pin(async move {
-            self.json(
-                Method::POST,
-                &paths::redemption_action(&seg(&id), "otp"),
-                &body,
-            )
-            .await
+            let path = paths::redemption(&seg(&id));
+            self.send(self.call("GET", &path, None)).await
         })
     }
 
-    fn verify(&self, id: String, body: Verify) -> Fut<'_, Redemption> {
+    fn send_otp(&self, id: String, b: SendOtp) -> Fut<'_, OtpSent> {
         Box::pin(async move {
-            self.json(
-                Method::POST,
-                &paths::redemption_action(&seg(&id), "verify"),
-                &body,
-            )
-            .await
+            let path = paths::redemption_action(&seg(&id), "otp");
+            self.send(self.call("POST", &path, body(&b))).await
         })
     }
 
-    fn override_(&self, id: String, body: Override) -> Fut<'_, Redemption> {
+    fn verify(&self, id: String, b: Verify) -> Fut<'_, Redemption> {
         Box::pin(async move {
-            self.json(
-                Method::POST,
-                &paths::redemption_action(&seg(&id), "override"),
-                &body,
-            )
-            .await
+            let path = paths::redemption_action(&seg(&id), "verify");
+            self.send(self.call("POST", &path, body(&b))).await
+        })
+    }
+
+    fn override_(&self, id: String, b: Override) -> Fut<'_, Redemption> {
+        Box::pin(async move {
+            let path = paths::redemption_action(&seg(&id), "override");
+            self.send(self.call("POST", &path, body(&b))).await
         })
     }
 
     fn commit(&self, id: String, key: String) -> Fut<'_, Receipt> {
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "commit");
-            let timeout = self.config.commit_timeout_ms;
-            let (status, text) = self
-                .exchange(Method::POST, &path, Some("{}".into()), Some(&key), timeout)
-                .await?;
-            decode(status, &text)
+            let call = Call {
+                idempotency_key: Some(&key),
+                timeout_ms: self.config.commit_timeout_ms,
+                ..self.call("POST", &path, Some("{}".into()))
+            };
+            self.send(call).await
         })
     }
 
     fn cancel(&self, id: String) -> Fut<'_, Redemption> {
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "cancel");
-            self.call(Method::POST, &path, Some("{}".into())).await
+            self.send(self.call("POST", &path, Some("{}".into()))).await
         })
     }
 
-    fn kiosk_identify(&self, body: KioskIdentify) -> Fut<'_, OtpSent> {
-        Box::pin(async move { self.json(Method::POST, paths::KIOSK_IDENTIFY, &body).await })
+    fn kiosk_identify(&self, b: KioskIdentify) -> Fut<'_, OtpSent> {
+        Box::pin(self.send(self.call("POST", paths::KIOSK_IDENTIFY, body(&b))))
     }
 
-    fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance> {
-        Box::pin(async move { self.json(Method::POST, paths::KIOSK_VERIFY, &body).await })
+    fn kiosk_verify(&self, b: Verify) -> Fut<'_, Balance> {
+        Box::pin(self.send(self.call("POST", paths::KIOSK_VERIFY, body(&b))))
     }
 
     fn kiosk_forget(&self) -> Fut<'_, ()> {
-        Box::pin(self.call(Method::POST, paths::KIOSK_FORGET, None))
+        Box::pin(self.send(self.call("POST", paths::KIOSK_FORGET, None)))
     }
 }
 

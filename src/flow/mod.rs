@@ -94,8 +94,6 @@ impl Flow {
             Action::ResumeContinue => self.resume_continue(),
             Action::StartOver => self.start_over(),
             Action::NextCustomer => self.next_customer(),
-            Action::OpenPolicy => self.open_policy(),
-            Action::ClosePolicy => self.close_policy(),
             Action::SavePolicy(p) => self.save_policy(p),
             Action::PolicyFormInvalid(errors) => self.policy_form_invalid(errors),
             Action::Activity => vec![],

@@ -13,6 +13,9 @@ pub enum Mode {
     /// Inside a host page (an appointment book): the host supplies the bill and hears how the
     /// redemption ended.
     Widget,
+    /// The manager's back office (`/back-office`): the store's policy now, staff, terminals,
+    /// reports and audit as they arrive. Nothing is sold here.
+    BackOffice,
 }
 
 impl Mode {
@@ -22,6 +25,7 @@ impl Mode {
             Mode::Pos => "pos",
             Mode::Kiosk => "kiosk",
             Mode::Widget => "widget",
+            Mode::BackOffice => "back-office",
         }
     }
 
@@ -36,19 +40,30 @@ impl Mode {
         self == Mode::Kiosk
     }
 
+    /// Redemptions are made here; the back office manages the store and sells nothing.
+    pub fn sells(self) -> bool {
+        self != Mode::BackOffice
+    }
+
     /// Redemptions go on a bill (typed or the host's) or become vouchers; a kiosk has no bill:
     /// everything it redeems becomes a printed voucher.
     pub fn has_bill(self) -> bool {
-        self != Mode::Kiosk
+        matches!(self, Mode::Pos | Mode::Widget)
     }
 
     /// A manager may approve a redemption without the customer's code (a staff control).
     pub fn manager_override(self) -> bool {
-        self != Mode::Kiosk
+        matches!(self, Mode::Pos | Mode::Widget)
     }
 
-    /// The manager's policy screen can be reached (from a till only).
-    pub fn policy_screen(self) -> bool {
+    /// Only managers may stay signed in (the back office); a cashier is signed out again.
+    pub fn managers_only(self) -> bool {
+        self == Mode::BackOffice
+    }
+
+    /// The till offers its managers a link to the back office, a page of its own (SPEC §9:
+    /// the till never downloads the manager screens).
+    pub fn links_back_office(self) -> bool {
         self == Mode::Pos
     }
 

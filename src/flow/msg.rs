@@ -84,8 +84,6 @@ pub enum Action {
     /// After a closed redemption: the same bill, a fresh search.
     StartOver,
     NextCustomer,
-    OpenPolicy,
-    ClosePolicy,
     SavePolicy(Policy),
     /// The policy form could not even be read (e.g. letters in a number field).
     PolicyFormInvalid(Vec<PolicyError>),

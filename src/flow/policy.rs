@@ -1,5 +1,5 @@
-//! The manager's policy screen (SPEC §3): open it, check a policy with the contract's rules,
-//! save it.
+//! The manager's policy screen in the back office (SPEC §3): check a policy with the
+//! contract's rules, save it.
 
 use super::msg::{Cmd, Request};
 use super::state::Flow;
@@ -9,30 +9,10 @@ use crate::messages;
 use contract::{ErrorCode, Policy, PolicyError};
 
 impl Flow {
-    /// The policy button is offered: a manager on a till, not already on the policy screen.
-    pub fn offers_policy(&self) -> bool {
-        self.mode().policy_screen() && self.is_manager() && self.ui.screen != Screen::Policy
-    }
-
-    /// The policy screen can be opened now: nothing is held or being confirmed.
-    pub fn can_open_policy(&self) -> bool {
-        self.offers_policy() && self.settled()
-    }
-
-    pub(super) fn open_policy(&mut self) -> Vec<Cmd> {
-        if self.can_open_policy() {
-            self.ui.before_policy = Some(self.ui.screen);
-            self.ui.policy_errors.clear();
-            self.ui.screen = Screen::Policy;
-        }
-        vec![]
-    }
-
-    pub(super) fn close_policy(&mut self) -> Vec<Cmd> {
-        if self.ui.screen == Screen::Policy {
-            self.ui.screen = self.ui.before_policy.take().unwrap_or(Screen::Bill);
-        }
-        vec![]
+    /// The till offers its manager the back office (a link to its own page) when nothing is
+    /// held or being confirmed: leaving the till ends its session in this browser tab.
+    pub fn offers_back_office(&self) -> bool {
+        self.mode().links_back_office() && self.is_manager() && self.settled()
     }
 
     pub(super) fn save_policy(&mut self, p: Policy) -> Vec<Cmd> {

@@ -5,7 +5,7 @@ use super::state::{Flow, Reset};
 use super::view::{Field, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{Redemption, RedemptionStatus, Session, SignIn};
+use contract::api::{Redemption, RedemptionStatus, Role, Session, SignIn};
 use contract::{ErrorCode, Policy};
 
 impl Flow {
@@ -66,6 +66,13 @@ impl Flow {
 
     pub(super) fn signed_in(&mut self, r: Result<Session, BackendError>) -> Vec<Cmd> {
         match r {
+            Ok(s) if self.mode().managers_only() && s.staff.role != Role::Manager => {
+                // The backend's session ends at once; the screen stays on sign-in.
+                self.ui.notice = Some(Notice::err(
+                    "Only a manager can use the back office. You were signed out.",
+                ));
+                vec![self.ask(Request::SignOut)]
+            }
             Ok(mut s) => {
                 s.token.clear(); // the backend holds it; the UI state never does
                 let token = self.device.terminal_token.clone().unwrap_or_default();
@@ -136,9 +143,17 @@ impl Flow {
         // The open redemption (if any) stays remembered so the next sign-in can resume or
         // cancel it; otherwise its hold simply lapses.
         let pending = self.open_redemption_id();
+        // A cashier refused by the back office keeps the reason on screen.
+        let refused = self
+            .signed_in
+            .session
+            .is_none()
+            .then(|| self.ui.notice.take());
         self.reset(Reset::Session);
         self.device.pending_redemption = pending;
-        self.ui.notice = Some(Notice::info("Signed out."));
+        self.ui.notice = refused
+            .flatten()
+            .or_else(|| Some(Notice::info("Signed out.")));
         vec![]
     }
 

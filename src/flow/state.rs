@@ -182,8 +182,6 @@ pub struct Ui {
     pub notice: Option<Notice>,
     pub field_error: Option<FieldError>,
     pub policy_errors: Vec<PolicyError>,
-    /// Where to go back to from the policy screen.
-    pub before_policy: Option<Screen>,
     /// Bumped on every reset past the customer, so screens are rebuilt and typed text is
     /// dropped.
     pub epoch: u32,
@@ -337,7 +335,9 @@ impl Flow {
 
     /// The screen a new sale starts on.
     pub(super) fn sale_screen(&self) -> Screen {
-        if !self.mode().has_bill() {
+        if !self.mode().sells() {
+            Screen::Policy
+        } else if !self.mode().has_bill() {
             Screen::KioskStart
         } else if self.sale.purpose.is_some() {
             Screen::Customer

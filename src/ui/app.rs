@@ -6,19 +6,19 @@ use crate::flow::{Action, Mode, Msg, Screen};
 use crate::platform;
 use crate::ui::chrome::{StatusLine, TopBar};
 use crate::ui::driver::{AppConfig, Ctx};
-use crate::ui::kiosk::{install_manifest, IdleWarning, KioskCodeScreen, KioskStartScreen};
-use crate::ui::policy::PolicyScreen;
-use crate::ui::screens::{
-    BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen, OtpScreen,
-    OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
-};
+use crate::ui::surfaces::Surface;
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::time::Duration;
 
 /// The whole app over any backend.
 #[component]
-pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> impl IntoView {
+pub fn App(
+    backend: Rc<dyn Backend>,
+    #[prop(optional)] config: AppConfig,
+    /// The screens this surface can show (`ui::surfaces`).
+    surface: Surface,
+) -> impl IntoView {
     let ctx = Ctx::new(backend, &config);
     provide_context(ctx);
     let terminal_token = config.terminal_token.or_else(|| {
@@ -66,9 +66,6 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
         }
         now
     });
-    if config.mode.self_service() {
-        install_manifest();
-    }
     let embedded = config.mode.embedded();
     // Any touch or key postpones a kiosk's idle reset.
     let activity = move || {
@@ -88,7 +85,7 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
         >
             <TopBar/>
             <StatusLine/>
-            <IdleWarning/>
+            {(surface.overlay)()}
             // A widget is one region of its host's page, never the page's main landmark.
             <div
                 class="rg-main"
@@ -96,41 +93,20 @@ pub fn App(backend: Rc<dyn Backend>, #[prop(optional)] config: AppConfig) -> imp
                 aria-label=embedded.then_some("Loyalty redemption")
                 data-screen=move || screen.get().name()
             >
-                {move || match page.get().0 {
-                    Screen::SignIn => view! { <SignInScreen/> }.into_any(),
-                    Screen::Bill => view! { <BillScreen/> }.into_any(),
-                    Screen::Customer => view! { <CustomerScreen/> }.into_any(),
-                    Screen::Balance => view! { <BalanceScreen/> }.into_any(),
-                    Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
-                    Screen::Otp => view! { <OtpScreen/> }.into_any(),
-                    Screen::Override => view! { <OverrideScreen/> }.into_any(),
-                    Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
-                    Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
-                    Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),
-                    Screen::Resume => view! { <ResumeScreen/> }.into_any(),
-                    Screen::Policy => view! { <PolicyScreen/> }.into_any(),
-                    Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
-                    Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
-                }}
+                {move || (surface.screen)(page.get().0)}
             </div>
         </div>
     }
 }
 
-/// Mounts the app on `<body>` with the HTTP backend. The backend URL comes from
-/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent); the
-/// path `/kiosk` starts the self-service kiosk, anything else the cashier's POS.
-pub fn mount_app() {
+/// Mounts a surface's app on `<body>` with the HTTP backend. The backend URL comes from
+/// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent).
+pub fn mount_surface(mode: Mode, surface: Surface) {
     let base = platform::meta("redeemguard-backend").unwrap_or_default();
-    let mode = if platform::path().trim_end_matches('/').ends_with("/kiosk") {
-        Mode::Kiosk
-    } else {
-        Mode::Pos
-    };
     let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(&base)));
     let config = AppConfig {
         mode,
         ..AppConfig::default()
     };
-    leptos::mount::mount_to_body(move || view! { <App backend config/> });
+    leptos::mount::mount_to_body(move || view! { <App backend config surface/> });
 }

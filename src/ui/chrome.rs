@@ -17,7 +17,7 @@ pub fn TopBar() -> impl IntoView {
             )
         })
     });
-    let offers_policy = ctx.sel(Flow::offers_policy);
+    let offers_back_office = ctx.sel(Flow::offers_back_office);
     if ctx.mode().self_service() {
         // A customer's screen: the store's name, and no staff controls at all.
         let store = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.store.name.clone()));
@@ -31,7 +31,6 @@ pub fn TopBar() -> impl IntoView {
     }
     // Signing out mid-commit would leave the cashier without the outcome.
     let can_sign_out = ctx.sel(Flow::can_sign_out);
-    let can_open_policy = ctx.sel(Flow::can_open_policy);
     let committing = ctx.sel(Flow::committing);
     // In a widget the host page owns the banner and the page's first heading.
     let widget = ctx.mode().embedded();
@@ -48,15 +47,12 @@ pub fn TopBar() -> impl IntoView {
                         view! {
                             <span class="rg-where">{place}</span>
                             <span class="rg-who" data-testid="whoami">{name}</span>
-                            <Show when=move || offers_policy.get()>
-                                <button
-                                    class="rg-btn rg-quiet"
-                                    data-testid="open-policy"
-                                    disabled=move || !can_open_policy.get()
-                                    on:click=move |_| ctx.dispatch(Action::OpenPolicy)
-                                >
-                                    "Policy"
-                                </button>
+                            // The back office is a page of its own: the till never downloads
+                            // the manager's screens.
+                            <Show when=move || offers_back_office.get()>
+                                <a class="rg-btn rg-quiet" href="/back-office" data-testid="open-back-office">
+                                    "Back office"
+                                </a>
                             </Show>
                             <button
                                 class="rg-btn rg-quiet"

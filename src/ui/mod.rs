@@ -14,6 +14,7 @@ mod kiosk;
 mod policy;
 mod screens;
 mod summary;
+pub mod surfaces;
 
-pub use app::{mount_app, App};
+pub use app::{mount_surface, App};
 pub use driver::{ctx, AppConfig, Ctx, HostListener};

@@ -1,9 +1,10 @@
-//! The manager's policy screen (SPEC §3): every field, with each error next to its field.
+//! The manager's policy screen in the back office (SPEC §3): every field, with each error
+//! next to its field.
 
 use crate::flow::Action;
 use crate::policy_form::{dom_id, error_for, CapKind, PolicyForm, CAP, GROUPS, TEMPLATES};
 use crate::ui::driver::ctx;
-use crate::ui::field::{FormActions, Input, TextField};
+use crate::ui::field::{Input, TextField};
 use contract::{Channel, InstrumentKind};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -48,6 +49,7 @@ pub fn PolicyScreen() -> impl IntoView {
         }
     };
     let errors = ctx.sel(|f| f.ui.policy_errors.clone());
+    let busy = ctx.busy();
     let err = move |name: &'static str| {
         Signal::derive(move || errors.with(|e| error_for(e, name).map(str::to_string)))
     };
@@ -211,11 +213,12 @@ pub fn PolicyScreen() -> impl IntoView {
                         })
                         .collect_view()}
                 </fieldset>
-                <FormActions
-                    submit=("save-policy", "Save policy")
-                    back=("close-policy", "Close", Action::ClosePolicy)
-                    sticky=true
-                />
+                <div class="rg-actions rg-sticky">
+                    <button type="submit" class="rg-btn rg-primary" data-testid="save-policy" disabled=move || busy.get()>
+                        "Save policy"
+                    </button>
+                    <a class="rg-btn rg-secondary" href="/" data-testid="to-till">"Back to the till"</a>
+                </div>
             </form>
         </section>
     }

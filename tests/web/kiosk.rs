@@ -22,7 +22,7 @@ fn kiosk() -> Ui {
 
 const STAFF_CONTROLS: [&str; 6] = [
     "sign-out",
-    "open-policy",
+    "open-back-office",
     "open-override",
     "back-to-search",
     "change-bill",

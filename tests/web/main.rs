@@ -12,6 +12,7 @@ use contract::{Currency, Money, Policy, PolicyError, Quantity};
 use leptos::prelude::*;
 use redeemguard::backend::{Backend, FakeBackend, FAKE_CODE};
 use redeemguard::flow::Mode;
+use redeemguard::ui::surfaces;
 use redeemguard::{embed, format, App, AppConfig};
 use std::any::Any;
 use std::rc::Rc;
@@ -65,7 +66,11 @@ fn mount_over(backend: Rc<dyn Backend>, fake: Rc<FakeBackend>, config: AppConfig
         .clear()
         .unwrap();
     let root = div();
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App backend config/> });
+    let surface = surfaces::for_mode(config.mode);
+    let handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <App backend config surface/> },
+    );
     Ui {
         root,
         fake,

@@ -2,12 +2,22 @@
 
 use super::*;
 
+fn back_office() -> Ui {
+    mount_config(
+        FakeBackend::new(),
+        AppConfig {
+            mode: Mode::BackOffice,
+            terminal_token: Some("demo-till-1".into()),
+            ..AppConfig::default()
+        },
+    )
+}
+
 #[wasm_bindgen_test]
 async fn policy_screen_shows_each_field_error() {
-    let ui = mount();
+    let ui = back_office();
     ui.sign_in("M001", "9999").await;
-    ui.click("[data-testid=open-policy]").await;
-    assert_eq!(ui.screen(), "policy");
+    assert_eq!(ui.screen(), "policy", "the back office opens on the policy");
     let mandatory: HtmlInputElement = ui.el("#policy-otp_required").dyn_into().unwrap();
     assert!(mandatory.checked(), "OTP is mandatory by default");
     assert!(ui.find("#policy-otp_min_value").is_some());
@@ -43,9 +53,8 @@ async fn policy_screen_shows_each_field_error() {
 
 #[wasm_bindgen_test]
 async fn policy_saves_otp_mandatory_and_minimum_value() {
-    let ui = mount();
+    let ui = back_office();
     ui.sign_in("M001", "9999").await;
-    ui.click("[data-testid=open-policy]").await;
     ui.click("#policy-otp_required").await;
     ui.type_in("#policy-otp_min_value", "250").await;
     ui.click("[data-testid=save-policy]").await;
@@ -53,4 +62,28 @@ async fn policy_saves_otp_mandatory_and_minimum_value() {
     let saved = ui.fake.policy().await.unwrap();
     assert!(!saved.otp_required);
     assert_eq!(saved.otp_min_value.minor(), 25_000);
+}
+
+#[wasm_bindgen_test]
+async fn a_cashier_cannot_stay_in_the_back_office() {
+    let ui = back_office();
+    ui.sign_in("C001", "1234").await;
+    assert_eq!(ui.screen(), "signin");
+    assert_eq!(
+        ui.status(),
+        "Only a manager can use the back office. You were signed out."
+    );
+    assert!(ui.find("[data-testid=save-policy]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_till_links_a_manager_to_the_back_office() {
+    let ui = mount();
+    ui.sign_in("C001", "1234").await;
+    assert!(ui.find("[data-testid=open-back-office]").is_none());
+    ui.click("[data-testid=sign-out]").await;
+    ui.sign_in("M001", "9999").await;
+    let link = ui.el("[data-testid=open-back-office]");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/back-office"));
+    assert_eq!(ui.text("[data-testid=open-back-office]"), "Back office");
 }

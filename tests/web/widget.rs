@@ -13,13 +13,40 @@ fn widget_config(extra: &str) -> wasm_bindgen::JsValue {
 #[wasm_bindgen_test]
 async fn the_widget_mounts_in_its_own_shadow_root_and_unmounts_clean() {
     let host = div();
-    let mut w = embed::mount(host.clone().into(), widget_config("")).unwrap();
-    settle().await;
+    let mut w = embed::mount(
+        host.clone().into(),
+        widget_config(""),
+        "/no-such/styles.css",
+    )
+    .unwrap();
     let shadow = host.shadow_root().expect("a shadow root");
-    assert!(
-        shadow.query_selector("style").unwrap().is_some(),
-        "its own styles inside"
+    let link = shadow
+        .query_selector("link[rel=stylesheet]")
+        .unwrap()
+        .expect("its own stylesheet inside");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/no-such/styles.css")
     );
+    let container: HtmlElement = shadow
+        .query_selector("div")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(container.hidden(), "hidden until its stylesheet is in");
+    // The stylesheet fails to load here: the widget shows anyway, unstyled beats absent.
+    for _ in 0..100 {
+        if !container.hidden() {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert!(
+        !container.hidden(),
+        "shown once the stylesheet loaded or failed"
+    );
+    settle().await;
     let app = shadow.query_selector("[data-testid=app]").unwrap().unwrap();
     assert_eq!(app.get_attribute("data-mode").as_deref(), Some("widget"));
     assert!(shadow.query_selector("#staff-code").unwrap().is_some());
@@ -32,7 +59,12 @@ async fn the_widget_mounts_in_its_own_shadow_root_and_unmounts_clean() {
     w.unmount();
     assert_eq!(embed::live_widgets(), 0);
     assert_eq!(shadow.child_nodes().length(), 0);
-    let w2 = embed::mount(host.clone().into(), widget_config(r#","locale":"en-US""#)).unwrap();
+    let w2 = embed::mount(
+        host.clone().into(),
+        widget_config(r#","locale":"en-US""#),
+        "/styles.css",
+    )
+    .unwrap();
     settle().await;
     assert!(
         shadow
@@ -57,7 +89,10 @@ fn a_bad_widget_config_names_every_problem() {
         r#"{"backendUrl":"x","bill":{"id":"1","total":"abc","currency":"INR"}}"#,
     )
     .unwrap();
-    let err: wasm_bindgen::JsValue = embed::mount(host.into(), bad).err().unwrap().into();
+    let err: wasm_bindgen::JsValue = embed::mount(host.into(), bad, "/styles.css")
+        .err()
+        .unwrap()
+        .into();
     let message = err
         .unchecked_into::<js_sys::Error>()
         .message()

@@ -60,6 +60,16 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The wire name (as serde writes it).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Unit::Points => "points",
+            Unit::Sessions => "sessions",
+            Unit::Uses => "uses",
+            Unit::Credit => "credit",
+        }
+    }
+
     /// Singular and plural nouns for "500 points", "1 session".
     pub fn noun(&self, n: u64) -> &'static str {
         match (self, n == 1) {

@@ -2,22 +2,60 @@
 
 use super::*;
 
+fn back_office(role: Role) -> Run {
+    let mut r = Run::with(Flow::for_mode(Mode::BackOffice, vec![]));
+    r.sign_in_on("demo-till-1", Policy::default(), role);
+    r
+}
+
 #[test]
-fn only_managers_open_the_policy() {
-    let mut r = Run::signed_in();
-    r.send(Action::OpenPolicy);
-    assert_eq!(r.screen(), Screen::Bill);
-    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
-    r.send(Action::OpenPolicy);
+fn the_back_office_opens_on_the_policy_for_a_manager() {
+    let r = back_office(Role::Manager);
     assert_eq!(r.screen(), Screen::Policy);
-    r.send(Action::ClosePolicy);
-    assert_eq!(r.screen(), Screen::Bill);
+    assert!(!r.f.offers_back_office(), "no link to itself");
+}
+
+#[test]
+fn a_cashier_is_signed_out_of_the_back_office() {
+    let mut r = Run::with(Flow::for_mode(Mode::BackOffice, vec![]));
+    r.send(Action::SignIn {
+        terminal_token: "demo-till-1".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
+    assert_eq!(r.cmds, vec![ask(Request::SignOut)]);
+    assert_eq!(r.screen(), Screen::SignIn);
+    assert!(r.f.signed_in.session.is_none());
+    r.answer(Answer::SignedOut);
+    assert_eq!(r.screen(), Screen::SignIn);
+    assert_eq!(
+        r.notice(),
+        "Only a manager can use the back office. You were signed out."
+    );
+}
+
+#[test]
+fn the_till_links_its_managers_to_the_back_office_when_settled() {
+    assert!(!Run::signed_in().f.offers_back_office());
+    let r = Run::signed_in_with(Policy::default(), Role::Manager);
+    assert!(r.f.offers_back_office());
+    // Not while a redemption is held: leaving the till would strand it.
+    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
+    r.bill("123", "1000");
+    r.send(Action::Search("+91 98765 43210".into()));
+    r.answer(Answer::Found(Ok(vec![asha().customer])));
+    r.hold_500(RedemptionStatus::AwaitingOtp);
+    assert!(!r.f.offers_back_office());
+    // The kiosk and the widget never offer it.
+    let mut k = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    k.sign_in_on("t", Policy::default(), Role::Manager);
+    assert!(!k.f.offers_back_office());
 }
 
 #[test]
 fn policy_is_validated_locally_then_by_the_backend() {
-    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
-    r.send(Action::OpenPolicy);
+    let mut r = back_office(Role::Manager);
     let mut bad = Policy::default();
     bad.otp_ttl_secs = 5;
     r.send(Action::SavePolicy(bad));
@@ -48,8 +86,7 @@ fn policy_is_validated_locally_then_by_the_backend() {
 
 #[test]
 fn unreadable_policy_form_marks_its_fields() {
-    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
-    r.send(Action::OpenPolicy);
+    let mut r = back_office(Role::Manager);
     let errs = vec![PolicyError {
         field: "point_value".into(),
         message: "Enter the amount as digits, e.g. 1250.50".into(),
@@ -62,8 +99,7 @@ fn unreadable_policy_form_marks_its_fields() {
 
 #[test]
 fn policy_save_forbidden_is_explained() {
-    let mut r = Run::signed_in_with(Policy::default(), Role::Manager);
-    r.send(Action::OpenPolicy);
+    let mut r = back_office(Role::Manager);
     r.send(Action::SavePolicy(Policy::default()));
     r.answer(Answer::PolicySaved(Err(problem(ErrorCode::Forbidden))));
     assert_eq!(r.notice(), "Only a manager can do that.");

@@ -150,9 +150,11 @@ fn what_each_mode_allows() {
         [
             m.staff_sign_in(),
             m.self_service(),
+            m.sells(),
             m.has_bill(),
             m.manager_override(),
-            m.policy_screen(),
+            m.managers_only(),
+            m.links_back_office(),
             m.remembers_pending(),
             m.remembers_terminal(),
             m.idle_reset(),
@@ -161,15 +163,19 @@ fn what_each_mode_allows() {
     };
     assert_eq!(
         facts(Pos),
-        [true, false, true, true, true, true, true, false, false]
+        [true, false, true, true, true, false, true, true, true, false, false]
     );
     assert_eq!(
         facts(Kiosk),
-        [false, true, false, false, false, false, true, true, false]
+        [false, true, true, false, false, false, false, false, true, true, false]
     );
     assert_eq!(
         facts(Widget),
-        [true, false, true, true, false, false, false, false, true]
+        [true, false, true, true, true, false, false, false, false, false, true]
+    );
+    assert_eq!(
+        facts(BackOffice),
+        [true, false, false, false, false, true, false, false, true, false, false]
     );
 }
 
@@ -178,7 +184,7 @@ fn the_screens_ask_the_flow_what_can_be_tapped() {
     let mut p = Policy::default();
     p.override_enabled = true;
     let mut r = Run::signed_in_with(p.clone(), Role::Manager);
-    assert!(r.f.offers_policy() && r.f.can_open_policy() && r.f.can_change_bill());
+    assert!(r.f.offers_back_office() && r.f.can_change_bill());
     r.bill("123", "1000");
     r.send(Action::ChooseCustomer("cus-asha".into()));
     assert!(!r.f.can_cancel(), "a call is in flight");
@@ -188,10 +194,7 @@ fn the_screens_ask_the_flow_what_can_be_tapped() {
     r.answer(Answer::Created(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
     ))));
-    assert!(
-        r.f.offers_policy() && !r.f.can_open_policy(),
-        "a hold is open"
-    );
+    assert!(!r.f.offers_back_office(), "a hold is open");
     assert!(!r.f.can_change_bill() && r.f.can_override() && r.f.can_cancel());
     r.send(Action::SendOtp(Channel::Sms));
     r.answer(Answer::OtpSent(Ok(sent(T0))));
@@ -206,6 +209,6 @@ fn the_screens_ask_the_flow_what_can_be_tapped() {
     let mut k = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
     k.f.signed_in.session = Some(session(Role::Manager));
     k.f.signed_in.policy = Some(p);
-    assert!(!k.f.offers_policy() && !k.f.can_override() && !k.f.can_sign_out());
+    assert!(!k.f.offers_back_office() && !k.f.can_override() && !k.f.can_sign_out());
     assert!(!k.f.can_change_bill(), "a kiosk has no bill");
 }

@@ -1,6 +1,6 @@
 //! The kiosk's own parts: its screens (the customer types their own number, then the code
-//! sent to them: large targets, plain words), the warning before the screen clears itself,
-//! and its installable manifest.
+//! sent to them: large targets, plain words), and the warning before the screen clears
+//! itself. (Its installable manifest is linked by the kiosk's own page.)
 
 mod code;
 mod start;
@@ -11,27 +11,6 @@ pub use start::KioskStartScreen;
 use crate::flow::Action;
 use crate::ui::driver::ctx;
 use leptos::prelude::*;
-
-/// The kiosk's web app manifest (full-screen, portrait), linked only in kiosk mode so a POS
-/// tablet installing the app is not turned into a kiosk.
-pub fn install_manifest() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if doc
-        .query_selector("link[rel=manifest]")
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        return;
-    }
-    if let (Ok(link), Some(head)) = (doc.create_element("link"), doc.head()) {
-        let _ = link.set_attribute("rel", "manifest");
-        let _ = link.set_attribute("href", "/kiosk.webmanifest");
-        let _ = head.append_child(&link);
-    }
-}
 
 /// "Still there?" before an idle kiosk forgets the customer.
 #[component]

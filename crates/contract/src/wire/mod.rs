@@ -94,6 +94,16 @@ mod tests {
     }
 
     #[test]
+    fn unit_and_kind_names_are_the_wire_names() {
+        for u in [Unit::Points, Unit::Sessions, Unit::Uses, Unit::Credit] {
+            assert_eq!(serde_json::to_value(u).unwrap(), u.as_str());
+        }
+        for k in InstrumentKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+    }
+
+    #[test]
     fn every_answer_reads_as_serde_writes_it() {
         let staff = StaffInfo {
             id: "s1".into(),

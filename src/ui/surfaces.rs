@@ -1,0 +1,93 @@
+//! The four surfaces (SPEC §9): each entry point (`src/bin/*`) names the screens it can show,
+//! so its bundle carries only those. The till never downloads the back office's screens, the
+//! back office none of the sale's, and only the kiosk its own.
+
+use crate::flow::Screen;
+use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
+use crate::ui::policy::PolicyScreen;
+use crate::ui::screens::{
+    BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen, OtpScreen,
+    OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
+};
+use leptos::prelude::*;
+
+/// What a surface shows: the view of each screen its mode can reach, and anything shown
+/// above the screens.
+#[derive(Clone, Copy)]
+pub struct Surface {
+    pub screen: fn(Screen) -> AnyView,
+    pub overlay: fn() -> AnyView,
+}
+
+/// The cashier's till (`/`).
+pub const TILL: Surface = Surface {
+    screen: |s| match s {
+        Screen::Resume => view! { <ResumeScreen/> }.into_any(),
+        s => sale(s),
+    },
+    overlay: nothing,
+};
+
+/// The widget in a host page: the sale on the host's bill.
+pub const WIDGET: Surface = Surface {
+    screen: sale,
+    overlay: nothing,
+};
+
+/// The self-service kiosk (`/kiosk`): the customer's number and code, then vouchers.
+pub const KIOSK: Surface = Surface {
+    screen: |s| match s {
+        Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
+        Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
+        Screen::Balance => view! { <BalanceScreen/> }.into_any(),
+        Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
+        Screen::Otp => view! { <OtpScreen/> }.into_any(),
+        Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
+        Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
+        Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),
+        _ => ().into_any(),
+    },
+    overlay: || view! { <IdleWarning/> }.into_any(),
+};
+
+/// The manager's back office (`/back-office`).
+pub const BACK_OFFICE: Surface = Surface {
+    screen: |s| match s {
+        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
+        Screen::Policy => view! { <PolicyScreen/> }.into_any(),
+        _ => ().into_any(),
+    },
+    overlay: nothing,
+};
+
+/// A redemption on a bill, from signing in to the receipt.
+fn sale(s: Screen) -> AnyView {
+    match s {
+        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
+        Screen::Bill => view! { <BillScreen/> }.into_any(),
+        Screen::Customer => view! { <CustomerScreen/> }.into_any(),
+        Screen::Balance => view! { <BalanceScreen/> }.into_any(),
+        Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
+        Screen::Otp => view! { <OtpScreen/> }.into_any(),
+        Screen::Override => view! { <OverrideScreen/> }.into_any(),
+        Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
+        Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
+        Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),
+        _ => ().into_any(),
+    }
+}
+
+fn nothing() -> AnyView {
+    ().into_any()
+}
+
+/// The surface for a mode (tests, which mount any mode in one bundle).
+pub fn for_mode(mode: crate::flow::Mode) -> Surface {
+    use crate::flow::Mode;
+    match mode {
+        Mode::Pos => TILL,
+        Mode::Kiosk => KIOSK,
+        Mode::Widget => WIDGET,
+        Mode::BackOffice => BACK_OFFICE,
+    }
+}
