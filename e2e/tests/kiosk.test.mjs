@@ -10,7 +10,7 @@ import { lookAt, openApp, tid } from '../lib/app.mjs';
 
 const demo = demoSuite({ before, after }, { Api });
 const ASHA = { id: 'cust-asha', mobile: '98765 43210', name: 'Asha' };
-const STAFF_CONTROLS = ['sign-out', 'open-policy', 'open-override', 'back-to-search', 'change-bill',
+const STAFF_CONTROLS = ['sign-out', 'open-back-office', 'open-override', 'back-to-search', 'change-bill',
   'voucher-mode', 'customer-result'];
 
 async function setUpKiosk(page) {
@@ -41,9 +41,9 @@ test('kiosk: the customer redeems a package session as a printed voucher by them
   await lookAt(page, 'k01-kiosk-setup');
   await setUpKiosk(page);
   await noStaffControls(page);
-  assert.equal(await page.getAttribute('link[rel=manifest]', 'href'), '/kiosk.webmanifest');
+  assert.equal(await page.getAttribute('link[rel=manifest]', 'href'), '/kiosk/kiosk.webmanifest');
   // Installable full-screen, portrait, with icons that exist.
-  const manifest = await (await fetch(`${demo.server.url}/kiosk.webmanifest`)).json();
+  const manifest = await (await fetch(`${demo.server.url}/kiosk/kiosk.webmanifest`)).json();
   assert.equal(manifest.display, 'fullscreen');
   assert.equal(manifest.orientation, 'portrait');
   assert.equal(manifest.start_url, '/kiosk');

@@ -7,7 +7,7 @@ const params = new URLSearchParams(location.search);
 const API = (params.get("api") || `${location.protocol}//${location.hostname}:8080`).replace(/\/$/, "");
 const TERMINAL = params.get("terminal") || "demo-till-2";
 
-const { default: init, mount, liveWidgets } = await import(`${API}/redeemguard.js`);
+const { default: init, mount, liveWidgets } = await import(`${API}/widget/redeemguard.js`);
 const wasm = await init({ module_or_path: `${API}/redeemguard_bg.wasm` });
 // For developers and tests: the module as this page loaded it.
 window.redeemguard = { mount, liveWidgets, api: API, memoryBytes: () => wasm.memory.buffer.byteLength };

@@ -3,52 +3,117 @@
 //! Figures are printed against their budgets; nothing here asserts timings in tests.
 
 use crate::run::{Failure, Runner};
+use crate::surfaces::{self, SURFACES};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BUNDLE_GZIP_BUDGET: u64 = 150 * 1024;
-
 pub fn run(r: &mut Runner) -> Result<(), Failure> {
     crate::setup::run(r)?;
     crate::build_release(r)?;
-    let bundle = bundle_size(&r.root().join("dist"))?;
+    let files = bundle_files(&r.root().join("dist"))?;
     let mut browser = r.command("node");
     browser.arg("e2e/bench/browser.mjs");
     r.step(
-        "time to interactive at 4x CPU throttling (Chromium)",
+        "time to interactive at 4x CPU throttling, UI step times (Chromium)",
         browser,
     )?;
     server_load(r)?;
-    println!(
-        "\nbundle (wasm + JS + CSS): {} bytes raw, {} bytes gzip — budget {} bytes gzip: {}",
-        bundle.0,
-        bundle.1,
-        BUNDLE_GZIP_BUDGET,
-        if bundle.1 <= BUNDLE_GZIP_BUDGET {
-            "within"
-        } else {
-            "OVER"
-        }
-    );
+    print_budgets(&files);
     Ok(())
 }
 
-/// Raw, gzip and brotli bytes of every wasm, JS and CSS file in `dist`, as served: the
-/// release build writes each one's `.gz` and `.br` beside it ([`precompress`]).
-pub fn bundle_size(dist: &Path) -> Result<(u64, u64), Failure> {
+/// What each surface downloads against its budget (SPEC §9).
+fn print_budgets(files: &[BundleFile]) {
+    println!("\nwhat each surface downloads (wasm + JS + CSS), bytes:");
+    println!(
+        "  {:<12} {:>9} {:>9} {:>9}  budget",
+        "surface", "raw", "gzip", "brotli"
+    );
+    for s in &SURFACES {
+        let mine = surfaces::files_of(s, files);
+        let (raw, gz, br) = mine.iter().fold((0, 0, 0), |(a, b, c), f| {
+            (a + f.raw, b + f.gzip, c + f.brotli)
+        });
+        let mut verdict = format!(
+            "gzip ≤ {} KB: {}",
+            s.gzip_budget / 1024,
+            if gz <= s.gzip_budget { "within" } else { "OVER" }
+        );
+        if let Some(b) = s.brotli_budget {
+            verdict += &format!(
+                "; brotli ≤ {} KB: {}",
+                b / 1024,
+                if br <= b { "within" } else { "OVER" }
+            );
+        }
+        println!(
+            "  {:<12} {:>9} {:>9} {:>9}  {verdict}",
+            s.name, raw, gz, br
+        );
+    }
+}
+
+/// Raw, gzip and brotli bytes of every wasm, JS and CSS file below `dist`, as served: the
+/// release build wrote each one's `.gz` and `.br` beside it ([`precompress`]).
+pub fn bundle_files(dist: &Path) -> Result<Vec<BundleFile>, Failure> {
     println!("\n==> release bundle in {}", dist.display());
-    let (mut raw, mut gz) = (0u64, 0u64);
-    for f in precompress(dist)? {
+    let size = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.len())
+            .map_err(|e| Failure(format!("{}: {e} (run the release build)", p.display())))
+    };
+    let mut files = Vec::new();
+    for path in shipped(dist)? {
+        let with = |suffix: &str| {
+            let mut p = path.clone().into_os_string();
+            p.push(suffix);
+            std::path::PathBuf::from(p)
+        };
+        let f = BundleFile {
+            name: relative(dist, &path),
+            raw: size(&path)?,
+            gzip: size(&with(".gz"))?,
+            brotli: size(&with(".br"))?,
+        };
         println!(
             "    {:>8} raw {:>8} gzip {:>8} brotli  {}",
             f.raw, f.gzip, f.brotli, f.name
         );
-        raw += f.raw;
-        gz += f.gzip;
+        files.push(f);
     }
-    Ok((raw, gz))
+    Ok(files)
+}
+
+fn relative(dist: &Path, path: &Path) -> String {
+    path.strip_prefix(dist)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every wasm, JS and CSS file below `dist`, sorted.
+fn shipped(dist: &Path) -> Result<Vec<std::path::PathBuf>, Failure> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Failure(format!("cannot read {}: {e}", dir.display())))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// One file of the app bundle and its sizes.
@@ -63,46 +128,18 @@ pub struct BundleFile {
 /// Writes `<file>.gz` (zopfli, gzip format) and `<file>.br` (brotli, quality 11) beside every
 /// wasm, JS and CSS file below `dist`, so the server sends the smallest form the browser
 /// accepts without compressing on each request.
-pub fn precompress(dist: &Path) -> Result<Vec<BundleFile>, Failure> {
-    let mut files = Vec::new();
-    let mut dirs = vec![dist.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| Failure(format!("cannot read {}: {e}", dir.display())))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext, "wasm" | "js" | "css") {
-                continue;
-            }
-            let bytes =
-                std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-            let gz = gzip(&bytes)?;
-            let br = brotli(&bytes)?;
-            for (suffix, data) in [(".gz", &gz), (".br", &br)] {
-                let mut target = path.clone().into_os_string();
-                target.push(suffix);
-                std::fs::write(&target, data)
-                    .map_err(|e| Failure(format!("{}: {e}", Path::new(&target).display())))?;
-            }
-            files.push(BundleFile {
-                name: path
-                    .strip_prefix(dist)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                raw: bytes.len() as u64,
-                gzip: gz.len() as u64,
-                brotli: br.len() as u64,
-            });
+pub fn precompress(dist: &Path) -> Result<(), Failure> {
+    for path in shipped(dist)? {
+        let bytes =
+            std::fs::read(&path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        for (suffix, data) in [(".gz", gzip(&bytes)?), (".br", brotli(&bytes)?)] {
+            let mut target = path.clone().into_os_string();
+            target.push(suffix);
+            std::fs::write(&target, data)
+                .map_err(|e| Failure(format!("{}: {e}", Path::new(&target).display())))?;
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
+    Ok(())
 }
 
 /// gzip as small as the format allows (zopfli; any gzip decoder reads it).

@@ -4,6 +4,7 @@
 mod bench;
 mod run;
 mod setup;
+mod surfaces;
 
 use run::{Failure, Runner};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ usage: cargo xtask <command>
   test [--skip-e2e]     setup, then fmt, clippy (native + wasm32), cargo test, wasm-pack test
                         in headless Chromium, and the end-to-end suite (--skip-e2e is for local
                         loops only; CI never uses it)
-  build                 release build of the app (dist/) and the server
+  build                 release build of the app's four surfaces (dist/: the till, kiosk/,
+                        back-office/, widget/) and the server
   bench                 bundle size, time to interactive at 4x CPU throttling, and server
                         throughput/latency with 200 concurrent terminals (SPEC §9)
 ";
@@ -118,19 +120,9 @@ fn test(r: &mut Runner, skip_e2e: bool) -> Result<(), Failure> {
     )
 }
 
-/// The optimised app bundle in dist/ and the release server binary.
+/// The optimised bundles of every surface in dist/ and the release server binary.
 pub fn build_release(r: &mut Runner) -> Result<(), Failure> {
-    let mut trunk = r.command("trunk");
-    trunk.args([
-        "build",
-        "--release",
-        "--offline",
-        "--cargo-profile",
-        "wasm-release",
-    ]);
-    r.step("release build of the app (trunk, wasm-opt)", trunk)?;
-    let dist = r.root().join("dist");
-    bench::precompress(&dist)?;
+    surfaces::build(r)?;
     r.step(
         "release build of the server",
         r.cargo(&["build", "--release", "-p", "redeemguard-server", "--bins"]),
@@ -151,6 +143,7 @@ fn demo(r: &mut Runner) -> Result<(), Failure> {
     }
     r.print_summary();
     println!("\nRedeemGuard demo: open http://127.0.0.1:8080/  (Ctrl-C stops it)");
+    println!("  back office for managers: http://127.0.0.1:8080/back-office");
     println!("  terminal token demo-till-1 · cashier C001 / PIN 1234 · manager M001 / PIN 9999");
     println!("  the customer's phone (demo only): http://127.0.0.1:8080/demo/phone");
     println!("  self-service kiosk: http://127.0.0.1:8080/kiosk  (set up with terminal token demo-kiosk-1)");

@@ -39,15 +39,21 @@ fn wasm_target(r: &mut Runner) -> Result<(), Failure> {
     r.step("install the wasm32 target", c)
 }
 
+/// rustfmt and clippy for the checks; rust-src so the wasm build can compile the standard
+/// library for size (`surfaces::build`).
 fn rust_components(r: &mut Runner) -> Result<(), Failure> {
+    let installed = r
+        .output("rustup", &["component", "list", "--installed"])
+        .unwrap_or_default();
+    let have = |c: &str| installed.lines().any(|l| l.trim().starts_with(c));
     let have_fmt = r.output("cargo", &["fmt", "--version"]).is_some();
     let have_clippy = r.output("cargo", &["clippy", "--version"]).is_some();
-    if have_fmt && have_clippy {
+    if have_fmt && have_clippy && have("rust-src") {
         return Ok(());
     }
     let mut c = r.command("rustup");
-    c.args(["component", "add", "rustfmt", "clippy"]);
-    r.step("install rustfmt and clippy", c)
+    c.args(["component", "add", "rustfmt", "clippy", "rust-src"]);
+    r.step("install rustfmt, clippy and rust-src", c)
 }
 
 /// The version of `package` recorded in Cargo.lock (wasm-bindgen-cli must match it exactly).

@@ -46,12 +46,13 @@ async fn fallback(State(app): State<Shared>, req: Request) -> Response {
     match &app.config.static_dir {
         Some(dir) if !api_like && readable => {
             use tower::{Layer, ServiceExt};
-            let index = dir.join("index.html");
-            // The app's wasm and JS travel gzipped to browsers that accept it (SPEC §9
-            // budgets the gzip size): the release build's `.gz` files when present, else
-            // compressed here.
+            let index = surface_page(dir, path);
+            // The app's wasm and JS travel compressed (SPEC §9 budgets the download): the
+            // release build's `.br` or `.gz` files, whichever the browser accepts, when
+            // present, else compressed here.
             let serve = tower_http::compression::CompressionLayer::new().layer(
                 tower_http::services::ServeDir::new(dir)
+                    .precompressed_br()
                     .precompressed_gzip()
                     .fallback(tower_http::services::ServeFile::new(index)),
             );
@@ -63,6 +64,18 @@ async fn fallback(State(app): State<Shared>, req: Request) -> Response {
         _ => ApiError::new(ErrorCode::NotFound)
             .detail(format!("No such endpoint: {path}"))
             .into_response(),
+    }
+}
+
+/// The page of the surface a path belongs to, for the app's own routes below it: each
+/// surface is its own bundle in its own folder (`/kiosk/`, `/back-office/`), the till at `/`.
+fn surface_page(dir: &std::path::Path, path: &str) -> std::path::PathBuf {
+    let surface = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let page = dir.join(surface).join("index.html");
+    if matches!(surface, "kiosk" | "back-office") && page.is_file() {
+        page
+    } else {
+        dir.join("index.html")
     }
 }
 

@@ -153,6 +153,16 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     // A release build writes `.gz` files beside the bundle (xtask); they are sent as they are.
     std::fs::write(site.join("app.css"), "body{}\n".repeat(200)).unwrap();
     std::fs::write(site.join("app.css.gz"), b"precompressed bytes").unwrap();
+    std::fs::write(site.join("app.css.br"), b"brotli bytes").unwrap();
+    // Each surface has its own page and bundle (SPEC §9).
+    for surface in ["kiosk", "back-office"] {
+        std::fs::create_dir_all(site.join(surface)).unwrap();
+        std::fs::write(
+            site.join(surface).join("index.html"),
+            format!("<!doctype html><title>RedeemGuard {surface}</title>"),
+        )
+        .unwrap();
+    }
     let config = dir.path().join("server.toml");
     std::fs::write(
         &config,
@@ -181,9 +191,20 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     let (status, ct, body) = get("/").await;
     assert_eq!(status, 200);
     assert!(ct.starts_with("text/html") && body.contains("RedeemGuard app"));
-    let (status, _, body) = get("/kiosk/start").await;
-    assert_eq!(status, 200, "client-side routes get index.html");
+    let (status, _, body) = get("/sale/7").await;
+    assert_eq!(status, 200, "client-side routes get the till's page");
     assert!(body.contains("RedeemGuard app"));
+    for (path, page) in [
+        ("/kiosk/", "RedeemGuard kiosk"),
+        ("/kiosk/start", "RedeemGuard kiosk"),
+        ("/back-office/", "RedeemGuard back-office"),
+        ("/back-office/staff/3", "RedeemGuard back-office"),
+        ("/kiosks", "RedeemGuard app"),
+    ] {
+        let (status, _, body) = get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains(page), "{path} gets its surface's page: {body}");
+    }
     let (status, ct, _) = get("/app.js").await;
     assert_eq!(status, 200);
     assert!(ct.contains("javascript"), "{ct}");
@@ -216,6 +237,18 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
         &precompressed.bytes().await.unwrap()[..],
         b"precompressed bytes",
         "the build's .gz file, not a fresh compression"
+    );
+    let brotli = reqwest::Client::new()
+        .get(format!("{}/app.css", server.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.headers().get("content-encoding").unwrap(), "br");
+    assert_eq!(
+        &brotli.bytes().await.unwrap()[..],
+        b"brotli bytes",
+        "the build's .br file for a browser that takes brotli"
     );
     let (status, ct, body) = get("/v1/not-a-route").await;
     assert_eq!(
