@@ -6,24 +6,26 @@ use reqwest::header::HeaderMap;
 
 const ACAO: &str = "access-control-allow-origin";
 
-/// A built app (`dist/`) and a host page (`www/host/`), laid out as in the repository.
+/// A built app (`dist/`, the widget's module in `dist/widget/`) and a host page
+/// (`www/host/`), laid out as in the repository.
 fn site(dir: &std::path::Path) {
     let dist = dir.join("dist");
+    let widget = dist.join("widget");
     let host = dir.join("www").join("host");
-    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::create_dir_all(&widget).unwrap();
     std::fs::create_dir_all(&host).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>app</title>").unwrap();
     std::fs::write(
-        dist.join("redeemguard.js"),
+        widget.join("redeemguard.js"),
         "export default async function init() {}",
     )
     .unwrap();
     std::fs::write(
-        dist.join("redeemguard_bg.wasm"),
+        widget.join("redeemguard_bg.wasm"),
         b"\0asm\x01\0\0\0".as_slice(),
     )
     .unwrap();
-    std::fs::write(dist.join("styles.css"), "body{}").unwrap();
+    std::fs::write(widget.join("styles.css"), "body{}").unwrap();
     std::fs::write(
         host.join("index.html"),
         "<!doctype html><title>Salon host page</title><script type=module src=host.js></script>",
@@ -31,7 +33,7 @@ fn site(dir: &std::path::Path) {
     .unwrap();
     std::fs::write(
         host.join("host.js"),
-        "import init from 'http://127.0.0.1:8080/redeemguard.js';",
+        "import init from 'http://127.0.0.1:8080/widget/redeemguard.js';",
     )
     .unwrap();
 }
@@ -127,9 +129,9 @@ async fn the_host_page_is_a_second_origin_that_cors_allows_for_the_api_and_the_a
 
     // The app's module, wasm and CSS are fetched in CORS mode: the same allow-list covers them.
     for (file, content_type) in [
-        ("redeemguard.js", "javascript"),
-        ("redeemguard_bg.wasm", "application/wasm"),
-        ("styles.css", "text/css"),
+        ("widget/redeemguard.js", "javascript"),
+        ("widget/redeemguard_bg.wasm", "application/wasm"),
+        ("widget/styles.css", "text/css"),
     ] {
         let url = format!("{}/{file}", server.base);
         let (status, headers, _) = get(&url, Some(&host)).await;
@@ -178,7 +180,7 @@ async fn the_demo_finds_the_host_page_beside_the_app_by_default() {
     let (status, _, body) = get(&format!("{host}/"), None).await;
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("Salon host page"));
-    let (_, headers, _) = get(&format!("{}/redeemguard.js", server.base), Some(&host)).await;
+    let (_, headers, _) = get(&format!("{}/widget/redeemguard.js", server.base), Some(&host)).await;
     assert_eq!(header(&headers, ACAO), Some(host.as_str()));
     drop(server);
 
