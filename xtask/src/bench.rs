@@ -39,7 +39,11 @@ fn print_budgets(files: &[BundleFile]) {
         let mut verdict = format!(
             "gzip ≤ {} KB: {}",
             s.gzip_budget / 1024,
-            if gz <= s.gzip_budget { "within" } else { "OVER" }
+            if gz <= s.gzip_budget {
+                "within"
+            } else {
+                "OVER"
+            }
         );
         if let Some(b) = s.brotli_budget {
             verdict += &format!(
@@ -48,10 +52,7 @@ fn print_budgets(files: &[BundleFile]) {
                 if br <= b { "within" } else { "OVER" }
             );
         }
-        println!(
-            "  {:<12} {:>9} {:>9} {:>9}  {verdict}",
-            s.name, raw, gz, br
-        );
+        println!("  {:<12} {:>9} {:>9} {:>9}  {verdict}", s.name, raw, gz, br);
     }
 }
 

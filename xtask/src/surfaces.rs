@@ -71,7 +71,13 @@ pub fn build(r: &mut Runner) -> Result<(), Failure> {
         };
         let mut trunk = r.command("trunk");
         trunk
-            .args(["build", "--release", "--offline", "--cargo-profile", "wasm-release"])
+            .args([
+                "build",
+                "--release",
+                "--offline",
+                "--cargo-profile",
+                "wasm-release",
+            ])
             .arg(s.page)
             .arg("--dist")
             .arg(&out)
@@ -80,7 +86,10 @@ pub fn build(r: &mut Runner) -> Result<(), Failure> {
         if lean {
             lean_env(&mut trunk);
         }
-        r.step(&format!("release build of the {} (trunk, wasm-opt)", s.name), trunk)?;
+        r.step(
+            &format!("release build of the {} (trunk, wasm-opt)", s.name),
+            trunk,
+        )?;
     }
     crate::bench::precompress(&dist)?;
     Ok(())

@@ -404,10 +404,13 @@ impl Default for Policy {
     }
 }
 
-fn has_duplicates<T: Ord + Copy>(items: &[T]) -> bool {
-    let mut v = items.to_vec();
-    v.sort();
-    v.windows(2).any(|w| w[0] == w[1])
+/// Whether a value repeats. The lists are a handful of enum values: comparing pairs is
+/// cheaper in the browser bundle than sorting a copy.
+fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .any(|(i, x)| items[i + 1..].contains(x))
 }
 
 /// A BCP 47 language tag in the simple form language[-Script][-REGION], e.g. `en-IN`, `id-ID`.

@@ -180,7 +180,11 @@ async fn the_demo_finds_the_host_page_beside_the_app_by_default() {
     let (status, _, body) = get(&format!("{host}/"), None).await;
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("Salon host page"));
-    let (_, headers, _) = get(&format!("{}/widget/redeemguard.js", server.base), Some(&host)).await;
+    let (_, headers, _) = get(
+        &format!("{}/widget/redeemguard.js", server.base),
+        Some(&host),
+    )
+    .await;
     assert_eq!(header(&headers, ACAO), Some(host.as_str()));
     drop(server);
 

@@ -203,7 +203,10 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     ] {
         let (status, _, body) = get(path).await;
         assert_eq!(status, 200, "{path}");
-        assert!(body.contains(page), "{path} gets its surface's page: {body}");
+        assert!(
+            body.contains(page),
+            "{path} gets its surface's page: {body}"
+        );
     }
     let (status, ct, _) = get("/app.js").await;
     assert_eq!(status, 200);
