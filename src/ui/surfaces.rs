@@ -34,9 +34,11 @@ pub const WIDGET: Surface = Surface {
     overlay: nothing,
 };
 
-/// The self-service kiosk (`/kiosk`): the customer's number and code, then vouchers.
+/// The self-service kiosk (`/kiosk`): set up once with its terminal token, then the
+/// customer's number and code, then vouchers.
 pub const KIOSK: Surface = Surface {
     screen: |s| match s {
+        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
         Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
         Screen::Balance => view! { <BalanceScreen/> }.into_any(),

@@ -8,7 +8,7 @@ const API = (params.get("api") || `${location.protocol}//${location.hostname}:80
 const TERMINAL = params.get("terminal") || "demo-till-2";
 
 const { default: init, mount, liveWidgets } = await import(`${API}/widget/redeemguard.js`);
-const wasm = await init({ module_or_path: `${API}/redeemguard_bg.wasm` });
+const wasm = await init({ module_or_path: `${API}/widget/redeemguard_bg.wasm` });
 // For developers and tests: the module as this page loaded it.
 window.redeemguard = { mount, liveWidgets, api: API, memoryBytes: () => wasm.memory.buffer.byteLength };
 
