@@ -540,6 +540,7 @@ pub fn release_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<us
     tx.delete_expired_sessions(now_ms)?;
     // The longest send window a policy may have is a day.
     tx.prune_sends(now_ms - 86_400_000)?;
+    crate::guesses::prune(tx, now_ms)?;
     Ok(n)
 }
 

@@ -7,6 +7,7 @@ use crate::auth::{resolve, Caller, Credentials};
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IdPath, JsonBody, RawBody};
+use crate::guesses;
 use crate::kiosk::{self, Subject};
 use crate::ledger;
 use crate::model::StaffRow;
@@ -145,7 +146,7 @@ pub async fn verify(
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/override", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Customer did not get the code: a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap.",
+    description = "Customer did not get the code: a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap. Wrong attempts are limited per terminal, per manager (shared with sign-in) and per store code (10 per quarter hour each, counted before checking): then `rate_limited`.",
     params(("id" = String, Path, description = "Redemption id")),
     request_body = Override,
     responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
@@ -164,9 +165,20 @@ pub async fn override_otp(
             let caller = resolve(tx, &c, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&i), now)?;
             let check = approval::prepare_override(tx, &caller, &i, &code, now)?;
-            Ok((caller, check))
+            // Counted before the slow checks, in this same transaction (S11).
+            let counted = guesses::count(
+                tx,
+                &[
+                    guesses::Scope::terminal(&caller.terminal.id),
+                    guesses::Scope::staff(&caller.store.id, code.trim()),
+                    guesses::Scope::override_code(&caller.store.id),
+                ],
+                now,
+            )?;
+            Ok((caller, (check, counted)))
         })
         .await?;
+    let (check, counted) = check;
     let manager: Option<StaffRow> = check.manager.clone();
     let pin_hash = manager
         .as_ref()
@@ -188,12 +200,18 @@ pub async fn override_otp(
     let row = match (accepted, manager) {
         (true, Some(manager)) => {
             app.db
-                .run(move |tx| approval::apply_override(tx, &caller, &id, &manager, &reason, now))
+                .run(move |tx| {
+                    guesses::settle(tx, &counted, true)?;
+                    approval::apply_override(tx, &caller, &id, &manager, &reason, now)
+                })
                 .await?
         }
         _ => {
             app.db
-                .run(move |tx| approval::record_rejected_override(tx, &caller, &id, now))
+                .run(move |tx| {
+                    guesses::settle(tx, &counted, false)?;
+                    approval::record_rejected_override(tx, &caller, &id, now)
+                })
                 .await?;
             return Err(ApiError::new(ErrorCode::OverrideInvalid));
         }

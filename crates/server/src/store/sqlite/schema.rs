@@ -117,6 +117,15 @@ ALTER TABLE redemptions ADD COLUMN identification_id TEXT;
 CREATE INDEX redemptions_by_identification ON redemptions (identification_id)
     WHERE identification_id IS NOT NULL;
 "#,
+    // 5: guesses of secrets checked by a slow hash (staff PINs, the store's override code),
+    // one row per attempt and scope, inserted before the hash is computed (S11).
+    r#"
+CREATE TABLE guesses (
+    attempt TEXT NOT NULL, scope TEXT NOT NULL, at_ms INTEGER NOT NULL,
+    PRIMARY KEY (attempt, scope)) WITHOUT ROWID;
+CREATE INDEX guesses_by_scope ON guesses (scope, at_ms);
+CREATE INDEX guesses_by_age ON guesses (at_ms);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
