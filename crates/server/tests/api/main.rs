@@ -11,3 +11,4 @@ mod redemptions;
 mod security;
 mod serving;
 mod sessions;
+mod shared_file;
