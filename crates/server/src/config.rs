@@ -114,7 +114,6 @@ pub struct FileConfig {
     pub host_page_dir: Option<PathBuf>,
     pub host_page_listen: Option<SocketAddr>,
     pub secret_file: Option<PathBuf>,
-    pub demo: Option<bool>,
     pub session_ttl_secs: Option<u32>,
     pub hold_grace_secs: Option<u32>,
     pub sweep_interval_secs: Option<u32>,
@@ -243,12 +242,13 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                refuse_demo_setting(path, &text)?;
                 toml::from_str::<FileConfig>(&text)
                     .map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),
         };
-        let demo = args.demo || file.demo.unwrap_or(false);
+        let demo = args.demo;
         let secret_file = args.secret_file.or(file.secret_file);
         let secret = load_secret(secret_file.as_deref(), demo)?;
         let db = match args.db.or(file.db) {
@@ -286,11 +286,25 @@ impl Config {
             .saturating_sub(SEND_MARGIN);
         let gateways = Gateways::from_file(&file.gateways, env, budget)?;
         let messages = MessageCatalog::from_file(&file.messages)?;
+        let listen = args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        if demo {
+            let host_listen = host_page.as_ref().map(|h| h.listen);
+            if let Some(addr) = std::iter::once(listen)
+                .chain(host_listen)
+                .find(|a| !a.ip().is_loopback())
+            {
+                return Err(format!(
+                    "--demo listens on a loopback address only (127.0.0.1 or [::1]), not {addr}: \
+                     the demo shows every code it sends at /demo/outbox.json, to anyone who can \
+                     reach it"
+                ));
+            }
+        }
         Ok(Config {
-            listen: args
-                .listen
-                .or(file.listen)
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen,
             db,
             static_dir,
             cors_origins,
@@ -320,6 +334,22 @@ impl Config {
             messages: std::sync::Arc::new(messages),
             send_confirmations: file.send_confirmations.unwrap_or(true),
         })
+    }
+}
+
+/// Demo mode is a command-line flag only, never a file setting: a file that can be edited or
+/// copied beside a real database must not be able to turn its codes public.
+fn refuse_demo_setting(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(()); // the typed parse names the syntax error
+    };
+    match table.keys().find(|k| k.starts_with("demo")) {
+        Some(key) => Err(format!(
+            "{}: `{key}` is not a configuration file setting: demo mode is a command-line flag \
+             only (--demo), so no file can turn a real database into a demo. Remove it.",
+            path.display()
+        )),
+        None => Ok(()),
     }
 }
 

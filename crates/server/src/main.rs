@@ -94,6 +94,9 @@ async fn bind_host_page(host: &HostPage) -> Result<tokio::net::TcpListener, Stri
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let mut config = Config::resolve(args)?;
     init_logging(config.json_logs);
+    if config.demo {
+        redeemguard_server::store::sqlite::claim_for_demo(&config.db)?;
+    }
     let store = SqliteStore::open(&config.db)?;
     let db = Db::new(Arc::new(store));
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -2,6 +2,7 @@
 //! database, one module per area (zero2prod style: one test binary, one set of helpers).
 
 mod delivery;
+mod demo_mode;
 mod durability;
 mod fakes;
 mod helpers;

@@ -126,6 +126,10 @@ CREATE TABLE guesses (
 CREATE INDEX guesses_by_scope ON guesses (scope, at_ms);
 CREATE INDEX guesses_by_age ON guesses (at_ms);
 "#,
+    // 6: facts about the file itself (who created it: `created_by = demo` for a demo's file).
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -11,6 +11,12 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_redeemguard-server");
 
+/// What a production server is started with: its secrets from the environment.
+pub const PRODUCTION_ENV: &[(&str, &str)] = &[(
+    "REDEEMGUARD_OTP_SECRET",
+    "a-production-secret-of-enough-length",
+)];
+
 pub struct Server {
     child: Child,
     pub base: String,
@@ -66,15 +72,14 @@ impl Server {
         let seeded = Server::demo(&[]);
         let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
         drop(seeded);
-        Server::spawn(
-            dir,
-            db,
-            &[],
-            &[(
-                "REDEEMGUARD_OTP_SECRET",
-                "a-production-secret-of-enough-length",
-            )],
-        )
+        Server::spawn(dir, db, &[], PRODUCTION_ENV)
+    }
+
+    /// A database created by a production server (not a demo): empty, no demo mark.
+    pub fn production_seeded_fresh() -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let db = dir.path().join("real.sqlite");
+        Server::spawn(dir, db, &[], PRODUCTION_ENV)
     }
 
     /// Starts the binary on `db` with `args` (plus an ephemeral port).
