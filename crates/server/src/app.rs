@@ -5,7 +5,7 @@
 
 use crate::error::{problem_response, ApiError};
 use crate::state::Shared;
-use crate::{demo, kiosk, ledger, routes};
+use crate::{audit, demo, kiosk, ledger, routes};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -156,6 +156,67 @@ pub fn host_page_router(dir: &std::path::Path) -> Router {
         .layer(trace)
 }
 
+/// Signs the audit log's head and appends it to the checkpoint file (S7), off the async
+/// runtime (it waits for the disk), and logs it: the log is the second copy of the anchor.
+/// Returns the checkpoint, or `None` when it could not be taken or written (logged).
+pub async fn write_audit_checkpoint(app: &Shared) -> Option<audit::Checkpoint> {
+    let now = app.clock.now_ms();
+    let cp = match app.db.run(move |tx| audit::Checkpoint::take(tx, now)).await {
+        Ok(cp) => cp,
+        Err(e) => {
+            tracing::error!(code = %e.code(), "cannot take an audit checkpoint");
+            return None;
+        }
+    };
+    let path = app.config.audit_checkpoint_file.clone();
+    let line = cp.clone();
+    let written = tokio::task::spawn_blocking(move || audit::append_checkpoint(&path, &line)).await;
+    match written {
+        Ok(Ok(())) => {
+            tracing::info!(
+                seq = cp.seq,
+                head = %cp.head,
+                at_ms = cp.at_ms,
+                keyed_from = cp.keyed_from,
+                mac = %cp.mac,
+                "audit checkpoint"
+            );
+            Some(cp)
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, file = %app.config.audit_checkpoint_file.display(), "cannot write the audit checkpoint");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the audit checkpoint task failed");
+            None
+        }
+    }
+}
+
+/// Writes an audit checkpoint every `audit_checkpoint_secs` when the log has grown.
+pub fn spawn_audit_checkpoints(app: Shared, mut last_seq: u64) {
+    tokio::spawn(async move {
+        let period = Duration::from_secs(u64::from(app.config.audit_checkpoint_secs));
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            tick.tick().await;
+            let head = app
+                .db
+                .run(|tx| tx.last_audit())
+                .await
+                .ok()
+                .flatten()
+                .map_or(0, |(seq, _)| seq);
+            if head != last_seq {
+                if let Some(cp) = write_audit_checkpoint(&app).await {
+                    last_seq = cp.seq;
+                }
+            }
+        }
+    });
+}
+
 /// Releases abandoned holds every `sweep_interval_secs` (S6), and forgets kiosk customers
 /// whose kiosk went idle (releasing their holds too).
 pub fn spawn_sweeper(app: Shared) {
@@ -214,7 +275,9 @@ mod tests {
             ..Default::default()
         };
         let config = Config::resolve_with(args, &|_| None).unwrap();
-        let db = Db::new(Arc::new(SqliteStore::open(&config.db).unwrap()));
+        let db = Db::new(Arc::new(
+            SqliteStore::open(&config.db, config.audit_key.clone()).unwrap(),
+        ));
         let router = router(AppState::new(db, config, String::new()));
         let doc = crate::openapi::document();
         let mut operations = 0;

@@ -513,7 +513,10 @@ pub fn accrue(
         &caller.actor(),
         Action::Accrual,
         None,
-        json!({ "customer_id": customer.id, "bill_id": row.bill_id, "points": points, "balance_after": row.balance_after }),
+        json!({
+            "customer_id": customer.id, "instrument_id": instrument.id, "bill_id": row.bill_id,
+            "points": points, "balance_after": row.balance_after,
+        }),
     )?;
     Ok(to_accrual(&row))
 }

@@ -145,8 +145,19 @@ pub trait KioskTx {
     ) -> ApiResult<Vec<RedemptionRow>>;
 }
 
-/// The audit log (append-only).
+/// The audit log (append-only), its key, and what `verify-audit` reads to cross-check the
+/// ledger against it.
 pub trait AuditTx {
+    /// The key of the chain (S7).
+    fn audit_key(&self) -> &crate::crypto::AuditKey;
+    /// A fact about the database file (table `meta`).
+    fn meta(&mut self, key: &str) -> ApiResult<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> ApiResult<()>;
+    /// Every committed or reversed redemption.
+    fn posted_redemptions(&mut self) -> ApiResult<Vec<RedemptionRow>>;
+    fn all_accruals(&mut self) -> ApiResult<Vec<AccrualRow>>;
+    /// Every instrument, with its customer's merchant.
+    fn all_instruments(&mut self) -> ApiResult<Vec<(InstrumentRow, String)>>;
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>>;
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
     fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;

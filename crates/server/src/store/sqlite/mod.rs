@@ -19,8 +19,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating and migrating) the database and starts the writer thread.
-    pub fn open(path: &Path) -> anyhow_like::Result<SqliteStore> {
+    /// Opens (creating and migrating) the database and starts the writer thread, whose
+    /// transactions chain audit entries with `audit_key`.
+    pub fn open(
+        path: &Path,
+        audit_key: crate::crypto::AuditKey,
+    ) -> anyhow_like::Result<SqliteStore> {
         let conn = open_connection(path)?;
         // The writer never checkpoints (that would fsync the database file in the middle of
         // a request); a second connection does it in the background.
@@ -32,7 +36,7 @@ impl SqliteStore {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx, wal_frames))
+            .spawn(move || writer::run(conn, rx, wal_frames, audit_key))
             .map_err(|e| format!("cannot start the writer thread: {e}"))?;
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())

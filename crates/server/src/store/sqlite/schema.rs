@@ -130,6 +130,12 @@ CREATE INDEX guesses_by_age ON guesses (at_ms);
     r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 "#,
+    // 7: the audit chain is keyed (HMAC) from the next entry on; entries before it keep their
+    // SHA-256 links. Recorded once, and repeated in every signed checkpoint (S7).
+    r#"
+INSERT OR IGNORE INTO meta (key, value)
+    SELECT 'audit_keyed_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM audit;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

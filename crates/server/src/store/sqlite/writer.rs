@@ -49,7 +49,12 @@ fn finish_checkpoint_if_large(conn: &Connection, wal_frames: &AtomicI64) {
     }
 }
 
-pub(super) fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, wal_frames: Arc<AtomicI64>) {
+pub(super) fn run(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    wal_frames: Arc<AtomicI64>,
+    audit_key: crate::crypto::AuditKey,
+) {
     let mut cache = Cache::default();
     let mut seen = DataVersion::default();
     let mut last_wal_check = std::time::Instant::now();
@@ -76,7 +81,14 @@ pub(super) fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, wal_frames: Arc
             Vec::with_capacity(group.len());
         let started = std::time::Instant::now();
         let jobs = group.len();
-        let outcome = run_group(&mut conn, &mut cache, &mut seen, group, &mut replies);
+        let outcome = run_group(
+            &mut conn,
+            &mut cache,
+            &mut seen,
+            &audit_key,
+            group,
+            &mut replies,
+        );
         let took = started.elapsed();
         if took > std::time::Duration::from_millis(20) {
             tracing::warn!(
@@ -121,6 +133,7 @@ fn run_group(
     conn: &mut Connection,
     cache: &mut Cache,
     seen: &mut DataVersion,
+    audit_key: &crate::crypto::AuditKey,
     group: Vec<Job>,
     replies: &mut Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)>,
 ) -> rusqlite::Result<()> {
@@ -137,6 +150,7 @@ fn run_group(
             let mut tx = SqliteTx {
                 conn: &sp,
                 cache: &mut *cache,
+                audit_key,
             };
             work(&mut tx)
         }))

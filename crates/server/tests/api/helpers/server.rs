@@ -12,10 +12,13 @@ use std::time::{Duration, Instant};
 pub const BIN: &str = env!("CARGO_BIN_EXE_redeemguard-server");
 
 /// What a production server is started with: its secrets from the environment.
-pub const PRODUCTION_ENV: &[(&str, &str)] = &[(
-    "REDEEMGUARD_OTP_SECRET",
-    "a-production-secret-of-enough-length",
-)];
+pub const PRODUCTION_ENV: &[(&str, &str)] = &[
+    (
+        "REDEEMGUARD_OTP_SECRET",
+        "a-production-secret-of-enough-length",
+    ),
+    ("REDEEMGUARD_AUDIT_KEY", "a-production-audit-key-of-its-own"),
+];
 
 pub struct Server {
     child: Child,
@@ -72,7 +75,14 @@ impl Server {
         let seeded = Server::demo(&[]);
         let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
         drop(seeded);
-        Server::spawn(dir, db, &[], PRODUCTION_ENV)
+        // The chain goes on with the key the demo created for it.
+        let key = db.with_file_name("test.sqlite.audit-key");
+        Server::spawn(
+            dir,
+            db,
+            &["--audit-key-file", key.to_str().unwrap()],
+            &PRODUCTION_ENV[..1],
+        )
     }
 
     /// A database created by a production server (not a demo): empty, no demo mark.
@@ -96,7 +106,8 @@ impl Server {
             .arg(&db)
             .args(args);
         cmd.env("RUST_LOG", "info")
-            .env_remove("REDEEMGUARD_OTP_SECRET");
+            .env_remove("REDEEMGUARD_OTP_SECRET")
+            .env_remove("REDEEMGUARD_AUDIT_KEY");
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -36,6 +36,7 @@ impl Cache {
 pub(super) struct SqliteTx<'c> {
     pub(super) conn: &'c Connection,
     pub(super) cache: &'c mut Cache,
+    pub(super) audit_key: &'c crate::crypto::AuditKey,
 }
 
 impl SqliteTx<'_> {
