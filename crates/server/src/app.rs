@@ -66,8 +66,39 @@ async fn fallback(State(app): State<Shared>, req: Request) -> Response {
     }
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(ErrorCode::NotFound).detail("That method is not supported here")
+/// A path that exists, asked with a method it does not take: `405` (axum adds `Allow`).
+async fn method_not_allowed(req: Request) -> Response {
+    let mut problem = contract::Problem::new(ErrorCode::InvalidRequest).detail(format!(
+        "{} is not supported on {}",
+        req.method(),
+        req.uri().path()
+    ));
+    problem.status = 405;
+    problem.title = "Method not allowed".into();
+    problem_response(&problem)
+}
+
+/// A client may name its request (`x-request-id`) for tracing across systems, but only with
+/// a short, plain token: anything else is replaced by the server's own id, so the logs never
+/// carry what a client chose to write into them.
+fn drop_unsafe_request_id(
+    mut req: axum::http::Request<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    let safe = req
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .map(|v| {
+            let b = v.as_bytes();
+            (1..=64).contains(&b.len())
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+        })
+        .collect::<Vec<bool>>();
+    if safe != [true] {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
 }
 
 async fn timed_out(_: tower::BoxError) -> Response {
@@ -105,6 +136,7 @@ pub fn router(app: Shared) -> Router {
         .layer(DefaultBodyLimit::max(app.config.body_limit_bytes))
         .layer(
             ServiceBuilder::new()
+                .layer(tower::util::MapRequestLayer::new(drop_unsafe_request_id))
                 .layer(SetRequestIdLayer::new(
                     request_id.clone(),
                     CountingRequestId::default(),

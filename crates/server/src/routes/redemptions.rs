@@ -64,15 +64,15 @@ pub fn router() -> OpenApiRouter<Shared> {
 pub async fn create_redemption(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<Redemption>)> {
-    let req = input::create_redemption(body)?;
     let now = app.clock.now_ms();
     let grace = app.config.hold_grace_secs;
     let row = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            let req = input::create_redemption(body.take()?)?;
             let pre_approved =
                 match kiosk::authorize(tx, &caller, Subject::Customer(&req.customer_id), now)? {
                     Some(binding) => Some(kiosk::pre_approval(&binding, &req)?),
@@ -113,11 +113,12 @@ pub async fn send_otp(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<SendOtp>,
+    body: JsonBody<SendOtp>,
 ) -> ApiResult<Json<OtpSent>> {
     let secret = app.secret.clone();
     let catalog = app.config.messages.clone();
     let (caller, prepared) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let body = body.take()?;
         let prepared = approval::send_code(tx, caller, id, body.channel, now, &secret, &catalog)?;
         Ok((caller.clone(), prepared))
     })
@@ -134,11 +135,11 @@ pub async fn verify(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<Json<Redemption>> {
-    let typed = input::typed_code(&body)?;
     let secret = app.secret.clone();
     let row = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let typed = input::typed_code(&body.take()?)?;
         approval::verify(tx, caller, id, &typed, now, &secret)
     })
     .await?;
@@ -154,16 +155,18 @@ pub async fn override_otp(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Override>,
+    body: JsonBody<Override>,
 ) -> ApiResult<Json<Redemption>> {
-    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
-    let (c, i, code) = (creds.clone(), id.clone(), body.manager_code.clone());
+    let i = id.clone();
     let (caller, check) = app
         .db
         .run(move |tx| {
-            let caller = resolve(tx, &c, now)?;
+            let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&i), now)?;
+            let body = body.take()?;
+            let reason = required_reason(&body.reason)?;
+            let code = body.manager_code.clone();
             let check = approval::prepare_override(tx, &caller, &i, &code, now)?;
             // Counted before the slow checks, in this same transaction (S11).
             let counted = guesses::count(
@@ -175,10 +178,10 @@ pub async fn override_otp(
                 ],
                 now,
             )?;
-            Ok((caller, (check, counted)))
+            Ok((caller, (check, counted, body, reason)))
         })
         .await?;
-    let (check, counted) = check;
+    let (check, counted, body, reason) = check;
     let manager: Option<StaffRow> = check.manager.clone();
     let pin_hash = manager
         .as_ref()
@@ -231,19 +234,17 @@ pub async fn commit(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<Response> {
-    let key = headers
-        .get(IDEMPOTENCY_HEADER)
-        .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyMissing))?
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidRequest)
-                .detail("An Idempotency-Key is 1 to 200 visible ASCII characters")
-                .field(IDEMPOTENCY_HEADER)
-        })?
-        .to_string();
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(e) => {
+            // Who is asking comes first (401 before 400).
+            let now = app.clock.now_ms();
+            app.db
+                .run(move |tx| resolve(tx, &creds, now).map(drop))
+                .await?;
+            return Err(e);
+        }
+    };
     let fingerprint = ledger::post_fingerprint(&id, &body);
     let guard_key = format!("{}|{key}", creds.terminal_hash.clone().unwrap_or_default());
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
@@ -291,19 +292,35 @@ pub async fn reverse(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Reverse>,
+    body: JsonBody<Reverse>,
 ) -> ApiResult<Json<Reversal>> {
-    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
     let reversal = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("reverse a redemption: ask at the counter")?;
+            let reason = required_reason(&body.take()?.reason)?;
             ledger::reverse(tx, &caller, &id, &reason, now)
         })
         .await?;
     Ok(Json(reversal))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    Ok(headers
+        .get(IDEMPOTENCY_HEADER)
+        .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyMissing))?
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidRequest)
+                .detail("An Idempotency-Key is 1 to 200 visible ASCII characters")
+                .field(IDEMPOTENCY_HEADER)
+        })?
+        .to_string())
 }
 
 /// Overrides and reversals must say why (S7, S8): a blank reason is refused before anything changes.

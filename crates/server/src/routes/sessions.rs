@@ -26,25 +26,37 @@ pub fn router() -> OpenApiRouter<Shared> {
 }
 
 #[utoipa::path(post, path = paths::SESSIONS, tag = "sessions",
-    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights. Wrong PINs are limited per terminal and per staff member across every terminal (10 per quarter hour each, counted before the PIN is checked): then `rate_limited` with `retry_after_secs`, even for the right PIN.",
+    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights. Wrong PINs are limited per terminal and per staff member across every terminal (10 per quarter hour each, counted before the PIN is checked): then `rate_limited` with `retry_after_secs`, even for the right PIN. A kiosk opens at most 20 self-service sessions per quarter hour.",
     params(("x-terminal-token" = String, Header, description = "The terminal's token")),
     request_body = SignIn,
     responses((status = 201, body = Session), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<SignIn>,
+    body: JsonBody<SignIn>,
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     let now = app.clock.now_ms();
-    let code = body.staff_code.trim().to_string();
-    let lookup = (creds.clone(), code.clone());
-    let (terminal, staff, counted) = app
+    let (
+        terminal,
+        staff,
+        counted,
+        SignIn {
+            staff_code: code,
+            pin,
+        },
+    ) = app
         .db
         .run(move |tx| {
-            let (creds, code) = lookup;
             let caller = resolve_terminal(tx, &creds)?;
+            let mut body = body.take()?;
+            body.staff_code = body.staff_code.trim().to_string();
+            let code = body.staff_code.clone();
             if code.is_empty() && auth::is_kiosk(&caller.terminal) {
-                return Ok((caller, None, None)); // self-service: nothing to guess
+                // Self-service: nothing to guess, but each session is a fresh set of
+                // per-session limits, so a kiosk opens only so many per window.
+                let opened = guesses::Scope::self_service_session(&caller.terminal.id);
+                drop(guesses::count(tx, &[opened], now)?);
+                return Ok((caller, None, None, body));
             }
             // Counted before the slow check, in this same transaction (S11).
             let counted = guesses::count(
@@ -59,14 +71,13 @@ pub async fn sign_in(
                 true => None,
                 false => tx.staff_by_code(&caller.store.id, &code)?,
             };
-            Ok((caller, staff, Some(counted)))
+            Ok((caller, staff, Some(counted), body))
         })
         .await?;
     if let Some(counted) = &counted {
         let hash = staff
             .as_ref()
             .map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
-        let pin = body.pin;
         let pin_ok = app
             .slow_check(move || crypto::slow_verify(&pin, &hash))
             .await?;

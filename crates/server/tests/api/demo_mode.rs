@@ -2,37 +2,6 @@
 //! a command-line flag only, runs on a database it created itself, and listens on loopback.
 
 use crate::helpers::*;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Runs the server with `args` and expects it to refuse to start: returns what it said.
-fn refused(args: &[&str]) -> String {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("REDEEMGUARD_OTP_SECRET")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let end = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > end {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "the server started with {args:?}: {}",
-                String::from_utf8_lossy(&out.stdout)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success());
-    let said =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(!said.contains("listening on"), "{said}");
-    said
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s1_demo_mode_refuses_a_database_it_did_not_create_a_public_address_and_a_file_setting() {
@@ -40,7 +9,7 @@ async fn s1_demo_mode_refuses_a_database_it_did_not_create_a_public_address_and_
     let mut production = Server::production_seeded_fresh();
     let real = production.db.clone();
     production.terminate(10).expect("stops");
-    let said = refused(&[
+    let said = refused_to_start(&[
         "--demo",
         "--listen",
         "127.0.0.1:0",
@@ -58,7 +27,7 @@ async fn s1_demo_mode_refuses_a_database_it_did_not_create_a_public_address_and_
         .unwrap()
         .execute_batch("CREATE TABLE customers (id TEXT); INSERT INTO customers VALUES ('c1');")
         .unwrap();
-    let said = refused(&[
+    let said = refused_to_start(&[
         "--demo",
         "--listen",
         "127.0.0.1:0",
@@ -73,14 +42,14 @@ async fn s1_demo_mode_refuses_a_database_it_did_not_create_a_public_address_and_
     // Loopback only.
     for addr in ["0.0.0.0:0", "[::]:0"] {
         let db = dir.path().join("public.sqlite");
-        let said = refused(&["--demo", "--listen", addr, "--db", db.to_str().unwrap()]);
+        let said = refused_to_start(&["--demo", "--listen", addr, "--db", db.to_str().unwrap()]);
         assert!(said.contains("loopback address only"), "{said}");
     }
 
     // A flag only: a configuration file that says `demo` is refused, naming the flag.
     let config = dir.path().join("server.toml");
     std::fs::write(&config, "demo = true\nsession_ttl_secs = 600\n").unwrap();
-    let said = refused(&[
+    let said = refused_to_start(&[
         "--config",
         config.to_str().unwrap(),
         "--listen",

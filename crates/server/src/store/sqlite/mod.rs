@@ -73,7 +73,7 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
         Ok(())
     };
     setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
-    schema::migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+    schema::migrate(&mut conn).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     Ok(conn)
 }
 

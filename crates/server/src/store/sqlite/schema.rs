@@ -138,13 +138,28 @@ INSERT OR IGNORE INTO meta (key, value)
 "#,
 ];
 
-pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        // Never serve (or "migrate") a file a newer server has changed in ways this one does
+        // not know: it would misread it, or write rows the newer one does not expect.
+        return Err(format!(
+            "its schema is version {version}, newer than this server knows (up to {known}): \
+             it was used by a newer RedeemGuard. Run that version (or newer), or restore a \
+             backup made for this one"
+        ));
+    }
+    let run = |conn: &mut Connection, i: usize, sql: &str| -> rusqlite::Result<()> {
         let txn = conn.transaction()?;
         txn.execute_batch(sql)?;
         txn.pragma_update(None, "user_version", i as i64 + 1)?;
-        txn.commit()?;
+        txn.commit()
+    };
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        run(conn, i, sql).map_err(|e| format!("migration {} failed: {e}", i + 1))?;
     }
     Ok(())
 }
@@ -196,5 +211,29 @@ mod tests {
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());
+    }
+
+    #[test]
+    fn a_file_of_a_newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.sqlite");
+        drop(open_connection(&path).unwrap());
+        let newer = MIGRATIONS.len() as i64 + 1;
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+        let e = open_connection(&path).unwrap_err();
+        assert!(
+            e.contains(&format!(
+                "schema is version {newer}, newer than this server knows"
+            )),
+            "{e}"
+        );
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, newer);
     }
 }
