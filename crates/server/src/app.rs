@@ -5,7 +5,7 @@
 
 use crate::error::{problem_response, ApiError};
 use crate::state::Shared;
-use crate::{demo, kiosk, ledger, routes};
+use crate::{audit, demo, kiosk, ledger, routes};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -79,8 +79,39 @@ fn surface_page(dir: &std::path::Path, path: &str) -> std::path::PathBuf {
     }
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(ErrorCode::NotFound).detail("That method is not supported here")
+/// A path that exists, asked with a method it does not take: `405` (axum adds `Allow`).
+async fn method_not_allowed(req: Request) -> Response {
+    let mut problem = contract::Problem::new(ErrorCode::InvalidRequest).detail(format!(
+        "{} is not supported on {}",
+        req.method(),
+        req.uri().path()
+    ));
+    problem.status = 405;
+    problem.title = "Method not allowed".into();
+    problem_response(&problem)
+}
+
+/// A client may name its request (`x-request-id`) for tracing across systems, but only with
+/// a short, plain token: anything else is replaced by the server's own id, so the logs never
+/// carry what a client chose to write into them.
+fn drop_unsafe_request_id(
+    mut req: axum::http::Request<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    let safe = req
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .map(|v| {
+            let b = v.as_bytes();
+            (1..=64).contains(&b.len())
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+        })
+        .collect::<Vec<bool>>();
+    if safe != [true] {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
 }
 
 async fn timed_out(_: tower::BoxError) -> Response {
@@ -118,6 +149,7 @@ pub fn router(app: Shared) -> Router {
         .layer(DefaultBodyLimit::max(app.config.body_limit_bytes))
         .layer(
             ServiceBuilder::new()
+                .layer(tower::util::MapRequestLayer::new(drop_unsafe_request_id))
                 .layer(SetRequestIdLayer::new(
                     request_id.clone(),
                     CountingRequestId::default(),
@@ -167,6 +199,67 @@ pub fn host_page_router(dir: &std::path::Path) -> Router {
     Router::new()
         .fallback_service(tower_http::services::ServeDir::new(dir))
         .layer(trace)
+}
+
+/// Signs the audit log's head and appends it to the checkpoint file (S7), off the async
+/// runtime (it waits for the disk), and logs it: the log is the second copy of the anchor.
+/// Returns the checkpoint, or `None` when it could not be taken or written (logged).
+pub async fn write_audit_checkpoint(app: &Shared) -> Option<audit::Checkpoint> {
+    let now = app.clock.now_ms();
+    let cp = match app.db.run(move |tx| audit::Checkpoint::take(tx, now)).await {
+        Ok(cp) => cp,
+        Err(e) => {
+            tracing::error!(code = %e.code(), "cannot take an audit checkpoint");
+            return None;
+        }
+    };
+    let path = app.config.audit_checkpoint_file.clone();
+    let line = cp.clone();
+    let written = tokio::task::spawn_blocking(move || audit::append_checkpoint(&path, &line)).await;
+    match written {
+        Ok(Ok(())) => {
+            tracing::info!(
+                seq = cp.seq,
+                head = %cp.head,
+                at_ms = cp.at_ms,
+                keyed_from = cp.keyed_from,
+                mac = %cp.mac,
+                "audit checkpoint"
+            );
+            Some(cp)
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, file = %app.config.audit_checkpoint_file.display(), "cannot write the audit checkpoint");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the audit checkpoint task failed");
+            None
+        }
+    }
+}
+
+/// Writes an audit checkpoint every `audit_checkpoint_secs` when the log has grown.
+pub fn spawn_audit_checkpoints(app: Shared, mut last_seq: u64) {
+    tokio::spawn(async move {
+        let period = Duration::from_secs(u64::from(app.config.audit_checkpoint_secs));
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            tick.tick().await;
+            let head = app
+                .db
+                .run(|tx| tx.last_audit())
+                .await
+                .ok()
+                .flatten()
+                .map_or(0, |(seq, _)| seq);
+            if head != last_seq {
+                if let Some(cp) = write_audit_checkpoint(&app).await {
+                    last_seq = cp.seq;
+                }
+            }
+        }
+    });
 }
 
 /// Releases abandoned holds every `sweep_interval_secs` (S6), and forgets kiosk customers
@@ -227,7 +320,9 @@ mod tests {
             ..Default::default()
         };
         let config = Config::resolve_with(args, &|_| None).unwrap();
-        let db = Db::new(Arc::new(SqliteStore::open(&config.db).unwrap()));
+        let db = Db::new(Arc::new(
+            SqliteStore::open(&config.db, config.audit_key.clone()).unwrap(),
+        ));
         let router = router(AppState::new(db, config, String::new()));
         let doc = crate::openapi::document();
         let mut operations = 0;

@@ -1,12 +1,21 @@
-//! The append-only, hash-chained audit log (S7). Each entry's hash is
-//! SHA-256(prev_hash ‖ canonical fields), so editing, removing or reordering any entry breaks
-//! every link after it. The log never holds a code: callers pass facts, not messages.
-
-use crate::crypto::sha256_hex;
-use crate::error::ApiResult;
+//! The append-only, keyed hash-chained audit log (S7). Each entry's hash is
+//! HMAC-SHA256(audit key, prev_hash ‖ canonical fields), so editing, removing or reordering any
+//! entry breaks every link after it, and re-hashing the chain after an edit needs the key
+//! (which the database file does not hold; it is separate from the code secret). Entries
+//! written before the chain was keyed (`meta.audit_keyed_from`) keep their SHA-256 links.
+//! The chain's head is anchored outside the database by signed checkpoints (`Checkpoint`:
+//! an append-only file beside it, and the log), so cutting the tail is detected too, and
+//! [`verify`] cross-checks the ledger tables against the log. The log never holds a code:
+//! callers pass facts, not messages.
+use crate::crypto::{sha256_hex, AuditKey};
+use crate::error::{ApiError, ApiResult};
+use crate::model::InstrumentRow;
 use crate::store::Tx;
 use contract::api::AuditEntry;
+use contract::api::RedemptionStatus;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -48,10 +57,13 @@ pub enum Action {
     KioskIdentifyRejected,
     KioskForgotten,
     ConfirmationFailed,
+    /// Ledger: an instrument's opening balance (seeded, imported, or the baseline taken when
+    /// the ledger cross-check began), so every balance recomputes from the log.
+    BalanceOpened,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -76,6 +88,7 @@ impl Action {
         Action::KioskIdentifyRejected,
         Action::KioskForgotten,
         Action::ConfirmationFailed,
+        Action::BalanceOpened,
     ];
 
     /// The stored form.
@@ -105,6 +118,7 @@ impl Action {
             Action::KioskIdentifyRejected => "kiosk_identify_rejected",
             Action::KioskForgotten => "kiosk_forgotten",
             Action::ConfirmationFailed => "confirmation_failed",
+            Action::BalanceOpened => "balance_opened",
         }
     }
 }
@@ -149,11 +163,22 @@ fn canonical(e: &AuditEntry) -> String {
     .to_string()
 }
 
-pub fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
+/// An entry's hash before the chain was keyed: SHA-256(prev_hash ‖ "\n" ‖ canonical).
+pub fn legacy_entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
     let mut bytes = prev_hash.as_bytes().to_vec();
     bytes.push(b'\n');
     bytes.extend_from_slice(canonical(e).as_bytes());
     sha256_hex(&bytes)
+}
+
+/// An entry's hash: HMAC-SHA256(key, "redeemguard-audit-v2" ‖ prev_hash ‖ canonical), each
+/// part newline-terminated.
+pub fn entry_hash(key: &AuditKey, prev_hash: &str, e: &AuditEntry) -> String {
+    key.mac_hex(&[
+        b"redeemguard-audit-v2",
+        prev_hash.as_bytes(),
+        canonical(e).as_bytes(),
+    ])
 }
 
 /// Appends one entry in the caller's transaction, so the fact and its record commit together.
@@ -178,51 +203,406 @@ pub fn record(
         prev_hash,
         hash: String::new(),
     };
-    e.hash = entry_hash(&e.prev_hash, &e);
+    e.hash = entry_hash(tx.audit_key(), &e.prev_hash, &e);
     tx.append_audit(&e)
 }
 
-/// What a full check of the chain found.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ChainCheck {
-    Intact { entries: u64, head: String },
-    Broken { seq: u64, reason: String },
+/// The first entry written with a keyed link (entries before it are SHA-256 linked).
+pub fn keyed_from(tx: &mut dyn Tx) -> ApiResult<u64> {
+    Ok(tx
+        .meta(KEYED_FROM)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1))
 }
 
-/// Walks the whole chain from the first entry.
-pub fn verify_chain(tx: &mut dyn Tx) -> ApiResult<ChainCheck> {
+const KEYED_FROM: &str = "audit_keyed_from";
+const BASELINE: &str = "ledger_baseline_seq";
+
+/// A signed statement of the chain's head at a moment, kept outside the database (an
+/// append-only file, one JSON line each, and the log). Deleting or truncating the log, or
+/// rewriting it from an earlier entry on, no longer matches the last checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The last entry covered (0: the log was empty).
+    pub seq: u64,
+    /// Its hash (the genesis value for an empty log).
+    pub head: String,
+    pub at_ms: i64,
+    /// The first keyed entry, as the database said when this was signed.
+    pub keyed_from: u64,
+    /// HMAC-SHA256(audit key, the fields above), hex.
+    pub mac: String,
+}
+
+impl Checkpoint {
+    fn mac_of(key: &AuditKey, seq: u64, head: &str, at_ms: i64, keyed_from: u64) -> String {
+        key.mac_hex(&[
+            b"redeemguard-audit-checkpoint-v1",
+            seq.to_string().as_bytes(),
+            head.as_bytes(),
+            at_ms.to_string().as_bytes(),
+            keyed_from.to_string().as_bytes(),
+        ])
+    }
+
+    /// Signs the log's current head.
+    pub fn take(tx: &mut dyn Tx, at_ms: i64) -> ApiResult<Checkpoint> {
+        let (seq, head) = tx.last_audit()?.unwrap_or((0, GENESIS.to_string()));
+        let keyed_from = keyed_from(tx)?;
+        let mac = Checkpoint::mac_of(tx.audit_key(), seq, &head, at_ms, keyed_from);
+        Ok(Checkpoint {
+            seq,
+            head,
+            at_ms,
+            keyed_from,
+            mac,
+        })
+    }
+
+    pub fn is_signed_by(&self, key: &AuditKey) -> bool {
+        let expected = Checkpoint::mac_of(key, self.seq, &self.head, self.at_ms, self.keyed_from);
+        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), self.mac.as_bytes()).into()
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("a checkpoint serialises")
+    }
+}
+
+/// Appends a checkpoint to the file and makes it durable (blocking: call off the runtime).
+pub fn append_checkpoint(path: &std::path::Path, cp: &Checkpoint) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(format!("{}\n", cp.to_line()).as_bytes())?;
+    file.sync_data()
+}
+
+/// The checkpoints of a file, each line parsed (`Err` names a line that is not one).
+pub fn read_checkpoints(text: &str) -> Vec<Result<Checkpoint, usize>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|_| i + 1))
+        .collect()
+}
+
+/// Records every instrument's balance as its opening balance, once per database: the
+/// starting point from which [`verify`] recomputes balances. A new database records nothing
+/// here (its instruments get `balance_opened` when they are created); one from before the
+/// cross-check gets its baseline at its first start.
+pub fn record_baseline(tx: &mut dyn Tx, now_ms: i64) -> ApiResult<usize> {
+    if tx.meta(BASELINE)?.is_some() {
+        return Ok(0);
+    }
+    let stores = tx.stores()?;
+    let instruments = tx.all_instruments()?;
+    let n = instruments.len();
+    for (instrument, merchant_id) in instruments {
+        let Some(store) = stores.iter().find(|s| s.merchant_id == merchant_id) else {
+            continue;
+        };
+        let actor = Actor {
+            store_id: store.id.clone(),
+            terminal_id: None,
+            staff_id: None,
+        };
+        opened(tx, now_ms, &actor, &instrument, "baseline")?;
+    }
+    let seq = tx.last_audit()?.map_or(0, |(seq, _)| seq);
+    tx.set_meta(BASELINE, &seq.to_string())?;
+    Ok(n)
+}
+
+/// Audits an instrument's opening balance (`how`: seed, import, baseline).
+pub fn opened(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    actor: &Actor,
+    instrument: &InstrumentRow,
+    how: &str,
+) -> ApiResult<()> {
+    record(
+        tx,
+        now_ms,
+        actor,
+        Action::BalanceOpened,
+        None,
+        json!({
+            "customer_id": instrument.customer_id, "instrument_id": instrument.id,
+            "quantity": instrument.balance, "how": how,
+        }),
+    )
+}
+
+/// What a full check found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact {
+        entries: u64,
+        head: String,
+        checkpoints: usize,
+        /// The last checkpoint's entry.
+        anchored_to: u64,
+        redemptions: usize,
+        accruals: usize,
+        balances: usize,
+    },
+    Broken {
+        seq: u64,
+        reason: String,
+    },
+}
+
+fn broken(seq: u64, reason: impl Into<String>) -> ChainCheck {
+    ChainCheck::Broken {
+        seq,
+        reason: reason.into(),
+    }
+}
+
+/// What the log says about the ledger, gathered while walking the chain.
+#[derive(Default)]
+struct LedgerSeen {
+    /// redemption id → its hold's instrument.
+    held_on: HashMap<String, String>,
+    /// redemption id → (store, quantity) of its commit entry.
+    commits: HashMap<String, (String, u64)>,
+    reversals: HashMap<String, u64>,
+    /// (store, bill) → (customer, points).
+    accruals: HashMap<(String, String), (String, u64)>,
+    /// instrument id → balance as the log accounts for it.
+    balances: HashMap<String, i128>,
+    /// customer id → accrual points not naming their instrument (entries from before it did).
+    unplaced_accruals: HashMap<String, i128>,
+}
+
+fn num(d: &Value, field: &str) -> u64 {
+    d[field].as_u64().unwrap_or(0)
+}
+
+fn text(d: &Value, field: &str) -> String {
+    d[field].as_str().unwrap_or_default().to_string()
+}
+
+impl LedgerSeen {
+    fn see(&mut self, e: &AuditEntry) {
+        let d: Value = serde_json::from_str(&e.detail).unwrap_or(Value::Null);
+        let rid = e.redemption_id.clone().unwrap_or_default();
+        let action = e.action.as_str();
+        if action == Action::BalanceOpened.as_str() {
+            self.balances
+                .insert(text(&d, "instrument_id"), i128::from(num(&d, "quantity")));
+        } else if action == Action::Hold.as_str() {
+            self.held_on.insert(rid, text(&d, "instrument_id"));
+        } else if action == Action::Post.as_str() {
+            let q = num(&d, "quantity");
+            if let Some(i) = self.held_on.get(&rid) {
+                *self.balances.entry(i.clone()).or_default() -= i128::from(q);
+            }
+            self.commits.insert(rid, (e.store_id.clone(), q));
+        } else if action == Action::Reverse.as_str() {
+            let q = num(&d, "quantity");
+            if let Some(i) = self.held_on.get(&rid) {
+                *self.balances.entry(i.clone()).or_default() += i128::from(q);
+            }
+            self.reversals.insert(rid, q);
+        } else if action == Action::Accrual.as_str() {
+            let points = num(&d, "points");
+            match d["instrument_id"].as_str() {
+                Some(i) => *self.balances.entry(i.to_string()).or_default() += i128::from(points),
+                None => {
+                    *self
+                        .unplaced_accruals
+                        .entry(text(&d, "customer_id"))
+                        .or_default() += i128::from(points)
+                }
+            }
+            self.accruals.insert(
+                (e.store_id.clone(), text(&d, "bill_id")),
+                (text(&d, "customer_id"), points),
+            );
+        } else if action == Action::PointsExpired.as_str() {
+            *self.balances.entry(text(&d, "instrument_id")).or_default() -=
+                i128::from(num(&d, "quantity"));
+        }
+    }
+}
+
+/// Checks the whole log: every link from the first entry (keyed ones with the key), every
+/// checkpoint (signed with the key, and naming an entry the log still has, with that hash),
+/// and the ledger against the log: every committed, reversed and accrued movement has its
+/// entry, and every instrument's balance is what the log's movements add up to.
+pub fn verify(tx: &mut dyn Tx, checkpoints: &[Checkpoint]) -> ApiResult<ChainCheck> {
+    let key = tx.audit_key().clone();
+    let keyed_from = keyed_from(tx)?;
+    let wanted: HashMap<u64, &Checkpoint> = checkpoints.iter().map(|c| (c.seq, c)).collect();
+    for cp in checkpoints {
+        if !cp.is_signed_by(&key) {
+            return Ok(broken(
+                cp.seq,
+                "a checkpoint is not signed by the audit key (forged, or another key)",
+            ));
+        }
+        if cp.keyed_from != keyed_from {
+            return Ok(broken(
+                keyed_from,
+                format!(
+                    "the database says the keyed chain starts at entry {keyed_from}, its \
+                     checkpoints say {}",
+                    cp.keyed_from
+                ),
+            ));
+        }
+    }
+    let mut ledger = LedgerSeen::default();
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1u64;
     loop {
         let page = tx.audit_chain(expected_seq - 1, 5_000)?;
         if page.is_empty() {
-            return Ok(ChainCheck::Intact {
-                entries: expected_seq - 1,
-                head: prev,
-            });
+            break;
         }
         for e in page {
             if e.seq != expected_seq {
-                return Ok(ChainCheck::Broken {
-                    seq: expected_seq,
-                    reason: format!("entry {expected_seq} is missing (next is {})", e.seq),
-                });
+                return Ok(broken(
+                    expected_seq,
+                    format!("entry {expected_seq} is missing (next is {})", e.seq),
+                ));
             }
             if e.prev_hash != prev {
-                return Ok(ChainCheck::Broken {
-                    seq: e.seq,
-                    reason: "prev_hash does not match the previous entry's hash".into(),
-                });
+                return Ok(broken(
+                    e.seq,
+                    "prev_hash does not match the previous entry's hash",
+                ));
             }
-            if entry_hash(&prev, &e) != e.hash {
-                return Ok(ChainCheck::Broken {
-                    seq: e.seq,
-                    reason: "its contents do not match its hash (edited)".into(),
-                });
+            let hash = match e.seq < keyed_from {
+                true => legacy_entry_hash(&prev, &e),
+                false => entry_hash(&key, &prev, &e),
+            };
+            if hash != e.hash {
+                return Ok(broken(
+                    e.seq,
+                    "its contents do not match its hash (edited, or re-hashed without the key)",
+                ));
             }
+            if let Some(cp) = wanted.get(&e.seq) {
+                if cp.head != e.hash {
+                    return Ok(broken(
+                        e.seq,
+                        "it differs from the signed checkpoint of this entry (the log was \
+                         rewritten)",
+                    ));
+                }
+            }
+            ledger.see(&e);
             prev = e.hash;
             expected_seq += 1;
         }
+    }
+    let entries = expected_seq - 1;
+    let last = checkpoints.iter().map(|c| c.seq).max().unwrap_or(0);
+    if last > entries {
+        return Ok(broken(
+            entries + 1,
+            format!(
+                "the log ends at entry {entries} but a signed checkpoint names entry {last}: \
+                 entries were deleted or the log was truncated"
+            ),
+        ));
+    }
+    if let Some(problem) = cross_check(tx, &mut ledger)? {
+        return Ok(broken(entries, problem));
+    }
+    Ok(ChainCheck::Intact {
+        entries,
+        head: prev,
+        checkpoints: checkpoints.len(),
+        anchored_to: last,
+        redemptions: ledger.commits.len(),
+        accruals: ledger.accruals.len(),
+        balances: ledger.balances.len(),
+    })
+}
+
+/// The ledger tables against what the log says; the first disagreement, if any.
+fn cross_check(tx: &mut dyn Tx, ledger: &mut LedgerSeen) -> ApiResult<Option<String>> {
+    let posted = tx.posted_redemptions()?;
+    let mut posted_ids = std::collections::HashSet::new();
+    for r in &posted {
+        posted_ids.insert(r.id.as_str());
+        match ledger.commits.get(&r.id) {
+            None => {
+                return Ok(Some(format!(
+                    "redemption {} is committed in the ledger but the audit log has no commit \
+                     entry for it (entries were deleted)",
+                    r.id
+                )))
+            }
+            Some((store, q)) if *store != r.store_id || *q != r.quantity.get() => {
+                return Ok(Some(format!(
+                    "redemption {}'s commit entry does not match the ledger",
+                    r.id
+                )))
+            }
+            Some(_) => {}
+        }
+        if r.status == RedemptionStatus::Reversed && !ledger.reversals.contains_key(&r.id) {
+            return Ok(Some(format!(
+                "redemption {} is reversed in the ledger but the audit log has no reverse entry",
+                r.id
+            )));
+        }
+    }
+    if let Some(id) = ledger
+        .commits
+        .keys()
+        .find(|id| !posted_ids.contains(id.as_str()))
+    {
+        return Ok(Some(format!(
+            "the audit log commits redemption {id}, which the ledger does not hold as committed"
+        )));
+    }
+    let accruals = tx.all_accruals()?;
+    for a in &accruals {
+        let key = (a.store_id.clone(), a.bill_id.clone());
+        match ledger.accruals.get(&key) {
+            Some((customer, points)) if *customer == a.customer_id && *points == a.points.get() => {
+            }
+            _ => {
+                return Ok(Some(format!(
+                    "accrual {} (bill {}) has no matching accrual entry in the audit log",
+                    a.id, a.bill_id
+                )))
+            }
+        }
+    }
+    if accruals.len() != ledger.accruals.len() {
+        return Ok(Some(
+            "the audit log records accruals the ledger does not hold".to_string(),
+        ));
+    }
+    for (i, _) in tx.all_instruments()? {
+        let mut expected = ledger.balances.get(&i.id).copied().unwrap_or(0);
+        if i.kind == contract::InstrumentKind::Points {
+            expected += ledger.unplaced_accruals.remove(&i.customer_id).unwrap_or(0);
+        }
+        if expected != i128::from(i.balance) {
+            return Ok(Some(format!(
+                "instrument {} holds a balance of {} but the audit log's movements add up to \
+                 {expected}",
+                i.id, i.balance
+            )));
+        }
+    }
+    Ok(None)
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(e: std::io::Error) -> Self {
+        ApiError::internal(format!("io: {e}"))
     }
 }
 
@@ -260,6 +640,7 @@ mod tests {
                 "kiosk_identify_rejected",
                 "kiosk_forgotten",
                 "confirmation_failed",
+                "balance_opened",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

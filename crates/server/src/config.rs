@@ -6,7 +6,7 @@
 //! (`[messages."<locale>".<channel>]`) exist only in the file; both are checked here, at
 //! start-up, so a mistake stops the server with its place named instead of failing a send.
 
-use crate::crypto::Secret;
+use crate::crypto::{AuditKey, Secret};
 use crate::gateways::{EnvLookup, Gateways, GatewaysFile};
 use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
@@ -33,10 +33,17 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API (the default when no subcommand is given).
     Serve(ServeArgs),
-    /// Check the whole audit hash chain; exits non-zero naming the first broken link.
+    /// Check the whole audit log: the keyed chain, the signed checkpoints, and the ledger
+    /// against the log; exits 2 naming the first problem.
     VerifyAudit {
         #[arg(long)]
         db: PathBuf,
+        /// The audit key [default: env REDEEMGUARD_AUDIT_KEY, else a demo's <db>.audit-key].
+        #[arg(long)]
+        audit_key_file: Option<PathBuf>,
+        /// The checkpoint file [default: <db>.audit-checkpoints].
+        #[arg(long)]
+        audit_checkpoint_file: Option<PathBuf>,
     },
     /// Print the OpenAPI document (regenerate the committed copy with
     /// `redeemguard-server openapi > crates/server/openapi.json`).
@@ -70,6 +77,16 @@ pub struct ServeArgs {
     /// File holding the OTP secret (else env REDEEMGUARD_OTP_SECRET; demo: random per start).
     #[arg(long)]
     pub secret_file: Option<PathBuf>,
+    /// File holding the audit chain's key (else env REDEEMGUARD_AUDIT_KEY; demo: <db>.audit-key,
+    /// created if missing). At least 16 bytes, not the OTP secret.
+    #[arg(long)]
+    pub audit_key_file: Option<PathBuf>,
+    /// Append-only file of signed audit checkpoints [default: <db>.audit-checkpoints].
+    #[arg(long)]
+    pub audit_checkpoint_file: Option<PathBuf>,
+    /// Seconds between audit checkpoints (also written at start and at shutdown) [default: 60].
+    #[arg(long)]
+    pub audit_checkpoint_secs: Option<u32>,
     /// Demo mode: seed a demo store and serve the customer's phone at /demo/phone.
     #[arg(long)]
     pub demo: bool,
@@ -114,7 +131,9 @@ pub struct FileConfig {
     pub host_page_dir: Option<PathBuf>,
     pub host_page_listen: Option<SocketAddr>,
     pub secret_file: Option<PathBuf>,
-    pub demo: Option<bool>,
+    pub audit_key_file: Option<PathBuf>,
+    pub audit_checkpoint_file: Option<PathBuf>,
+    pub audit_checkpoint_secs: Option<u32>,
     pub session_ttl_secs: Option<u32>,
     pub hold_grace_secs: Option<u32>,
     pub sweep_interval_secs: Option<u32>,
@@ -214,6 +233,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub host_page: Option<HostPage>,
     pub secret: Secret,
+    pub audit_key: AuditKey,
+    pub audit_checkpoint_file: PathBuf,
+    pub audit_checkpoint_secs: u32,
     pub demo: bool,
     pub demo_bench_terminals: u32,
     pub demo_extra_merchant: bool,
@@ -243,12 +265,13 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                refuse_demo_setting(path, &text)?;
                 toml::from_str::<FileConfig>(&text)
                     .map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),
         };
-        let demo = args.demo || file.demo.unwrap_or(false);
+        let demo = args.demo;
         let secret_file = args.secret_file.or(file.secret_file);
         let secret = load_secret(secret_file.as_deref(), demo)?;
         let db = match args.db.or(file.db) {
@@ -259,6 +282,10 @@ impl Config {
             )),
             None => PathBuf::from("redeemguard.sqlite"),
         };
+        let audit_checkpoint_file = args
+            .audit_checkpoint_file
+            .or(file.audit_checkpoint_file)
+            .unwrap_or_else(|| beside(&db, "audit-checkpoints"));
         let mut cors_origins = args.cors_origins;
         cors_origins.extend(file.cors_origins);
         let static_dir = args.static_dir.or(file.static_dir);
@@ -286,16 +313,46 @@ impl Config {
             .saturating_sub(SEND_MARGIN);
         let gateways = Gateways::from_file(&file.gateways, env, budget)?;
         let messages = MessageCatalog::from_file(&file.messages)?;
+        let listen = args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        if demo {
+            let host_listen = host_page.as_ref().map(|h| h.listen);
+            if let Some(addr) = std::iter::once(listen)
+                .chain(host_listen)
+                .find(|a| !a.ip().is_loopback())
+            {
+                return Err(format!(
+                    "--demo listens on a loopback address only (127.0.0.1 or [::1]), not {addr}: \
+                     the demo shows every code it sends at /demo/outbox.json, to anyone who can \
+                     reach it"
+                ));
+            }
+            // Before a demo's key is created beside it: the file must be the demo's own.
+            crate::store::sqlite::claim_for_demo(&db)?;
+        }
+        let audit_key = load_audit_key(
+            args.audit_key_file.or(file.audit_key_file).as_deref(),
+            demo.then_some(db.as_path()),
+        )?;
+        if audit_key.same_as(&secret) {
+            return Err("the audit key must not be the OTP secret: use a key of its own".into());
+        }
         Ok(Config {
-            listen: args
-                .listen
-                .or(file.listen)
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen,
             db,
             static_dir,
             cors_origins,
             host_page,
             secret,
+            audit_key,
+            audit_checkpoint_file,
+            audit_checkpoint_secs: args
+                .audit_checkpoint_secs
+                .or(file.audit_checkpoint_secs)
+                .unwrap_or(60)
+                .max(1),
             demo,
             demo_bench_terminals: args.demo_bench_terminals.unwrap_or(0),
             demo_extra_merchant: args.demo_extra_merchant,
@@ -323,6 +380,75 @@ impl Config {
     }
 }
 
+/// `<db>.<suffix>`: a file kept beside the database (the demo's audit key, checkpoints).
+pub fn beside(db: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{suffix}"));
+    db.with_file_name(name)
+}
+
+fn read_key_file(path: &std::path::Path) -> Result<AuditKey, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the audit key file {}: {e}", path.display()))?;
+    AuditKey::new(String::from_utf8_lossy(&bytes).trim().as_bytes().to_vec())
+}
+
+/// The audit chain's key: a file, else the environment; a demo (`demo_db`) keeps one beside
+/// its database, created on first start. A real store must set one: the chain is only as
+/// strong as the key is kept away from whoever can write the database.
+pub fn load_audit_key(
+    file: Option<&std::path::Path>,
+    demo_db: Option<&std::path::Path>,
+) -> Result<AuditKey, String> {
+    if let Some(path) = file {
+        return read_key_file(path);
+    }
+    match std::env::var("REDEEMGUARD_AUDIT_KEY") {
+        Ok(k) if !k.trim().is_empty() => return AuditKey::new(k.trim().as_bytes().to_vec()),
+        _ => {}
+    }
+    let Some(db) = demo_db else {
+        return Err(
+            "set REDEEMGUARD_AUDIT_KEY or --audit-key-file: the key of the audit chain \
+                    (at least 16 bytes, not the OTP secret), kept away from the database"
+                .into(),
+        );
+    };
+    let path = beside(db, "audit-key");
+    if path.exists() {
+        return read_key_file(&path);
+    }
+    let key = hex::encode(crate::crypto::random_bytes::<32>());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(
+        &mut options
+            .open(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        key.as_bytes(),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    AuditKey::new(key.into_bytes())
+}
+
+/// Demo mode is a command-line flag only, never a file setting: a file that can be edited or
+/// copied beside a real database must not be able to turn its codes public.
+fn refuse_demo_setting(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(()); // the typed parse names the syntax error
+    };
+    match table.keys().find(|k| k.starts_with("demo")) {
+        Some(key) => Err(format!(
+            "{}: `{key}` is not a configuration file setting: demo mode is a command-line flag \
+             only (--demo), so no file can turn a real database into a demo. Remove it.",
+            path.display()
+        )),
+        None => Ok(()),
+    }
+}
+
 fn load_secret(file: Option<&std::path::Path>, demo: bool) -> Result<Secret, String> {
     if let Some(path) = file {
         let bytes = std::fs::read(path)
@@ -346,6 +472,7 @@ mod tests {
     #[tokio::test]
     async fn the_shipped_gateway_examples_load() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gateways");
+        let scratch = tempfile::tempdir().unwrap();
         let mut seen = Vec::new();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -355,6 +482,11 @@ mod tests {
             let args = ServeArgs {
                 config: Some(path.clone()),
                 demo: true,
+                db: Some(
+                    scratch
+                        .path()
+                        .join(format!("{seen_n}.sqlite", seen_n = seen.len())),
+                ),
                 ..Default::default()
             };
             let config = Config::resolve_with(args, &|_| Some("from-the-environment".into()))
@@ -388,6 +520,7 @@ mod tests {
         let args = ServeArgs {
             config: Some(dir.join("form-basic-auth.toml")),
             demo: true,
+            db: Some(scratch.path().join("missing-secret.sqlite")),
             ..Default::default()
         };
         let e = Config::resolve_with(args, &|_| None).unwrap_err();

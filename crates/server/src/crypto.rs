@@ -70,6 +70,42 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The key of the audit chain and its checkpoints (S7): separate from the code secret, so
+/// whoever can read codes' MACs cannot forge the log, and the other way round. Never printed.
+#[derive(Clone)]
+pub struct AuditKey(Vec<u8>);
+
+impl AuditKey {
+    pub fn new(bytes: Vec<u8>) -> Result<AuditKey, String> {
+        if bytes.len() < 16 {
+            return Err("the audit key must be at least 16 bytes".into());
+        }
+        Ok(AuditKey(bytes))
+    }
+    pub fn random() -> AuditKey {
+        AuditKey(random_bytes::<32>().to_vec())
+    }
+    /// Whether it is the same as the code secret (refused: the two must be separate).
+    pub fn same_as(&self, secret: &Secret) -> bool {
+        self.0 == secret.0
+    }
+    /// HMAC-SHA256 of the parts (each followed by a newline), hex.
+    pub fn mac_hex(&self, parts: &[&[u8]]) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key length");
+        for p in parts {
+            mac.update(p);
+            mac.update(b"\n");
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(<redacted>)")
+    }
+}
+
 /// HMAC-SHA256(secret, redemption id ‖ code), hex (S2).
 pub fn code_mac(secret: &Secret, redemption_id: &str, code: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(&secret.0).expect("HMAC takes any key length");

@@ -9,17 +9,30 @@ use contract::ErrorCode;
 use serde::de::DeserializeOwned;
 
 /// A JSON body whose failures are problems: too large → `payload_too_large`, anything
-/// malformed or mistyped → `invalid_request` with serde's explanation.
-pub struct JsonBody<T>(pub T);
+/// malformed or mistyped → `invalid_request` with serde's explanation. The extractor itself
+/// never refuses: a handler authenticates first and only then [`takes`](JsonBody::take) the
+/// body, so a caller who is not signed in hears `401`, never what was wrong with the body.
+pub struct JsonBody<T>(Result<T, ApiError>);
+
+impl<T> JsonBody<T> {
+    /// The parsed body, or the problem with it. Call after authentication.
+    pub fn take(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
+    type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let RawBody(bytes) = RawBody::from_request(req, state).await?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidRequest).detail(format!("The body is not valid: {e}"))
-        })
+        let parsed = match RawBody::from_request(req, state).await {
+            Ok(RawBody(bytes)) => serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::new(ErrorCode::InvalidRequest)
+                    .detail(format!("The body is not valid: {e}"))
+            }),
+            Err(e) => Err(e),
+        };
+        Ok(JsonBody(parsed))
     }
 }
 

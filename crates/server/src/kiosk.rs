@@ -32,7 +32,7 @@ pub const IDLE_GRACE_SECS: u32 = 15;
 /// Identifications that ended are kept this long (for a late call to be answered sensibly).
 const KEEP_ENDED_MS: i64 = 86_400_000;
 
-fn require_self_service(caller: &Caller) -> ApiResult<()> {
+pub fn require_self_service(caller: &Caller) -> ApiResult<()> {
     if caller.is_self_service() {
         return Ok(());
     }

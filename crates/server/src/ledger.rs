@@ -513,7 +513,10 @@ pub fn accrue(
         &caller.actor(),
         Action::Accrual,
         None,
-        json!({ "customer_id": customer.id, "bill_id": row.bill_id, "points": points, "balance_after": row.balance_after }),
+        json!({
+            "customer_id": customer.id, "instrument_id": instrument.id, "bill_id": row.bill_id,
+            "points": points, "balance_after": row.balance_after,
+        }),
     )?;
     Ok(to_accrual(&row))
 }
@@ -540,6 +543,7 @@ pub fn release_expired(tx: &mut dyn Tx, now_ms: i64, limit: u32) -> ApiResult<us
     tx.delete_expired_sessions(now_ms)?;
     // The longest send window a policy may have is a day.
     tx.prune_sends(now_ms - 86_400_000)?;
+    crate::guesses::prune(tx, now_ms)?;
     Ok(n)
 }
 

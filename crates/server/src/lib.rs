@@ -7,8 +7,9 @@
 //! accruals), `kiosk` (self-service identification and its binding), `gateways` (message
 //! delivery: HTTP gateways, SMTP, the demo phone), `messages` (what the customer reads),
 //! `notify` (sending and recording the outcome), `audit` (the hash chain), `auth` (terminals
-//! and sessions), `config`, `demo` (seed data and the customer's phone), `openapi`; `app`
-//! assembles the router and is used by `main` only.
+//! and sessions), `guesses` (failure limits on PINs and the override code), `config`, `demo`
+//! (seed data and the customer's phone), `openapi`; `app` assembles the router and is used by
+//! `main` only.
 
 pub mod app;
 pub mod approval;
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod gateways;
+pub mod guesses;
 pub mod kiosk;
 pub mod ledger;
 pub mod messages;

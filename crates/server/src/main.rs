@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use redeemguard_server::app;
-use redeemguard_server::audit::{verify_chain, ChainCheck};
+use redeemguard_server::audit::{self, ChainCheck};
 use redeemguard_server::config::{self, Cli, Command, Config, HostPage, ServeArgs};
 use redeemguard_server::state::AppState;
 use redeemguard_server::store::sqlite::SqliteStore;
@@ -25,7 +25,11 @@ fn main() -> ExitCode {
             print!("{}", openapi::document_json());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::VerifyAudit { db }) => runtime.block_on(verify_audit(db)),
+        Some(Command::VerifyAudit {
+            db,
+            audit_key_file,
+            audit_checkpoint_file,
+        }) => runtime.block_on(verify_audit(db, audit_key_file, audit_checkpoint_file)),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         None => runtime.block_on(serve(cli.serve)),
     };
@@ -35,19 +39,69 @@ fn main() -> ExitCode {
     })
 }
 
-async fn verify_audit(db: std::path::PathBuf) -> Result<ExitCode, String> {
+async fn verify_audit(
+    db: std::path::PathBuf,
+    key_file: Option<std::path::PathBuf>,
+    checkpoint_file: Option<std::path::PathBuf>,
+) -> Result<ExitCode, String> {
     if !db.exists() {
         return Err(format!("{} does not exist", db.display()));
     }
-    let store = SqliteStore::open(&db)?;
+    // The key: as given, else the environment, else a demo's key beside the database.
+    let demo_key = config::beside(&db, "audit-key");
+    let key =
+        config::load_audit_key(key_file.as_deref(), None).or_else(|e| match demo_key.exists() {
+            true => config::load_audit_key(Some(&demo_key), None),
+            false => Err(e),
+        })?;
+    let checkpoint_file =
+        checkpoint_file.unwrap_or_else(|| config::beside(&db, "audit-checkpoints"));
+    let text = match std::fs::read_to_string(&checkpoint_file) {
+        Ok(text) => text,
+        Err(e) => {
+            println!(
+                "audit log NOT VERIFIED: no checkpoint file at {} ({e}): nothing outside the \
+                 database anchors the chain's head (give it with --audit-checkpoint-file)",
+                checkpoint_file.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut checkpoints = Vec::new();
+    for parsed in audit::read_checkpoints(&text) {
+        match parsed {
+            Ok(cp) => checkpoints.push(cp),
+            Err(line) => {
+                println!(
+                    "audit log BROKEN: line {line} of {} is not a checkpoint",
+                    checkpoint_file.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let store = SqliteStore::open(&db, key)?;
     let db = Db::new(Arc::new(store));
     match db
-        .run(verify_chain)
+        .run(move |tx| audit::verify(tx, &checkpoints))
         .await
         .map_err(|e| e.problem.to_string())?
     {
-        ChainCheck::Intact { entries, head } => {
-            println!("audit chain intact: {entries} entries, head {head}");
+        ChainCheck::Intact {
+            entries,
+            head,
+            checkpoints,
+            anchored_to,
+            redemptions,
+            accruals,
+            balances,
+        } => {
+            println!(
+                "audit chain intact: {entries} entries, head {head}; {checkpoints} signed \
+                 checkpoints, the last at entry {anchored_to}; ledger cross-checked: \
+                 {redemptions} posted redemptions, {accruals} accruals, {balances} balances \
+                 recomputed"
+            );
             Ok(ExitCode::SUCCESS)
         }
         ChainCheck::Broken { seq, reason } => {
@@ -94,7 +148,7 @@ async fn bind_host_page(host: &HostPage) -> Result<tokio::net::TcpListener, Stri
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let mut config = Config::resolve(args)?;
     init_logging(config.json_logs);
-    let store = SqliteStore::open(&config.db)?;
+    let store = SqliteStore::open(&config.db, config.audit_key.clone())?;
     let db = Db::new(Arc::new(store));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -114,6 +168,20 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         .as_ref()
         .map(|(_, _, addr)| format!("http://{addr}/"));
     let state = AppState::new(db, config, openapi::document_json());
+    // Opening balances for a database from before the ledger cross-check (once, before any
+    // seeding, which records its own).
+    let now = state.clock.now_ms();
+    let baseline = state
+        .db
+        .run(move |tx| audit::record_baseline(tx, now))
+        .await
+        .map_err(|e| format!("cannot record the opening balances: {}", e.problem))?;
+    if baseline > 0 {
+        tracing::info!(
+            instruments = baseline,
+            "recorded the ledger's opening balances in the audit log"
+        );
+    }
     if state.config.demo {
         let (now, bench, extra) = (
             state.clock.now_ms(),
@@ -131,6 +199,14 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         );
         tracing::info!(seeded, db = %state.config.db.display(), "demo mode");
     }
+    // The first checkpoint of this run (S7).
+    let first = app::write_audit_checkpoint(&state).await.ok_or_else(|| {
+        format!(
+            "cannot write the audit checkpoint file {}",
+            state.config.audit_checkpoint_file.display()
+        )
+    })?;
+    app::spawn_audit_checkpoints(state.clone(), first.seq);
     app::spawn_sweeper(state.clone());
     let router = app::router(state.clone());
     if let Some((host, host_listener, addr)) = host_page {
@@ -156,6 +232,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    // The last word on the log's head, after the requests in flight.
+    app::write_audit_checkpoint(&state).await;
     Ok(ExitCode::SUCCESS)
 }
 

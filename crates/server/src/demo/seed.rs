@@ -2,6 +2,7 @@
 
 use super::customers::{customers, DemoCustomer, Holding};
 use super::{CASHIER, MANAGER, OTHER_TERMINAL_TOKEN, OVERRIDE_CODE, STORE_NAME, TERMINAL_TOKENS};
+use crate::audit::{self, Actor};
 use crate::crypto::{sha256_hex, slow_hash};
 use crate::error::ApiResult;
 use crate::model::*;
@@ -160,6 +161,18 @@ fn seed_store(
     Ok(())
 }
 
+/// Creates an instrument with its opening balance in the audit log (S7: every balance
+/// recomputes from the log).
+fn open_instrument(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store: &Actor,
+    i: &InstrumentRow,
+) -> ApiResult<()> {
+    tx.insert_instrument(i)?;
+    audit::opened(tx, now_ms, store, i, "seed")
+}
+
 /// Seeds the demo data into an empty database; an already seeded one is left alone.
 /// Returns whether it seeded.
 pub fn seed(
@@ -200,10 +213,15 @@ pub fn seed(
             token_hash: sha256_hex(token.as_bytes()),
         })?;
     }
+    let demo_store = Actor {
+        store_id: "st-demo".into(),
+        terminal_id: None,
+        staff_id: None,
+    };
     for c in customers() {
         tx.insert_customer(&customer_row("m-demo", &c)?)?;
         for (n, h) in c.holdings.iter().enumerate() {
-            tx.insert_instrument(&instrument(c.id, n, h, now_ms))?;
+            open_instrument(tx, now_ms, &demo_store, &instrument(c.id, n, h, now_ms))?;
         }
     }
     for i in 1..=bench_terminals {
@@ -230,7 +248,12 @@ pub fn seed(
             earned: 1_000_000_000,
             expiring: None,
         };
-        tx.insert_instrument(&instrument(&id, 0, &points, now_ms))?;
+        open_instrument(
+            tx,
+            now_ms,
+            &demo_store,
+            &instrument(&id, 0, &points, now_ms),
+        )?;
     }
     if extra_merchant {
         seed_store(
@@ -262,7 +285,13 @@ pub fn seed(
             }],
         };
         tx.insert_customer(&customer_row("m-other", &other)?)?;
-        tx.insert_instrument(&instrument(other.id, 0, &other.holdings[0], now_ms))?;
+        let other_store = Actor {
+            store_id: "st-other".into(),
+            terminal_id: None,
+            staff_id: None,
+        };
+        let held = instrument(other.id, 0, &other.holdings[0], now_ms);
+        open_instrument(tx, now_ms, &other_store, &held)?;
     }
     Ok(true)
 }

@@ -27,9 +27,8 @@ pub fn router() -> OpenApiRouter<Shared> {
 pub async fn accrue(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<Accrual>)> {
-    let req = input::create_accrual(body)?;
     let now = app.clock.now_ms();
     let catalog = app.config.messages.clone();
     let (accrual, confirmation) = app
@@ -37,6 +36,7 @@ pub async fn accrue(
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("record points earned: they come with a sale at the counter")?;
+            let req = input::create_accrual(body.take()?)?;
             let is_new = tx
                 .accrual_for_bill(&caller.store.id, req.bill.id().as_str())?
                 .is_none();

@@ -120,6 +120,11 @@ pub fn create_accrual(body: Value) -> ApiResult<CreateAccrual> {
 /// Reads a customer query (in request field `field`) with the contract's classifier, the
 /// same one the till and the kiosk use.
 pub fn lookup(q: &str, policy: &Policy, who: Searcher, field: &str) -> ApiResult<Lookup> {
+    // A NUL or other control character is no part of a number, card or name (and `%00%00`
+    // must not match every name).
+    if q.chars().any(char::is_control) {
+        return Err(invalid("A search cannot contain control characters").field(field));
+    }
     classify(q, policy.country_calling_code, who)
         .map_err(|e| ApiError::from(Problem::from(e).field(field)))
 }
@@ -137,8 +142,47 @@ pub fn typed_code(body: &Value) -> ApiResult<String> {
 /// A manager's policy: shape errors are `invalid_request`; every bound or rule broken is
 /// listed in one `policy_invalid` problem (the contract collects them all).
 pub fn policy(body: Value) -> ApiResult<Policy> {
+    unknown_policy_fields(&body)?;
     let draft: PolicyDraft = from_value(body)?;
     Policy::try_from(draft).map_err(|e| Problem::from(e).into())
+}
+
+/// A setting the policy does not have is refused, not ignored: a misspelt field would
+/// otherwise look saved while nothing changed. Every one is listed (`policy_invalid`).
+fn unknown_policy_fields(body: &Value) -> ApiResult<()> {
+    let Value::Object(given) = body else {
+        return Ok(()); // the typed parse says what is wrong
+    };
+    let known = serde_json::to_value(Policy::default())?;
+    let mut unknown = Vec::new();
+    for (key, value) in given {
+        match known.get(key) {
+            None => unknown.push(key.clone()),
+            Some(Value::Object(inner)) if key == "templates" => {
+                if let Value::Object(v) = value {
+                    unknown.extend(
+                        v.keys()
+                            .filter(|k| !inner.contains_key(*k))
+                            .map(|k| format!("templates.{k}")),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::from(contract::policy::PolicyErrors(
+        unknown
+            .into_iter()
+            .map(|field| contract::policy::PolicyError {
+                message: format!("The policy has no setting called {field}"),
+                field,
+            })
+            .collect(),
+    ))
+    .into())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::input;
 use crate::auth::{resolve, Credentials};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::guesses;
 use crate::kiosk;
 use crate::notify;
 use crate::state::Shared;
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use contract::api::{paths, Balance, KioskIdentify, OtpSent, Verify};
 use contract::lookup::Searcher;
-use contract::Problem;
+use contract::{ErrorCode, Problem};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,13 +27,13 @@ pub fn router() -> OpenApiRouter<Shared> {
 }
 
 #[utoipa::path(post, path = paths::KIOSK_IDENTIFY, tag = "kiosk", security(("terminal" = [], "session" = [])),
-    description = "Self-service kiosk sessions only. The customer's own mobile or loyalty card number (not a name: `invalid_request`); exactly one customer must match (else `customer_not_found`). A code goes to their contact on `channel` (default: their first reachable channel) with the same limits, cooldown and rules as redemption codes; a new identify voids the session's previous code (and forgets a customer already identified). Nothing about the customer is answered until POST /v1/kiosk/verify.",
+    description = "Self-service kiosk sessions only. The customer's own mobile or loyalty card number (not a name: `invalid_request`); exactly one customer must match (else `customer_not_found`). A code goes to their contact on `channel` (default: their first reachable channel) with the same limits, cooldown and rules as redemption codes; a new identify voids the session's previous code (and forgets a customer already identified). Nothing about the customer is answered until POST /v1/kiosk/verify. Lookups that find nobody are limited to 5 per kiosk per quarter hour (then `rate_limited`).",
     request_body = KioskIdentify,
     responses((status = 200, body = OtpSent), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn kiosk_identify(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<KioskIdentify>,
+    body: JsonBody<KioskIdentify>,
 ) -> ApiResult<Json<OtpSent>> {
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
@@ -41,17 +42,30 @@ pub async fn kiosk_identify(
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::require_self_service(&caller)?;
+            let body = body.take()?;
             let lookup = input::lookup(
                 &body.query,
                 &caller.store.policy,
                 Searcher::SelfService,
                 "query",
             )?;
+            // A lookup that finds nobody tells whoever stands at the kiosk that a number is
+            // not a customer's: such misses are limited per kiosk and window (S11).
+            let misses = [guesses::Scope::kiosk_miss(&caller.terminal.id)];
+            guesses::check(tx, &misses, now)?;
             let found = find_customers(tx, &caller.store.merchant_id, &lookup)?;
             let if_none_found = lookup
                 .problem_if_none_found()
                 .map(|e| ApiError::from(Problem::from(e).field("query")));
-            let customer = kiosk::the_customer(found, if_none_found)?;
+            let customer = match kiosk::the_customer(found, if_none_found) {
+                Ok(customer) => customer,
+                Err(e) if e.code() == ErrorCode::CustomerNotFound => {
+                    drop(guesses::count(tx, &misses, now)?);
+                    return Err(e.keep()); // the miss stays counted
+                }
+                Err(e) => return Err(e),
+            };
             let prepared =
                 kiosk::identify(tx, &caller, customer, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))
@@ -67,15 +81,16 @@ pub async fn kiosk_identify(
 pub async fn kiosk_verify(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<Json<Balance>> {
-    let typed = input::typed_code(&body)?;
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
     let balance = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            kiosk::require_self_service(&caller)?;
+            let typed = input::typed_code(&body.take()?)?;
             kiosk::verify(tx, &caller, &typed, now, &secret)
         })
         .await?;

@@ -33,7 +33,7 @@ pub async fn get_policy(State(app): State<Shared>, creds: Credentials) -> ApiRes
 pub async fn put_policy(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now_ms();
     let policy = app
@@ -41,7 +41,7 @@ pub async fn put_policy(
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
-            let policy = input::policy(body)?;
+            let policy = input::policy(body.take()?)?;
             if policy.currency != caller.store.policy.currency {
                 // Balances, bills and point values are all in the store's currency.
                 return Err(Problem::from(contract::policy::PolicyErrors(vec![

@@ -7,6 +7,7 @@ use crate::auth::{resolve, Caller, Credentials};
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IdPath, JsonBody, RawBody};
+use crate::guesses;
 use crate::kiosk::{self, Subject};
 use crate::ledger;
 use crate::model::StaffRow;
@@ -63,15 +64,15 @@ pub fn router() -> OpenApiRouter<Shared> {
 pub async fn create_redemption(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<Redemption>)> {
-    let req = input::create_redemption(body)?;
     let now = app.clock.now_ms();
     let grace = app.config.hold_grace_secs;
     let row = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
+            let req = input::create_redemption(body.take()?)?;
             let pre_approved =
                 match kiosk::authorize(tx, &caller, Subject::Customer(&req.customer_id), now)? {
                     Some(binding) => Some(kiosk::pre_approval(&binding, &req)?),
@@ -112,11 +113,12 @@ pub async fn send_otp(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<SendOtp>,
+    body: JsonBody<SendOtp>,
 ) -> ApiResult<Json<OtpSent>> {
     let secret = app.secret.clone();
     let catalog = app.config.messages.clone();
     let (caller, prepared) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let body = body.take()?;
         let prepared = approval::send_code(tx, caller, id, body.channel, now, &secret, &catalog)?;
         Ok((caller.clone(), prepared))
     })
@@ -133,11 +135,11 @@ pub async fn verify(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Value>,
+    body: JsonBody<Value>,
 ) -> ApiResult<Json<Redemption>> {
-    let typed = input::typed_code(&body)?;
     let secret = app.secret.clone();
     let row = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let typed = input::typed_code(&body.take()?)?;
         approval::verify(tx, caller, id, &typed, now, &secret)
     })
     .await?;
@@ -145,7 +147,7 @@ pub async fn verify(
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/override", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Customer did not get the code: a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap.",
+    description = "Customer did not get the code: a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap. Wrong attempts are limited per terminal, per manager (shared with sign-in) and per store code (10 per quarter hour each, counted before checking): then `rate_limited`.",
     params(("id" = String, Path, description = "Redemption id")),
     request_body = Override,
     responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
@@ -153,20 +155,33 @@ pub async fn override_otp(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Override>,
+    body: JsonBody<Override>,
 ) -> ApiResult<Json<Redemption>> {
-    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
-    let (c, i, code) = (creds.clone(), id.clone(), body.manager_code.clone());
+    let i = id.clone();
     let (caller, check) = app
         .db
         .run(move |tx| {
-            let caller = resolve(tx, &c, now)?;
+            let caller = resolve(tx, &creds, now)?;
             kiosk::authorize(tx, &caller, Subject::Redemption(&i), now)?;
+            let body = body.take()?;
+            let reason = required_reason(&body.reason)?;
+            let code = body.manager_code.clone();
             let check = approval::prepare_override(tx, &caller, &i, &code, now)?;
-            Ok((caller, check))
+            // Counted before the slow checks, in this same transaction (S11).
+            let counted = guesses::count(
+                tx,
+                &[
+                    guesses::Scope::terminal(&caller.terminal.id),
+                    guesses::Scope::staff(&caller.store.id, code.trim()),
+                    guesses::Scope::override_code(&caller.store.id),
+                ],
+                now,
+            )?;
+            Ok((caller, (check, counted, body, reason)))
         })
         .await?;
+    let (check, counted, body, reason) = check;
     let manager: Option<StaffRow> = check.manager.clone();
     let pin_hash = manager
         .as_ref()
@@ -188,12 +203,18 @@ pub async fn override_otp(
     let row = match (accepted, manager) {
         (true, Some(manager)) => {
             app.db
-                .run(move |tx| approval::apply_override(tx, &caller, &id, &manager, &reason, now))
+                .run(move |tx| {
+                    guesses::settle(tx, &counted, true)?;
+                    approval::apply_override(tx, &caller, &id, &manager, &reason, now)
+                })
                 .await?
         }
         _ => {
             app.db
-                .run(move |tx| approval::record_rejected_override(tx, &caller, &id, now))
+                .run(move |tx| {
+                    guesses::settle(tx, &counted, false)?;
+                    approval::record_rejected_override(tx, &caller, &id, now)
+                })
                 .await?;
             return Err(ApiError::new(ErrorCode::OverrideInvalid));
         }
@@ -213,19 +234,17 @@ pub async fn commit(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<Response> {
-    let key = headers
-        .get(IDEMPOTENCY_HEADER)
-        .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyMissing))?
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidRequest)
-                .detail("An Idempotency-Key is 1 to 200 visible ASCII characters")
-                .field(IDEMPOTENCY_HEADER)
-        })?
-        .to_string();
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(e) => {
+            // Who is asking comes first (401 before 400).
+            let now = app.clock.now_ms();
+            app.db
+                .run(move |tx| resolve(tx, &creds, now).map(drop))
+                .await?;
+            return Err(e);
+        }
+    };
     let fingerprint = ledger::post_fingerprint(&id, &body);
     let guard_key = format!("{}|{key}", creds.terminal_hash.clone().unwrap_or_default());
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
@@ -273,19 +292,35 @@ pub async fn reverse(
     State(app): State<Shared>,
     creds: Credentials,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Reverse>,
+    body: JsonBody<Reverse>,
 ) -> ApiResult<Json<Reversal>> {
-    let reason = required_reason(&body.reason)?;
     let now = app.clock.now_ms();
     let reversal = app
         .db
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("reverse a redemption: ask at the counter")?;
+            let reason = required_reason(&body.take()?.reason)?;
             ledger::reverse(tx, &caller, &id, &reason, now)
         })
         .await?;
     Ok(Json(reversal))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    Ok(headers
+        .get(IDEMPOTENCY_HEADER)
+        .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyMissing))?
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidRequest)
+                .detail("An Idempotency-Key is 1 to 200 visible ASCII characters")
+                .field(IDEMPOTENCY_HEADER)
+        })?
+        .to_string())
 }
 
 /// Overrides and reversals must say why (S7, S8): a blank reason is refused before anything changes.

@@ -6,6 +6,7 @@ use crate::auth::{self, resolve, resolve_terminal, Credentials};
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::guesses;
 use crate::kiosk;
 use crate::model::SessionRow;
 use crate::state::Shared;
@@ -24,66 +25,73 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(sign_out))
 }
 
-/// Failed sign-ins a terminal may make per quarter hour before it is refused more (PINs are
-/// short). Counted per terminal, so one terminal cannot lock the whole store out.
-const SIGN_IN_FAILURES_PER_15_MIN: u64 = 10;
-
 #[utoipa::path(post, path = paths::SESSIONS, tag = "sessions",
-    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights.",
+    description = "Sign a staff member in on this terminal. On a kiosk, an empty staff code and PIN open a self-service session: it cannot browse customers, and reads and redeems only for the customer it identifies (POST /v1/kiosk/identify). A staff session on a kiosk has cashier rights. Wrong PINs are limited per terminal and per staff member across every terminal (10 per quarter hour each, counted before the PIN is checked): then `rate_limited` with `retry_after_secs`, even for the right PIN. A kiosk opens at most 20 self-service sessions per quarter hour.",
     params(("x-terminal-token" = String, Header, description = "The terminal's token")),
     request_body = SignIn,
     responses((status = 201, body = Session), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(app): State<Shared>,
     creds: Credentials,
-    JsonBody(body): JsonBody<SignIn>,
+    body: JsonBody<SignIn>,
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     let now = app.clock.now_ms();
-    let code = body.staff_code.trim().to_string();
-    let lookup = (creds.clone(), code.clone());
-    let (terminal, staff) = app
+    let (
+        terminal,
+        staff,
+        counted,
+        SignIn {
+            staff_code: code,
+            pin,
+        },
+    ) = app
         .db
         .run(move |tx| {
-            let (creds, code) = lookup;
             let caller = resolve_terminal(tx, &creds)?;
-            let since = now - 15 * 60_000;
-            if tx.count_terminal_audit_actions(
-                &caller.store.id,
-                &caller.terminal.id,
-                Action::SignInFailed.as_str(),
-                since,
-            )? >= SIGN_IN_FAILURES_PER_15_MIN
-            {
-                return Err(Problem::new(ErrorCode::RateLimited)
-                    .detail("Too many wrong PINs: wait a few minutes")
-                    .retry_after(900)
-                    .into());
+            let mut body = body.take()?;
+            body.staff_code = body.staff_code.trim().to_string();
+            let code = body.staff_code.clone();
+            if code.is_empty() && auth::is_kiosk(&caller.terminal) {
+                // Self-service: nothing to guess, but each session is a fresh set of
+                // per-session limits, so a kiosk opens only so many per window.
+                let opened = guesses::Scope::self_service_session(&caller.terminal.id);
+                drop(guesses::count(tx, &[opened], now)?);
+                return Ok((caller, None, None, body));
             }
-            let staff = if code.is_empty() {
-                None
-            } else {
-                tx.staff_by_code(&caller.store.id, &code)?
+            // Counted before the slow check, in this same transaction (S11).
+            let counted = guesses::count(
+                tx,
+                &[
+                    guesses::Scope::terminal(&caller.terminal.id),
+                    guesses::Scope::staff(&caller.store.id, &code),
+                ],
+                now,
+            )?;
+            let staff = match code.is_empty() {
+                true => None,
+                false => tx.staff_by_code(&caller.store.id, &code)?,
             };
-            Ok((caller, staff))
+            Ok((caller, staff, Some(counted), body))
         })
         .await?;
-    let self_service = code.is_empty() && auth::is_kiosk(&terminal.terminal);
-    if !self_service {
+    if let Some(counted) = &counted {
         let hash = staff
             .as_ref()
             .map_or_else(|| crypto::decoy_hash().to_string(), |s| s.pin_hash.clone());
-        let pin = body.pin;
         let pin_ok = app
             .slow_check(move || crypto::slow_verify(&pin, &hash))
             .await?;
         if !pin_ok || staff.is_none() {
+            // The guess stays counted; the failure is recorded.
             let actor = audit::Actor {
                 store_id: terminal.store.id.clone(),
                 terminal_id: Some(terminal.terminal.id.clone()),
                 staff_id: staff.as_ref().map(|s| s.id.clone()),
             };
+            let counted = counted.clone();
             app.db
                 .run(move |tx| {
+                    guesses::settle(tx, &counted, false)?;
                     audit::record(
                         tx,
                         now,
@@ -97,6 +105,7 @@ pub async fn sign_in(
             return Err(ApiError::new(ErrorCode::SignInFailed));
         }
     }
+    let self_service = staff.is_none();
     let token = crypto::new_token();
     let expires_at_ms = now + i64::from(app.config.session_ttl_secs) * 1000;
     let session = SessionRow {
@@ -112,6 +121,9 @@ pub async fn sign_in(
     };
     app.db
         .run(move |tx| {
+            if let Some(counted) = &counted {
+                guesses::settle(tx, counted, true)?; // the right PIN is not a failure
+            }
             tx.insert_session(&session)?;
             audit::record(
                 tx,

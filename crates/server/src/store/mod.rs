@@ -94,7 +94,7 @@ pub trait RedemptionTx {
     fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;
 }
 
-/// Counts for the send limits and the override cap.
+/// Counts for the send limits, the override cap and the limits on guessing secrets.
 pub trait LimitTx {
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
     /// Takes back a send counted by [`Tx::insert_send`] (the gateway never took the message).
@@ -111,6 +111,15 @@ pub trait LimitTx {
         at_ms: i64,
     ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
+    /// Counts one guess of a secret in `scope` (see `guesses`), before it is checked.
+    fn insert_guess(&mut self, attempt: &str, scope: &str, at_ms: i64) -> ApiResult<()>;
+    /// Takes back every scope's count of a guess that proved right.
+    fn forget_guess(&mut self, attempt: &str) -> ApiResult<()>;
+    fn count_guesses_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<u64>;
+    /// When the oldest guess still counted in the window was made.
+    fn oldest_guess_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<Option<i64>>;
+    /// Forgets guesses older than any window.
+    fn prune_guesses(&mut self, before_ms: i64) -> ApiResult<usize>;
 }
 
 /// Self-service kiosk identifications.
@@ -136,8 +145,19 @@ pub trait KioskTx {
     ) -> ApiResult<Vec<RedemptionRow>>;
 }
 
-/// The audit log (append-only).
+/// The audit log (append-only), its key, and what `verify-audit` reads to cross-check the
+/// ledger against it.
 pub trait AuditTx {
+    /// The key of the chain (S7).
+    fn audit_key(&self) -> &crate::crypto::AuditKey;
+    /// A fact about the database file (table `meta`).
+    fn meta(&mut self, key: &str) -> ApiResult<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> ApiResult<()>;
+    /// Every committed or reversed redemption.
+    fn posted_redemptions(&mut self) -> ApiResult<Vec<RedemptionRow>>;
+    fn all_accruals(&mut self) -> ApiResult<Vec<AccrualRow>>;
+    /// Every instrument, with its customer's merchant.
+    fn all_instruments(&mut self) -> ApiResult<Vec<(InstrumentRow, String)>>;
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>>;
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
     fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;

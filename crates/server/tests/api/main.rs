@@ -1,7 +1,9 @@
 //! The server over real HTTP: the server binary on an ephemeral port with a temporary
 //! database, one module per area (zero2prod style: one test binary, one set of helpers).
 
+mod bad_input;
 mod delivery;
+mod demo_mode;
 mod durability;
 mod fakes;
 mod helpers;
@@ -11,3 +13,4 @@ mod redemptions;
 mod security;
 mod serving;
 mod sessions;
+mod shared_file;

@@ -91,7 +91,8 @@ async fn sessions_sign_in_sign_out_and_expiry() {
         .await
         .expect_problem("session_expired");
 
-    // Guessing PINs: a terminal is refused after 10 failures in 15 minutes; others are not.
+    // Guessing PINs: a terminal is refused after 10 failures in 15 minutes, and so is the
+    // staff member on every terminal (S11, security/guessing.rs); other staff elsewhere are not.
     let guesser = server.api("demo-till-2");
     let guesses: Vec<_> = (0..10)
         .map(|n| {
@@ -119,6 +120,12 @@ async fn sessions_sign_in_sign_out_and_expiry() {
     till.post(
         "/v1/sessions",
         json!({ "staff_code": "M001", "pin": "9999" }),
+    )
+    .await
+    .expect_problem("rate_limited");
+    till.post(
+        "/v1/sessions",
+        json!({ "staff_code": "C001", "pin": "1234" }),
     )
     .await
     .expect(201);

@@ -19,8 +19,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating and migrating) the database and starts the writer thread.
-    pub fn open(path: &Path) -> anyhow_like::Result<SqliteStore> {
+    /// Opens (creating and migrating) the database and starts the writer thread, whose
+    /// transactions chain audit entries with `audit_key`.
+    pub fn open(
+        path: &Path,
+        audit_key: crate::crypto::AuditKey,
+    ) -> anyhow_like::Result<SqliteStore> {
         let conn = open_connection(path)?;
         // The writer never checkpoints (that would fsync the database file in the middle of
         // a request); a second connection does it in the background.
@@ -32,7 +36,7 @@ impl SqliteStore {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx, wal_frames))
+            .spawn(move || writer::run(conn, rx, wal_frames, audit_key))
             .map_err(|e| format!("cannot start the writer thread: {e}"))?;
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -69,8 +73,43 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
         Ok(())
     };
     setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
-    schema::migrate(&mut conn).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+    schema::migrate(&mut conn).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     Ok(conn)
+}
+
+/// Demo mode publishes every code it sends at `/demo/outbox.json`, so it runs only on a file
+/// it created itself: a missing or empty file is created and marked (`meta.created_by =
+/// demo`); an existing file without the mark (a real store's database) is refused.
+pub fn claim_for_demo(path: &Path) -> anyhow_like::Result<()> {
+    let fresh = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+    let conn = match fresh {
+        true => open_connection(path)?,
+        false => {
+            Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?
+        }
+    };
+    if fresh {
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('created_by', 'demo')",
+            [],
+        )
+        .map_err(|e| format!("cannot mark {} as a demo's: {e}", path.display()))?;
+        return Ok(());
+    }
+    let created_by: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'created_by'", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    match created_by.as_deref() {
+        Some("demo") => Ok(()),
+        _ => Err(format!(
+            "--demo refuses {}: demo mode did not create this database, and it would publish the \
+             codes of its customers at /demo/outbox.json. Start the demo on a new file (or \
+             without --db), or serve this one without --demo.",
+            path.display()
+        )),
+    }
 }
 
 impl Store for SqliteStore {

@@ -117,15 +117,49 @@ ALTER TABLE redemptions ADD COLUMN identification_id TEXT;
 CREATE INDEX redemptions_by_identification ON redemptions (identification_id)
     WHERE identification_id IS NOT NULL;
 "#,
+    // 5: guesses of secrets checked by a slow hash (staff PINs, the store's override code),
+    // one row per attempt and scope, inserted before the hash is computed (S11).
+    r#"
+CREATE TABLE guesses (
+    attempt TEXT NOT NULL, scope TEXT NOT NULL, at_ms INTEGER NOT NULL,
+    PRIMARY KEY (attempt, scope)) WITHOUT ROWID;
+CREATE INDEX guesses_by_scope ON guesses (scope, at_ms);
+CREATE INDEX guesses_by_age ON guesses (at_ms);
+"#,
+    // 6: facts about the file itself (who created it: `created_by = demo` for a demo's file).
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"#,
+    // 7: the audit chain is keyed (HMAC) from the next entry on; entries before it keep their
+    // SHA-256 links. Recorded once, and repeated in every signed checkpoint (S7).
+    r#"
+INSERT OR IGNORE INTO meta (key, value)
+    SELECT 'audit_keyed_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM audit;
+"#,
 ];
 
-pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        // Never serve (or "migrate") a file a newer server has changed in ways this one does
+        // not know: it would misread it, or write rows the newer one does not expect.
+        return Err(format!(
+            "its schema is version {version}, newer than this server knows (up to {known}): \
+             it was used by a newer RedeemGuard. Run that version (or newer), or restore a \
+             backup made for this one"
+        ));
+    }
+    let run = |conn: &mut Connection, i: usize, sql: &str| -> rusqlite::Result<()> {
         let txn = conn.transaction()?;
         txn.execute_batch(sql)?;
         txn.pragma_update(None, "user_version", i as i64 + 1)?;
-        txn.commit()?;
+        txn.commit()
+    };
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        run(conn, i, sql).map_err(|e| format!("migration {} failed: {e}", i + 1))?;
     }
     Ok(())
 }
@@ -177,5 +211,29 @@ mod tests {
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());
+    }
+
+    #[test]
+    fn a_file_of_a_newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.sqlite");
+        drop(open_connection(&path).unwrap());
+        let newer = MIGRATIONS.len() as i64 + 1;
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+        let e = open_connection(&path).unwrap_err();
+        assert!(
+            e.contains(&format!(
+                "schema is version {newer}, newer than this server knows"
+            )),
+            "{e}"
+        );
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, newer);
     }
 }

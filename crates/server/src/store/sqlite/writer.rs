@@ -49,8 +49,14 @@ fn finish_checkpoint_if_large(conn: &Connection, wal_frames: &AtomicI64) {
     }
 }
 
-pub(super) fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, wal_frames: Arc<AtomicI64>) {
+pub(super) fn run(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    wal_frames: Arc<AtomicI64>,
+    audit_key: crate::crypto::AuditKey,
+) {
     let mut cache = Cache::default();
+    let mut seen = DataVersion::default();
     let mut last_wal_check = std::time::Instant::now();
     while let Ok(first) = rx.recv() {
         if last_wal_check.elapsed() > std::time::Duration::from_millis(500) {
@@ -75,7 +81,14 @@ pub(super) fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, wal_frames: Arc
             Vec::with_capacity(group.len());
         let started = std::time::Instant::now();
         let jobs = group.len();
-        let outcome = run_group(&mut conn, &mut cache, group, &mut replies);
+        let outcome = run_group(
+            &mut conn,
+            &mut cache,
+            &mut seen,
+            &audit_key,
+            group,
+            &mut replies,
+        );
         let took = started.elapsed();
         if took > std::time::Duration::from_millis(20) {
             tracing::warn!(
@@ -101,13 +114,35 @@ pub(super) fn run(mut conn: Connection, rx: mpsc::Receiver<Job>, wal_frames: Arc
     }
 }
 
+/// `PRAGMA data_version` as this connection last read it. It changes when *another*
+/// connection (another process on the same file, an operator's `sqlite3`) committed since the
+/// last read; this connection's own commits leave it alone.
+#[derive(Default)]
+struct DataVersion(Option<i64>);
+
+impl DataVersion {
+    /// Whether another connection committed since the last call. Read inside the group's
+    /// transaction, so it covers exactly the snapshot the group's jobs will see.
+    fn changed(&mut self, conn: &Connection) -> rusqlite::Result<bool> {
+        let now: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok(self.0.replace(now).is_some_and(|before| before != now))
+    }
+}
+
 fn run_group(
     conn: &mut Connection,
     cache: &mut Cache,
+    seen: &mut DataVersion,
+    audit_key: &crate::crypto::AuditKey,
     group: Vec<Job>,
     replies: &mut Vec<(tokio::sync::oneshot::Sender<Reply>, Reply)>,
 ) -> rusqlite::Result<()> {
     let mut txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // A change committed by another process (a revoked terminal, a signed-out session, a new
+    // policy) is seen by the next request: the cached rows are dropped when it happened.
+    if seen.changed(&txn)? {
+        cache.clear();
+    }
     for job in group {
         let sp = txn.savepoint()?;
         let work = job.work;
@@ -115,6 +150,7 @@ fn run_group(
             let mut tx = SqliteTx {
                 conn: &sp,
                 cache: &mut *cache,
+                audit_key,
             };
             work(&mut tx)
         }))

@@ -108,17 +108,48 @@ pub fn assert_code_absent(code: &str, bodies: &[String], logs: &str) {
     }
 }
 
-/// Runs `redeemguard-server verify-audit` and returns (success, stdout).
+/// Runs `redeemguard-server verify-audit` (the demo's key and checkpoints beside the
+/// database) and returns (success, stdout).
 pub fn verify_audit(db: &Path) -> (bool, String) {
     let out = Command::new(BIN)
         .args(["verify-audit", "--db"])
         .arg(db)
+        .env_remove("REDEEMGUARD_AUDIT_KEY")
         .output()
         .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Runs the server with `args` and expects it to refuse to start: returns what it said.
+pub fn refused_to_start(args: &[&str]) -> String {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("REDEEMGUARD_OTP_SECRET")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let end = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > end {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the server started with {args:?}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("listening on"), "{said}");
+    said
 }
 
 /// Waits until `f` holds or the time is up.

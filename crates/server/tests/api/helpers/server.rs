@@ -11,6 +11,15 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_redeemguard-server");
 
+/// What a production server is started with: its secrets from the environment.
+pub const PRODUCTION_ENV: &[(&str, &str)] = &[
+    (
+        "REDEEMGUARD_OTP_SECRET",
+        "a-production-secret-of-enough-length",
+    ),
+    ("REDEEMGUARD_AUDIT_KEY", "a-production-audit-key-of-its-own"),
+];
+
 pub struct Server {
     child: Child,
     pub base: String,
@@ -66,15 +75,21 @@ impl Server {
         let seeded = Server::demo(&[]);
         let (dir, db) = (seeded.dir.clone(), seeded.db.clone());
         drop(seeded);
+        // The chain goes on with the key the demo created for it.
+        let key = db.with_file_name("test.sqlite.audit-key");
         Server::spawn(
             dir,
             db,
-            &[],
-            &[(
-                "REDEEMGUARD_OTP_SECRET",
-                "a-production-secret-of-enough-length",
-            )],
+            &["--audit-key-file", key.to_str().unwrap()],
+            &PRODUCTION_ENV[..1],
         )
+    }
+
+    /// A database created by a production server (not a demo): empty, no demo mark.
+    pub fn production_seeded_fresh() -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let db = dir.path().join("real.sqlite");
+        Server::spawn(dir, db, &[], PRODUCTION_ENV)
     }
 
     /// Starts the binary on `db` with `args` (plus an ephemeral port).
@@ -91,7 +106,8 @@ impl Server {
             .arg(&db)
             .args(args);
         cmd.env("RUST_LOG", "info")
-            .env_remove("REDEEMGUARD_OTP_SECRET");
+            .env_remove("REDEEMGUARD_OTP_SECRET")
+            .env_remove("REDEEMGUARD_AUDIT_KEY");
         for (k, v) in env {
             cmd.env(k, v);
         }

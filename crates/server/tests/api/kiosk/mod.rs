@@ -34,4 +34,5 @@ pub(super) async fn voucher(k: &Api, customer: &str, instrument: &str, quantity:
 }
 
 mod flow;
+mod limits;
 mod rules;

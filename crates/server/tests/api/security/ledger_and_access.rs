@@ -131,7 +131,7 @@ async fn s6_hold_post_release_expiry_and_idempotent_commit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s7_every_action_is_in_a_verifiable_hash_chain() {
+async fn s7_every_action_is_in_a_verifiable_keyed_hash_chain() {
     use sha2::Digest;
     let server = Server::demo(&[]);
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
@@ -205,7 +205,10 @@ async fn s7_every_action_is_in_a_verifiable_hash_chain() {
         .expect(200);
     assert!(next["entries"][0]["seq"].as_u64().unwrap() > after);
 
-    // Recompute the chain independently: hash = SHA-256(prev_hash ‖ "\n" ‖ canonical fields).
+    // Recompute the chain independently: hash = HMAC-SHA256(audit key, "redeemguard-audit-v2"
+    // ‖ "\n" ‖ prev_hash ‖ "\n" ‖ canonical fields ‖ "\n"), with the demo's key beside the database.
+    use hmac::Mac;
+    let key = std::fs::read(server.db.with_file_name("test.sqlite.audit-key")).unwrap();
     let mut prev = "0".repeat(64);
     for e in entries {
         assert_eq!(e["prev_hash"].as_str().unwrap(), prev);
@@ -219,8 +222,15 @@ async fn s7_every_action_is_in_a_verifiable_hash_chain() {
             e.get("redemption_id").unwrap_or(&Value::Null),
             e["detail"]
         ]);
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+        mac.update(format!("redeemguard-audit-v2\n{prev}\n{canonical}\n").as_bytes());
+        assert_eq!(
+            e["hash"].as_str().unwrap(),
+            hex::encode(mac.finalize().into_bytes())
+        );
+        // Without the key, the old unkeyed rule no longer gives the stored hash.
         let digest = sha2::Sha256::digest(format!("{prev}\n{canonical}").as_bytes());
-        assert_eq!(e["hash"].as_str().unwrap(), hex::encode(digest));
+        assert_ne!(e["hash"].as_str().unwrap(), hex::encode(digest));
         prev = e["hash"].as_str().unwrap().to_string();
     }
     let (ok, out) = verify_audit(&server.db);

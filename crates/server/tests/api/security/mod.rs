@@ -1,4 +1,6 @@
-//! One test per security rule of SPEC §6 (S1–S9), over real HTTP; each test is named for its rule.
+//! One test per security rule of SPEC §6 (S1–S12), over real HTTP; each test is named for its rule.
 
+mod audit;
 mod codes;
+mod guessing;
 mod ledger_and_access;

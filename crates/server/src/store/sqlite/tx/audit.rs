@@ -3,11 +3,62 @@
 use super::super::rows::*;
 use super::SqliteTx;
 use crate::error::ApiResult;
+use crate::model::*;
 use crate::store::*;
 use contract::api::AuditEntry;
 use rusqlite::params;
 
 impl AuditTx for SqliteTx<'_> {
+    fn audit_key(&self) -> &crate::crypto::AuditKey {
+        self.audit_key
+    }
+
+    fn meta(&mut self, key: &str) -> ApiResult<Option<String>> {
+        self.one("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+            r.get(0)
+        })
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    fn posted_redemptions(&mut self) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE status IN ('committed', 'reversed') ORDER BY id",
+            [],
+            redemption_row,
+        )
+    }
+
+    fn all_accruals(&mut self) -> ApiResult<Vec<AccrualRow>> {
+        self.all(
+            "SELECT id, store_id, customer_id, bill_id, points, balance_after, at_ms FROM accruals \
+             ORDER BY id",
+            [],
+            accrual_row,
+        )
+    }
+
+    fn all_instruments(&mut self) -> ApiResult<Vec<(InstrumentRow, String)>> {
+        let with_merchant = INSTRUMENT_COLS.replace(
+            " FROM instruments",
+            ", (SELECT merchant_id FROM customers c WHERE c.id = instruments.customer_id) \
+             FROM instruments",
+        );
+        self.all(&format!("SELECT {with_merchant} ORDER BY rowid"), [], |r| {
+            Ok((
+                instrument_row(r)?,
+                r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+            ))
+        })
+    }
+
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>> {
         self.one(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",

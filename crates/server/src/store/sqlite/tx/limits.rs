@@ -1,4 +1,5 @@
-//! Send counts (10-second buckets per customer, terminal and cashier; a count per store and day) and override uses.
+//! Send counts (10-second buckets per customer, terminal and cashier; a count per store and
+//! day), override uses, and guesses of slow-hashed secrets.
 
 use super::SqliteTx;
 use crate::error::ApiResult;
@@ -127,5 +128,39 @@ impl LimitTx for SqliteTx<'_> {
             "SELECT COUNT(*) FROM override_uses WHERE store_id = ?1 AND at_ms >= ?2",
             params![store_id, since_ms],
         )
+    }
+
+    fn insert_guess(&mut self, attempt: &str, scope: &str, at_ms: i64) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO guesses (attempt, scope, at_ms) VALUES (?1, ?2, ?3)",
+            params![attempt, scope, at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn forget_guess(&mut self, attempt: &str) -> ApiResult<()> {
+        self.exec("DELETE FROM guesses WHERE attempt = ?1", params![attempt])?;
+        Ok(())
+    }
+
+    fn count_guesses_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM guesses WHERE scope = ?1 AND at_ms >= ?2",
+            params![scope, since_ms],
+        )
+    }
+
+    fn oldest_guess_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<Option<i64>> {
+        Ok(self
+            .one(
+                "SELECT MIN(at_ms) FROM guesses WHERE scope = ?1 AND at_ms >= ?2",
+                params![scope, since_ms],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
+            .flatten())
+    }
+
+    fn prune_guesses(&mut self, before_ms: i64) -> ApiResult<usize> {
+        self.exec("DELETE FROM guesses WHERE at_ms < ?1", params![before_ms])
     }
 }

@@ -14,9 +14,11 @@ use crate::model::{SessionRow, StaffRow, StoreRow, TerminalRow};
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::HashMap;
 
-/// Rows every request reads to authenticate, kept by the writer thread (the only writer,
-/// so it sees every change). Entries are dropped when their rows change, and the whole cache
-/// is dropped when a job rolls back, so it never holds what the database does not.
+/// Rows every request reads to authenticate, kept by the writer thread (the process's only
+/// writer, so it sees every change it makes). Entries are dropped when their rows change, the
+/// whole cache when a job rolls back, and when another connection (another process) committed
+/// since the writer last looked (`PRAGMA data_version`, checked at the start of every group):
+/// it never holds what the database does not.
 #[derive(Default)]
 pub(super) struct Cache {
     stores: HashMap<String, StoreRow>,
@@ -34,6 +36,7 @@ impl Cache {
 pub(super) struct SqliteTx<'c> {
     pub(super) conn: &'c Connection,
     pub(super) cache: &'c mut Cache,
+    pub(super) audit_key: &'c crate::crypto::AuditKey,
 }
 
 impl SqliteTx<'_> {
