@@ -20,9 +20,10 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         r.headers.get("x-request-id").is_some(),
         "every response carries a request id"
     );
-    api.send(reqwest::Method::PATCH, "/v1/policy", None, &[])
-        .await
-        .expect_problem("not_found");
+    // A path that exists with a method it does not take: 405, not 404.
+    let wrong_method = api.send(reqwest::Method::PATCH, "/v1/policy", None, &[]).await;
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
+    wrong_method.expect_problem("invalid_request");
     let big = json!({ "reason": "x".repeat(4096) })
         .to_string()
         .into_bytes();
@@ -280,7 +281,7 @@ async fn config_file_serves_the_app_with_an_index_fallback() {
     drop(server);
 
     // A misspelt setting is refused, not ignored.
-    std::fs::write(&config, "demo = true\nlisten_on = \"127.0.0.1:1\"\n").unwrap();
+    std::fs::write(&config, "listen_on = \"127.0.0.1:1\"\n").unwrap();
     let out = std::process::Command::new(BIN)
         .args(["--config", config.to_str().unwrap()])
         .output()
