@@ -29,6 +29,14 @@ impl Mode {
         }
     }
 
+    /// The name in the top bar: the back office says where the manager is.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::BackOffice => "RedeemGuard back office",
+            _ => "RedeemGuard",
+        }
+    }
+
     /// Staff sign in with their code and PIN, and may sign out. A kiosk opens its own
     /// self-service session with the terminal token alone, and a customer cannot sign it out.
     pub fn staff_sign_in(self) -> bool {

@@ -39,7 +39,7 @@ pub fn TopBar() -> impl IntoView {
             {if widget {
                 view! { <span class="rg-brand">"RedeemGuard"</span> }.into_any()
             } else {
-                view! { <h1 class="rg-brand">"RedeemGuard"</h1> }.into_any()
+                view! { <h1 class="rg-brand">{ctx.mode().title()}</h1> }.into_any()
             }}
             {move || {
                 who.get()

@@ -18,6 +18,7 @@ async fn policy_screen_shows_each_field_error() {
     let ui = back_office();
     ui.sign_in("M001", "9999").await;
     assert_eq!(ui.screen(), "policy", "the back office opens on the policy");
+    assert_eq!(ui.text(".rg-brand"), "RedeemGuard back office");
     let mandatory: HtmlInputElement = ui.el("#policy-otp_required").dyn_into().unwrap();
     assert!(mandatory.checked(), "OTP is mandatory by default");
     assert!(ui.find("#policy-otp_min_value").is_some());
