@@ -87,7 +87,15 @@ test('kiosk: the customer redeems a package session as a printed voucher by them
   await page.waitForSelector('#quantity');
   await lookAt(page, 'k05-kiosk-redeem', [SIZES.kiosk]);
   await page.fill('#quantity', '1');
+  const heldAt = Date.now() - 1000;
   await page.click(tid('hold'));
+  // S3 at the kiosk: the voucher's own code, stating its amount, sent without another tap.
+  await page.waitForSelector('#otp-code');
+  const voucher = await readCodeFromPhone(demo.server, ASHA.id, { after: heldAt });
+  assert.match(voucher.message.text, /1,500\.00|1500\.00/, 'the code message states the amount');
+  await lookAt(page, 'k05b-kiosk-voucher-code', [SIZES.kiosk]);
+  await page.fill('#otp-code', voucher.code);
+  await page.click(tid('verify'));
   await page.waitForSelector(tid('confirm'));
   await lookAt(page, 'k06-kiosk-confirm', [SIZES.kiosk]);
   await page.click(tid('confirm'));
@@ -116,7 +124,7 @@ test('kiosk: an idle kiosk warns, then forgets the customer everywhere', async (
   await page.click(`${tid('instrument')}[data-kind="points"] ${tid('choose-instrument')}`);
   await page.fill('#quantity', '100');
   await page.click(tid('hold'));
-  await page.waitForSelector(tid('confirm'));
+  await page.waitForSelector('#otp-code');
   const held = (await demo.api.instrument(ASHA.id, 'points')).available;
 
   // Walk away: the warning comes first, then the reset.

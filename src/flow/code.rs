@@ -35,11 +35,19 @@ impl Flow {
     pub(super) fn otp_sent(&mut self, result: Result<OtpSent, BackendError>) -> Vec<Cmd> {
         match result {
             Ok(sent) => {
-                self.ui.notice = Some(Notice::ok(format!(
-                    "Code sent by {} to {}. Ask the customer to read it out.",
-                    sent.channel.label(),
-                    sent.destination
-                )));
+                self.ui.notice = Some(Notice::ok(if self.mode().self_service() {
+                    format!(
+                        "We sent a code for this voucher by {} to {}. Type it to confirm.",
+                        sent.channel.label(),
+                        sent.destination
+                    )
+                } else {
+                    format!(
+                        "Code sent by {} to {}. Ask the customer to read it out.",
+                        sent.channel.label(),
+                        sent.destination
+                    )
+                }));
                 self.redemption.code = CodeState::sent(&sent);
                 if let Some(r) = self.redemption.intent.as_mut() {
                     r.otp = Some(sent);
@@ -85,6 +93,8 @@ impl Flow {
                 self.ui.screen = Screen::Confirm;
                 self.ui.notice = Some(Notice::ok(if was_override {
                     "Override accepted. Confirm the redemption."
+                } else if self.mode().self_service() {
+                    "Code accepted. Check the amount, then confirm your voucher."
                 } else {
                     "Code accepted. Confirm the redemption."
                 }));

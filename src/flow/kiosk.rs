@@ -173,7 +173,7 @@ impl Flow {
     pub(super) fn kiosk_verified(&mut self, r: Result<Balance, BackendError>) -> Vec<Cmd> {
         match r {
             Ok(b) => {
-                self.kiosk.sent = None;
+                self.kiosk.channel = self.kiosk.sent.take().map(|s| s.channel);
                 self.kiosk.code = CodeState::default();
                 let first = b.customer.name.split_whitespace().next().unwrap_or("");
                 self.ui.notice = Some(Notice::ok(format!("Welcome, {first}.")));

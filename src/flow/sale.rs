@@ -298,18 +298,26 @@ impl Flow {
                     Screen::Otp
                 };
                 self.ui.notice = Some(Notice::info(if self.mode().self_service() {
-                    "Check the amount, then confirm your voucher."
+                    "We are sending a code for this voucher to you."
                 } else if approved {
                     "No code is needed for this redemption. Confirm it."
                 } else {
                     "Held. Choose how to send the customer's code."
                 }));
                 let remember = Cmd::RememberRedemption(Some(r.id.clone()));
+                let id = r.id.clone();
                 self.redemption = RedemptionState {
                     intent: Some(r),
                     ..RedemptionState::default()
                 };
-                vec![remember]
+                // At the kiosk every voucher has its own code, stating its amount (S3), sent
+                // where the customer proved their contact: no extra tap.
+                match self.kiosk.channel {
+                    Some(channel) if self.mode().self_service() && !approved => {
+                        vec![remember, self.ask(Request::SendOtp { id, channel })]
+                    }
+                    _ => vec![remember],
+                }
             }
             Err(e) => {
                 self.ui.fail(&e, Some(Field::Quantity));

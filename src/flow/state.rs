@@ -10,7 +10,7 @@ use crate::backend::BackendError;
 use crate::messages;
 use contract::api::{Balance, CustomerSummary, OtpSent, Receipt, Redemption, Role, Session};
 use contract::rules::{Bill, Purpose};
-use contract::{InstrumentKind, Policy, PolicyError};
+use contract::{Channel, InstrumentKind, Policy, PolicyError};
 
 #[derive(Clone, PartialEq, Debug)]
 pub struct Flow {
@@ -158,6 +158,8 @@ pub struct Commit {
 pub struct KioskState {
     /// The identification code last sent.
     pub sent: Option<OtpSent>,
+    /// The channel that proved the customer's contact: each voucher's own code goes there.
+    pub channel: Option<Channel>,
     /// The number the code went to (for a resend).
     pub query: String,
     pub code: CodeState,

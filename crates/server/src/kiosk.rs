@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode, Words};
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, PreApproved};
+use crate::ledger::{self, SelfService};
 use crate::messages::MessageCatalog;
 use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, OtpState};
 use crate::store::Tx;
@@ -335,15 +335,14 @@ pub fn authorize(
 
 /// How a bound kiosk session may redeem: only as a printed voucher (a kiosk has no bill),
 /// approved at creation by the identification.
-pub fn pre_approval(binding: &IdentificationRow, req: &CreateRedemption) -> ApiResult<PreApproved> {
+pub fn self_service(binding: &IdentificationRow, req: &CreateRedemption) -> ApiResult<SelfService> {
     if req.purpose != Purpose::Voucher {
         return Err(ApiError::new(ErrorCode::InvalidRequest)
             .detail("A self-service kiosk has no bill: redeem as a printed voucher (purpose kind \"voucher\")")
             .field("purpose"));
     }
-    Ok(PreApproved {
+    Ok(SelfService {
         identification_id: binding.id.clone(),
-        channel: binding.otp.channel,
     })
 }
 

@@ -15,7 +15,7 @@ use contract::api::{
     Reversal, Voucher,
 };
 use contract::rules::{allowed_range, check_redemption};
-use contract::{Channel, ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit};
+use contract::{ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit};
 use serde_json::json;
 
 /// How long a printed loyalty voucher stays valid.
@@ -66,12 +66,13 @@ fn usable_balance(i: &InstrumentRow, policy: &Policy, now_ms: i64) -> contract::
     b
 }
 
-/// An intent approved as it is created: a self-service kiosk customer already proved, with a
-/// code sent to their contact, that the phone or inbox is theirs (the kiosk identification).
+/// A self-service kiosk customer's intent. Their identification bound the session to them
+/// (the code proved the phone or inbox is theirs, and said no amount), so each voucher still
+/// needs a code of its own whose message states the amount (S3 holds at the kiosk too),
+/// whatever the policy's minimum value or instrument list.
 #[derive(Clone, Debug)]
-pub struct PreApproved {
+pub struct SelfService {
     pub identification_id: String,
-    pub channel: Channel,
 }
 
 /// Creates an intent and holds its quantity, after re-checking every rule (S10).
@@ -81,7 +82,7 @@ pub fn hold(
     req: CreateRedemption,
     now_ms: i64,
     hold_grace_secs: u32,
-    pre_approved: Option<PreApproved>,
+    self_service: Option<SelfService>,
 ) -> ApiResult<RedemptionRow> {
     let policy = &caller.store.policy;
     let customer = tx
@@ -107,13 +108,8 @@ pub fn hold(
     })?;
     instrument.held += req.quantity.get();
     tx.update_instrument(&instrument)?;
-    // A pre-approved intent needs no further code: the customer proved possession already.
-    let otp_required = checked.otp_required && pre_approved.is_none();
-    let approval = match &pre_approved {
-        Some(p) => Some(Approval::Otp { channel: p.channel }),
-        None if otp_required => None,
-        None => Some(Approval::NotRequired),
-    };
+    let otp_required = checked.otp_required || self_service.is_some();
+    let approval = (!otp_required).then_some(Approval::NotRequired);
     let row = RedemptionRow {
         id: crypto::new_sequential_id("red", now_ms),
         store_id: caller.store.id.clone(),
@@ -143,7 +139,7 @@ pub fn hold(
         approval,
         committed_at_ms: None,
         reversal: None,
-        identification_id: pre_approved.as_ref().map(|p| p.identification_id.clone()),
+        identification_id: self_service.as_ref().map(|p| p.identification_id.clone()),
     };
     tx.insert_redemption(&row)?;
     let mut detail = json!({
@@ -152,10 +148,9 @@ pub fn hold(
         "currency": row.value.currency().code(), "otp_required": otp_required,
         "bill_id": row.purpose.bill().map(|b| b.id().as_str()),
     });
-    if let Some(p) = &pre_approved {
-        detail["approved_by"] = json!("kiosk_identification");
+    if let Some(p) = &self_service {
+        detail["self_service"] = json!(true);
         detail["identification_id"] = json!(p.identification_id);
-        detail["channel"] = json!(p.channel.as_str());
     }
     audit::record(
         tx,

@@ -262,11 +262,12 @@ impl Backend for FakeBackend {
             let now = platform::now_ms();
             let id = format!("rd-{}", s.next_id);
             s.next_id += 1;
-            // A kiosk's customer already proved the number is theirs (as the server does).
-            let kiosk_proved = s.kiosk_bound.as_deref() == Some(body.customer_id.as_str());
+            // At a kiosk every voucher needs its own code, stating its amount (S3, as the
+            // server does).
+            let needs_code = checked.otp_required || s.kiosk_bound.is_some();
             let r = Redemption {
                 id: id.clone(),
-                status: if checked.otp_required && !kiosk_proved {
+                status: if needs_code {
                     RedemptionStatus::AwaitingOtp
                 } else {
                     RedemptionStatus::Approved
@@ -280,7 +281,7 @@ impl Backend for FakeBackend {
                 quantity: body.quantity,
                 value: checked.value,
                 purpose: body.purpose,
-                otp_required: checked.otp_required && !kiosk_proved,
+                otp_required: needs_code,
                 expires_at_ms: now + 900_000,
                 otp: None,
                 created_at_ms: now,

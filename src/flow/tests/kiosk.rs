@@ -144,9 +144,28 @@ fn a_kiosk_turns_a_benefit_into_a_voucher_and_forgets_the_customer_when_done() {
         panic!("{:?}", r.cmds)
     };
     assert_eq!(body.purpose, Purpose::Voucher);
+    // S3 at the kiosk: the voucher's own code goes where the customer proved their contact,
+    // without another tap; it states the amount.
+    let mut held = redemption(RedemptionStatus::AwaitingOtp);
+    held.purpose = Purpose::Voucher;
+    r.answer(Answer::Created(Ok(held)));
+    assert_eq!(r.screen(), Screen::Otp);
+    assert_eq!(
+        r.cmds[1..],
+        [ask(Request::SendOtp {
+            id: "rd-1".into(),
+            channel: Channel::Sms
+        })]
+    );
+    let now = r.now;
+    r.answer(Answer::OtpSent(Ok(sent(now))));
+    assert!(r
+        .notice()
+        .starts_with("We sent a code for this voucher by SMS"));
+    r.send(Action::Verify("654321".into()));
     let mut approved = redemption(RedemptionStatus::Approved);
     approved.purpose = Purpose::Voucher;
-    r.answer(Answer::Created(Ok(approved)));
+    r.answer(Answer::Verified(Ok(approved)));
     assert_eq!(r.screen(), Screen::Confirm);
     r.send(Action::Confirm {
         fresh_key: "k1".into(),

@@ -21,6 +21,8 @@ pub fn OtpScreen() -> impl IntoView {
     let override_on = ctx.sel(Flow::can_override);
     let can_cancel = ctx.sel(Flow::can_cancel);
     let customer = ctx.sel(|f| f.customer().cloned());
+    // At a kiosk the customer reads this screen themselves.
+    let own = ctx.mode().self_service();
     let channel = RwSignal::new(
         ctx.flow
             .with_untracked(|f| f.channels().first().copied().unwrap_or(Channel::Sms)),
@@ -52,7 +54,7 @@ pub fn OtpScreen() -> impl IntoView {
     view! {
         <RedemptionSummary/>
         <section class="rg-card rg-narrow">
-            <h2 id="screen-title" tabindex="-1">"Customer's code"</h2>
+            <h2 id="screen-title" tabindex="-1">{if own { "Your code for this voucher" } else { "Customer's code" }}</h2>
             <fieldset class="rg-channels">
                 <legend>"Send the code by"</legend>
                 {move || {
@@ -94,7 +96,7 @@ pub fn OtpScreen() -> impl IntoView {
                     {move || sent.get().map(|s| format!("Code sent by {} to {}", s.channel.label(), s.destination)).unwrap_or_default()}
                 </p>
                 <form on:submit=submit novalidate>
-                    {code.field("otp-code", "Code the customer reads out", "otp-code-error otp-countdown otp-attempts", Input::CODE)}
+                    {code.field("otp-code", if own { "Code we sent you" } else { "Code the customer reads out" }, "otp-code-error otp-countdown otp-attempts", Input::CODE)}
                     <div class="rg-row rg-facts">
                         <p id="otp-countdown" data-testid="countdown" data-expired=move || code.expired.get().to_string()>
                             {move || {
@@ -133,7 +135,7 @@ pub fn OtpScreen() -> impl IntoView {
                     </button>
                 </Show>
                 <button class="rg-btn rg-danger" data-testid="cancel" disabled=move || !can_cancel.get() on:click=move |_| ctx.dispatch(Action::Cancel)>
-                    "Cancel redemption"
+                    {if own { "Cancel this voucher" } else { "Cancel redemption" }}
                 </button>
             </div>
         </section>

@@ -58,7 +58,7 @@ pub fn router() -> OpenApiRouter<Shared> {
 }
 
 #[utoipa::path(post, path = paths::REDEMPTIONS, tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Re-checks every rule, creates the intent and holds the quantity. Status is `awaiting_otp`, or `approved` when no code is needed. Any benefit but a gift card can become a printed voucher (purpose `voucher`). A self-service kiosk session redeems only for the customer it identified, only as a voucher, and its intent is `approved` at once (`otp_required: false`; the receipt's approval is the identification's channel).",
+    description = "Re-checks every rule, creates the intent and holds the quantity. Status is `awaiting_otp`, or `approved` when no code is needed. Any benefit but a gift card can become a printed voucher (purpose `voucher`). A self-service kiosk session redeems only for the customer it identified, only as a voucher, and every voucher needs a code of its own whose message states the amount (`awaiting_otp` always: S3 at the kiosk).",
     request_body = CreateRedemption,
     responses((status = 201, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn create_redemption(
@@ -73,12 +73,12 @@ pub async fn create_redemption(
         .run(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             let req = input::create_redemption(body.take()?)?;
-            let pre_approved =
+            let self_service =
                 match kiosk::authorize(tx, &caller, Subject::Customer(&req.customer_id), now)? {
-                    Some(binding) => Some(kiosk::pre_approval(&binding, &req)?),
+                    Some(binding) => Some(kiosk::self_service(&binding, &req)?),
                     None => None,
                 };
-            ledger::hold(tx, &caller, req, now, grace, pre_approved)
+            ledger::hold(tx, &caller, req, now, grace, self_service)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(row.to_api())))

@@ -49,14 +49,33 @@ async fn kiosk_identify_verify_balance_voucher_and_commit() {
     assert_eq!(balance["instruments"], same_shape["instruments"]);
     assert_eq!(k.available(ASHA, ASHA_POINTS).await, 1200);
 
-    // A voucher from points: approved at creation, the code already proved the phone.
+    // A voucher from points: its own code, whose message states the amount (S3 at the
+    // kiosk too: the identification code said none).
     let r = voucher(&k, ASHA, ASHA_POINTS, 500).await.expect(201);
     assert_eq!(
         (r["status"].as_str(), r["otp_required"].as_bool()),
-        (Some("approved"), Some(false))
+        (Some("awaiting_otp"), Some(true))
     );
     let id = r["id"].as_str().unwrap().to_string();
     assert_eq!(k.available(ASHA, ASHA_POINTS).await, 700);
+    k.commit(&id, "too-early")
+        .await
+        .expect_problem("otp_required");
+    k.send_otp(&id, "sms").await.expect(200);
+    let voucher_text = server
+        .outbox(ASHA)
+        .await
+        .iter()
+        .find(|m| m["redemption_id"] == id.as_str())
+        .unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        voucher_text.contains("500 points") && voucher_text.contains("500.00"),
+        "the voucher's code states its amount: {voucher_text}"
+    );
+    k.verify(&id, &server.code_for(&id).await).await.expect(200);
     assert_eq!(
         k.get(&format!("/v1/redemptions/{id}")).await.expect(200)["status"],
         "approved"
@@ -91,10 +110,7 @@ async fn kiosk_identify_verify_balance_voucher_and_commit() {
     );
 
     // Any benefit but a gift card can become a voucher, at the intent's value.
-    let p = voucher(&k, ASHA, "cust-asha-package-1", 1)
-        .await
-        .expect(201);
-    assert_eq!(p["status"], "approved");
+    let p = approved_voucher(&server, &k, ASHA, "cust-asha-package-1", 1).await;
     let pid = p["id"].as_str().unwrap().to_string();
     let pr = k.commit(&pid, "kiosk-2").await.expect(200);
     assert_eq!(
@@ -146,15 +162,11 @@ async fn kiosk_identify_verify_balance_voucher_and_commit() {
     let hold = detail(hold);
     assert_eq!(
         (
-            hold["approved_by"].as_str(),
+            hold["self_service"].as_bool(),
             hold["identification_id"].as_str(),
             hold["otp_required"].as_bool()
         ),
-        (
-            Some("kiosk_identification"),
-            Some(kid.as_str()),
-            Some(false)
-        )
+        (Some(true), Some(kid.as_str()), Some(true))
     );
 
     // Identified by card number too; done: forgotten.

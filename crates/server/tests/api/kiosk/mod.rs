@@ -33,6 +33,28 @@ pub(super) async fn voucher(k: &Api, customer: &str, instrument: &str, quantity:
     .await
 }
 
+/// A voucher the customer approved with its own code (S3 at the kiosk): created, its code
+/// sent by SMS and typed back. Returns the redemption as approved.
+pub(super) async fn approved_voucher(
+    server: &Server,
+    k: &Api,
+    customer: &str,
+    instrument: &str,
+    quantity: u64,
+) -> Value {
+    let r = voucher(k, customer, instrument, quantity).await.expect(201);
+    assert_eq!(
+        r["status"], "awaiting_otp",
+        "every kiosk voucher needs its code"
+    );
+    let id = r["id"].as_str().unwrap();
+    k.send_otp(id, "sms").await.expect(200);
+    let code = server.code_for(id).await;
+    let approved = k.verify(id, &code).await.expect(200);
+    assert_eq!(approved["status"], "approved");
+    approved
+}
+
 mod flow;
 mod limits;
 mod rules;

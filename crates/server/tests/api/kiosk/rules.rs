@@ -88,7 +88,7 @@ async fn s9_a_kiosk_cannot_browse_and_reads_and_redeems_only_its_identified_cust
         .expect_problem("insufficient_balance");
 
     // Staff-only actions stay staff-only.
-    let mine = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    let mine = approved_voucher(&server, &k, ASHA, ASHA_POINTS, 100).await;
     let mine = mine["id"].as_str().unwrap().to_string();
     k.commit(&mine, "k-s9").await.expect(200);
     k.post(
@@ -422,7 +422,7 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
         )
         .unwrap();
     assert_eq!(used, None, "a used code's MAC is gone");
-    let r = voucher(&k, ASHA, ASHA_POINTS, 100).await.expect(201);
+    let r = approved_voucher(&server, &k, ASHA, ASHA_POINTS, 100).await;
     k.commit(r["id"].as_str().unwrap(), "s1-kiosk")
         .await
         .expect(200);
@@ -458,4 +458,47 @@ async fn s1_s2_the_kiosk_code_is_never_shown_and_only_its_hmac_is_stored() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_a_kiosk_voucher_needs_its_own_code_stating_the_amount() {
+    // Before: the identification code (which states no amount) approved vouchers of any value.
+    let server = Server::demo(&[]);
+    let k = kiosk(&server).await;
+    k.identify("9876543210").await.expect(200);
+    let identification_code = server.latest_code(ASHA).await;
+    k.kiosk_verify(&identification_code).await.expect(200);
+    let r = voucher(&k, ASHA, "cust-asha-package-1", 2)
+        .await
+        .expect(201);
+    assert_eq!(r["status"], "awaiting_otp");
+    let id = r["id"].as_str().unwrap();
+    k.commit(id, "no-code").await.expect_problem("otp_required");
+    k.send_otp(id, "sms").await.expect(200);
+    let text = server
+        .outbox(ASHA)
+        .await
+        .iter()
+        .find(|m| m["redemption_id"] == id)
+        .unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("3,000.00") || text.contains("3000.00"),
+        "{text}"
+    );
+    // The identification's code is not this voucher's code.
+    let voucher_code = server.code_for(id).await;
+    if voucher_code != identification_code {
+        k.verify(id, &identification_code)
+            .await
+            .expect_problem("otp_invalid");
+    }
+    k.verify(id, &voucher_code).await.expect(200);
+    let receipt = k.commit(id, "with-code").await.expect(200);
+    assert_eq!(
+        receipt["approval"],
+        json!({ "by": "otp", "channel": "sms" })
+    );
 }
