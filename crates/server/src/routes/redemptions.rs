@@ -168,20 +168,17 @@ pub async fn override_otp(
             let reason = required_reason(&body.reason)?;
             let code = body.manager_code.clone();
             let check = approval::prepare_override(tx, &caller, &i, &code, now)?;
-            // Counted before the slow checks, in this same transaction (S11).
-            let counted = guesses::count(
-                tx,
-                &[
-                    guesses::Scope::terminal(&caller.terminal.id),
-                    guesses::Scope::staff(&caller.store.id, code.trim()),
-                    guesses::Scope::override_code(&caller.store.id),
-                ],
-                now,
-            )?;
-            Ok((caller, (check, counted, body, reason)))
+            let scopes = vec![
+                guesses::Scope::terminal(&caller.terminal.id),
+                guesses::Scope::staff(&caller.store.id, code.trim()),
+                guesses::Scope::override_code(&caller.store.id),
+            ];
+            Ok((caller, (check, scopes, body, reason)))
         })
         .await?;
-    let (check, counted, body, reason) = check;
+    let (check, scopes, body, reason) = check;
+    // Counted before the slow checks, in the transaction that reads the counts (S11).
+    let counted = guesses::reserve_waiting(&app.db, &app.clock, scopes).await?;
     let manager: Option<StaffRow> = check.manager.clone();
     let pin_hash = manager
         .as_ref()

@@ -111,11 +111,29 @@ pub trait LimitTx {
         at_ms: i64,
     ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
-    /// Counts one guess of a secret in `scope` (see `guesses`), before it is checked.
-    fn insert_guess(&mut self, attempt: &str, scope: &str, at_ms: i64) -> ApiResult<()>;
+    /// Counts one guess of a secret in `scope` (see `guesses`): `pending` while it is being
+    /// checked.
+    fn insert_guess(
+        &mut self,
+        attempt: &str,
+        scope: &str,
+        at_ms: i64,
+        pending: bool,
+    ) -> ApiResult<()>;
     /// Takes back every scope's count of a guess that proved right.
     fn forget_guess(&mut self, attempt: &str) -> ApiResult<()>;
+    /// A guess found wrong: no longer pending, still counted.
+    fn settle_guess(&mut self, attempt: &str) -> ApiResult<()>;
+    /// Guesses counted in the window, pending or not.
     fn count_guesses_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<u64>;
+    /// Guesses counted in the window that are no longer being checked: found wrong, or
+    /// pending since before `stale_before_ms` (their check never finished).
+    fn count_settled_guesses_since(
+        &mut self,
+        scope: &str,
+        since_ms: i64,
+        stale_before_ms: i64,
+    ) -> ApiResult<u64>;
     /// When the oldest guess still counted in the window was made.
     fn oldest_guess_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<Option<i64>>;
     /// Forgets guesses older than any window.
