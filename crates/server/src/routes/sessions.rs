@@ -159,7 +159,7 @@ pub async fn sign_in(
 pub async fn sign_out(State(app): State<Shared>, creds: Credentials) -> ApiResult<StatusCode> {
     let now = app.clock.now_ms();
     app.db
-        .run(move |tx| {
+        .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             if caller.is_self_service() {
                 kiosk::forget(tx, &caller, now, "sign_out")?;
