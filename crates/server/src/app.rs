@@ -206,7 +206,12 @@ pub fn host_page_router(dir: &std::path::Path) -> Router {
 /// Returns the checkpoint, or `None` when it could not be taken or written (logged).
 pub async fn write_audit_checkpoint(app: &Shared) -> Option<audit::Checkpoint> {
     let now = app.clock.now_ms();
-    let cp = match app.db.run(move |tx| audit::Checkpoint::take(tx, now)).await {
+    // Durable: a checkpoint never names an entry that a power loss could still take back.
+    let cp = match app
+        .db
+        .run_durable(move |tx| audit::Checkpoint::take(tx, now))
+        .await
+    {
         Ok(cp) => cp,
         Err(e) => {
             tracing::error!(code = %e.code(), "cannot take an audit checkpoint");
@@ -321,7 +326,7 @@ mod tests {
         };
         let config = Config::resolve_with(args, &|_| None).unwrap();
         let db = Db::new(Arc::new(
-            SqliteStore::open(&config.db, config.audit_key.clone()).unwrap(),
+            SqliteStore::open(&config.db, config.audit_key.clone(), config.durability).unwrap(),
         ));
         let router = router(AppState::new(db, config, String::new()));
         let doc = crate::openapi::document();

@@ -114,6 +114,14 @@ pub struct ServeArgs {
     /// Log format: text or json [default: text].
     #[arg(long)]
     pub log_format: Option<String>,
+    /// How long the writer waits for more jobs to join a transaction after the first arrives,
+    /// in microseconds (at most 20000) [default: 0: what queued meanwhile joins anyway].
+    #[arg(long)]
+    pub group_commit_us: Option<u64>,
+    /// Benchmarks only: `full` syncs inside each commit on the writer thread, `normal` never
+    /// waits for the disk (a power loss may lose receipts already shown) [default: pipelined].
+    #[arg(long, hide = true)]
+    pub sqlite_synchronous: Option<String>,
     /// Tests only: expose POST /testing/clock?advance_secs=N to move the server clock forward.
     #[arg(long, hide = true)]
     pub testing_clock: bool,
@@ -134,6 +142,7 @@ pub struct FileConfig {
     pub audit_key_file: Option<PathBuf>,
     pub audit_checkpoint_file: Option<PathBuf>,
     pub audit_checkpoint_secs: Option<u32>,
+    pub group_commit_us: Option<u64>,
     pub session_ttl_secs: Option<u32>,
     pub hold_grace_secs: Option<u32>,
     pub sweep_interval_secs: Option<u32>,
@@ -236,6 +245,8 @@ pub struct Config {
     pub audit_key: AuditKey,
     pub audit_checkpoint_file: PathBuf,
     pub audit_checkpoint_secs: u32,
+    /// How the SQLite store commits.
+    pub durability: crate::store::sqlite::Durability,
     pub demo: bool,
     pub demo_bench_terminals: u32,
     pub demo_extra_merchant: bool,
@@ -332,6 +343,24 @@ impl Config {
             // Before a demo's key is created beside it: the file must be the demo's own.
             crate::store::sqlite::claim_for_demo(&db)?;
         }
+        let durability = crate::store::sqlite::Durability {
+            sync: match args.sqlite_synchronous.as_deref() {
+                None | Some("pipelined") => crate::store::sqlite::Sync::Pipelined,
+                Some("full") => crate::store::sqlite::Sync::Full,
+                Some("normal") => crate::store::sqlite::Sync::Normal,
+                Some(other) => {
+                    return Err(format!(
+                        "--sqlite-synchronous must be pipelined, full or normal, not {other}"
+                    ))
+                }
+            },
+            group_window: std::time::Duration::from_micros(
+                args.group_commit_us
+                    .or(file.group_commit_us)
+                    .unwrap_or(0)
+                    .min(20_000),
+            ),
+        };
         let audit_key = load_audit_key(
             args.audit_key_file.or(file.audit_key_file).as_deref(),
             demo.then_some(db.as_path()),
@@ -353,6 +382,7 @@ impl Config {
                 .or(file.audit_checkpoint_secs)
                 .unwrap_or(60)
                 .max(1),
+            durability,
             demo,
             demo_bench_terminals: args.demo_bench_terminals.unwrap_or(0),
             demo_extra_merchant: args.demo_extra_merchant,

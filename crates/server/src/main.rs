@@ -80,7 +80,7 @@ async fn verify_audit(
             }
         }
     }
-    let store = SqliteStore::open(&db, key)?;
+    let store = SqliteStore::open(&db, key, Default::default())?;
     let db = Db::new(Arc::new(store));
     match db
         .run(move |tx| audit::verify(tx, &checkpoints))
@@ -148,7 +148,7 @@ async fn bind_host_page(host: &HostPage) -> Result<tokio::net::TcpListener, Stri
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let mut config = Config::resolve(args)?;
     init_logging(config.json_logs);
-    let store = SqliteStore::open(&config.db, config.audit_key.clone())?;
+    let store = SqliteStore::open(&config.db, config.audit_key.clone(), config.durability)?;
     let db = Db::new(Arc::new(store));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

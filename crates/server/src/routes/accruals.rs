@@ -33,7 +33,7 @@ pub async fn accrue(
     let catalog = app.config.messages.clone();
     let (accrual, confirmation) = app
         .db
-        .run(move |tx| {
+        .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("record points earned: they come with a sale at the counter")?;
             let req = input::create_accrual(body.take()?)?;

@@ -61,7 +61,7 @@ pub async fn kiosk_identify(
             let customer = match kiosk::the_customer(found, if_none_found) {
                 Ok(customer) => customer,
                 Err(e) if e.code() == ErrorCode::CustomerNotFound => {
-                    drop(guesses::count(tx, &misses, now)?);
+                    guesses::count(tx, &misses, now)?;
                     return Err(e.keep()); // the miss stays counted
                 }
                 Err(e) => return Err(e),

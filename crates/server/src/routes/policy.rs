@@ -38,7 +38,7 @@ pub async fn put_policy(
     let now = app.clock.now_ms();
     let policy = app
         .db
-        .run(move |tx| {
+        .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let policy = input::policy(body.take()?)?;

@@ -45,6 +45,24 @@ async fn on_redemption<R: Send + 'static>(
         .await
 }
 
+/// [`on_redemption`], answered only once the change is on disk: a receipt the cashier is shown
+/// survives a power loss.
+async fn on_redemption_durably<R: Send + 'static>(
+    app: &Shared,
+    creds: Credentials,
+    id: String,
+    work: impl FnOnce(&mut dyn Tx, &Caller, &str, i64) -> ApiResult<R> + Send + 'static,
+) -> ApiResult<R> {
+    let now = app.clock.now_ms();
+    app.db
+        .run_durable(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
+            work(tx, &caller, &id, now)
+        })
+        .await
+}
+
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::default()
         .routes(routes!(create_redemption))
@@ -168,20 +186,17 @@ pub async fn override_otp(
             let reason = required_reason(&body.reason)?;
             let code = body.manager_code.clone();
             let check = approval::prepare_override(tx, &caller, &i, &code, now)?;
-            // Counted before the slow checks, in this same transaction (S11).
-            let counted = guesses::count(
-                tx,
-                &[
-                    guesses::Scope::terminal(&caller.terminal.id),
-                    guesses::Scope::staff(&caller.store.id, code.trim()),
-                    guesses::Scope::override_code(&caller.store.id),
-                ],
-                now,
-            )?;
-            Ok((caller, (check, counted, body, reason)))
+            let scopes = vec![
+                guesses::Scope::terminal(&caller.terminal.id),
+                guesses::Scope::staff(&caller.store.id, code.trim()),
+                guesses::Scope::override_code(&caller.store.id),
+            ];
+            Ok((caller, (check, scopes, body, reason)))
         })
         .await?;
-    let (check, counted, body, reason) = check;
+    let (check, scopes, body, reason) = check;
+    // Counted before the slow checks, in the transaction that reads the counts (S11).
+    let counted = guesses::reserve_waiting(&app.db, &app.clock, scopes).await?;
     let manager: Option<StaffRow> = check.manager.clone();
     let pin_hash = manager
         .as_ref()
@@ -250,19 +265,20 @@ pub async fn commit(
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
     let catalog = app.config.messages.clone();
-    let (bytes, confirmation) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
-        let was_approved = tx
-            .redemption(&caller.store.id, id)?
-            .is_some_and(|r| r.status == RedemptionStatus::Approved);
-        let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now)?;
-        // Only the post that debits confirms; a replay or a late retry does not.
-        let confirmation = match was_approved {
-            true => notify::after_post(tx, caller, id, &catalog, now),
-            false => None,
-        };
-        Ok((bytes, confirmation))
-    })
-    .await?;
+    let (bytes, confirmation) =
+        on_redemption_durably(&app, creds, id, move |tx, caller, id, now| {
+            let was_approved = tx
+                .redemption(&caller.store.id, id)?
+                .is_some_and(|r| r.status == RedemptionStatus::Approved);
+            let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now)?;
+            // Only the post that debits confirms; a replay or a late retry does not.
+            let confirmation = match was_approved {
+                true => notify::after_post(tx, caller, id, &catalog, now),
+                false => None,
+            };
+            Ok((bytes, confirmation))
+        })
+        .await?;
     notify::confirm(&app, confirmation);
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
@@ -297,7 +313,7 @@ pub async fn reverse(
     let now = app.clock.now_ms();
     let reversal = app
         .db
-        .run(move |tx| {
+        .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("reverse a redemption: ask at the counter")?;
             let reason = required_reason(&body.take()?.reason)?;

@@ -39,7 +39,7 @@ pub async fn sign_in(
     let (
         terminal,
         staff,
-        counted,
+        scopes,
         SignIn {
             staff_code: code,
             pin,
@@ -55,25 +55,25 @@ pub async fn sign_in(
                 // Self-service: nothing to guess, but each session is a fresh set of
                 // per-session limits, so a kiosk opens only so many per window.
                 let opened = guesses::Scope::self_service_session(&caller.terminal.id);
-                drop(guesses::count(tx, &[opened], now)?);
+                guesses::count(tx, &[opened], now)?;
                 return Ok((caller, None, None, body));
             }
-            // Counted before the slow check, in this same transaction (S11).
-            let counted = guesses::count(
-                tx,
-                &[
-                    guesses::Scope::terminal(&caller.terminal.id),
-                    guesses::Scope::staff(&caller.store.id, &code),
-                ],
-                now,
-            )?;
             let staff = match code.is_empty() {
                 true => None,
                 false => tx.staff_by_code(&caller.store.id, &code)?,
             };
-            Ok((caller, staff, Some(counted), body))
+            let scopes = vec![
+                guesses::Scope::terminal(&caller.terminal.id),
+                guesses::Scope::staff(&caller.store.id, &code),
+            ];
+            Ok((caller, staff, Some(scopes), body))
         })
         .await?;
+    // Counted before the slow check, in the transaction that reads the counts (S11).
+    let counted = match scopes {
+        Some(scopes) => Some(guesses::reserve_waiting(&app.db, &app.clock, scopes).await?),
+        None => None,
+    };
     if let Some(counted) = &counted {
         let hash = staff
             .as_ref()
@@ -159,7 +159,7 @@ pub async fn sign_in(
 pub async fn sign_out(State(app): State<Shared>, creds: Credentials) -> ApiResult<StatusCode> {
     let now = app.clock.now_ms();
     app.db
-        .run(move |tx| {
+        .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             if caller.is_self_service() {
                 kiosk::forget(tx, &caller, now, "sign_out")?;

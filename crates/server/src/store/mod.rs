@@ -111,11 +111,29 @@ pub trait LimitTx {
         at_ms: i64,
     ) -> ApiResult<()>;
     fn count_override_uses_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
-    /// Counts one guess of a secret in `scope` (see `guesses`), before it is checked.
-    fn insert_guess(&mut self, attempt: &str, scope: &str, at_ms: i64) -> ApiResult<()>;
+    /// Counts one guess of a secret in `scope` (see `guesses`): `pending` while it is being
+    /// checked.
+    fn insert_guess(
+        &mut self,
+        attempt: &str,
+        scope: &str,
+        at_ms: i64,
+        pending: bool,
+    ) -> ApiResult<()>;
     /// Takes back every scope's count of a guess that proved right.
     fn forget_guess(&mut self, attempt: &str) -> ApiResult<()>;
+    /// A guess found wrong: no longer pending, still counted.
+    fn settle_guess(&mut self, attempt: &str) -> ApiResult<()>;
+    /// Guesses counted in the window, pending or not.
     fn count_guesses_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<u64>;
+    /// Guesses counted in the window that are no longer being checked: found wrong, or
+    /// pending since before `stale_before_ms` (their check never finished).
+    fn count_settled_guesses_since(
+        &mut self,
+        scope: &str,
+        since_ms: i64,
+        stale_before_ms: i64,
+    ) -> ApiResult<u64>;
     /// When the oldest guess still counted in the window was made.
     fn oldest_guess_since(&mut self, scope: &str, since_ms: i64) -> ApiResult<Option<i64>>;
     /// Forgets guesses older than any window.
@@ -182,10 +200,16 @@ pub trait AuditTx {
 pub type Reply = Result<Box<dyn Any + Send>, ApiError>;
 pub type Work = Box<dyn FnOnce(&mut dyn Tx) -> Reply + Send>;
 
-/// One unit of work: run in a transaction, answered after it is durable.
+/// One unit of work: run in a transaction, answered after it committed.
 pub struct Job {
     pub work: Work,
     pub reply: oneshot::Sender<Reply>,
+    /// Answered only once the commit is on disk (survives a power loss): whatever the caller
+    /// treats as final (a receipt, a reversal, an accrual, a policy, a sign-out). Other jobs
+    /// are answered as soon as they commit; a power loss can then take them back, only ever
+    /// with everything after them (the log is a prefix), and a durable job's sync covers
+    /// every job committed before it.
+    pub durable: bool,
 }
 
 /// Runs jobs as transactions. Changes commit when the job succeeds or its error asks to
@@ -205,15 +229,37 @@ impl Db {
         Db { store }
     }
 
-    /// Runs `f` in one write transaction and returns its result.
+    /// Runs `f` in one write transaction and returns its result once it committed.
     pub async fn run<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit(f, false).await
+    }
+
+    /// The same, returning only once the commit is on disk (see [`Job::durable`]): for what
+    /// the caller treats as final.
+    pub async fn run_durable<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit(f, true).await
+    }
+
+    async fn submit<R, F>(&self, f: F, durable: bool) -> ApiResult<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
     {
         let (reply, rx) = oneshot::channel();
         let work: Work = Box::new(move |tx| f(tx).map(|r| Box::new(r) as Box<dyn Any + Send>));
-        self.store.submit(Job { work, reply })?;
+        self.store.submit(Job {
+            work,
+            reply,
+            durable,
+        })?;
         let out = rx
             .await
             .map_err(|_| ApiError::internal("store worker stopped"))??;

@@ -14,6 +14,42 @@ use std::sync::atomic::AtomicI64;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
+/// How a commit is made durable before it is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sync {
+    /// The default: commits write the WAL without waiting for the disk
+    /// (`synchronous=NORMAL`); a thread of its own syncs the WAL and only then answers every
+    /// commit written before the sync began (`writer::sync_forever`). FULL's guarantee, with
+    /// the disk's latency off the writer's path.
+    Pipelined,
+    /// `synchronous=FULL`: the commit itself syncs the WAL, on the writer thread.
+    Full,
+    /// `synchronous=NORMAL` and no sync: survives a process crash, not a power loss. For
+    /// comparison in benchmarks only.
+    Normal,
+}
+
+/// How the writer makes a commit durable.
+#[derive(Clone, Copy, Debug)]
+pub struct Durability {
+    pub sync: Sync,
+    /// After the first job of a group arrives, the writer gathers jobs for this long (or up
+    /// to 256 jobs) into one transaction.
+    pub group_window: std::time::Duration,
+}
+
+impl Default for Durability {
+    fn default() -> Self {
+        Durability {
+            sync: Sync::Pipelined,
+            group_window: std::time::Duration::ZERO,
+        }
+    }
+}
+
+/// The WAL is truncated to this size when it starts over (after a complete checkpoint).
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 pub struct SqliteStore {
     jobs: Mutex<mpsc::Sender<Job>>,
 }
@@ -24,19 +60,46 @@ impl SqliteStore {
     pub fn open(
         path: &Path,
         audit_key: crate::crypto::AuditKey,
+        durability: Durability,
     ) -> anyhow_like::Result<SqliteStore> {
         let conn = open_connection(path)?;
-        // The writer never checkpoints (that would fsync the database file in the middle of
-        // a request); a second connection does it in the background.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)
-            .map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
+        // The writer never checkpoints on commit (that would sync the database file in the
+        // middle of a request); a second connection does it in the background.
+        let setup = || -> rusqlite::Result<()> {
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            let sync = match durability.sync {
+                Sync::Full => "FULL",
+                Sync::Pipelined | Sync::Normal => "NORMAL",
+            };
+            conn.pragma_update(None, "synchronous", sync)?;
+            conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+            Ok(())
+        };
+        setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
         let checkpointer = open_connection(path)?;
         let wal_frames = Arc::new(AtomicI64::new(0));
         let frames_seen = wal_frames.clone();
+        let syncer = match durability.sync {
+            Sync::Pipelined => {
+                let wal = path.with_file_name(format!(
+                    "{}-wal",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                ));
+                sync_directory_of(path);
+                let (to_sync, synced) = mpsc::channel();
+                std::thread::Builder::new()
+                    .name("sqlite-wal-sync".into())
+                    .spawn(move || writer::sync_forever(wal, synced))
+                    .map_err(|e| format!("cannot start the WAL sync thread: {e}"))?;
+                Some(to_sync)
+            }
+            Sync::Full | Sync::Normal => None,
+        };
         let (tx, rx) = mpsc::channel::<Job>();
+        let window = durability.group_window;
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer::run(conn, rx, wal_frames, audit_key))
+            .spawn(move || writer::run(conn, rx, wal_frames, audit_key, window, syncer))
             .map_err(|e| format!("cannot start the writer thread: {e}"))?;
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -58,8 +121,9 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
         Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let setup = || -> rusqlite::Result<()> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could
-        // lose the last commits, never corrupt the file.
+        // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could lose
+        // the last commits, never corrupt the file. The writer's connection raises it to FULL
+        // (`Durability`): a commit it answers is on disk.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Keep the working set in memory: 64 MiB of page cache and memory-mapped reads
@@ -75,6 +139,18 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
     setup().map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
     schema::migrate(&mut conn).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     Ok(conn)
+}
+
+/// Makes the database's directory entries (the file, its WAL) durable, once at start: a
+/// sync of the WAL file's data covers its contents, not its name.
+fn sync_directory_of(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::warn!(error = %e, dir = %dir.display(), "cannot sync the database's directory");
+    }
 }
 
 /// Demo mode publishes every code it sends at `/demo/outbox.json`, so it runs only on a file

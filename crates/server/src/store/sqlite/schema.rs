@@ -136,6 +136,11 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value)
     SELECT 'audit_keyed_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM audit;
 "#,
+    // 8: a guess still being checked (pending) is told apart from one found wrong, so a burst
+    // of right PINs waits for a free place instead of being refused (S11).
+    r#"
+ALTER TABLE guesses ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

@@ -38,6 +38,26 @@ fn count_audit(server: &Server, action: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s11_a_burst_of_300_wrong_pins_evaluates_no_more_than_the_limit() {
     let server = Server::demo(&["--demo-bench-terminals", "1"]);
+    // Right PINs in a burst are all served: a guess waits while the places are taken only by
+    // guesses still being checked, and a right one gives its place back.
+    let rush = server.api("demo-till-2");
+    let right: Vec<_> = (0..30)
+        .map(|_| {
+            let api = rush.clone();
+            tokio::spawn(async move {
+                api.post(
+                    "/v1/sessions",
+                    json!({ "staff_code": "M001", "pin": "9999" }),
+                )
+                .await
+                .status
+            })
+        })
+        .collect();
+    for r in right {
+        assert_eq!(r.await.unwrap(), 201);
+    }
+
     let till = server.api("demo-till-1");
     let (wrong, limited) = burst(
         &till,

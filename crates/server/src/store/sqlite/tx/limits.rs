@@ -130,12 +130,39 @@ impl LimitTx for SqliteTx<'_> {
         )
     }
 
-    fn insert_guess(&mut self, attempt: &str, scope: &str, at_ms: i64) -> ApiResult<()> {
+    fn insert_guess(
+        &mut self,
+        attempt: &str,
+        scope: &str,
+        at_ms: i64,
+        pending: bool,
+    ) -> ApiResult<()> {
         self.exec(
-            "INSERT INTO guesses (attempt, scope, at_ms) VALUES (?1, ?2, ?3)",
-            params![attempt, scope, at_ms],
+            "INSERT INTO guesses (attempt, scope, at_ms, pending) VALUES (?1, ?2, ?3, ?4)",
+            params![attempt, scope, at_ms, pending],
         )?;
         Ok(())
+    }
+
+    fn settle_guess(&mut self, attempt: &str) -> ApiResult<()> {
+        self.exec(
+            "UPDATE guesses SET pending = 0 WHERE attempt = ?1",
+            params![attempt],
+        )?;
+        Ok(())
+    }
+
+    fn count_settled_guesses_since(
+        &mut self,
+        scope: &str,
+        since_ms: i64,
+        stale_before_ms: i64,
+    ) -> ApiResult<u64> {
+        self.count(
+            "SELECT COUNT(*) FROM guesses WHERE scope = ?1 AND at_ms >= ?2 \
+             AND (pending = 0 OR at_ms < ?3)",
+            params![scope, since_ms, stale_before_ms],
+        )
     }
 
     fn forget_guess(&mut self, attempt: &str) -> ApiResult<()> {
