@@ -21,7 +21,9 @@ async fn transport_errors_are_problems_and_openapi_matches_the_committed_copy() 
         "every response carries a request id"
     );
     // A path that exists with a method it does not take: 405, not 404.
-    let wrong_method = api.send(reqwest::Method::PATCH, "/v1/policy", None, &[]).await;
+    let wrong_method = api
+        .send(reqwest::Method::PATCH, "/v1/policy", None, &[])
+        .await;
     assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
     wrong_method.expect_problem("invalid_request");
     let big = json!({ "reason": "x".repeat(4096) })
