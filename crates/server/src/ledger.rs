@@ -199,12 +199,17 @@ pub fn earlier(
     let money =
         |minor: u64| Money::new(minor, currency).map_err(|e| ApiError::from(Problem::from(e)));
     let store = &caller.store.id;
-    let day = tx.no_code_total(
-        store,
-        customer_id,
-        NoCodeScope::Since(days::day_start(policy, now_ms)),
-        now_ms,
-    )?;
+    // The no-code total matters only where a code is asked from some value on.
+    let counts_no_code = policy.otp_required && !policy.otp_min_value.is_zero();
+    let day = match counts_no_code {
+        true => tx.no_code_total(
+            store,
+            customer_id,
+            NoCodeScope::Since(days::day_start(policy, now_ms)),
+            now_ms,
+        )?,
+        false => 0,
+    };
     let Some(bill) = purpose.bill() else {
         return Ok(Earlier {
             on_bill: money(0)?,
@@ -213,7 +218,10 @@ pub fn earlier(
     };
     let id = bill.id().as_str();
     let usage = bill_usage_checked(tx, caller, bill, now_ms)?;
-    let on_bill = tx.no_code_total(store, customer_id, NoCodeScope::Bill(id), now_ms)?;
+    let on_bill = match counts_no_code {
+        true => tx.no_code_total(store, customer_id, NoCodeScope::Bill(id), now_ms)?,
+        false => 0,
+    };
     Ok(Earlier {
         on_bill: money(usage.redeemed_minor)?,
         without_code: money(day.max(on_bill))?,
