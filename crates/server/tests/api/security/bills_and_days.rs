@@ -533,3 +533,38 @@ async fn s9_a_reversal_is_the_posting_cashiers_within_the_window_else_a_managers
     assert_eq!(reversals.len(), 3);
     assert!(reversals.iter().all(|r| r["posted_by"].is_string()));
 }
+
+/// Issue 12 item 10: daily caps reset at UTC midnight, not the store's. The override cap
+/// counts the store's day (Asia/Kolkata): one override at 23:30 IST uses up a cap of one, and
+/// 00:30 IST, the same UTC day, is a new store day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s8_the_override_daily_cap_counts_the_store_day_in_its_time_zone() {
+    let server = Server::demo(&[]);
+    let now = advance(&server, 0).await;
+    let day = 86_400_000;
+    let evening = now - now.rem_euclid(day) + 18 * 3_600_000;
+    let evening = if evening <= now {
+        evening + day
+    } else {
+        evening
+    };
+    advance(&server, (evening - now) / 1000 + 1).await;
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    manager.set_policy(json!({ "override_daily_cap": 1 })).await;
+    let override_one = || {
+        let api = api.clone();
+        async move {
+            let id = api.create_id(ASHA, ASHA_POINTS, 50, 10_000_000).await;
+            api.post(
+                &format!("/v1/redemptions/{id}/override"),
+                json!({ "manager_code": "M001", "manager_pin": "9999", "override_code": "24681357", "reason": "no signal" }),
+            )
+            .await
+        }
+    };
+    override_one().await.expect(200);
+    override_one().await.expect_problem("override_cap_reached");
+    advance(&server, 60 * 60).await; // 00:30 IST
+    override_one().await.expect(200);
+}
