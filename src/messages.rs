@@ -18,6 +18,8 @@ pub fn for_code(code: ErrorCode) -> &'static str {
         InsufficientBalance => "The customer does not have that much to redeem.",
         ExceedsBill => "That is more than the bill total.",
         ExceedsBillCap => "That is more than this bill may take from loyalty.",
+        BillMismatch => "This bill number was already used with another total. Check the bill number and total.",
+        NothingEarned => "This bill earns no points.",
         NothingAvailable => "There is nothing left to redeem on this.",
         CurrencyMismatch => "The bill is in a different currency from the loyalty program.",
         ChannelUnavailable => "The customer cannot be reached that way: choose another channel.",

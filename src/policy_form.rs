@@ -135,6 +135,40 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
         ],
     ),
     (
+        "Points earned and reversals",
+        &[
+            tf(
+                "earn_points",
+                "Points earned",
+                || format!("{}; 0 means no points", between(&Policy::EARN_POINTS, "")),
+                true,
+            ),
+            tf(
+                "earn_per",
+                "… for every (bill amount)",
+                || "in the store currency, e.g. 100.00".into(),
+                true,
+            ),
+            tf(
+                "earn_cap_per_bill",
+                "Most points one bill earns",
+                || between(&Policy::EARN_CAP_PER_BILL, ""),
+                true,
+            ),
+            tf(
+                "reversal_window_secs",
+                "Cashier may reverse own redemption within (seconds)",
+                || {
+                    format!(
+                        "{}; later, or anyone else: a manager. 0 means managers only",
+                        between(&Policy::REVERSAL_WINDOW_SECS, "")
+                    )
+                },
+                true,
+            ),
+        ],
+    ),
+    (
         "Manager override",
         &[tf(
             "override_daily_cap",
@@ -169,6 +203,17 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
                 "Kiosk idle reset (seconds)",
                 || between(&Policy::KIOSK_IDLE_SECS, ""),
                 true,
+            ),
+            tf(
+                "time_zone",
+                "Time zone",
+                || {
+                    format!(
+                        "e.g. {}; the store's day (daily caps) starts at midnight there",
+                        Policy::DEFAULT_TIME_ZONE
+                    )
+                },
+                false,
             ),
         ],
     ),
@@ -212,6 +257,9 @@ pub struct PolicyForm {
 impl PolicyForm {
     pub fn from_policy(p: &Policy) -> Self {
         let d = PolicyDraft::from(p);
+        fn opt<T: ToString>(v: Option<T>) -> String {
+            v.map(|v| v.to_string()).unwrap_or_default()
+        }
         let text = vec![
             ("point_value", d.point_value.to_decimal_string()),
             ("min_redeem_points", d.min_redeem_points.to_string()),
@@ -239,6 +287,11 @@ impl PolicyForm {
                 d.country_calling_code.get().to_string(),
             ),
             ("kiosk_idle_secs", d.kiosk_idle_secs.to_string()),
+            ("earn_points", opt(d.earn_points)),
+            ("earn_per", opt(d.earn_per.map(|m| m.to_decimal_string()))),
+            ("earn_cap_per_bill", opt(d.earn_cap_per_bill)),
+            ("reversal_window_secs", opt(d.reversal_window_secs)),
+            ("time_zone", opt(d.time_zone)),
             ("templates.sms", d.templates.sms),
             ("templates.whatsapp", d.templates.whatsapp),
             ("templates.email", d.templates.email),
@@ -289,6 +342,7 @@ impl PolicyForm {
         d.channels = self.channels.clone();
         d.otp_instruments = self.otp_instruments.clone();
         d.locale = self.get("locale").trim().to_string();
+        d.time_zone = Some(self.get("time_zone").trim().to_string());
         match Currency::parse(self.get("currency").trim()) {
             Ok(c) => d.currency = c,
             Err(e) => bad("currency", e.to_string()),
@@ -304,6 +358,9 @@ impl PolicyForm {
             };
         money("point_value", &mut d.point_value, &mut bad);
         money("otp_min_value", &mut d.otp_min_value, &mut bad);
+        let mut earn_per = base.earn_per;
+        money("earn_per", &mut earn_per, &mut bad);
+        d.earn_per = Some(earn_per);
         macro_rules! whole {
             ($($name:ident),*) => {$(
                 match self.get(stringify!($name)).trim().parse() {
@@ -326,6 +383,16 @@ impl PolicyForm {
             override_daily_cap,
             kiosk_idle_secs
         );
+        // Settings a draft may leave out (their defaults then apply): the form always sends them.
+        macro_rules! whole_setting {
+            ($($name:ident),*) => {$(
+                match self.get(stringify!($name)).trim().parse() {
+                    Ok(v) => d.$name = Some(v),
+                    Err(_) => bad(stringify!($name), "enter a whole number".into()),
+                }
+            )*};
+        }
+        whole_setting!(earn_points, earn_cap_per_bill, reversal_window_secs);
         match CallingCode::parse(&self.get("country_calling_code")) {
             Ok(c) => d.country_calling_code = c,
             Err(e) => bad("country_calling_code", e.to_string()),
@@ -467,5 +534,73 @@ mod tests {
         assert_eq!(help("otp_ttl_secs"), "60 to 600");
         assert_eq!(help("kiosk_idle_secs"), "15 to 600");
         assert_eq!(help("otp_length"), "6 to 10");
+        assert_eq!(help("earn_points"), "0 to 1000; 0 means no points");
+        assert_eq!(help("earn_cap_per_bill"), "1 to 1000000");
+        assert!(help("reversal_window_secs").starts_with("0 to 86400;"));
+        assert!(help("time_zone").contains("Asia/Kolkata"));
+    }
+
+    /// Issue 12: the earn rate, its cap per bill, the reversal window and the store's time
+    /// zone are shown, edited and checked like every other setting.
+    #[test]
+    fn earning_reversal_window_and_time_zone_are_editable() {
+        let p = Policy::default();
+        let mut f = PolicyForm::from_policy(&p);
+        assert_eq!(f.get("earn_points"), "1");
+        assert_eq!(f.get("earn_per"), "100.00");
+        assert_eq!(f.get("earn_cap_per_bill"), "1000");
+        assert_eq!(f.get("reversal_window_secs"), "1800");
+        assert_eq!(f.get("time_zone"), "Asia/Kolkata");
+        let shown: Vec<&str> = GROUPS
+            .iter()
+            .flat_map(|(_, fields)| fields.iter().map(|t| t.name))
+            .collect();
+        for name in [
+            "earn_points",
+            "earn_per",
+            "earn_cap_per_bill",
+            "reversal_window_secs",
+            "time_zone",
+        ] {
+            assert!(shown.contains(&name), "{name} has no field on screen");
+        }
+        f.set("earn_points", "3".into());
+        f.set("earn_per", "50".into());
+        f.set("earn_cap_per_bill", "250".into());
+        f.set("reversal_window_secs", "600".into());
+        f.set("time_zone", " Asia/Jakarta ".into());
+        let out = f.to_policy(&p).unwrap();
+        assert_eq!(
+            (
+                out.earn_points,
+                out.earn_per.minor(),
+                out.earn_cap_per_bill,
+                out.reversal_window_secs,
+                out.time_zone.as_str()
+            ),
+            (3, 5_000, 250, 600, "Asia/Jakarta")
+        );
+        f.set("earn_points", "many".into());
+        f.set("earn_per", "0".into());
+        f.set("earn_cap_per_bill", "0".into());
+        f.set("reversal_window_secs", "90000".into());
+        f.set("time_zone", "india".into());
+        let errs = f.to_policy(&p).unwrap_err();
+        assert_eq!(
+            error_for(&errs, "earn_points"),
+            Some("enter a whole number")
+        );
+        assert_eq!(error_for(&errs, "earn_per"), Some("must be more than zero"));
+        assert_eq!(
+            error_for(&errs, "earn_cap_per_bill"),
+            Some("must be between 1 and 1000000 points")
+        );
+        assert_eq!(
+            error_for(&errs, "reversal_window_secs"),
+            Some("must be between 0 and 86400 seconds")
+        );
+        assert!(error_for(&errs, "time_zone")
+            .unwrap()
+            .contains("not a time zone"));
     }
 }

@@ -109,6 +109,7 @@ impl Flow {
                     "Redeemed. Receipt {}.",
                     receipt.redemption_id
                 )));
+                self.count_on_bill(&receipt);
                 self.redemption.receipt = Some(receipt);
                 self.redemption.commit = None;
                 self.ui.screen = Screen::Receipt;

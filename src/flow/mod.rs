@@ -46,7 +46,7 @@ impl Flow {
                     return vec![];
                 }
                 self.ui.waiting = None;
-                self.answer(answer)
+                self.answer(*answer)
             }
             Msg::Tick => self.tick(),
             Msg::RetryCommit => self.retry_commit(),
@@ -94,7 +94,7 @@ impl Flow {
             Action::ResumeContinue => self.resume_continue(),
             Action::StartOver => self.start_over(),
             Action::NextCustomer => self.next_customer(),
-            Action::SavePolicy(p) => self.save_policy(p),
+            Action::SavePolicy(p) => self.save_policy(*p),
             Action::PolicyFormInvalid(errors) => self.policy_form_invalid(errors),
             Action::Activity => vec![],
             Action::KioskIdentify(input) => self.kiosk_identify(&input),

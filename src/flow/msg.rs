@@ -25,7 +25,7 @@ pub enum Msg {
     /// Something a person did (or the page the app lives in).
     Act(Action),
     /// The backend's answer to the request with this id.
-    Answer(ReqId, Answer),
+    Answer(ReqId, Box<Answer>),
     /// A second passed (drives countdowns, expiry and a kiosk's idle reset).
     Tick,
     /// The scheduled retry of a commit whose outcome is unknown, or the cashier's "Check
@@ -84,7 +84,7 @@ pub enum Action {
     /// After a closed redemption: the same bill, a fresh search.
     StartOver,
     NextCustomer,
-    SavePolicy(Policy),
+    SavePolicy(Box<Policy>),
     /// The policy form could not even be read (e.g. letters in a number field).
     PolicyFormInvalid(Vec<PolicyError>),
     /// A touch or key press anywhere (kiosk: postpones the idle reset).

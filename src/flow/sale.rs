@@ -6,9 +6,11 @@ use super::state::{Flow, RedemptionState};
 use super::view::{Field, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{Balance, CreateRedemption, CustomerSummary, Redemption, RedemptionStatus};
+use contract::api::{
+    Balance, CreateRedemption, CustomerSummary, Receipt, Redemption, RedemptionStatus,
+};
 use contract::lookup::{self, Searcher};
-use contract::rules::{self, AllowedRange, Checked, Purpose, RuleError};
+use contract::rules::{self, AllowedRange, Checked, Earlier, Purpose, RuleError};
 use contract::{
     Bill, Channel, ErrorCode, InstrumentBalance, InstrumentKind, Money, MoneyError, Quantity,
     QuantityError, Unit,
@@ -39,7 +41,9 @@ impl Flow {
         };
         match Bill::parse(id, total, policy.currency) {
             Ok(bill) => {
-                self.sale.purpose = Some(Purpose::Bill { bill });
+                let purpose = Some(Purpose::Bill { bill });
+                self.sale.bill_redeemed_minor = self.redeemed_on(purpose.as_ref());
+                self.sale.purpose = purpose;
                 self.after_purpose()
             }
             Err(e) => {
@@ -55,6 +59,7 @@ impl Flow {
 
     pub(super) fn voucher_mode(&mut self) -> Vec<Cmd> {
         self.sale.purpose = Some(Purpose::Voucher);
+        self.sale.bill_redeemed_minor = 0;
         self.after_purpose()
     }
 
@@ -224,14 +229,65 @@ impl Flow {
             .unwrap_or_default()
     }
 
-    /// The allowed range for an instrument on the current bill, shown before typing.
+    /// What the sale's bill had redeemed on it, were its purpose `purpose`: the tally when
+    /// it is the same bill, else nothing.
+    pub(super) fn redeemed_on(&self, purpose: Option<&Purpose>) -> u64 {
+        let now = self.sale.purpose.as_ref().and_then(Purpose::bill);
+        match purpose.and_then(Purpose::bill) {
+            Some(bill) if Some(bill) == now => self.sale.bill_redeemed_minor,
+            _ => 0,
+        }
+    }
+
+    /// What earlier redemptions on the sale's bill took, as the rules count it. The no-code
+    /// total is the backend's to know (it decides whether a code is needed).
+    pub fn earlier(&self) -> Option<Earlier> {
+        let policy = self.signed_in.policy.as_ref()?;
+        let mut earlier = Earlier::nothing(policy.currency);
+        if let Ok(m) = Money::new(self.sale.bill_redeemed_minor, policy.currency) {
+            earlier.on_bill = m;
+        }
+        Some(earlier)
+    }
+
+    /// What is left to pay on the sale's bill after the redemptions on it so far, when
+    /// something was redeemed on it.
+    pub fn bill_left(&self) -> Option<Money> {
+        let bill = self.sale.purpose.as_ref()?.bill()?;
+        (self.sale.bill_redeemed_minor > 0).then(|| self.earlier().map(|e| e.left_on(bill)))?
+    }
+
+    /// A receipt came back: what the bill has given so far is the backend's figure when it
+    /// sends one (every terminal's holds and redemptions), else this till's tally plus it.
+    pub(super) fn count_on_bill(&mut self, receipt: &Receipt) {
+        let same_bill = receipt.purpose.bill().is_some()
+            && receipt.purpose.bill() == self.sale.purpose.as_ref().and_then(Purpose::bill);
+        if !same_bill {
+            return;
+        }
+        self.sale.bill_redeemed_minor = match receipt.bill_redeemed {
+            Some(all) => all.minor(),
+            None => self
+                .sale
+                .bill_redeemed_minor
+                .saturating_add(receipt.value.minor()),
+        };
+    }
+
+    /// The allowed range for an instrument on the current bill, after what was already
+    /// redeemed on it, shown before typing.
     pub fn range_for(
         &self,
         instrument: &InstrumentBalance,
     ) -> Option<Result<AllowedRange, RuleError>> {
         let policy = self.signed_in.policy.as_ref()?;
         let purpose = self.sale.purpose.as_ref()?;
-        Some(rules::allowed_range(policy, instrument, purpose))
+        Some(rules::allowed_range(
+            policy,
+            instrument,
+            purpose,
+            &self.earlier()?,
+        ))
     }
 
     pub fn allowed_range(&self) -> Option<Result<AllowedRange, RuleError>> {
@@ -245,6 +301,7 @@ impl Flow {
         let policy = self.signed_in.policy.as_ref()?;
         let instrument = self.instrument()?;
         let purpose = self.sale.purpose.as_ref()?;
+        let earlier = self.earlier()?;
         let quantity = if instrument.unit == Unit::Credit {
             Money::parse(input, instrument.unit_value.currency())
                 .map_err(QuantityProblem::Amount)
@@ -253,7 +310,8 @@ impl Flow {
             Quantity::parse(input).map_err(QuantityProblem::Parse)
         };
         Some(quantity.and_then(|q| {
-            rules::check_redemption(policy, instrument, q, purpose).map_err(QuantityProblem::Rule)
+            rules::check_redemption(policy, instrument, q, purpose, &earlier)
+                .map_err(QuantityProblem::Rule)
         }))
     }
 

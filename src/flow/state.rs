@@ -105,6 +105,11 @@ pub struct Sale {
     /// The chosen customer's balances (only the instruments this place allows).
     pub balance: Option<Balance>,
     pub instrument_id: Option<String>,
+    /// What loyalty has taken from the bill so far (minor units of its currency): this
+    /// till's redemptions on it, or the backend's figure for every open hold and posted
+    /// redemption on it when a receipt brings one (S12). It goes with the bill: kept while
+    /// the sale's bill stays the same, zero for another bill.
+    pub bill_redeemed_minor: u64,
 }
 
 /// What is known about the last code sent to the customer.
@@ -220,7 +225,9 @@ impl Ui {
 /// | kiosk, ui  | kept         | kept        | new, epoch+1| new, epoch+1    |
 ///
 /// A new sale's purpose is the place's starting purpose: the host's bill, a voucher where
-/// there is no bill, else none (the cashier types a bill).
+/// there is no bill, else none (the cashier types a bill). What was redeemed on a bill goes
+/// with the bill: it is kept whenever the new sale's bill is the same bill (a widget's
+/// "Redeem more" continues on what is left to pay).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub(super) enum Reset {
     /// Another customer for the same bill: start over, cancel before a hold.
@@ -276,8 +283,10 @@ impl Flow {
             Reset::Customer => self.sale.purpose.take(),
             _ => self.place.starting_purpose(),
         };
+        let bill_redeemed_minor = self.redeemed_on(purpose.as_ref());
         self.sale = Sale {
             purpose,
+            bill_redeemed_minor,
             ..Sale::default()
         };
         if level >= Reset::Visit {

@@ -121,7 +121,7 @@ impl Ctx {
             match ask_for {
                 Some((id, request)) => {
                     let answer = ask(&*b, request).await;
-                    self.dispatch(Msg::Answer(id, answer));
+                    self.dispatch(Msg::Answer(id, Box::new(answer)));
                 }
                 None => {
                     let _ = b.kiosk_forget().await;

@@ -66,7 +66,7 @@ pub fn PolicyScreen() -> impl IntoView {
         typed.cap_value = cap.get_untracked();
         match typed.to_policy(&base) {
             // Checked here with the contract's rules first (S10); the backend checks again.
-            Ok(p) => ctx.dispatch(Action::SavePolicy(p)),
+            Ok(p) => ctx.dispatch(Action::SavePolicy(Box::new(p))),
             Err(e) => ctx.dispatch(Action::PolicyFormInvalid(e)),
         }
     };

@@ -6,12 +6,15 @@ use crate::{format, messages};
 use contract::rules::Purpose;
 use leptos::prelude::*;
 
-/// "Bill #123 · ₹1,000.00" with a Change button (not for host-supplied bills).
+/// "Bill #123 · ₹1,000.00" (and, after redemptions on it, what is left to pay) with a Change
+/// button (not for host-supplied bills).
 #[component]
 pub fn BillSummary() -> impl IntoView {
     let ctx = ctx();
     let locale = ctx.locale();
     let purpose = ctx.sel(|f| f.sale.purpose.clone());
+    // After earlier redemptions on the bill: what is left to pay (S12).
+    let left = ctx.sel(Flow::bill_left);
     let can_change = ctx.sel(Flow::can_change_bill);
     if !ctx.mode().has_bill() {
         return ().into_any(); // a kiosk has no bill: everything becomes a voucher
@@ -27,6 +30,9 @@ pub fn BillSummary() -> impl IntoView {
                     None => String::new(),
                 }}
             </span>
+            {move || left.get().map(|m| view! {
+                <span data-testid="bill-left">{format!("{} left to pay", format::money(m, &locale.get()))}</span>
+            })}
             <Show when=move || can_change.get()>
                 <button class="rg-btn rg-quiet" data-testid="change-bill" on:click=move |_| ctx.dispatch(Action::ChangeBill)>
                     "Change"

@@ -94,11 +94,12 @@ function collect(config) {
 }
 
 function configFor(a) {
-  const due = total(a) - paidWithLoyalty;
+  // The invoice's whole total, every time: a bill number goes with one total, and the server
+  // takes off what loyalty already paid on it (the widget shows what is left to pay).
   return {
     backendUrl: API,
     terminalToken: TERMINAL,
-    bill: { id: a.invoice, total: due.toFixed(2), currency: "INR" },
+    bill: { id: a.invoice, total: total(a).toFixed(2), currency: "INR" },
     locale: "en-IN",
     instruments: ["points", "package", "membership", "campaign"],
     onEvent: (e) => log(`callback: ${e.type} ${e.redemptionId ?? ""} ${e.value ? e.value.amount + " " + e.value.currency : ""}`.trim()),

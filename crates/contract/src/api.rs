@@ -293,6 +293,11 @@ pub struct Receipt {
     pub committed_at_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<Voucher>,
+    /// For a bill: the value loyalty has taken from it so far, this redemption and every
+    /// other open hold and posted redemption on the same bill included (S12). What is left
+    /// to pay is the bill's total less this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_redeemed: Option<Money>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -312,13 +317,15 @@ pub struct Reversal {
     pub reversed_at_ms: i64,
 }
 
-/// `POST /v1/accruals`: points earned on a sale.
+/// `POST /v1/accruals`: points earned on a sale. The backend computes the points from the
+/// bill's total and the store's earn rate (`rules::points_earned`, S12); a request that
+/// names its own `points` is refused.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAccrual {
     pub customer_id: String,
     pub bill: crate::bill::Bill,
-    pub points: Quantity,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]

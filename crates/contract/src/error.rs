@@ -7,7 +7,7 @@ use crate::money::MoneyError;
 use crate::otp::OtpError;
 use crate::policy::PolicyError;
 use crate::quantity::QuantityError;
-use crate::rules::{AllowedRange, RuleError};
+use crate::rules::{AllowedRange, Limit, RuleError};
 use crate::template::TemplateError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -41,6 +41,8 @@ error_codes! {
     InsufficientBalance = "insufficient_balance", 422, "Not enough balance";
     ExceedsBill = "exceeds_bill", 422, "More than the bill total";
     ExceedsBillCap = "exceeds_bill_cap", 422, "More than a bill may take from loyalty";
+    BillMismatch = "bill_mismatch", 409, "This bill number was already used with another total: check the bill number and total";
+    NothingEarned = "nothing_earned", 422, "This bill earns no points";
     NothingAvailable = "nothing_available", 422, "Nothing left to redeem";
     CurrencyMismatch = "currency_mismatch", 422, "The bill is in another currency";
     ChannelUnavailable = "channel_unavailable", 422, "The customer cannot be reached on that channel";
@@ -204,8 +206,16 @@ impl From<RuleError> for Problem {
                 ErrorCode::BelowMinimum
             }
             RuleError::InsufficientBalance { .. } => ErrorCode::InsufficientBalance,
-            RuleError::ExceedsBill { .. } => ErrorCode::ExceedsBill,
-            RuleError::ExceedsBillCap { .. } => ErrorCode::ExceedsBillCap,
+            RuleError::ExceedsBill { .. }
+            | RuleError::BillCovered {
+                limited_by: Limit::Bill | Limit::Balance,
+                ..
+            } => ErrorCode::ExceedsBill,
+            RuleError::ExceedsBillCap { .. }
+            | RuleError::BillCovered {
+                limited_by: Limit::BillCap,
+                ..
+            } => ErrorCode::ExceedsBillCap,
             RuleError::CurrencyMismatch => ErrorCode::CurrencyMismatch,
             RuleError::NotForVoucher => ErrorCode::InvalidRequest,
             RuleError::TooLarge => ErrorCode::InvalidQuantity,

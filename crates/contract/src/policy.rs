@@ -60,6 +60,19 @@ pub struct Policy {
     pub country_calling_code: CallingCode,
     /// Kiosk: seconds without a touch before it returns to the start and forgets the customer.
     pub kiosk_idle_secs: u32,
+    /// Points a bill earns for every `earn_per` of its total (0: this store gives no points).
+    /// SPEC §3 "1 point per 100.00" is `earn_points: 1`, `earn_per: 100.00`.
+    pub earn_points: u32,
+    /// The part of a bill's total that earns `earn_points` (more than zero).
+    pub earn_per: Money,
+    /// The most points one bill can earn, whatever its total.
+    pub earn_cap_per_bill: u64,
+    /// Seconds after a redemption is posted during which the cashier who posted it may
+    /// reverse it; after that (or for anyone else) only a manager may (0: managers only).
+    pub reversal_window_secs: u32,
+    /// The store's IANA time zone, e.g. `Asia/Kolkata`: its days (daily caps, the no-code
+    /// total per day) start at midnight there.
+    pub time_zone: String,
 }
 
 /// A policy as a manager sends it, before validation: the same shape as [`Policy`] with the
@@ -90,6 +103,13 @@ pub struct PolicyDraft {
     pub locale: String,
     pub country_calling_code: CallingCode,
     pub kiosk_idle_secs: u32,
+    // Settings added after the first release: a stored or sent policy without them gets
+    // the defaults of its currency and country (SPEC §3).
+    pub earn_points: Option<u32>,
+    pub earn_per: Option<Money>,
+    pub earn_cap_per_bill: Option<u64>,
+    pub reversal_window_secs: Option<u32>,
+    pub time_zone: Option<String>,
 }
 
 /// Message templates before their placeholders are checked.
@@ -131,6 +151,11 @@ impl From<&Policy> for PolicyDraft {
             locale: p.locale.clone(),
             country_calling_code: p.country_calling_code,
             kiosk_idle_secs: p.kiosk_idle_secs,
+            earn_points: Some(p.earn_points),
+            earn_per: Some(p.earn_per),
+            earn_cap_per_bill: Some(p.earn_cap_per_bill),
+            reversal_window_secs: Some(p.reversal_window_secs),
+            time_zone: Some(p.time_zone.clone()),
         }
     }
 }
@@ -161,7 +186,15 @@ impl TryFrom<PolicyDraft> for Policy {
             whatsapp: template("whatsapp", &d.templates.whatsapp, &defaults.whatsapp),
             email: template("email", &d.templates.email, &defaults.email),
         };
+        let defaults = Policy::default_for(d.currency, &d.locale, d.country_calling_code);
         let p = Policy {
+            earn_points: d.earn_points.unwrap_or(defaults.earn_points),
+            earn_per: d.earn_per.unwrap_or(defaults.earn_per),
+            earn_cap_per_bill: d.earn_cap_per_bill.unwrap_or(defaults.earn_cap_per_bill),
+            reversal_window_secs: d
+                .reversal_window_secs
+                .unwrap_or(defaults.reversal_window_secs),
+            time_zone: d.time_zone.unwrap_or(defaults.time_zone),
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
             point_value: d.point_value,
@@ -232,6 +265,14 @@ impl Policy {
     pub const OVERRIDE_DAILY_CAP: std::ops::RangeInclusive<u32> = 0..=1_000;
     /// A per-bill cap as a percentage of the bill.
     pub const CAP_PERCENT: std::ops::RangeInclusive<u8> = 1..=100;
+    /// Points earned per `earn_per` of a bill (0: no points).
+    pub const EARN_POINTS: std::ops::RangeInclusive<u32> = 0..=1_000;
+    /// The most points one bill may earn.
+    pub const EARN_CAP_PER_BILL: std::ops::RangeInclusive<u64> = 1..=1_000_000;
+    /// How long the cashier who posted a redemption may reverse it (0: managers only).
+    pub const REVERSAL_WINDOW_SECS: std::ops::RangeInclusive<u32> = 0..=86_400;
+    /// The time zone a store gets unless its manager chooses another (SPEC §3).
+    pub const DEFAULT_TIME_ZONE: &'static str = "Asia/Kolkata";
 
     /// SPEC §3 defaults for a store in the given currency, locale and country.
     pub fn default_for(currency: Currency, locale: &str, country: CallingCode) -> Policy {
@@ -265,6 +306,11 @@ impl Policy {
             locale: locale.to_string(),
             country_calling_code: country,
             kiosk_idle_secs: 60,
+            earn_points: 1,
+            earn_per: Money::new(100 * one_unit, currency).expect("100 units are in range"),
+            earn_cap_per_bill: 1_000,
+            reversal_window_secs: 1_800,
+            time_zone: default_time_zone(country).to_string(),
         }
     }
 
@@ -383,6 +429,39 @@ impl Policy {
         if !Self::KIOSK_IDLE_SECS.contains(&self.kiosk_idle_secs) {
             bad("kiosk_idle_secs", range(&Self::KIOSK_IDLE_SECS, "seconds"));
         }
+        if !Self::EARN_POINTS.contains(&self.earn_points) {
+            bad("earn_points", range(&Self::EARN_POINTS, "points"));
+        }
+        if self.earn_per.currency() != self.currency {
+            bad("earn_per", format!("must be in {}", self.currency));
+        } else if self.earn_per.is_zero() {
+            bad("earn_per", "must be more than zero".into());
+        }
+        if !Self::EARN_CAP_PER_BILL.contains(&self.earn_cap_per_bill) {
+            bad(
+                "earn_cap_per_bill",
+                format!(
+                    "must be between {} and {} points",
+                    Self::EARN_CAP_PER_BILL.start(),
+                    Self::EARN_CAP_PER_BILL.end()
+                ),
+            );
+        }
+        if !Self::REVERSAL_WINDOW_SECS.contains(&self.reversal_window_secs) {
+            bad(
+                "reversal_window_secs",
+                range(&Self::REVERSAL_WINDOW_SECS, "seconds"),
+            );
+        }
+        if !is_time_zone_name(&self.time_zone) {
+            bad(
+                "time_zone",
+                format!(
+                    "\"{}\" is not a time zone name such as Asia/Kolkata",
+                    self.time_zone
+                ),
+            );
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -390,11 +469,14 @@ impl Policy {
         }
     }
 
-    /// Whether redeeming `value` of this kind needs the customer's code.
-    pub fn otp_needed(&self, kind: InstrumentKind, value: Money) -> bool {
+    /// Whether redeeming `value` of this kind needs the customer's code. `otp_min_value`
+    /// covers what the customer redeems without a code all together (S12): `without_code`
+    /// is what they already redeemed without one (the larger of their total on this bill
+    /// and their total this store day), so splitting a redemption does not avoid the code.
+    pub fn otp_needed(&self, kind: InstrumentKind, value: Money, without_code: Money) -> bool {
         self.otp_required
             && self.otp_instruments.contains(&kind)
-            && value.minor() >= self.otp_min_value.minor()
+            && value.minor().saturating_add(without_code.minor()) >= self.otp_min_value.minor()
     }
 }
 
@@ -411,6 +493,28 @@ fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
         .iter()
         .enumerate()
         .any(|(i, x)| items[i + 1..].contains(x))
+}
+
+/// The time zone a store in this country gets by default.
+fn default_time_zone(country: CallingCode) -> &'static str {
+    match country {
+        CallingCode::INDONESIA => "Asia/Jakarta",
+        _ => Policy::DEFAULT_TIME_ZONE,
+    }
+}
+
+/// Whether a name has the shape of an IANA time zone (`Asia/Kolkata`, `America/Port-au-Prince`,
+/// `Etc/GMT+5`, `UTC`). Only the shape: the contract carries no time zone database (it is in
+/// the browser bundle); the backend checks that the zone exists before it stores a policy.
+pub fn is_time_zone_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.split('/').all(|part| {
+            (1..=30).contains(&part.len())
+                && part.starts_with(|c: char| c.is_ascii_uppercase())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_+-".contains(&b))
+        })
 }
 
 /// A BCP 47 language tag in the simple form language[-Script][-REGION], e.g. `en-IN`, `id-ID`.
@@ -532,6 +636,73 @@ mod tests {
         check(&|p| p.locale = "EN_in".into(), "locale");
         check(&|p| p.kiosk_idle_secs = 5, "kiosk_idle_secs");
         check(&|p| p.min_redeem_points = u64::MAX, "min_redeem_points");
+        check(&|p| p.earn_points = 1_001, "earn_points");
+        check(&|p| p.earn_per = Money::zero(Currency::INR), "earn_per");
+        check(
+            &|p| p.earn_per = Money::new(100, Currency::USD).unwrap(),
+            "earn_per",
+        );
+        check(&|p| p.earn_cap_per_bill = 0, "earn_cap_per_bill");
+        check(&|p| p.earn_cap_per_bill = 1_000_001, "earn_cap_per_bill");
+        check(&|p| p.reversal_window_secs = 86_401, "reversal_window_secs");
+        for bad in [
+            "",
+            "Kolkata ",
+            "asia/kolkata",
+            "Asia//Kolkata",
+            "Asia/Kolkata;",
+            "../etc",
+        ] {
+            check(&|p| p.time_zone = bad.into(), "time_zone");
+        }
+    }
+
+    #[test]
+    fn new_settings_have_spec_defaults_and_time_zones_are_checked_by_shape() {
+        let p = Policy::default();
+        assert_eq!(
+            (p.earn_points, p.earn_per.minor()),
+            (1, 10_000),
+            "1 point per ₹100.00"
+        );
+        assert_eq!(p.earn_cap_per_bill, 1_000);
+        assert_eq!(p.reversal_window_secs, 1_800, "30 min");
+        assert_eq!(p.time_zone, "Asia/Kolkata");
+        let idr = Policy::default_for(Currency::IDR, "id-ID", CallingCode::INDONESIA);
+        assert_eq!(idr.time_zone, "Asia/Jakarta");
+        assert_eq!(idr.earn_per, Money::new(10_000, Currency::IDR).unwrap());
+        for ok in [
+            "Asia/Kolkata",
+            "UTC",
+            "America/Argentina/Buenos_Aires",
+            "America/Port-au-Prince",
+            "Etc/GMT+5",
+        ] {
+            assert!(is_time_zone_name(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_policy_stored_before_the_new_settings_reads_with_their_defaults() {
+        let mut v = serde_json::to_value(Policy::default()).unwrap();
+        let o = v.as_object_mut().unwrap();
+        for f in [
+            "earn_points",
+            "earn_per",
+            "earn_cap_per_bill",
+            "reversal_window_secs",
+            "time_zone",
+        ] {
+            assert!(o.remove(f).is_some(), "{f}");
+        }
+        assert_eq!(
+            serde_json::from_value::<Policy>(v.clone()).unwrap(),
+            Policy::default()
+        );
+        assert_eq!(
+            crate::wire::from_str::<Policy>(&v.to_string()).unwrap(),
+            Policy::default()
+        );
     }
 
     #[test]
@@ -579,12 +750,12 @@ mod tests {
     fn otp_needed_follows_required_instruments_and_minimum_value() {
         let mut p = Policy::default();
         let inr = |m| Money::new(m, Currency::INR).unwrap();
-        assert!(p.otp_needed(InstrumentKind::Points, inr(0)));
-        assert!(!p.otp_needed(InstrumentKind::GiftCard, inr(10_000)));
+        assert!(p.otp_needed(InstrumentKind::Points, inr(0), inr(0)));
+        assert!(!p.otp_needed(InstrumentKind::GiftCard, inr(10_000), inr(0)));
         p.otp_min_value = inr(50_000);
-        assert!(!p.otp_needed(InstrumentKind::Points, inr(49_999)));
-        assert!(p.otp_needed(InstrumentKind::Points, inr(50_000)));
+        assert!(!p.otp_needed(InstrumentKind::Points, inr(49_999), inr(0)));
+        assert!(p.otp_needed(InstrumentKind::Points, inr(50_000), inr(0)));
         p.otp_required = false;
-        assert!(!p.otp_needed(InstrumentKind::Points, inr(90_000)));
+        assert!(!p.otp_needed(InstrumentKind::Points, inr(90_000), inr(0)));
     }
 }

@@ -85,15 +85,25 @@ pub enum RuleError {
     InsufficientBalance {
         available: u64,
     },
-    /// The value would be more than the bill total.
+    /// The value would be more than what is left to pay on the bill.
     ExceedsBill {
         max: u64,
         bill_total: Money,
+        /// The bill total less every earlier hold and redemption on the bill.
+        left: Money,
     },
-    /// The value would be more than the per-bill cap.
+    /// The value would be more than what is left of the per-bill cap.
     ExceedsBillCap {
         max: u64,
         cap: Money,
+        /// The cap less every earlier hold and redemption on the bill.
+        left: Money,
+    },
+    /// Earlier holds and redemptions on the bill already take all it allows: its total
+    /// (`Limit::Bill`) or the per-bill cap (`Limit::BillCap`).
+    BillCovered {
+        limited_by: Limit,
+        bill_total: Money,
     },
     /// The instrument, bill and policy are in different currencies.
     CurrencyMismatch,
@@ -127,18 +137,46 @@ impl fmt::Display for RuleError {
             RuleError::InsufficientBalance { available } => {
                 write!(f, "Only {available} available: enter {available} or less")
             }
-            RuleError::ExceedsBill { max, bill_total } => {
+            RuleError::ExceedsBill {
+                max,
+                bill_total,
+                left,
+            } if left == bill_total => {
                 write!(
                     f,
                     "That is more than the bill of {bill_total}: enter {max} or less"
                 )
             }
-            RuleError::ExceedsBillCap { max, cap } => {
+            RuleError::ExceedsBill {
+                max,
+                bill_total,
+                left,
+            } => {
+                write!(
+                    f,
+                    "Only {left} of the bill of {bill_total} is left to pay: enter {max} or less"
+                )
+            }
+            RuleError::ExceedsBillCap { max, cap, left } if left == cap => {
                 write!(
                     f,
                     "A bill may take at most {cap} from loyalty: enter {max} or less"
                 )
             }
+            RuleError::ExceedsBillCap { max, cap, left } => {
+                write!(
+                    f,
+                    "A bill may take at most {cap} from loyalty and {left} of it is left: enter {max} or less"
+                )
+            }
+            RuleError::BillCovered {
+                limited_by: Limit::BillCap,
+                ..
+            } => f.write_str("This bill has already taken all that loyalty may pay on it"),
+            RuleError::BillCovered { bill_total, .. } => write!(
+                f,
+                "Nothing is left to pay on this bill of {bill_total}: earlier redemptions cover it"
+            ),
             RuleError::CurrencyMismatch => {
                 f.write_str("The bill is in a different currency from the loyalty program")
             }
@@ -150,6 +188,38 @@ impl fmt::Display for RuleError {
     }
 }
 impl std::error::Error for RuleError {}
+
+/// What earlier redemptions already took, for the limits that hold across redemptions
+/// (S12). The backend counts them in the same transaction that holds the new redemption;
+/// the app knows what it redeemed on the bill itself (the backend re-checks).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Earlier {
+    /// The value of every open hold and posted redemption on the same bill (same store and
+    /// bill number), whatever its customer or instrument. Zero for a voucher.
+    pub on_bill: Money,
+    /// What this customer redeemed without a code (below `otp_min_value`): the larger of
+    /// their total on this bill and their total this store day.
+    pub without_code: Money,
+}
+
+impl Earlier {
+    /// Nothing redeemed before (a new bill, a voucher).
+    pub fn nothing(currency: crate::money::Currency) -> Self {
+        Earlier {
+            on_bill: Money::zero(currency),
+            without_code: Money::zero(currency),
+        }
+    }
+
+    /// What is left to pay on `bill` after earlier redemptions.
+    pub fn left_on(&self, bill: &Bill) -> Money {
+        Money::new(
+            bill.total().minor().saturating_sub(self.on_bill.minor()),
+            bill.total().currency(),
+        )
+        .unwrap_or(bill.total())
+    }
+}
 
 /// The value of one unit: the policy decides for points, the instrument's own value for the
 /// rest. The backend stores instruments with their own value and answers balances through
@@ -204,50 +274,83 @@ fn units_within(limit_minor: u128, unit: Money) -> u64 {
     u64::try_from(limit_minor / per).unwrap_or(u64::MAX)
 }
 
-/// The bill- and cap-derived limits, as (max quantity, which limit).
+/// The per-bill cap in value, for this bill.
+pub fn bill_cap(policy: &Policy, bill: &Bill) -> Option<Money> {
+    let total = bill.total();
+    let minor = match policy.max_redeem_per_bill? {
+        BillCap::Absolute { value } => value.minor(),
+        BillCap::Percent { percent } => {
+            u64::try_from(u128::from(total.minor()) * u128::from(percent) / 100).ok()?
+        }
+    };
+    Money::new(minor, total.currency()).ok()
+}
+
+/// One bill-derived limit: what is left of it (value), and the most units that fits.
+struct ValueLimit {
+    limit: Limit,
+    whole: Money,
+    left: Money,
+    max: u64,
+}
+
+/// The bill- and cap-derived limits, less what earlier redemptions on the bill took (S12).
 fn value_limits(
     policy: &Policy,
     unit: Money,
     purpose: &Purpose,
-) -> Result<Vec<(u64, Limit)>, RuleError> {
+    earlier: &Earlier,
+) -> Result<Vec<ValueLimit>, RuleError> {
     let mut limits = Vec::new();
     if let Some(bill) = purpose.bill() {
-        if bill.total().currency() != unit.currency() {
+        let currency = bill.total().currency();
+        if currency != unit.currency() || earlier.on_bill.currency() != currency {
             return Err(RuleError::CurrencyMismatch);
         }
-        limits.push((
-            units_within(u128::from(bill.total().minor()), unit),
-            Limit::Bill,
-        ));
-        match policy.max_redeem_per_bill {
-            Some(BillCap::Absolute { value }) => limits.push((
-                units_within(u128::from(value.minor()), unit),
-                Limit::BillCap,
-            )),
-            Some(BillCap::Percent { percent }) => {
-                let cap = u128::from(bill.total().minor()) * u128::from(percent) / 100;
-                limits.push((units_within(cap, unit), Limit::BillCap))
-            }
-            None => {}
+        let mut push = |limit: Limit, whole: Money| {
+            let left_minor = whole.minor().saturating_sub(earlier.on_bill.minor());
+            limits.push(ValueLimit {
+                limit,
+                whole,
+                left: Money::new(left_minor, currency).unwrap_or(whole),
+                max: units_within(u128::from(left_minor), unit),
+            });
+        };
+        push(Limit::Bill, bill.total());
+        if let Some(cap) = bill_cap(policy, bill) {
+            push(Limit::BillCap, cap);
         }
     }
     Ok(limits)
 }
 
-/// The allowed range for this instrument on this bill, or why nothing can be redeemed.
+/// Nothing at all is left of a bill limit.
+fn covered(l: &ValueLimit, purpose: &Purpose) -> Option<RuleError> {
+    (l.left.is_zero()).then(|| RuleError::BillCovered {
+        limited_by: l.limit,
+        bill_total: purpose.bill().map_or(l.whole, |b| b.total()),
+    })
+}
+
+/// The allowed range for this instrument on this bill, after what `earlier` redemptions
+/// took from it, or why nothing can be redeemed.
 pub fn allowed_range(
     policy: &Policy,
     instrument: &InstrumentBalance,
     purpose: &Purpose,
+    earlier: &Earlier,
 ) -> Result<AllowedRange, RuleError> {
     let unit = checked_unit(policy, instrument, purpose)?;
     if instrument.available == 0 {
         return Err(RuleError::NothingAvailable);
     }
     let mut best = (instrument.available.min(Quantity::MAX), Limit::Balance);
-    for (max, limit) in value_limits(policy, unit, purpose)? {
-        if max < best.0 {
-            best = (max, limit);
+    for l in value_limits(policy, unit, purpose, earlier)? {
+        if let Some(e) = covered(&l, purpose) {
+            return Err(e);
+        }
+        if l.max < best.0 {
+            best = (l.max, l.limit);
         }
     }
     let min = minimum(policy, instrument);
@@ -267,12 +370,14 @@ pub fn allowed_range(
     })
 }
 
-/// Checks one redemption and computes its exact value and whether it needs an OTP.
+/// Checks one redemption, after what `earlier` redemptions took, and computes its exact
+/// value and whether it needs an OTP.
 pub fn check_redemption(
     policy: &Policy,
     instrument: &InstrumentBalance,
     quantity: Quantity,
     purpose: &Purpose,
+    earlier: &Earlier,
 ) -> Result<Checked, RuleError> {
     let unit = checked_unit(policy, instrument, purpose)?;
     let q = quantity.get();
@@ -286,16 +391,21 @@ pub fn check_redemption(
         });
     }
     let value = unit.times(q).map_err(|_| RuleError::TooLarge)?;
-    for (max, limit) in value_limits(policy, unit, purpose)? {
-        if q > max {
-            return Err(match (limit, purpose.bill()) {
-                (Limit::Bill, Some(bill)) => RuleError::ExceedsBill {
-                    max,
-                    bill_total: bill.total(),
+    for l in value_limits(policy, unit, purpose, earlier)? {
+        if let Some(e) = covered(&l, purpose) {
+            return Err(e);
+        }
+        if q > l.max {
+            return Err(match l.limit {
+                Limit::Bill => RuleError::ExceedsBill {
+                    max: l.max,
+                    bill_total: l.whole,
+                    left: l.left,
                 },
                 _ => RuleError::ExceedsBillCap {
-                    max,
-                    cap: unit.times(max).map_err(|_| RuleError::TooLarge)?,
+                    max: l.max,
+                    cap: l.whole,
+                    left: l.left,
                 },
             });
         }
@@ -303,8 +413,87 @@ pub fn check_redemption(
     Ok(Checked {
         quantity,
         value,
-        otp_required: policy.otp_needed(instrument.kind, value),
+        otp_required: policy.otp_needed(instrument.kind, value, earlier.without_code),
     })
+}
+
+/// Points a bill earns (S12): its total at the policy's earn rate, rounded down, at most the
+/// policy's cap per bill. Never a number the caller chooses.
+pub fn points_earned(policy: &Policy, bill: &Bill) -> Result<u64, RuleError> {
+    let total = bill.total();
+    if total.currency() != policy.currency || policy.earn_per.currency() != policy.currency {
+        return Err(RuleError::CurrencyMismatch);
+    }
+    let per = u128::from(policy.earn_per.minor().max(1));
+    let points = u128::from(total.minor()) * u128::from(policy.earn_points) / per;
+    Ok(u64::try_from(points)
+        .unwrap_or(u64::MAX)
+        .min(policy.earn_cap_per_bill))
+}
+
+/// Why a reversal is refused to a staff member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ReversalRefusal {
+    /// Someone other than the cashier who posted it, and not a manager.
+    NotThePoster,
+    /// The cashier who posted it, after the policy's reversal window.
+    WindowPassed { window_secs: u32 },
+}
+
+impl fmt::Display for ReversalRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReversalRefusal::NotThePoster => f.write_str(
+                "Only the cashier who redeemed this, or a manager, can reverse it: ask a manager",
+            ),
+            ReversalRefusal::WindowPassed { window_secs: 0 } => {
+                f.write_str("Only a manager can reverse a redemption in this store: ask a manager")
+            }
+            ReversalRefusal::WindowPassed { window_secs } => write!(
+                f,
+                "More than {} has passed since this was redeemed: only a manager can reverse it now",
+                crate::rules::duration_words(u64::from(*window_secs))
+            ),
+        }
+    }
+}
+impl std::error::Error for ReversalRefusal {}
+
+/// Who may reverse a posted redemption (SPEC §3 reversal window): a manager at any time; the
+/// cashier who posted it within `reversal_window_secs` of posting; nobody else.
+pub fn may_reverse(
+    policy: &Policy,
+    is_manager: bool,
+    is_poster: bool,
+    ms_since_posted: i64,
+) -> Result<(), ReversalRefusal> {
+    if is_manager {
+        return Ok(());
+    }
+    if !is_poster {
+        return Err(ReversalRefusal::NotThePoster);
+    }
+    if ms_since_posted > i64::from(policy.reversal_window_secs) * 1000 {
+        return Err(ReversalRefusal::WindowPassed {
+            window_secs: policy.reversal_window_secs,
+        });
+    }
+    Ok(())
+}
+
+/// "30 min", "1 h 30 min", "45 s": a span as people read it.
+pub fn duration_words(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let parts: Vec<String> = [(h, "h"), (m, "min"), (s, "s")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n} {u}"))
+        .collect();
+    if parts.is_empty() {
+        "0 s".into()
+    } else {
+        parts.join(" ")
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +501,7 @@ mod tests {
     use super::*;
     use crate::instrument::Unit;
     use crate::money::Currency;
+    use crate::Problem;
     use proptest::prelude::*;
 
     fn inr(minor: u64) -> Money {
@@ -342,20 +532,24 @@ mod tests {
         Quantity::new(n).unwrap()
     }
 
+    fn fresh() -> Earlier {
+        Earlier::nothing(Currency::INR)
+    }
+
     #[test]
     fn range_is_limited_by_balance_bill_and_cap() {
         let mut p = Policy::default();
-        let r = allowed_range(&p, &points(1200), &bill(100_000)).unwrap();
+        let r = allowed_range(&p, &points(1200), &bill(100_000), &fresh()).unwrap();
         assert_eq!((r.min, r.max, r.limited_by), (50, 1000, Limit::Bill));
-        let r = allowed_range(&p, &points(700), &bill(100_000)).unwrap();
+        let r = allowed_range(&p, &points(700), &bill(100_000), &fresh()).unwrap();
         assert_eq!((r.max, r.limited_by), (700, Limit::Balance));
         p.max_redeem_per_bill = Some(BillCap::Percent { percent: 20 });
-        let r = allowed_range(&p, &points(1200), &bill(100_000)).unwrap();
+        let r = allowed_range(&p, &points(1200), &bill(100_000), &fresh()).unwrap();
         assert_eq!((r.max, r.limited_by), (200, Limit::BillCap));
         p.max_redeem_per_bill = Some(BillCap::Absolute { value: inr(30_000) });
-        let r = allowed_range(&p, &points(1200), &bill(100_000)).unwrap();
+        let r = allowed_range(&p, &points(1200), &bill(100_000), &fresh()).unwrap();
         assert_eq!((r.max, r.limited_by), (300, Limit::BillCap));
-        let r = allowed_range(&p, &points(1200), &Purpose::Voucher).unwrap();
+        let r = allowed_range(&p, &points(1200), &Purpose::Voucher, &fresh()).unwrap();
         assert_eq!((r.max, r.limited_by), (1200, Limit::Balance));
     }
 
@@ -371,25 +565,25 @@ mod tests {
         gift.kind = GiftCard;
         let p = Policy::default();
         assert_eq!(
-            allowed_range(&p, &gift, &Purpose::Voucher),
+            allowed_range(&p, &gift, &Purpose::Voucher, &fresh()),
             Err(RuleError::NotForVoucher)
         );
         assert_eq!(
-            check_redemption(&p, &gift, q(100), &Purpose::Voucher),
+            check_redemption(&p, &gift, q(100), &Purpose::Voucher, &fresh()),
             Err(RuleError::NotForVoucher)
         );
-        assert!(allowed_range(&p, &gift, &bill(100_000)).is_ok());
+        assert!(allowed_range(&p, &gift, &bill(100_000), &fresh()).is_ok());
     }
 
     #[test]
     fn nothing_to_redeem_is_explained() {
         let p = Policy::default();
         assert_eq!(
-            allowed_range(&p, &points(0), &bill(10_000)),
+            allowed_range(&p, &points(0), &bill(10_000), &fresh()),
             Err(RuleError::NothingAvailable)
         );
         assert_eq!(
-            allowed_range(&p, &points(30), &bill(10_000)),
+            allowed_range(&p, &points(30), &bill(10_000), &fresh()),
             Err(RuleError::NotEnoughToRedeem {
                 min: 50,
                 max: 30,
@@ -397,7 +591,7 @@ mod tests {
             })
         );
         assert_eq!(
-            allowed_range(&p, &points(500), &bill(2_000)),
+            allowed_range(&p, &points(500), &bill(2_000), &fresh()),
             Err(RuleError::NotEnoughToRedeem {
                 min: 50,
                 max: 20,
@@ -411,26 +605,28 @@ mod tests {
         let mut p = Policy::default();
         let inst = points(1200);
         assert_eq!(
-            check_redemption(&p, &inst, q(49), &bill(100_000)),
+            check_redemption(&p, &inst, q(49), &bill(100_000), &fresh()),
             Err(RuleError::BelowMinimum { min: 50 })
         );
         assert_eq!(
-            check_redemption(&p, &inst, q(1201), &Purpose::Voucher),
+            check_redemption(&p, &inst, q(1201), &Purpose::Voucher, &fresh()),
             Err(RuleError::InsufficientBalance { available: 1200 })
         );
         assert_eq!(
-            check_redemption(&p, &inst, q(1001), &bill(100_000)),
+            check_redemption(&p, &inst, q(1001), &bill(100_000), &fresh()),
             Err(RuleError::ExceedsBill {
                 max: 1000,
-                bill_total: inr(100_000)
+                bill_total: inr(100_000),
+                left: inr(100_000),
             })
         );
         p.max_redeem_per_bill = Some(BillCap::Percent { percent: 10 });
         assert_eq!(
-            check_redemption(&p, &inst, q(101), &bill(100_000)),
+            check_redemption(&p, &inst, q(101), &bill(100_000), &fresh()),
             Err(RuleError::ExceedsBillCap {
                 max: 100,
-                cap: inr(10_000)
+                cap: inr(10_000),
+                left: inr(10_000),
             })
         );
         let usd_bill = Purpose::Bill {
@@ -441,7 +637,7 @@ mod tests {
             .unwrap(),
         };
         assert_eq!(
-            check_redemption(&p, &inst, q(50), &usd_bill),
+            check_redemption(&p, &inst, q(50), &usd_bill, &fresh()),
             Err(RuleError::CurrencyMismatch)
         );
     }
@@ -452,17 +648,17 @@ mod tests {
             point_value: inr(25), // 1 point = ₹0.25
             ..Policy::default()
         };
-        let ok = check_redemption(&p, &points(1200), q(500), &bill(100_000)).unwrap();
+        let ok = check_redemption(&p, &points(1200), q(500), &bill(100_000), &fresh()).unwrap();
         assert_eq!(ok.value, inr(12_500));
         assert!(ok.otp_required);
         p.otp_min_value = inr(20_000);
-        let ok = check_redemption(&p, &points(1200), q(500), &bill(100_000)).unwrap();
+        let ok = check_redemption(&p, &points(1200), q(500), &bill(100_000), &fresh()).unwrap();
         assert!(!ok.otp_required, "below the OTP minimum value");
         let mut gift = points(50_000);
         gift.kind = InstrumentKind::GiftCard;
         gift.unit = Unit::Credit;
         gift.unit_value = inr(1);
-        let ok = check_redemption(&p, &gift, q(40_000), &bill(100_000)).unwrap();
+        let ok = check_redemption(&p, &gift, q(40_000), &bill(100_000), &fresh()).unwrap();
         assert_eq!((ok.value, ok.otp_required), (inr(40_000), false));
         assert_eq!(
             minimum(&p, &gift),
@@ -482,8 +678,178 @@ mod tests {
             &points(Quantity::MAX),
             q(Quantity::MAX),
             &Purpose::Voucher,
+            &fresh(),
         );
         assert_eq!(err, Err(RuleError::TooLarge));
+    }
+
+    fn on_bill(minor: u64) -> Earlier {
+        Earlier {
+            on_bill: inr(minor),
+            ..fresh()
+        }
+    }
+
+    fn gift_card(available: u64) -> InstrumentBalance {
+        InstrumentBalance {
+            kind: InstrumentKind::GiftCard,
+            unit: Unit::Credit,
+            unit_value: inr(1),
+            ..points(available)
+        }
+    }
+
+    /// Issue 12 item 3: two 1,000-point redemptions on one ₹1,000 bill both passed.
+    #[test]
+    fn s12_a_bill_total_covers_every_earlier_redemption_on_the_bill() {
+        let p = Policy::default();
+        let one_bill = bill(100_000);
+        assert!(check_redemption(&p, &points(5_000), q(1_000), &one_bill, &fresh()).is_ok());
+        assert_eq!(
+            check_redemption(&p, &points(5_000), q(1_000), &one_bill, &on_bill(100_000)),
+            Err(RuleError::BillCovered {
+                limited_by: Limit::Bill,
+                bill_total: inr(100_000)
+            })
+        );
+        assert_eq!(
+            allowed_range(&p, &points(5_000), &one_bill, &on_bill(100_000)),
+            Err(RuleError::BillCovered {
+                limited_by: Limit::Bill,
+                bill_total: inr(100_000)
+            })
+        );
+        // ₹400 already redeemed: ₹600 is left to pay.
+        let r = allowed_range(&p, &points(5_000), &one_bill, &on_bill(40_000)).unwrap();
+        assert_eq!((r.max, r.limited_by), (600, Limit::Bill));
+        let e = check_redemption(&p, &points(5_000), q(601), &one_bill, &on_bill(40_000));
+        assert_eq!(
+            e,
+            Err(RuleError::ExceedsBill {
+                max: 600,
+                bill_total: inr(100_000),
+                left: inr(60_000)
+            })
+        );
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "Only 600.00 INR of the bill of 1000.00 INR is left to pay: enter 600 or less"
+        );
+        assert_eq!(
+            Earlier::left_on(&on_bill(40_000), one_bill.bill().unwrap()),
+            inr(60_000)
+        );
+        // A voucher has no bill: nothing earlier limits it.
+        assert!(
+            check_redemption(&p, &points(5_000), q(1_000), &Purpose::Voucher, &fresh()).is_ok()
+        );
+    }
+
+    /// Issue 12 item 3: three gift-card redemptions took ₹2,499.98 from a ₹2,000 bill with a
+    /// 50% cap.
+    #[test]
+    fn s12_a_per_bill_cap_covers_every_earlier_redemption_on_the_bill() {
+        let p = Policy {
+            max_redeem_per_bill: Some(BillCap::Percent { percent: 50 }),
+            ..Policy::default()
+        };
+        let one_bill = bill(200_000);
+        let card = gift_card(1_000_000);
+        let mut taken = 0;
+        for _ in 0..3 {
+            match check_redemption(&p, &card, q(83_333), &one_bill, &on_bill(taken)) {
+                Ok(ok) => taken += ok.value.minor(),
+                Err(e) => assert!(matches!(e, RuleError::ExceedsBillCap { .. }), "{e:?}"),
+            }
+        }
+        assert!(taken <= 100_000, "₹{taken} of a ₹1,000 cap");
+        let r = allowed_range(&p, &card, &one_bill, &on_bill(taken)).unwrap();
+        assert_eq!((r.max, r.limited_by), (100_000 - taken, Limit::BillCap));
+        assert_eq!(
+            check_redemption(&p, &card, q(1), &one_bill, &on_bill(100_000)),
+            Err(RuleError::BillCovered {
+                limited_by: Limit::BillCap,
+                bill_total: inr(200_000)
+            })
+        );
+        assert_eq!(
+            Problem::from(RuleError::BillCovered {
+                limited_by: Limit::BillCap,
+                bill_total: inr(200_000)
+            })
+            .code,
+            crate::ErrorCode::ExceedsBillCap
+        );
+        assert_eq!(bill_cap(&p, one_bill.bill().unwrap()), Some(inr(100_000)));
+    }
+
+    /// Issue 12 item 5: 24 redemptions of 499 points with ₹500 set took 11,976 points
+    /// without a code.
+    #[test]
+    fn s12_otp_min_value_covers_the_no_code_total() {
+        let p = Policy {
+            otp_min_value: inr(50_000),
+            ..Policy::default()
+        };
+        let first = check_redemption(&p, &points(20_000), q(499), &bill(1_000_000), &fresh());
+        assert!(!first.unwrap().otp_required);
+        let earlier = Earlier {
+            without_code: inr(49_900),
+            ..fresh()
+        };
+        let second = check_redemption(&p, &points(20_000), q(499), &bill(1_000_000), &earlier);
+        assert!(second.unwrap().otp_required, "₹499 + ₹499 is at least ₹500");
+        assert!(p.otp_needed(InstrumentKind::Points, inr(1), inr(49_999)));
+        assert!(!p.otp_needed(InstrumentKind::Points, inr(1), inr(49_998)));
+        // Instruments that never need a code are not limited by it.
+        assert!(!p.otp_needed(InstrumentKind::GiftCard, inr(1), inr(90_000)));
+    }
+
+    #[test]
+    fn s12_points_earned_come_from_the_bill_and_the_earn_rate() {
+        let mut p = Policy::default();
+        // 1 point per ₹100.00, at most 1,000 points a bill.
+        let b = |minor| bill(minor).bill().unwrap().clone();
+        assert_eq!(points_earned(&p, &b(250_000)), Ok(25));
+        assert_eq!(points_earned(&p, &b(9_999)), Ok(0));
+        assert_eq!(points_earned(&p, &b(100)), Ok(0), "a ₹1 bill earns nothing");
+        assert_eq!(
+            points_earned(&p, &b(900_000_000)),
+            Ok(1_000),
+            "capped per bill"
+        );
+        p.earn_points = 3;
+        p.earn_per = inr(5_000);
+        assert_eq!(points_earned(&p, &b(100_000)), Ok(60));
+        p.earn_points = 0;
+        assert_eq!(points_earned(&p, &b(100_000)), Ok(0));
+        let usd = Bill::new(
+            crate::BillId::parse("1").unwrap(),
+            Money::new(100, Currency::USD).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(points_earned(&p, &usd), Err(RuleError::CurrencyMismatch));
+    }
+
+    #[test]
+    fn a_reversal_is_the_posting_cashiers_within_the_window_else_a_managers() {
+        let p = Policy::default(); // 30 minutes
+        let min = 60_000;
+        assert_eq!(may_reverse(&p, false, true, 29 * min), Ok(()));
+        assert_eq!(
+            may_reverse(&p, false, true, 31 * min),
+            Err(ReversalRefusal::WindowPassed { window_secs: 1_800 })
+        );
+        assert_eq!(
+            may_reverse(&p, false, false, 1),
+            Err(ReversalRefusal::NotThePoster)
+        );
+        assert_eq!(may_reverse(&p, true, false, 90 * min), Ok(()));
+        assert_eq!(
+            ReversalRefusal::WindowPassed { window_secs: 1_800 }.to_string(),
+            "More than 30 min has passed since this was redeemed: only a manager can reverse it now"
+        );
+        assert_eq!(duration_words(5_400), "1 h 30 min");
     }
 
     fn policy_strategy() -> impl Strategy<Value = Policy> {
@@ -509,7 +875,7 @@ mod tests {
             p in policy_strategy(), available in 0u64..5_000_000, total in 1u64..50_000_000,
         ) {
             let purpose = bill(total);
-            if let Ok(r) = allowed_range(&p, &points(available), &purpose) {
+            if let Ok(r) = allowed_range(&p, &points(available), &purpose, &fresh()) {
                 let max_value = p.point_value.minor() * r.max;
                 prop_assert!(r.min <= r.max);
                 prop_assert!(r.max <= available);
@@ -520,9 +886,26 @@ mod tests {
                     None => {}
                 }
                 // The range is exactly what check_redemption accepts.
-                prop_assert!(check_redemption(&p, &points(available), q(r.min), &purpose).is_ok());
-                prop_assert!(check_redemption(&p, &points(available), q(r.max), &purpose).is_ok());
-                prop_assert!(check_redemption(&p, &points(available), q(r.max + 1), &purpose).is_err());
+                prop_assert!(check_redemption(&p, &points(available), q(r.min), &purpose, &fresh()).is_ok());
+                prop_assert!(check_redemption(&p, &points(available), q(r.max), &purpose, &fresh()).is_ok());
+                prop_assert!(check_redemption(&p, &points(available), q(r.max + 1), &purpose, &fresh()).is_err());
+            }
+        }
+
+        #[test]
+        fn s12_earlier_redemptions_and_the_range_never_exceed_the_bill_or_cap(
+            p in policy_strategy(), total in 1u64..50_000_000, earlier in 0u64..60_000_000,
+        ) {
+            let purpose = bill(total);
+            let e = on_bill(earlier);
+            if let Ok(r) = allowed_range(&p, &points(10_000_000), &purpose, &e) {
+                let after = p.point_value.minor() * r.max + earlier;
+                prop_assert!(after <= total);
+                if let Some(cap) = bill_cap(&p, purpose.bill().unwrap()) {
+                    prop_assert!(after <= cap.minor());
+                }
+                prop_assert!(check_redemption(&p, &points(10_000_000), q(r.max), &purpose, &e).is_ok());
+                prop_assert!(check_redemption(&p, &points(10_000_000), q(r.max + 1), &purpose, &e).is_err());
             }
         }
 
@@ -530,7 +913,7 @@ mod tests {
         fn value_is_points_times_point_value_exactly(
             p in policy_strategy(), n in 1u64..1_000_000,
         ) {
-            if let Ok(ok) = check_redemption(&p, &points(n), q(n), &Purpose::Voucher) {
+            if let Ok(ok) = check_redemption(&p, &points(n), q(n), &Purpose::Voucher, &fresh()) {
                 prop_assert_eq!(ok.value.minor(), n * p.point_value.minor());
                 prop_assert_eq!(ok.value.currency(), p.currency);
             }

@@ -15,8 +15,6 @@ use contract::api::{Approval, RedemptionStatus};
 use contract::{Channel, ErrorCode, Policy, TemplateValues};
 use serde_json::{json, Value};
 
-const DAY_MS: i64 = 86_400_000;
-
 /// A redemption intent as a challenge: approval makes it `approved` (by OTP on the code's
 /// channel); the last wrong code locks it and releases its hold.
 impl Challenge for RedemptionRow {
@@ -209,7 +207,8 @@ pub fn prepare_override(
     if !policy.override_enabled {
         return Err(ApiError::new(ErrorCode::OverrideDisabled));
     }
-    let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
+    // Today is the store's day, in its time zone.
+    let day_start = crate::days::day_start(policy, now_ms);
     if tx.count_override_uses_since(&caller.store.id, day_start)?
         >= u64::from(policy.override_daily_cap)
     {

@@ -22,8 +22,6 @@ use contract::{Channel, ErrorCode, OtpCode, OtpLength, Policy, Problem, Template
 use serde_json::Value;
 use std::marker::PhantomData;
 
-const DAY_MS: i64 = 86_400_000;
-
 /// Something a one-time code is bound to: a redemption intent, a kiosk identification.
 pub trait Challenge: Sized {
     /// For log lines: "redemption", "kiosk identification".
@@ -220,12 +218,13 @@ pub fn issue(
                 .into());
         }
     }
-    let day_start = now_ms - now_ms.rem_euclid(DAY_MS);
+    // The budget is per store day, in the store's time zone.
+    let day_start = crate::days::day_start(policy, now_ms);
     if tx.count_sends_since(SendScope::Store(&caller.store.id), day_start)?
         >= u64::from(policy.daily_message_budget)
     {
         return Err(Problem::new(ErrorCode::MessageBudgetExhausted)
-            .retry_after(ceil_secs(day_start + DAY_MS - now_ms))
+            .retry_after(ceil_secs(crate::days::day_end(policy, now_ms) - now_ms))
             .into());
     }
 
@@ -246,6 +245,7 @@ pub fn issue(
         terminal_id: caller.terminal.id.clone(),
         staff_id: caller.staff.as_ref().map(|s| s.id.clone()),
         at_ms: now_ms,
+        store_day_ms: day_start,
     };
     tx.insert_send(&counted)?;
     Ok(IssuedCode {

@@ -7,6 +7,7 @@
 use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
 use crate::crypto;
+use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::model::*;
 use crate::store::Tx;
@@ -14,8 +15,8 @@ use contract::api::{
     Accrual, Approval, Balance, CreateAccrual, CreateRedemption, Receipt, RedemptionStatus,
     Reversal, Voucher,
 };
-use contract::rules::{allowed_range, check_redemption};
-use contract::{ErrorCode, InstrumentKind, Policy, Problem, Purpose, Quantity, Unit};
+use contract::rules::{allowed_range, check_redemption, Earlier};
+use contract::{Bill, ErrorCode, InstrumentKind, Money, Policy, Problem, Purpose, Quantity, Unit};
 use serde_json::json;
 
 /// How long a printed loyalty voucher stays valid.
@@ -99,16 +100,23 @@ pub fn hold(
     if balance.available == 0 {
         return Err(Problem::from(contract::RuleError::NothingAvailable).into());
     }
-    let checked = check_redemption(policy, &balance, req.quantity, &req.purpose).map_err(|e| {
-        let mut p = Problem::from(e);
-        if let Ok(range) = allowed_range(policy, &balance, &req.purpose) {
-            p = p.allowed(range);
-        }
-        ApiError::from(p)
-    })?;
+    // Limits that belong to a bill or a day cover every earlier redemption (S12). Counted
+    // in this transaction, which also holds: a burst of holds on one bill cannot pass them.
+    let earlier = earlier(tx, caller, &customer.id, &req.purpose, now_ms)?;
+    let checked = check_redemption(policy, &balance, req.quantity, &req.purpose, &earlier)
+        .map_err(|e| {
+            let mut p = Problem::from(e);
+            if let Ok(range) = allowed_range(policy, &balance, &req.purpose, &earlier) {
+                p = p.allowed(range);
+            }
+            ApiError::from(p)
+        })?;
     instrument.held += req.quantity.get();
     tx.update_instrument(&instrument)?;
     let otp_required = checked.otp_required || self_service.is_some();
+    // Approved without a code only because of its value: it counts towards the no-code total.
+    let no_code =
+        !otp_required && policy.otp_required && policy.otp_instruments.contains(&instrument.kind);
     let approval = (!otp_required).then_some(Approval::NotRequired);
     let row = RedemptionRow {
         id: crypto::new_sequential_id("red", now_ms),
@@ -140,6 +148,8 @@ pub fn hold(
         committed_at_ms: None,
         reversal: None,
         identification_id: self_service.as_ref().map(|p| p.identification_id.clone()),
+        no_code,
+        posted_by: None,
     };
     tx.insert_redemption(&row)?;
     let mut detail = json!({
@@ -147,6 +157,8 @@ pub fn hold(
         "quantity": row.quantity.get(), "value_minor": row.value.minor(),
         "currency": row.value.currency().code(), "otp_required": otp_required,
         "bill_id": row.purpose.bill().map(|b| b.id().as_str()),
+        "bill_redeemed_before_minor": earlier.on_bill.minor(),
+        "no_code": no_code,
     });
     if let Some(p) = &self_service {
         detail["self_service"] = json!(true);
@@ -161,6 +173,79 @@ pub fn hold(
         detail,
     )?;
     Ok(row)
+}
+
+/// What earlier redemptions took that limits a new one (S12): the bill's open holds and
+/// posted redemptions (a bill number used with another total is refused), and what this
+/// customer redeemed without a code on the bill and this store day.
+pub fn earlier(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    customer_id: &str,
+    purpose: &Purpose,
+    now_ms: i64,
+) -> ApiResult<Earlier> {
+    let policy = &caller.store.policy;
+    let currency = policy.currency;
+    let money =
+        |minor: u64| Money::new(minor, currency).map_err(|e| ApiError::from(Problem::from(e)));
+    let store = &caller.store.id;
+    // The no-code total matters only where a code is asked from some value on.
+    let counts_no_code = policy.otp_required && !policy.otp_min_value.is_zero();
+    let day = match counts_no_code {
+        true => tx.no_code_total(
+            store,
+            customer_id,
+            NoCodeScope::Since(days::day_start(policy, now_ms)),
+            now_ms,
+        )?,
+        false => 0,
+    };
+    let Some(bill) = purpose.bill() else {
+        return Ok(Earlier {
+            on_bill: money(0)?,
+            without_code: money(day)?,
+        });
+    };
+    let id = bill.id().as_str();
+    let usage = bill_usage_checked(tx, caller, bill, now_ms)?;
+    let on_bill = match counts_no_code {
+        true => tx.no_code_total(store, customer_id, NoCodeScope::Bill(id), now_ms)?,
+        false => 0,
+    };
+    Ok(Earlier {
+        on_bill: money(usage.redeemed_minor)?,
+        without_code: money(day.max(on_bill))?,
+    })
+}
+
+/// What the bill's open holds and posted redemptions took, once the bill number is known to
+/// go with this total (a number reused with another total is refused: the cashier typed one
+/// of them wrong, or is starting a second allowance for one bill).
+fn bill_usage_checked(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    bill: &Bill,
+    now_ms: i64,
+) -> ApiResult<BillUsage> {
+    let usage = tx.bill_usage(
+        &caller.store.id,
+        bill.id().as_str(),
+        bill.total().minor(),
+        now_ms,
+    )?;
+    if let Some(other) = usage.other_total_minor {
+        let other = Money::new(other, bill.total().currency()).unwrap_or(bill.total());
+        return Err(ApiError::new(ErrorCode::BillMismatch)
+            .detail(format!(
+                "Bill {} was already redeemed against with a total of {}, not {}: check the bill number and total",
+                bill.id(),
+                crate::messages::display_money(other),
+                crate::messages::display_money(bill.total()),
+            ))
+            .field("purpose.bill.total"));
+    }
+    Ok(usage)
 }
 
 /// Ends an open intent and gives its hold back.
@@ -328,10 +413,28 @@ pub fn post(
         store_name: caller.store.name.clone(),
         committed_at_ms: now_ms,
         voucher,
+        bill_redeemed: match row.purpose.bill() {
+            // This intent is still open here, so it is counted among the bill's holds.
+            Some(bill) => Some(
+                Money::new(
+                    tx.bill_usage(
+                        &row.store_id,
+                        bill.id().as_str(),
+                        bill.total().minor(),
+                        now_ms,
+                    )?
+                    .redeemed_minor,
+                    bill.total().currency(),
+                )
+                .map_err(|e| ApiError::internal(e.to_string()))?,
+            ),
+            None => None,
+        },
     };
     let bytes = serde_json::to_vec(&receipt)?;
     row.status = RedemptionStatus::Committed;
     row.committed_at_ms = Some(now_ms);
+    row.posted_by = caller.staff.as_ref().map(|s| s.id.clone());
     tx.update_redemption(&row)?;
     tx.save_receipt(&row.id, &bytes)?;
     remember(tx, &bytes)?;
@@ -407,6 +510,16 @@ pub fn reverse(
         RedemptionStatus::Reversed => return Err(ApiError::new(ErrorCode::AlreadyReversed)),
         _ => return Err(ApiError::new(ErrorCode::NotCommitted)),
     }
+    // The cashier who posted it, within the policy's window; otherwise a manager (SPEC §3).
+    let staff = caller.staff.as_ref();
+    let poster = row.posted_by.clone().or_else(|| row.staff_id.clone());
+    contract::rules::may_reverse(
+        &caller.store.policy,
+        staff.is_some_and(|s| s.role == contract::api::Role::Manager),
+        staff.is_some_and(|s| Some(&s.id) == poster.as_ref()),
+        now_ms - row.committed_at_ms.unwrap_or(now_ms),
+    )
+    .map_err(|refusal| ApiError::new(ErrorCode::Forbidden).detail(refusal.to_string()))?;
     let mut instrument = tx
         .instrument(&row.customer_id, &row.instrument_id)?
         .ok_or_else(|| ApiError::internal("the redeemed instrument vanished"))?;
@@ -428,33 +541,62 @@ pub fn reverse(
         &caller.actor(),
         Action::Reverse,
         Some(&row.id),
-        json!({ "quantity": row.quantity.get(), "reason": reason, "balance_after": reversal.balance_after }),
+        json!({
+            "quantity": row.quantity.get(), "reason": reason, "balance_after": reversal.balance_after,
+            "posted_by": poster,
+        }),
     )?;
     Ok(reversal)
 }
 
-/// Adds points earned on a sale. One accrual per bill: repeating the same one replays it.
+/// Adds the points a sale earns: computed from the bill's total and the store's earn rate,
+/// capped per bill (S12), never a number the caller chooses. One accrual per bill: repeating
+/// the same one replays it.
 pub fn accrue(
     tx: &mut dyn Tx,
     caller: &Caller,
     req: CreateAccrual,
     now_ms: i64,
 ) -> ApiResult<Accrual> {
-    if req.bill.total().currency() != caller.store.policy.currency {
+    let policy = &caller.store.policy;
+    if req.bill.total().currency() != policy.currency {
         return Err(ApiError::new(ErrorCode::CurrencyMismatch).field("bill.total"));
     }
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
+    let earned = contract::rules::points_earned(policy, &req.bill)
+        .map_err(|e| ApiError::from(Problem::from(e).field("bill.total")))?;
     if let Some(seen) = tx.accrual_for_bill(&caller.store.id, req.bill.id().as_str())? {
-        if seen.customer_id == customer.id && seen.points == req.points {
+        if seen.customer_id == customer.id && seen.points.get() == earned {
             return Ok(to_accrual(&seen));
         }
         return Err(ApiError::new(ErrorCode::IdempotencyConflict)
             .detail("This bill already earned points")
             .field("bill.id"));
     }
-    let points = req.points.get();
+    // A bill redeemed against with another total is not this bill.
+    bill_usage_checked(tx, caller, &req.bill, now_ms).map_err(|e| e.field("bill.total"))?;
+    let points = Quantity::new(earned).map_err(|_| {
+        ApiError::new(ErrorCode::NothingEarned)
+            .detail(if policy.earn_points == 0 {
+                "This store gives no points on sales".to_string()
+            } else {
+                format!(
+                    "A bill of {} earns no points: the store gives {} {} per {}",
+                    crate::messages::display_money(req.bill.total()),
+                    policy.earn_points,
+                    if policy.earn_points == 1 {
+                        "point"
+                    } else {
+                        "points"
+                    },
+                    crate::messages::display_money(policy.earn_per),
+                )
+            })
+            .field("bill.total")
+    })?;
+    let points = points.get();
     let existing = tx
         .instruments(&customer.id)?
         .into_iter()
@@ -497,7 +639,7 @@ pub fn accrue(
         store_id: caller.store.id.clone(),
         customer_id: customer.id.clone(),
         bill_id: req.bill.id().to_string(),
-        points: req.points,
+        points: Quantity::new(points).map_err(|e| ApiError::internal(e.to_string()))?,
         balance_after: instrument.available(),
         at_ms: now_ms,
     };
@@ -511,6 +653,8 @@ pub fn accrue(
         json!({
             "customer_id": customer.id, "instrument_id": instrument.id, "bill_id": row.bill_id,
             "points": points, "balance_after": row.balance_after,
+            "bill_total_minor": req.bill.total().minor(), "earn_points": policy.earn_points,
+            "earn_per_minor": policy.earn_per.minor(), "earn_cap_per_bill": policy.earn_cap_per_bill,
         }),
     )?;
     Ok(to_accrual(&row))

@@ -7,7 +7,7 @@
 //! accruals), `kiosk` (self-service identification and its binding), `gateways` (message
 //! delivery: HTTP gateways, SMTP, the demo phone), `messages` (what the customer reads),
 //! `notify` (sending and recording the outcome), `audit` (the hash chain), `auth` (terminals
-//! and sessions), `guesses` (failure limits on PINs and the override code), `config`, `demo`
+//! and sessions), `guesses` (failure limits on PINs and the override code), `days` (the store's day in its time zone), `config`, `demo`
 //! (seed data and the customer's phone), `openapi`; `app` assembles the router and is used by
 //! `main` only.
 
@@ -18,6 +18,7 @@ pub mod auth;
 pub mod challenge;
 pub mod config;
 pub mod crypto;
+pub mod days;
 pub mod demo;
 pub mod error;
 pub mod extract;

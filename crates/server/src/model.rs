@@ -234,6 +234,14 @@ pub struct RedemptionRow {
     /// intent is cancelled when that identification ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_id: Option<String>,
+    /// Approved without a code only because its value was below `otp_min_value`: it counts
+    /// towards the customer's no-code total per bill and per store day (S12).
+    #[serde(default)]
+    pub no_code: bool,
+    /// The staff member who posted (committed) it: within the policy's reversal window they
+    /// may reverse it themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posted_by: Option<String>,
 }
 
 impl RedemptionRow {
@@ -340,6 +348,9 @@ pub struct SendRow {
     pub terminal_id: String,
     pub staff_id: Option<String>,
     pub at_ms: i64,
+    /// When the store day the send counts in began (midnight in the store's time zone): the
+    /// key of the store's daily message budget.
+    pub store_day_ms: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -351,6 +362,22 @@ pub struct AccrualRow {
     pub points: Quantity,
     pub balance_after: u64,
     pub at_ms: i64,
+}
+
+/// What earlier redemptions took from one bill (S12): open holds (not yet lapsed) and
+/// posted redemptions, and a total this bill number was used with that differs from the one
+/// asked about, if any.
+#[derive(Clone, Debug, Default)]
+pub struct BillUsage {
+    pub redeemed_minor: u64,
+    pub other_total_minor: Option<u64>,
+}
+
+/// Which of a customer's no-code redemptions to add up.
+#[derive(Clone, Copy, Debug)]
+pub enum NoCodeScope<'a> {
+    Bill(&'a str),
+    Since(i64),
 }
 
 /// Committed redemptions of one kind in a period.

@@ -15,7 +15,7 @@ use contract::api::{
 };
 use contract::lookup::{classify, Searcher};
 use contract::rules::{self, Purpose};
-use contract::{Channel, ErrorCode, Policy, Problem};
+use contract::{Channel, ErrorCode, Money, Policy, Problem};
 use data::{is_asha, staff};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -241,6 +241,12 @@ impl Backend for FakeBackend {
     fn create(&self, body: CreateRedemption) -> Fut<'_, Redemption> {
         Self::ready(self.call(|s| {
             let policy = s.policy.clone();
+            // Every open hold and posted redemption on the bill counts, as at the server (S12).
+            let mut earlier = rules::Earlier::nothing(policy.currency);
+            if let Some(bill) = body.purpose.bill() {
+                earlier.on_bill = Money::new(redeemed_on(s, bill), policy.currency)
+                    .map_err(|e| BackendError::Problem(Problem::from(e)))?;
+            }
             let bal = s
                 .customers
                 .iter_mut()
@@ -252,12 +258,14 @@ impl Backend for FakeBackend {
                 .iter_mut()
                 .find(|i| i.id == body.instrument_id)
                 .ok_or_else(|| problem(ErrorCode::NotFound))?;
-            let checked = rules::check_redemption(&policy, inst, body.quantity, &body.purpose)
-                .map_err(|e| {
-                    let mut p = Problem::from(e);
-                    p.allowed = rules::allowed_range(&policy, inst, &body.purpose).ok();
-                    BackendError::Problem(p)
-                })?;
+            let checked =
+                rules::check_redemption(&policy, inst, body.quantity, &body.purpose, &earlier)
+                    .map_err(|e| {
+                        let mut p = Problem::from(e);
+                        p.allowed =
+                            rules::allowed_range(&policy, inst, &body.purpose, &earlier).ok();
+                        BackendError::Problem(p)
+                    })?;
             inst.available -= body.quantity.get(); // the hold
             let now = platform::now_ms();
             let id = format!("rd-{}", s.next_id);
@@ -409,6 +417,10 @@ impl Backend for FakeBackend {
             }
             r.status = RedemptionStatus::Committed;
             let r = r.clone();
+            let bill_redeemed = r
+                .purpose
+                .bill()
+                .and_then(|b| Money::new(redeemed_on(s, b), b.total().currency()).ok());
             let bal = s
                 .customers
                 .iter()
@@ -444,6 +456,7 @@ impl Backend for FakeBackend {
                     value: r.value,
                     valid_until_ms: now + 90 * 86_400_000,
                 }),
+                bill_redeemed,
             };
             s.commits += 1;
             s.receipts.insert(key, (id, receipt.clone()));
@@ -530,4 +543,14 @@ impl Backend for FakeBackend {
             Ok(())
         }))
     }
+}
+
+/// The value of every open hold and posted redemption on a bill.
+fn redeemed_on(s: &State, bill: &contract::Bill) -> u64 {
+    s.redemptions
+        .values()
+        .filter(|r| r.purpose.bill().is_some_and(|b| b.id() == bill.id()))
+        .filter(|r| r.status.is_open() || r.status == RedemptionStatus::Committed)
+        .map(|r| r.value.minor())
+        .sum()
 }

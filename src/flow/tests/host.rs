@@ -126,3 +126,105 @@ fn a_signed_out_widget_keeps_the_hosts_bill_and_limits() {
     assert_eq!(r.f.place.allowed_kinds, vec![InstrumentKind::Points]);
     assert!(matches!(r.f.sale.purpose, Some(Purpose::Bill { .. })));
 }
+
+/// A receipt for 500 points (₹500.00) on `bill`, with the backend's figure for the bill if any.
+fn receipt_on(bill: Bill, bill_redeemed: Option<u64>) -> Receipt {
+    Receipt {
+        purpose: Purpose::Bill { bill },
+        bill_redeemed: bill_redeemed.map(inr),
+        ..receipt()
+    }
+}
+
+/// Issue 12 item 3: the widget's "Redeem more" reused the original total, so a second
+/// redemption could take the whole bill again.
+#[test]
+fn s12_redeem_more_in_a_widget_continues_on_what_is_left_of_the_bill() {
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    r.send(Action::Start {
+        terminal_token: Some("demo-till-2".into()),
+        pending_redemption: None,
+    });
+    r.send(Action::HostBill(host_bill(100_000)));
+    r.sign_in_on("demo-till-2", Policy::default(), Role::Cashier);
+    assert_eq!(r.f.bill_left(), None, "nothing redeemed on the bill yet");
+    r.hold_500(RedemptionStatus::Approved);
+    r.send(Action::Confirm {
+        fresh_key: "k".into(),
+    });
+    r.answer(Answer::Committed(Ok(receipt_on(host_bill(100_000), None))));
+    assert_eq!(r.f.bill_left(), Some(inr(50_000)), "₹1,000 less ₹500");
+
+    // "Redeem more": the same host bill, with ₹500 left to pay.
+    r.send(Action::NextCustomer);
+    assert_eq!(r.screen(), Screen::Customer);
+    assert_eq!(r.f.bill_left(), Some(inr(50_000)));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    let range = r.f.allowed_range().unwrap().unwrap();
+    assert_eq!(
+        (range.max, range.limited_by),
+        (500, contract::Limit::Bill),
+        "not the original 1,000"
+    );
+    r.send(Action::Hold("600".into()));
+    assert_eq!(
+        r.field(),
+        Some((
+            Field::Quantity,
+            "Only 500.00 INR of the bill of 1000.00 INR is left to pay: enter 500 or less".into()
+        ))
+    );
+    assert!(r.cmds.is_empty(), "nothing is asked of the backend");
+
+    // The backend's figure covers other tills' redemptions on the bill too: it wins.
+    r.send(Action::Hold("500".into()));
+    r.answer(Answer::Created(Ok(Redemption {
+        status: RedemptionStatus::Approved,
+        purpose: Purpose::Bill {
+            bill: host_bill(100_000),
+        },
+        ..redemption(RedemptionStatus::Approved)
+    })));
+    r.send(Action::Confirm {
+        fresh_key: "k2".into(),
+    });
+    r.answer(Answer::Committed(Ok(receipt_on(
+        host_bill(100_000),
+        Some(100_000),
+    ))));
+    r.send(Action::NextCustomer);
+    assert_eq!(r.f.bill_left(), Some(inr(0)));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert_eq!(
+        r.f.range_for(&asha().instruments[0]),
+        Some(Err(contract::RuleError::BillCovered {
+            limited_by: contract::Limit::Bill,
+            bill_total: inr(100_000)
+        }))
+    );
+}
+
+/// What was redeemed on a bill goes with the bill: kept for another customer on it, gone
+/// with a new bill.
+#[test]
+fn s12_the_amount_redeemed_on_a_bill_goes_with_the_bill() {
+    let mut r = Run::at_confirm();
+    r.send(Action::Confirm {
+        fresh_key: "k".into(),
+    });
+    r.answer(Answer::Committed(Ok(receipt())));
+    assert_eq!(r.f.bill_left(), Some(inr(50_000)), "bill 123 of ₹1,000");
+    // A receipt for another bill (a late one from a reload) changes nothing here.
+    r.f.count_on_bill(&receipt_on(host_bill(100_000), Some(90_000)));
+    assert_eq!(r.f.bill_left(), Some(inr(50_000)));
+    // Typing the same bill again keeps it; another bill starts from nothing.
+    r.f.ui.screen = Screen::Bill;
+    r.bill("123", "1000");
+    assert_eq!(r.f.bill_left(), Some(inr(50_000)));
+    r.bill("124", "1000");
+    assert_eq!(r.f.bill_left(), None);
+    assert_eq!(r.f.sale.bill_redeemed_minor, 0);
+}

@@ -108,6 +108,7 @@ fn receipt() -> Receipt {
         store_name: "MG Road".into(),
         committed_at_ms: T0 + 1,
         voucher: None,
+        bill_redeemed: None,
     }
 }
 
@@ -150,11 +151,11 @@ impl Run {
     /// The backend's answer to the latest request.
     fn answer(&mut self, a: Answer) -> &mut Self {
         let id = self.last_request();
-        self.send(Msg::Answer(id, a))
+        self.send(Msg::Answer(id, Box::new(a)))
     }
     /// An answer to an earlier request (a late one).
     fn answer_to(&mut self, id: ReqId, a: Answer) -> &mut Self {
-        self.send(Msg::Answer(id, a))
+        self.send(Msg::Answer(id, Box::new(a)))
     }
     /// The latest request, or an id never issued when there was none.
     fn last_request_or_none(&self) -> ReqId {

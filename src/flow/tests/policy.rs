@@ -58,7 +58,7 @@ fn policy_is_validated_locally_then_by_the_backend() {
     let mut r = back_office(Role::Manager);
     let mut bad = Policy::default();
     bad.otp_ttl_secs = 5;
-    r.send(Action::SavePolicy(bad));
+    r.send(Action::SavePolicy(Box::new(bad)));
     assert!(r.cmds.is_empty());
     assert!(r
         .f
@@ -68,7 +68,7 @@ fn policy_is_validated_locally_then_by_the_backend() {
         .any(|e| e.field == "otp_ttl_secs"));
     let mut good = Policy::default();
     good.otp_required = false;
-    r.send(Action::SavePolicy(good.clone()));
+    r.send(Action::SavePolicy(Box::new(good.clone())));
     assert_eq!(r.cmds, vec![ask(Request::SavePolicy(good.clone()))]);
     let refusal: Problem = contract::policy::PolicyErrors(vec![PolicyError {
         field: "locale".into(),
@@ -77,7 +77,7 @@ fn policy_is_validated_locally_then_by_the_backend() {
     .into();
     r.answer(Answer::PolicySaved(Err(BackendError::Problem(refusal))));
     assert_eq!(r.f.ui.policy_errors[0].field, "locale");
-    r.send(Action::SavePolicy(good.clone()));
+    r.send(Action::SavePolicy(Box::new(good.clone())));
     r.answer(Answer::PolicySaved(Ok(good.clone())));
     assert_eq!(r.f.signed_in.policy, Some(good));
     assert_eq!(r.notice(), "Policy saved.");
@@ -100,7 +100,7 @@ fn unreadable_policy_form_marks_its_fields() {
 #[test]
 fn policy_save_forbidden_is_explained() {
     let mut r = back_office(Role::Manager);
-    r.send(Action::SavePolicy(Policy::default()));
+    r.send(Action::SavePolicy(Box::default()));
     r.answer(Answer::PolicySaved(Err(problem(ErrorCode::Forbidden))));
     assert_eq!(r.notice(), "Only a manager can do that.");
 }

@@ -32,6 +32,16 @@ pub fn ReceiptScreen() -> impl IntoView {
                             Purpose::Bill { bill } => format!("#{} ({})", bill.id(), format::money(bill.total(), &loc)),
                             Purpose::Voucher => "Printed voucher".to_string(),
                         };
+                        // What is left to pay on the bill after every redemption on it (S12).
+                        let left = match (&r.purpose, r.bill_redeemed) {
+                            (Purpose::Bill { bill }, Some(all)) => Money::new(
+                                bill.total().minor().saturating_sub(all.minor()),
+                                bill.total().currency(),
+                            )
+                            .ok()
+                            .map(|m| format::money(m, &loc)),
+                            _ => None,
+                        };
                         let uv = Money::new(1, r.value.currency()).unwrap_or(r.value);
                         let bal = |q| format::quantity(r.unit, q, uv, &loc);
                         let voucher = r.voucher.clone().map(|v| {
@@ -55,6 +65,7 @@ pub fn ReceiptScreen() -> impl IntoView {
                                 {row("Balance before", bal(r.balance_before), "receipt-before")}
                                 {row("Balance after", bal(r.balance_after), "receipt-after")}
                                 {row("Bill", bill, "receipt-bill")}
+                                {left.map(|l| row("Left to pay on the bill", l, "receipt-bill-left"))}
                                 {row("Approved by", approval, "receipt-approval")}
                                 {row("Cashier", r.cashier_name.clone(), "receipt-cashier")}
                                 {row("Terminal", format!("{} · {}", r.store_name, r.terminal_name), "receipt-terminal")}

@@ -177,6 +177,7 @@ mod tests {
                     value: inr(5),
                     valid_until_ms: 6,
                 }),
+                bill_redeemed: Some(inr(7)),
             });
         }
         for status in [
@@ -329,7 +330,6 @@ mod tests {
         writes(CreateAccrual {
             customer_id: "c".into(),
             bill: Bill::new(BillId::parse("B1").unwrap(), inr(100)).unwrap(),
-            points: Quantity::new(1).unwrap(),
         });
     }
 

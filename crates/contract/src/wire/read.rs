@@ -194,7 +194,7 @@ structs! {
     Receipt {
         redemption_id, customer_name, instrument_kind, instrument_label, unit, quantity, value,
         balance_before, balance_after, purpose, approval, cashier_name, terminal_name,
-        store_name, committed_at_ms, voucher,
+        store_name, committed_at_ms, voucher, bill_redeemed,
     }
     Reversal { redemption_id, quantity_restored, balance_after, reason, reversed_at_ms }
     Accrual { id, customer_id, bill_id, points, balance_after, at_ms }
@@ -217,6 +217,7 @@ structs! {
         max_sends_per_customer, max_sends_per_terminal, max_sends_per_cashier,
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
+        earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
     }
 }
 

@@ -121,7 +121,7 @@ structs! {
     Override { manager_code, manager_pin, override_code, reason }
     KioskIdentify { query; channel }
     Reverse { reason }
-    CreateAccrual { customer_id, bill, points }
+    CreateAccrual { customer_id, bill }
     Templates { sms, whatsapp, email }
     Policy {
         otp_required, otp_min_value, point_value, min_redeem_points, max_redeem_per_bill,
@@ -129,6 +129,7 @@ structs! {
         max_sends_per_customer, max_sends_per_terminal, max_sends_per_cashier,
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
+        earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
     }
 }
 

@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<Shared> {
 }
 
 #[utoipa::path(post, path = paths::ACCRUALS, tag = "accruals", security(("terminal" = [], "session" = [])),
-    description = "Points earned on a sale. One accrual per bill: repeating the same request replays it. Staff only (a self-service kiosk session is `forbidden`).",
+    description = "Points earned on a sale, computed by the server from the bill's total and the store's earn rate (`earn_points` per `earn_per`, at most `earn_cap_per_bill`): the request names the customer and the bill only, and one naming its own `points` is refused (`invalid_request`, field `points`). A bill that earns nothing is `nothing_earned`; a bill number already redeemed against with another total is `bill_mismatch`. One accrual per bill: repeating the same request replays it. Staff only (a self-service kiosk session is `forbidden`).",
     request_body = CreateAccrual,
     responses((status = 201, body = Accrual), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn accrue(

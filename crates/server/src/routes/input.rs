@@ -111,8 +111,16 @@ pub fn create_redemption(body: Value) -> ApiResult<CreateRedemption> {
     from_value(body)
 }
 
+/// An accrual names the customer and the bill; the points are the server's to compute
+/// (S12). A request that names its own `points` is refused rather than silently recomputed,
+/// so a caller that believes it chooses them learns that it does not.
 pub fn create_accrual(body: Value) -> ApiResult<CreateAccrual> {
-    quantity(body.get("points"), "points")?;
+    if body.get("points").is_some() {
+        return Err(invalid(
+            "Points are computed from the bill total and the store's earn rate: leave out points",
+        )
+        .field("points"));
+    }
     bill(body.get("bill"), "bill")?;
     from_value(body)
 }
@@ -144,7 +152,21 @@ pub fn typed_code(body: &Value) -> ApiResult<String> {
 pub fn policy(body: Value) -> ApiResult<Policy> {
     unknown_policy_fields(&body)?;
     let draft: PolicyDraft = from_value(body)?;
-    Policy::try_from(draft).map_err(|e| Problem::from(e).into())
+    let policy = Policy::try_from(draft).map_err(|e| ApiError::from(Problem::from(e)))?;
+    // The contract checks a zone name's shape; whether the zone exists is the server's to say.
+    if crate::days::zone(&policy.time_zone).is_none() {
+        return Err(Problem::from(contract::policy::PolicyErrors(vec![
+            contract::policy::PolicyError {
+                field: "time_zone".into(),
+                message: format!(
+                    "\"{}\" is not a known time zone: use a name such as Asia/Kolkata",
+                    policy.time_zone
+                ),
+            },
+        ]))
+        .into());
+    }
+    Ok(policy)
 }
 
 /// A setting the policy does not have is refused, not ignored: a misspelt field would

@@ -76,7 +76,7 @@ pub fn router() -> OpenApiRouter<Shared> {
 }
 
 #[utoipa::path(post, path = paths::REDEMPTIONS, tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Re-checks every rule, creates the intent and holds the quantity. Status is `awaiting_otp`, or `approved` when no code is needed. Any benefit but a gift card can become a printed voucher (purpose `voucher`). A self-service kiosk session redeems only for the customer it identified, only as a voucher, and every voucher needs a code of its own whose message states the amount (`awaiting_otp` always: S3 at the kiosk).",
+    description = "Re-checks every rule, creates the intent and holds the quantity. Limits that belong to a bill hold across redemptions: the bill total and the per-bill cap cover every open hold and posted redemption on the same bill number (`exceeds_bill`, `exceeds_bill_cap`, with the `allowed` range left), and a bill number already used with another total is `bill_mismatch`. Whether a code is needed is decided here: `otp_min_value` covers the customer's no-code total on the bill and in the store's day (its time zone). Status is `awaiting_otp`, or `approved` when no code is needed. Any benefit but a gift card can become a printed voucher (purpose `voucher`). A self-service kiosk session redeems only for the customer it identified, only as a voucher, and every voucher needs a code of its own whose message states the amount (`awaiting_otp` always: S3 at the kiosk).",
     request_body = CreateRedemption,
     responses((status = 201, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn create_redemption(
@@ -300,7 +300,7 @@ pub async fn cancel(
 }
 
 #[utoipa::path(post, path = "/v1/redemptions/{id}/reverse", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Bill voided or goods returned: restores a committed redemption's quantity, once. Staff only (a self-service kiosk session is `forbidden`).",
+    description = "Bill voided or goods returned: restores a committed redemption's quantity, once. The cashier who posted it may, within the policy's `reversal_window_secs` of posting; after that, or anyone else, only a manager (`forbidden`, with the reason in `detail`). A self-service kiosk session is `forbidden`.",
     params(("id" = String, Path, description = "Redemption id")),
     request_body = Reverse,
     responses((status = 200, body = Reversal), (status = "default", body = Problem, content_type = "application/problem+json")))]

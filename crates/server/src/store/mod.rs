@@ -88,6 +88,24 @@ pub trait RedemptionTx {
         to_ms: i64,
     ) -> ApiResult<u64>;
     fn count_reversals(&mut self, store_id: &str, from_ms: i64, to_ms: i64) -> ApiResult<u64>;
+    /// What open holds (not lapsed by `now_ms`) and posted redemptions took from one bill,
+    /// and another total the bill number is used with by any of them (S12).
+    fn bill_usage(
+        &mut self,
+        store_id: &str,
+        bill_id: &str,
+        total_minor: u64,
+        now_ms: i64,
+    ) -> ApiResult<BillUsage>;
+    /// The value a customer redeemed without a code (`no_code`) in a store, open holds (not
+    /// lapsed by `now_ms`) and posted ones: on one bill, or since `since_ms`.
+    fn no_code_total(
+        &mut self,
+        store_id: &str,
+        customer_id: &str,
+        scope: NoCodeScope<'_>,
+        now_ms: i64,
+    ) -> ApiResult<u64>;
 
     // Accruals.
     fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;

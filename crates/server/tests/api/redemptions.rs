@@ -84,7 +84,7 @@ async fn bad_redemption_input_gets_specific_problems_and_changes_nothing() {
     let p = api
         .post(
             "/v1/accruals",
-            json!({ "customer_id": ASHA, "points": 10,
+            json!({ "customer_id": ASHA,
                     "bill": { "id": "Z-0", "total": { "minor": 0, "currency": "INR" } } }),
         )
         .await
@@ -309,36 +309,33 @@ async fn redemption_lifecycle_vouchers_reversals_accruals_and_reports() {
     // Accruals add points, once per bill.
     let bill = json!({ "id": "SALE-77", "total": { "minor": 250_000, "currency": "INR" } });
     let a = api
-        .post(
-            "/v1/accruals",
-            json!({ "customer_id": ASHA, "bill": bill, "points": 25 }),
-        )
+        .post("/v1/accruals", json!({ "customer_id": ASHA, "bill": bill }))
         .await
         .expect(201);
     assert_eq!(a["balance_after"], 1225);
     let again = api
-        .post(
-            "/v1/accruals",
-            json!({ "customer_id": ASHA, "bill": bill, "points": 25 }),
-        )
+        .post("/v1/accruals", json!({ "customer_id": ASHA, "bill": bill }))
         .await
         .expect(201);
     assert_eq!(again["id"], a["id"]);
+    // The same bill number with another total would earn other points: refused.
     api.post(
         "/v1/accruals",
-        json!({ "customer_id": ASHA, "bill": bill, "points": 30 }),
+        json!({ "customer_id": ASHA, "bill": { "id": "SALE-77", "total": { "minor": 300_000, "currency": "INR" } } }),
     )
     .await
     .expect_problem("idempotency_conflict");
-    api.post("/v1/accruals", json!({ "customer_id": "nobody", "bill": { "id": "S-2", "total": { "minor": 1, "currency": "INR" } }, "points": 5 }))
+    api.post("/v1/accruals", json!({ "customer_id": "nobody", "bill": { "id": "S-2", "total": { "minor": 1, "currency": "INR" } } }))
         .await
         .expect_problem("customer_not_found");
-    api.post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "S-3", "total": { "minor": 1, "currency": "INR" } }, "points": 0 }))
+    // Points are the server's to compute (S12): a request naming its own is refused.
+    let p = api.post("/v1/accruals", json!({ "customer_id": ASHA, "bill": { "id": "S-3", "total": { "minor": 100_000, "currency": "INR" } }, "points": 5 }))
         .await
-        .expect_problem("invalid_quantity");
+        .expect_problem("invalid_request");
+    assert_eq!(p["field"], "points");
     // A customer without points gets a points instrument on the first accrual.
     let lakshmi = api
-        .post("/v1/accruals", json!({ "customer_id": "cust-lakshmi", "bill": { "id": "S-4", "total": { "minor": 1, "currency": "INR" } }, "points": 40 }))
+        .post("/v1/accruals", json!({ "customer_id": "cust-lakshmi", "bill": { "id": "S-4", "total": { "minor": 400_000, "currency": "INR" } } }))
         .await
         .expect(201);
     assert_eq!(lakshmi["balance_after"], 40);

@@ -182,6 +182,7 @@ async fn policy_read_update_and_validation() {
     dollars["currency"] = json!("USD");
     dollars["point_value"] = json!({ "minor": 1, "currency": "USD" });
     dollars["otp_min_value"] = json!({ "minor": 0, "currency": "USD" });
+    dollars["earn_per"] = json!({ "minor": 10_000, "currency": "USD" });
     let problem = manager
         .put("/v1/policy", dollars)
         .await

@@ -141,6 +141,22 @@ INSERT OR IGNORE INTO meta (key, value)
     r#"
 ALTER TABLE guesses ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 9: limits that belong to a bill or a day hold across redemptions (S12): each intent
+    // names its bill (number and total) and whether it was approved without a code because
+    // its value was below `otp_min_value`, so the hold's transaction can add up the bill's
+    // and the customer's earlier redemptions. (From this version on, `send_days.day` holds
+    // the start of the store's day in its time zone, Unix ms, instead of the UTC day number;
+    // rows of the old kind are pruned by the sweeper.)
+    r#"
+ALTER TABLE redemptions ADD COLUMN bill_id TEXT;
+ALTER TABLE redemptions ADD COLUMN bill_total_minor INTEGER;
+ALTER TABLE redemptions ADD COLUMN no_code INTEGER NOT NULL DEFAULT 0;
+UPDATE redemptions SET bill_id = json_extract(data, '$.purpose.bill.id'),
+    bill_total_minor = json_extract(data, '$.purpose.bill.total.minor')
+    WHERE json_extract(data, '$.purpose.kind') = 'bill';
+CREATE INDEX redemptions_by_bill ON redemptions (store_id, bill_id) WHERE bill_id IS NOT NULL;
+CREATE INDEX redemptions_no_code ON redemptions (customer_id, created_at_ms) WHERE no_code = 1;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

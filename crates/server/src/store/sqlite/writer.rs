@@ -279,12 +279,18 @@ mod tests {
         });
         let batch = || {
             let (tx, rx) = tokio::sync::oneshot::channel::<Reply>();
-            (vec![(tx, Ok(Box::new(7u8) as Box<dyn std::any::Any + Send>))], rx)
+            (
+                vec![(tx, Ok(Box::new(7u8) as Box<dyn std::any::Any + Send>))],
+                rx,
+            )
         };
         let (first, mut first_rx) = batch();
         to_sync.send(first).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(50));
-        assert!(first_rx.try_recv().is_err(), "answered before the sync finished");
+        assert!(
+            first_rx.try_recv().is_err(),
+            "answered before the sync finished"
+        );
         // Two more commits while the first sync is under way: one sync for both.
         let (second, mut second_rx) = batch();
         let (third, mut third_rx) = batch();

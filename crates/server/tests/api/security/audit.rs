@@ -37,7 +37,7 @@ async fn a_day_of_business(server: &Server) {
         .expect(200);
     api.post(
         "/v1/accruals",
-        json!({ "customer_id": ASHA, "points": 40,
+        json!({ "customer_id": ASHA,
                 "bill": { "id": format!("S7-{}", rand_suffix()), "total": { "minor": 400_000, "currency": "INR" } } }),
     )
     .await

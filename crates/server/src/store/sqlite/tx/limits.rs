@@ -1,5 +1,6 @@
 //! Send counts (10-second buckets per customer, terminal and cashier; a count per store and
-//! day), override uses, and guesses of slow-hashed secrets.
+//! store day, keyed by the day's start in the store's time zone), override uses, and guesses
+//! of slow-hashed secrets.
 
 use super::SqliteTx;
 use crate::error::ApiResult;
@@ -48,7 +49,7 @@ impl LimitTx for SqliteTx<'_> {
         self.exec(
             "INSERT INTO send_days (store_id, day, n) VALUES (?1, ?2, 1) \
              ON CONFLICT (store_id, day) DO UPDATE SET n = n + 1",
-            params![s.store_id, s.at_ms.div_euclid(DAY_MS)],
+            params![s.store_id, s.store_day_ms],
         )?;
         Ok(())
     }
@@ -68,7 +69,7 @@ impl LimitTx for SqliteTx<'_> {
         }
         self.exec(
             "UPDATE send_days SET n = n - 1 WHERE store_id = ?1 AND day = ?2 AND n > 0",
-            params![s.store_id, s.at_ms.div_euclid(DAY_MS)],
+            params![s.store_id, s.store_day_ms],
         )?;
         Ok(())
     }
@@ -81,7 +82,7 @@ impl LimitTx for SqliteTx<'_> {
             ),
             (_, None) => self.count(
                 "SELECT COALESCE(SUM(n), 0) FROM send_days WHERE store_id = ?1 AND day >= ?2",
-                params![id_of(scope), since_ms.div_euclid(DAY_MS)],
+                params![id_of(scope), since_ms],
             ),
         }
     }
@@ -105,7 +106,7 @@ impl LimitTx for SqliteTx<'_> {
         )?;
         let days = self.exec(
             "DELETE FROM send_days WHERE day < ?1",
-            params![before_ms.div_euclid(DAY_MS) - 1],
+            params![before_ms - DAY_MS],
         )?;
         Ok(windows + days)
     }

@@ -12,8 +12,8 @@ impl RedemptionTx for SqliteTx<'_> {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
         self.exec(
             "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, value_minor, \
-             created_at_ms, expires_at_ms, data, identification_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             created_at_ms, expires_at_ms, data, identification_id, bill_id, bill_total_minor, no_code) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 r.id,
                 r.store_id,
@@ -25,7 +25,10 @@ impl RedemptionTx for SqliteTx<'_> {
                 r.created_at_ms,
                 r.expires_at_ms,
                 serde_json::to_string(r)?,
-                r.identification_id
+                r.identification_id,
+                r.purpose.bill().map(|b| b.id().as_str()),
+                r.purpose.bill().map(|b| i(b.total().minor())),
+                r.no_code
             ],
         )?;
         Ok(())
@@ -153,6 +156,60 @@ impl RedemptionTx for SqliteTx<'_> {
             "SELECT COUNT(*) FROM redemptions WHERE store_id = ?1 AND reversed_at_ms >= ?2 AND reversed_at_ms < ?3",
             params![store_id, from_ms, to_ms],
         )
+    }
+
+    fn bill_usage(
+        &mut self,
+        store_id: &str,
+        bill_id: &str,
+        total_minor: u64,
+        now_ms: i64,
+    ) -> ApiResult<BillUsage> {
+        const LIVE: &str = "store_id = ?1 AND bill_id = ?2 AND (status = 'committed' \
+             OR (status IN ('awaiting_otp', 'approved') AND expires_at_ms > ?3))";
+        let redeemed = self.count(
+            &format!("SELECT COALESCE(SUM(value_minor), 0) FROM redemptions WHERE {LIVE}"),
+            params![store_id, bill_id, now_ms],
+        )?;
+        let other = self
+            .one(
+                &format!(
+                    "SELECT bill_total_minor FROM redemptions WHERE {LIVE} \
+                     AND bill_total_minor != ?4 LIMIT 1"
+                ),
+                params![store_id, bill_id, now_ms, i(total_minor)],
+                |r| r.get::<_, i64>(0),
+            )?
+            .map(u);
+        Ok(BillUsage {
+            redeemed_minor: redeemed,
+            other_total_minor: other,
+        })
+    }
+
+    fn no_code_total(
+        &mut self,
+        store_id: &str,
+        customer_id: &str,
+        scope: NoCodeScope<'_>,
+        now_ms: i64,
+    ) -> ApiResult<u64> {
+        const LIVE: &str = "customer_id = ?1 AND store_id = ?2 AND no_code = 1 \
+             AND (status = 'committed' OR (status IN ('awaiting_otp', 'approved') AND expires_at_ms > ?3))";
+        match scope {
+            NoCodeScope::Bill(bill_id) => self.count(
+                &format!(
+                    "SELECT COALESCE(SUM(value_minor), 0) FROM redemptions WHERE {LIVE} AND bill_id = ?4"
+                ),
+                params![customer_id, store_id, now_ms, bill_id],
+            ),
+            NoCodeScope::Since(since_ms) => self.count(
+                &format!(
+                    "SELECT COALESCE(SUM(value_minor), 0) FROM redemptions WHERE {LIVE} AND created_at_ms >= ?4"
+                ),
+                params![customer_id, store_id, now_ms, since_ms],
+            ),
+        }
     }
 
     fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()> {

@@ -1,0 +1,89 @@
+//! The store's day (SPEC §3 time zone): daily caps and the customer's no-code total per day
+//! count from midnight in the store's IANA time zone (policy `time_zone`), not from UTC
+//! midnight. The contract checks a zone name's shape only (it carries no time zone database:
+//! it is in the browser bundle); the server knows which zones exist.
+
+use chrono::{DateTime, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use contract::Policy;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The zone of a name, if it exists.
+pub fn zone(name: &str) -> Option<Tz> {
+    name.parse::<Tz>().ok()
+}
+
+/// The store's zone. A stored policy's zone was checked when it was saved; should it ever be
+/// unknown (a zone withdrawn from a newer database), the SPEC default is used.
+fn store_zone(policy: &Policy) -> Tz {
+    zone(&policy.time_zone).unwrap_or(chrono_tz::Asia::Kolkata)
+}
+
+/// When the store day that contains `now_ms` began (Unix ms): midnight in the store's zone.
+/// Where a zone skips midnight (a daylight-saving change at 00:00), the day begins at the
+/// first instant after the gap.
+pub fn day_start(policy: &Policy, now_ms: i64) -> i64 {
+    let tz = store_zone(policy);
+    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(now_ms) else {
+        return now_ms - now_ms.rem_euclid(DAY_MS);
+    };
+    let local = utc.with_timezone(&tz);
+    let midnight = local.date_naive().and_time(NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(start) => start.timestamp_millis(),
+        // In a gap: count back the local time of day as it reads now.
+        None => {
+            let since = i64::from(local.num_seconds_from_midnight()) * 1000
+                + i64::from(local.timestamp_subsec_millis());
+            now_ms - since
+        }
+    }
+}
+
+/// When the store day that contains `now_ms` ends (the next day's start).
+pub fn day_end(policy: &Policy, now_ms: i64) -> i64 {
+    let start = day_start(policy, now_ms);
+    // A store day lasts 23 to 25 hours; 26 h after its start is always in the next one.
+    day_start(policy, start + 26 * 3_600_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(policy_zone: &str) -> Policy {
+        Policy {
+            time_zone: policy_zone.into(),
+            ..Policy::default()
+        }
+    }
+
+    /// 2024-03-10 18:00:00 UTC = 23:30 IST on the 10th.
+    const EVENING_UTC_MS: i64 = 1_710_093_600_000;
+
+    #[test]
+    fn store_days_begin_at_midnight_in_the_store_zone() {
+        let ist = at("Asia/Kolkata");
+        // 23:30 IST and 00:30 IST the next day are one UTC day but two store days.
+        let late = EVENING_UTC_MS;
+        let after_midnight = late + 3_600_000;
+        assert_eq!(late.div_euclid(DAY_MS), after_midnight.div_euclid(DAY_MS));
+        assert_ne!(day_start(&ist, late), day_start(&ist, after_midnight));
+        // Midnight IST is 18:30 UTC the day before.
+        assert_eq!(day_start(&ist, after_midnight), late + 1_800_000);
+        assert_eq!(day_end(&ist, late), late + 1_800_000);
+        let utc = at("UTC");
+        assert_eq!(day_start(&utc, late), late - 18 * 3_600_000);
+    }
+
+    #[test]
+    fn a_day_with_a_daylight_saving_change_still_begins_at_midnight() {
+        // 2024-03-10 in New York: 02:00 → 03:00; the day starts at 05:00 UTC, ends 04:00 UTC.
+        let ny = at("America/New_York");
+        let noon = 1_710_086_400_000; // 2024-03-10 16:00 UTC = 12:00 EDT
+        assert_eq!(day_start(&ny, noon), 1_710_046_800_000);
+        assert_eq!(day_end(&ny, noon) - day_start(&ny, noon), 23 * 3_600_000);
+        assert!(zone("Asia/Kolkata").is_some() && zone("Mars/Olympus_Mons").is_none());
+    }
+}
