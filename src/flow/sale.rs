@@ -274,6 +274,19 @@ impl Flow {
         };
     }
 
+    /// Whether a quantity the rules let through without a code may still need one: the
+    /// backend adds the customer's earlier redemptions without a code, on the bill and that
+    /// store day, to `otp_min_value` (S12), and only it knows them.
+    pub fn code_may_still_be_needed(&self) -> bool {
+        let (Some(policy), Some(instrument)) = (self.signed_in.policy.as_ref(), self.instrument())
+        else {
+            return false;
+        };
+        policy.otp_required
+            && !policy.otp_min_value.is_zero()
+            && policy.otp_instruments.contains(&instrument.kind)
+    }
+
     /// The allowed range for an instrument on the current bill, after what was already
     /// redeemed on it, shown before typing.
     pub fn range_for(

@@ -325,3 +325,26 @@ fn timers_follow_the_server_clock() {
     ))));
     assert_eq!(r.f.signed_in.skew_ms, 0);
 }
+
+/// Issue 12 item 5: below `otp_min_value` the app cannot promise "no code": the backend adds
+/// the customer's earlier redemptions without a code on the bill and that day.
+#[test]
+fn s12_below_the_otp_minimum_the_app_does_not_promise_no_code() {
+    let mut r = Run::at_redeem();
+    assert!(
+        !r.f.code_may_still_be_needed(),
+        "every redemption needs a code"
+    );
+    let mut p = Policy::default();
+    p.otp_min_value = inr(50_000);
+    r.f.signed_in.policy = Some(p.clone());
+    let checked = r.f.check("499").unwrap().unwrap();
+    assert!(!checked.otp_required, "499 alone is below ₹500");
+    assert!(r.f.code_may_still_be_needed());
+    p.otp_instruments.clear();
+    r.f.signed_in.policy = Some(p);
+    assert!(
+        !r.f.code_may_still_be_needed(),
+        "points never need a code here"
+    );
+}

@@ -1,7 +1,7 @@
 //! How much to redeem: the allowed range before typing, every bad quantity explained as it is
 //! typed (the contract's rules, S10), the value it is worth.
 
-use crate::flow::{Action, Field};
+use crate::flow::{Action, Field, Flow};
 use crate::format;
 use crate::ui::driver::ctx;
 use crate::ui::field::{Entry, FormActions, Input, TextField};
@@ -42,12 +42,16 @@ pub fn RedeemScreen() -> impl IntoView {
             _ => entry.answer(server_err),
         }
     });
+    let may_need_code = ctx.sel(Flow::code_may_still_be_needed);
     let preview = move || {
         let loc = locale.get();
         match checked.get() {
             Some(Ok(c)) => {
                 let code = if c.otp_required {
                     "the customer's code is needed"
+                } else if may_need_code.get() {
+                    // The backend adds the customer's earlier no-code redemptions (S12).
+                    "no code needed, unless earlier redemptions without one reach the minimum"
                 } else {
                     "no code needed"
                 };
