@@ -38,16 +38,11 @@ pub const WIDGET: Surface = Surface {
 /// customer's number and code, then vouchers.
 pub const KIOSK: Surface = Surface {
     screen: |s| match s {
-        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
         Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
-        Screen::Balance => view! { <BalanceScreen/> }.into_any(),
-        Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
-        Screen::Otp => view! { <OtpScreen/> }.into_any(),
-        Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
-        Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
-        Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),
-        _ => ().into_any(),
+        // No bill, no customer search, no override: those screens are never reached here.
+        Screen::Bill | Screen::Customer | Screen::Override => ().into_any(),
+        s => sale(s),
     },
     overlay: || view! { <IdleWarning/> }.into_any(),
 };

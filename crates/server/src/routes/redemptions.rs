@@ -35,14 +35,7 @@ async fn on_redemption<R: Send + 'static>(
     id: String,
     work: impl FnOnce(&mut dyn Tx, &Caller, &str, i64) -> ApiResult<R> + Send + 'static,
 ) -> ApiResult<R> {
-    let now = app.clock.now_ms();
-    app.db
-        .run(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            work(tx, &caller, &id, now)
-        })
-        .await
+    on_redemption_with(app, creds, id, false, work).await
 }
 
 /// [`on_redemption`], answered only once the change is on disk: a receipt the cashier is shown
@@ -53,14 +46,27 @@ async fn on_redemption_durably<R: Send + 'static>(
     id: String,
     work: impl FnOnce(&mut dyn Tx, &Caller, &str, i64) -> ApiResult<R> + Send + 'static,
 ) -> ApiResult<R> {
+    on_redemption_with(app, creds, id, true, work).await
+}
+
+async fn on_redemption_with<R: Send + 'static>(
+    app: &Shared,
+    creds: Credentials,
+    id: String,
+    durable: bool,
+    work: impl FnOnce(&mut dyn Tx, &Caller, &str, i64) -> ApiResult<R> + Send + 'static,
+) -> ApiResult<R> {
     let now = app.clock.now_ms();
-    app.db
-        .run_durable(move |tx| {
-            let caller = resolve(tx, &creds, now)?;
-            kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
-            work(tx, &caller, &id, now)
-        })
-        .await
+    let job = move |tx: &mut dyn Tx| {
+        let caller = resolve(tx, &creds, now)?;
+        kiosk::authorize(tx, &caller, Subject::Redemption(&id), now)?;
+        work(tx, &caller, &id, now)
+    };
+    if durable {
+        app.db.run_durable(job).await
+    } else {
+        app.db.run(job).await
+    }
 }
 
 pub fn router() -> OpenApiRouter<Shared> {

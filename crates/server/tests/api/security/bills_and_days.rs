@@ -307,13 +307,10 @@ async fn s12_otp_min_value_covers_the_no_code_total_per_bill_and_per_store_day()
     assert!(holds[1..].iter().all(|h| h["no_code"] == false));
 }
 
-/// The store's day follows its time zone (default Asia/Kolkata): a redemption at 23:30 IST
-/// and one at 00:30 IST are on two store days, though on one UTC day.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s12_store_days_follow_the_store_time_zone() {
-    let server = Server::demo(&[]);
-    let now = advance(&server, 0).await;
-    // Next 18:00 UTC = 23:30 IST.
+/// Moves the server's clock to just after the next 18:00 UTC, i.e. 23:30 IST: the last half
+/// hour of a store day in Asia/Kolkata, on a UTC day with 18 hours behind it.
+async fn to_ist_evening(server: &Server) {
+    let now = advance(server, 0).await;
     let day = 86_400_000;
     let evening = now - now.rem_euclid(day) + 18 * 3_600_000;
     let evening = if evening <= now {
@@ -321,7 +318,15 @@ async fn s12_store_days_follow_the_store_time_zone() {
     } else {
         evening
     };
-    advance(&server, (evening - now) / 1000 + 1).await;
+    advance(server, (evening - now) / 1000 + 1).await;
+}
+
+/// The store's day follows its time zone (default Asia/Kolkata): a redemption at 23:30 IST
+/// and one at 00:30 IST are on two store days, though on one UTC day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s12_store_days_follow_the_store_time_zone() {
+    let server = Server::demo(&[]);
+    to_ist_evening(&server).await;
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
     assert_eq!(manager.policy().await["time_zone"], "Asia/Kolkata");
@@ -540,15 +545,7 @@ async fn s9_a_reversal_is_the_posting_cashiers_within_the_window_else_a_managers
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s8_the_override_daily_cap_counts_the_store_day_in_its_time_zone() {
     let server = Server::demo(&[]);
-    let now = advance(&server, 0).await;
-    let day = 86_400_000;
-    let evening = now - now.rem_euclid(day) + 18 * 3_600_000;
-    let evening = if evening <= now {
-        evening + day
-    } else {
-        evening
-    };
-    advance(&server, (evening - now) / 1000 + 1).await;
+    to_ist_evening(&server).await;
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
     manager.set_policy(json!({ "override_daily_cap": 1 })).await;
