@@ -2,6 +2,7 @@
 //! tools behind them. Every step says what it runs; a failure names the command that failed.
 
 mod bench;
+mod bundle;
 mod run;
 mod setup;
 mod surfaces;

@@ -91,7 +91,7 @@ pub fn build(r: &mut Runner) -> Result<(), Failure> {
             trunk,
         )?;
     }
-    crate::bench::precompress(&dist)?;
+    crate::bundle::precompress(&dist)?;
     Ok(())
 }
 
@@ -149,8 +149,8 @@ fn lean_build_works(r: &Runner) -> bool {
 /// root of `dist`, beside the other surfaces' folders).
 pub fn files_of<'a>(
     s: &Surface,
-    all: &'a [crate::bench::BundleFile],
-) -> Vec<&'a crate::bench::BundleFile> {
+    all: &'a [crate::bundle::BundleFile],
+) -> Vec<&'a crate::bundle::BundleFile> {
     all.iter()
         .filter(|f| {
             let folder = Path::new(&f.name)
