@@ -293,6 +293,7 @@ impl Backend for FakeBackend {
                 expires_at_ms: now + 900_000,
                 otp: None,
                 created_at_ms: now,
+                approval_request: None,
             };
             s.redemptions.insert(id, r.clone());
             Ok(r)
