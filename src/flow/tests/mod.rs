@@ -275,6 +275,7 @@ impl Run {
     }
 }
 
+mod approval;
 mod code;
 mod commit;
 mod host;
