@@ -7,8 +7,9 @@ use super::msg::{Call, Cmd, Request};
 use super::state::Flow;
 use super::view::{Field, Notice, Screen};
 use crate::backend::BackendError;
-use crate::format;
+use crate::{format, messages};
 use contract::api::{ApprovalRequest, ApprovalStatus, Redemption, RedemptionStatus};
+use contract::ErrorCode;
 
 /// How often the till reads the redemption again while a manager is asked.
 pub const APPROVAL_POLL_MS: i64 = 2_000;
@@ -46,7 +47,27 @@ impl Flow {
                 ));
                 vec![]
             }
+            // Asked already (another tap, another tab): wait for that answer.
+            Err(e) if e.code() == Some(ErrorCode::ApprovalPending) => {
+                self.ui.screen = Screen::AwaitingApproval;
+                self.ui.polled_ms = self.now_ms - APPROVAL_POLL_MS;
+                self.ui.notice = Some(Notice::info(messages::for_code(ErrorCode::ApprovalPending)));
+                vec![]
+            }
             Err(e) => self.redemption_failed(&e, Some(Field::Override)),
+        }
+    }
+
+    /// The screen of an intent waiting for approval: the code, or, when a manager was asked
+    /// and has not answered (e.g. after a reload), waiting for the manager.
+    pub(super) fn awaiting_screen(&self) -> Screen {
+        let asked = self
+            .approval_request()
+            .is_some_and(|a| a.status == ApprovalStatus::Pending);
+        if asked && self.can_override() {
+            Screen::AwaitingApproval
+        } else {
+            Screen::Otp
         }
     }
 

@@ -250,7 +250,7 @@ impl Flow {
     pub(super) fn on_status(&mut self, status: RedemptionStatus) -> Vec<Cmd> {
         match status {
             RedemptionStatus::AwaitingOtp => {
-                self.ui.screen = Screen::Otp;
+                self.ui.screen = self.awaiting_screen();
                 vec![]
             }
             RedemptionStatus::Approved => {

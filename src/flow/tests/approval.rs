@@ -301,3 +301,34 @@ fn s8_only_the_back_office_shows_approvals() {
     ))));
     assert_eq!(r.screen(), Screen::SignIn);
 }
+
+#[test]
+fn s8_after_a_reload_the_till_waits_on_a_pending_request() {
+    let mut r = Run::with(Flow::new());
+    r.send(Action::Start {
+        terminal_token: None,
+        pending_redemption: Some("rd-1".into()),
+    });
+    r.sign_in_on("demo-till-1", override_on(false), Role::Cashier);
+    assert_eq!(r.cmds, vec![ask(Request::Fetch("rd-1".into()))]);
+    r.answer(Answer::Fetched(Ok(with_request(
+        RedemptionStatus::AwaitingOtp,
+        ApprovalStatus::Pending,
+    ))));
+    let waits = matches!(r.screen(), Screen::AwaitingApproval | Screen::Resume);
+    assert!(waits, "{:?}", r.screen());
+    if r.screen() == Screen::Resume {
+        r.send(Action::ResumeContinue);
+    }
+    assert_eq!(r.screen(), Screen::AwaitingApproval);
+    // Asking twice (another tap, another tab) waits for the first answer.
+    let mut r = waiting(false);
+    r.f.ui.screen = Screen::Override;
+    r.send(Action::RequestApproval("again".into()));
+    r.answer(Answer::ApprovalRequested(Err(problem(
+        ErrorCode::ApprovalPending,
+    ))));
+    assert_eq!(r.screen(), Screen::AwaitingApproval);
+    r.send(Msg::Tick);
+    assert_eq!(r.cmds, vec![ask(Request::PollApproval("rd-1".into()))]);
+}
