@@ -1,7 +1,7 @@
 //! Numbers, money and times for people, in the store's locale (the policy's currency and
 //! locale) through the browser's Intl; a plain fallback off the browser.
 
-use contract::api::{CustomerSummary, Receipt, Redemption};
+use contract::api::{ApprovalRequest, CustomerSummary, Receipt, Redemption};
 use contract::rules::{Limit, Purpose};
 use contract::InstrumentBalance;
 use contract::{Money, Quantity, Unit};
@@ -162,6 +162,18 @@ pub fn redemption_line(r: &Redemption, locale: &str) -> String {
         r.instrument_label,
         r.customer_name,
         on_bill(bill_id(&r.purpose).as_deref())
+    )
+}
+
+/// A request for a manager's approval: "200 points (₹200.00) of Loyalty points for Asha Rao
+/// on bill #123".
+pub fn approval_line(a: &ApprovalRequest, locale: &str) -> String {
+    format!(
+        "{} of {} for {} {}",
+        redeemed(a.unit, a.quantity, a.value, locale),
+        a.instrument_label,
+        a.customer_name,
+        on_bill(a.bill_id.as_deref())
     )
 }
 

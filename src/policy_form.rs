@@ -246,6 +246,8 @@ pub enum CapKind {
 pub struct PolicyForm {
     pub otp_required: bool,
     pub override_enabled: bool,
+    /// The store code may also be typed at the till (a merchant's option, off by default).
+    pub override_store_code: bool,
     pub cap_kind: CapKind,
     pub cap_value: String,
     pub channels: Vec<Channel>,
@@ -304,6 +306,7 @@ impl PolicyForm {
         PolicyForm {
             otp_required: d.otp_required,
             override_enabled: d.override_enabled,
+            override_store_code: d.override_store_code.unwrap_or(false),
             cap_kind,
             cap_value,
             channels: d.channels,
@@ -339,6 +342,7 @@ impl PolicyForm {
         let mut d = PolicyDraft::from(base);
         d.otp_required = self.otp_required;
         d.override_enabled = self.override_enabled;
+        d.override_store_code = Some(self.override_store_code);
         d.channels = self.channels.clone();
         d.otp_instruments = self.otp_instruments.clone();
         d.locale = self.get("locale").trim().to_string();
@@ -482,6 +486,24 @@ mod tests {
             error_for(&errs, "otp_ttl_secs"),
             Some("must be between 60 and 600 seconds")
         );
+    }
+
+    #[test]
+    fn s8_the_store_code_at_the_till_is_a_setting_of_its_own_off_by_default() {
+        let p = Policy::default();
+        let mut f = PolicyForm::from_policy(&p);
+        assert!(!f.override_enabled && !f.override_store_code);
+        f.override_store_code = true;
+        let errs = f.to_policy(&p).unwrap_err();
+        assert_eq!(
+            error_for(&errs, "override_store_code"),
+            Some("turn override on first: the store code is one way to approve one")
+        );
+        f.override_enabled = true;
+        let out = f.to_policy(&p).unwrap();
+        assert!(out.override_enabled && out.override_store_code);
+        f.override_store_code = false;
+        assert!(!f.to_policy(&p).unwrap().override_store_code);
     }
 
     #[test]

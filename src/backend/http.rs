@@ -3,8 +3,9 @@
 
 use super::{Backend, BackendError, Fut};
 use contract::api::{
-    paths, Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
-    Redemption, SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
+    paths, ApprovalList, ApprovalRequest, Balance, CreateRedemption, CustomerSearch, KioskIdentify,
+    OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
+    IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
 use contract::wire::{self, FromJson, ToJson};
 use contract::{Policy, Problem};
@@ -245,6 +246,25 @@ impl Backend for HttpBackend {
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "override");
             self.send(self.call("POST", &path, body(&b))).await
+        })
+    }
+
+    fn request_approval(&self, id: String, b: RequestApproval) -> Fut<'_, Redemption> {
+        Box::pin(async move {
+            let path = paths::redemption_action(&seg(&id), paths::APPROVAL_REQUEST);
+            self.send(self.call("POST", &path, body(&b))).await
+        })
+    }
+
+    fn approvals(&self) -> Fut<'_, ApprovalList> {
+        Box::pin(self.send(self.call("GET", paths::APPROVALS, None)))
+    }
+
+    fn decide_approval(&self, id: String, approve: bool) -> Fut<'_, ApprovalRequest> {
+        Box::pin(async move {
+            let action = if approve { "approve" } else { "decline" };
+            let path = paths::approval_action(&seg(&id), action);
+            self.send(self.call("POST", &path, Some("{}".into()))).await
         })
     }
 

@@ -12,8 +12,8 @@ pub use fake::{asha, FakeBackend, FAKE_CODE};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
-    Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
-    Redemption, SendOtp, Session, SignIn, Verify,
+    ApprovalList, ApprovalRequest, Balance, CreateRedemption, CustomerSearch, KioskIdentify,
+    OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
 use std::future::Future;
@@ -84,6 +84,13 @@ pub trait Backend {
     fn send_otp(&self, redemption_id: String, body: SendOtp) -> Fut<'_, OtpSent>;
     fn verify(&self, redemption_id: String, body: Verify) -> Fut<'_, Redemption>;
     fn override_(&self, redemption_id: String, body: Override) -> Fut<'_, Redemption>;
+    /// `POST …/approval-request`: ask a manager to approve on their own device (S8).
+    fn request_approval(&self, redemption_id: String, body: RequestApproval)
+        -> Fut<'_, Redemption>;
+    /// `GET /v1/approvals` (managers): requests waiting for a manager.
+    fn approvals(&self) -> Fut<'_, ApprovalList>;
+    /// `POST /v1/approvals/{id}/approve` or `/decline` (managers).
+    fn decide_approval(&self, approval_id: String, approve: bool) -> Fut<'_, ApprovalRequest>;
     /// `POST …/commit` with `Idempotency-Key: key`. One attempt; the flow retries with the
     /// same key when the outcome is unknown.
     fn commit(&self, redemption_id: String, key: String) -> Fut<'_, Receipt>;

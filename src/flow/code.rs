@@ -126,6 +126,18 @@ impl Flow {
                 .is_some_and(|p| p.override_enabled)
     }
 
+    /// The store's code may also be typed at the till, with the manager's code and PIN: a
+    /// merchant's option (off by default), since it puts a manager's secrets into the
+    /// cashier's browser (S8). Otherwise a manager approves on their own device.
+    pub fn store_code_at_till(&self) -> bool {
+        self.can_override()
+            && self
+                .signed_in
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.override_store_code)
+    }
+
     pub(super) fn open_override(&mut self) -> Vec<Cmd> {
         if self.ui.screen == Screen::Otp && self.can_override() && self.ui.waiting.is_none() {
             self.ui.screen = Screen::Override;
@@ -144,6 +156,9 @@ impl Flow {
         let Some(id) = self.idle_redemption_on(Screen::Override) else {
             return vec![];
         };
+        if !self.store_code_at_till() {
+            return vec![];
+        }
         let missing = [
             (&body.manager_code, "the manager code"),
             (&body.manager_pin, "the manager PIN"),

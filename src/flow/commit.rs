@@ -159,7 +159,7 @@ impl Flow {
 
     /// Cancel can be tapped: nothing in flight and no commit under way.
     pub fn can_cancel(&self) -> bool {
-        self.ui.waiting.is_none() && !self.committing()
+        self.idle() && !self.committing()
     }
 
     pub(super) fn cancel(&mut self) -> Vec<Cmd> {
@@ -167,12 +167,14 @@ impl Flow {
             return vec![]; // never cancel while the outcome of a commit is open
         }
         match self.ui.screen {
-            Screen::Otp | Screen::Override | Screen::Confirm | Screen::Resume => {
-                match self.open_redemption_id() {
-                    Some(id) => vec![self.ask(Request::Cancel(id))],
-                    None => vec![],
-                }
-            }
+            Screen::Otp
+            | Screen::Override
+            | Screen::AwaitingApproval
+            | Screen::Confirm
+            | Screen::Resume => match self.open_redemption_id() {
+                Some(id) => vec![self.ask(Request::Cancel(id))],
+                None => vec![],
+            },
             Screen::Redeem | Screen::Balance | Screen::Customer => {
                 self.reset(Reset::Customer);
                 self.ui.screen = Screen::Customer;
@@ -248,7 +250,7 @@ impl Flow {
     pub(super) fn on_status(&mut self, status: RedemptionStatus) -> Vec<Cmd> {
         match status {
             RedemptionStatus::AwaitingOtp => {
-                self.ui.screen = Screen::Otp;
+                self.ui.screen = self.awaiting_screen();
                 vec![]
             }
             RedemptionStatus::Approved => {
@@ -294,9 +296,13 @@ impl Flow {
             .is_some_and(|r| r.status.is_open() && self.server_now() >= r.expires_at_ms);
         let pre_commit = matches!(
             self.ui.screen,
-            Screen::Otp | Screen::Override | Screen::Confirm | Screen::Resume
+            Screen::Otp
+                | Screen::Override
+                | Screen::AwaitingApproval
+                | Screen::Confirm
+                | Screen::Resume
         );
-        if lapsed && pre_commit && !self.committing() && self.ui.waiting.is_none() {
+        if lapsed && pre_commit && !self.committing() && self.idle() {
             self.set_status(RedemptionStatus::Expired);
             return self.close(Closed::Expired);
         }

@@ -8,10 +8,13 @@
 //!
 //! One module per step: `session` (sign-in and out, resume), `sale` (bill, customer,
 //! balance, instrument, quantity and hold), `code` (send, resend, verify, override),
+//! `approval` (a manager approves on their own device: the till asks and waits, the back
+//! office lists and answers),
 //! `commit` (confirm, receipt, cancel, how a redemption ended), `host` (widget), `kiosk`,
 //! `policy`. The state's parts and the one reset rule are in `state` ([`Flow`]); what each
 //! mode allows is in [`Mode`]; messages and commands in `msg` ([`Msg`], [`Cmd`]).
 
+mod approval;
 mod code;
 mod commit;
 mod host;
@@ -89,6 +92,10 @@ impl Flow {
             Action::OpenOverride => self.open_override(),
             Action::CloseOverride => self.close_override(),
             Action::SubmitOverride(body) => self.submit_override(body),
+            Action::RequestApproval(reason) => self.request_approval(&reason),
+            Action::ShowApprovals => self.show_approvals(),
+            Action::ShowPolicy => self.show_policy(),
+            Action::DecideApproval { id, approve } => self.decide_approval(id, approve),
             Action::Confirm { fresh_key } => self.confirm(fresh_key),
             Action::Cancel => self.cancel(),
             Action::ResumeContinue => self.resume_continue(),
@@ -117,6 +124,10 @@ impl Flow {
             Answer::Fetched(r) => self.fetched(r),
             Answer::OtpSent(r) => self.otp_sent(r),
             Answer::Verified(r) | Answer::Overridden(r) => self.verified(r),
+            Answer::ApprovalRequested(r) => self.approval_requested(r),
+            Answer::ApprovalPolled(r) => self.approval_polled(r),
+            Answer::ApprovalsLoaded(r) => self.approvals_loaded(r),
+            Answer::ApprovalDecided(r) => self.approval_decided(r),
             Answer::Committed(r) => self.committed(r),
             Answer::Cancelled(r) => self.cancelled(r),
             Answer::KioskCodeSent(r) => self.kiosk_code_sent(r),
@@ -128,7 +139,11 @@ impl Flow {
         if self.idle_seconds_left() == Some(0) && !self.committing() && self.ui.waiting.is_none() {
             return self.kiosk_reset(Notice::info("For your privacy, the screen was cleared."));
         }
-        self.expire_hold()
+        let mut cmds = self.expire_hold();
+        if cmds.is_empty() {
+            cmds = self.poll();
+        }
+        cmds
     }
 }
 

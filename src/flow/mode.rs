@@ -64,6 +64,11 @@ impl Mode {
         matches!(self, Mode::Pos | Mode::Widget)
     }
 
+    /// A manager answers cashiers' requests for approval here, on their own device (S8).
+    pub fn approves(self) -> bool {
+        self == Mode::BackOffice
+    }
+
     /// Only managers may stay signed in (the back office); a cashier is signed out again.
     pub fn managers_only(self) -> bool {
         self == Mode::BackOffice

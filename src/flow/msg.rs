@@ -9,8 +9,8 @@
 
 use crate::backend::BackendError;
 use contract::api::{
-    Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override, Receipt,
-    Redemption, Session, SignIn,
+    ApprovalRequest, Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override,
+    Receipt, Redemption, Session, SignIn,
 };
 use contract::rules::Bill;
 use contract::{Channel, InstrumentKind, Money, OtpCode, Policy, PolicyError, Quantity, Unit};
@@ -75,6 +75,18 @@ pub enum Action {
     OpenOverride,
     CloseOverride,
     SubmitOverride(Override),
+    /// "Customer did not get the code": ask a manager to approve on their own device, with
+    /// this reason. Nothing secret is typed at the till (S8).
+    RequestApproval(String),
+    /// Back office: the list of requests waiting for a manager.
+    ShowApprovals,
+    /// Back office: the store's policy.
+    ShowPolicy,
+    /// Back office: a manager approves (or declines) a cashier's request.
+    DecideApproval {
+        id: String,
+        approve: bool,
+    },
     /// Confirm tapped. `fresh_key` is a new UUID; used only if no commit sequence is under way.
     Confirm {
         fresh_key: String,
@@ -114,6 +126,11 @@ pub enum Answer {
     OtpSent(Result<OtpSent, BackendError>),
     Verified(Result<Redemption, BackendError>),
     Overridden(Result<Redemption, BackendError>),
+    ApprovalRequested(Result<Redemption, BackendError>),
+    /// The redemption read again while a manager is asked.
+    ApprovalPolled(Result<Redemption, BackendError>),
+    ApprovalsLoaded(Result<Vec<ApprovalRequest>, BackendError>),
+    ApprovalDecided(Result<ApprovalRequest, BackendError>),
     Committed(Result<Receipt, BackendError>),
     Cancelled(Result<Redemption, BackendError>),
     KioskCodeSent(Result<OtpSent, BackendError>),
@@ -146,6 +163,17 @@ pub enum Request {
         id: String,
         body: Override,
     },
+    RequestApproval {
+        id: String,
+        reason: String,
+    },
+    /// `GET /v1/redemptions/{id}` while waiting for a manager.
+    PollApproval(String),
+    LoadApprovals,
+    DecideApproval {
+        id: String,
+        approve: bool,
+    },
     Commit {
         id: String,
         key: String,
@@ -169,6 +197,11 @@ pub enum Call {
     SendOtp,
     Verify,
     Override,
+    RequestApproval,
+    /// A background read (the till waiting for a manager, the back office's list): it
+    /// disables nothing, and any action replaces it.
+    Poll,
+    Decide,
     Commit,
     Cancel,
     Identify,
@@ -188,6 +221,9 @@ impl Request {
             Request::SendOtp { .. } => Call::SendOtp,
             Request::Verify { .. } | Request::KioskVerify(_) => Call::Verify,
             Request::Override { .. } => Call::Override,
+            Request::RequestApproval { .. } => Call::RequestApproval,
+            Request::PollApproval(_) | Request::LoadApprovals => Call::Poll,
+            Request::DecideApproval { .. } => Call::Decide,
             Request::Commit { .. } => Call::Commit,
             Request::Cancel(_) => Call::Cancel,
             Request::KioskIdentify(_) => Call::Identify,

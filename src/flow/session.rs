@@ -222,11 +222,14 @@ impl Flow {
         match r.status {
             RedemptionStatus::AwaitingOtp => {
                 self.redemption.code.attempts_left = r.otp.as_ref().map(|o| o.attempts_left);
-                self.ui.screen = Screen::Otp;
+                self.ui.screen = self.awaiting_screen();
             }
             RedemptionStatus::Approved => self.ui.screen = Screen::Confirm,
             _ => return vec![],
         }
+        let Some(r) = &self.redemption.intent else {
+            return vec![];
+        };
         // The customer's channels and balances come with the balance.
         let customer = r.customer_id.clone();
         vec![self.ask(Request::LoadBalance(customer))]

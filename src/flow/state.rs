@@ -8,7 +8,9 @@ use super::msg::{Call, Cmd, ReqId, Request};
 use super::view::{Field, FieldError, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{Balance, CustomerSummary, OtpSent, Receipt, Redemption, Role, Session};
+use contract::api::{
+    ApprovalRequest, Balance, CustomerSummary, OtpSent, Receipt, Redemption, Role, Session,
+};
 use contract::rules::{Bill, Purpose};
 use contract::{Channel, InstrumentKind, Policy, PolicyError};
 
@@ -189,6 +191,10 @@ pub struct Ui {
     pub notice: Option<Notice>,
     pub field_error: Option<FieldError>,
     pub policy_errors: Vec<PolicyError>,
+    /// Back office: the requests waiting for a manager, as last read.
+    pub approvals: Option<Vec<ApprovalRequest>>,
+    /// When a background read (`Call::Poll`) was last asked for.
+    pub polled_ms: i64,
     /// Bumped on every reset past the customer, so screens are rebuilt and typed text is
     /// dropped.
     pub epoch: u32,
@@ -319,8 +325,14 @@ impl Flow {
     }
 
     /// The kind of request being waited for; buttons that would start another are disabled.
+    /// A background read disables nothing.
     pub fn busy(&self) -> Option<Call> {
-        self.ui.waiting.map(|w| w.call)
+        self.ui.waiting.map(|w| w.call).filter(|c| *c != Call::Poll)
+    }
+
+    /// Nothing is waited for but, at most, a background read (which any action replaces).
+    pub(super) fn idle(&self) -> bool {
+        self.busy().is_none()
     }
 
     /// The locale money and dates are shown in.

@@ -14,7 +14,11 @@ pub enum Screen {
     Redeem,
     /// Channel, send, code entry.
     Otp,
+    /// The customer did not get the code: ask a manager (or, where the store allows it, the
+    /// store code typed at the till).
     Override,
+    /// Waiting for a manager to approve on their own device.
+    AwaitingApproval,
     Confirm,
     Receipt,
     /// The redemption ended without a receipt.
@@ -22,6 +26,8 @@ pub enum Screen {
     /// After a reload: an unfinished redemption was found.
     Resume,
     Policy,
+    /// Back office: requests waiting for a manager.
+    Approvals,
     /// Kiosk: the customer types their mobile or card number.
     KioskStart,
     /// Kiosk: the customer types the code sent to them.
@@ -39,11 +45,13 @@ impl Screen {
             Screen::Redeem => "redeem",
             Screen::Otp => "otp",
             Screen::Override => "override",
+            Screen::AwaitingApproval => "awaiting-approval",
             Screen::Confirm => "confirm",
             Screen::Receipt => "receipt",
             Screen::Closed(_) => "closed",
             Screen::Resume => "resume",
             Screen::Policy => "policy",
+            Screen::Approvals => "approvals",
             Screen::KioskStart => "kiosk-start",
             Screen::KioskCode => "kiosk-code",
         }

@@ -4,7 +4,7 @@
 use crate::backend::Backend;
 use crate::flow::{Answer, Cmd, Field, Flow, HostEvent, Mode, Msg, Place, ReqId, Request};
 use crate::platform;
-use contract::api::{SendOtp, Verify};
+use contract::api::{RequestApproval, SendOtp, Verify};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -185,6 +185,14 @@ async fn ask(b: &dyn Backend, request: Request) -> Answer {
         }
         Request::Verify { id, code } => Answer::Verified(b.verify(id, Verify { code }).await),
         Request::Override { id, body } => Answer::Overridden(b.override_(id, body).await),
+        Request::RequestApproval { id, reason } => {
+            Answer::ApprovalRequested(b.request_approval(id, RequestApproval { reason }).await)
+        }
+        Request::PollApproval(id) => Answer::ApprovalPolled(b.get(id).await),
+        Request::LoadApprovals => Answer::ApprovalsLoaded(b.approvals().await.map(|l| l.requests)),
+        Request::DecideApproval { id, approve } => {
+            Answer::ApprovalDecided(b.decide_approval(id, approve).await)
+        }
         Request::Commit { id, key } => Answer::Committed(b.commit(id, key).await),
         Request::Cancel(id) => Answer::Cancelled(b.cancel(id).await),
         Request::KioskIdentify(body) => Answer::KioskCodeSent(b.kiosk_identify(body).await),

@@ -2,10 +2,11 @@
 //! (so a tick only touches what changed) and turn taps into actions; the [`Ctx`] driver runs
 //! the flow's commands against the [`crate::backend::Backend`].
 //!
-//! One file per screen (`screens/`, `kiosk/`, `policy.rs`); what several screens share is in
+//! One file per screen (`screens/`, `kiosk/`, `policy.rs`, `approvals.rs`); what several screens share is in
 //! `field.rs` (the labelled field), `code_entry.rs`, `summary.rs` and `chrome.rs`.
 
 mod app;
+mod approvals;
 mod chrome;
 mod code_entry;
 mod driver;

@@ -157,12 +157,21 @@ pub fn PolicyScreen() -> impl IntoView {
                                     />
                                 </div>
                             }.into_any()),
-                            "Manager override" => Some(check(
-                                "policy-override_enabled".into(),
-                                "Allow the manager override code",
-                                Box::new(|f| f.override_enabled),
-                                Box::new(|f, v| f.override_enabled = v),
-                            ).into_any()),
+                            "Manager override" => Some(view! {
+                                {check(
+                                    "policy-override_enabled".into(),
+                                    "Allow a manager to approve without the customer's code (on the manager's own device, under Approvals)",
+                                    Box::new(|f| f.override_enabled),
+                                    Box::new(|f, v| f.override_enabled = v),
+                                )}
+                                {check(
+                                    "policy-override_store_code".into(),
+                                    "Also accept the store override code typed at the till (the manager's PIN and the code enter the cashier's screen)",
+                                    Box::new(|f| f.override_store_code),
+                                    Box::new(|f, v| f.override_store_code = v),
+                                )}
+                                <p class="rg-field-msg" id="policy-override_store_code-error">{err("override_store_code")}</p>
+                            }.into_any()),
                             _ => None,
                         };
                         view! {

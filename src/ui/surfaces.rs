@@ -3,11 +3,12 @@
 //! back office none of the sale's, and only the kiosk its own.
 
 use crate::flow::Screen;
+use crate::ui::approvals::{ApprovalsScreen, BackOfficeNav};
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::policy::PolicyScreen;
 use crate::ui::screens::{
-    BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen, OtpScreen,
-    OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
+    AwaitingApprovalScreen, BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen,
+    OtpScreen, OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
 };
 use leptos::prelude::*;
 
@@ -52,9 +53,10 @@ pub const BACK_OFFICE: Surface = Surface {
     screen: |s| match s {
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::Policy => view! { <PolicyScreen/> }.into_any(),
+        Screen::Approvals => view! { <ApprovalsScreen/> }.into_any(),
         _ => ().into_any(),
     },
-    overlay: nothing,
+    overlay: || view! { <BackOfficeNav/> }.into_any(),
 };
 
 /// A redemption on a bill, from signing in to the receipt.
@@ -67,6 +69,7 @@ fn sale(s: Screen) -> AnyView {
         Screen::Redeem => view! { <RedeemScreen/> }.into_any(),
         Screen::Otp => view! { <OtpScreen/> }.into_any(),
         Screen::Override => view! { <OverrideScreen/> }.into_any(),
+        Screen::AwaitingApproval => view! { <AwaitingApprovalScreen/> }.into_any(),
         Screen::Confirm => view! { <ConfirmScreen/> }.into_any(),
         Screen::Receipt => view! { <ReceiptScreen/> }.into_any(),
         Screen::Closed(why) => view! { <ClosedScreen why/> }.into_any(),

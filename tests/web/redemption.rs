@@ -197,8 +197,10 @@ async fn cancel_releases_the_hold() {
 
 #[wasm_bindgen_test]
 async fn manager_override_approves() {
+    // The store code typed at the till: the merchant's option, off by default (S8).
     let policy = Policy {
         override_enabled: true,
+        override_store_code: true,
         ..Policy::default()
     };
     let ui = mount_with(FakeBackend::with_policy(policy), None);

@@ -34,6 +34,10 @@ pub mod paths {
     pub const KIOSK_VERIFY: &str = "/v1/kiosk/verify";
     /// Self-service kiosk: forget the customer (done, or idle); open holds are released.
     pub const KIOSK_FORGET: &str = "/v1/kiosk/forget";
+    /// A manager's list of the store's pending approval requests (S8).
+    pub const APPROVALS: &str = "/v1/approvals";
+    /// The `action` of [`redemption_action`] a cashier asks a manager's approval with.
+    pub const APPROVAL_REQUEST: &str = "approval-request";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -41,9 +45,14 @@ pub mod paths {
     pub fn redemption(id: &str) -> String {
         format!("{REDEMPTIONS}/{id}")
     }
-    /// `action` is one of `otp`, `verify`, `override`, `commit`, `cancel`, `reverse`.
+    /// `action` is one of `otp`, `verify`, `override`, `approval-request`, `commit`,
+    /// `cancel`, `reverse`.
     pub fn redemption_action(id: &str, action: &str) -> String {
         format!("{REDEMPTIONS}/{id}/{action}")
+    }
+    /// `action` is `approve` or `decline`.
+    pub fn approval_action(id: &str, action: &str) -> String {
+        format!("{APPROVALS}/{id}/{action}")
     }
 }
 
@@ -225,6 +234,9 @@ pub struct Redemption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<OtpSent>,
     pub created_at_ms: i64,
+    /// The last request for a manager's approval, if the cashier made one (S8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_request: Option<ApprovalRequest>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -247,6 +259,63 @@ pub struct Override {
     pub manager_pin: String,
     pub override_code: String,
     pub reason: String,
+}
+
+/// `POST /v1/redemptions/{id}/approval-request`: the customer did not get the code, so the
+/// cashier asks a manager to approve on the manager's own signed-in device. Nothing secret
+/// is typed at the till (S8).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestApproval {
+    /// e.g. "SMS not delivered".
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ApprovalStatus {
+    /// Waiting for a manager.
+    Pending,
+    /// A manager approved: the redemption is `approved`.
+    Approved,
+    /// A manager declined: the redemption still waits for the customer's code.
+    Declined,
+}
+
+/// A cashier's request for a manager's approval of one redemption, as the manager sees it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalRequest {
+    pub id: String,
+    pub status: ApprovalStatus,
+    pub redemption_id: String,
+    pub customer_name: String,
+    pub instrument_kind: InstrumentKind,
+    pub instrument_label: String,
+    pub unit: Unit,
+    pub quantity: Quantity,
+    pub value: Money,
+    /// The bill's number; absent for a printed voucher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_id: Option<String>,
+    /// Who asked, and at which terminal.
+    pub cashier_name: String,
+    pub terminal_name: String,
+    pub reason: String,
+    pub requested_at_ms: i64,
+    /// The redemption's hold lapses then: approve before.
+    pub expires_at_ms: i64,
+    /// The manager who approved or declined it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+}
+
+/// `GET /v1/approvals`: the store's pending requests, oldest first.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalList {
+    pub requests: Vec<ApprovalRequest>,
 }
 
 /// How a committed redemption was approved.
@@ -345,8 +414,9 @@ pub struct Accrual {
 pub struct AuditEntry {
     pub seq: u64,
     pub at_ms: i64,
-    /// e.g. `otp_sent`, `otp_verified`, `otp_rejected`, `override`, `commit`, `cancel`,
-    /// `reverse`, `policy_changed`, `accrual`, `sign_in`.
+    /// e.g. `otp_sent`, `otp_verified`, `otp_rejected`, `approval_requested`, `override`,
+    /// `approval_declined`, `commit`, `cancel`, `reverse`, `policy_changed`, `accrual`,
+    /// `sign_in`.
     pub action: String,
     pub store_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,6 +509,14 @@ mod tests {
         assert_eq!(
             paths::redemption_action("r1", "commit"),
             "/v1/redemptions/r1/commit"
+        );
+        assert_eq!(
+            paths::redemption_action("r1", paths::APPROVAL_REQUEST),
+            "/v1/redemptions/r1/approval-request"
+        );
+        assert_eq!(
+            paths::approval_action("apr-1", "approve"),
+            "/v1/approvals/apr-1/approve"
         );
         assert!(RedemptionStatus::Approved.is_open());
         assert!(!RedemptionStatus::Committed.is_open());

@@ -63,6 +63,9 @@ error_codes! {
     OverrideDisabled = "override_disabled", 403, "Override is turned off for this store";
     OverrideInvalid = "override_invalid", 403, "Wrong manager credentials or override code";
     OverrideCapReached = "override_cap_reached", 429, "Today's overrides are used up";
+    ApprovalPending = "approval_pending", 409, "A manager has already been asked to approve this redemption";
+    ApprovalClosed = "approval_closed", 409, "This request was already answered";
+    ApprovalOwnRequest = "approval_own_request", 403, "Another manager must approve a request you made yourself";
     ReasonRequired = "reason_required", 422, "Give a reason";
     NotCommitted = "not_committed", 409, "Only a completed redemption can be reversed";
     AlreadyReversed = "already_reversed", 409, "This redemption was already reversed";

@@ -49,9 +49,15 @@ pub struct Policy {
     pub channels: Vec<Channel>,
     /// Instruments that need an OTP (default: all but gift cards).
     pub otp_instruments: Vec<InstrumentKind>,
+    /// A manager may approve a redemption without the customer's code, on their own
+    /// signed-in device (the till asks; S8). Off by default.
     pub override_enabled: bool,
-    /// Overrides a store may use per day.
+    /// Overrides a store may use per day (its time zone's day).
     pub override_daily_cap: u32,
+    /// The store's static override code may also be typed at the till, with the manager's
+    /// code and PIN: the manager's secrets then enter the cashier's browser. A merchant's
+    /// option, off by default (S8); needs `override_enabled`. Throttled like PINs (S11).
+    pub override_store_code: bool,
     pub templates: Templates,
     pub currency: Currency,
     /// BCP 47 tag used for number and date formatting, e.g. `en-IN`.
@@ -110,6 +116,7 @@ pub struct PolicyDraft {
     pub earn_cap_per_bill: Option<u64>,
     pub reversal_window_secs: Option<u32>,
     pub time_zone: Option<String>,
+    pub override_store_code: Option<bool>,
 }
 
 /// Message templates before their placeholders are checked.
@@ -156,6 +163,7 @@ impl From<&Policy> for PolicyDraft {
             earn_cap_per_bill: Some(p.earn_cap_per_bill),
             reversal_window_secs: Some(p.reversal_window_secs),
             time_zone: Some(p.time_zone.clone()),
+            override_store_code: Some(p.override_store_code),
         }
     }
 }
@@ -195,6 +203,7 @@ impl TryFrom<PolicyDraft> for Policy {
                 .reversal_window_secs
                 .unwrap_or(defaults.reversal_window_secs),
             time_zone: d.time_zone.unwrap_or(defaults.time_zone),
+            override_store_code: d.override_store_code.unwrap_or(false),
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
             point_value: d.point_value,
@@ -301,6 +310,7 @@ impl Policy {
             ],
             override_enabled: false,
             override_daily_cap: 3,
+            override_store_code: false,
             templates: Templates::default(),
             currency,
             locale: locale.to_string(),
@@ -412,6 +422,12 @@ impl Policy {
             bad(
                 "override_daily_cap",
                 "must be at least 1 when override is on".into(),
+            );
+        }
+        if self.override_store_code && !self.override_enabled {
+            bad(
+                "override_store_code",
+                "turn override on first: the store code is one way to approve one".into(),
             );
         }
         if !Self::OVERRIDE_DAILY_CAP.contains(&self.override_daily_cap) {
@@ -555,6 +571,10 @@ mod tests {
         assert_eq!((p.max_sends_per_customer, p.send_window_secs), (5, 600));
         assert_eq!(p.channels, vec![Channel::Sms]);
         assert!(!p.override_enabled);
+        assert!(
+            !p.override_store_code,
+            "no manager secret at the till unless chosen (S8)"
+        );
         assert!(!p.otp_instruments.contains(&InstrumentKind::GiftCard));
         assert_eq!((p.currency, p.locale.as_str()), (Currency::INR, "en-IN"));
         let idr = Policy::default_for(Currency::IDR, "id-ID", CallingCode::INDONESIA);
@@ -632,6 +652,7 @@ mod tests {
             },
             "override_daily_cap",
         );
+        check(&|p| p.override_store_code = true, "override_store_code");
         check(&|p| p.locale = "english".into(), "locale");
         check(&|p| p.locale = "EN_in".into(), "locale");
         check(&|p| p.kiosk_idle_secs = 5, "kiosk_idle_secs");

@@ -349,6 +349,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 21);
+        assert_eq!(operations, 25);
     }
 }

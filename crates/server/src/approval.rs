@@ -1,6 +1,9 @@
 //! How a redemption intent is approved: by the customer's code (through the one challenge
 //! engine, `challenge`, with the intent as the challenge: the code is bound to the intent and
-//! its terminal and states the amount, S3) or by a manager's override (S8).
+//! its terminal and states the amount, S3) or by a manager's override (S8): a manager
+//! approves the cashier's request on their own signed-in device (`request_approval`,
+//! `decide`), or, where the merchant chose it, with the store's code typed at the till
+//! (`prepare_override`, `apply_override`).
 
 use crate::audit::{self, Action};
 use crate::auth::Caller;
@@ -11,7 +14,7 @@ use crate::ledger::{self, closed_problem, release_if_expired};
 use crate::messages::{display_count, display_money, MessageCatalog, MessageKind};
 use crate::model::*;
 use crate::store::Tx;
-use contract::api::{Approval, RedemptionStatus};
+use contract::api::{Approval, ApprovalRequest, ApprovalStatus, RedemptionStatus};
 use contract::{Channel, ErrorCode, Policy, TemplateValues};
 use serde_json::{json, Value};
 
@@ -207,13 +210,13 @@ pub fn prepare_override(
     if !policy.override_enabled {
         return Err(ApiError::new(ErrorCode::OverrideDisabled));
     }
-    // Today is the store's day, in its time zone.
-    let day_start = crate::days::day_start(policy, now_ms);
-    if tx.count_override_uses_since(&caller.store.id, day_start)?
-        >= u64::from(policy.override_daily_cap)
-    {
-        return Err(ApiError::new(ErrorCode::OverrideCapReached));
+    if !policy.override_store_code {
+        // The merchant's option, off by default: a manager's secrets stay out of the till (S8).
+        return Err(ApiError::new(ErrorCode::OverrideDisabled).detail(
+            "The store code is not accepted at the till: ask a manager to approve on their own device",
+        ));
     }
+    check_override_cap(tx, caller, now_ms)?;
     let manager = tx
         .staff_by_code(&caller.store.id, manager_code.trim())?
         .filter(|s| s.role == contract::api::Role::Manager);
@@ -274,4 +277,154 @@ pub fn apply_override(
         json!({ "manager_id": manager.id, "reason": reason }),
     )?;
     Ok(row)
+}
+
+/// Overrides of every kind count against one daily cap, in the store's day (its time zone).
+fn check_override_cap(tx: &mut dyn Tx, caller: &Caller, now_ms: i64) -> ApiResult<()> {
+    let policy = &caller.store.policy;
+    let day_start = crate::days::day_start(policy, now_ms);
+    if tx.count_override_uses_since(&caller.store.id, day_start)?
+        >= u64::from(policy.override_daily_cap)
+    {
+        return Err(ApiError::new(ErrorCode::OverrideCapReached));
+    }
+    Ok(())
+}
+
+/// "Customer did not get the code": the cashier asks a manager to approve the intent on the
+/// manager's own signed-in device (S8). Nothing secret is sent from the till. One request at a
+/// time per intent; after a decline the cashier may ask again.
+pub fn request_approval(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+    now_ms: i64,
+) -> ApiResult<RedemptionRow> {
+    caller.require_staff("ask a manager: ask at the counter")?;
+    let mut row = ledger::load_bound(tx, caller, id)?;
+    release_if_expired(tx, &mut row, now_ms)?;
+    if row.status != RedemptionStatus::AwaitingOtp {
+        return Err(closed_problem(row.status));
+    }
+    if !caller.store.policy.override_enabled {
+        return Err(ApiError::new(ErrorCode::OverrideDisabled));
+    }
+    if row.approval_pending() {
+        return Err(ApiError::new(ErrorCode::ApprovalPending));
+    }
+    // Said now, while the customer is still at the counter, rather than by the manager.
+    check_override_cap(tx, caller, now_ms)?;
+    let request = ApprovalRequestRow {
+        id: crate::crypto::new_sequential_id("apr", now_ms),
+        status: ApprovalStatus::Pending,
+        reason: reason.to_string(),
+        requested_by: caller.staff.as_ref().map(|s| s.id.clone()),
+        cashier_name: caller.staff_name(),
+        terminal_name: caller.terminal.name.clone(),
+        requested_at_ms: now_ms,
+        decided_by: None,
+        decided_by_name: None,
+        decided_at_ms: None,
+    };
+    let detail = json!({ "approval_id": request.id, "reason": reason });
+    row.approval_request = Some(request);
+    tx.update_redemption(&row)?;
+    audit::record(
+        tx,
+        now_ms,
+        &caller.actor(),
+        Action::ApprovalRequested,
+        Some(&row.id),
+        detail,
+    )?;
+    Ok(row)
+}
+
+/// The store's requests waiting for a manager, oldest first (managers only; any terminal of
+/// the store). Requests whose hold has lapsed are left out.
+pub fn pending(tx: &mut dyn Tx, caller: &Caller, now_ms: i64) -> ApiResult<Vec<ApprovalRequest>> {
+    caller.require_manager()?;
+    Ok(tx
+        .approvals_pending(&caller.store.id, 200)?
+        .iter()
+        .filter(|r| r.expires_at_ms > now_ms)
+        .filter_map(RedemptionRow::approval_request_api)
+        .collect())
+}
+
+/// A manager, signed in on their own device, approves or declines a pending request. An
+/// approval is an override (S8): it names the manager, keeps the cashier's reason, counts
+/// against the daily cap, and is audited with the manager and the cashier. No one approves
+/// their own request, not even a manager who asked from a till.
+pub fn decide(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    approval_id: &str,
+    approve: bool,
+    now_ms: i64,
+) -> ApiResult<ApprovalRequest> {
+    caller.require_manager()?;
+    let manager = caller
+        .staff
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorCode::Forbidden))?;
+    let mut row = tx
+        .redemption_by_approval_request(&caller.store.id, approval_id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound).detail("No such approval request"))?;
+    release_if_expired(tx, &mut row, now_ms)?;
+    let Some(mut request) = row.approval_request.clone() else {
+        return Err(ApiError::internal("an approval request vanished"));
+    };
+    if request.status != ApprovalStatus::Pending {
+        return Err(ApiError::new(ErrorCode::ApprovalClosed));
+    }
+    if row.status != RedemptionStatus::AwaitingOtp {
+        // The customer's code arrived meanwhile, or the cashier cancelled.
+        return Err(closed_problem(row.status));
+    }
+    if request.requested_by.as_deref() == Some(manager.id.as_str()) {
+        return Err(ApiError::new(ErrorCode::ApprovalOwnRequest));
+    }
+    if approve {
+        if !caller.store.policy.override_enabled {
+            return Err(ApiError::new(ErrorCode::OverrideDisabled));
+        }
+        check_override_cap(tx, caller, now_ms)?;
+    }
+    request.status = if approve {
+        ApprovalStatus::Approved
+    } else {
+        ApprovalStatus::Declined
+    };
+    request.decided_by = Some(manager.id.clone());
+    request.decided_by_name = Some(manager.name.clone());
+    request.decided_at_ms = Some(now_ms);
+    let detail = json!({
+        "approval_id": request.id,
+        "manager_id": manager.id,
+        "cashier_id": request.requested_by,
+        "cashier_terminal_id": row.terminal_id,
+        "reason": request.reason,
+        "via": "manager_device",
+    });
+    let action = if approve {
+        row.status = RedemptionStatus::Approved;
+        row.approval = Some(Approval::Override {
+            manager_name: manager.name.clone(),
+            reason: request.reason.clone(),
+        });
+        if let Some(o) = row.otp.as_mut() {
+            o.code_mac = None;
+        }
+        tx.insert_override_use(&caller.store.id, &row.id, now_ms)?;
+        Action::Override
+    } else {
+        Action::ApprovalDeclined
+    };
+    row.approval_request = Some(request);
+    tx.update_redemption(&row)?;
+    audit::record(tx, now_ms, &caller.actor(), action, Some(&row.id), detail)?;
+    row.approval_request_api()
+        .ok_or_else(|| ApiError::internal("an approval request vanished"))
 }

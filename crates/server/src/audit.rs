@@ -60,10 +60,14 @@ pub enum Action {
     /// Ledger: an instrument's opening balance (seeded, imported, or the baseline taken when
     /// the ledger cross-check began), so every balance recomputes from the log.
     BalanceOpened,
+    /// A cashier asked a manager to approve a redemption on the manager's own device.
+    ApprovalRequested,
+    /// A manager declined such a request (an approval is recorded as `Override`).
+    ApprovalDeclined,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -89,6 +93,8 @@ impl Action {
         Action::KioskForgotten,
         Action::ConfirmationFailed,
         Action::BalanceOpened,
+        Action::ApprovalRequested,
+        Action::ApprovalDeclined,
     ];
 
     /// The stored form.
@@ -119,6 +125,8 @@ impl Action {
             Action::KioskForgotten => "kiosk_forgotten",
             Action::ConfirmationFailed => "confirmation_failed",
             Action::BalanceOpened => "balance_opened",
+            Action::ApprovalRequested => "approval_requested",
+            Action::ApprovalDeclined => "approval_declined",
         }
     }
 }
@@ -641,6 +649,8 @@ mod tests {
                 "kiosk_forgotten",
                 "confirmation_failed",
                 "balance_opened",
+                "approval_requested",
+                "approval_declined",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

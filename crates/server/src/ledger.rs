@@ -150,6 +150,7 @@ pub fn hold(
         identification_id: self_service.as_ref().map(|p| p.identification_id.clone()),
         no_code,
         posted_by: None,
+        approval_request: None,
     };
     tx.insert_redemption(&row)?;
     let mut detail = json!({

@@ -2,8 +2,8 @@
 //! (hashes, holds, scoping ids) and convert to those shapes for responses.
 
 use contract::api::{
-    Approval, CustomerSummary, OtpSent, Receipt, Redemption, RedemptionStatus, Reversal, Role,
-    TerminalMode,
+    Approval, ApprovalRequest, ApprovalStatus, CustomerSummary, OtpSent, Receipt, Redemption,
+    RedemptionStatus, Reversal, Role, TerminalMode,
 };
 use contract::instrument::Expiring;
 use contract::{
@@ -242,6 +242,29 @@ pub struct RedemptionRow {
     /// may reverse it themselves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posted_by: Option<String>,
+    /// The cashier's last request for a manager's approval (S8), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_request: Option<ApprovalRequestRow>,
+}
+
+/// A cashier's request that a manager approve the redemption on the manager's own device.
+/// Kept with the intent (the store indexes its id, and whether it is pending).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApprovalRequestRow {
+    pub id: String,
+    pub status: ApprovalStatus,
+    pub reason: String,
+    /// The staff member who asked (no manager may approve their own request).
+    pub requested_by: Option<String>,
+    pub cashier_name: String,
+    pub terminal_name: String,
+    pub requested_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at_ms: Option<i64>,
 }
 
 impl RedemptionRow {
@@ -267,7 +290,40 @@ impl RedemptionRow {
             expires_at_ms: self.expires_at_ms,
             otp: self.otp.as_ref().map(|o| o.sent(self.attempts_left())),
             created_at_ms: self.created_at_ms,
+            approval_request: self.approval_request_api(),
         }
+    }
+
+    /// The request for a manager's approval as the wire shows it (manager and till alike).
+    pub fn approval_request_api(&self) -> Option<ApprovalRequest> {
+        let a = self.approval_request.as_ref()?;
+        Some(ApprovalRequest {
+            id: a.id.clone(),
+            status: a.status,
+            redemption_id: self.id.clone(),
+            customer_name: self.customer_name.clone(),
+            instrument_kind: self.instrument_kind,
+            instrument_label: self.instrument_label.clone(),
+            unit: self.unit,
+            quantity: self.quantity,
+            value: self.value,
+            bill_id: self.purpose.bill().map(|b| b.id().as_str().to_string()),
+            cashier_name: a.cashier_name.clone(),
+            terminal_name: a.terminal_name.clone(),
+            reason: a.reason.clone(),
+            requested_at_ms: a.requested_at_ms,
+            expires_at_ms: self.expires_at_ms,
+            decided_by: a.decided_by_name.clone(),
+        })
+    }
+
+    /// Waiting for a manager: a pending request on an intent still waiting for its code.
+    pub fn approval_pending(&self) -> bool {
+        self.status == RedemptionStatus::AwaitingOtp
+            && self
+                .approval_request
+                .as_ref()
+                .is_some_and(|a| a.status == ApprovalStatus::Pending)
     }
 }
 

@@ -9,9 +9,10 @@ pub use data::asha;
 use super::{Backend, BackendError, Fut};
 use crate::platform;
 use contract::api::{
-    Approval, Balance, CreateRedemption, CustomerSearch, KioskIdentify, OtpSent, Override, Receipt,
-    Redemption, RedemptionStatus, Role, SendOtp, Session, SignIn, StaffInfo, StoreInfo,
-    TerminalInfo, TerminalMode, Verify, Voucher,
+    Approval, ApprovalList, ApprovalRequest, ApprovalStatus, Balance, CreateRedemption,
+    CustomerSearch, KioskIdentify, OtpSent, Override, Receipt, Redemption, RedemptionStatus,
+    RequestApproval, Role, SendOtp, Session, SignIn, StaffInfo, StoreInfo, TerminalInfo,
+    TerminalMode, Verify, Voucher,
 };
 use contract::lookup::{classify, Searcher};
 use contract::rules::{self, Purpose};
@@ -106,6 +107,17 @@ impl FakeBackend {
 
     pub fn redemption(&self, id: &str) -> Option<Redemption> {
         self.state.borrow().redemptions.get(id).cloned()
+    }
+
+    /// A manager on another device answers the oldest pending request (tests of the till
+    /// waiting for approval). Returns whether there was one.
+    pub fn decide_pending(&self, approve: bool) -> bool {
+        let mut s = self.state.borrow_mut();
+        let Some(r) = s.redemptions.values_mut().find(|r| pending(r)) else {
+            return false;
+        };
+        decide(r, approve, "Meera Shah");
+        true
     }
 
     /// Runs `f` as a signed-in call.
@@ -293,6 +305,7 @@ impl Backend for FakeBackend {
                 expires_at_ms: now + 900_000,
                 otp: None,
                 created_at_ms: now,
+                approval_request: None,
             };
             s.redemptions.insert(id, r.clone());
             Ok(r)
@@ -377,7 +390,7 @@ impl Backend for FakeBackend {
 
     fn override_(&self, id: String, body: Override) -> Fut<'_, Redemption> {
         Self::ready(self.call(|s| {
-            if !s.policy.override_enabled {
+            if !s.policy.override_enabled || !s.policy.override_store_code {
                 return Err(problem(ErrorCode::OverrideDisabled));
             }
             if body.reason.trim().is_empty() {
@@ -394,6 +407,81 @@ impl Backend for FakeBackend {
             let r = open(s, &id)?;
             r.status = RedemptionStatus::Approved;
             Ok(r.clone())
+        }))
+    }
+
+    fn request_approval(&self, id: String, body: RequestApproval) -> Fut<'_, Redemption> {
+        Self::ready(self.call(|s| {
+            if !s.policy.override_enabled {
+                return Err(problem(ErrorCode::OverrideDisabled));
+            }
+            if body.reason.trim().is_empty() {
+                return Err(problem(ErrorCode::ReasonRequired));
+            }
+            let cashier = s.signed_in.as_ref().map(|st| st.name.clone());
+            let n = s.next_id;
+            s.next_id += 1;
+            let r = open(s, &id)?;
+            if r.status != RedemptionStatus::AwaitingOtp {
+                return Err(problem(ErrorCode::IntentClosed));
+            }
+            if pending(r) {
+                return Err(problem(ErrorCode::ApprovalPending));
+            }
+            r.approval_request = Some(ApprovalRequest {
+                id: format!("apr-{n}"),
+                status: ApprovalStatus::Pending,
+                redemption_id: r.id.clone(),
+                customer_name: r.customer_name.clone(),
+                instrument_kind: r.instrument_kind,
+                instrument_label: r.instrument_label.clone(),
+                unit: r.unit,
+                quantity: r.quantity,
+                value: r.value,
+                bill_id: r.purpose.bill().map(|b| b.id().to_string()),
+                cashier_name: cashier.unwrap_or_default(),
+                terminal_name: "Till 1".into(),
+                reason: body.reason.trim().to_string(),
+                requested_at_ms: platform::now_ms(),
+                expires_at_ms: r.expires_at_ms,
+                decided_by: None,
+            });
+            Ok(r.clone())
+        }))
+    }
+
+    fn approvals(&self) -> Fut<'_, ApprovalList> {
+        Self::ready(self.call(|s| {
+            manager_only(s)?;
+            let mut requests: Vec<ApprovalRequest> = s
+                .redemptions
+                .values()
+                .filter(|r| pending(r))
+                .filter_map(|r| r.approval_request.clone())
+                .collect();
+            requests.sort_by_key(|a| (a.requested_at_ms, a.id.clone()));
+            Ok(ApprovalList { requests })
+        }))
+    }
+
+    fn decide_approval(&self, id: String, approve: bool) -> Fut<'_, ApprovalRequest> {
+        Self::ready(self.call(|s| {
+            manager_only(s)?;
+            let manager = s
+                .signed_in
+                .as_ref()
+                .map(|st| st.name.clone())
+                .unwrap_or_default();
+            let r = s
+                .redemptions
+                .values_mut()
+                .find(|r| r.approval_request.as_ref().is_some_and(|a| a.id == id))
+                .ok_or_else(|| problem(ErrorCode::NotFound))?;
+            if !pending(r) {
+                return Err(problem(ErrorCode::ApprovalClosed));
+            }
+            decide(r, approve, &manager);
+            Ok(r.approval_request.clone().expect("just decided"))
         }))
     }
 
@@ -542,6 +630,36 @@ impl Backend for FakeBackend {
             s.kiosk_bound = None;
             Ok(())
         }))
+    }
+}
+
+/// Waiting for a manager: a pending request on an intent still waiting for its code.
+fn pending(r: &Redemption) -> bool {
+    r.status == RedemptionStatus::AwaitingOtp
+        && r.approval_request
+            .as_ref()
+            .is_some_and(|a| a.status == ApprovalStatus::Pending)
+}
+
+/// A manager's answer to a pending request.
+fn decide(r: &mut Redemption, approve: bool, manager: &str) {
+    if approve {
+        r.status = RedemptionStatus::Approved;
+    }
+    if let Some(a) = r.approval_request.as_mut() {
+        a.status = if approve {
+            ApprovalStatus::Approved
+        } else {
+            ApprovalStatus::Declined
+        };
+        a.decided_by = Some(manager.to_string());
+    }
+}
+
+fn manager_only(s: &State) -> Result<(), BackendError> {
+    match s.signed_in.as_ref().map(|st| st.role) {
+        Some(Role::Manager) => Ok(()),
+        _ => Err(problem(ErrorCode::Forbidden)),
     }
 }
 

@@ -162,6 +162,7 @@ fn override_needs_policy_credentials_and_reason() {
     assert_eq!(r.screen(), Screen::Otp, "override is off by default");
     let mut p = Policy::default();
     p.override_enabled = true;
+    p.override_store_code = true; // the merchant's option: the store code at the till
     r.f.signed_in.policy = Some(p);
     r.send(Action::OpenOverride);
     assert_eq!(r.screen(), Screen::Override);

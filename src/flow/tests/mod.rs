@@ -75,6 +75,7 @@ fn redemption(status: RedemptionStatus) -> Redemption {
         expires_at_ms: T0 + 900_000,
         otp: None,
         created_at_ms: T0,
+        approval_request: None,
     }
 }
 
@@ -274,6 +275,7 @@ impl Run {
     }
 }
 
+mod approval;
 mod code;
 mod commit;
 mod host;

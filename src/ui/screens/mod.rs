@@ -17,7 +17,7 @@ pub use bill::BillScreen;
 pub use closed::ClosedScreen;
 pub use confirm::ConfirmScreen;
 pub use customer::CustomerScreen;
-pub use manager_override::OverrideScreen;
+pub use manager_override::{AwaitingApprovalScreen, OverrideScreen};
 pub use otp::OtpScreen;
 pub use receipt::ReceiptScreen;
 pub use redeem::RedeemScreen;

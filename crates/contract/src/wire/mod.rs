@@ -90,6 +90,28 @@ mod tests {
                 attempts_left: 5,
             }),
             created_at_ms: 1,
+            approval_request: None,
+        }
+    }
+
+    fn approval_request(status: ApprovalStatus, full: bool) -> ApprovalRequest {
+        ApprovalRequest {
+            id: "apr-1".into(),
+            status,
+            redemption_id: "red-1".into(),
+            customer_name: "Asha \"Rao\"".into(),
+            instrument_kind: InstrumentKind::Package,
+            instrument_label: "Hair spa × 6".into(),
+            unit: Unit::Sessions,
+            quantity: Quantity::new(2).unwrap(),
+            value: inr(300_000),
+            bill_id: full.then(|| "INV-9".into()),
+            cashier_name: "Ravi".into(),
+            terminal_name: "Till 1".into(),
+            reason: "SMS not delivered\nphone off".into(),
+            requested_at_ms: 5,
+            expires_at_ms: 6,
+            decided_by: full.then(|| "Rahul Mehta".into()),
         }
     }
 
@@ -146,6 +168,17 @@ mod tests {
         });
         reads(redemption(bill(), true));
         reads(redemption(Purpose::Voucher, false));
+        reads(Redemption {
+            approval_request: Some(approval_request(ApprovalStatus::Declined, true)),
+            ..redemption(bill(), true)
+        });
+        reads(ApprovalList {
+            requests: vec![
+                approval_request(ApprovalStatus::Pending, false),
+                approval_request(ApprovalStatus::Approved, true),
+            ],
+        });
+        reads(ApprovalList { requests: vec![] });
         for approval in [
             Approval::Otp {
                 channel: Channel::Email,
@@ -326,6 +359,9 @@ mod tests {
         }
         writes(Reverse {
             reason: "returned".into(),
+        });
+        writes(RequestApproval {
+            reason: "SMS not delivered \"at all\"".into(),
         });
         writes(CreateAccrual {
             customer_id: "c".into(),

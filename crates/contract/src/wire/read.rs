@@ -188,8 +188,14 @@ structs! {
     Redemption {
         id, status, customer_id, customer_name, instrument_id, instrument_kind,
         instrument_label, unit, quantity, value, purpose, otp_required, expires_at_ms, otp,
-        created_at_ms,
+        created_at_ms, approval_request,
     }
+    ApprovalRequest {
+        id, status, redemption_id, customer_name, instrument_kind, instrument_label, unit,
+        quantity, value, bill_id, cashier_name, terminal_name, reason, requested_at_ms,
+        expires_at_ms, decided_by,
+    }
+    ApprovalList { requests }
     Voucher { code, value, valid_until_ms }
     Receipt {
         redemption_id, customer_name, instrument_kind, instrument_label, unit, quantity, value,
@@ -218,6 +224,7 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
+        override_store_code,
     }
 }
 
@@ -248,6 +255,7 @@ names! {
         AwaitingOtp = "awaiting_otp", Approved = "approved", Committed = "committed",
         Cancelled = "cancelled", Expired = "expired", Locked = "locked", Reversed = "reversed",
     }
+    ApprovalStatus { Pending = "pending", Approved = "approved", Declined = "declined" }
     Limit { Balance = "balance", Bill = "bill", BillCap = "bill_cap" }
     DeliveryFailureReason {
         NotConfigured = "not_configured", Unreachable = "unreachable", Timeout = "timeout",

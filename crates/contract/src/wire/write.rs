@@ -119,6 +119,7 @@ structs! {
     SendOtp { channel }
     Verify { code }
     Override { manager_code, manager_pin, override_code, reason }
+    RequestApproval { reason }
     KioskIdentify { query; channel }
     Reverse { reason }
     CreateAccrual { customer_id, bill }
@@ -130,6 +131,7 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
+        override_store_code,
     }
 }
 

@@ -36,7 +36,7 @@ pub fn banner(
          \x20 terminal tokens: demo-till-1, demo-till-2 (POS), demo-kiosk-1 (kiosk)\n\
          \x20 cashier:         {} PIN {} ({})\n\
          \x20 manager:         {} PIN {} ({})\n\
-         \x20 override code:   {OVERRIDE_CODE}\n\
+         \x20 override code:   {OVERRIDE_CODE}   (or: the manager approves in the back office)\n\
          \x20 try customer:    Asha Rao, mobile 9876543210, card RG00012345\n",
         CASHIER.0, CASHIER.1, CASHIER.2, MANAGER.0, MANAGER.1, MANAGER.2
     );

@@ -31,6 +31,9 @@ fn demo_policy() -> Policy {
     p.channels = vec![Channel::Sms, Channel::Whatsapp, Channel::Email];
     p.override_enabled = true;
     p.override_daily_cap = 5;
+    // The demo shows both ways: a manager approves on their own device (the back office), or
+    // types the store code at the till (a merchant's option, off in a real store's defaults).
+    p.override_store_code = true;
     p
 }
 

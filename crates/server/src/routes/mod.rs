@@ -7,6 +7,7 @@
 //! the OpenAPI paths from those attributes, so they cannot disagree.
 
 mod accruals;
+mod approvals;
 mod customers;
 mod input;
 mod kiosk;
@@ -26,6 +27,7 @@ pub fn api() -> OpenApiRouter<Shared> {
         .merge(policy::router())
         .merge(customers::router())
         .merge(redemptions::router())
+        .merge(approvals::router())
         .merge(accruals::router())
         .merge(kiosk::router())
         .merge(reports::router())
@@ -61,14 +63,26 @@ mod tests {
             KIOSK_IDENTIFY,
             KIOSK_VERIFY,
             KIOSK_FORGET,
+            APPROVALS,
         ]
         .into_iter()
         .map(String::from)
         .collect();
         expected.insert(balance(id));
         expected.insert(redemption(id));
-        for action in ["otp", "verify", "override", "commit", "cancel", "reverse"] {
+        for action in [
+            "otp",
+            "verify",
+            "override",
+            APPROVAL_REQUEST,
+            "commit",
+            "cancel",
+            "reverse",
+        ] {
             expected.insert(redemption_action(id, action));
+        }
+        for action in ["approve", "decline"] {
+            expected.insert(approval_action(id, action));
         }
         assert_eq!(documented, expected);
     }

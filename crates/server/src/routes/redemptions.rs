@@ -19,8 +19,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::api::{
-    paths, CreateRedemption, OtpSent, Override, Receipt, Redemption, RedemptionStatus, Reversal,
-    Reverse, SendOtp, Verify, IDEMPOTENCY_HEADER,
+    paths, CreateRedemption, OtpSent, Override, Receipt, Redemption, RedemptionStatus,
+    RequestApproval, Reversal, Reverse, SendOtp, Verify, IDEMPOTENCY_HEADER,
 };
 use contract::{ErrorCode, Problem};
 use serde_json::Value;
@@ -76,6 +76,7 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(send_otp))
         .routes(routes!(verify))
         .routes(routes!(override_otp))
+        .routes(routes!(request_approval))
         .routes(routes!(commit))
         .routes(routes!(cancel))
         .routes(routes!(reverse))
@@ -170,8 +171,27 @@ pub async fn verify(
     Ok(Json(row.to_api()))
 }
 
+#[utoipa::path(post, path = "/v1/redemptions/{id}/approval-request", tag = "redemptions", security(("terminal" = [], "session" = [])),
+    description = "Customer did not get the code: the cashier asks a manager to approve, with a reason. Nothing secret is sent from the till: a manager signed in on their own device (any terminal of the store) sees the request at `GET /v1/approvals` and approves or declines it there. The intent must be `awaiting_otp` and override on (`override_disabled`); one open request per intent (`approval_pending`); today's overrides must not be used up (`override_cap_reached`). The answer is the intent with its `approval_request`; read it again (`GET /v1/redemptions/{id}`) until it is `approved` or the request `declined`. Audited (`approval_requested`).",
+    params(("id" = String, Path, description = "Redemption id")),
+    request_body = RequestApproval,
+    responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn request_approval(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+    body: JsonBody<RequestApproval>,
+) -> ApiResult<Json<Redemption>> {
+    let row = on_redemption(&app, creds, id, move |tx, caller, id, now| {
+        let reason = required_reason(&body.take()?.reason)?;
+        approval::request_approval(tx, caller, id, &reason, now)
+    })
+    .await?;
+    Ok(Json(row.to_api()))
+}
+
 #[utoipa::path(post, path = "/v1/redemptions/{id}/override", tag = "redemptions", security(("terminal" = [], "session" = [])),
-    description = "Customer did not get the code: a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap. Wrong attempts are limited per terminal, per manager (shared with sign-in) and per store code (10 per quarter hour each, counted before checking): then `rate_limited`.",
+    description = "Customer did not get the code, and the merchant chose to accept the store's static code at the till (policy `override_store_code`, off by default; otherwise `override_disabled`: use `approval-request`): a manager approves with their staff code, PIN, the store's override code and a reason. Counted against a daily cap. Wrong attempts are limited per terminal, per manager (shared with sign-in) and per store code (10 per quarter hour each, counted before checking): then `rate_limited`.",
     params(("id" = String, Path, description = "Redemption id")),
     request_body = Override,
     responses((status = 200, body = Redemption), (status = "default", body = Problem, content_type = "application/problem+json")))]

@@ -71,6 +71,15 @@ pub trait RedemptionTx {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn update_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()>;
     fn redemption(&mut self, store_id: &str, id: &str) -> ApiResult<Option<RedemptionRow>>;
+    /// The intent whose (latest) request for a manager's approval has this id.
+    fn redemption_by_approval_request(
+        &mut self,
+        store_id: &str,
+        approval_id: &str,
+    ) -> ApiResult<Option<RedemptionRow>>;
+    /// Intents of a store waiting for a manager's approval, oldest first (their holds may
+    /// have lapsed meanwhile: the caller checks).
+    fn approvals_pending(&mut self, store_id: &str, limit: u32) -> ApiResult<Vec<RedemptionRow>>;
     fn open_redemptions_expired_by(
         &mut self,
         now_ms: i64,

@@ -157,6 +157,16 @@ UPDATE redemptions SET bill_id = json_extract(data, '$.purpose.bill.id'),
 CREATE INDEX redemptions_by_bill ON redemptions (store_id, bill_id) WHERE bill_id IS NOT NULL;
 CREATE INDEX redemptions_no_code ON redemptions (customer_id, created_at_ms) WHERE no_code = 1;
 "#,
+    // 10: a cashier asks a manager to approve an intent on the manager's own device (S8): the
+    // request is kept with the intent; its id is looked up, and pending ones are listed.
+    r#"
+ALTER TABLE redemptions ADD COLUMN approval_request_id TEXT;
+ALTER TABLE redemptions ADD COLUMN approval_pending INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX redemptions_by_approval_request ON redemptions (approval_request_id)
+    WHERE approval_request_id IS NOT NULL;
+CREATE INDEX redemptions_approval_pending ON redemptions (store_id, created_at_ms)
+    WHERE approval_pending = 1;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

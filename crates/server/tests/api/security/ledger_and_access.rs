@@ -324,7 +324,7 @@ async fn s8_override_needs_a_manager_a_reason_the_code_and_respects_the_cap() {
     .expect_problem("override_cap_reached");
     // Turned off.
     manager
-        .set_policy(json!({ "override_enabled": false }))
+        .set_policy(json!({ "override_enabled": false, "override_store_code": false }))
         .await;
     api.post(
         &format!("/v1/redemptions/{second}/override"),

@@ -38,7 +38,7 @@ impl RedemptionTx for SqliteTx<'_> {
         let by_override = matches!(r.approval, Some(contract::api::Approval::Override { .. }));
         let n = self.exec(
             "UPDATE redemptions SET status = ?2, expires_at_ms = ?3, committed_at_ms = ?4, reversed_at_ms = ?5, \
-             by_override = ?6, data = ?7 WHERE id = ?1",
+             by_override = ?6, data = ?7, approval_request_id = ?8, approval_pending = ?9 WHERE id = ?1",
             params![
                 r.id,
                 text(&r.status),
@@ -46,7 +46,9 @@ impl RedemptionTx for SqliteTx<'_> {
                 r.committed_at_ms,
                 r.reversal.as_ref().map(|x| x.reversed_at_ms),
                 by_override,
-                serde_json::to_string(r)?
+                serde_json::to_string(r)?,
+                r.approval_request.as_ref().map(|a| a.id.as_str()),
+                r.approval_pending()
             ],
         )?;
         if n != 1 {
@@ -59,6 +61,27 @@ impl RedemptionTx for SqliteTx<'_> {
         self.one(
             "SELECT data FROM redemptions WHERE store_id = ?1 AND id = ?2",
             params![store_id, id],
+            redemption_row,
+        )
+    }
+
+    fn redemption_by_approval_request(
+        &mut self,
+        store_id: &str,
+        approval_id: &str,
+    ) -> ApiResult<Option<RedemptionRow>> {
+        self.one(
+            "SELECT data FROM redemptions WHERE store_id = ?1 AND approval_request_id = ?2",
+            params![store_id, approval_id],
+            redemption_row,
+        )
+    }
+
+    fn approvals_pending(&mut self, store_id: &str, limit: u32) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE store_id = ?1 AND approval_pending = 1 \
+             ORDER BY created_at_ms LIMIT ?2",
+            params![store_id, limit],
             redemption_row,
         )
     }
