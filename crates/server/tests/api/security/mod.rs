@@ -6,3 +6,4 @@ mod bills_and_days;
 mod codes;
 mod guessing;
 mod ledger_and_access;
+mod rules_agree;
