@@ -28,7 +28,7 @@ mod state;
 mod view;
 
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
-pub use mode::Mode;
+pub use mode::{parts, Mode};
 pub use msg::{Action, Answer, Call, Cmd, HostEvent, HostRedemption, Msg, Outcome, ReqId, Request};
 pub use sale::QuantityProblem;
 pub use state::{
@@ -37,26 +37,60 @@ pub use state::{
 };
 pub use view::{Closed, Field, FieldError, Notice, Screen, Tone};
 
+/// `when!(P, PART => step)`: the step when the surface's parts `P` include `PART`, otherwise
+/// nothing. `P` is a constant, so a surface's bundle does not link the steps it lacks; the
+/// matches stay exhaustive, so a new action or answer must be given its part.
+macro_rules! when {
+    ($p:expr, $part:expr => $step:expr) => {
+        if $p & $part != 0 {
+            $step
+        } else {
+            Vec::new()
+        }
+    };
+}
+
+/// A surface's flow dispatch: [`Flow::handle_on`] compiled with its mode's parts.
+pub type Handler = fn(&mut Flow, Msg, i64) -> Vec<Cmd>;
+
 impl Flow {
-    /// Applies one message; returns the commands to run.
+    /// Applies one message as this flow's mode does; returns the commands to run. (A bundle
+    /// calls its own surface's [`Handler`] instead, which links only its parts.)
     pub fn handle(&mut self, msg: Msg, now_ms: i64) -> Vec<Cmd> {
+        Flow::handler(self.mode())(self, msg, now_ms)
+    }
+
+    /// The flow dispatch of a mode, with only that mode's [`parts`].
+    pub fn handler(mode: Mode) -> Handler {
+        match mode {
+            Mode::Pos => Flow::handle_on::<{ Mode::Pos.parts() }>,
+            Mode::Widget => Flow::handle_on::<{ Mode::Widget.parts() }>,
+            Mode::Kiosk => Flow::handle_on::<{ Mode::Kiosk.parts() }>,
+            Mode::BackOffice => Flow::handle_on::<{ Mode::BackOffice.parts() }>,
+        }
+    }
+
+    /// Applies one message with the steps in `P` (bits of [`parts`]); a person's action or
+    /// an answer of a step the surface lacks changes nothing.
+    pub fn handle_on<const P: u8>(&mut self, msg: Msg, now_ms: i64) -> Vec<Cmd> {
         self.now_ms = now_ms;
         match msg {
-            Msg::Act(action) => self.act(action),
+            Msg::Act(action) => self.act::<P>(action),
             Msg::Answer(id, answer) => {
                 // The one rule for late answers: only the request waited for is heard.
                 if self.ui.waiting.map(|w| w.id) != Some(id) {
                     return vec![];
                 }
                 self.ui.waiting = None;
-                self.answer(*answer)
+                self.answer::<P>(*answer)
             }
             Msg::Tick => self.tick(),
             Msg::RetryCommit => self.retry_commit(),
         }
     }
 
-    fn act(&mut self, action: Action) -> Vec<Cmd> {
+    fn act<const P: u8>(&mut self, action: Action) -> Vec<Cmd> {
+        use parts::*;
         if !matches!(action, Action::KioskDone) {
             self.touch();
         }
@@ -77,61 +111,66 @@ impl Flow {
                 pin,
             } => self.sign_in(terminal_token, staff_code, pin),
             Action::SignOut => self.sign_out(),
-            Action::EnterBill { id, total } => self.enter_bill(&id, &total),
-            Action::VoucherMode => self.voucher_mode(),
-            Action::HostBill(bill) => self.host_bill(bill),
-            Action::ChangeBill => self.change_bill(),
-            Action::Search(input) => self.search(&input),
-            Action::ChooseCustomer(id) => self.choose_customer(id),
-            Action::ChooseInstrument(id) => self.choose_instrument(id),
-            Action::BackToBalance => self.back_to_balance(),
-            Action::BackToSearch => self.back_to_search(),
-            Action::Hold(input) => self.hold(&input),
-            Action::SendOtp(channel) => self.send_otp(channel),
-            Action::Verify(input) => self.verify(&input),
-            Action::OpenOverride => self.open_override(),
-            Action::CloseOverride => self.close_override(),
-            Action::SubmitOverride(body) => self.submit_override(body),
-            Action::RequestApproval(reason) => self.request_approval(&reason),
-            Action::ShowApprovals => self.show_approvals(),
-            Action::ShowPolicy => self.show_policy(),
-            Action::DecideApproval { id, approve } => self.decide_approval(id, approve),
-            Action::Confirm { fresh_key } => self.confirm(fresh_key),
-            Action::Cancel => self.cancel(),
-            Action::ResumeContinue => self.resume_continue(),
-            Action::StartOver => self.start_over(),
-            Action::NextCustomer => self.next_customer(),
-            Action::SavePolicy(p) => self.save_policy(*p),
-            Action::PolicyFormInvalid(errors) => self.policy_form_invalid(errors),
+            Action::EnterBill { id, total } => when!(P, BILL => self.enter_bill(&id, &total)),
+            Action::VoucherMode => when!(P, BILL => self.voucher_mode()),
+            Action::HostBill(bill) => when!(P, HOST => self.host_bill(bill)),
+            Action::ChangeBill => when!(P, BILL => self.change_bill()),
+            Action::Search(input) => when!(P, SEARCH => self.search(&input)),
+            Action::ChooseCustomer(id) => when!(P, SEARCH => self.choose_customer(id)),
+            Action::ChooseInstrument(id) => when!(P, SALE => self.choose_instrument(id)),
+            Action::BackToBalance => when!(P, SALE => self.back_to_balance()),
+            Action::BackToSearch => when!(P, SEARCH => self.back_to_search()),
+            Action::Hold(input) => when!(P, SALE => self.hold(&input)),
+            Action::SendOtp(channel) => when!(P, SALE => self.send_otp(channel)),
+            Action::Verify(input) => when!(P, SALE => self.verify(&input)),
+            Action::OpenOverride => when!(P, OVERRIDE => self.open_override()),
+            Action::CloseOverride => when!(P, OVERRIDE => self.close_override()),
+            Action::SubmitOverride(body) => when!(P, OVERRIDE => self.submit_override(body)),
+            Action::RequestApproval(reason) => when!(P, OVERRIDE => self.request_approval(&reason)),
+            Action::ShowApprovals => when!(P, MANAGE => self.show_approvals()),
+            Action::ShowPolicy => when!(P, MANAGE => self.show_policy()),
+            Action::DecideApproval { id, approve } => {
+                when!(P, MANAGE => self.decide_approval(id, approve))
+            }
+            Action::Confirm { fresh_key } => when!(P, SALE => self.confirm(fresh_key)),
+            Action::Cancel => when!(P, SALE => self.cancel()),
+            Action::ResumeContinue => when!(P, BILL => self.resume_continue()),
+            Action::StartOver => when!(P, SALE => self.start_over()),
+            Action::NextCustomer => when!(P, SALE => self.next_customer()),
+            Action::SavePolicy(p) => when!(P, MANAGE => self.save_policy(*p)),
+            Action::PolicyFormInvalid(errors) => {
+                when!(P, MANAGE => self.policy_form_invalid(errors))
+            }
             Action::Activity => vec![],
-            Action::KioskIdentify(input) => self.kiosk_identify(&input),
-            Action::KioskResend => self.kiosk_resend(),
-            Action::KioskVerify(input) => self.kiosk_verify(&input),
-            Action::KioskDone => self.kiosk_done(),
-            Action::Close => self.close_widget(),
+            Action::KioskIdentify(input) => when!(P, KIOSK => self.kiosk_identify(&input)),
+            Action::KioskResend => when!(P, KIOSK => self.kiosk_resend()),
+            Action::KioskVerify(input) => when!(P, KIOSK => self.kiosk_verify(&input)),
+            Action::KioskDone => when!(P, KIOSK => self.kiosk_done()),
+            Action::Close => when!(P, HOST => self.close_widget()),
         }
     }
 
-    fn answer(&mut self, answer: Answer) -> Vec<Cmd> {
+    fn answer<const P: u8>(&mut self, answer: Answer) -> Vec<Cmd> {
+        use parts::*;
         match answer {
             Answer::SignedIn(r) => self.signed_in(r),
             Answer::SignedOut => self.signed_out(),
             Answer::PolicyLoaded(r) => self.policy_loaded(r),
-            Answer::PolicySaved(r) => self.policy_saved(r),
-            Answer::Found(r) => self.found(r),
-            Answer::BalanceLoaded(r) => self.balance_loaded(r),
-            Answer::Created(r) => self.created(r),
-            Answer::Fetched(r) => self.fetched(r),
-            Answer::OtpSent(r) => self.otp_sent(r),
-            Answer::Verified(r) | Answer::Overridden(r) => self.verified(r),
-            Answer::ApprovalRequested(r) => self.approval_requested(r),
-            Answer::ApprovalPolled(r) => self.approval_polled(r),
-            Answer::ApprovalsLoaded(r) => self.approvals_loaded(r),
-            Answer::ApprovalDecided(r) => self.approval_decided(r),
-            Answer::Committed(r) => self.committed(r),
-            Answer::Cancelled(r) => self.cancelled(r),
-            Answer::KioskCodeSent(r) => self.kiosk_code_sent(r),
-            Answer::KioskVerified(r) => self.kiosk_verified(r),
+            Answer::PolicySaved(r) => when!(P, MANAGE => self.policy_saved(r)),
+            Answer::Found(r) => when!(P, SEARCH => self.found(r)),
+            Answer::BalanceLoaded(r) => when!(P, SALE => self.balance_loaded(r)),
+            Answer::Created(r) => when!(P, SALE => self.created(r)),
+            Answer::Fetched(r) => when!(P, SALE => self.fetched(r)),
+            Answer::OtpSent(r) => when!(P, SALE => self.otp_sent(r)),
+            Answer::Verified(r) | Answer::Overridden(r) => when!(P, SALE => self.verified(r)),
+            Answer::ApprovalRequested(r) => when!(P, OVERRIDE => self.approval_requested(r)),
+            Answer::ApprovalPolled(r) => when!(P, OVERRIDE => self.approval_polled(r)),
+            Answer::ApprovalsLoaded(r) => when!(P, MANAGE => self.approvals_loaded(r)),
+            Answer::ApprovalDecided(r) => when!(P, MANAGE => self.approval_decided(r)),
+            Answer::Committed(r) => when!(P, SALE => self.committed(r)),
+            Answer::Cancelled(r) => when!(P, SALE => self.cancelled(r)),
+            Answer::KioskCodeSent(r) => when!(P, KIOSK => self.kiosk_code_sent(r)),
+            Answer::KioskVerified(r) => when!(P, KIOSK => self.kiosk_verified(r)),
         }
     }
 

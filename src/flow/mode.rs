@@ -18,7 +18,39 @@ pub enum Mode {
     BackOffice,
 }
 
+/// The steps a surface's flow can take, as bits of [`Mode::parts`]: each entry point's flow
+/// dispatch (`Flow::handle_on`) is compiled with its own, so a bundle links only the steps its
+/// surface has (SPEC §9: the till carries no policy editing or approving, the back office no
+/// sale). Signing in and out, the store's policy and the clock belong to every surface.
+pub mod parts {
+    /// An instrument, its quantity and hold, the code, the confirmation and the receipt.
+    pub const SALE: u8 = 1;
+    /// Finding a customer by name, number or card (staff only).
+    pub const SEARCH: u8 = 2;
+    /// A typed bill or a voucher, and resuming an open redemption after a reload (the till).
+    pub const BILL: u8 = 4;
+    /// The host page's bill, and closing the widget.
+    pub const HOST: u8 = 8;
+    /// "Customer did not get the code": a manager's approval or the store code.
+    pub const OVERRIDE: u8 = 16;
+    /// The customer identifies with their own number and code.
+    pub const KIOSK: u8 = 32;
+    /// The store's policy and answering cashiers' requests for approval.
+    pub const MANAGE: u8 = 64;
+}
+
 impl Mode {
+    /// What this mode's flow can do ([`parts`]).
+    pub const fn parts(self) -> u8 {
+        use parts::*;
+        match self {
+            Mode::Pos => SALE | SEARCH | BILL | OVERRIDE,
+            Mode::Widget => SALE | SEARCH | HOST | OVERRIDE,
+            Mode::Kiosk => SALE | KIOSK,
+            Mode::BackOffice => MANAGE,
+        }
+    }
+
     /// Stable name for `data-mode` (tests and CSS).
     pub fn name(self) -> &'static str {
         match self {

@@ -19,7 +19,7 @@ pub fn App(
     /// The screens this surface can show (`ui::surfaces`).
     surface: Surface,
 ) -> impl IntoView {
-    let ctx = Ctx::new(backend, &config);
+    let ctx = Ctx::new(backend, &config, surface.handler);
     provide_context(ctx);
     let terminal_token = config.terminal_token.or_else(|| {
         config

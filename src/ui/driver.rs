@@ -2,7 +2,7 @@
 //! requests run against, and what the device and the host page are told.
 
 use crate::backend::Backend;
-use crate::flow::{Answer, Cmd, Field, Flow, HostEvent, Mode, Msg, Place, ReqId, Request};
+use crate::flow::{Answer, Cmd, Field, Flow, Handler, HostEvent, Mode, Msg, Place, ReqId, Request};
 use crate::platform;
 use contract::api::{RequestApproval, SendOtp, Verify};
 use leptos::prelude::*;
@@ -37,6 +37,8 @@ pub struct AppConfig {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub flow: RwSignal<Flow>,
+    /// The surface's flow dispatch (only its steps are in its bundle).
+    handler: Handler,
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
     host: StoredValue<Option<HostListener>, LocalStorage>,
     /// The app's own root element: focus and lookups stay inside it (a widget may share the
@@ -45,13 +47,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(backend: Rc<dyn Backend>, config: &AppConfig) -> Self {
+    pub fn new(backend: Rc<dyn Backend>, config: &AppConfig, handler: Handler) -> Self {
         let place = Place {
             host_locale: config.locale.clone(),
             ..Place::new(config.mode, config.allowed_kinds.clone())
         };
         Ctx {
             flow: RwSignal::new(Flow::at(place)),
+            handler,
             backend: StoredValue::new_local(backend),
             host: StoredValue::new_local(config.on_event.clone()),
             root: NodeRef::new(),
@@ -76,7 +79,7 @@ impl Ctx {
         // try_: a late answer may arrive after the app was unmounted.
         let cmds = self
             .flow
-            .try_update(|f| f.handle(msg, now))
+            .try_update(|f| (self.handler)(f, msg, now))
             .unwrap_or_default();
         for cmd in cmds {
             self.run(cmd);

@@ -2,7 +2,7 @@
 //! so its bundle carries only those. The till never downloads the back office's screens, the
 //! back office none of the sale's, and only the kiosk its own.
 
-use crate::flow::Screen;
+use crate::flow::{Flow, Handler, Mode, Screen};
 use crate::ui::approvals::{ApprovalsScreen, BackOfficeNav};
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::policy::PolicyScreen;
@@ -13,15 +13,18 @@ use crate::ui::screens::{
 use leptos::prelude::*;
 
 /// What a surface shows: the view of each screen its mode can reach, and anything shown
-/// above the screens.
+/// above the screens; and its flow dispatch, which takes only its mode's steps
+/// (`flow::parts`).
 #[derive(Clone, Copy)]
 pub struct Surface {
+    pub handler: Handler,
     pub screen: fn(Screen) -> AnyView,
     pub overlay: fn() -> AnyView,
 }
 
 /// The cashier's till (`/`).
 pub const TILL: Surface = Surface {
+    handler: Flow::handle_on::<{ Mode::Pos.parts() }>,
     screen: |s| match s {
         Screen::Resume => view! { <ResumeScreen/> }.into_any(),
         s => sale(s),
@@ -31,6 +34,7 @@ pub const TILL: Surface = Surface {
 
 /// The widget in a host page: the sale on the host's bill.
 pub const WIDGET: Surface = Surface {
+    handler: Flow::handle_on::<{ Mode::Widget.parts() }>,
     screen: sale,
     overlay: nothing,
 };
@@ -38,6 +42,7 @@ pub const WIDGET: Surface = Surface {
 /// The self-service kiosk (`/kiosk`): set up once with its terminal token, then the
 /// customer's number and code, then vouchers.
 pub const KIOSK: Surface = Surface {
+    handler: Flow::handle_on::<{ Mode::Kiosk.parts() }>,
     screen: |s| match s {
         Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
         Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
@@ -57,6 +62,7 @@ pub const KIOSK: Surface = Surface {
 
 /// The manager's back office (`/back-office`).
 pub const BACK_OFFICE: Surface = Surface {
+    handler: Flow::handle_on::<{ Mode::BackOffice.parts() }>,
     screen: |s| match s {
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::Policy => view! { <PolicyScreen/> }.into_any(),
@@ -89,8 +95,7 @@ fn nothing() -> AnyView {
 }
 
 /// The surface for a mode (tests, which mount any mode in one bundle).
-pub fn for_mode(mode: crate::flow::Mode) -> Surface {
-    use crate::flow::Mode;
+pub fn for_mode(mode: Mode) -> Surface {
     match mode {
         Mode::Pos => TILL,
         Mode::Kiosk => KIOSK,

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn host_bill_given_before_sign_in_is_used_after_it() {
-    let mut r = Run::new();
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, vec![]));
     r.send(Action::HostBill(host_bill(5_000)));
     r.sign_in();
     assert_eq!(r.screen(), Screen::Customer);
@@ -13,7 +13,8 @@ fn host_bill_given_before_sign_in_is_used_after_it() {
 
 #[test]
 fn host_bill_skips_the_bill_screen_and_cannot_be_changed() {
-    let mut r = Run::signed_in();
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    r.sign_in();
     r.send(Action::HostBill(host_bill(5_000)));
     assert_eq!(r.screen(), Screen::Customer);
     r.send(Action::ChangeBill);

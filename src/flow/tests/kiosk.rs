@@ -258,7 +258,11 @@ fn no_staff_control_works_on_a_kiosk() {
 #[test]
 fn an_ended_kiosk_session_signs_itself_in_again() {
     let mut r = kiosk_at_balance();
-    r.send(Action::ChooseCustomer("cus-asha".into()));
+    // After a cancelled voucher the kiosk reads the customer's balance again.
+    match r.f.kiosk_back_to_balance().as_slice() {
+        [Cmd::Ask(id, Request::LoadBalance(_))] => r.requests.push(*id),
+        other => panic!("the balance is read again: {other:?}"),
+    }
     r.answer(Answer::BalanceLoaded(Err(problem(
         ErrorCode::SessionExpired,
     ))));

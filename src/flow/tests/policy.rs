@@ -104,3 +104,46 @@ fn policy_save_forbidden_is_explained() {
     r.answer(Answer::PolicySaved(Err(problem(ErrorCode::Forbidden))));
     assert_eq!(r.notice(), "Only a manager can do that.");
 }
+
+/// Each surface's flow takes only its own steps (`flow::parts`): what its bundle does not
+/// carry does nothing there, even if sent.
+#[test]
+fn each_surface_takes_only_its_own_steps() {
+    // The till edits no policy and answers no approvals.
+    let mut till = Run::signed_in_with(Policy::default(), Role::Manager);
+    till.send(Action::SavePolicy(Box::default()));
+    till.send(Action::ShowApprovals);
+    till.send(Action::DecideApproval {
+        id: "ap-1".into(),
+        approve: true,
+    });
+    assert!(till.cmds.is_empty());
+    assert_eq!(till.screen(), Screen::Bill);
+
+    // The back office sells nothing.
+    let mut office = back_office(Role::Manager);
+    office.send(Action::EnterBill {
+        id: "INV-1".into(),
+        total: "100".into(),
+    });
+    office.send(Action::Search("Asha".into()));
+    office.send(Action::KioskIdentify("98765 43210".into()));
+    assert!(office.cmds.is_empty());
+    assert_eq!(office.screen(), Screen::Policy);
+
+    // The kiosk browses no customers and takes no bill.
+    let mut kiosk = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    kiosk.send(Action::Search("Asha".into()));
+    kiosk.send(Action::EnterBill {
+        id: "INV-1".into(),
+        total: "100".into(),
+    });
+    assert!(kiosk.cmds.is_empty());
+
+    // The parts each mode has.
+    use crate::flow::parts::*;
+    assert_eq!(Mode::Pos.parts() & (MANAGE | KIOSK | HOST), 0);
+    assert_eq!(Mode::BackOffice.parts(), MANAGE);
+    assert_eq!(Mode::Kiosk.parts() & (SEARCH | BILL | OVERRIDE | MANAGE), 0);
+    assert_eq!(Mode::Widget.parts() & (BILL | MANAGE | KIOSK), 0);
+}

@@ -133,7 +133,7 @@ fn each_reset_replaces_whole_parts() {
     assert!(r.f.ui.epoch > epoch);
 
     // A host's bill survives every reset; a kiosk's sales are always vouchers.
-    let mut r = Run::new();
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, vec![]));
     let bill = host_bill(5_000);
     r.send(Action::HostBill(bill.clone()));
     r.f.reset(state::Reset::Session);
