@@ -41,8 +41,12 @@ async fn s10_the_server_refuses_exactly_what_the_rules_crate_refuses_when_the_br
             ];
             for total in BILLS {
                 let id = format!("S10-{}", rand_suffix());
-                let bill = Bill::parse(&id, &format!("{}.{:02}", total / 100, total % 100), policy.currency)
-                    .expect("a bill");
+                let bill = Bill::parse(
+                    &id,
+                    &format!("{}.{:02}", total / 100, total % 100),
+                    policy.currency,
+                )
+                .expect("a bill");
                 let mut quantities = base.to_vec();
                 let purpose = Purpose::Bill { bill: bill.clone() };
                 let earlier = Earlier::nothing(policy.currency);
@@ -74,9 +78,12 @@ async fn s10_the_server_refuses_exactly_what_the_rules_crate_refuses_when_the_br
                                 Some(checked.otp_required),
                                 "{case}: the same need for a code"
                             );
-                            api.post(&format!("/v1/redemptions/{}/cancel", id_of(&held)), json!({}))
-                                .await
-                                .expect(200);
+                            api.post(
+                                &format!("/v1/redemptions/{}/cancel", id_of(&held)),
+                                json!({}),
+                            )
+                            .await
+                            .expect(200);
                             allowed += 1;
                         }
                         Some(Err(why)) => {
