@@ -19,7 +19,7 @@
 //! with its own stylesheet (`/widget/styles.css`, linked, not compiled into the module), so
 //! the host's CSS cannot reach in and the widget's cannot leak out.
 
-use crate::backend::{Backend, HttpBackend, HttpConfig};
+use crate::backend::HttpConfig;
 use crate::flow::{HostEvent, Mode};
 use crate::ui::{App, AppConfig};
 use contract::wire::json::{self, Value, Writer};
@@ -487,9 +487,7 @@ pub fn mount(element: JsValue, config: JsValue, stylesheet: &str) -> Result<Moun
             }
         });
     });
-    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(
-        &cfg.backend_url,
-    )));
+    let backend = (crate::ui::surfaces::WIDGET.http)(HttpConfig::with_base_url(&cfg.backend_url));
     let app_config = AppConfig {
         mode: Mode::Widget,
         allowed_kinds: cfg.instruments,

@@ -2,6 +2,7 @@
 //! `contract::wire` (no serde in the bundle: SPEC §9).
 
 use super::{Backend, BackendError, Fut};
+use crate::flow::parts::*;
 use contract::api::{
     paths, ApprovalList, ApprovalRequest, Balance, CreateRedemption, CustomerSearch, KioskIdentify,
     OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
@@ -45,7 +46,11 @@ impl HttpConfig {
 }
 
 /// Holds the terminal token and the staff session token in memory only (never in storage).
-pub struct HttpBackend {
+///
+/// `P` is the surface's steps (`flow::parts`, default all): a call outside them answers
+/// [`BackendError::Unexpected`] without a request, so its body writer and answer reader are not
+/// in that surface's bundle (SPEC §9). The flow of that surface never makes such a call.
+pub struct HttpBackend<const P: u8 = ALL> {
     config: HttpConfig,
     terminal_token: RefCell<Option<String>>,
     session_token: RefCell<Option<String>>,
@@ -60,7 +65,26 @@ struct Call<'a> {
     timeout_ms: u32,
 }
 
-impl HttpBackend {
+/// Every step: tests and anything that does not choose.
+const ALL: u8 = u8::MAX;
+
+/// The answer to a call a surface does not make.
+fn not_here<'a, T: 'a>() -> Fut<'a, T> {
+    Box::pin(std::future::ready(Err(BackendError::Unexpected {
+        status: 0,
+    })))
+}
+
+/// `only!(PART)` first in a call: outside this backend's parts, [`not_here`].
+macro_rules! only {
+    ($part:expr) => {
+        if P & $part == 0 {
+            return not_here();
+        }
+    };
+}
+
+impl<const P: u8> HttpBackend<P> {
     pub fn new(config: HttpConfig) -> Self {
         HttpBackend {
             config,
@@ -169,7 +193,7 @@ fn seg(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
 }
 
-impl Backend for HttpBackend {
+impl<const P: u8> Backend for HttpBackend<P> {
     fn sign_in(&self, terminal_token: String, b: SignIn) -> Fut<'_, Session> {
         Box::pin(async move {
             *self.terminal_token.borrow_mut() = Some(terminal_token);
@@ -200,10 +224,12 @@ impl Backend for HttpBackend {
     }
 
     fn save_policy(&self, policy: Policy) -> Fut<'_, Policy> {
+        only!(MANAGE);
         Box::pin(self.send(self.call("PUT", paths::POLICY, body(&policy))))
     }
 
     fn search(&self, query: String) -> Fut<'_, CustomerSearch> {
+        only!(SEARCH);
         Box::pin(async move {
             let path = format!("{}?q={}", paths::CUSTOMERS, seg(&query));
             self.send(self.call("GET", &path, None)).await
@@ -211,6 +237,7 @@ impl Backend for HttpBackend {
     }
 
     fn balance(&self, customer_id: String) -> Fut<'_, Balance> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::balance(&seg(&customer_id));
             self.send(self.call("GET", &path, None)).await
@@ -218,10 +245,12 @@ impl Backend for HttpBackend {
     }
 
     fn create(&self, b: CreateRedemption) -> Fut<'_, Redemption> {
+        only!(SALE);
         Box::pin(self.send(self.call("POST", paths::REDEMPTIONS, body(&b))))
     }
 
     fn get(&self, id: String) -> Fut<'_, Redemption> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::redemption(&seg(&id));
             self.send(self.call("GET", &path, None)).await
@@ -229,6 +258,7 @@ impl Backend for HttpBackend {
     }
 
     fn send_otp(&self, id: String, b: SendOtp) -> Fut<'_, OtpSent> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "otp");
             self.send(self.call("POST", &path, body(&b))).await
@@ -236,6 +266,7 @@ impl Backend for HttpBackend {
     }
 
     fn verify(&self, id: String, b: Verify) -> Fut<'_, Redemption> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "verify");
             self.send(self.call("POST", &path, body(&b))).await
@@ -243,6 +274,7 @@ impl Backend for HttpBackend {
     }
 
     fn override_(&self, id: String, b: Override) -> Fut<'_, Redemption> {
+        only!(OVERRIDE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "override");
             self.send(self.call("POST", &path, body(&b))).await
@@ -250,6 +282,7 @@ impl Backend for HttpBackend {
     }
 
     fn request_approval(&self, id: String, b: RequestApproval) -> Fut<'_, Redemption> {
+        only!(OVERRIDE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), paths::APPROVAL_REQUEST);
             self.send(self.call("POST", &path, body(&b))).await
@@ -257,10 +290,12 @@ impl Backend for HttpBackend {
     }
 
     fn approvals(&self) -> Fut<'_, ApprovalList> {
+        only!(MANAGE);
         Box::pin(self.send(self.call("GET", paths::APPROVALS, None)))
     }
 
     fn decide_approval(&self, id: String, approve: bool) -> Fut<'_, ApprovalRequest> {
+        only!(MANAGE);
         Box::pin(async move {
             let action = if approve { "approve" } else { "decline" };
             let path = paths::approval_action(&seg(&id), action);
@@ -269,6 +304,7 @@ impl Backend for HttpBackend {
     }
 
     fn commit(&self, id: String, key: String) -> Fut<'_, Receipt> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "commit");
             let call = Call {
@@ -281,6 +317,7 @@ impl Backend for HttpBackend {
     }
 
     fn cancel(&self, id: String) -> Fut<'_, Redemption> {
+        only!(SALE);
         Box::pin(async move {
             let path = paths::redemption_action(&seg(&id), "cancel");
             self.send(self.call("POST", &path, Some("{}".into()))).await
@@ -288,14 +325,17 @@ impl Backend for HttpBackend {
     }
 
     fn kiosk_identify(&self, b: KioskIdentify) -> Fut<'_, OtpSent> {
+        only!(KIOSK);
         Box::pin(self.send(self.call("POST", paths::KIOSK_IDENTIFY, body(&b))))
     }
 
     fn kiosk_verify(&self, b: Verify) -> Fut<'_, Balance> {
+        only!(KIOSK);
         Box::pin(self.send(self.call("POST", paths::KIOSK_VERIFY, body(&b))))
     }
 
     fn kiosk_forget(&self) -> Fut<'_, ()> {
+        only!(KIOSK);
         Box::pin(self.send(self.call("POST", paths::KIOSK_FORGET, None)))
     }
 }

@@ -1,7 +1,7 @@
 //! The whole app: started with a configuration (till, kiosk or widget), driven by one tick a
 //! second, showing the flow's screen.
 
-use crate::backend::{Backend, HttpBackend, HttpConfig};
+use crate::backend::{Backend, HttpConfig};
 use crate::flow::{Action, Mode, Msg, Screen};
 use crate::platform;
 use crate::ui::chrome::{StatusLine, TopBar};
@@ -103,7 +103,7 @@ pub fn App(
 /// `<meta name="redeemguard-backend" content="https://…">` (same origin when absent).
 pub fn mount_surface(mode: Mode, surface: Surface) {
     let base = platform::meta("redeemguard-backend").unwrap_or_default();
-    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(&base)));
+    let backend = (surface.http)(HttpConfig::with_base_url(&base));
     let config = AppConfig {
         mode,
         ..AppConfig::default()

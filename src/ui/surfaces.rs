@@ -2,6 +2,7 @@
 //! so its bundle carries only those. The till never downloads the back office's screens, the
 //! back office none of the sale's, and only the kiosk its own.
 
+use crate::backend::{Backend, HttpBackend, HttpConfig};
 use crate::flow::{Flow, Handler, Mode, Screen};
 use crate::ui::approvals::{ApprovalsScreen, BackOfficeNav};
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
@@ -11,6 +12,7 @@ use crate::ui::screens::{
     OtpScreen, OverrideScreen, ReceiptScreen, RedeemScreen, ResumeScreen, SignInScreen,
 };
 use leptos::prelude::*;
+use std::rc::Rc;
 
 /// What a surface shows: the view of each screen its mode can reach, and anything shown
 /// above the screens; and its flow dispatch, which takes only its mode's steps
@@ -18,6 +20,8 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct Surface {
     pub handler: Handler,
+    /// The HTTP backend with only this surface's calls (`backend::HttpBackend`).
+    pub http: fn(HttpConfig) -> Rc<dyn Backend>,
     pub screen: fn(Screen) -> AnyView,
     pub overlay: fn() -> AnyView,
 }
@@ -25,6 +29,7 @@ pub struct Surface {
 /// The cashier's till (`/`).
 pub const TILL: Surface = Surface {
     handler: Flow::handle_on::<{ Mode::Pos.parts() }>,
+    http: |c| Rc::new(HttpBackend::<{ Mode::Pos.parts() }>::new(c)),
     screen: |s| match s {
         Screen::Resume => view! { <ResumeScreen/> }.into_any(),
         s => sale(s),
@@ -35,6 +40,7 @@ pub const TILL: Surface = Surface {
 /// The widget in a host page: the sale on the host's bill.
 pub const WIDGET: Surface = Surface {
     handler: Flow::handle_on::<{ Mode::Widget.parts() }>,
+    http: |c| Rc::new(HttpBackend::<{ Mode::Widget.parts() }>::new(c)),
     screen: sale,
     overlay: nothing,
 };
@@ -43,6 +49,7 @@ pub const WIDGET: Surface = Surface {
 /// customer's number and code, then vouchers.
 pub const KIOSK: Surface = Surface {
     handler: Flow::handle_on::<{ Mode::Kiosk.parts() }>,
+    http: |c| Rc::new(HttpBackend::<{ Mode::Kiosk.parts() }>::new(c)),
     screen: |s| match s {
         Screen::KioskStart => view! { <KioskStartScreen/> }.into_any(),
         Screen::KioskCode => view! { <KioskCodeScreen/> }.into_any(),
@@ -63,6 +70,7 @@ pub const KIOSK: Surface = Surface {
 /// The manager's back office (`/back-office`).
 pub const BACK_OFFICE: Surface = Surface {
     handler: Flow::handle_on::<{ Mode::BackOffice.parts() }>,
+    http: |c| Rc::new(HttpBackend::<{ Mode::BackOffice.parts() }>::new(c)),
     screen: |s| match s {
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::Policy => view! { <PolicyScreen/> }.into_any(),

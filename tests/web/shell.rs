@@ -37,7 +37,7 @@ async fn status_is_a_live_region_and_labels_are_real() {
 async fn unreachable_server_is_explained_not_guessed() {
     use redeemguard::backend::{HttpBackend, HttpConfig};
     // Port 9 (discard) refuses connections: the fetch fails without an answer.
-    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::new(HttpConfig::with_base_url(
+    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::<255>::new(HttpConfig::with_base_url(
         "http://127.0.0.1:9",
     )));
     let config = AppConfig {
