@@ -69,6 +69,7 @@ async fn a_host_supplied_bill_skips_the_bill_screen() {
     let ui = mount_config(
         FakeBackend::new(),
         AppConfig {
+            mode: Mode::Widget,
             terminal_token: Some("demo-till-1".into()),
             bill: Some(bill),
             ..AppConfig::default()
