@@ -28,7 +28,7 @@ pub fn BackOfficeNav() -> impl IntoView {
     };
     view! {
         <Show when=move || shown.get()>
-            <nav class="rg-actions" aria-label="Back office">
+            <nav class="rg-actions rg-sections" aria-label="Back office">
                 {tab("show-policy", "Policy", Screen::Policy, Action::ShowPolicy)}
                 {tab("show-approvals", "Approvals", Screen::Approvals, Action::ShowApprovals)}
             </nav>
