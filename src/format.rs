@@ -105,6 +105,23 @@ pub fn quantity(unit: Unit, q: u64, unit_value: Money, locale: &str) -> String {
     }
 }
 
+/// Money and quantities of one instrument as the cashier reads them, for the contract's rule
+/// messages (`contract::rules::Words`).
+pub struct InUnits {
+    pub unit: Unit,
+    pub unit_value: Money,
+    pub locale: String,
+}
+
+impl contract::rules::Words for InUnits {
+    fn money(&self, m: Money) -> String {
+        money(m, &self.locale)
+    }
+    fn quantity(&self, q: u64) -> String {
+        quantity(self.unit, q, self.unit_value, &self.locale)
+    }
+}
+
 /// A quantity of an instrument in its own unit: "1,200 points", "₹2,500.00".
 pub fn units(i: &InstrumentBalance, q: u64, locale: &str) -> String {
     quantity(i.unit, q, i.unit_value, locale)

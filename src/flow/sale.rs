@@ -24,6 +24,17 @@ pub enum QuantityProblem {
     Rule(RuleError),
 }
 
+impl QuantityProblem {
+    /// The cashier's message: a rule's money and quantities as `w` writes them (the screen
+    /// passes [`Flow::words`]: Intl money, the instrument's unit).
+    pub fn words(&self, w: &dyn rules::Words) -> String {
+        match self {
+            QuantityProblem::Rule(e) => e.words(w),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for QuantityProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -303,6 +314,17 @@ impl Flow {
         ))
     }
 
+    /// How money and quantities of the chosen instrument read here: through Intl in the
+    /// store's locale, with the instrument's unit ("1,000 points", "1 session", "₹250.00").
+    pub fn words(&self) -> Option<crate::format::InUnits> {
+        let i = self.instrument()?;
+        Some(crate::format::InUnits {
+            unit: i.unit,
+            unit_value: i.unit_value,
+            locale: self.locale(),
+        })
+    }
+
     pub fn allowed_range(&self) -> Option<Result<AllowedRange, RuleError>> {
         self.range_for(self.instrument()?)
     }
@@ -322,6 +344,15 @@ impl Flow {
         } else {
             Quantity::parse(input).map_err(QuantityProblem::Parse)
         };
+        // Zero is below whatever the minimum is: say the minimum ("at least 50 points").
+        let quantity = quantity.map_err(|e| match e {
+            QuantityProblem::Parse(QuantityError::Zero) => {
+                QuantityProblem::Rule(RuleError::BelowMinimum {
+                    min: rules::minimum(policy, instrument),
+                })
+            }
+            e => e,
+        });
         Some(quantity.and_then(|q| {
             rules::check_redemption(policy, instrument, q, purpose, &earlier)
                 .map_err(QuantityProblem::Rule)
@@ -347,7 +378,11 @@ impl Flow {
                 }
             }
             Some(Err(e)) => {
-                self.ui.field(Field::Quantity, e.to_string());
+                let text = match self.words() {
+                    Some(w) => e.words(&w),
+                    None => e.to_string(),
+                };
+                self.ui.field(Field::Quantity, text);
                 return vec![];
             }
             None => return vec![],

@@ -114,13 +114,17 @@ async fn bad_quantities_get_inline_errors_and_no_hold() {
     for (input, want) in [
         ("abc", "Use digits only, e.g. 500"),
         ("-5", "The quantity cannot be negative"),
-        ("0", "Redeem at least 1"),
+        // Money through Intl, quantities with their unit, the limit that binds (issue 13).
+        ("0", "Redeem at least 50 points"),
         ("12.5", "Use whole numbers only"),
-        ("20", "Redeem at least 50"),
-        ("5000", "Only 1200 available: enter 1200 or less"),
+        ("20", "Redeem at least 50 points"),
+        (
+            "5000",
+            "That is more than the bill of ₹1,000.00: enter 1,000 points or less",
+        ),
         (
             "1100",
-            "That is more than the bill of 1000.00 INR: enter 1000 or less",
+            "That is more than the bill of ₹1,000.00: enter 1,000 points or less",
         ),
     ] {
         ui.type_in("#quantity", input).await;

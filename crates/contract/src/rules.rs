@@ -113,78 +113,107 @@ pub enum RuleError {
     TooLarge,
 }
 
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// How a rule's message names money and quantities. The server writes plain figures
+/// ([`Plain`]: "1000.00 INR", "500"); the app writes them as the cashier reads them, through
+/// Intl in the store's locale and with the instrument's unit ("₹1,000.00", "500 points",
+/// "1 session"). One text per rule either way.
+pub trait Words {
+    fn money(&self, m: Money) -> String;
+    /// A quantity of the instrument with its unit (for credit: the amount).
+    fn quantity(&self, q: u64) -> String;
+}
+
+/// Plain figures: money as `1000.00 INR`, quantities as bare numbers (the API's messages).
+pub struct Plain;
+
+impl Words for Plain {
+    fn money(&self, m: Money) -> String {
+        m.to_string()
+    }
+    fn quantity(&self, q: u64) -> String {
+        q.to_string()
+    }
+}
+
+impl RuleError {
+    /// The cashier's message, with money and quantities as `w` writes them.
+    pub fn words(&self, w: &dyn Words) -> String {
+        let q = |n: u64| w.quantity(n);
+        let m = |x: Money| w.money(x);
         match self {
-            RuleError::NothingAvailable => f.write_str("Nothing left to redeem on this"),
+            RuleError::NothingAvailable => "Nothing left to redeem on this".into(),
             RuleError::NotEnoughToRedeem {
                 min,
                 max,
                 limited_by: Limit::Balance,
-            } => {
-                write!(
-                    f,
-                    "Only {max} available; at least {min} are needed to redeem"
-                )
-            }
-            RuleError::NotEnoughToRedeem { min, max, .. } => {
-                write!(
-                    f,
-                    "This bill allows at most {max}, but at least {min} are needed to redeem"
-                )
-            }
-            RuleError::BelowMinimum { min } => write!(f, "Redeem at least {min}"),
-            RuleError::InsufficientBalance { available } => {
-                write!(f, "Only {available} available: enter {available} or less")
-            }
+            } => format!(
+                "Only {} available; at least {} are needed to redeem",
+                q(*max),
+                q(*min)
+            ),
+            RuleError::NotEnoughToRedeem { min, max, .. } => format!(
+                "This bill allows at most {}, but at least {} are needed to redeem",
+                q(*max),
+                q(*min)
+            ),
+            RuleError::BelowMinimum { min } => format!("Redeem at least {}", q(*min)),
+            RuleError::InsufficientBalance { available } => format!(
+                "Only {} available: enter {} or less",
+                q(*available),
+                q(*available)
+            ),
             RuleError::ExceedsBill {
                 max,
                 bill_total,
                 left,
-            } if left == bill_total => {
-                write!(
-                    f,
-                    "That is more than the bill of {bill_total}: enter {max} or less"
-                )
-            }
+            } if left == bill_total => format!(
+                "That is more than the bill of {}: enter {} or less",
+                m(*bill_total),
+                q(*max)
+            ),
             RuleError::ExceedsBill {
                 max,
                 bill_total,
                 left,
-            } => {
-                write!(
-                    f,
-                    "Only {left} of the bill of {bill_total} is left to pay: enter {max} or less"
-                )
-            }
-            RuleError::ExceedsBillCap { max, cap, left } if left == cap => {
-                write!(
-                    f,
-                    "A bill may take at most {cap} from loyalty: enter {max} or less"
-                )
-            }
-            RuleError::ExceedsBillCap { max, cap, left } => {
-                write!(
-                    f,
-                    "A bill may take at most {cap} from loyalty and {left} of it is left: enter {max} or less"
-                )
-            }
+            } => format!(
+                "Only {} of the bill of {} is left to pay: enter {} or less",
+                m(*left),
+                m(*bill_total),
+                q(*max)
+            ),
+            RuleError::ExceedsBillCap { max, cap, left } if left == cap => format!(
+                "A bill may take at most {} from loyalty: enter {} or less",
+                m(*cap),
+                q(*max)
+            ),
+            RuleError::ExceedsBillCap { max, cap, left } => format!(
+                "A bill may take at most {} from loyalty and {} of it is left: enter {} or less",
+                m(*cap),
+                m(*left),
+                q(*max)
+            ),
             RuleError::BillCovered {
                 limited_by: Limit::BillCap,
                 ..
-            } => f.write_str("This bill has already taken all that loyalty may pay on it"),
-            RuleError::BillCovered { bill_total, .. } => write!(
-                f,
-                "Nothing is left to pay on this bill of {bill_total}: earlier redemptions cover it"
+            } => "This bill has already taken all that loyalty may pay on it".into(),
+            RuleError::BillCovered { bill_total, .. } => format!(
+                "Nothing is left to pay on this bill of {}: earlier redemptions cover it",
+                m(*bill_total)
             ),
             RuleError::CurrencyMismatch => {
-                f.write_str("The bill is in a different currency from the loyalty program")
+                "The bill is in a different currency from the loyalty program".into()
             }
             RuleError::NotForVoucher => {
-                f.write_str("A gift card cannot become a voucher: apply it to a bill")
+                "A gift card cannot become a voucher: apply it to a bill".into()
             }
-            RuleError::TooLarge => f.write_str("That number is far too large"),
+            RuleError::TooLarge => "That number is far too large".into(),
         }
+    }
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words(&Plain))
     }
 }
 impl std::error::Error for RuleError {}
@@ -385,17 +414,19 @@ pub fn check_redemption(
     if q < min {
         return Err(RuleError::BelowMinimum { min });
     }
-    if q > instrument.available {
-        return Err(RuleError::InsufficientBalance {
-            available: instrument.available,
-        });
-    }
-    let value = unit.times(q).map_err(|_| RuleError::TooLarge)?;
+    // Of every limit the quantity passes, the tightest is the one to name: "only 1,200
+    // available" is no help when the bill allows 1,000.
+    let mut tightest: Option<ValueLimit> = None;
     for l in value_limits(policy, unit, purpose, earlier)? {
         if let Some(e) = covered(&l, purpose) {
             return Err(e);
         }
-        if q > l.max {
+        if q > l.max && tightest.as_ref().is_none_or(|t| l.max < t.max) {
+            tightest = Some(l);
+        }
+    }
+    match tightest {
+        Some(l) if l.max < instrument.available || q <= instrument.available => {
             return Err(match l.limit {
                 Limit::Bill => RuleError::ExceedsBill {
                     max: l.max,
@@ -407,9 +438,16 @@ pub fn check_redemption(
                     cap: l.whole,
                     left: l.left,
                 },
-            });
+            })
         }
+        _ if q > instrument.available => {
+            return Err(RuleError::InsufficientBalance {
+                available: instrument.available,
+            })
+        }
+        _ => {}
     }
+    let value = unit.times(q).map_err(|_| RuleError::TooLarge)?;
     Ok(Checked {
         quantity,
         value,

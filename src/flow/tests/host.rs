@@ -174,7 +174,8 @@ fn s12_redeem_more_in_a_widget_continues_on_what_is_left_of_the_bill() {
         r.field(),
         Some((
             Field::Quantity,
-            "Only 500.00 INR of the bill of 1000.00 INR is left to pay: enter 500 or less".into()
+            "Only 500.00 INR of the bill of 1000.00 INR is left to pay: enter 500 points or less"
+                .into()
         ))
     );
     assert!(r.cmds.is_empty(), "nothing is asked of the backend");

@@ -198,15 +198,21 @@ fn every_bad_quantity_gets_its_own_inline_message() {
     r.send(Action::ChooseCustomer("cus-asha".into()));
     r.answer(Answer::BalanceLoaded(Ok(asha())));
     r.send(Action::ChooseInstrument("pts-asha".into()));
-    let msg = |s: &str| r.f.check(s).unwrap().unwrap_err().to_string();
+    let words = r.f.words().unwrap();
+    let msg = |s: &str| r.f.check(s).unwrap().unwrap_err().words(&words);
     assert_eq!(msg(""), "Enter how many to redeem");
     assert_eq!(msg("-5"), "The quantity cannot be negative");
-    assert_eq!(msg("0"), "Redeem at least 1");
+    // Zero is below the minimum: the minimum is named, with its unit.
+    assert_eq!(msg("0"), "Redeem at least 50 points");
     assert_eq!(msg("2.5"), "Use whole numbers only");
     assert_eq!(msg("abc"), "Use digits only, e.g. 500");
     assert_eq!(msg("99999999999999999"), "That number is far too large");
-    assert_eq!(msg("10"), "Redeem at least 50");
-    assert_eq!(msg("1300"), "Only 1200 available: enter 1200 or less");
+    assert_eq!(msg("10"), "Redeem at least 50 points");
+    // More than the balance *and* the cap: the tighter limit (the cap, 1,000) is named.
+    assert_eq!(
+        msg("1300"),
+        "A bill may take at most 1000.00 INR from loyalty: enter 1000 points or less"
+    );
     assert!(
         msg("1100").starts_with("A bill may take at most"),
         "cap of 50% of ₹2,000"
@@ -346,5 +352,25 @@ fn s12_below_the_otp_minimum_the_app_does_not_promise_no_code() {
     assert!(
         !r.f.code_may_still_be_needed(),
         "points never need a code here"
+    );
+}
+
+#[test]
+fn the_balance_is_named_when_it_is_the_limit_that_binds() {
+    let mut r = Run::signed_in();
+    r.bill("1", "5000");
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    let words = r.f.words().unwrap();
+    let msg = |s: &str| r.f.check(s).unwrap().unwrap_err().words(&words);
+    assert_eq!(
+        msg("1300"),
+        "Only 1200 points available: enter 1200 points or less"
+    );
+    // The same rule as the server words it (plain figures, no unit).
+    assert_eq!(
+        r.f.check("1300").unwrap().unwrap_err().to_string(),
+        "Only 1200 available: enter 1200 or less"
     );
 }

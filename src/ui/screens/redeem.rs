@@ -38,7 +38,10 @@ pub fn RedeemScreen() -> impl IntoView {
             return entry.answer(server_err);
         }
         match checked.get() {
-            Some(Err(e)) => Some(e.to_string()),
+            Some(Err(e)) => Some(match ctx.flow.with(Flow::words) {
+                Some(w) => e.words(&w),
+                None => e.to_string(),
+            }),
             _ => entry.answer(server_err),
         }
     });
