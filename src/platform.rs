@@ -79,10 +79,32 @@ mod imp {
 
     /// Moves keyboard focus to the element with this id inside `root` (after a screen
     /// change). Looked up inside the app's own root: a page may hold several widgets.
-    pub fn focus_within(root: &web_sys::Element, id: &str) {
-        let el = root.query_selector(&format!("#{id}")).ok().flatten();
-        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
+    /// Focuses, inside `root`: after an error, the first invalid field; otherwise the screen's
+    /// first enabled text input, else its heading (`#screen-title`). On the first screen
+    /// (`first`) only when nothing else on the page has the focus: a host page keeps its own.
+    pub fn focus_first(root: &web_sys::Element, to_error: bool, first: bool) {
+        if first {
+            let busy = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_some_and(|a| a.tag_name() != "BODY");
+            if busy {
+                return;
+            }
+        }
+        const INPUT: &str = ".rg-main input:not([disabled]):not([type=radio]):not([type=checkbox]):not([type=hidden])";
+        let invalid = ".rg-main [aria-invalid=true]";
+        let order: &[&str] = if to_error {
+            &[invalid, INPUT, "#screen-title"]
+        } else {
+            &[INPUT, "#screen-title"]
+        };
+        for selector in order {
+            let el = root.query_selector(selector).ok().flatten();
+            if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+                return;
+            }
         }
     }
 }
@@ -127,7 +149,7 @@ mod imp {
 
     pub fn print() {}
 
-    pub fn focus_within(_root: &web_sys::Element, _id: &str) {}
+    pub fn focus_first(_root: &web_sys::Element, _to_error: bool, _first: bool) {}
 
     pub fn meta(_name: &str) -> Option<String> {
         None
@@ -138,7 +160,7 @@ mod imp {
     }
 }
 
-pub use imp::{focus_within, load, meta, now_ms, path, print, store, uuid};
+pub use imp::{focus_first, load, meta, now_ms, path, print, store, uuid};
 
 /// Formats 16 random bytes as an RFC 4122 version-4 UUID.
 pub fn format_uuid_v4(mut b: [u8; 16]) -> String {

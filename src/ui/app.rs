@@ -12,6 +12,15 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// The whole app over any backend.
+/// What moves the focus when it changes: the screen, a reset, a code sent (its tries), and
+/// an answer about a field.
+type FocusKey = (
+    Screen,
+    u32,
+    Option<u8>,
+    Option<(crate::flow::Field, String)>,
+);
+
 #[component]
 pub fn App(
     backend: Rc<dyn Backend>,
@@ -53,14 +62,26 @@ pub fn App(
     let screen = ctx.sel(|f| f.ui.screen);
     // A kiosk reset rebuilds the screen even when it stays the same, dropping typed text.
     let page = ctx.sel(|f| (f.ui.screen, f.ui.epoch));
-    // Move focus to the new screen's heading so keyboard and screen-reader users follow along.
+    // Focus follows the work (issue 13): on a new screen, its first input (else its heading,
+    // so keyboard and screen-reader users follow along); after a code is sent, the code's
+    // field; after an answer that names a field, that field.
     let root = ctx.root;
-    Effect::new(move |prev: Option<Screen>| {
-        let now = screen.get();
-        if prev.is_some_and(|p| p != now) {
+    let focus_key = ctx.sel(|f| {
+        (
+            f.ui.screen,
+            f.ui.epoch,
+            f.code().attempts_left,
+            f.ui.field_error.as_ref().map(|e| (e.field, e.text.clone())),
+        )
+    });
+    Effect::new(move |prev: Option<FocusKey>| {
+        let now = focus_key.get();
+        let first = prev.is_none();
+        if prev.as_ref() != Some(&now) {
+            let to_error = now.3.is_some();
             request_animation_frame(move || {
                 if let Some(el) = root.get_untracked() {
-                    platform::focus_within(&el, "screen-title");
+                    platform::focus_first(&el, to_error, first);
                 }
             });
         }

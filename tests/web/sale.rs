@@ -144,3 +144,63 @@ async fn bad_quantities_get_inline_errors_and_no_hold() {
         "= ₹500.00 · the customer's code is needed"
     );
 }
+
+/// The id of the element with the focus (inside the app), after the next frame.
+async fn focused() -> String {
+    sleep(40).await; // the focus moves on the next animation frame
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+/// Focus follows the work (issue 13): each screen focuses its input, the code's field is
+/// focused once the code is sent, and an error focuses the field it is about.
+#[wasm_bindgen_test]
+async fn focus_follows_the_work_from_sign_in_to_the_code() {
+    let ui = mount();
+    ui.sign_in("C001", "1234").await;
+    assert_eq!(ui.screen(), "bill");
+    assert_eq!(
+        focused().await,
+        "bill-id",
+        "the bill screen focuses its number"
+    );
+    ui.type_in("#bill-id", "123").await;
+    ui.type_in("#bill-total", "1000").await;
+    ui.click("[data-testid=bill-next]").await;
+    assert_eq!(
+        focused().await,
+        "customer-q",
+        "the search focuses its field"
+    );
+    ui.type_in("#customer-q", "98765 43210").await;
+    ui.click("[data-testid=search]").await;
+    ui.click("[data-testid=customer-result]").await;
+    assert_eq!(
+        focused().await,
+        "screen-title",
+        "no input on the balance: its heading"
+    );
+    ui.click("[data-kind=points] [data-testid=choose-instrument]")
+        .await;
+    assert_eq!(focused().await, "quantity", "the quantity is ready to type");
+    // An error about the field focuses it again (after the cashier tabbed away).
+    ui.type_in("#quantity", "5000").await;
+    ui.el("[data-testid=hold]")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    ui.click("[data-testid=hold]").await;
+    assert_eq!(focused().await, "quantity", "the bad field has the focus");
+    ui.type_in("#quantity", "500").await;
+    ui.click("[data-testid=hold]").await;
+    assert_eq!(ui.screen(), "otp");
+    ui.click("[data-testid=send-otp]").await;
+    assert_eq!(
+        focused().await,
+        "otp-code",
+        "the code's field, once the code is sent"
+    );
+}
