@@ -29,6 +29,7 @@ impl Flow {
             return vec![];
         }
         let id = r.id.clone();
+        self.redemption.code.send_tried = true;
         vec![self.ask(Request::SendOtp { id, channel })]
     }
 
@@ -118,7 +119,16 @@ impl Flow {
 
     /// A manager override is offered: a staff control, where the policy allows it.
     pub fn can_override(&self) -> bool {
+        // "Customer did not get the code" only once a code was asked for (sent, or the send
+        // failed), or the intent already has one or a manager was asked (a reload).
+        let code_asked = self.redemption.code.send_tried
+            || self
+                .redemption
+                .intent
+                .as_ref()
+                .is_some_and(|r| r.otp.is_some() || r.approval_request.is_some());
         self.mode().manager_override()
+            && code_asked
             && self
                 .signed_in
                 .policy

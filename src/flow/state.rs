@@ -120,6 +120,8 @@ pub struct CodeState {
     pub attempts_left: Option<u8>,
     /// The code was reported expired: only a resend helps.
     pub expired: bool,
+    /// A code was asked for (sent or not): only then can the customer "not have got" it.
+    pub send_tried: bool,
 }
 
 impl CodeState {
@@ -128,6 +130,7 @@ impl CodeState {
         CodeState {
             attempts_left: Some(sent.attempts_left),
             expired: false,
+            send_tried: true,
         }
     }
 }
