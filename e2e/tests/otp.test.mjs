@@ -70,13 +70,17 @@ test('resend after the cooldown voids the old code', async () => {
   await page.context().close();
 });
 
-test('an expired code is refused with its own message', async () => {
+test('an expired code cannot be verified: the screen says to send a new one', async () => {
   const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   const sentAt = await toOtp(page, 'cust-vikram', '9812345678');
   const { code } = await readCodeFromPhone(demo.server, 'cust-vikram', { after: sentAt });
+  // A wrong code first: its message must not outlive the code.
+  await enterCode(page, wrongCode(code));
+  await page.waitForFunction((sel) => /4/.test(document.querySelector(sel)?.textContent ?? ''), tid('attempts-left'));
   await page.waitForSelector(`${tid('countdown')}[data-expired="true"]`, { timeout: 75_000 });
-  await enterCode(page, code);
-  await page.waitForFunction(() => /expired/i.test(document.body.innerText));
+  assert.match(await page.textContent(tid('countdown')), /The code has expired: send a new one/);
+  assert.ok(await page.isDisabled(tid('verify')), 'Verify is off once the code expired');
+  assert.equal((await page.textContent('#otp-code-error')).trim(), '', 'the old "wrong code" text is gone');
   await look(page, '13-expired');
   await page.context().close();
 });

@@ -42,7 +42,13 @@ impl CodeEntry {
                 .map_or(OtpLength::DEFAULT, |p| p.otp_length)
         });
         let server_err = ctx.field_error(Field::Code);
+        let expired = ctx.sel(Flow::code_expired);
+        // Once the code has expired, what was said about a typed code no longer matters: the
+        // countdown says what to do (send a new one), and nothing can be verified.
         let inline = Signal::derive(move || {
+            if expired.get() {
+                return None;
+            }
             typing_error(&entry.text.get(), len.get()).or_else(|| entry.answer(server_err))
         });
         CodeEntry {
@@ -50,7 +56,7 @@ impl CodeEntry {
             len,
             inline,
             left: ctx.sel(Flow::code_seconds_left),
-            expired: ctx.sel(Flow::code_expired),
+            expired,
             attempts: ctx.sel(|f| f.code().attempts_left),
             resend_wait: ctx.sel(Flow::resend_wait),
             can_resend: ctx.sel(Flow::can_resend),
