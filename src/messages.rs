@@ -58,6 +58,21 @@ pub fn for_code(code: ErrorCode) -> &'static str {
     }
 }
 
+/// A wrong code, as the customer at a kiosk reads it (they typed it themselves).
+pub fn wrong_code_for_customer(attempts_left: Option<u8>) -> String {
+    match attempts_left {
+        Some(0) => "That code is not right, and no tries are left.".to_string(),
+        Some(1) => {
+            "That code is not right: 1 try left. Check the message we sent and type it again."
+                .to_string()
+        }
+        Some(n) => format!(
+            "That code is not right: {n} tries left. Check the message we sent and type it again."
+        ),
+        None => "That code is not right. Check the message we sent and type it again.".to_string(),
+    }
+}
+
 /// The message for a problem, with the facts it carries (tries left, wait, allowed range).
 pub fn for_problem(p: &Problem) -> String {
     let base = for_code(p.code);

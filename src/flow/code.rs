@@ -203,7 +203,8 @@ impl Flow {
                         .attempts_left
                         .or(code.attempts_left.map(|n| n.saturating_sub(1)));
                 }
-                self.ui.fail(e, field);
+                let customer = self.mode().self_service();
+                self.ui.fail_as(e, field, customer);
                 vec![]
             }
             Some(ErrorCode::OtpExpired) => {

@@ -189,7 +189,7 @@ impl Flow {
                     if let BackendError::Problem(p) = &e {
                         self.kiosk.code.attempts_left = p.attempts_left;
                     }
-                    self.ui.fail(&e, Some(Field::Code));
+                    self.ui.fail_as(&e, Some(Field::Code), true);
                     vec![]
                 }
                 Some(ErrorCode::OtpExpired) => {

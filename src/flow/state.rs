@@ -214,7 +214,18 @@ impl Ui {
     /// Shows a failed call's message next to its field when it has one, else in the status
     /// line. Transport failures always go to the status line.
     pub(super) fn fail(&mut self, e: &BackendError, field: Option<Field>) {
-        let text = messages::for_error(e);
+        self.fail_as(e, field, false);
+    }
+
+    /// [`Ui::fail`], worded for whoever reads it: the customer at a kiosk typed the code
+    /// themselves, so a wrong one is not "the customer's" to read again.
+    pub(super) fn fail_as(&mut self, e: &BackendError, field: Option<Field>, customer: bool) {
+        let text = match e {
+            BackendError::Problem(p) if customer && p.code == contract::ErrorCode::OtpInvalid => {
+                messages::wrong_code_for_customer(p.attempts_left)
+            }
+            e => messages::for_error(e),
+        };
         match (e, field) {
             (BackendError::Problem(_), Some(field)) => self.field(field, text),
             _ => self.notice = Some(Notice::err(text)),

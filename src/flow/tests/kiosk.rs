@@ -102,6 +102,11 @@ fn the_customer_must_prove_the_number_before_seeing_anything() {
     r.answer(Answer::KioskVerified(Err(BackendError::Problem(wrong))));
     assert_eq!(r.f.code().attempts_left, Some(2));
     assert_eq!(r.screen(), Screen::KioskCode);
+    // The customer typed it: spoken to as the customer, not as a cashier (issue 13).
+    assert_eq!(
+        r.f.ui.field_error.as_ref().map(|e| e.text.as_str()),
+        Some("That code is not right: 2 tries left. Check the message we sent and type it again.")
+    );
     r.send(Action::KioskVerify("654321".into()));
     r.answer(Answer::KioskVerified(Ok(asha())));
     assert_eq!(r.screen(), Screen::Balance);
