@@ -79,6 +79,18 @@ impl Flow {
                 self.signed_in.session = Some(s);
                 vec![Cmd::RememberTerminal(token), self.ask(Request::LoadPolicy)]
             }
+            // A kiosk has no staff fields: whatever went wrong is said at its token, and a
+            // till's token (which needs staff to sign in) is named as such.
+            Err(e) if !self.mode().staff_sign_in() => {
+                match e.code() {
+                    Some(ErrorCode::SignInFailed) => self.ui.field(
+                        Field::Terminal,
+                        "This is a till's token, not a kiosk's: use the token made for this kiosk.",
+                    ),
+                    _ => self.ui.fail(&e, Some(Field::Terminal)),
+                }
+                vec![]
+            }
             Err(e) => {
                 let field = match e.code() {
                     Some(ErrorCode::Unauthenticated) => Field::Terminal,

@@ -295,3 +295,36 @@ fn a_kiosk_whose_customer_lapsed_at_the_backend_starts_clean() {
     );
     assert_eq!(r.cmds, vec![Cmd::KioskForget]);
 }
+
+#[test]
+fn a_kiosk_set_up_with_a_tills_token_says_so_at_the_token() {
+    let mut r = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    r.send(Action::SignIn {
+        terminal_token: "demo-till-1".into(),
+        staff_code: String::new(),
+        pin: String::new(),
+    });
+    r.answer(Answer::SignedIn(Err(problem(ErrorCode::SignInFailed))));
+    assert_eq!(r.screen(), Screen::SignIn);
+    let err =
+        r.f.ui
+            .field_error
+            .clone()
+            .expect("a message the staff can see");
+    assert_eq!(err.field, Field::Terminal, "a kiosk shows no PIN field");
+    assert_eq!(
+        err.text,
+        "This is a till's token, not a kiosk's: use the token made for this kiosk."
+    );
+    // Any other failure is also said at the token, never at a field the kiosk does not show.
+    r.send(Action::SignIn {
+        terminal_token: "demo-kiosk-1".into(),
+        staff_code: String::new(),
+        pin: String::new(),
+    });
+    r.answer(Answer::SignedIn(Err(problem(ErrorCode::RateLimited))));
+    assert_eq!(
+        r.f.ui.field_error.as_ref().map(|e| e.field),
+        Some(Field::Terminal)
+    );
+}
