@@ -16,6 +16,10 @@ const STAFF_CONTROLS = ['sign-out', 'open-back-office', 'open-override', 'back-t
 async function setUpKiosk(page) {
   await page.waitForSelector('#terminal-token');
   assert.equal(await page.locator('#staff-code').count(), 0, 'a kiosk asks no staff code');
+  // A till's token by mistake: said at the token, where staff look (issue 13).
+  await page.fill('#terminal-token', DEMO.terminal);
+  await page.click(tid('sign-in'));
+  await page.waitForFunction(() => /a till's token, not a kiosk's/.test(document.querySelector('#terminal-token-error')?.textContent ?? ''));
   await page.fill('#terminal-token', DEMO.kiosk);
   await page.click(tid('sign-in'));
   await page.waitForSelector('#kiosk-number');
