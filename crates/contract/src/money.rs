@@ -69,6 +69,21 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
 
+    /// How people write this currency around an amount: its symbol(s) and its code. A typed
+    /// amount may carry one of them ("₹1,000.00", "Rs. 1,000", "1000 INR").
+    pub fn signs(&self) -> &'static [&'static str] {
+        match &self.0 {
+            b"INR" => &["₹", "Rs.", "Rs", "INR"],
+            b"USD" => &["US$", "$", "USD"],
+            b"EUR" => &["€", "EUR"],
+            b"GBP" => &["£", "GBP"],
+            b"JPY" => &["¥", "JPY"],
+            b"AED" => &["AED", "د.إ"],
+            b"SGD" => &["S$", "SGD"],
+            _ => &[],
+        }
+    }
+
     /// ISO 4217 minor-unit exponent.
     pub fn minor_digits(&self) -> u32 {
         match &self.0 {
@@ -78,6 +93,21 @@ impl Currency {
             _ => 2,
         }
     }
+}
+
+/// `s` without one leading or trailing sign of `currency` (case-insensitive, spaces around).
+fn strip_sign(s: &str, currency: Currency) -> &str {
+    for sign in currency.signs() {
+        let n = sign.len();
+        if s.len() > n && s.is_char_boundary(n) && s[..n].eq_ignore_ascii_case(sign) {
+            return s[n..].trim();
+        }
+        let cut = s.len().saturating_sub(n);
+        if s.len() > n && s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(sign) {
+            return s[..cut].trim();
+        }
+    }
+    s
 }
 
 impl TryFrom<String> for Currency {
@@ -163,6 +193,9 @@ impl Money {
         if s.is_empty() {
             return Err(MoneyError::Empty);
         }
+        // The store's own currency sign or code before or after the amount is what a cashier
+        // copies from a bill ("₹1,000.00"): it says nothing the currency does not.
+        let s = strip_sign(s, currency);
         if s.starts_with('-') {
             return Err(MoneyError::Negative);
         }
@@ -285,6 +318,35 @@ mod tests {
         assert_eq!(Currency::parse("JPY").unwrap().minor_digits(), 0);
         assert_eq!(Currency::parse("KWD").unwrap().minor_digits(), 3);
         assert_eq!(Currency::IDR.minor_digits(), 2);
+    }
+
+    /// A total copied from a printed bill carries the store's currency sign (issue 13):
+    /// "₹1,000.00" reads as "1,000.00" does; another currency's sign is still refused.
+    #[test]
+    fn the_stores_own_currency_sign_may_come_with_the_amount() {
+        for typed in [
+            "₹1,000.00",
+            "₹ 1000",
+            "Rs. 1,000",
+            "rs 1000",
+            "1,000.00 INR",
+            "INR1000",
+        ] {
+            assert_eq!(
+                Money::parse(typed, Currency::INR),
+                Ok(inr(100_000)),
+                "{typed}"
+            );
+        }
+        for typed in ["$1,000", "1000 USD", "€5", "₹", "Rs.", "₹₹5", "₹-5"] {
+            assert!(Money::parse(typed, Currency::INR).is_err(), "{typed}");
+        }
+        assert_eq!(
+            Money::parse("$12.50", Currency::parse("USD").unwrap())
+                .unwrap()
+                .minor(),
+            1250
+        );
     }
 
     #[test]
