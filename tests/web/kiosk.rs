@@ -64,7 +64,9 @@ async fn a_kiosk_shows_nothing_until_the_customer_proves_the_number() {
     );
     ui.type_in("#kiosk-code", "000000").await;
     ui.click("[data-testid=kiosk-verify]").await;
-    assert!(ui.text("#kiosk-code-error").starts_with("Wrong code"));
+    assert!(ui
+        .text("#kiosk-code-error")
+        .starts_with("That code is not right"));
     assert!(ui.text("[data-testid=countdown]").contains("tries left"));
     ui.type_in("#kiosk-code", FAKE_CODE).await;
     ui.click("[data-testid=kiosk-verify]").await;
