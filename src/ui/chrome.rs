@@ -91,9 +91,18 @@ pub fn StatusLine() -> impl IntoView {
         Some(Tone::Info) => "info",
         None => "none",
     };
+    // The one live region: the status line, and otherwise the latest answer about a field
+    // ("Wrong code: 4 tries left"), which is shown at its field and only read out here.
+    let field_error = ctx.sel(|f| f.ui.field_error.as_ref().map(|e| e.text.clone()));
     view! {
         <p id="status" class="rg-status" role="status" aria-live="polite" data-tone=tone>
             {move || notice.get().map(|n| n.text).unwrap_or_default()}
+            <span class="rg-sr-only" data-testid="status-field">
+                {move || match notice.get() {
+                    None => field_error.get().unwrap_or_default(),
+                    Some(_) => String::new(),
+                }}
+            </span>
         </p>
     }
 }

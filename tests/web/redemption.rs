@@ -281,3 +281,24 @@ async fn reload_resumes_an_open_redemption() {
         Some("cancelled")
     );
 }
+
+/// Every answer reaches the one live region (issue 13): a wrong code is shown at its field
+/// and read out through the status line, which takes no room while it has nothing to show.
+#[wasm_bindgen_test]
+async fn a_wrong_code_is_announced_through_the_status_line() {
+    let ui = mount();
+    ui.to_code_entry().await;
+    ui.verify("000000").await;
+    assert_eq!(
+        ui.text("#otp-code-error"),
+        "Wrong code: 4 tries left. Ask the customer to read it again."
+    );
+    let status = ui.el("#status");
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(
+        ui.text("[data-testid=status-field]"),
+        "Wrong code: 4 tries left. Ask the customer to read it again.",
+        "read out through the live region"
+    );
+    assert_eq!(status.get_attribute("data-tone").as_deref(), Some("none"));
+}
