@@ -96,9 +96,20 @@ impl Flow {
         if !self.can_change_bill() {
             return vec![];
         }
-        self.sale.purpose = None;
+        self.sale.changing = self.sale.purpose.take().and_then(|p| match p {
+            Purpose::Bill { bill } => Some(bill),
+            Purpose::Voucher => None,
+        });
         self.ui.screen = Screen::Bill;
         vec![]
+    }
+
+    /// What the bill form starts with: the bill being changed, else nothing.
+    pub fn bill_draft(&self) -> (String, String) {
+        match &self.sale.changing {
+            Some(b) => (b.id().as_str().to_string(), b.total().to_decimal_string()),
+            None => Default::default(),
+        }
     }
 
     /// A new search replaces one still under way (its answer is then dropped).

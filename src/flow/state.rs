@@ -112,6 +112,8 @@ pub struct Sale {
     /// redemption on it when a receipt brings one (S12). It goes with the bill: kept while
     /// the sale's bill stays the same, zero for another bill.
     pub bill_redeemed_minor: u64,
+    /// The bill being changed ("Change"): its number and total stay in the form to correct.
+    pub changing: Option<Bill>,
 }
 
 /// What is known about the last code sent to the customer.

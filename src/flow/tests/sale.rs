@@ -51,6 +51,23 @@ fn voucher_mode_and_bill_change() {
     );
     r.send(Action::ChangeBill);
     assert_eq!((r.screen(), r.f.sale.purpose.clone()), (Screen::Bill, None));
+    assert_eq!(r.f.bill_draft(), (String::new(), String::new()));
+}
+
+#[test]
+fn change_keeps_the_bill_in_the_form_to_correct() {
+    let mut r = Run::signed_in();
+    r.bill("INV-77", "₹1,250.50");
+    assert_eq!(r.screen(), Screen::Customer);
+    r.send(Action::ChangeBill);
+    assert_eq!(r.screen(), Screen::Bill);
+    assert_eq!(
+        r.f.bill_draft(),
+        ("INV-77".to_string(), "1250.50".to_string()),
+        "the number and total stay, to correct rather than retype"
+    );
+    r.bill("INV-78", "1250.50");
+    assert_eq!(r.screen(), Screen::Customer);
 }
 
 #[test]

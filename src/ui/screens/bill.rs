@@ -1,6 +1,6 @@
 //! The bill: number and total as typed (standalone mode), or a voucher instead.
 
-use crate::flow::{Action, Field};
+use crate::flow::{Action, Field, Flow};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
 use leptos::ev::SubmitEvent;
@@ -9,8 +9,9 @@ use leptos::prelude::*;
 #[component]
 pub fn BillScreen() -> impl IntoView {
     let ctx = ctx();
-    let id = RwSignal::new(String::new());
-    let total = RwSignal::new(String::new());
+    // "Change" keeps what was typed, to correct rather than retype.
+    let (id, total) = ctx.flow.with_untracked(Flow::bill_draft);
+    let (id, total) = (RwSignal::new(id), RwSignal::new(total));
     let currency = ctx.sel(|f| {
         f.signed_in
             .policy
