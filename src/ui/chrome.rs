@@ -13,7 +13,8 @@ pub fn TopBar() -> impl IntoView {
             let role = if f.is_manager() { " (manager)" } else { "" };
             (
                 format!("{}{role}", s.staff.name),
-                format!("{} · {}", s.store.name, s.terminal.name),
+                // The till first: on a narrow bar the store's name is what gets cut.
+                format!("{} · {}", s.terminal.name, s.store.name),
             )
         })
     });
@@ -45,7 +46,7 @@ pub fn TopBar() -> impl IntoView {
                 who.get()
                     .map(|(name, place)| {
                         view! {
-                            <span class="rg-where">{place}</span>
+                            <span class="rg-where" data-testid="where" title=place.clone()>{place}</span>
                             <span class="rg-who" data-testid="whoami">{name}</span>
                             // The back office is a page of its own: the till never downloads
                             // the manager's screens.
