@@ -46,7 +46,7 @@ pub fn TopBar() -> impl IntoView {
                 who.get()
                     .map(|(name, place)| {
                         view! {
-                            <span class="rg-where" data-testid="where" title=place.clone()>{place}</span>
+                            <span class="rg-where" data-testid="where" title=place.clone()>{place.clone()}</span>
                             <span class="rg-who" data-testid="whoami">{name}</span>
                             // The back office is a page of its own: the till never downloads
                             // the manager's screens.
