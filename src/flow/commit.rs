@@ -270,11 +270,15 @@ impl Flow {
         self.ui.screen = Screen::Closed(why);
         self.redemption.commit = None;
         self.ui.waiting = None;
-        self.ui.notice = Some(if why == Closed::AlreadyCommitted {
-            Notice::info(why.explanation())
-        } else {
-            Notice::err(format!("{}. {}", why.title(), why.explanation()))
-        });
+        // The closed card says it; the status line reads it out without showing it again.
+        self.ui.notice = Some(
+            if why == Closed::AlreadyCommitted {
+                Notice::info(why.explanation())
+            } else {
+                Notice::err(format!("{}. {}", why.title(), why.explanation()))
+            }
+            .on_screen(),
+        );
         let mut cmds = vec![Cmd::RememberRedemption(None)];
         let outcome = match why {
             Closed::Cancelled => Some(Outcome::Cancelled),

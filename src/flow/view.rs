@@ -111,6 +111,9 @@ pub enum Tone {
 pub struct Notice {
     pub tone: Tone,
     pub text: String,
+    /// The screen itself shows this text (e.g. a closed redemption's card): the status line
+    /// only reads it out, so it is not on screen twice.
+    pub on_screen: bool,
 }
 
 impl Notice {
@@ -118,18 +121,28 @@ impl Notice {
         Notice {
             tone: Tone::Info,
             text: t.into(),
+            on_screen: false,
         }
     }
     pub(super) fn ok(t: impl Into<String>) -> Self {
         Notice {
             tone: Tone::Success,
             text: t.into(),
+            on_screen: false,
+        }
+    }
+    /// Read out only: the screen shows the same words.
+    pub(super) fn on_screen(self) -> Self {
+        Notice {
+            on_screen: true,
+            ..self
         }
     }
     pub(super) fn err(t: impl Into<String>) -> Self {
         Notice {
             tone: Tone::Error,
             text: t.into(),
+            on_screen: false,
         }
     }
 }

@@ -86,24 +86,27 @@ pub fn TopBar() -> impl IntoView {
 pub fn StatusLine() -> impl IntoView {
     let ctx = ctx();
     let notice = ctx.sel(|f| f.ui.notice.clone());
-    let tone = move || match notice.get().map(|n| n.tone) {
+    // Shown in the band: a notice the screen does not already show.
+    let shown = move || notice.get().filter(|n| !n.on_screen);
+    let tone = move || match shown().map(|n| n.tone) {
         Some(Tone::Error) => "error",
         Some(Tone::Success) => "success",
         Some(Tone::Info) => "info",
         None => "none",
     };
-    // The one live region: the status line, and otherwise the latest answer about a field
-    // ("Wrong code: 4 tries left"), which is shown at its field and only read out here.
+    // The one live region: the status line; a notice the screen already shows, and
+    // otherwise the latest answer about a field ("Wrong code: 4 tries left"), shown at its
+    // field, are only read out here.
     let field_error = ctx.sel(|f| f.ui.field_error.as_ref().map(|e| e.text.clone()));
+    let spoken = move || match notice.get() {
+        Some(n) if n.on_screen => n.text,
+        Some(_) => String::new(),
+        None => field_error.get().unwrap_or_default(),
+    };
     view! {
         <p id="status" class="rg-status" role="status" aria-live="polite" data-tone=tone>
-            {move || notice.get().map(|n| n.text).unwrap_or_default()}
-            <span class="rg-sr-only" data-testid="status-field">
-                {move || match notice.get() {
-                    None => field_error.get().unwrap_or_default(),
-                    Some(_) => String::new(),
-                }}
-            </span>
+            {move || shown().map(|n| n.text).unwrap_or_default()}
+            <span class="rg-sr-only" data-testid="status-field">{spoken}</span>
         </p>
     }
 }

@@ -74,6 +74,14 @@ async fn wrong_code_shows_attempts_left_then_locks() {
         Some("locked")
     );
     assert!(ui.status().contains("Redemption locked"));
+    // Said once on screen (the card), and read out through the status line (issue 13).
+    assert_eq!(
+        ui.el("#status").get_attribute("data-tone").as_deref(),
+        Some("none")
+    );
+    assert!(ui
+        .text("[data-testid=status-field]")
+        .contains("Redemption locked"));
     ui.click("[data-testid=start-over]").await;
     assert_eq!(ui.screen(), "customer", "same bill, new search");
 }
