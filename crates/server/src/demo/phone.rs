@@ -84,16 +84,28 @@ async fn phone(
         .as_deref()
         .map(|c| format!(" for customer {}", escape(c)))
         .unwrap_or_default();
+    // The page shows new messages by itself: it asks for the newest one every two seconds
+    // and reloads when it changed (no meta refresh: it would reload under the reader, and
+    // fails accessibility checks).
+    let newest = messages.first().map_or(0, |m| m.at_ms);
+    let customer_js = serde_json::to_string(q.customer.as_deref().unwrap_or_default())
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c");
     Ok(Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"refresh\" content=\"3\"><title>DEMO — customer's phone</title>\
+         <title>DEMO — customer's phone</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:1rem auto;padding:0 1rem;background:#f4f4f6}}\
          .banner{{background:#b00020;color:#fff;padding:.75rem;border-radius:.5rem;font-weight:bold}}\
          ul{{list-style:none;padding:0}}li.message{{background:#fff;border-radius:.75rem;padding:.75rem;margin:.75rem 0;box-shadow:0 1px 3px #0002}}\
          .meta{{font-size:.8rem;color:#555}}pre.text{{white-space:pre-wrap;font:inherit;margin:.5rem 0 0}}</style></head>\
-         <body><h1>DEMO — customer's phone</h1>\
+         <body><main><h1>DEMO — customer's phone</h1>\
          <p class=\"banner\">Demo mode only. In a real store the code goes to the customer's own phone or inbox \
-         and is never shown anywhere else.</p><p>Messages{filter}, newest first.</p><ul>{items}</ul></body></html>"
+         and is never shown anywhere else.</p><p>Messages{filter}, newest first. New ones appear by themselves.</p>\
+         <ul>{items}</ul></main>\
+         <script>const newest={newest};const customer={customer_js};\
+         setInterval(async()=>{{try{{const q=customer?'&customer='+encodeURIComponent(customer):'';\
+         const r=await fetch('/demo/outbox.json?limit=1'+q);const m=await r.json();\
+         if(((m[0]&&m[0].at_ms)||0)!==newest)location.reload();}}catch(e){{}}}},2000);</script></body></html>"
     )))
 }
