@@ -99,6 +99,22 @@ mod imp {
         } else {
             &[INPUT, "#screen-title"]
         };
+        // Of the inputs, the first still empty (a remembered terminal token is filled in:
+        // the staff code is where the typing starts), else the first.
+        let empty = root
+            .query_selector_all(INPUT)
+            .ok()
+            .and_then(|all| {
+                (0..all.length())
+                    .filter_map(|i| all.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .find(|i| i.value().is_empty())
+            })
+            .filter(|_| !to_error);
+        if let Some(input) = empty {
+            let _ = input.focus();
+            return;
+        }
         for selector in order {
             let el = root.query_selector(selector).ok().flatten();
             if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

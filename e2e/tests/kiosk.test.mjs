@@ -19,7 +19,7 @@ async function setUpKiosk(page) {
   // A till's token by mistake: said at the token, where staff look (issue 13).
   await page.fill('#terminal-token', DEMO.terminal);
   await page.click(tid('sign-in'));
-  await page.waitForFunction(() => /a till's token, not a kiosk's/.test(document.querySelector('#terminal-token-error')?.textContent ?? ''));
+  await page.waitForFunction(() => /This token is not a kiosk's/.test(document.querySelector('#terminal-token-error')?.textContent ?? ''));
   await page.fill('#terminal-token', DEMO.kiosk);
   await page.click(tid('sign-in'));
   await page.waitForSelector('#kiosk-number');

@@ -244,6 +244,14 @@ impl Flow {
     }
 
     /// The code can no longer be used: reported expired, or its time ran out.
+    /// The code has expired as far as the screen may act on it (no more Verify, the old
+    /// answer gone): the backend said so, or the countdown ran out on a clock matched to the
+    /// backend's (learned with the intent; a kiosk's identification code has no intent yet,
+    /// and a device clock that runs fast must not lock the customer out).
+    pub fn code_surely_expired(&self) -> bool {
+        self.code().expired || (self.redemption.intent.is_some() && self.code_expired())
+    }
+
     pub fn code_expired(&self) -> bool {
         self.code().expired || self.code_seconds_left() == Some(0)
     }

@@ -85,7 +85,7 @@ impl Flow {
                 match e.code() {
                     Some(ErrorCode::SignInFailed) => self.ui.field(
                         Field::Terminal,
-                        "This is a till's token, not a kiosk's: use the token made for this kiosk.",
+                        "This token is not a kiosk's (staff sign in there): use the token made for this kiosk.",
                     ),
                     _ => self.ui.fail(&e, Some(Field::Terminal)),
                 }

@@ -77,7 +77,13 @@ pub fn App(
     Effect::new(move |prev: Option<FocusKey>| {
         let now = focus_key.get();
         let first = prev.is_none();
-        if prev.as_ref() != Some(&now) {
+        // A new screen, a reset or a code sent moves the focus; so does a new answer about a
+        // field, but not the clearing of one (every action clears it, mid-request).
+        let moved = prev
+            .as_ref()
+            .is_none_or(|p| p.0 != now.0 || p.1 != now.1 || p.2 != now.2);
+        let new_error = now.3.is_some() && prev.as_ref().is_some_and(|p| p.3 != now.3);
+        if moved || new_error {
             let to_error = now.3.is_some();
             request_animation_frame(move || {
                 if let Some(el) = root.get_untracked() {

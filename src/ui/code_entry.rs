@@ -26,6 +26,8 @@ pub struct CodeEntry {
     /// Seconds the code is still valid.
     pub left: Memo<Option<u64>>,
     pub expired: Memo<bool>,
+    /// Expired as far as Verify is concerned (`Flow::code_surely_expired`).
+    pub surely_expired: Memo<bool>,
     pub attempts: Memo<Option<u8>>,
     /// Seconds until a new code may be sent.
     pub resend_wait: Memo<Option<u64>>,
@@ -43,10 +45,11 @@ impl CodeEntry {
         });
         let server_err = ctx.field_error(Field::Code);
         let expired = ctx.sel(Flow::code_expired);
+        let surely_expired = ctx.sel(Flow::code_surely_expired);
         // Once the code has expired, what was said about a typed code no longer matters: the
         // countdown says what to do (send a new one), and nothing can be verified.
         let inline = Signal::derive(move || {
-            if expired.get() {
+            if surely_expired.get() {
                 return None;
             }
             typing_error(&entry.text.get(), len.get()).or_else(|| entry.answer(server_err))
@@ -57,6 +60,7 @@ impl CodeEntry {
             inline,
             left: ctx.sel(Flow::code_seconds_left),
             expired,
+            surely_expired,
             attempts: ctx.sel(|f| f.code().attempts_left),
             resend_wait: ctx.sel(Flow::resend_wait),
             can_resend: ctx.sel(Flow::can_resend),

@@ -95,6 +95,24 @@ impl Currency {
     }
 }
 
+/// Whether the commas in `s` only group digits of its whole part: the last group has three
+/// digits, the others two or three (1,000 · 10,00,000 · 1,000,000), the first one to three,
+/// and the fraction none.
+fn grouped_well(s: &str) -> bool {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if frac.contains(',') {
+        return false;
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let n = groups.len();
+    n == 1
+        || groups.iter().enumerate().all(|(i, g)| match i {
+            0 => (1..=3).contains(&g.len()),
+            i if i == n - 1 => g.len() == 3,
+            _ => (2..=3).contains(&g.len()),
+        })
+}
+
 /// `s` without one leading or trailing sign of `currency` (case-insensitive, spaces around).
 fn strip_sign(s: &str, currency: Currency) -> &str {
     for sign in currency.signs() {
@@ -198,6 +216,11 @@ impl Money {
         let s = strip_sign(s, currency);
         if s.starts_with('-') {
             return Err(MoneyError::Negative);
+        }
+        // Commas only group the whole part's digits (1,000 or the Indian 1,00,000): a comma
+        // used as a decimal mark ("12,50") must not become 1250.
+        if !grouped_well(s) {
+            return Err(MoneyError::NotANumber);
         }
         let s: String = s.chars().filter(|c| *c != ',').collect();
         let (whole, frac) = match s.split_once('.') {
@@ -340,6 +363,29 @@ mod tests {
         }
         for typed in ["$1,000", "1000 USD", "€5", "₹", "Rs.", "₹₹5", "₹-5"] {
             assert!(Money::parse(typed, Currency::INR).is_err(), "{typed}");
+        }
+        // A comma is a grouping mark only: "12,50 €" is not €1,250.00.
+        let eur = Currency::parse("EUR").unwrap();
+        for typed in [
+            "12,50 €",
+            "1.000,00 €",
+            "12,50",
+            "1,0000",
+            "1,00.5,0",
+            ",100",
+        ] {
+            assert!(Money::parse(typed, eur).is_err(), "{typed}");
+        }
+        for (typed, minor) in [
+            ("1,00,000", 10_000_000),
+            ("1,000,000.50", 100_000_050),
+            ("12,345", 1_234_500),
+        ] {
+            assert_eq!(
+                Money::parse(typed, Currency::INR).unwrap().minor(),
+                minor,
+                "{typed}"
+            );
         }
         assert_eq!(
             Money::parse("$12.50", Currency::parse("USD").unwrap())

@@ -314,7 +314,7 @@ fn a_kiosk_set_up_with_a_tills_token_says_so_at_the_token() {
     assert_eq!(err.field, Field::Terminal, "a kiosk shows no PIN field");
     assert_eq!(
         err.text,
-        "This is a till's token, not a kiosk's: use the token made for this kiosk."
+        "This token is not a kiosk's (staff sign in there): use the token made for this kiosk."
     );
     // Any other failure is also said at the token, never at a field the kiosk does not show.
     r.send(Action::SignIn {

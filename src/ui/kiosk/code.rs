@@ -45,7 +45,7 @@ pub fn KioskCodeScreen() -> impl IntoView {
                         }
                     }}
                 </p>
-                <button type="submit" class="rg-btn rg-primary rg-wide" data-testid="kiosk-verify" disabled=move || busy.get() || code.expired.get()>
+                <button type="submit" class="rg-btn rg-primary rg-wide" data-testid="kiosk-verify" disabled=move || busy.get() || code.surely_expired.get()>
                     "Show my balance"
                 </button>
             </form>

@@ -116,7 +116,7 @@ pub fn OtpScreen() -> impl IntoView {
                         </p>
                     </div>
                     <div class="rg-actions">
-                        <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get() || code.expired.get()>
+                        <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get() || code.surely_expired.get()>
                             "Verify code"
                         </button>
                         <button type="button" class="rg-btn rg-secondary" data-testid="resend" disabled=move || !code.can_resend.get() on:click=send>

@@ -87,10 +87,7 @@ async fn phone(
     // The page shows new messages by itself: it asks for the newest one every two seconds
     // and reloads when it changed (no meta refresh: it would reload under the reader, and
     // fails accessibility checks).
-    let newest = messages.first().map_or(0, |m| m.at_ms);
-    let customer_js = serde_json::to_string(q.customer.as_deref().unwrap_or_default())
-        .unwrap_or_else(|_| "\"\"".into())
-        .replace('<', "\\u003c");
+    let newest = messages.first().map_or(0, |m| m.id);
     Ok(Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -103,9 +100,9 @@ async fn phone(
          <p class=\"banner\">Demo mode only. In a real store the code goes to the customer's own phone or inbox \
          and is never shown anywhere else.</p><p>Messages{filter}, newest first. New ones appear by themselves.</p>\
          <ul>{items}</ul></main>\
-         <script>const newest={newest};const customer={customer_js};\
-         setInterval(async()=>{{try{{const q=customer?'&customer='+encodeURIComponent(customer):'';\
-         const r=await fetch('/demo/outbox.json?limit=1'+q);const m=await r.json();\
-         if(((m[0]&&m[0].at_ms)||0)!==newest)location.reload();}}catch(e){{}}}},2000);</script></body></html>"
+         <script>const newest={newest};\
+         setInterval(async()=>{{try{{const p=new URLSearchParams(location.search);p.set('limit','1');\
+         const r=await fetch('/demo/outbox.json?'+p);const m=await r.json();\
+         if(((m[0]&&m[0].id)||0)!==newest)location.reload();}}catch(e){{}}}},2000);</script></body></html>"
     )))
 }

@@ -58,10 +58,13 @@ pub async fn sign_in(
                 guesses::count(tx, &[opened], now)?;
                 return Ok((caller, None, None, body));
             }
-            let staff = match code.is_empty() {
-                true => None,
-                false => tx.staff_by_code(&caller.store.id, &code)?,
-            };
+            if code.is_empty() {
+                // Nobody's credential: nothing to guess, so nothing is counted (a kiosk set up
+                // with this terminal's token by mistake must not lock out its cashiers).
+                return Err(ApiError::new(ErrorCode::SignInFailed)
+                    .detail("Staff sign in on this terminal: it is not a self-service kiosk"));
+            }
+            let staff = tx.staff_by_code(&caller.store.id, &code)?;
             let scopes = vec![
                 guesses::Scope::terminal(&caller.terminal.id),
                 guesses::Scope::staff(&caller.store.id, &code),

@@ -143,3 +143,26 @@ async fn s11_a_burst_of_wrong_override_codes_evaluates_no_more_than_the_limit() 
         .await
         .expect_problem("rate_limited");
 }
+
+/// S11: an empty staff code on a till is nobody's credential, so it is not a guess: a kiosk
+/// set up with a till's token by mistake (again and again) never locks the till's cashiers out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s11_an_empty_staff_code_on_a_till_is_refused_without_counting_a_guess() {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1");
+    for _ in 0..15 {
+        let r = api
+            .post("/v1/sessions", json!({ "staff_code": "", "pin": "" }))
+            .await;
+        let p = r.expect_problem("sign_in_failed");
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not a self-service kiosk"),
+            "{p}"
+        );
+    }
+    // The limit (10 per terminal) was not touched: the cashier signs in.
+    api.sign_in("C001", "1234").await;
+}
