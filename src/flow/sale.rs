@@ -207,7 +207,10 @@ impl Flow {
                 self.sale.instrument_id = Some(id);
                 self.ui.screen = Screen::Redeem;
             }
-            Some(Err(e)) => self.ui.notice = Some(Notice::err(e.to_string())),
+            Some(Err(e)) => {
+                let text = e.words(&self.words_for(inst));
+                self.ui.notice = Some(Notice::err(text))
+            }
             None => {}
         }
         vec![]
@@ -328,12 +331,16 @@ impl Flow {
     /// How money and quantities of the chosen instrument read here: through Intl in the
     /// store's locale, with the instrument's unit ("1,000 points", "1 session", "₹250.00").
     pub fn words(&self) -> Option<crate::format::InUnits> {
-        let i = self.instrument()?;
-        Some(crate::format::InUnits {
+        Some(self.words_for(self.instrument()?))
+    }
+
+    /// [`Flow::words`] for any of the customer's instruments.
+    pub fn words_for(&self, i: &InstrumentBalance) -> crate::format::InUnits {
+        crate::format::InUnits {
             unit: i.unit,
             unit_value: i.unit_value,
             locale: self.locale(),
-        })
+        }
     }
 
     pub fn allowed_range(&self) -> Option<Result<AllowedRange, RuleError>> {

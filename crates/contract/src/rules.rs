@@ -147,12 +147,12 @@ impl RuleError {
                 max,
                 limited_by: Limit::Balance,
             } => format!(
-                "Only {} available; at least {} are needed to redeem",
+                "Only {} available, and redeeming needs at least {}",
                 q(*max),
                 q(*min)
             ),
             RuleError::NotEnoughToRedeem { min, max, .. } => format!(
-                "This bill allows at most {}, but at least {} are needed to redeem",
+                "This bill allows at most {}, and redeeming needs at least {}",
                 q(*max),
                 q(*min)
             ),

@@ -186,7 +186,7 @@ fn instruments_that_cannot_be_redeemed_say_why() {
     assert_eq!(r.screen(), Screen::Balance);
     assert_eq!(
         r.notice(),
-        "This bill allows at most 20, but at least 50 are needed to redeem"
+        "This bill allows at most 20 points, and redeeming needs at least 50 points"
     );
     let mut r = Run::signed_in();
     r.send(Action::VoucherMode);

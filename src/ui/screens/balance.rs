@@ -40,7 +40,7 @@ pub fn BalanceScreen() -> impl IntoView {
                     .and_then(|p| rules::value_of(p, i.kind, i.unit_value, i.available).ok());
                 let range = match f.range_for(i) {
                     Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
-                    Some(Err(e)) => Err(range_reason(&e, i)),
+                    Some(Err(e)) => Err(range_reason(&e, i, &f.words_for(i))),
                     None => Err(String::new()),
                 };
                 (i.clone(), worth, range)
@@ -126,7 +126,7 @@ pub fn BalanceScreen() -> impl IntoView {
 }
 
 /// Why an instrument cannot be redeemed now, in the instrument's own units.
-fn range_reason(e: &RuleError, i: &InstrumentBalance) -> String {
+fn range_reason(e: &RuleError, i: &InstrumentBalance, words: &format::InUnits) -> String {
     match e {
         RuleError::NotEnoughToRedeem {
             max: 0,
@@ -136,7 +136,7 @@ fn range_reason(e: &RuleError, i: &InstrumentBalance) -> String {
             format!("One {} is worth more than this bill allows", i.unit.noun(1))
         }
         RuleError::NothingAvailable => "Nothing left to redeem".to_string(),
-        e => e.to_string(),
+        e => e.words(words),
     }
 }
 
