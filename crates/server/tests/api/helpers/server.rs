@@ -28,13 +28,16 @@ pub struct Server {
     pub db: PathBuf,
     pub dir: Arc<tempfile::TempDir>,
     pub output: Arc<Mutex<String>>,
+    /// The threads copying the process's output; they end when it has exited and every
+    /// line is in `output`.
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 fn capture(
     stream: impl Read + Send + 'static,
     output: Arc<Mutex<String>>,
     ready: Option<std::sync::mpsc::Sender<String>>,
-) {
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let reader = BufReader::new(stream);
         for line in reader.lines().map_while(Result::ok) {
@@ -45,7 +48,7 @@ fn capture(
             out.push_str(&line);
             out.push('\n');
         }
-    });
+    })
 }
 
 impl Server {
@@ -118,8 +121,10 @@ impl Server {
             .expect("server binary starts");
         let output = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = std::sync::mpsc::channel();
-        capture(child.stdout.take().unwrap(), output.clone(), Some(tx));
-        capture(child.stderr.take().unwrap(), output.clone(), None);
+        let readers = vec![
+            capture(child.stdout.take().unwrap(), output.clone(), Some(tx)),
+            capture(child.stderr.take().unwrap(), output.clone(), None),
+        ];
         let base = rx
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("server did not start: {}", output.lock().unwrap()));
@@ -137,6 +142,7 @@ impl Server {
             db,
             dir,
             output,
+            readers,
         }
     }
 
@@ -154,6 +160,11 @@ impl Server {
         let end = Instant::now() + Duration::from_secs(secs);
         while Instant::now() < end {
             if let Ok(Some(status)) = self.child.try_wait() {
+                // Its last lines (the shutdown checkpoint, say) may still be in the pipes:
+                // the readers end once they have them all.
+                for reader in self.readers.drain(..) {
+                    let _ = reader.join();
+                }
                 return Some(status);
             }
             std::thread::sleep(Duration::from_millis(50));
