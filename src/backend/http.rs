@@ -65,9 +65,6 @@ struct Call<'a> {
     timeout_ms: u32,
 }
 
-/// Every step: tests and anything that does not choose.
-const ALL: u8 = u8::MAX;
-
 /// The answer to a call a surface does not make.
 fn not_here<'a, T: 'a>() -> Fut<'a, T> {
     Box::pin(std::future::ready(Err(BackendError::Unexpected {

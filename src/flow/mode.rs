@@ -37,6 +37,8 @@ pub mod parts {
     pub const KIOSK: u8 = 32;
     /// The store's policy and answering cashiers' requests for approval.
     pub const MANAGE: u8 = 64;
+    /// Every step (tests, and code that does not choose a surface).
+    pub const ALL: u8 = u8::MAX;
 }
 
 impl Mode {

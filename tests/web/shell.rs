@@ -37,9 +37,9 @@ async fn status_is_a_live_region_and_labels_are_real() {
 async fn unreachable_server_is_explained_not_guessed() {
     use redeemguard::backend::{HttpBackend, HttpConfig};
     // Port 9 (discard) refuses connections: the fetch fails without an answer.
-    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::<255>::new(HttpConfig::with_base_url(
-        "http://127.0.0.1:9",
-    )));
+    let backend: Rc<dyn Backend> = Rc::new(HttpBackend::<{ redeemguard::flow::parts::ALL }>::new(
+        HttpConfig::with_base_url("http://127.0.0.1:9"),
+    ));
     let config = AppConfig {
         terminal_token: Some("demo-till-1".into()),
         ..AppConfig::default()
