@@ -204,7 +204,7 @@ pub fn PolicyScreen() -> impl IntoView {
                     .collect_view()}
                 <fieldset>
                     <legend>"Messages"</legend>
-                    <p class="rg-hint">"Placeholders: {otp} {points} {value} {store} {minutes} {customer}. Each message must contain {otp}, the amount and {store}."</p>
+                    <p class="rg-hint">"Placeholders: {otp} {quantity} (e.g. 1 session of Hair spa) {points} (the number) {value} {store} {minutes} {customer}. Each message must contain {otp}, the amount and {store}."</p>
                     {TEMPLATES
                         .into_iter()
                         .map(|(name, channel)| {

@@ -340,6 +340,10 @@ pub struct Voucher {
     pub code: String,
     pub value: Money,
     pub valid_until_ms: i64,
+    /// Where the voucher's code was sent as well (masked), so losing the paper loses
+    /// nothing; absent when it was not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_to: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]

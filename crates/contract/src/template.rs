@@ -5,8 +5,12 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Placeholders an OTP message may use (SPEC §3).
-pub const PLACEHOLDERS: [&str; 6] = ["otp", "points", "value", "store", "minutes", "customer"];
+/// Placeholders an OTP message may use: SPEC §3's, and `{quantity}`, the quantity with its
+/// unit and instrument ("500 points", "1 session of Hair spa × 6", "₹500.00 of Gold
+/// membership credit"), where `{points}` is the bare number.
+pub const PLACEHOLDERS: [&str; 7] = [
+    "otp", "quantity", "points", "value", "store", "minutes", "customer",
+];
 
 /// What a template is for, and so which placeholders it may and must use.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -23,6 +27,9 @@ pub enum TemplateKind {
     /// A kiosk customer's code to prove the number is theirs. There is no amount yet, so
     /// `{otp}` and `{store}` are required and amounts are refused.
     Identify,
+    /// A printed voucher's code sent to the customer too, so losing the paper loses nothing:
+    /// `{voucher}`, an amount and `{store}` are required, `{until}` is available.
+    Voucher,
 }
 
 impl TemplateKind {
@@ -30,9 +37,14 @@ impl TemplateKind {
     pub fn placeholders(self) -> &'static [&'static str] {
         match self {
             TemplateKind::Code => &PLACEHOLDERS,
-            TemplateKind::Confirmation => &["points", "value", "store", "customer", "balance"],
-            TemplateKind::Subject => &["points", "value", "store", "customer"],
+            TemplateKind::Confirmation => &[
+                "quantity", "points", "value", "store", "customer", "balance",
+            ],
+            TemplateKind::Subject => &["quantity", "points", "value", "store", "customer"],
             TemplateKind::Identify => &["otp", "store", "minutes", "customer"],
+            TemplateKind::Voucher => &[
+                "voucher", "quantity", "points", "value", "store", "customer", "until",
+            ],
         }
     }
 }
@@ -51,6 +63,8 @@ pub enum TemplateError {
     CodeNotAllowed,
     Unclosed,
     MissingOtp,
+    /// A voucher's message without the voucher's code.
+    MissingVoucher,
     /// S3: every message must state the amount and the store.
     MissingAmount,
     MissingStore,
@@ -77,9 +91,12 @@ impl fmt::Display for TemplateError {
             }
             TemplateError::Unclosed => f.write_str("A placeholder is missing its closing }"),
             TemplateError::MissingOtp => f.write_str("The message template must contain {otp}"),
-            TemplateError::MissingAmount => {
-                f.write_str("The message must state the amount: use {points} or {value}")
+            TemplateError::MissingVoucher => {
+                f.write_str("The voucher message must contain {voucher}")
             }
+            TemplateError::MissingAmount => f.write_str(
+                "The message must state the amount: use {quantity}, {points} or {value}",
+            ),
             TemplateError::MissingStore => {
                 f.write_str("The message must name the store: use {store}")
             }
@@ -99,24 +116,32 @@ pub struct MessageTemplate(String);
 #[derive(Default)]
 pub struct TemplateValues<'a> {
     pub otp: &'a str,
+    /// The quantity with its unit and instrument ("1 session of Hair spa × 6").
+    pub quantity: &'a str,
     pub points: &'a str,
     pub value: &'a str,
     pub store: &'a str,
     pub minutes: &'a str,
     pub customer: &'a str,
     pub balance: &'a str,
+    /// A printed voucher's code, and the last day it may be used.
+    pub voucher: &'a str,
+    pub until: &'a str,
 }
 
 impl TemplateValues<'_> {
     fn get(&self, name: &str) -> &str {
         match name {
             "otp" => self.otp,
+            "quantity" => self.quantity,
             "points" => self.points,
             "value" => self.value,
             "store" => self.store,
             "minutes" => self.minutes,
             "customer" => self.customer,
             "balance" => self.balance,
+            "voucher" => self.voucher,
+            "until" => self.until,
             _ => "",
         }
     }
@@ -201,8 +226,17 @@ pub fn check(text: &str, kind: TemplateKind) -> Result<(), TemplateError> {
     if carries_code && !names.contains(&"otp") {
         return Err(TemplateError::MissingOtp);
     }
-    let states_amount = names.contains(&"points") || names.contains(&"value");
-    if matches!(kind, TemplateKind::Code | TemplateKind::Confirmation) && !states_amount {
+    if kind == TemplateKind::Voucher && !names.contains(&"voucher") {
+        return Err(TemplateError::MissingVoucher);
+    }
+    let states_amount = ["quantity", "points", "value"]
+        .iter()
+        .any(|a| names.contains(a));
+    let needs_amount = matches!(
+        kind,
+        TemplateKind::Code | TemplateKind::Confirmation | TemplateKind::Voucher
+    );
+    if needs_amount && !states_amount {
         return Err(TemplateError::MissingAmount);
     }
     if kind != TemplateKind::Subject && !names.contains(&"store") {
@@ -263,9 +297,9 @@ impl Default for Templates {
     fn default() -> Self {
         let t = |s: &str| MessageTemplate(s.to_string());
         Templates {
-            sms: t("{otp} is your code to redeem {points} points ({value}) at {store}. Valid {minutes} min. Do not share it with anyone, including store staff, unless you want to redeem."),
-            whatsapp: t("Hi {customer}, {otp} is your code to redeem {points} points ({value}) at {store}. It is valid for {minutes} minutes. Share it only if you asked to redeem."),
-            email: t("Dear {customer},\n\nYour code to redeem {points} points ({value}) at {store} is {otp}. It is valid for {minutes} minutes.\n\nIf you did not ask to redeem, do not share this code."),
+            sms: t("{otp} is your code to redeem {quantity} ({value}) at {store}. Valid {minutes} min. Do not share it with anyone, including store staff, unless you want to redeem."),
+            whatsapp: t("Hi {customer}, {otp} is your code to redeem {quantity} ({value}) at {store}. It is valid for {minutes} minutes. Share it only if you asked to redeem."),
+            email: t("Dear {customer},\n\nYour code to redeem {quantity} ({value}) at {store} is {otp}. It is valid for {minutes} minutes.\n\nIf you did not ask to redeem, do not share this code."),
         }
     }
 }
@@ -365,7 +399,22 @@ mod tests {
             Template::parse(Code, "{otp} {value} {store} {balance}")
                 .unwrap_err()
                 .to_string(),
-            "Unknown placeholder {balance}; use {otp} {points} {value} {store} {minutes} {customer}"
+            "Unknown placeholder {balance}; use {otp} {quantity} {points} {value} {store} {minutes} {customer}"
+        );
+        // A voucher's message carries the voucher's code, never a one-time code.
+        let voucher = "Voucher {voucher} for {quantity} ({value}) at {store}, valid until {until}.";
+        assert!(Template::parse(Voucher, voucher).is_ok());
+        assert_eq!(
+            Template::parse(Voucher, "A voucher for {value} at {store}"),
+            Err(TemplateError::MissingVoucher)
+        );
+        assert_eq!(
+            Template::parse(Voucher, "{voucher} {otp} {value} {store}"),
+            Err(TemplateError::CodeNotAllowed)
+        );
+        assert_eq!(
+            Template::parse(Voucher, "{voucher} at {store}"),
+            Err(TemplateError::MissingAmount)
         );
         // A subject needs nothing, but only knows its own placeholders.
         assert!(Template::parse(Subject, "A message from {store}").is_ok());

@@ -11,7 +11,9 @@ use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode,
 use crate::crypto::Secret;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, closed_problem, release_if_expired};
-use crate::messages::{display_count, display_money, MessageCatalog, MessageKind};
+use crate::messages::{
+    display_count, display_money, display_quantity, safe_value, MessageCatalog, MessageKind,
+};
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{Approval, ApprovalRequest, ApprovalStatus, RedemptionStatus};
@@ -30,6 +32,9 @@ impl Challenge for RedemptionRow {
 
     fn id(&self) -> &str {
         &self.id
+    }
+    fn customer_id(&self) -> &str {
+        &self.customer_id
     }
     fn code(&self) -> Option<&OtpState> {
         self.otp.as_ref()
@@ -82,7 +87,15 @@ impl Challenge for RedemptionRow {
             display_count(self.quantity.get(), policy),
             display_money(self.value),
         );
+        let quantity = display_quantity(
+            self.quantity.get(),
+            self.unit,
+            self.value,
+            &safe_value(channel, &self.instrument_label),
+            policy,
+        );
         let values = TemplateValues {
+            quantity: &quantity,
             points: &points,
             value: &value,
             ..values

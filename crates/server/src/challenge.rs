@@ -31,6 +31,8 @@ pub trait Challenge: Sized {
 
     /// The id the code's MAC binds it to (S2, S3).
     fn id(&self) -> &str;
+    /// Whose code it is.
+    fn customer_id(&self) -> &str;
     /// The code last sent, if any.
     fn code(&self) -> Option<&OtpState>;
     fn code_mut(&mut self) -> Option<&mut OtpState>;
@@ -381,12 +383,15 @@ pub fn verify<C: Challenge>(
     if now_ms >= otp.expires_at_ms {
         return Err(ApiError::new(ErrorCode::OtpExpired).detail(C::WORDS.expired));
     }
+    let channel = otp.channel;
     if crypto::code_matches(secret, challenge.id(), code.expose(), mac) {
         if let Some(o) = challenge.code_mut() {
             o.code_mac = None; // single use
         }
         challenge.approve(caller, now_ms);
         challenge.save(tx)?;
+        // The customer read this code: their channel is offered first next time.
+        tx.set_last_channel(challenge.customer_id(), channel)?;
         return record(tx, caller, now_ms, challenge.entry(Event::Verified));
     }
     let failed = challenge.failed_attempts_mut();

@@ -23,6 +23,17 @@ fn store_zone(policy: &Policy) -> Tz {
 /// When the store day that contains `now_ms` began (Unix ms): midnight in the store's zone.
 /// Where a zone skips midnight (a daylight-saving change at 00:00), the day begins at the
 /// first instant after the gap.
+/// A date as a customer's message writes it, in the store's time zone: "29 Feb 2027".
+pub fn date(policy: &Policy, at_ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(at_ms) {
+        Some(t) => t
+            .with_timezone(&store_zone(policy))
+            .format("%-d %b %Y")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
 pub fn day_start(policy: &Policy, now_ms: i64) -> i64 {
     let tz = store_zone(policy);
     let Some(utc) = DateTime::<Utc>::from_timestamp_millis(now_ms) else {
@@ -61,6 +72,14 @@ mod tests {
 
     /// 2024-03-10 18:00:00 UTC = 23:30 IST on the 10th.
     const EVENING_UTC_MS: i64 = 1_710_093_600_000;
+
+    #[test]
+    fn dates_in_messages_are_the_store_s_dates() {
+        // 2027-03-01 20:00 UTC is already 2 March in India, still 1 March in New York.
+        let t = 1_803_931_200_000;
+        assert_eq!(date(&at("Asia/Kolkata"), t), "2 Mar 2027");
+        assert_eq!(date(&at("America/New_York"), t), "1 Mar 2027");
+    }
 
     #[test]
     fn store_days_begin_at_midnight_in_the_store_zone() {

@@ -74,6 +74,9 @@ impl Challenge for IdentificationRow {
     fn id(&self) -> &str {
         &self.id
     }
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
     fn code(&self) -> Option<&OtpState> {
         Some(&self.otp)
     }

@@ -333,6 +333,9 @@ pub fn post_fingerprint(redemption_id: &str, body: &[u8]) -> String {
 /// Posts the hold (S6). Idempotent: the same key and request replay the stored receipt
 /// byte for byte; the same key for another request is refused; a posted redemption is
 /// never debited twice, whatever the key (a new key gets the original receipt).
+///
+/// A printed voucher's code is sent to the customer as well when `voucher_sent_to` finds
+/// where (the receipt says so, and the message is built from the receipt).
 pub fn post(
     tx: &mut dyn Tx,
     caller: &Caller,
@@ -340,6 +343,7 @@ pub fn post(
     key: &str,
     fingerprint: &str,
     now_ms: i64,
+    voucher_sent_to: impl FnOnce(&mut dyn Tx, &RedemptionRow) -> ApiResult<Option<String>>,
 ) -> ApiResult<Vec<u8>> {
     let mut row = load_bound(tx, caller, id)?;
     if let Some(seen) = tx.idempotency(&caller.store.id, key)? {
@@ -392,11 +396,15 @@ pub fn post(
         .ok_or_else(|| ApiError::internal("hold missing"))?;
     tx.update_instrument(&instrument)?;
     // Any benefit a voucher may take (see `Purpose::accepts`) prints at the intent's value.
-    let voucher = (row.purpose == Purpose::Voucher).then(|| Voucher {
-        code: voucher_code(),
-        value: row.value,
-        valid_until_ms: now_ms + VOUCHER_VALID_MS,
-    });
+    let voucher = match row.purpose == Purpose::Voucher {
+        true => Some(Voucher {
+            code: voucher_code(),
+            value: row.value,
+            valid_until_ms: now_ms + VOUCHER_VALID_MS,
+            sent_to: voucher_sent_to(tx, &row)?,
+        }),
+        false => None,
+    };
     let receipt = Receipt {
         redemption_id: row.id.clone(),
         customer_name: row.customer_name.clone(),

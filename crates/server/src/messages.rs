@@ -8,7 +8,7 @@
 //! it with the file, locale, channel and reason named.
 
 use contract::template::TemplateKind;
-use contract::{Channel, MessageTemplate, Money, Policy, Template, TemplateError, Templates};
+use contract::{Channel, MessageTemplate, Money, Policy, Template, TemplateError, Templates, Unit};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -22,13 +22,16 @@ pub enum MessageKind {
     Redeemed,
     /// After an accrual: "You earned 50 points at …; balance 1,250."
     Accrued,
+    /// After a printed voucher was posted: its code, so losing the paper loses nothing.
+    Voucher,
 }
 
-/// The messages sent after the fact, which carry no code.
+/// The messages sent after the fact, which carry no one-time code.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ConfirmationKind {
     Redeemed,
     Accrued,
+    Voucher,
 }
 
 impl From<ConfirmationKind> for MessageKind {
@@ -36,6 +39,7 @@ impl From<ConfirmationKind> for MessageKind {
         match k {
             ConfirmationKind::Redeemed => MessageKind::Redeemed,
             ConfirmationKind::Accrued => MessageKind::Accrued,
+            ConfirmationKind::Voucher => MessageKind::Voucher,
         }
     }
 }
@@ -46,6 +50,7 @@ impl MessageKind {
             MessageKind::Otp => "otp",
             MessageKind::Redeemed => "redeemed",
             MessageKind::Accrued => "accrued",
+            MessageKind::Voucher => "voucher",
         }
     }
 }
@@ -59,11 +64,14 @@ pub struct ChannelTextsFile {
     pub accrued: Option<String>,
     /// A kiosk customer's code to prove the number is theirs (`{otp}`, `{store}`; no amount).
     pub identify: Option<String>,
+    /// A printed voucher's code (`{voucher}`, an amount, `{store}`; `{until}`).
+    pub voucher: Option<String>,
     /// E-mail only.
     pub otp_subject: Option<String>,
     pub redeemed_subject: Option<String>,
     pub accrued_subject: Option<String>,
     pub identify_subject: Option<String>,
+    pub voucher_subject: Option<String>,
 }
 
 /// One locale's texts in the file: `[messages."hi-IN".sms]` and so on.
@@ -84,10 +92,12 @@ struct ChannelTexts {
     redeemed: Option<Template>,
     accrued: Option<Template>,
     identify: Option<Template>,
+    voucher: Option<Template>,
     otp_subject: Option<Template>,
     redeemed_subject: Option<Template>,
     accrued_subject: Option<Template>,
     identify_subject: Option<Template>,
+    voucher_subject: Option<Template>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -117,12 +127,14 @@ pub struct MessageCatalog {
 
 fn built_in() -> LocaleTexts {
     let t = |kind, text: &str| Some(Template::parse(kind, text).expect("built-in text is valid"));
-    use TemplateKind::{Confirmation, Identify, Subject};
+    use TemplateKind::{Confirmation, Identify, Subject, Voucher};
     let identify = "{otp} is your code to use your loyalty at {store} (self-service kiosk). It expires in {minutes} min. Do not share it.";
+    let voucher = "Your voucher for {quantity} ({value}) at {store}: {voucher}. Show this code at the counter by {until}. It can be used once.";
     let short = |redeemed: &str, accrued: &str| ChannelTexts {
         redeemed: t(Confirmation, redeemed),
         accrued: t(Confirmation, accrued),
         identify: t(Identify, identify),
+        voucher: t(Voucher, voucher),
         ..Default::default()
     };
     LocaleTexts {
@@ -139,6 +151,7 @@ fn built_in() -> LocaleTexts {
             redeemed_subject: t(Subject, "You redeemed {points} points at {store}"),
             accrued_subject: t(Subject, "You earned {points} points at {store}"),
             identify_subject: t(Subject, "Your code for {store}"),
+            voucher_subject: t(Subject, "Your voucher for {value} at {store}"),
             ..short(
                 "Dear {customer},\n\nYou redeemed {points} points ({value}) at {store}. Your balance is {balance} points.\n\nIf this was not you, please tell the store.",
                 "Dear {customer},\n\nYou earned {points} points at {store}. Your balance is {balance} points.",
@@ -198,6 +211,7 @@ impl MessageCatalog {
                     redeemed: check("redeemed", TemplateKind::Confirmation, &given.redeemed)?,
                     accrued: check("accrued", TemplateKind::Confirmation, &given.accrued)?,
                     identify: check("identify", TemplateKind::Identify, &given.identify)?,
+                    voucher: check("voucher", TemplateKind::Voucher, &given.voucher)?,
                     otp_subject: check("otp_subject", TemplateKind::Subject, &given.otp_subject)?,
                     redeemed_subject: check(
                         "redeemed_subject",
@@ -214,11 +228,17 @@ impl MessageCatalog {
                         TemplateKind::Subject,
                         &given.identify_subject,
                     )?,
+                    voucher_subject: check(
+                        "voucher_subject",
+                        TemplateKind::Subject,
+                        &given.voucher_subject,
+                    )?,
                 };
                 let has_subject = out.otp_subject.is_some()
                     || out.redeemed_subject.is_some()
                     || out.accrued_subject.is_some()
-                    || out.identify_subject.is_some();
+                    || out.identify_subject.is_some()
+                    || out.voucher_subject.is_some();
                 if has_subject && channel != Channel::Email {
                     return Err(format!(
                         "[messages.\"{locale}\".{}]: subjects are for e-mail only",
@@ -278,6 +298,7 @@ impl MessageCatalog {
         let found = match kind {
             ConfirmationKind::Redeemed => self.pick(locale, channel, |c| &c.redeemed),
             ConfirmationKind::Accrued => self.pick(locale, channel, |c| &c.accrued),
+            ConfirmationKind::Voucher => self.pick(locale, channel, |c| &c.voucher),
         };
         found.expect("the built-in catalog has every confirmation")
     }
@@ -298,6 +319,7 @@ impl MessageCatalog {
             MessageKind::Otp => self.pick(locale, Channel::Email, |c| &c.otp_subject),
             MessageKind::Redeemed => self.pick(locale, Channel::Email, |c| &c.redeemed_subject),
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
+            MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
         };
         found.expect("the built-in catalog has every subject")
     }
@@ -371,6 +393,31 @@ pub fn display_count(n: u64, policy: &Policy) -> String {
     group_digits(&n.to_string(), policy.currency.code() == "INR")
 }
 
+/// A quantity as a customer's message states it, with its unit and what it is of: "500
+/// points", "1 session of Hair spa × 6", "₹500.00 of Gold membership credit" (`label` made
+/// safe for the channel by the caller).
+pub fn display_quantity(
+    quantity: u64,
+    unit: Unit,
+    value: Money,
+    label: &str,
+    policy: &Policy,
+) -> String {
+    match unit {
+        Unit::Points => format!(
+            "{} {}",
+            display_count(quantity, policy),
+            unit.noun(quantity)
+        ),
+        Unit::Credit => format!("{} of {label}", display_money(value)),
+        Unit::Sessions | Unit::Uses => format!(
+            "{} {} of {label}",
+            display_count(quantity, policy),
+            unit.noun(quantity)
+        ),
+    }
+}
+
 /// How an amount reads in a message: `₹1,20,000.00` (Indian grouping for rupees),
 /// `$1,250.50`, else `IDR 5,000.00`.
 pub fn display_money(m: Money) -> String {
@@ -417,6 +464,52 @@ mod tests {
         assert_eq!(display_count(1_200, &india), "1,200");
         assert_eq!(display_count(120_000, &india), "1,20,000");
         assert_eq!(display_count(7, &india), "7");
+    }
+
+    #[test]
+    fn quantities_read_with_their_unit_and_what_they_are_of() {
+        let india = Policy::default_for(Currency::INR, "en-IN", CallingCode::INDIA);
+        let inr = |m| Money::new(m, Currency::INR).unwrap();
+        let q = |n, unit, value, label| display_quantity(n, unit, inr(value), label, &india);
+        assert_eq!(
+            q(1, Unit::Sessions, 80_000, "Hair Spa"),
+            "1 session of Hair Spa"
+        );
+        assert_eq!(
+            q(3, Unit::Uses, 0, "Free haircut"),
+            "3 uses of Free haircut"
+        );
+        assert_eq!(
+            q(120_000, Unit::Points, 120_000, "Points"),
+            "1,20,000 points"
+        );
+        assert_eq!(q(1, Unit::Points, 100, "Points"), "1 point");
+        assert_eq!(
+            q(50_000, Unit::Credit, 50_000, "Gold membership credit"),
+            "₹500.00 of Gold membership credit"
+        );
+        // A voucher's message and e-mail subject, as the built-in catalog writes them.
+        let catalog = MessageCatalog::default();
+        let values = TemplateValues {
+            quantity: "1 session of Hair Spa",
+            value: "₹800.00",
+            store: "MG Road",
+            voucher: "RGV-ABCD-EFGH-JKLM",
+            until: "1 Mar 2027",
+            ..Default::default()
+        };
+        assert_eq!(
+            catalog
+                .confirmation("en-IN", Channel::Sms, ConfirmationKind::Voucher)
+                .render(&values),
+            "Your voucher for 1 session of Hair Spa (₹800.00) at MG Road: RGV-ABCD-EFGH-JKLM. Show this code at the counter by 1 Mar 2027. It can be used once."
+        );
+        assert_eq!(
+            catalog
+                .subject("en-IN", MessageKind::Voucher)
+                .render(&values),
+            "Your voucher for ₹800.00 at MG Road"
+        );
     }
 
     #[test]
@@ -491,7 +584,7 @@ mod tests {
         let err = |t: &str| MessageCatalog::from_file(&file(t)).unwrap_err();
         assert_eq!(
             err("[hi.sms]\notp = \"{code} {points} {store}\""),
-            "[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {points} {value} {store} {minutes} {customer}"
+            "[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {quantity} {points} {value} {store} {minutes} {customer}"
         );
         assert_eq!(
             err("[hi.whatsapp]\notp = \"{points} points at {store}\""),
@@ -503,7 +596,7 @@ mod tests {
         );
         assert_eq!(
             err("[en.email]\naccrued = \"You earned points\""),
-            "[messages.\"en\".email] accrued: The message must state the amount: use {points} or {value}"
+            "[messages.\"en\".email] accrued: The message must state the amount: use {quantity}, {points} or {value}"
         );
         assert_eq!(
             err("[en.sms]\notp_subject = \"Hi\""),
@@ -520,9 +613,7 @@ mod tests {
             store: "Demo Store",
             minutes: "5",
             customer: "Asha",
-            points: "",
-            value: "",
-            balance: "",
+            ..Default::default()
         };
         let built_in = MessageCatalog::default();
         let (text, subject) = built_in.identify("en-IN", Channel::Sms);

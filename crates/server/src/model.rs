@@ -70,6 +70,8 @@ pub struct CustomerRow {
     pub card: Option<CardNumber>,
     /// WhatsApp needs the customer's opt-in on top of a mobile number.
     pub whatsapp_opt_in: bool,
+    /// The channel the customer last read a code on: offered first.
+    pub last_channel: Option<Channel>,
 }
 
 impl CustomerRow {
@@ -85,14 +87,32 @@ impl CustomerRow {
         }
     }
 
-    /// The store's channels this customer can be reached on, in the store's order.
+    /// The store's channels this customer can be reached on: the one they last read a code
+    /// on first (the till preselects it), then the store's order.
     pub fn channels(&self, policy: &Policy) -> Vec<Channel> {
-        policy
+        let mut channels: Vec<Channel> = policy
             .channels
             .iter()
             .copied()
             .filter(|ch| self.reachable_on(*ch))
-            .collect()
+            .collect();
+        if let Some(at) = channels.iter().position(|c| Some(*c) == self.last_channel) {
+            channels[..=at].rotate_right(1);
+        }
+        channels
+    }
+
+    /// The channel a message after the fact (a confirmation, a voucher's code) goes by: the
+    /// one the customer read the code on, else the store's first channel the customer can be
+    /// reached on.
+    pub fn message_channel(
+        &self,
+        channels: &[Channel],
+        preferred: Option<Channel>,
+    ) -> Option<Channel> {
+        preferred
+            .filter(|c| self.reachable_on(*c))
+            .or_else(|| channels.iter().copied().find(|c| self.reachable_on(*c)))
     }
 
     pub fn reachable_on(&self, channel: Channel) -> bool {
@@ -245,6 +265,16 @@ pub struct RedemptionRow {
     /// The cashier's last request for a manager's approval (S8), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_request: Option<ApprovalRequestRow>,
+}
+
+impl RedemptionRow {
+    /// The channel the customer read this redemption's code on, once it was verified.
+    pub fn code_channel(&self) -> Option<Channel> {
+        match &self.approval {
+            Some(Approval::Otp { channel }) => Some(*channel),
+            _ => None,
+        }
+    }
 }
 
 /// A cashier's request that a manager approve the redemption on the manager's own device.

@@ -6,14 +6,17 @@
 use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
 use crate::challenge::{self, Challenge, PreparedCode};
+use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::gateways::OutgoingMessage;
-use crate::messages::{display_count, display_money, safe_value, ConfirmationKind, MessageCatalog};
-use crate::model::CustomerRow;
+use crate::messages::{
+    display_count, display_money, display_quantity, safe_value, ConfirmationKind, MessageCatalog,
+};
+use crate::model::{CustomerRow, RedemptionRow};
 use crate::state::Shared;
 use crate::store::Tx;
-use contract::api::{Approval, OtpSent, RedemptionStatus};
-use contract::{Channel, InstrumentKind, Money, TemplateValues};
+use contract::api::{OtpSent, Receipt, RedemptionStatus};
+use contract::{Channel, InstrumentKind, Money, Purpose, TemplateValues, Unit};
 use serde_json::json;
 use tracing::Instrument;
 
@@ -73,19 +76,18 @@ pub struct Confirmation {
     actor: Actor,
 }
 
-/// The channel a confirmation goes by: the one the customer read the code on, else the
-/// store's first channel the customer can be reached on.
-fn confirmation_channel(
-    customer: &CustomerRow,
-    channels: &[Channel],
-    preferred: Option<Channel>,
-) -> Option<Channel> {
-    preferred
-        .filter(|c| customer.reachable_on(*c))
-        .or_else(|| channels.iter().copied().find(|c| customer.reachable_on(*c)))
+/// What a message after the fact states, written for people (empty where a kind does not
+/// use it).
+#[derive(Default)]
+struct Figures {
+    quantity: String,
+    points: String,
+    value: String,
+    balance: String,
+    voucher: String,
+    until: String,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build(
     catalog: &MessageCatalog,
     caller: &Caller,
@@ -93,9 +95,7 @@ fn build(
     channel: Channel,
     kind: ConfirmationKind,
     redemption_id: Option<String>,
-    points: u64,
-    value: Money,
-    balance: u64,
+    f: &Figures,
     now_ms: i64,
 ) -> Option<Confirmation> {
     let policy = &caller.store.policy;
@@ -105,11 +105,14 @@ fn build(
         safe_value(channel, &customer.name),
     );
     let values = TemplateValues {
-        points: &display_count(points, policy),
-        value: &display_money(value),
+        quantity: &f.quantity,
+        points: &f.points,
+        value: &f.value,
         store: &store,
         customer: &name,
-        balance: &display_count(balance, policy),
+        balance: &f.balance,
+        voucher: &f.voucher,
+        until: &f.until,
         ..Default::default()
     };
     Some(Confirmation {
@@ -130,8 +133,28 @@ fn build(
     })
 }
 
-/// The confirmation of a redemption just committed (points only: seed 004's "SMS during
-/// redemption of loyalty points"). Read in the commit's transaction; never fails it.
+/// Where a printed voucher's code goes as well (the channel of the message after the
+/// post), masked as the receipt shows it; `None` when it will not be sent.
+pub fn voucher_destination(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    row: &RedemptionRow,
+    sending: bool,
+) -> ApiResult<Option<String>> {
+    if !sending || row.purpose != Purpose::Voucher {
+        return Ok(None);
+    }
+    let Some(customer) = tx.customer(&caller.store.merchant_id, &row.customer_id)? else {
+        return Ok(None);
+    };
+    Ok(customer
+        .message_channel(&caller.store.policy.channels, row.code_channel())
+        .and_then(|c| customer.masked_destination(c)))
+}
+
+/// The message after a redemption just committed: a printed voucher's code (any benefit),
+/// else the confirmation of points redeemed (seed 004's "SMS during redemption of loyalty
+/// points"). Read in the commit's transaction; never fails it.
 pub fn after_post(
     tx: &mut dyn Tx,
     caller: &Caller,
@@ -155,34 +178,77 @@ fn post_confirmation(
     let Some(row) = tx.redemption(&caller.store.id, redemption_id)? else {
         return Ok(None);
     };
-    if row.status != RedemptionStatus::Committed || row.instrument_kind != InstrumentKind::Points {
+    if row.status != RedemptionStatus::Committed {
         return Ok(None);
     }
     let Some(customer) = tx.customer(&caller.store.merchant_id, &row.customer_id)? else {
         return Ok(None);
     };
+    let policy = &caller.store.policy;
+    let Some(channel) = customer.message_channel(&policy.channels, row.code_channel()) else {
+        return Ok(None);
+    };
+    let quantity = display_quantity(
+        row.quantity.get(),
+        row.unit,
+        row.value,
+        &safe_value(channel, &row.instrument_label),
+        policy,
+    );
+    if row.purpose == Purpose::Voucher {
+        // The receipt says whether (and where) the code goes: one decision, at the post.
+        let receipt = tx
+            .receipt_bytes(&row.id)?
+            .and_then(|b| serde_json::from_slice::<Receipt>(&b).ok());
+        let Some(voucher) = receipt
+            .and_then(|r| r.voucher)
+            .filter(|v| v.sent_to.is_some())
+        else {
+            return Ok(None);
+        };
+        let figures = Figures {
+            quantity,
+            points: display_count(row.quantity.get(), policy),
+            value: display_money(voucher.value),
+            voucher: voucher.code,
+            until: days::date(policy, voucher.valid_until_ms),
+            ..Figures::default()
+        };
+        let id = Some(row.id.clone());
+        return Ok(build(
+            catalog,
+            caller,
+            customer,
+            channel,
+            ConfirmationKind::Voucher,
+            id,
+            &figures,
+            now_ms,
+        ));
+    }
+    if row.instrument_kind != InstrumentKind::Points {
+        return Ok(None);
+    }
     let balance = tx
         .instrument(&row.customer_id, &row.instrument_id)?
         .map(|i| i.available())
         .unwrap_or(0);
-    let preferred = match &row.approval {
-        Some(Approval::Otp { channel }) => Some(*channel),
-        _ => None,
+    let figures = Figures {
+        quantity,
+        points: display_count(row.quantity.get(), policy),
+        value: display_money(row.value),
+        balance: display_count(balance, policy),
+        ..Figures::default()
     };
-    let Some(channel) = confirmation_channel(&customer, &caller.store.policy.channels, preferred)
-    else {
-        return Ok(None);
-    };
+    let id = Some(row.id.clone());
     Ok(build(
         catalog,
         caller,
         customer,
         channel,
         ConfirmationKind::Redeemed,
-        Some(row.id.clone()),
-        row.quantity.get(),
-        row.value,
-        balance,
+        id,
+        &figures,
         now_ms,
     ))
 }
@@ -207,7 +273,7 @@ pub fn after_accrual(
         }
     };
     let policy = &caller.store.policy;
-    let channel = confirmation_channel(&customer, &policy.channels, None)?;
+    let channel = customer.message_channel(&policy.channels, None)?;
     let value = contract::rules::value_of(
         policy,
         contract::InstrumentKind::Points,
@@ -215,6 +281,17 @@ pub fn after_accrual(
         points,
     )
     .unwrap_or_else(|_| Money::zero(policy.currency));
+    let figures = Figures {
+        quantity: format!(
+            "{} {}",
+            display_count(points, policy),
+            Unit::Points.noun(points)
+        ),
+        points: display_count(points, policy),
+        value: display_money(value),
+        balance: display_count(balance, policy),
+        ..Figures::default()
+    };
     build(
         catalog,
         caller,
@@ -222,9 +299,7 @@ pub fn after_accrual(
         channel,
         ConfirmationKind::Accrued,
         None,
-        points,
-        value,
-        balance,
+        &figures,
         now_ms,
     )
 }

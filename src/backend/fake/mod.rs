@@ -543,6 +543,7 @@ impl Backend for FakeBackend {
                     code: format!("LV-{}", r.id.to_uppercase()),
                     value: r.value,
                     valid_until_ms: now + 90 * 86_400_000,
+                    sent_to: None,
                 }),
                 bill_redeemed,
             };

@@ -209,6 +209,7 @@ mod tests {
                     code: "V-1".into(),
                     value: inr(5),
                     valid_until_ms: 6,
+                    sent_to: Some("+91 ••••••3210".into()),
                 }),
                 bill_redeemed: Some(inr(7)),
             });

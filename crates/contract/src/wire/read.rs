@@ -196,7 +196,7 @@ structs! {
         expires_at_ms, decided_by,
     }
     ApprovalList { requests }
-    Voucher { code, value, valid_until_ms }
+    Voucher { code, value, valid_until_ms, sent_to }
     Receipt {
         redemption_id, customer_name, instrument_kind, instrument_label, unit, quantity, value,
         balance_before, balance_after, purpose, approval, cashier_name, terminal_name,

@@ -125,6 +125,7 @@ fn customer_row(merchant_id: &str, c: &DemoCustomer) -> ApiResult<CustomerRow> {
         email: c.email.map(Email::parse).transpose()?,
         card: c.card.map(CardNumber::parse).transpose()?,
         whatsapp_opt_in: c.whatsapp,
+        last_channel: None,
     })
 }
 
@@ -245,6 +246,7 @@ pub fn seed(
             email: None,
             card: None,
             whatsapp_opt_in: false,
+            last_channel: None,
         })?;
         let points = Holding::Points {
             balance: 1_000_000_000,

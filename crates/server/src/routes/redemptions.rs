@@ -291,12 +291,15 @@ pub async fn commit(
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
     let catalog = app.config.messages.clone();
+    let sending = app.config.send_confirmations;
     let (bytes, confirmation) =
         on_redemption_durably(&app, creds, id, move |tx, caller, id, now| {
             let was_approved = tx
                 .redemption(&caller.store.id, id)?
                 .is_some_and(|r| r.status == RedemptionStatus::Approved);
-            let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now)?;
+            let voucher_to =
+                |tx: &mut dyn Tx, row: &_| notify::voucher_destination(tx, caller, row, sending);
+            let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now, voucher_to)?;
             // Only the post that debits confirms; a replay or a late retry does not.
             let confirmation = match was_approved {
                 true => notify::after_post(tx, caller, id, &catalog, now),

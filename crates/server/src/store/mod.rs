@@ -8,7 +8,7 @@ pub mod sqlite;
 use crate::error::{ApiError, ApiResult};
 use crate::model::*;
 use contract::api::AuditEntry;
-use contract::Policy;
+use contract::{Channel, Policy};
 use std::any::Any;
 use tokio::sync::oneshot;
 
@@ -43,6 +43,8 @@ pub trait TenancyTx {
 pub trait CustomerTx {
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()>;
     fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>>;
+    /// The customer read a code sent by `channel`: offer it first next time.
+    fn set_last_channel(&mut self, customer_id: &str, channel: Channel) -> ApiResult<()>;
     fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str)
         -> ApiResult<Vec<CustomerRow>>;
     fn customers_by_card(&mut self, merchant_id: &str, card: &str) -> ApiResult<Vec<CustomerRow>>;

@@ -414,3 +414,102 @@ async fn points_expire_on_their_date_and_are_audited() {
     // Asha's points expire later (10 days): untouched.
     assert_eq!(manager.available(ASHA, ASHA_POINTS).await, 1200);
 }
+
+/// Issue 13: a customer reads what they are giving up in its own unit ("1 session of Hair spa
+/// × 6"), gets a printed voucher's code on their phone too, and is offered the channel they
+/// last read a code on first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_name_the_quantity_in_its_unit_a_voucher_s_code_is_sent_and_the_last_channel_comes_first(
+) {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let newest = |messages: Vec<Value>, kind: &str| -> String {
+        messages
+            .iter()
+            .find(|m| m["kind"] == kind)
+            .unwrap_or_else(|| panic!("a {kind} message"))["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // A package session, by SMS.
+    let id = api.create_id(ASHA, "cust-asha-package-1", 1, 200_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let text = newest(server.outbox(ASHA).await, "otp");
+    assert!(
+        text.contains("is your code to redeem 1 session of Hair spa × 6 (₹1,500.00) at "),
+        "{text}"
+    );
+    // Membership credit, by WhatsApp.
+    let id = api
+        .create_id("cust-priya", "cust-priya-membership-1", 50_000, 100_000)
+        .await;
+    api.send_otp(&id, "whatsapp").await.expect(200);
+    let text = newest(server.outbox("cust-priya").await, "otp");
+    assert!(
+        text.contains("is your code to redeem ₹500.00 of Gold membership credit (₹500.00) at "),
+        "{text}"
+    );
+    // Points read as points.
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let text = newest(server.outbox(ASHA).await, "otp");
+    assert!(
+        text.contains("to redeem 500 points (₹500.00) at "),
+        "{text}"
+    );
+
+    // The store's order until the customer reads a code; then their channel comes first.
+    let channels = |b: Value| b["customer"]["channels"].clone();
+    assert_eq!(
+        channels(api.balance(ASHA).await),
+        json!(["sms", "whatsapp", "email"])
+    );
+    let mut body = redemption_body(ASHA, ASHA_POINTS, 200, 0);
+    body["purpose"] = json!({ "kind": "voucher" });
+    let vid = id_of(&api.post("/v1/redemptions", body).await.expect(201));
+    api.send_otp(&vid, "email").await.expect(200);
+    // Sent but not read: no preference yet.
+    assert_eq!(channels(api.balance(ASHA).await)[0], "sms");
+    let code = server.code_for(&vid).await;
+    api.verify(&vid, &code).await.expect(200);
+    assert_eq!(
+        channels(api.balance(ASHA).await),
+        json!(["email", "sms", "whatsapp"])
+    );
+    let search = api.get("/v1/customers?q=9876543210").await.expect(200);
+    assert_eq!(search["customers"][0]["channels"][0], "email");
+
+    // The voucher's code goes where the customer read the code, and the receipt says so.
+    let receipt = api.commit(&vid, "voucher-sent").await.expect(200);
+    let voucher = &receipt["voucher"];
+    assert_eq!(voucher["sent_to"], "a•••@example.com");
+    let code = voucher["code"].as_str().unwrap();
+    let message = eventually_message(&server, ASHA, "voucher").await;
+    assert_eq!(message["channel"], "email");
+    let text = message["text"].as_str().unwrap();
+    let store = "RedeemGuard Demo Salon & Store";
+    let expected = format!(
+        "Your voucher for 200 points (₹200.00) at {store}: {code}. Show this code at the counter by "
+    );
+    assert!(text.starts_with(&expected), "{text}");
+    assert!(text.ends_with(". It can be used once."), "{text}");
+}
+
+/// The newest message of a kind to a customer, once it arrives (confirmations go out in the
+/// background).
+async fn eventually_message(server: &Server, customer: &str, kind: &str) -> Value {
+    for _ in 0..100 {
+        if let Some(m) = server
+            .outbox(customer)
+            .await
+            .into_iter()
+            .find(|m| m["kind"] == kind)
+        {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no {kind} message to {customer}");
+}

@@ -4,7 +4,7 @@
 use crate::model::*;
 use contract::api::{AuditEntry, Role, TerminalMode};
 use contract::instrument::Expiring;
-use contract::{CardNumber, Currency, Email, InstrumentKind, Mobile, Money, Policy, Unit};
+use contract::{CardNumber, Channel, Currency, Email, InstrumentKind, Mobile, Money, Policy, Unit};
 use rusqlite::Row;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,7 +72,7 @@ pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
 }
 
 pub(crate) const CUSTOMER_COLS: &str =
-    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in FROM customers";
+    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in, last_channel FROM customers";
 
 pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     let mobile: Option<String> = r.get(3)?;
@@ -86,6 +86,10 @@ pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
         email: conv(email.map(|e| Email::parse(&e)).transpose())?,
         card: conv(card.map(|c| CardNumber::parse(&c)).transpose())?,
         whatsapp_opt_in: r.get(6)?,
+        // A name this server does not know (written by a newer one) is no preference.
+        last_channel: r
+            .get::<_, Option<String>>(7)?
+            .and_then(|c| Channel::ALL.into_iter().find(|k| k.as_str() == c)),
     })
 }
 

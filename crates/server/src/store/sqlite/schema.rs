@@ -167,6 +167,13 @@ CREATE UNIQUE INDEX redemptions_by_approval_request ON redemptions (approval_req
 CREATE INDEX redemptions_approval_pending ON redemptions (store_id, created_at_ms)
     WHERE approval_pending = 1;
 "#,
+    // 11: the channel a customer last read a code on (offered first next time); code messages
+    // name the quantity with its unit and instrument: a store's text that wrote "{points}
+    // points ({value})" now writes "{quantity} ({value})" ("1 session of Hair spa × 6").
+    r#"
+ALTER TABLE customers ADD COLUMN last_channel TEXT;
+UPDATE stores SET policy = replace(policy, '{points} points ({value})', '{quantity} ({value})');
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -242,6 +249,40 @@ mod tests {
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());
+    }
+
+    #[test]
+    fn code_texts_of_an_older_file_name_the_quantity_in_its_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v10.sqlite");
+        let old = contract::Policy::default_for(
+            contract::Currency::INR,
+            "en-IN",
+            contract::CallingCode::INDIA,
+        );
+        let mut json = serde_json::to_string(&old).unwrap();
+        json = json.replace("{quantity} ({value})", "{points} points ({value})");
+        assert!(json.contains("{points} points ({value})"));
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..10] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 10).unwrap();
+            conn.execute("INSERT INTO merchants VALUES ('m', 'M')", [])
+                .unwrap();
+            conn.execute(
+                "INSERT INTO stores (id, merchant_id, name, policy) VALUES ('s', 'm', 'S', ?1)",
+                [&json],
+            )
+            .unwrap();
+        }
+        let conn = open_connection(&path).unwrap();
+        let policy: String = conn
+            .query_row("SELECT policy FROM stores", [], |r| r.get(0))
+            .unwrap();
+        let policy: contract::Policy = serde_json::from_str(&policy).unwrap();
+        assert_eq!(policy, old, "the old default texts are the new defaults");
     }
 
     #[test]

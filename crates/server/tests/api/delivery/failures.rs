@@ -233,7 +233,7 @@ fn a_bad_template_or_gateway_stops_the_server_with_a_clear_error() {
         &[],
     );
     assert!(
-        err.contains("[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {points} {value} {store} {minutes} {customer}"),
+        err.contains("[messages.\"hi\".sms] otp: Unknown placeholder {code}; use {otp} {quantity} {points} {value} {store} {minutes} {customer}"),
         "{err}"
     );
     let err = refused(

@@ -5,7 +5,7 @@ use super::SqliteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::model::*;
 use crate::store::*;
-use contract::{CardNumber, Email, Mobile};
+use contract::{CardNumber, Channel, Email, Mobile};
 use rusqlite::params;
 
 impl CustomerTx for SqliteTx<'_> {
@@ -32,6 +32,15 @@ impl CustomerTx for SqliteTx<'_> {
             params![merchant_id, id],
             customer_row,
         )
+    }
+
+    fn set_last_channel(&mut self, customer_id: &str, channel: Channel) -> ApiResult<()> {
+        self.exec(
+            "UPDATE customers SET last_channel = ?2 WHERE id = ?1 \
+             AND last_channel IS NOT ?2",
+            params![customer_id, channel.as_str()],
+        )?;
+        Ok(())
     }
 
     fn customers_by_mobile(
