@@ -119,6 +119,13 @@ mod imp {
             let el = root.query_selector(selector).ok().flatten();
             if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = el.focus();
+                // The text an answer refused is selected: typing replaces it (a wrong code's
+                // digits do not stay in the way of the right ones).
+                if to_error {
+                    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                        input.select();
+                    }
+                }
                 return;
             }
         }

@@ -120,7 +120,7 @@ impl Flow {
             Action::ChooseInstrument(id) => when!(P, SALE => self.choose_instrument(id)),
             Action::BackToBalance => when!(P, SALE => self.back_to_balance()),
             Action::BackToSearch => when!(P, SEARCH => self.back_to_search()),
-            Action::Hold(input) => when!(P, SALE => self.hold(&input)),
+            Action::Hold { quantity, send } => when!(P, SALE => self.hold(&quantity, send)),
             Action::SendOtp(channel) => when!(P, SALE => self.send_otp(channel)),
             Action::Verify(input) => when!(P, SALE => self.verify(&input)),
             Action::OpenOverride => when!(P, OVERRIDE => self.open_override()),

@@ -68,8 +68,12 @@ pub enum Action {
     ChooseInstrument(String),
     BackToBalance,
     BackToSearch,
-    /// The quantity as typed (or amount, for credit instruments).
-    Hold(String),
+    /// The quantity as typed (or amount, for credit instruments), held; and if a code is
+    /// needed, sent at once by `send` (the channel chosen with the quantity: one tap).
+    Hold {
+        quantity: String,
+        send: Option<Channel>,
+    },
     SendOtp(Channel),
     Verify(String),
     OpenOverride,

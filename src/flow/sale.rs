@@ -143,11 +143,19 @@ impl Flow {
             Ok(list) => {
                 self.ui.notice = Some(match list.len() {
                     0 => Notice::err(messages::for_code(ErrorCode::CustomerNotFound)),
-                    1 => Notice::info("1 customer found."),
+                    1 => Notice::info(format!("1 customer found: {}.", list[0].name)),
                     n => Notice::info(format!("{n} customers found.")),
                 });
+                // A single match is the customer: their balances open without a tap.
+                let only = match list.as_slice() {
+                    [one] => Some(one.id.clone()),
+                    _ => None,
+                };
                 self.sale.customers = Some(list);
-                vec![]
+                match only {
+                    Some(id) => self.choose_customer(id),
+                    None => vec![],
+                }
             }
             Err(e) => {
                 self.sale.customers = Some(vec![]);
@@ -377,7 +385,20 @@ impl Flow {
         }))
     }
 
-    pub(super) fn hold(&mut self, input: &str) -> Vec<Cmd> {
+    /// Whether the quantity screen offers the code's channel (a code may be needed for this
+    /// instrument here, and the customer can be reached): the hold then sends the code too.
+    pub fn sends_code_on_hold(&self) -> bool {
+        let (Some(policy), Some(instrument)) = (self.signed_in.policy.as_ref(), self.instrument())
+        else {
+            return false;
+        };
+        !self.mode().self_service()
+            && policy.otp_required
+            && policy.otp_instruments.contains(&instrument.kind)
+            && !self.channels().is_empty()
+    }
+
+    pub(super) fn hold(&mut self, input: &str, send: Option<Channel>) -> Vec<Cmd> {
         if self.ui.screen != Screen::Redeem || self.ui.waiting.is_some() {
             return vec![];
         }
@@ -405,6 +426,7 @@ impl Flow {
             }
             None => return vec![],
         };
+        self.sale.send_on_hold = send;
         vec![self.ask(Request::Create(body))]
     }
 
@@ -421,12 +443,15 @@ impl Flow {
                 } else {
                     Screen::Otp
                 };
+                let send_on = self.sale.send_on_hold.take().filter(|_| !approved);
                 self.ui.notice = Some(Notice::info(if self.mode().self_service() {
-                    "We are sending a code for this voucher to you."
+                    "We are sending a code for this voucher to you.".to_string()
                 } else if approved {
-                    "No code is needed for this redemption. Confirm it."
+                    "No code is needed for this redemption. Confirm it.".to_string()
+                } else if let Some(c) = send_on {
+                    format!("Held. Sending the customer's code by {}…", c.label())
                 } else {
-                    "Held. Choose how to send the customer's code."
+                    "Held. Choose how to send the customer's code.".to_string()
                 }));
                 let remember = Cmd::RememberRedemption(Some(r.id.clone()));
                 let id = r.id.clone();
@@ -440,7 +465,15 @@ impl Flow {
                     Some(channel) if self.mode().self_service() && !approved => {
                         vec![remember, self.ask(Request::SendOtp { id, channel })]
                     }
-                    _ => vec![remember],
+                    // The channel chosen with the quantity: the code goes now, no extra tap.
+                    _ => match send_on {
+                        Some(channel) => {
+                            let mut cmds = vec![remember];
+                            cmds.extend(self.send_otp(channel));
+                            cmds
+                        }
+                        None => vec![remember],
+                    },
                 }
             }
             Err(e) => {

@@ -114,6 +114,8 @@ pub struct Sale {
     pub bill_redeemed_minor: u64,
     /// The bill being changed ("Change"): its number and total stay in the form to correct.
     pub changing: Option<Bill>,
+    /// The channel chosen with the quantity: the code goes by it as soon as the hold is made.
+    pub send_on_hold: Option<Channel>,
 }
 
 /// What is known about the last code sent to the customer.

@@ -1,7 +1,7 @@
 //! A code being typed, the one message under it, and what is known about the code sent (the
 //! cashier's code screen and the kiosk's).
 
-use crate::flow::{Field, Flow};
+use crate::flow::{Action, Field, Flow};
 use crate::ui::driver::Ctx;
 use crate::ui::field::{Entry, Input, TextField};
 use contract::{OtpCode, OtpError, OtpLength};
@@ -69,6 +69,24 @@ impl CodeEntry {
 }
 
 impl CodeEntry {
+    /// Submits the code as `act` once it is complete (its last digit typed, or pasted whole),
+    /// unless that very text was already submitted, a call is in flight or the code expired:
+    /// editing after an answer submits again, the same wrong digits never twice.
+    pub fn submits_when_complete(self, ctx: Ctx, act: fn(String) -> Action) {
+        Effect::new(move |_| {
+            let text = self.entry.text.get();
+            let complete = OtpCode::parse(&text, self.len.get_untracked()).is_ok();
+            let busy = ctx.flow.with_untracked(|f| f.ui.waiting.is_some());
+            if complete
+                && !busy
+                && !self.surely_expired.get_untracked()
+                && !self.entry.was_submitted(&text)
+            {
+                ctx.dispatch(act(self.entry.submit()));
+            }
+        });
+    }
+
     /// The code's field: "{label} ({n} digits)", described by its message and the `facts`
     /// shown with it.
     pub fn field(

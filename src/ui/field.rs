@@ -17,6 +17,8 @@ pub struct Input {
     pub autocapitalize: Option<&'static str>,
     pub placeholder: Option<&'static str>,
     pub class: Option<&'static str>,
+    /// What a touch keyboard's Enter key says ("next": on to the next field).
+    pub enterkeyhint: Option<&'static str>,
 }
 
 impl Input {
@@ -29,6 +31,7 @@ impl Input {
         autocapitalize: None,
         placeholder: None,
         class: None,
+        enterkeyhint: None,
     };
     /// A token or number typed exactly: no autofill, no spelling help.
     pub const EXACT: Input = Input {
@@ -158,6 +161,7 @@ pub fn TextField(
                 spellcheck=input.spellcheck
                 autocapitalize=input.autocapitalize
                 placeholder=input.placeholder
+                enterkeyhint=input.enterkeyhint
                 aria-describedby=describedby
                 aria-invalid=invalid
                 disabled=disabled
@@ -201,6 +205,12 @@ impl Entry {
             .filter(|_| self.submitted.get() == Some(self.text.get()))
     }
 
+    /// Whether `text` is what was last submitted.
+    pub fn was_submitted(self, text: &str) -> bool {
+        self.submitted
+            .with_untracked(|s| s.as_deref() == Some(text))
+    }
+
     /// The text to send; the answer to it will show until the text is edited.
     pub fn submit(self) -> String {
         let typed = self.text.get_untracked();
@@ -212,8 +222,8 @@ impl Entry {
 /// A form's two buttons: submit (off while a call is in flight) and the way back.
 #[component]
 pub fn FormActions(
-    /// `data-testid` and text of the submit button.
-    submit: (&'static str, &'static str),
+    /// `data-testid` and text of the submit button (it may follow what the form will do).
+    submit: (&'static str, Signal<&'static str>),
     /// `data-testid` and text of the way back, and what it does.
     back: (&'static str, &'static str, Action),
     /// Kept in view at the bottom of a long form.
@@ -226,7 +236,7 @@ pub fn FormActions(
     view! {
         <div class=if sticky { "rg-actions rg-sticky" } else { "rg-actions" }>
             <button type="submit" class="rg-btn rg-primary" data-testid=submit.0 disabled=move || busy.get()>
-                {submit.1}
+                {move || submit.1.get()}
             </button>
             <button type="button" class="rg-btn rg-secondary" data-testid=back_id on:click=move |_| ctx.dispatch(action.clone())>
                 {back_text}

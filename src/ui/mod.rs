@@ -7,6 +7,7 @@
 
 mod app;
 mod approvals;
+mod channel_choice;
 mod chrome;
 mod code_entry;
 mod driver;

@@ -169,7 +169,10 @@ fn s12_redeem_more_in_a_widget_continues_on_what_is_left_of_the_bill() {
         (500, contract::Limit::Bill),
         "not the original 1,000"
     );
-    r.send(Action::Hold("600".into()));
+    r.send(Action::Hold {
+        quantity: "600".into(),
+        send: None,
+    });
     assert_eq!(
         r.field(),
         Some((
@@ -181,7 +184,10 @@ fn s12_redeem_more_in_a_widget_continues_on_what_is_left_of_the_bill() {
     assert!(r.cmds.is_empty(), "nothing is asked of the backend");
 
     // The backend's figure covers other tills' redemptions on the bill too: it wins.
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Ok(Redemption {
         status: RedemptionStatus::Approved,
         purpose: Purpose::Bill {

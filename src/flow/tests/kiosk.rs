@@ -144,7 +144,10 @@ fn a_kiosk_turns_a_benefit_into_a_voucher_and_forgets_the_customer_when_done() {
     let mut r = kiosk_at_balance();
     r.send(Action::ChooseInstrument("pkg-spa".into()));
     assert_eq!(r.screen(), Screen::Redeem);
-    r.send(Action::Hold("1".into()));
+    r.send(Action::Hold {
+        quantity: "1".into(),
+        send: None,
+    });
     let Some(Cmd::Ask(_, Request::Create(body))) = r.cmds.first().cloned() else {
         panic!("{:?}", r.cmds)
     };
@@ -233,7 +236,10 @@ fn an_idle_kiosk_never_clears_during_a_commit() {
     p.kiosk_idle_secs = 30;
     let mut r = kiosk_at_balance_with(p);
     r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("100".into()));
+    r.send(Action::Hold {
+        quantity: "100".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
     r.send(Action::Confirm {
         fresh_key: "k".into(),
@@ -284,7 +290,10 @@ fn an_ended_kiosk_session_signs_itself_in_again() {
 fn a_kiosk_whose_customer_lapsed_at_the_backend_starts_clean() {
     let mut r = kiosk_at_balance();
     r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("100".into()));
+    r.send(Action::Hold {
+        quantity: "100".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Err(problem(ErrorCode::Forbidden))));
     assert_eq!(r.screen(), Screen::KioskStart);
     assert!(r.f.sale.balance.is_none());

@@ -208,7 +208,10 @@ impl Run {
         self.send(Action::ChooseCustomer("cus-asha".into()));
         self.answer(Answer::BalanceLoaded(Ok(asha())));
         self.send(Action::ChooseInstrument("pts-asha".into()));
-        self.send(Action::Hold("500".into()));
+        self.send(Action::Hold {
+            quantity: "500".into(),
+            send: None,
+        });
         self.answer(Answer::Created(Ok(redemption(status))))
     }
     /// The kinds of the instruments on screen.
@@ -236,7 +239,10 @@ impl Run {
     }
     fn at_otp() -> Self {
         let mut r = Run::at_redeem();
-        r.send(Action::Hold("500".into()));
+        r.send(Action::Hold {
+            quantity: "500".into(),
+            send: None,
+        });
         r.answer(Answer::Created(Ok(redemption(
             RedemptionStatus::AwaitingOtp,
         ))));

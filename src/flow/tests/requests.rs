@@ -190,7 +190,10 @@ fn the_screens_ask_the_flow_what_can_be_tapped() {
     assert!(!r.f.can_cancel(), "a call is in flight");
     r.answer(Answer::BalanceLoaded(Ok(asha())));
     r.send(Action::ChooseInstrument("pts-asha".into()));
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
     ))));

@@ -124,13 +124,100 @@ fn search_then_choose_customer_loads_balance() {
     assert_eq!(r.field().unwrap().0, Field::Query);
     r.send(Action::Search("Asha".into()));
     assert_eq!(r.cmds, vec![ask(Request::Search("Asha".into()))]);
-    r.answer(Answer::Found(Ok(vec![asha().customer])));
-    assert_eq!(r.f.sale.customers.as_ref().unwrap().len(), 1);
-    assert_eq!(r.notice(), "1 customer found.");
+    let mut other = asha().customer;
+    other.id = "cus-asha-2".into();
+    other.name = "Asha Menon".into();
+    r.answer(Answer::Found(Ok(vec![asha().customer, other])));
+    assert_eq!(r.f.sale.customers.as_ref().unwrap().len(), 2);
+    assert_eq!(r.notice(), "2 customers found.");
+    assert!(r.cmds.is_empty(), "two matches: the cashier chooses");
     r.send(Action::ChooseCustomer("cus-asha".into()));
     assert_eq!(r.cmds, vec![ask(Request::LoadBalance("cus-asha".into()))]);
     r.answer(Answer::BalanceLoaded(Ok(asha())));
     assert_eq!(r.screen(), Screen::Balance);
+}
+
+/// Issue 13 (taps): a search with one match is that customer; their balances open at once.
+#[test]
+fn a_single_match_opens_the_customer_without_a_tap() {
+    let mut r = Run::signed_in();
+    r.bill("123", "1000");
+    r.send(Action::Search("+91 98765 43210".into()));
+    r.answer(Answer::Found(Ok(vec![asha().customer])));
+    assert_eq!(r.notice(), "1 customer found: Asha Rao.");
+    assert_eq!(r.cmds, vec![ask(Request::LoadBalance("cus-asha".into()))]);
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert_eq!(r.screen(), Screen::Balance);
+    // Back to the search: the match is listed, and nothing opens by itself again.
+    r.send(Action::BackToSearch);
+    assert_eq!(r.screen(), Screen::Customer);
+    assert!(r.cmds.is_empty());
+    assert_eq!(r.f.sale.customers.as_ref().map(Vec::len), Some(1));
+}
+
+/// Issue 13 (taps): the channel is chosen with the quantity, and the hold sends the code by
+/// it at once; a quantity that needs no code is not sent anything.
+#[test]
+fn holding_with_a_channel_sends_the_code_at_once() {
+    let mut r = Run::at_redeem();
+    assert!(r.f.sends_code_on_hold());
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: Some(Channel::Email),
+    });
+    r.answer(Answer::Created(Ok(redemption(
+        RedemptionStatus::AwaitingOtp,
+    ))));
+    assert_eq!(r.screen(), Screen::Otp);
+    assert_eq!(
+        r.cmds,
+        vec![
+            Cmd::RememberRedemption(Some("rd-1".into())),
+            ask(Request::SendOtp {
+                id: "rd-1".into(),
+                channel: Channel::Email
+            })
+        ]
+    );
+    assert_eq!(r.notice(), "Held. Sending the customer's code by Email…");
+    assert!(r.f.redemption.code.send_tried);
+    let now = r.now;
+    r.answer(Answer::OtpSent(Ok(sent(now))));
+    assert!(r.notice().starts_with("Code sent by"), "{}", r.notice());
+
+    // Approved at once (no code needed): straight to Confirm, nothing sent.
+    let mut r = Run::at_redeem();
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: Some(Channel::Sms),
+    });
+    r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
+    assert_eq!(r.screen(), Screen::Confirm);
+    assert_eq!(r.cmds, vec![Cmd::RememberRedemption(Some("rd-1".into()))]);
+    assert_eq!(r.f.sale.send_on_hold, None);
+}
+
+/// The channel is offered with the quantity only where a code may be needed and the
+/// customer can be reached.
+#[test]
+fn the_quantity_screen_offers_a_channel_only_where_a_code_may_be_needed() {
+    let mut policy = Policy::default();
+    policy.otp_required = false;
+    let mut r = Run::signed_in_with(policy, Role::Cashier);
+    r.bill("123", "1000");
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    assert_eq!(r.screen(), Screen::Redeem);
+    assert!(!r.f.sends_code_on_hold());
+    let mut r = Run::signed_in();
+    r.bill("123", "1000");
+    let mut unreachable = asha();
+    unreachable.customer.channels.clear();
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(unreachable)));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    assert!(!r.f.sends_code_on_hold());
 }
 
 #[test]
@@ -270,13 +357,19 @@ fn credit_instruments_are_typed_as_amounts() {
 #[test]
 fn hold_creates_the_intent_with_the_bill() {
     let mut r = Run::at_redeem();
-    r.send(Action::Hold("abc".into()));
+    r.send(Action::Hold {
+        quantity: "abc".into(),
+        send: None,
+    });
     assert!(r.cmds.is_empty());
     assert_eq!(
         r.field(),
         Some((Field::Quantity, "Use digits only, e.g. 500".into()))
     );
-    r.send(Action::Hold(" 500 ".into()));
+    r.send(Action::Hold {
+        quantity: " 500 ".into(),
+        send: None,
+    });
     assert_eq!(
         r.cmds,
         vec![ask(Request::Create(CreateRedemption {
@@ -286,7 +379,10 @@ fn hold_creates_the_intent_with_the_bill() {
             purpose: bill_purpose(),
         }))]
     );
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     assert!(r.cmds.is_empty(), "double tap holds once");
     r.answer(Answer::Created(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
@@ -298,7 +394,10 @@ fn hold_creates_the_intent_with_the_bill() {
 #[test]
 fn server_rule_refusal_shows_at_the_quantity() {
     let mut r = Run::at_redeem();
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Err(problem(
         ErrorCode::InsufficientBalance,
     ))));
@@ -315,7 +414,10 @@ fn server_rule_refusal_shows_at_the_quantity() {
 #[test]
 fn no_code_needed_goes_straight_to_confirm() {
     let mut r = Run::at_redeem();
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     r.answer(Answer::Created(Ok(redemption(RedemptionStatus::Approved))));
     assert_eq!(r.screen(), Screen::Confirm);
 }
@@ -333,7 +435,10 @@ fn back_navigation() {
 #[test]
 fn timers_follow_the_server_clock() {
     let mut r = Run::at_redeem();
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     // Our clock is 5 s behind the server's.
     r.at(T0 - 5_000).answer(Answer::Created(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
@@ -342,7 +447,10 @@ fn timers_follow_the_server_clock() {
     assert_eq!(r.f.server_now(), T0);
     // Latency-sized differences are noise, not skew.
     let mut r = Run::at_redeem();
-    r.send(Action::Hold("500".into()));
+    r.send(Action::Hold {
+        quantity: "500".into(),
+        send: None,
+    });
     r.at(T0 + 40).answer(Answer::Created(Ok(redemption(
         RedemptionStatus::AwaitingOtp,
     ))));

@@ -18,6 +18,8 @@ pub fn KioskCodeScreen() -> impl IntoView {
         ev.prevent_default();
         ctx.dispatch(Action::KioskVerify(code.entry.submit()));
     };
+    // The last digit typed (or a paste) submits the code: no tap.
+    code.submits_when_complete(ctx, Action::KioskVerify);
     view! {
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">"Type the code we sent you"</h2>

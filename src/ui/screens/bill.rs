@@ -3,8 +3,9 @@
 use crate::flow::{Action, Field, Flow};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 
 #[component]
 pub fn BillScreen() -> impl IntoView {
@@ -26,11 +27,37 @@ pub fn BillScreen() -> impl IntoView {
             total: total.get_untracked(),
         });
     };
+    // Enter in the bill number goes on to the total while that is empty (a touch keyboard's
+    // "Next"), instead of submitting a half-typed bill.
+    let next = move |ev: KeyboardEvent| {
+        let on_id = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.id() == "bill-id");
+        if ev.key() != "Enter" || !on_id || !total.with_untracked(|t| t.trim().is_empty()) {
+            return;
+        }
+        ev.prevent_default();
+        let field = ev
+            .current_target()
+            .and_then(|f| f.dyn_into::<web_sys::Element>().ok())
+            .and_then(|f| f.query_selector("#bill-total").ok().flatten())
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    };
     view! {
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">"Bill"</h2>
-            <form on:submit=submit novalidate>
-                <TextField id="bill-id" label="Bill number" value=id error=ctx.field_error(Field::BillId) input=Input::OFF/>
+            <form on:submit=submit on:keydown=next novalidate>
+                <TextField
+                    id="bill-id"
+                    label="Bill number"
+                    value=id
+                    error=ctx.field_error(Field::BillId)
+                    input=Input { enterkeyhint: Some("next"), ..Input::OFF }
+                />
                 <TextField
                     id="bill-total"
                     label=move || format!("Bill total ({})", currency.get())

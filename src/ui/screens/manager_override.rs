@@ -37,7 +37,7 @@ pub fn OverrideScreen() -> impl IntoView {
                 />
                 <FieldMsg id="override-error" text=ctx.field_error(Field::Override)/>
                 <FormActions
-                    submit=("request-approval", "Ask a manager to approve")
+                    submit=("request-approval", "Ask a manager to approve".into())
                     back=("back-to-otp", "Back to the code", Action::CloseOverride)
                 />
             </form>

@@ -3,11 +3,11 @@
 
 use crate::flow::{Action, Flow};
 use crate::messages;
+use crate::ui::channel_choice::{chosen_channel, ChannelChoice};
 use crate::ui::code_entry::CodeEntry;
 use crate::ui::driver::ctx;
 use crate::ui::field::Input;
 use crate::ui::summary::RedemptionSummary;
-use contract::Channel;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -16,76 +16,29 @@ pub fn OtpScreen() -> impl IntoView {
     let ctx = ctx();
     let code = CodeEntry::new(ctx);
     let busy = ctx.busy();
-    let channels = ctx.sel(Flow::channels);
     let sent = ctx.sel(|f| f.redemption.intent.as_ref().and_then(|r| r.otp.clone()));
     let override_on = ctx.sel(Flow::can_override);
     let can_cancel = ctx.sel(Flow::can_cancel);
-    let customer = ctx.sel(|f| f.customer().cloned());
     // At a kiosk the customer reads this screen themselves.
     let own = ctx.mode().self_service();
-    let channel = RwSignal::new(
-        ctx.flow
-            .with_untracked(|f| f.channels().first().copied().unwrap_or(Channel::Sms)),
-    );
-    // Keep the default channel valid once the customer's channels arrive (after a resume).
-    Effect::new(move |_| {
-        let list = channels.get();
-        if !list.is_empty() && !list.contains(&channel.get_untracked()) {
-            channel.set(list[0]);
-        }
-    });
-    let destination = move |c: Channel| {
-        customer
-            .get()
-            .and_then(|cu| {
-                if c.uses_mobile() {
-                    cu.masked_mobile
-                } else {
-                    cu.masked_email
-                }
-            })
-            .unwrap_or_default()
-    };
+    // A resend goes by the channel of the code sent, unless the cashier picks another.
+    let channel = chosen_channel(ctx, sent.get_untracked().map(|s| s.channel));
     let send = move |_| ctx.dispatch(Action::SendOtp(channel.get_untracked()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         ctx.dispatch(Action::Verify(code.entry.submit()));
     };
+    // The last digit typed (or a paste) submits the code: no tap.
+    code.submits_when_complete(ctx, Action::Verify);
     view! {
         <RedemptionSummary/>
         <section class="rg-card rg-narrow">
             <h2 id="screen-title" tabindex="-1">{if own { "Your code for this voucher" } else { "Customer's code" }}</h2>
-            <fieldset class="rg-channels">
-                <legend>"Send the code by"</legend>
-                {move || {
-                    channels
-                        .get()
-                        .into_iter()
-                        .map(|c| {
-                            let id = format!("channel-{}", c.as_str());
-                            let for_id = id.clone();
-                            view! {
-                                <label class="rg-choice" for=for_id>
-                                    <input
-                                        type="radio"
-                                        name="channel"
-                                        id=id.clone()
-                                        value=c.as_str()
-                                        prop:checked=move || channel.get() == c
-                                        on:change=move |_| channel.set(c)
-                                    />
-                                    <span>{c.label()}</span>
-                                    <span class="rg-muted">{move || destination(c)}</span>
-                                </label>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </fieldset>
             <Show
                 when=move || sent.get().is_some()
                 fallback=move || {
                     view! {
+                        <ChannelChoice ctx=ctx channel=channel/>
                         <button class="rg-btn rg-primary" data-testid="send-otp" disabled=move || busy.get() on:click=send>
                             "Send code"
                         </button>
@@ -119,14 +72,18 @@ pub fn OtpScreen() -> impl IntoView {
                         <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get() || code.surely_expired.get()>
                             "Verify code"
                         </button>
-                        <button type="button" class="rg-btn rg-secondary" data-testid="resend" disabled=move || !code.can_resend.get() on:click=send>
-                            {move || match code.resend_wait.get() {
-                                Some(s) if s > 0 => format!("Resend in {}", messages::clock(s)),
-                                _ => "Resend code".to_string(),
-                            }}
-                        </button>
                     </div>
                 </form>
+                // A new code (after the cooldown), by the same channel or another.
+                <ChannelChoice ctx=ctx channel=channel/>
+                <div class="rg-actions">
+                    <button type="button" class="rg-btn rg-secondary" data-testid="resend" disabled=move || !code.can_resend.get() on:click=send>
+                        {move || match code.resend_wait.get() {
+                            Some(s) if s > 0 => format!("Resend in {}", messages::clock(s)),
+                            _ => "Resend code".to_string(),
+                        }}
+                    </button>
+                </div>
             </Show>
             <div class="rg-actions rg-secondary-actions">
                 <Show when=move || override_on.get()>

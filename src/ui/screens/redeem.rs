@@ -3,6 +3,7 @@
 
 use crate::flow::{Action, Field, Flow};
 use crate::format;
+use crate::ui::channel_choice::{chosen_channel, ChannelChoice};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Entry, FormActions, Input, TextField};
 use crate::ui::summary::BillSummary;
@@ -106,10 +107,27 @@ pub fn RedeemScreen() -> impl IntoView {
             input.set(text);
         }
     };
+    // Where a code goes is chosen here, with the quantity: holding sends it (one tap).
+    let sends_code = ctx.sel(Flow::sends_code_on_hold);
+    let channel = chosen_channel(ctx, None);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Action::Hold(entry.submit()));
+        let send = sends_code.get_untracked().then(|| channel.get_untracked());
+        ctx.dispatch(Action::Hold {
+            quantity: entry.submit(),
+            send,
+        });
     };
+    // "Send code" when this quantity surely or perhaps needs the customer's code.
+    let submit_text = Signal::derive(move || {
+        let no_code =
+            matches!(checked.get(), Some(Ok(c)) if !c.otp_required) && !may_need_code.get();
+        if sends_code.get() && !no_code {
+            "Send code"
+        } else {
+            "Continue"
+        }
+    });
     view! {
         <BillSummary/>
         <section class="rg-card rg-narrow">
@@ -130,7 +148,10 @@ pub fn RedeemScreen() -> impl IntoView {
                     }.into_any())
                 />
                 <p id="quantity-value" class="rg-preview" data-testid="quantity-value">{preview}</p>
-                <FormActions submit=("hold", "Continue") back=("back-to-balance", "Back", Action::BackToBalance)/>
+                <Show when=move || sends_code.get()>
+                    <ChannelChoice ctx=ctx channel=channel/>
+                </Show>
+                <FormActions submit=("hold", submit_text) back=("back-to-balance", "Back", Action::BackToBalance)/>
             </form>
         </section>
     }
