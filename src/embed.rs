@@ -26,7 +26,7 @@ use contract::wire::json::{self, Value, Writer};
 use contract::{Bill, BillError, BillId, MoneyError};
 use contract::{Currency, InstrumentKind, Money};
 use leptos::prelude::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -371,6 +371,58 @@ pub fn event_json(e: &HostEvent) -> String {
 
 thread_local! {
     static LIVE: Cell<u32> = const { Cell::new(0) };
+    /// The front desk's session on one terminal, kept across invoices (issue 13): the HTTP
+    /// backend holding its token, in this page's memory only, never in the host's storage.
+    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
+
+/// A terminal's backend and its signed-in session, for the next widget on the same terminal.
+struct Kept {
+    backend_url: String,
+    terminal_token: String,
+    backend: Rc<dyn crate::backend::Backend>,
+    session: Option<contract::api::Session>,
+}
+
+/// The backend for this terminal (the kept one, with its session, when it is the same
+/// terminal on the same backend; a new one otherwise, replacing what was kept).
+fn kept_backend(
+    backend_url: &str,
+    terminal_token: &str,
+) -> (
+    Rc<dyn crate::backend::Backend>,
+    Option<contract::api::Session>,
+) {
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some(kept) = k
+            .as_ref()
+            .filter(|x| x.backend_url == backend_url && x.terminal_token == terminal_token)
+        {
+            return (kept.backend.clone(), kept.session.clone());
+        }
+        let backend = (crate::ui::surfaces::WIDGET.http)(HttpConfig::with_base_url(backend_url));
+        *k = Some(Kept {
+            backend_url: backend_url.to_string(),
+            terminal_token: terminal_token.to_string(),
+            backend: backend.clone(),
+            session: None,
+        });
+        (backend, None)
+    })
+}
+
+/// Keeps (or forgets) the session of the terminal's kept backend.
+fn keep_session(backend_url: &str, terminal_token: &str, session: Option<contract::api::Session>) {
+    KEPT.with(|k| {
+        if let Some(kept) = k
+            .borrow_mut()
+            .as_mut()
+            .filter(|x| x.backend_url == backend_url && x.terminal_token == terminal_token)
+        {
+            kept.session = session;
+        }
+    });
 }
 
 /// How many widgets are mounted on this page (for hosts and leak tests).
@@ -487,7 +539,11 @@ pub fn mount(element: JsValue, config: JsValue, stylesheet: &str) -> Result<Moun
             }
         });
     });
-    let backend = (crate::ui::surfaces::WIDGET.http)(HttpConfig::with_base_url(&cfg.backend_url));
+    // The front desk stays signed in across invoices on this terminal (until sign-out or the
+    // session's idle limit at the backend).
+    let (backend, session) = kept_backend(&cfg.backend_url, &cfg.terminal_token);
+    let (url, token) = (cfg.backend_url.clone(), cfg.terminal_token.clone());
+    let on_session: crate::ui::SessionKeeper = Rc::new(move |s| keep_session(&url, &token, s));
     let app_config = AppConfig {
         mode: Mode::Widget,
         allowed_kinds: cfg.instruments,
@@ -496,6 +552,8 @@ pub fn mount(element: JsValue, config: JsValue, stylesheet: &str) -> Result<Moun
         terminal_token: Some(cfg.terminal_token),
         pending_redemption: None,
         bill: Some(cfg.bill),
+        session,
+        on_session: Some(on_session),
     };
     let handle = leptos::mount::mount_to(container, move || {
         view! { <App backend config=app_config surface=crate::ui::surfaces::WIDGET/> }

@@ -55,11 +55,14 @@ export async function enterBill(page, id, total) {
   await page.waitForSelector('#customer-q');
 }
 
+/** Searches; a single match opens by itself, several are chosen from by `customerId`. */
 export async function findCustomer(page, query, customerId) {
   await page.waitForSelector('#customer-q');
   await page.fill('#customer-q', query);
   await page.click(tid('search'));
-  await page.click(`${tid('customer-result')}[data-customer-id="${customerId}"]`);
+  const result = `${tid('customer-result')}[data-customer-id="${customerId}"]`;
+  await page.waitForSelector(`${tid('balance')}, ${result}`);
+  if ((await page.locator(tid('customer-result')).count()) > 1) await page.click(result);
   await page.waitForSelector(tid('balance'));
 }
 
@@ -68,24 +71,41 @@ export async function chooseInstrument(page, kind) {
   await page.waitForSelector('#quantity');
 }
 
-/** Types a quantity and asks the backend to hold it. */
-export async function hold(page, quantity) {
+/**
+ * Types a quantity, picks the code's channel where the screen offers one, and holds: a code
+ * that is needed goes out with the hold. Remembers when, for reading the phone after it.
+ */
+export async function hold(page, quantity, channel = 'sms') {
   await page.fill('#quantity', String(quantity));
+  const choice = page.locator(`#channel-${channel}`);
+  if (await choice.isVisible()) await choice.check();
+  page.rgSentAt = Date.now() - 1000;
   await page.click(tid('hold'));
 }
 
+/**
+ * The code after a hold: it went out with the hold (the channel chosen with the quantity);
+ * where it could not, "Send code" sends it. Returns a time just before the send.
+ */
 export async function sendCode(page, channel = 'sms') {
-  await page.waitForSelector(`#channel-${channel}`);
-  await page.check(`#channel-${channel}`);
-  const sentAt = Date.now() - 1000;
-  await page.click(tid('send-otp'));
+  await page.waitForSelector(`${tid('otp-destination')}, ${tid('send-otp')}`);
+  if (await page.locator(tid('send-otp')).isVisible()) {
+    await page.check(`#channel-${channel}`);
+    page.rgSentAt = Date.now() - 1000;
+    await page.click(tid('send-otp'));
+  }
   await page.waitForSelector(tid('otp-destination'));
-  return sentAt;
+  return page.rgSentAt ?? Date.now() - 5000;
 }
 
+/**
+ * Types the code as a cashier does: its last digit submits it. The same digits again (after
+ * a wrong answer) do not resubmit by themselves, so then "Verify code" is tapped.
+ */
 export async function enterCode(page, code) {
+  const before = await page.inputValue('#otp-code');
   await page.fill('#otp-code', code);
-  await page.click(tid('verify'));
+  if (before === code) await page.click(tid('verify'));
 }
 
 export async function waitForConfirm(page) {

@@ -106,7 +106,7 @@ test('reload mid-flow: sign in again, resume, and finish; or cancel and the hold
   await findCustomer(page, 'Asha', 'cust-asha');
   await chooseInstrument(page, 'points');
   await hold(page, 80);
-  await page.waitForSelector(tid('send-otp'));
+  await sendCode(page);
   await page.reload();
   await signIn(page);
   await page.waitForSelector(tid('resume'));

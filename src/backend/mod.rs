@@ -46,6 +46,14 @@ impl BackendError {
 
     /// Whether the backend may or may not have acted on the call. A commit failing this way
     /// is retried with the same idempotency key until the truth is known.
+    /// The session is over (ended, expired, or never was): only signing in again helps.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(ErrorCode::SessionExpired | ErrorCode::Unauthenticated)
+        )
+    }
+
     pub fn outcome_unknown(&self) -> bool {
         match self {
             BackendError::Network | BackendError::Timeout => true,

@@ -1,8 +1,9 @@
 //! Widget mode: the host page's bill, closing the widget, and what the host is told.
 
-use super::msg::{Cmd, HostEvent, HostRedemption, Outcome};
+use super::msg::{Cmd, HostEvent, HostRedemption, Outcome, Request};
 use super::state::{Flow, Reset};
 use super::view::Screen;
+use contract::api::Session;
 use contract::rules::Bill;
 
 impl Flow {
@@ -14,6 +15,25 @@ impl Flow {
             self.ui.screen = Screen::Customer;
         }
         vec![]
+    }
+
+    /// The front desk signed in for an earlier invoice on this terminal: carry on as them.
+    /// The backend still decides: a session that has ended meanwhile (its idle limit) fails
+    /// the policy's load, and the front desk signs in again.
+    pub(super) fn kept_session(&mut self, session: Session) -> Vec<Cmd> {
+        if !self.mode().embedded() || self.signed_in.session.is_some() || self.ui.waiting.is_some()
+        {
+            return vec![];
+        }
+        self.signed_in.session = Some(session);
+        vec![self.ask(Request::LoadPolicy)]
+    }
+
+    /// Where the session is kept for the next invoice (the widget), what to keep now.
+    pub(super) fn keep_session(&self) -> Option<Cmd> {
+        self.mode()
+            .embedded()
+            .then(|| Cmd::KeepSession(self.signed_in.session.clone().map(Box::new)))
     }
 
     /// The front desk closes the widget. An open hold is cancelled first (the host hears

@@ -114,6 +114,7 @@ impl Flow {
             Action::EnterBill { id, total } => when!(P, BILL => self.enter_bill(&id, &total)),
             Action::VoucherMode => when!(P, BILL => self.voucher_mode()),
             Action::HostBill(bill) => when!(P, HOST => self.host_bill(bill)),
+            Action::KeptSession(s) => when!(P, HOST => self.kept_session(*s)),
             Action::ChangeBill => when!(P, BILL => self.change_bill()),
             Action::Search(input) => when!(P, SEARCH => self.search(&input)),
             Action::ChooseCustomer(id) => when!(P, SEARCH => self.choose_customer(id)),

@@ -53,6 +53,9 @@ pub enum Action {
         pin: String,
     },
     SignOut,
+    /// Widget: the front desk's session on this terminal, kept in memory from an earlier
+    /// invoice (never in the host page's storage): no sign-in while it lasts.
+    KeptSession(Box<Session>),
     /// Standalone mode: the bill as typed.
     EnterBill {
         id: String,
@@ -250,6 +253,8 @@ pub enum Cmd {
     KioskForget,
     /// Widget: tell the host page how the redemption ended.
     Notify(HostEvent),
+    /// Widget: keep the front desk's session (or forget it) for the next invoice, in memory.
+    KeepSession(Option<Box<Session>>),
 }
 
 /// How a widget's redemption ended, for the host page.

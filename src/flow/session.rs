@@ -77,7 +77,10 @@ impl Flow {
                 s.token.clear(); // the backend holds it; the UI state never does
                 let token = self.device.terminal_token.clone().unwrap_or_default();
                 self.signed_in.session = Some(s);
-                vec![Cmd::RememberTerminal(token), self.ask(Request::LoadPolicy)]
+                let mut cmds = vec![Cmd::RememberTerminal(token)];
+                cmds.extend(self.keep_session());
+                cmds.push(self.ask(Request::LoadPolicy));
+                cmds
             }
             // A kiosk has no staff fields: whatever went wrong is said at its token, and a
             // till's token (which needs staff to sign in) is named as such.
@@ -123,6 +126,8 @@ impl Flow {
                 self.ui.screen = self.sale_screen();
                 vec![]
             }
+            // The session ended (a widget's kept session past its idle limit): sign in again.
+            Err(e) if e.ends_session() => self.check_session(&e),
             Err(e) => {
                 self.signed_in.session = None;
                 self.ui.notice = Some(Notice::err(format!(
@@ -130,7 +135,7 @@ impl Flow {
                     messages::for_error(&e)
                 )));
                 self.ui.screen = Screen::SignIn;
-                vec![]
+                self.keep_session().into_iter().collect()
             }
         }
     }
@@ -166,7 +171,7 @@ impl Flow {
         self.ui.notice = refused
             .flatten()
             .or_else(|| Some(Notice::info("Signed out.")));
-        vec![]
+        self.keep_session().into_iter().collect()
     }
 
     /// After a failed call: an ended session returns to sign-in, keeping an open redemption
@@ -178,18 +183,17 @@ impl Flow {
                 "For your privacy you were signed out after a while without use. Start again.",
             ));
         }
-        if !matches!(
-            e.code(),
-            Some(ErrorCode::SessionExpired | ErrorCode::Unauthenticated)
-        ) {
+        if !e.ends_session() {
             return vec![];
         }
         let pending = self.open_redemption_id();
         self.reset(Reset::Session);
         self.device.pending_redemption = pending.filter(|_| self.mode().remembers_pending());
         self.ui.notice = Some(Notice::err(messages::for_error(e)));
+        let mut cmds: Vec<Cmd> = self.keep_session().into_iter().collect();
         // A kiosk has no one to sign it in again: it opens a new self-service session.
-        self.self_service_sign_in()
+        cmds.extend(self.self_service_sign_in());
+        cmds
     }
 
     /// The redemption remembered across a reload, as the backend has it now.

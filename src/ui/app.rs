@@ -48,6 +48,9 @@ pub fn App(
         terminal_token,
         pending_redemption,
     });
+    if let Some(session) = config.session {
+        ctx.dispatch(Action::KeptSession(Box::new(session)));
+    }
     if let Some(bill) = config.bill {
         ctx.dispatch(Action::HostBill(bill));
     }

@@ -30,7 +30,14 @@ pub struct AppConfig {
     /// A bill supplied by the host page (widget mode): the bill screen is skipped and the
     /// bill cannot be changed.
     pub bill: Option<contract::rules::Bill>,
+    /// Widget: the front desk's session kept from an earlier invoice on this terminal.
+    pub session: Option<contract::api::Session>,
+    /// Widget: where the session is kept for the next invoice (in memory).
+    pub on_session: Option<SessionKeeper>,
 }
+
+/// Keeps (or, with `None`, forgets) the front desk's session for the next invoice.
+pub type SessionKeeper = Rc<dyn Fn(Option<contract::api::Session>)>;
 
 /// The driver: the flow's state, and the backend its commands run against. `Copy`, so every
 /// event handler can hold it.
@@ -41,6 +48,7 @@ pub struct Ctx {
     handler: Handler,
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
     host: StoredValue<Option<HostListener>, LocalStorage>,
+    keeper: StoredValue<Option<SessionKeeper>, LocalStorage>,
     /// The app's own root element: focus and lookups stay inside it (a widget may share the
     /// page with others, each in its own shadow root).
     pub root: NodeRef<leptos::html::Div>,
@@ -57,6 +65,7 @@ impl Ctx {
             handler,
             backend: StoredValue::new_local(backend),
             host: StoredValue::new_local(config.on_event.clone()),
+            keeper: StoredValue::new_local(config.on_session.clone()),
             root: NodeRef::new(),
         }
     }
@@ -102,6 +111,11 @@ impl Ctx {
             Cmd::Notify(event) => {
                 if let Some(Some(listener)) = self.host.try_get_value() {
                     listener(event);
+                }
+            }
+            Cmd::KeepSession(session) => {
+                if let Some(Some(keep)) = self.keeper.try_get_value() {
+                    keep(session.map(|s| *s));
                 }
             }
             Cmd::RetryCommitAfter(ms) => set_timeout(

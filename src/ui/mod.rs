@@ -19,4 +19,4 @@ mod summary;
 pub mod surfaces;
 
 pub use app::{mount_surface, App};
-pub use driver::{ctx, AppConfig, Ctx, HostListener};
+pub use driver::{ctx, AppConfig, Ctx, HostListener, SessionKeeper};

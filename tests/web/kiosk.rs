@@ -62,14 +62,12 @@ async fn a_kiosk_shows_nothing_until_the_customer_proves_the_number() {
         !ui.root.inner_html().contains("Asha"),
         "nothing about her yet"
     );
-    ui.type_in("#kiosk-code", "000000").await;
-    ui.click("[data-testid=kiosk-verify]").await;
+    ui.type_in("#kiosk-code", "000000").await; // a complete code submits itself
     assert!(ui
         .text("#kiosk-code-error")
         .starts_with("That code is not right"));
     assert!(ui.text("[data-testid=countdown]").contains("tries left"));
-    ui.type_in("#kiosk-code", FAKE_CODE).await;
-    ui.click("[data-testid=kiosk-verify]").await;
+    ui.type_in("#kiosk-code", FAKE_CODE).await; // its last digit submits it
     assert_eq!(ui.screen(), "balance");
     assert_eq!(ui.fake.kiosk_customer().as_deref(), Some("cus-asha"));
     assert_eq!(
@@ -96,8 +94,7 @@ async fn a_kiosk_voucher_then_done_forgets_the_customer() {
     settle().await;
     ui.type_in("#kiosk-number", "RG00012345").await;
     ui.click("[data-testid=kiosk-send]").await;
-    ui.type_in("#kiosk-code", FAKE_CODE).await;
-    ui.click("[data-testid=kiosk-verify]").await;
+    ui.type_in("#kiosk-code", FAKE_CODE).await; // its last digit submits it
     ui.click("[data-kind=points] [data-testid=choose-instrument]")
         .await;
     ui.type_in("#quantity", "200").await;
@@ -112,8 +109,7 @@ async fn a_kiosk_voucher_then_done_forgets_the_customer() {
         "{}",
         ui.status()
     );
-    ui.type_in("#otp-code", FAKE_CODE).await;
-    ui.click("[data-testid=verify]").await;
+    ui.type_in("#otp-code", FAKE_CODE).await; // its last digit submits it
     assert_eq!(ui.screen(), "confirm");
     ui.click("[data-testid=confirm]").await;
     assert_eq!(ui.screen(), "receipt");

@@ -236,3 +236,78 @@ fn s12_the_amount_redeemed_on_a_bill_goes_with_the_bill() {
     assert_eq!(r.f.bill_left(), None);
     assert_eq!(r.f.sale.bill_redeemed_minor, 0);
 }
+
+/// What a widget asked to keep of the session (the last such command of the last message).
+fn kept(cmds: &[Cmd]) -> Option<Option<String>> {
+    cmds.iter().rev().find_map(|c| match c {
+        Cmd::KeepSession(s) => Some(s.as_ref().map(|s| s.staff.name.clone())),
+        _ => None,
+    })
+}
+
+/// Issue 13: at the appointment book the front desk signs in once, not for every invoice.
+/// The session is kept in memory for the next widget on the terminal, until sign-out or the
+/// backend ends it.
+#[test]
+fn a_widget_keeps_the_front_desk_signed_in_across_invoices() {
+    // Signing in keeps the session.
+    let mut r = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    r.send(Action::Start {
+        terminal_token: Some("demo-till-2".into()),
+        pending_redemption: None,
+    });
+    r.send(Action::SignIn {
+        terminal_token: "demo-till-2".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
+    let name = session(Role::Cashier).staff.name;
+    assert_eq!(kept(&r.cmds), Some(Some(name.clone())));
+
+    // The next invoice's widget starts with it: no sign-in, straight to the customer.
+    let mut next = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    next.send(Action::Start {
+        terminal_token: Some("demo-till-2".into()),
+        pending_redemption: None,
+    });
+    next.send(Action::HostBill(host_bill(90_000)));
+    next.send(Action::KeptSession(Box::new(session(Role::Cashier))));
+    assert_eq!(next.cmds, vec![ask(Request::LoadPolicy)]);
+    next.answer(Answer::PolicyLoaded(Ok(Policy::default())));
+    assert_eq!(next.screen(), Screen::Customer);
+
+    // Signing out forgets it.
+    next.send(Action::SignOut);
+    next.answer(Answer::SignedOut);
+    assert_eq!(next.screen(), Screen::SignIn);
+    assert_eq!(kept(&next.cmds), Some(None));
+
+    // A kept session the backend has ended (its idle limit): sign in again, and forget it.
+    let mut late = Run::with(Flow::for_mode(Mode::Widget, vec![]));
+    late.send(Action::KeptSession(Box::new(session(Role::Cashier))));
+    late.answer(Answer::PolicyLoaded(Err(problem(
+        ErrorCode::SessionExpired,
+    ))));
+    assert_eq!(late.screen(), Screen::SignIn);
+    assert_eq!(late.f.signed_in.session, None);
+    assert_eq!(kept(&late.cmds), Some(None));
+    assert!(late.notice().contains("sign in again"), "{}", late.notice());
+}
+
+/// The till keeps nothing: its sign-in is its own, and a kept session means nothing there.
+#[test]
+fn only_a_widget_keeps_a_session() {
+    let mut r = Run::new();
+    r.send(Action::SignIn {
+        terminal_token: "demo-till-1".into(),
+        staff_code: "C001".into(),
+        pin: "1234".into(),
+    });
+    r.answer(Answer::SignedIn(Ok(session(Role::Cashier))));
+    assert_eq!(kept(&r.cmds), None);
+    let mut till = Run::new();
+    till.send(Action::KeptSession(Box::new(session(Role::Cashier))));
+    assert!(till.cmds.is_empty());
+    assert_eq!(till.f.signed_in.session, None);
+}
