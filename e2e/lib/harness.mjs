@@ -134,6 +134,20 @@ export async function readCodeFromPhone(server, customerId, { after = 0 } = {}) 
   }
 }
 
+/** The newest message of a kind ('voucher', 'redeemed', …) the customer received. */
+export async function readMessageFromPhone(server, customerId, kind, { after = 0 } = {}) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const messages = await (await fetch(`${server.url}/demo/outbox.json`)).json();
+    const mine = messages
+      .filter((m) => m.customer_id === customerId && m.kind === kind && m.at_ms >= after)
+      .sort((a, b) => b.at_ms - a.at_ms || b.id - a.id);
+    if (mine.length) return mine[0];
+    if (Date.now() > deadline) throw new Error(`no ${kind} message for ${customerId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * The usual test-file setup: a fresh demo server, a browser, and a manager's API session,
  * started before the file's tests and stopped after them. Fields are filled in `before`.

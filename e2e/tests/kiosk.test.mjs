@@ -4,7 +4,7 @@
 // storage and at the server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, demoSuite, readCodeFromPhone, SIZES } from '../lib/harness.mjs';
+import { DEMO, demoSuite, readCodeFromPhone, readMessageFromPhone, SIZES } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import { lookAt, openApp, tid } from '../lib/app.mjs';
 
@@ -107,6 +107,11 @@ test('kiosk: the customer redeems a package session as a printed voucher by them
   await page.waitForSelector(tid('voucher'));
   const voucherCode = await page.textContent(tid('voucher-code'));
   assert.ok(voucherCode.trim().length >= 6, 'a voucher code to present');
+  // The voucher's code goes to the customer's phone too: walking away loses nothing.
+  assert.match(await page.textContent(tid('voucher-sent-to')), /^We also sent this code to you at \+91 •+3210\.$/);
+  const kept = await readMessageFromPhone(demo.server, ASHA.id, 'voucher', { after: heldAt });
+  assert.ok(kept.text.includes(voucherCode.trim()), kept.text);
+  assert.match(kept.text, /^Your voucher for 1 session of Hair spa × 6 \(₹1,500\.00\) at /);
   await lookAt(page, 'k07-kiosk-voucher', [SIZES.kiosk]);
   assert.equal((await demo.api.instrument(ASHA.id, 'package')).available, sessions - 1,
     'exactly one session was redeemed');

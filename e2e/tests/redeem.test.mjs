@@ -88,8 +88,15 @@ test('printed voucher: points become a voucher with a code', async () => {
   const page = await openApp(demo.browser, demo.server, SIZES.tablet);
   await signIn(page);
   await page.waitForSelector('#bill-id');
-  await page.click(tid('voucher-mode'));
+  assert.equal(await page.locator(tid('voucher-mode')).count(), 0, 'no voucher before a customer');
+  await page.click(tid('skip-bill'));
+  // A customer with nothing to redeem is not offered a voucher.
+  await findCustomer(page, 'Siddharth', 'cust-siddharth');
+  assert.equal(await page.locator(tid('voucher-mode')).count(), 0, 'Siddharth has no points to redeem');
+  await page.click(tid('back-to-search'));
   await findCustomer(page, 'Kavya', 'cust-kavya');
+  // Seed 004: the voucher button is there for a customer who can redeem as a voucher.
+  await page.click(tid('voucher-mode'));
   await chooseInstrument(page, 'points');
   await hold(page, 200);
   const sentAt = await sendCode(page);

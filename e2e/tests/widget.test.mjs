@@ -104,6 +104,23 @@ test('widget: the front desk redeems points on the invoice; the host hears it tw
   assert.ok(heard.includes(`event: redeemed ${id} points 500`), heard.join('\n'));
   assert.match(await page.textContent('#invoice-loyalty'), /500\.00/);
   assert.equal((await demo.api.instrument('cust-asha', 'points')).available, before - 500);
+
+  // The next invoice: the front desk is still signed in on this terminal (issue 13).
+  await page.click('#panel-close');
+  await page.click('#appointments button[data-index="1"]');
+  await page.click('#collect');
+  await page.waitForSelector(`${widget()}#customer-q`);
+  assert.equal(await page.locator(`${widget()}#staff-code`).count(), 0, 'no sign-in for the next invoice');
+  assert.doesNotMatch(await page.textContent(`${widget()}${tid('bill-summary')}`), /INV-1042/, 'the new invoice\'s bill');
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.doesNotMatch(stored, /token|session/i, 'nothing kept in the host page\'s storage');
+  // Signing out ends it: the next invoice asks for the PIN again.
+  await page.click(`${widget()}${tid('sign-out')}`);
+  await page.waitForSelector(`${widget()}#staff-code`);
+  await page.click('#panel-close');
+  await page.click('#appointments button[data-index="0"]');
+  await page.click('#collect');
+  await page.waitForSelector(`${widget()}#staff-code`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

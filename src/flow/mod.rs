@@ -113,6 +113,7 @@ impl Flow {
             Action::SignOut => self.sign_out(),
             Action::EnterBill { id, total } => when!(P, BILL => self.enter_bill(&id, &total)),
             Action::VoucherMode => when!(P, BILL => self.voucher_mode()),
+            Action::SkipBill => when!(P, BILL => self.skip_bill()),
             Action::HostBill(bill) => when!(P, HOST => self.host_bill(bill)),
             Action::KeptSession(s) => when!(P, HOST => self.kept_session(*s)),
             Action::ChangeBill => when!(P, BILL => self.change_bill()),

@@ -61,8 +61,11 @@ pub enum Action {
         id: String,
         total: String,
     },
-    /// Points to a printed voucher, no bill.
+    /// The customer's balance to a printed voucher instead of the bill (seed 004: offered
+    /// only for a customer who can redeem something as a voucher).
     VoucherMode,
+    /// No bill: find the customer first (for a printed voucher, or the bill later).
+    SkipBill,
     /// A host supplied the bill (widget mode; already valid).
     HostBill(Bill),
     ChangeBill,

@@ -68,10 +68,52 @@ impl Flow {
         }
     }
 
+    /// A printed voucher instead of the bill, for a customer who can have one (seed 004).
+    /// The bill is kept aside: "Change" brings it back to the form.
     pub(super) fn voucher_mode(&mut self) -> Vec<Cmd> {
+        if !self.can_print_voucher() {
+            return vec![];
+        }
+        self.sale.changing = self.sale.purpose.take().and_then(|p| match p {
+            Purpose::Bill { bill } => Some(bill),
+            Purpose::Voucher => None,
+        });
         self.sale.purpose = Some(Purpose::Voucher);
         self.sale.bill_redeemed_minor = 0;
         self.after_purpose()
+    }
+
+    /// The voucher action is offered: at a till (not on a host's bill), for a customer with
+    /// something this place may turn into a voucher, at least the minimum of it (seed 004:
+    /// "enabled for customers who are eligible for redemption"), and nothing under way.
+    pub fn can_print_voucher(&self) -> bool {
+        let (Some(policy), Some(balance)) = (&self.signed_in.policy, &self.sale.balance) else {
+            return false;
+        };
+        let nothing = Earlier::nothing(policy.currency);
+        self.mode().has_bill()
+            && self.place.host_bill.is_none()
+            && self.sale.purpose != Some(Purpose::Voucher)
+            && self.settled()
+            && balance.instruments.iter().any(|i| {
+                self.allows(i.kind)
+                    && rules::allowed_range(policy, i, &Purpose::Voucher, &nothing).is_ok()
+            })
+    }
+
+    /// No bill yet: on to the customer (a voucher needs none; a bill can be entered later).
+    pub(super) fn skip_bill(&mut self) -> Vec<Cmd> {
+        if self.ui.screen == Screen::Bill && self.can_change_bill() {
+            self.sale.purpose = None;
+            self.sale.changing = None;
+            self.ui.screen = Screen::Customer;
+        }
+        vec![]
+    }
+
+    /// The customer is open without a bill: redeeming waits for one (or a voucher).
+    pub fn awaits_bill(&self) -> bool {
+        self.mode().has_bill() && self.sale.purpose.is_none()
     }
 
     /// With the purpose known, on to the customer (or back to their balances).
@@ -96,10 +138,12 @@ impl Flow {
         if !self.can_change_bill() {
             return vec![];
         }
-        self.sale.changing = self.sale.purpose.take().and_then(|p| match p {
-            Purpose::Bill { bill } => Some(bill),
-            Purpose::Voucher => None,
-        });
+        // A voucher's sale keeps the bill it was switched from aside: that comes back.
+        let aside = self.sale.changing.take();
+        self.sale.changing = match self.sale.purpose.take() {
+            Some(Purpose::Bill { bill }) => Some(bill),
+            _ => aside,
+        };
         self.ui.screen = Screen::Bill;
         vec![]
     }

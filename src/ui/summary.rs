@@ -27,7 +27,7 @@ pub fn BillSummary() -> impl IntoView {
                         format!("Bill #{} · {}", bill.id(), format::money(bill.total(), &locale.get()))
                     }
                     Some(Purpose::Voucher) => "Printed loyalty voucher (no bill)".to_string(),
-                    None => String::new(),
+                    None => "No bill yet".to_string(),
                 }}
             </span>
             {move || left.get().map(|m| view! {
@@ -35,7 +35,7 @@ pub fn BillSummary() -> impl IntoView {
             })}
             <Show when=move || can_change.get()>
                 <button class="rg-btn rg-quiet" data-testid="change-bill" on:click=move |_| ctx.dispatch(Action::ChangeBill)>
-                    "Change"
+                    {move || if purpose.with(Option::is_none) { "Enter the bill" } else { "Change" }}
                 </button>
             </Show>
         </div>

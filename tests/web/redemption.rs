@@ -119,9 +119,19 @@ async fn confirm_then_receipt() {
 async fn points_become_a_printed_voucher() {
     let ui = mount();
     ui.sign_in("C001", "1234").await;
-    ui.click("[data-testid=voucher-mode]").await;
+    // No bill: the customer first; the voucher is offered to a customer who can have one.
+    ui.click("[data-testid=skip-bill]").await;
     ui.type_in("#customer-q", "Asha").await;
     ui.click("[data-testid=search]").await;
+    assert_eq!(
+        ui.text("[data-kind=points] .rg-range"),
+        "Enter the bill to redeem on it"
+    );
+    ui.click("[data-testid=voucher-mode]").await;
+    assert_eq!(
+        ui.text("[data-testid=bill-summary]"),
+        "Printed loyalty voucher (no bill)Change"
+    );
     assert!(
         ui.disabled("[data-kind=gift_card] [data-testid=choose-instrument]"),
         "a gift card cannot become a voucher"

@@ -41,17 +41,70 @@ fn bill_is_validated_with_the_policy_currency() {
     assert!(r.f.ui.field_error.is_none());
 }
 
+/// Seed 004 (issue 13): the voucher action is offered with the customer's balance, only to a
+/// customer who can redeem something as a voucher; the bill it replaces is kept aside.
 #[test]
-fn voucher_mode_and_bill_change() {
+fn the_voucher_action_is_only_for_a_customer_who_can_have_one() {
     let mut r = Run::signed_in();
+    assert!(!r.f.can_print_voucher(), "no customer yet");
+    r.bill("123", "1000");
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert!(r.f.can_print_voucher());
     r.send(Action::VoucherMode);
     assert_eq!(
         (r.screen(), r.f.sale.purpose.clone()),
-        (Screen::Customer, Some(Purpose::Voucher))
+        (Screen::Balance, Some(Purpose::Voucher))
     );
+    assert!(!r.f.can_print_voucher(), "already a voucher");
+    // "Change" brings the bill back to the form.
     r.send(Action::ChangeBill);
     assert_eq!((r.screen(), r.f.sale.purpose.clone()), (Screen::Bill, None));
-    assert_eq!(r.f.bill_draft(), (String::new(), String::new()));
+    assert_eq!(r.f.bill_draft(), ("123".into(), "1000.00".into()));
+
+    // A customer with only a gift card (which cannot become a voucher), or too little of
+    // anything else, is not offered one.
+    let mut r = Run::signed_in();
+    r.bill("123", "1000");
+    let mut poor = asha();
+    poor.instruments
+        .retain(|i| i.kind == InstrumentKind::GiftCard || i.kind == InstrumentKind::Points);
+    for i in poor
+        .instruments
+        .iter_mut()
+        .filter(|i| i.kind == InstrumentKind::Points)
+    {
+        i.available = 10; // below the minimum of 50
+    }
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(poor)));
+    assert!(!r.f.can_print_voucher());
+    r.send(Action::VoucherMode);
+    assert_eq!(
+        r.f.sale
+            .purpose
+            .as_ref()
+            .and_then(Purpose::bill)
+            .map(|b| b.id().to_string()),
+        Some("123".into()),
+        "refused: the bill stays"
+    );
+
+    // No bill at all: the customer first; redeeming waits for the bill or a voucher.
+    let mut r = Run::signed_in();
+    r.send(Action::SkipBill);
+    assert_eq!(
+        (r.screen(), r.f.sale.purpose.clone()),
+        (Screen::Customer, None)
+    );
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert!(r.f.awaits_bill());
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    assert_eq!(r.screen(), Screen::Balance, "nothing to redeem on yet");
+    r.send(Action::VoucherMode);
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    assert_eq!(r.screen(), Screen::Redeem);
 }
 
 #[test]
@@ -276,9 +329,10 @@ fn instruments_that_cannot_be_redeemed_say_why() {
         "This bill allows at most 20 points, and redeeming needs at least 50 points"
     );
     let mut r = Run::signed_in();
-    r.send(Action::VoucherMode);
+    r.send(Action::SkipBill);
     r.send(Action::ChooseCustomer("cus-asha".into()));
     r.answer(Answer::BalanceLoaded(Ok(asha())));
+    r.send(Action::VoucherMode);
     r.send(Action::ChooseInstrument("gc-asha".into()));
     assert_eq!(
         r.notice(),

@@ -1,7 +1,7 @@
 //! The customer's balances: every instrument with what it is worth, what can be redeemed from
 //! it now (or why not), and what expires.
 
-use crate::flow::Action;
+use crate::flow::{Action, Flow};
 use crate::format;
 use crate::ui::driver::ctx;
 use crate::ui::summary::BillSummary;
@@ -41,6 +41,7 @@ pub fn BalanceScreen() -> impl IntoView {
                 let range = match f.range_for(i) {
                     Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
                     Some(Err(e)) => Err(range_reason(&e, i, &f.words_for(i))),
+                    None if f.awaits_bill() => Err("Enter the bill to redeem on it".to_string()),
                     None => Err(String::new()),
                 };
                 (i.clone(), worth, range)
@@ -48,6 +49,7 @@ pub fn BalanceScreen() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let self_service = ctx.mode().self_service();
+    let can_voucher = ctx.sel(Flow::can_print_voucher);
     view! {
         <BillSummary/>
         <section class="rg-card">
@@ -115,9 +117,17 @@ pub fn BalanceScreen() -> impl IntoView {
                 .into_any()
             } else {
                 view! {
-                    <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Action::BackToSearch)>
-                        "Another customer"
-                    </button>
+                    <div class="rg-actions">
+                        // Seed 004: the voucher button only for a customer who can have one.
+                        <Show when=move || can_voucher.get()>
+                            <button class="rg-btn rg-secondary" data-testid="voucher-mode" on:click=move |_| ctx.dispatch(Action::VoucherMode)>
+                                "Print a loyalty voucher instead"
+                            </button>
+                        </Show>
+                        <button class="rg-btn rg-secondary" data-testid="back-to-search" on:click=move |_| ctx.dispatch(Action::BackToSearch)>
+                            "Another customer"
+                        </button>
+                    </div>
                 }
                 .into_any()
             }}

@@ -69,8 +69,10 @@ pub fn BillScreen() -> impl IntoView {
                     "Find customer"
                 </button>
             </form>
-            <button class="rg-btn rg-secondary" data-testid="voucher-mode" on:click=move |_| ctx.dispatch(Action::VoucherMode)>
-                "Print a loyalty voucher instead (no bill)"
+            // A loyalty voucher needs no bill: it is offered with the customer's balance,
+            // to a customer who can have one (seed 004).
+            <button class="rg-btn rg-secondary" data-testid="skip-bill" on:click=move |_| ctx.dispatch(Action::SkipBill)>
+                "No bill: find the customer"
             </button>
         </section>
     }

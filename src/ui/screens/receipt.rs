@@ -52,6 +52,20 @@ pub fn ReceiptScreen() -> impl IntoView {
                                     <p class="rg-voucher-code" data-testid="voucher-code">{v.code.clone()}</p>
                                     <p>{format!("Valid until {}", format::date(v.valid_until_ms, &loc))}</p>
                                     <p class="rg-muted">{format!("{} · {}", r.store_name, r.customer_name)}</p>
+                                    // The code went to the customer too: losing the paper (or
+                                    // walking away from the kiosk) loses nothing.
+                                    {v.sent_to.clone().map(|to| {
+                                        let own = mode.self_service();
+                                        view! {
+                                            <p class="rg-no-print" data-testid="voucher-sent-to">
+                                                {if own {
+                                                    format!("We also sent this code to you at {to}.")
+                                                } else {
+                                                    format!("The code was also sent to the customer at {to}.")
+                                                }}
+                                            </p>
+                                        }
+                                    })}
                                 </div>
                             }
                         });
