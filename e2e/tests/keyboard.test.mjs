@@ -58,7 +58,7 @@ test('a whole points redemption with the keyboard alone', async () => {
 
   // The balance: Tab to the points, Enter.
   await page.waitForSelector(tid('balance'));
-  assert.match(await page.textContent(tid('balance')), /Vikram Singh/);
+  assert.match(await page.textContent(tid('customer-name')), /Vikram Singh/);
   await tabTo(page, `${tid('instrument')}[data-kind="points"] ${tid('choose-instrument')}`);
   await page.keyboard.press('Enter');
 
