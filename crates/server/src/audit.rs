@@ -64,10 +64,21 @@ pub enum Action {
     ApprovalRequested,
     /// A manager declined such a request (an approval is recorded as `Override`).
     ApprovalDeclined,
+    /// Set-up by the operator (`redeemguard-server admin`): a store was created.
+    StoreCreated,
+    /// A terminal was added (its token is printed once, never stored) or revoked.
+    TerminalAdded,
+    TerminalRevoked,
+    /// A staff member was added, disabled, or given a new PIN.
+    StaffAdded,
+    StaffDisabled,
+    PinSet,
+    /// The store's override code was set or rotated.
+    OverrideCodeSet,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 34] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -95,6 +106,13 @@ impl Action {
         Action::BalanceOpened,
         Action::ApprovalRequested,
         Action::ApprovalDeclined,
+        Action::StoreCreated,
+        Action::TerminalAdded,
+        Action::TerminalRevoked,
+        Action::StaffAdded,
+        Action::StaffDisabled,
+        Action::PinSet,
+        Action::OverrideCodeSet,
     ];
 
     /// The stored form.
@@ -127,6 +145,13 @@ impl Action {
             Action::BalanceOpened => "balance_opened",
             Action::ApprovalRequested => "approval_requested",
             Action::ApprovalDeclined => "approval_declined",
+            Action::StoreCreated => "store_created",
+            Action::TerminalAdded => "terminal_added",
+            Action::TerminalRevoked => "terminal_revoked",
+            Action::StaffAdded => "staff_added",
+            Action::StaffDisabled => "staff_disabled",
+            Action::PinSet => "pin_set",
+            Action::OverrideCodeSet => "override_code_set",
         }
     }
 }
@@ -651,6 +676,13 @@ mod tests {
                 "balance_opened",
                 "approval_requested",
                 "approval_declined",
+                "store_created",
+                "terminal_added",
+                "terminal_revoked",
+                "staff_added",
+                "staff_disabled",
+                "pin_set",
+                "override_code_set",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

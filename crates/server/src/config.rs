@@ -48,6 +48,94 @@ pub enum Command {
     /// Print the OpenAPI document (regenerate the committed copy with
     /// `redeemguard-server openapi > crates/server/openapi.json`).
     Openapi,
+    /// Set up and run a real store on the server's database (safe while it runs): stores,
+    /// terminals, staff, the override code. Every change is audited.
+    Admin(AdminArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AdminArgs {
+    /// The server's SQLite file.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// The audit key [default: env REDEEMGUARD_AUDIT_KEY, else a demo's <db>.audit-key].
+    #[arg(long)]
+    pub audit_key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create a store (and its merchant, unless one of that name exists) with the default
+    /// policy for its currency, locale and time zone.
+    CreateStore {
+        #[arg(long)]
+        merchant: String,
+        #[arg(long)]
+        store: String,
+        /// ISO 4217 code, e.g. INR.
+        #[arg(long)]
+        currency: String,
+        /// e.g. en-IN.
+        #[arg(long)]
+        locale: String,
+        /// IANA time zone, e.g. Asia/Kolkata: store days (limits, reports) start at its midnight.
+        #[arg(long)]
+        time_zone: String,
+        /// Calling code of the customers' mobile numbers (known for INR, IDR, USD).
+        #[arg(long)]
+        country_code: Option<u16>,
+    },
+    /// Add a till or a kiosk; its token is printed once (only its hash is kept).
+    AddTerminal {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        name: String,
+        /// till or kiosk.
+        #[arg(long, default_value = "till")]
+        mode: String,
+    },
+    /// Revoke a terminal: its token stops working and its sessions end at once.
+    RevokeTerminal {
+        #[arg(long)]
+        terminal: String,
+    },
+    /// Add a staff member; the PIN is read from standard input (one line).
+    AddStaff {
+        #[arg(long)]
+        store: String,
+        /// What they type at the till, e.g. C002.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// cashier or manager.
+        #[arg(long)]
+        role: String,
+    },
+    /// Disable a staff member: no sign-in, and their sessions end at once.
+    DisableStaff {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Set or reset a staff member's PIN, read from standard input; their sessions end.
+    SetPin {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Set or rotate the store's override code, read from standard input.
+    SetOverrideCode {
+        #[arg(long)]
+        store: String,
+    },
+    /// Show the stores, their terminals and staff (no secrets).
+    List,
 }
 
 #[derive(Args, Debug, Default, Clone)]

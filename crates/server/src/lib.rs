@@ -11,6 +11,7 @@
 //! (seed data and the customer's phone), `openapi`; `app` assembles the router and is used by
 //! `main` only.
 
+pub mod admin;
 pub mod app;
 pub mod approval;
 pub mod audit;

@@ -3,11 +3,13 @@
 use clap::Parser;
 use redeemguard_server::app;
 use redeemguard_server::audit::{self, ChainCheck};
-use redeemguard_server::config::{self, Cli, Command, Config, HostPage, ServeArgs};
+use redeemguard_server::config::{
+    self, AdminArgs, AdminCommand, Cli, Command, Config, HostPage, ServeArgs,
+};
 use redeemguard_server::state::AppState;
 use redeemguard_server::store::sqlite::SqliteStore;
 use redeemguard_server::store::Db;
-use redeemguard_server::{demo, openapi};
+use redeemguard_server::{admin, demo, openapi};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
             audit_key_file,
             audit_checkpoint_file,
         }) => runtime.block_on(verify_audit(db, audit_key_file, audit_checkpoint_file)),
+        Some(Command::Admin(args)) => runtime.block_on(admin(args)),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         None => runtime.block_on(serve(cli.serve)),
     };
@@ -109,6 +112,176 @@ async fn verify_audit(
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// A secret (PIN, override code) read from standard input, one line: never a flag, so it
+/// stays out of shell history and the process list.
+fn read_secret(what: &str) -> Result<String, String> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprintln!("{what}:");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the {what} from standard input: {e}"))?;
+    let secret = line.trim().to_string();
+    if secret.is_empty() {
+        return Err(format!(
+            "give the {what} on standard input, e.g. `printf '%s\\n' \"$PIN\" | redeemguard-server admin …`"
+        ));
+    }
+    Ok(secret)
+}
+
+async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
+    // Only a new store may start a new database file: any other command on a missing file
+    // is a mistyped path.
+    let creates = matches!(args.command, AdminCommand::CreateStore { .. });
+    if !args.db.exists() && !creates {
+        return Err(format!(
+            "{} does not exist: check the path (the server's --db), or start with `admin create-store`",
+            args.db.display()
+        ));
+    }
+    let demo_key = config::beside(&args.db, "audit-key");
+    let key =
+        config::load_audit_key(args.audit_key_file.as_deref(), None).or_else(|e| match demo_key
+            .exists()
+        {
+            true => config::load_audit_key(Some(&demo_key), None),
+            false => Err(e),
+        })?;
+    // Secrets are read before the database is touched.
+    let secret = match &args.command {
+        AdminCommand::AddStaff { .. } | AdminCommand::SetPin { .. } => Some(read_secret("PIN")?),
+        AdminCommand::SetOverrideCode { .. } => Some(read_secret("override code")?),
+        _ => None,
+    }
+    .unwrap_or_default();
+    let store = SqliteStore::open(&args.db, key, Default::default())?;
+    let db = Db::new(Arc::new(store));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    let out = db
+        .run_durable(move |tx| admin_change(tx, now, args.command, &secret))
+        .await
+        .map_err(|e| {
+            e.problem
+                .detail
+                .clone()
+                .unwrap_or_else(|| e.problem.title.clone())
+        })?;
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One admin change in one transaction; what to print.
+fn admin_change(
+    tx: &mut dyn redeemguard_server::store::Tx,
+    now: i64,
+    command: AdminCommand,
+    secret: &str,
+) -> redeemguard_server::error::ApiResult<String> {
+    use contract::api::{Role, TerminalMode};
+    let bad = |what: String| {
+        redeemguard_server::error::ApiError::new(contract::ErrorCode::InvalidRequest).detail(what)
+    };
+    Ok(match command {
+        AdminCommand::CreateStore {
+            merchant,
+            store,
+            currency,
+            locale,
+            time_zone,
+            country_code,
+        } => {
+            let req = admin::NewStore {
+                merchant,
+                store,
+                currency,
+                locale,
+                time_zone,
+                country_code,
+            };
+            let made = admin::create_store(tx, now, &req)?;
+            format!(
+                "store {} created ({} merchant {}). Next: add a till with                  `admin add-terminal --store {}` and a manager with `admin add-staff --store {} --role manager`.",
+                made.store_id,
+                if made.merchant_is_new { "new" } else { "existing" },
+                made.merchant_id,
+                made.store_id,
+                made.store_id
+            )
+        }
+        AdminCommand::AddTerminal { store, name, mode } => {
+            let mode = match mode.trim() {
+                "till" | "pos" => TerminalMode::Pos,
+                "kiosk" => TerminalMode::Kiosk,
+                other => return Err(bad(format!("--mode {other:?}: use till or kiosk"))),
+            };
+            let made = admin::add_terminal(tx, now, &store, &name, mode)?;
+            format!(
+                "terminal {} \"{}\" ({}) added.
+token: {}
+Type this token into the terminal once;                  it is not shown again (revoke the terminal and add another if it is lost).",
+                made.terminal.id,
+                made.terminal.name,
+                admin::mode_name(mode),
+                made.token
+            )
+        }
+        AdminCommand::RevokeTerminal { terminal } => {
+            let t = admin::revoke_terminal(tx, now, &terminal)?;
+            format!(
+                "terminal {} \"{}\" revoked: its token no longer works.",
+                t.id, t.name
+            )
+        }
+        AdminCommand::AddStaff {
+            store,
+            code,
+            name,
+            role,
+        } => {
+            let role = match role.trim() {
+                "cashier" => Role::Cashier,
+                "manager" => Role::Manager,
+                other => return Err(bad(format!("--role {other:?}: use cashier or manager"))),
+            };
+            let s = admin::add_staff(tx, now, &store, &code, &name, role, secret)?;
+            format!(
+                "{} \"{}\" added as {}: they sign in with code {} and their PIN.",
+                s.id,
+                s.name,
+                admin::role_name(s.role),
+                s.code
+            )
+        }
+        AdminCommand::DisableStaff { store, code } => {
+            let s = admin::disable_staff(tx, now, &store, &code)?;
+            format!(
+                "{} ({}) disabled: they can no longer sign in.",
+                s.name, s.code
+            )
+        }
+        AdminCommand::SetPin { store, code } => {
+            let s = admin::set_pin(tx, now, &store, &code, secret)?;
+            format!(
+                "new PIN set for {} ({}); their sessions ended.",
+                s.name, s.code
+            )
+        }
+        AdminCommand::SetOverrideCode { store } => {
+            let s = admin::set_override_code(tx, now, &store, secret)?;
+            format!(
+                "override code of {} set; any earlier one no longer works.",
+                s.name
+            )
+        }
+        AdminCommand::List => admin::overview(tx)?.to_string(),
+    })
 }
 
 fn init_logging(json: bool) {
@@ -198,6 +371,17 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             demo::banner(&local.to_string(), host_url.as_deref(), bench, extra)
         );
         tracing::info!(seeded, db = %state.config.db.display(), "demo mode");
+    }
+    // A database that cannot serve anyone yet says what to do next.
+    if !state.config.demo {
+        match state.db.run(admin::next_step).await {
+            Ok(Some(step)) => {
+                tracing::warn!("{step}");
+                println!("next step: {step}");
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(code = %e.code(), "cannot look at the set-up"),
+        }
     }
     // The first checkpoint of this run (S7).
     let first = app::write_audit_checkpoint(&state).await.ok_or_else(|| {

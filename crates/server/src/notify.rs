@@ -88,11 +88,11 @@ struct Figures {
     until: String,
 }
 
+/// The confirmation of `kind` to `customer` by `channel`.
 fn build(
     catalog: &MessageCatalog,
     caller: &Caller,
-    customer: CustomerRow,
-    channel: Channel,
+    (customer, channel): (CustomerRow, Channel),
     kind: ConfirmationKind,
     redemption_id: Option<String>,
     f: &Figures,
@@ -218,8 +218,7 @@ fn post_confirmation(
         return Ok(build(
             catalog,
             caller,
-            customer,
-            channel,
+            (customer, channel),
             ConfirmationKind::Voucher,
             id,
             &figures,
@@ -244,8 +243,7 @@ fn post_confirmation(
     Ok(build(
         catalog,
         caller,
-        customer,
-        channel,
+        (customer, channel),
         ConfirmationKind::Redeemed,
         id,
         &figures,
@@ -295,8 +293,7 @@ pub fn after_accrual(
     build(
         catalog,
         caller,
-        customer,
-        channel,
+        (customer, channel),
         ConfirmationKind::Accrued,
         None,
         &figures,

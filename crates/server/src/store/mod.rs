@@ -37,6 +37,17 @@ pub trait TenancyTx {
     fn session(&mut self, token_hash: &str) -> ApiResult<Option<SessionRow>>;
     fn delete_session(&mut self, token_hash: &str) -> ApiResult<()>;
     fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize>;
+    /// A store's terminals still in use, and its staff not disabled.
+    fn terminals_of(&mut self, store_id: &str) -> ApiResult<Vec<TerminalRow>>;
+    fn staff_of(&mut self, store_id: &str) -> ApiResult<Vec<StaffRow>>;
+    /// Revokes a terminal in use and ends its sessions; `None` when there is none such.
+    fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>>;
+    /// Whether a staff code was ever given in the store (a disabled member's too).
+    fn staff_code_taken(&mut self, store_id: &str, code: &str) -> ApiResult<bool>;
+    /// Disables a staff member and ends their sessions.
+    fn disable_staff(&mut self, store_id: &str, id: &str, now_ms: i64) -> ApiResult<()>;
+    /// A new PIN; the member's sessions end.
+    fn set_pin_hash(&mut self, store_id: &str, id: &str, pin_hash: &str) -> ApiResult<()>;
 }
 
 /// Customers and their instruments.

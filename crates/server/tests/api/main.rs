@@ -1,6 +1,7 @@
 //! The server over real HTTP: the server binary on an ephemeral port with a temporary
 //! database, one module per area (zero2prod style: one test binary, one set of helpers).
 
+mod admin;
 mod bad_input;
 mod delivery;
 mod demo_mode;

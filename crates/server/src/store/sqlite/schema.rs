@@ -174,6 +174,12 @@ CREATE INDEX redemptions_approval_pending ON redemptions (store_id, created_at_m
 ALTER TABLE customers ADD COLUMN last_channel TEXT;
 UPDATE stores SET policy = replace(policy, '{points} points ({value})', '{quantity} ({value})');
 "#,
+    // 12: set-up outside demo mode (`redeemguard-server admin`): a terminal can be revoked and
+    // a staff member disabled; neither is deleted, so the audit log still names them.
+    r#"
+ALTER TABLE terminals ADD COLUMN revoked_at_ms INTEGER;
+ALTER TABLE staff ADD COLUMN disabled_at_ms INTEGER;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

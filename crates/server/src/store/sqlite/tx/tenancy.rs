@@ -75,7 +75,8 @@ impl TenancyTx for SqliteTx<'_> {
             return Ok(Some(hit.clone()));
         }
         let row = self.one(
-            "SELECT id, store_id, name, mode, token_hash FROM terminals WHERE token_hash = ?1",
+            "SELECT id, store_id, name, mode, token_hash FROM terminals \
+             WHERE token_hash = ?1 AND revoked_at_ms IS NULL",
             params![token_hash],
             terminal_row,
         )?;
@@ -97,7 +98,8 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn staff_by_code(&mut self, store_id: &str, code: &str) -> ApiResult<Option<StaffRow>> {
         self.one(
-            "SELECT id, store_id, code, name, role, pin_hash FROM staff WHERE store_id = ?1 AND code = ?2",
+            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
+             WHERE store_id = ?1 AND code = ?2 AND disabled_at_ms IS NULL",
             params![store_id, code],
             staff_row,
         )
@@ -109,7 +111,8 @@ impl TenancyTx for SqliteTx<'_> {
             return Ok(Some(hit.clone()));
         }
         let row = self.one(
-            "SELECT id, store_id, code, name, role, pin_hash FROM staff WHERE store_id = ?1 AND id = ?2",
+            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
+             WHERE store_id = ?1 AND id = ?2 AND disabled_at_ms IS NULL",
             params![store_id, id],
             staff_row,
         )?;
@@ -157,6 +160,78 @@ impl TenancyTx for SqliteTx<'_> {
             "DELETE FROM sessions WHERE token_hash = ?1",
             params![token_hash],
         )?;
+        Ok(())
+    }
+
+    fn terminals_of(&mut self, store_id: &str) -> ApiResult<Vec<TerminalRow>> {
+        self.all(
+            "SELECT id, store_id, name, mode, token_hash FROM terminals \
+             WHERE store_id = ?1 AND revoked_at_ms IS NULL ORDER BY name, id",
+            params![store_id],
+            terminal_row,
+        )
+    }
+
+    fn staff_of(&mut self, store_id: &str) -> ApiResult<Vec<StaffRow>> {
+        self.all(
+            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
+             WHERE store_id = ?1 AND disabled_at_ms IS NULL ORDER BY code",
+            params![store_id],
+            staff_row,
+        )
+    }
+
+    fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>> {
+        let row = self.one(
+            "SELECT id, store_id, name, mode, token_hash FROM terminals \
+             WHERE id = ?1 AND revoked_at_ms IS NULL",
+            params![id],
+            terminal_row,
+        )?;
+        if let Some(t) = &row {
+            self.exec(
+                "UPDATE terminals SET revoked_at_ms = ?2 WHERE id = ?1",
+                params![id, now_ms],
+            )?;
+            self.exec("DELETE FROM sessions WHERE terminal_id = ?1", params![id])?;
+            self.cache.terminals.remove(&t.token_hash);
+            self.cache.sessions.clear();
+        }
+        Ok(row)
+    }
+
+    fn staff_code_taken(&mut self, store_id: &str, code: &str) -> ApiResult<bool> {
+        let n: Option<i64> = self.one(
+            "SELECT 1 FROM staff WHERE store_id = ?1 AND code = ?2",
+            params![store_id, code],
+            |r| r.get(0),
+        )?;
+        Ok(n.is_some())
+    }
+
+    fn disable_staff(&mut self, store_id: &str, id: &str, now_ms: i64) -> ApiResult<()> {
+        self.exec(
+            "UPDATE staff SET disabled_at_ms = ?3 WHERE store_id = ?1 AND id = ?2",
+            params![store_id, id, now_ms],
+        )?;
+        self.exec("DELETE FROM sessions WHERE staff_id = ?1", params![id])?;
+        self.cache
+            .staff
+            .remove(&(store_id.to_string(), id.to_string()));
+        self.cache.sessions.clear();
+        Ok(())
+    }
+
+    fn set_pin_hash(&mut self, store_id: &str, id: &str, pin_hash: &str) -> ApiResult<()> {
+        self.exec(
+            "UPDATE staff SET pin_hash = ?3 WHERE store_id = ?1 AND id = ?2",
+            params![store_id, id, pin_hash],
+        )?;
+        self.exec("DELETE FROM sessions WHERE staff_id = ?1", params![id])?;
+        self.cache
+            .staff
+            .remove(&(store_id.to_string(), id.to_string()));
+        self.cache.sessions.clear();
         Ok(())
     }
 

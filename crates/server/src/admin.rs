@@ -1,0 +1,541 @@
+//! Setting up a real store without demo mode (`redeemguard-server admin …`): a merchant and
+//! its store, terminals (a token printed once) and their revocation, staff with a role and a
+//! PIN, disabling them, and the store's override code. Every change runs in one transaction
+//! on the same database the server uses, so it is safe while the server runs (the server
+//! drops what it cached when another process commits), and every change is audited.
+//!
+//! Each refusal names what to fix. Nothing secret is printed or stored in the clear: tokens
+//! are printed once and kept as a hash, PINs and override codes as slow hashes.
+
+use crate::audit::{self, Action, Actor};
+use crate::crypto;
+use crate::days;
+use crate::error::{ApiError, ApiResult};
+use crate::model::{MerchantRow, StaffRow, StoreRow, TerminalRow};
+use crate::store::Tx;
+use contract::api::{Role, TerminalMode};
+use contract::{CallingCode, Currency, ErrorCode, Policy};
+use serde_json::json;
+
+/// A refusal that names what to fix.
+fn refuse(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidRequest).detail(detail.into())
+}
+
+/// A name people read (merchant, store, terminal, staff): 1 to 80 characters, one line.
+fn name(what: &str, value: &str) -> ApiResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(refuse(format!("give the {what}'s name")));
+    }
+    if v.chars().count() > 80 {
+        return Err(refuse(format!(
+            "the {what}'s name is longer than 80 characters"
+        )));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(refuse(format!(
+            "the {what}'s name has a line break or control character"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+/// What a new store is set up with.
+#[derive(Clone, Debug)]
+pub struct NewStore {
+    pub merchant: String,
+    pub store: String,
+    /// ISO 4217, e.g. INR.
+    pub currency: String,
+    /// BCP 47, e.g. en-IN.
+    pub locale: String,
+    /// IANA, e.g. Asia/Kolkata.
+    pub time_zone: String,
+    /// The country calling code of the store's customers' mobile numbers, e.g. 91; known for
+    /// INR, IDR and USD when not given.
+    pub country_code: Option<u16>,
+}
+
+/// The merchant and store made (or the merchant found by its name).
+#[derive(Clone, Debug)]
+pub struct StoreMade {
+    pub merchant_id: String,
+    pub store_id: String,
+    pub merchant_is_new: bool,
+}
+
+fn locale_tag(value: &str) -> ApiResult<String> {
+    let tag = value.trim();
+    let ok = !tag.is_empty()
+        && tag.len() <= 35
+        && tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    match ok {
+        true => Ok(tag.to_string()),
+        false => Err(refuse(format!(
+            "--locale {value:?} is not a locale tag: use e.g. en-IN, hi-IN or id-ID"
+        ))),
+    }
+}
+
+/// Creates a store with the default policy for its currency, locale and time zone; the
+/// merchant is the one with this name if there is one, else a new one.
+pub fn create_store(tx: &mut dyn Tx, now_ms: i64, req: &NewStore) -> ApiResult<StoreMade> {
+    let merchant = name("merchant", &req.merchant)?;
+    let store = name("store", &req.store)?;
+    let currency = Currency::parse(req.currency.trim()).map_err(|_| {
+        refuse(format!(
+            "--currency {:?} is not a currency code: use three letters, e.g. INR",
+            req.currency
+        ))
+    })?;
+    let locale = locale_tag(&req.locale)?;
+    let time_zone = req.time_zone.trim();
+    if days::zone(time_zone).is_none() {
+        return Err(refuse(format!(
+            "--time-zone {:?} is not a time zone: use an IANA name, e.g. Asia/Kolkata",
+            req.time_zone
+        )));
+    }
+    let country = match req.country_code {
+        Some(n) => CallingCode::parse(&n.to_string())
+            .map_err(|e| refuse(format!("--country-code {n}: {e}")))?,
+        None => match currency.code() {
+            "INR" => CallingCode::INDIA,
+            "IDR" => CallingCode::INDONESIA,
+            "USD" => CallingCode::NANP,
+            other => {
+                return Err(refuse(format!(
+                    "give --country-code, the calling code of your customers' mobile numbers \
+                     (it is not known for {other})"
+                )))
+            }
+        },
+    };
+    let stores = tx.stores()?;
+    if stores
+        .iter()
+        .any(|s| s.merchant_name == merchant && s.name == store)
+    {
+        return Err(refuse(format!(
+            "{merchant} already has a store named {store}: choose another name"
+        )));
+    }
+    let existing = stores.iter().find(|s| s.merchant_name == merchant);
+    let (merchant_id, merchant_is_new) = match existing {
+        Some(s) => (s.merchant_id.clone(), false),
+        None => (crypto::new_id("m"), true),
+    };
+    if merchant_is_new {
+        tx.insert_merchant(&MerchantRow {
+            id: merchant_id.clone(),
+            name: merchant.clone(),
+        })?;
+    }
+    let mut policy = Policy::default_for(currency, &locale, country);
+    policy.time_zone = time_zone.to_string();
+    policy
+        .validate()
+        .map_err(|e| refuse(format!("the store's policy would not be valid: {e}")))?;
+    let store_id = crypto::new_id("st");
+    tx.insert_store(&StoreRow {
+        id: store_id.clone(),
+        merchant_id: merchant_id.clone(),
+        merchant_name: merchant.clone(),
+        name: store.clone(),
+        policy,
+        override_hash: None,
+    })?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store_id),
+        Action::StoreCreated,
+        None,
+        json!({ "merchant": merchant, "store": store, "currency": currency.code(),
+                "locale": locale, "time_zone": time_zone }),
+    )?;
+    Ok(StoreMade {
+        merchant_id,
+        store_id,
+        merchant_is_new,
+    })
+}
+
+/// The operator at the admin command, in the audit log.
+fn operator(store_id: &str) -> Actor {
+    Actor {
+        store_id: store_id.to_string(),
+        terminal_id: None,
+        staff_id: None,
+    }
+}
+
+fn existing_store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
+    tx.store(store_id.trim())?.ok_or_else(|| {
+        refuse(format!(
+            "there is no store {store_id:?}: `admin list` shows the stores and their ids"
+        ))
+    })
+}
+
+/// A terminal just added, with its token: shown once, never stored (only its hash is).
+#[derive(Clone, Debug)]
+pub struct TerminalMade {
+    pub terminal: TerminalRow,
+    pub token: String,
+}
+
+/// Adds a till (`TerminalMode::Pos`) or a self-service kiosk to a store.
+pub fn add_terminal(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    terminal_name: &str,
+    mode: TerminalMode,
+) -> ApiResult<TerminalMade> {
+    let store = existing_store(tx, store_id)?;
+    let terminal_name = name("terminal", terminal_name)?;
+    let token = crypto::new_token();
+    let terminal = TerminalRow {
+        id: crypto::new_id("term"),
+        store_id: store.id.clone(),
+        name: terminal_name,
+        mode,
+        token_hash: crypto::sha256_hex(token.as_bytes()),
+    };
+    tx.insert_terminal(&terminal)?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store.id),
+        Action::TerminalAdded,
+        None,
+        json!({ "terminal_id": terminal.id, "name": terminal.name, "mode": mode_name(mode) }),
+    )?;
+    Ok(TerminalMade { terminal, token })
+}
+
+pub fn mode_name(mode: TerminalMode) -> &'static str {
+    match mode {
+        TerminalMode::Pos => "till",
+        TerminalMode::Kiosk => "kiosk",
+    }
+}
+
+/// Revokes a terminal: its token stops working at once and its sessions end.
+pub fn revoke_terminal(tx: &mut dyn Tx, now_ms: i64, terminal_id: &str) -> ApiResult<TerminalRow> {
+    let terminal = tx
+        .revoke_terminal(terminal_id.trim(), now_ms)?
+        .ok_or_else(|| {
+            refuse(format!(
+                "there is no terminal {terminal_id:?} in use: `admin list` shows the terminals"
+            ))
+        })?;
+    audit::record(
+        tx,
+        now_ms,
+        &Actor {
+            terminal_id: Some(terminal.id.clone()),
+            ..operator(&terminal.store_id)
+        },
+        Action::TerminalRevoked,
+        None,
+        json!({ "terminal_id": terminal.id, "name": terminal.name }),
+    )?;
+    Ok(terminal)
+}
+
+/// A staff code as typed at the till: 1 to 16 letters or digits, kept in capitals.
+fn staff_code(value: &str) -> ApiResult<String> {
+    let code = value.trim().to_ascii_uppercase();
+    let ok = (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+    match ok {
+        true => Ok(code),
+        false => Err(refuse(format!(
+            "--code {value:?} is not a staff code: 1 to 16 letters or digits, e.g. C002"
+        ))),
+    }
+}
+
+/// A PIN: 4 to 12 digits, not one digit repeated nor a run like 1234 or 9876.
+pub fn check_pin(pin: &str) -> ApiResult<()> {
+    let digits: Vec<u8> = pin.bytes().collect();
+    if !(4..=12).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(refuse("a PIN is 4 to 12 digits"));
+    }
+    let steps: Vec<i16> = digits
+        .windows(2)
+        .map(|w| i16::from(w[1]) - i16::from(w[0]))
+        .collect();
+    let guessable = steps.iter().all(|s| *s == 0)
+        || steps.iter().all(|s| *s == 1)
+        || steps.iter().all(|s| *s == -1);
+    if guessable {
+        return Err(refuse(
+            "that PIN is too easy to guess (one digit repeated, or a run like 1234): choose another",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a staff member with their role and PIN.
+pub fn add_staff(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    code: &str,
+    staff_name: &str,
+    role: Role,
+    pin: &str,
+) -> ApiResult<StaffRow> {
+    let store = existing_store(tx, store_id)?;
+    let code = staff_code(code)?;
+    let staff_name = name("staff member", staff_name)?;
+    check_pin(pin)?;
+    if tx.staff_code_taken(&store.id, &code)? {
+        return Err(refuse(format!(
+            "{} already has staff code {code} (codes of disabled staff are not reused): choose another",
+            store.name
+        )));
+    }
+    let staff = StaffRow {
+        id: crypto::new_id("staff"),
+        store_id: store.id.clone(),
+        code,
+        name: staff_name,
+        role,
+        pin_hash: crypto::slow_hash(pin),
+    };
+    tx.insert_staff(&staff)?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store.id),
+        Action::StaffAdded,
+        None,
+        json!({ "staff_id": staff.id, "code": staff.code, "name": staff.name,
+                "role": role_name(role) }),
+    )?;
+    Ok(staff)
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Cashier => "cashier",
+        Role::Manager => "manager",
+    }
+}
+
+fn active_staff(tx: &mut dyn Tx, store_id: &str, code: &str) -> ApiResult<(StoreRow, StaffRow)> {
+    let store = existing_store(tx, store_id)?;
+    let code = staff_code(code)?;
+    let staff = tx.staff_by_code(&store.id, &code)?.ok_or_else(|| {
+        refuse(format!(
+            "{} has no staff member with code {code} (or they are disabled): `admin list` shows the staff",
+            store.name
+        ))
+    })?;
+    Ok((store, staff))
+}
+
+/// Disables a staff member: they cannot sign in, and their sessions end at once. The row
+/// stays, so the audit log still names them.
+pub fn disable_staff(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    code: &str,
+) -> ApiResult<StaffRow> {
+    let (store, staff) = active_staff(tx, store_id, code)?;
+    tx.disable_staff(&store.id, &staff.id, now_ms)?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store.id),
+        Action::StaffDisabled,
+        None,
+        json!({ "staff_id": staff.id, "code": staff.code, "name": staff.name }),
+    )?;
+    Ok(staff)
+}
+
+/// Sets (or resets) a staff member's PIN; their sessions end, so the old PIN's holder is out.
+pub fn set_pin(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    code: &str,
+    pin: &str,
+) -> ApiResult<StaffRow> {
+    check_pin(pin)?;
+    let (store, staff) = active_staff(tx, store_id, code)?;
+    tx.set_pin_hash(&store.id, &staff.id, &crypto::slow_hash(pin))?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store.id),
+        Action::PinSet,
+        None,
+        json!({ "staff_id": staff.id, "code": staff.code }),
+    )?;
+    Ok(staff)
+}
+
+/// An override code: 8 to 12 digits, not one digit repeated nor a run.
+pub fn check_override_code(code: &str) -> ApiResult<()> {
+    if !(8..=12).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse("an override code is 8 to 12 digits"));
+    }
+    check_pin(code).map_err(|_| {
+        refuse("that override code is too easy to guess (one digit repeated, or a run): choose another")
+    })
+}
+
+/// Sets or rotates the store's override code (the old one stops working at once).
+pub fn set_override_code(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    code: &str,
+) -> ApiResult<StoreRow> {
+    check_override_code(code)?;
+    let store = existing_store(tx, store_id)?;
+    tx.set_override_hash(&store.id, &crypto::slow_hash(code))?;
+    audit::record(
+        tx,
+        now_ms,
+        &operator(&store.id),
+        Action::OverrideCodeSet,
+        None,
+        json!({ "rotated": store.override_hash.is_some() }),
+    )?;
+    Ok(store)
+}
+
+/// What is set up, for `admin list` (no secrets).
+#[derive(Clone, Debug)]
+pub struct Overview {
+    pub stores: Vec<(StoreRow, Vec<TerminalRow>, Vec<StaffRow>)>,
+}
+
+pub fn overview(tx: &mut dyn Tx) -> ApiResult<Overview> {
+    let mut stores = Vec::new();
+    for s in tx.stores()? {
+        let terminals = tx.terminals_of(&s.id)?;
+        let staff = tx.staff_of(&s.id)?;
+        stores.push((s, terminals, staff));
+    }
+    Ok(Overview { stores })
+}
+
+impl std::fmt::Display for Overview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.stores.is_empty() {
+            return writeln!(
+                f,
+                "No store yet: create one with `redeemguard-server admin create-store`."
+            );
+        }
+        for (s, terminals, staff) in &self.stores {
+            writeln!(
+                f,
+                "store {} \"{}\" of {} ({}, {}, {}); override code {}",
+                s.id,
+                s.name,
+                s.merchant_name,
+                s.policy.currency.code(),
+                s.policy.locale,
+                s.policy.time_zone,
+                if s.override_hash.is_some() {
+                    "set"
+                } else {
+                    "not set"
+                }
+            )?;
+            for t in terminals {
+                writeln!(
+                    f,
+                    "  terminal {} \"{}\" ({})",
+                    t.id,
+                    t.name,
+                    mode_name(t.mode)
+                )?;
+            }
+            for p in staff {
+                writeln!(
+                    f,
+                    "  staff {} \"{}\" ({})",
+                    p.code,
+                    p.name,
+                    role_name(p.role)
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a server starting on a database tells the operator to do next, if anything.
+pub fn next_step(tx: &mut dyn Tx) -> ApiResult<Option<String>> {
+    let o = overview(tx)?;
+    if o.stores.is_empty() {
+        return Ok(Some(
+            "this database has no store yet: nothing can sign in. Set one up with \
+             `redeemguard-server admin --db <this file> create-store …`, then `add-terminal` \
+             and `add-staff` (see the README, \"Run a real store\")"
+                .into(),
+        ));
+    }
+    for (s, terminals, staff) in &o.stores {
+        if terminals.is_empty() {
+            return Ok(Some(format!(
+                "store {} has no terminal: add one with `redeemguard-server admin add-terminal --store {}`",
+                s.name, s.id
+            )));
+        }
+        if staff.is_empty() {
+            return Ok(Some(format!(
+                "store {} has no staff: add a manager with `redeemguard-server admin add-staff --store {} --role manager`",
+                s.name, s.id
+            )));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guessable_pins_and_codes_are_refused_with_the_reason() {
+        for pin in ["4821", "907316", "12349876"] {
+            assert!(check_pin(pin).is_ok(), "{pin}");
+        }
+        let why = |r: ApiResult<()>| r.unwrap_err().problem.detail.unwrap_or_default();
+        assert_eq!(why(check_pin("123")), "a PIN is 4 to 12 digits");
+        assert_eq!(why(check_pin("12a4")), "a PIN is 4 to 12 digits");
+        for easy in ["1234", "0000", "98765", "3456789"] {
+            assert!(why(check_pin(easy)).contains("too easy to guess"), "{easy}");
+        }
+        assert!(check_override_code("24681357").is_ok());
+        assert_eq!(
+            why(check_override_code("2468")),
+            "an override code is 8 to 12 digits"
+        );
+        assert!(why(check_override_code("11111111")).contains("too easy to guess"));
+    }
+
+    #[test]
+    fn staff_codes_and_names_are_checked() {
+        assert_eq!(staff_code(" c002 ").unwrap(), "C002");
+        assert!(staff_code("C 2").is_err());
+        assert!(staff_code("").is_err());
+        assert!(name("store", "  ").is_err());
+        assert!(name("store", "a\nb").is_err());
+        assert_eq!(name("store", " MG Road ").unwrap(), "MG Road");
+    }
+}
