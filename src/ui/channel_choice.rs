@@ -30,7 +30,12 @@ pub fn chosen_channel(ctx: Ctx, initial: Option<Channel>) -> RwSignal<Channel> {
 
 /// "Send the code by": one radio per channel, with the masked number or address it goes to.
 #[component]
-pub fn ChannelChoice(ctx: Ctx, channel: RwSignal<Channel>) -> impl IntoView {
+pub fn ChannelChoice(
+    ctx: Ctx,
+    channel: RwSignal<Channel>,
+    /// "Send the code by", or for a resend "Send a new code by".
+    legend: &'static str,
+) -> impl IntoView {
     let channels = ctx.sel(Flow::channels);
     let customer = ctx.sel(|f| f.customer().cloned());
     let destination = move |c: Channel| {
@@ -47,7 +52,7 @@ pub fn ChannelChoice(ctx: Ctx, channel: RwSignal<Channel>) -> impl IntoView {
     };
     view! {
         <fieldset class="rg-channels">
-            <legend>"Send the code by"</legend>
+            <legend>{legend}</legend>
             {move || {
                 channels
                     .get()

@@ -129,7 +129,9 @@ pub struct CustomerSummary {
     pub masked_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_card: Option<String>,
-    /// Channels the store may send this customer a code through (enabled and reachable).
+    /// Channels the store may send this customer a code through (enabled and reachable), in
+    /// the order to offer them: the one the customer last read a code on first (the app
+    /// preselects the first), then the store's order.
     pub channels: Vec<Channel>,
 }
 

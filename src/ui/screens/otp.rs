@@ -38,7 +38,7 @@ pub fn OtpScreen() -> impl IntoView {
                 when=move || sent.get().is_some()
                 fallback=move || {
                     view! {
-                        <ChannelChoice ctx=ctx channel=channel/>
+                        <ChannelChoice ctx=ctx channel=channel legend="Send the code by"/>
                         <button class="rg-btn rg-primary" data-testid="send-otp" disabled=move || busy.get() on:click=send>
                             "Send code"
                         </button>
@@ -75,7 +75,7 @@ pub fn OtpScreen() -> impl IntoView {
                     </div>
                 </form>
                 // A new code (after the cooldown), by the same channel or another.
-                <ChannelChoice ctx=ctx channel=channel/>
+                <ChannelChoice ctx=ctx channel=channel legend="Send a new code by"/>
                 <div class="rg-actions">
                     <button type="button" class="rg-btn rg-secondary" data-testid="resend" disabled=move || !code.can_resend.get() on:click=send>
                         {move || match code.resend_wait.get() {

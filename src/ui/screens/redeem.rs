@@ -149,7 +149,7 @@ pub fn RedeemScreen() -> impl IntoView {
                 />
                 <p id="quantity-value" class="rg-preview" data-testid="quantity-value">{preview}</p>
                 <Show when=move || sends_code.get()>
-                    <ChannelChoice ctx=ctx channel=channel/>
+                    <ChannelChoice ctx=ctx channel=channel legend="Send the code by"/>
                 </Show>
                 <FormActions submit=("hold", submit_text) back=("back-to-balance", "Back", Action::BackToBalance)/>
             </form>
