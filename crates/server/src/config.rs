@@ -134,6 +134,24 @@ pub enum AdminCommand {
         #[arg(long)]
         store: String,
     },
+    /// Import customers with their opening balances from a CSV file (header row; see the
+    /// README for the columns). All or nothing; a customer already there is left unchanged;
+    /// no messages are sent.
+    ImportCustomers {
+        #[arg(long)]
+        store: String,
+        /// The CSV file.
+        #[arg(long)]
+        file: PathBuf,
+        /// Check the file and say what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the merchant's customers and their balances as CSV to standard output.
+    ExportCustomers {
+        #[arg(long)]
+        store: String,
+    },
     /// Show the stores, their terminals and staff (no secrets).
     List,
 }

@@ -20,9 +20,6 @@ fn store_zone(policy: &Policy) -> Tz {
     zone(&policy.time_zone).unwrap_or(chrono_tz::Asia::Kolkata)
 }
 
-/// When the store day that contains `now_ms` began (Unix ms): midnight in the store's zone.
-/// Where a zone skips midnight (a daylight-saving change at 00:00), the day begins at the
-/// first instant after the gap.
 /// A date as a customer's message writes it, in the store's time zone: "29 Feb 2027".
 pub fn date(policy: &Policy, at_ms: i64) -> String {
     match DateTime::<Utc>::from_timestamp_millis(at_ms) {
@@ -34,6 +31,33 @@ pub fn date(policy: &Policy, at_ms: i64) -> String {
     }
 }
 
+/// A date as a file writes it (ISO 8601, the store's time zone): "2027-02-28".
+pub fn iso_date(policy: &Policy, at_ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(at_ms) {
+        Some(t) => t
+            .with_timezone(&store_zone(policy))
+            .format("%Y-%m-%d")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+/// The end of a date typed as `YYYY-MM-DD` (the next midnight in the store's zone): what is
+/// "valid until" or "expires on" that date is usable through it. `None` if not such a date.
+pub fn end_of_date(policy: &Policy, text: &str) -> Option<i64> {
+    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    let next = date.succ_opt()?.and_time(NaiveTime::MIN);
+    let tz = store_zone(policy);
+    let at = tz.from_local_datetime(&next).earliest().or_else(|| {
+        tz.from_local_datetime(&(next + chrono::Duration::hours(1)))
+            .earliest()
+    })?;
+    Some(at.timestamp_millis())
+}
+
+/// When the store day that contains `now_ms` began (Unix ms): midnight in the store's zone.
+/// Where a zone skips midnight (a daylight-saving change at 00:00), the day begins at the
+/// first instant after the gap.
 pub fn day_start(policy: &Policy, now_ms: i64) -> i64 {
     let tz = store_zone(policy);
     let Some(utc) = DateTime::<Utc>::from_timestamp_millis(now_ms) else {
@@ -72,6 +96,17 @@ mod tests {
 
     /// 2024-03-10 18:00:00 UTC = 23:30 IST on the 10th.
     const EVENING_UTC_MS: i64 = 1_710_093_600_000;
+
+    #[test]
+    fn a_typed_date_lasts_to_its_end_in_the_store_zone() {
+        let india = at("Asia/Kolkata");
+        // 2027-03-01 ends at 2027-03-02 00:00 IST = 2027-03-01 18:30 UTC.
+        let end = end_of_date(&india, "2027-03-01").unwrap();
+        assert_eq!(end, 1_803_925_800_000);
+        assert_eq!(iso_date(&india, end - 1), "2027-03-01");
+        assert_eq!(end_of_date(&india, "2027-02-30"), None);
+        assert_eq!(end_of_date(&india, "1 March"), None);
+    }
 
     #[test]
     fn dates_in_messages_are_the_store_s_dates() {

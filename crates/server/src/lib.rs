@@ -25,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod gateways;
 pub mod guesses;
+pub mod import;
 pub mod kiosk;
 pub mod ledger;
 pub mod messages;

@@ -9,7 +9,7 @@ use redeemguard_server::config::{
 use redeemguard_server::state::AppState;
 use redeemguard_server::store::sqlite::SqliteStore;
 use redeemguard_server::store::Db;
-use redeemguard_server::{admin, demo, openapi};
+use redeemguard_server::{admin, demo, import, openapi};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -158,6 +158,14 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         _ => None,
     }
     .unwrap_or_default();
+    // A file to import is read before the database is touched.
+    let file = match &args.command {
+        AdminCommand::ImportCustomers { file, .. } => std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+        _ => String::new(),
+    };
+    // What the command reads: the secret from standard input, or the file's text.
+    let input = if file.is_empty() { secret } else { file };
     let store = SqliteStore::open(&args.db, key, Default::default())?;
     let db = Db::new(Arc::new(store));
     let now = std::time::SystemTime::now()
@@ -165,7 +173,7 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
     let out = db
-        .run_durable(move |tx| admin_change(tx, now, args.command, &secret))
+        .run_durable(move |tx| admin_change(tx, now, args.command, &input))
         .await
         .map_err(|e| {
             e.problem
@@ -177,12 +185,13 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One admin change in one transaction; what to print.
+/// One admin change in one transaction; what to print. `input` is what the command read
+/// (a PIN or code from standard input, or the file to import).
 fn admin_change(
     tx: &mut dyn redeemguard_server::store::Tx,
     now: i64,
     command: AdminCommand,
-    secret: &str,
+    input: &str,
 ) -> redeemguard_server::error::ApiResult<String> {
     use contract::api::{Role, TerminalMode};
     let bad = |what: String| {
@@ -250,7 +259,7 @@ Type this token into the terminal once;                  it is not shown again (
                 "manager" => Role::Manager,
                 other => return Err(bad(format!("--role {other:?}: use cashier or manager"))),
             };
-            let s = admin::add_staff(tx, now, &store, &code, &name, role, secret)?;
+            let s = admin::add_staff(tx, now, &store, &code, &name, role, input)?;
             format!(
                 "{} \"{}\" added as {}: they sign in with code {} and their PIN.",
                 s.id,
@@ -267,18 +276,30 @@ Type this token into the terminal once;                  it is not shown again (
             )
         }
         AdminCommand::SetPin { store, code } => {
-            let s = admin::set_pin(tx, now, &store, &code, secret)?;
+            let s = admin::set_pin(tx, now, &store, &code, input)?;
             format!(
                 "new PIN set for {} ({}); their sessions ended.",
                 s.name, s.code
             )
         }
         AdminCommand::SetOverrideCode { store } => {
-            let s = admin::set_override_code(tx, now, &store, secret)?;
+            let s = admin::set_override_code(tx, now, &store, input)?;
             format!(
                 "override code of {} set; any earlier one no longer works.",
                 s.name
             )
+        }
+        AdminCommand::ImportCustomers { store, dry_run, .. } => {
+            let store = import::store(tx, &store)?;
+            let report = import::import(tx, now, &store, input, dry_run)?;
+            if !report.errors.is_empty() {
+                return Err(bad(report.to_string()));
+            }
+            report.to_string()
+        }
+        AdminCommand::ExportCustomers { store } => {
+            let store = import::store(tx, &store)?;
+            import::export(tx, &store)?.trim_end().to_string()
         }
         AdminCommand::List => admin::overview(tx)?.to_string(),
     })

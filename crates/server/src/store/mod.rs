@@ -54,6 +54,14 @@ pub trait TenancyTx {
 pub trait CustomerTx {
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()>;
     fn customer(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CustomerRow>>;
+    /// The customer with this e-mail in the merchant, if any.
+    fn customer_by_email(
+        &mut self,
+        merchant_id: &str,
+        email: &str,
+    ) -> ApiResult<Option<CustomerRow>>;
+    /// Every customer of the merchant, by name (an export).
+    fn customers_of(&mut self, merchant_id: &str) -> ApiResult<Vec<CustomerRow>>;
     /// The customer read a code sent by `channel`: offer it first next time.
     fn set_last_channel(&mut self, customer_id: &str, channel: Channel) -> ApiResult<()>;
     fn customers_by_mobile(&mut self, merchant_id: &str, e164: &str)

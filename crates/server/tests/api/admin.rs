@@ -283,3 +283,223 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
         assert!(!dump.contains(secret), "{secret} is stored in the clear");
     }
 }
+
+/// A store with a till and a cashier C1 (PIN 907352), set up with the admin command; the
+/// store's id and the till's token.
+fn set_up(db: &std::path::Path) -> (String, String) {
+    let made = ok(
+        db,
+        &[
+            "create-store",
+            "--merchant",
+            "Sunrise Salons",
+            "--store",
+            "MG Road",
+            "--currency",
+            "INR",
+            "--locale",
+            "en-IN",
+            "--time-zone",
+            "Asia/Kolkata",
+        ],
+        None,
+    );
+    let store = after(&made, "store ");
+    let added = ok(
+        db,
+        &["add-terminal", "--store", &store, "--name", "Till"],
+        None,
+    );
+    ok(
+        db,
+        &args(&[
+            "add-staff".into(),
+            "--store".into(),
+            store.clone(),
+            "--code".into(),
+            "C1".into(),
+            "--name".into(),
+            "Ravi".into(),
+            "--role".into(),
+            "cashier".into(),
+        ]),
+        Some("907352\n"),
+    );
+    (store, after(&added, "token: "))
+}
+
+const GOOD: &str = "\
+name,mobile,email,card,whatsapp,points,points_earned,points_expiring,points_expire_on,package,package_sessions,package_session_value,membership,membership_credit,membership_valid_until,gift_card_balance
+Asha Rao,98765 43210,asha@example.com,RG00012345,yes,\"1,200\",3400,200,2099-12-31,Hair spa × 6,4,1500.00,Gold membership credit,5000.00,2099-06-30,
+Vikram Singh,+91 98123 45678,,,no,640,,,,,,,,,,2500.00
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_once() {
+    let server = Server::production_seeded_fresh();
+    let db = server.db.clone();
+    let (store, token) = set_up(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let import = |path: &str, dry: bool| {
+        let mut a = vec![
+            "import-customers",
+            "--store",
+            store.as_str(),
+            "--file",
+            path,
+        ];
+        if dry {
+            a.push("--dry-run");
+        }
+        admin(&db, &a, None)
+    };
+
+    // Every problem is named by row and column, and nothing is imported.
+    let bad = file(
+        "bad.csv",
+        "name,mobile,points,points_expiring,points_expire_on,package_sessions\n\
+         ,98765 43210,100,,,\n\
+         Bina,12345,100,,,\n\
+         Chitra,98123 00000,12x,,,\n\
+         Dev,98123 00001,100,500,2099-01-01,\n\
+         Esha,98123 00002,100,50,31/12/2099,\n\
+         Gita,98123 00003,,,,2\n\
+         Hari,98123 00004,100,,,\n\
+         Farah,98123 00004,100,,,\n",
+    );
+    let (success, out) = import(&bad, false);
+    assert!(!success, "{out}");
+    for problem in [
+        "row 2, column name: every customer needs a name",
+        "row 3, column mobile: \"12345\": The mobile number is too short",
+        "row 4, column points: \"12x\" is not a whole number",
+        "row 5, column points_expiring: 500 is more than the 100 points",
+        "row 6, column points_expire_on: \"31/12/2099\" is not a date: write it as 2027-03-31",
+        "row 7, column package: name the package that package_sessions is of",
+        "row 7, column package_session_value: give what one session is worth",
+        "row 9, column mobile: the same mobile as an earlier row of this file",
+    ] {
+        assert!(out.contains(problem), "{problem:?} in:\n{out}");
+    }
+    assert!(
+        out.contains("nothing imported: 8 problem(s) in 8 row(s)"),
+        "{out}"
+    );
+    let (success, out) = import(
+        &file("cols.csv", "name,mobile,colour\nA,98765 43210,red\n"),
+        false,
+    );
+    assert!(!success);
+    assert!(
+        out.contains("row 1, column colour: unknown column; the columns are name, mobile"),
+        "{out}"
+    );
+    let api = server.api(&token).sign_in("C1", "907352").await;
+    let found = api.get("/v1/customers?q=Hari").await.expect(200);
+    assert_eq!(
+        found["customers"],
+        json!([]),
+        "a failed import wrote nothing"
+    );
+
+    // A dry run says what would happen and writes nothing.
+    let good = file("good.csv", GOOD);
+    let (success, out) = import(&good, true);
+    assert!(success, "{out}");
+    assert_eq!(
+        out.trim(),
+        "2 rows: would add 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent (dry run: nothing written)"
+    );
+    assert_eq!(
+        api.get("/v1/customers?q=Asha").await.expect(200)["customers"],
+        json!([])
+    );
+
+    // The import; then the till finds them with their balances.
+    let (success, out) = import(&good, false);
+    assert!(success, "{out}");
+    assert_eq!(
+        out.trim(),
+        "2 rows: added 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent"
+    );
+    let asha = api.get("/v1/customers?q=98765 43210").await.expect(200)["customers"][0].clone();
+    assert_eq!(asha["name"], "Asha Rao");
+    assert_eq!(
+        asha["channels"],
+        json!(["sms"]),
+        "the store's default channels"
+    );
+    let balance = api.balance(asha["id"].as_str().unwrap()).await;
+    let of = |kind: &str| {
+        balance["instruments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["kind"] == kind)
+            .unwrap_or_else(|| panic!("{kind} in {balance}"))
+            .clone()
+    };
+    assert_eq!(of("points")["available"], 1200);
+    assert_eq!(of("points")["earned"], 3400);
+    // 200 expire at the end of 31 Dec 2099 in the store's zone (midnight IST).
+    assert_eq!(
+        of("points")["expiring_soon"],
+        json!({ "quantity": 200, "at_ms": 4_102_425_000_000i64 })
+    );
+    assert_eq!(
+        (
+            of("package")["label"].as_str(),
+            of("package")["available"].as_u64()
+        ),
+        (Some("Hair spa × 6"), Some(4))
+    );
+    assert_eq!(of("membership")["available"], 500_000);
+    let vikram = api.get("/v1/customers?q=9812345678").await.expect(200)["customers"][0].clone();
+    let gift = api.balance(vikram["id"].as_str().unwrap()).await;
+    assert_eq!(gift["instruments"].as_array().unwrap().len(), 2);
+
+    // Again: nothing changes.
+    let (success, out) = import(&good, false);
+    assert!(success, "{out}");
+    assert!(
+        out.contains("added 0 customers with 0 opening balances; 2 already there"),
+        "{out}"
+    );
+
+    // Each opening balance is in the audit log as such, no message went out, and every
+    // balance still recomputes from the log.
+    let rows = audit_rows(&db);
+    let opened: Vec<_> = rows.iter().filter(|r| r.1 == "balance_opened").collect();
+    assert_eq!(opened.len(), 5);
+    assert!(opened.iter().all(|r| r.2.contains("\"how\":\"import\"")));
+    assert!(!rows
+        .iter()
+        .any(|r| r.1.starts_with("otp_") || r.1 == "confirmation_failed"));
+    let out = Command::new(BIN)
+        .args(["verify-audit", "--db"])
+        .arg(&db)
+        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The export reads back as the same customers: importing it changes nothing.
+    let exported = ok(&db, &["export-customers", "--store", &store], None);
+    assert!(
+        exported.starts_with("name,mobile,email,card,whatsapp,points"),
+        "{exported}"
+    );
+    assert!(exported.contains("Asha Rao,+919876543210,asha@example.com,RG00012345,yes,1200,3400,200,2099-12-31,Hair spa × 6,4,1500.00"), "{exported}");
+    let (success, out) = import(&file("export.csv", &exported), false);
+    assert!(success, "{out}");
+    assert!(out.contains("added 0 customers"), "{out}");
+}

@@ -34,6 +34,26 @@ impl CustomerTx for SqliteTx<'_> {
         )
     }
 
+    fn customer_by_email(
+        &mut self,
+        merchant_id: &str,
+        email: &str,
+    ) -> ApiResult<Option<CustomerRow>> {
+        self.one(
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND email = ?2 LIMIT 1"),
+            params![merchant_id, email],
+            customer_row,
+        )
+    }
+
+    fn customers_of(&mut self, merchant_id: &str) -> ApiResult<Vec<CustomerRow>> {
+        self.all(
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 ORDER BY name, id"),
+            params![merchant_id],
+            customer_row,
+        )
+    }
+
     fn set_last_channel(&mut self, customer_id: &str, channel: Channel) -> ApiResult<()> {
         self.exec(
             "UPDATE customers SET last_channel = ?2 WHERE id = ?1 \

@@ -1,0 +1,645 @@
+//! Bringing in a customer master with opening balances (`admin import-customers`), and
+//! writing it out again (`admin export-customers`), as CSV with a header row.
+//!
+//! An import is all or nothing: every row is checked first, and if any is wrong nothing is
+//! written and the report names each bad row and column. A customer already there (the same
+//! mobile number, card number or e-mail in the merchant) is left exactly as it is, so running
+//! the same file again changes nothing. No message is sent to anyone. Each opening balance is
+//! written to the audit log as such (`balance_opened`, how: `import`), so every balance still
+//! recomputes from the log.
+
+use crate::audit::{self, Actor};
+use crate::crypto;
+use crate::days;
+use crate::error::{ApiError, ApiResult};
+use crate::model::{CustomerRow, InstrumentRow, StoreRow};
+use crate::store::Tx;
+use contract::instrument::Expiring;
+use contract::{CardNumber, Email, ErrorCode, InstrumentKind, Mobile, Money, Policy, Unit};
+use std::collections::HashSet;
+
+/// The columns a file may have (header names; any order; only `name` is required).
+pub const COLUMNS: [&str; 20] = [
+    "name",
+    "mobile",
+    "email",
+    "card",
+    "whatsapp",
+    "points",
+    "points_earned",
+    "points_expiring",
+    "points_expire_on",
+    "package",
+    "package_sessions",
+    "package_session_value",
+    "membership",
+    "membership_credit",
+    "membership_valid_until",
+    "campaign",
+    "campaign_uses",
+    "campaign_use_value",
+    "campaign_valid_until",
+    "gift_card_balance",
+];
+
+/// One problem of a file: where (row 1 is the header) and what to fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "row {}, column {c}: {}", self.row, self.message),
+            None => write!(f, "row {}: {}", self.row, self.message),
+        }
+    }
+}
+
+/// What an import did (or, with `--dry-run`, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub added: usize,
+    /// Already there (same mobile, card or e-mail): left as they are.
+    pub unchanged: usize,
+    pub balances_opened: usize,
+    pub errors: Vec<RowError>,
+    pub dry_run: bool,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.errors.is_empty() {
+            writeln!(
+                f,
+                "nothing imported: {} problem(s) in {} row(s); fix them and run again:",
+                self.errors.len(),
+                self.rows
+            )?;
+            for e in &self.errors {
+                writeln!(f, "  {e}")?;
+            }
+            return Ok(());
+        }
+        let verb = if self.dry_run { "would add" } else { "added" };
+        write!(
+            f,
+            "{} rows: {verb} {} customers with {} opening balances; {} already there, left unchanged; no messages sent{}",
+            self.rows,
+            self.added,
+            self.balances_opened,
+            self.unchanged,
+            if self.dry_run { " (dry run: nothing written)" } else { "" }
+        )
+    }
+}
+
+/// A row read and checked: the customer and their opening balances.
+struct Parsed {
+    customer: CustomerRow,
+    instruments: Vec<InstrumentRow>,
+}
+
+/// Reads a row's cells by column name, collecting what is wrong with it.
+struct Cells<'a> {
+    header: &'a [String],
+    record: &'a csv::StringRecord,
+    row: usize,
+    errors: Vec<RowError>,
+}
+
+impl Cells<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        let i = self.header.iter().position(|h| h == column)?;
+        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    fn bad(&mut self, column: &str, message: impl Into<String>) {
+        self.errors.push(RowError {
+            row: self.row,
+            column: Some(column.to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn count(&mut self, column: &str) -> Option<u64> {
+        let v = self.get(column)?.replace(',', "");
+        match v.parse::<u64>() {
+            Ok(n) if n <= 1_000_000_000_000 => Some(n),
+            _ => {
+                self.bad(column, format!("{v:?} is not a whole number"));
+                None
+            }
+        }
+    }
+
+    fn money(&mut self, column: &str, policy: &Policy) -> Option<Money> {
+        let v = self.get(column)?.to_string();
+        match Money::parse(&v, policy.currency) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.bad(column, format!("{v:?}: {e}"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, column: &str, policy: &Policy) -> Option<i64> {
+        let v = self.get(column)?.to_string();
+        let at = days::end_of_date(policy, &v);
+        if at.is_none() {
+            self.bad(
+                column,
+                format!("{v:?} is not a date: write it as 2027-03-31"),
+            );
+        }
+        at
+    }
+
+    /// A label (what the customer calls it), needed once its quantity is given.
+    fn label(&mut self, column: &str, quantity_column: &str) -> Option<String> {
+        let label = self.get(column).map(str::to_string);
+        if label.is_none() {
+            self.bad(
+                column,
+                format!("name the {column} that {quantity_column} is of, e.g. \"Hair spa × 6\""),
+            );
+        }
+        label.filter(|l| l.chars().count() <= 80 && !l.chars().any(char::is_control))
+    }
+}
+
+fn row_of(
+    cells: &mut Cells<'_>,
+    merchant_id: &str,
+    policy: &Policy,
+    now_ms: i64,
+) -> Option<Parsed> {
+    let name = cells.get("name").map(str::to_string);
+    if name.is_none() {
+        cells.bad("name", "every customer needs a name");
+    }
+    let mobile = cells.get("mobile").map(str::to_string).and_then(|v| {
+        Mobile::parse(&v, policy.country_calling_code)
+            .map_err(|e| cells.bad("mobile", format!("{v:?}: {e}")))
+            .ok()
+    });
+    let email = cells.get("email").map(str::to_string).and_then(|v| {
+        Email::parse(&v)
+            .map_err(|e| cells.bad("email", format!("{v:?}: {e}")))
+            .ok()
+    });
+    let card = cells.get("card").map(str::to_string).and_then(|v| {
+        CardNumber::parse(&v)
+            .map_err(|e| cells.bad("card", format!("{v:?}: {e}")))
+            .ok()
+    });
+    let whatsapp = match cells
+        .get("whatsapp")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("no" | "n" | "false" | "0") => false,
+        Some("yes" | "y" | "true" | "1") => true,
+        Some(other) => {
+            let other = other.to_string();
+            cells.bad("whatsapp", format!("{other:?}: write yes or no"));
+            false
+        }
+    };
+    let errors_before = cells.errors.len();
+    let reachable = cells.get("mobile").is_some()
+        || cells.get("card").is_some()
+        || cells.get("email").is_some();
+    if !reachable {
+        cells.errors.push(RowError {
+            row: cells.row,
+            column: None,
+            message:
+                "give a mobile number, a card number or an e-mail: the till finds customers by them"
+                    .into(),
+        });
+    }
+    if whatsapp && cells.get("mobile").is_none() {
+        cells.bad("whatsapp", "WhatsApp needs a mobile number");
+    }
+    let id = crypto::new_id("cust");
+    let mut instruments = Vec::new();
+    let instrument = |n: usize,
+                      kind: InstrumentKind,
+                      label: &str,
+                      unit: Unit,
+                      balance: u64,
+                      unit_value: Money| InstrumentRow {
+        id: format!("{id}-{}-{n}", kind.as_str()),
+        customer_id: id.clone(),
+        kind,
+        label: label.to_string(),
+        unit,
+        balance,
+        held: 0,
+        unit_value,
+        earned: None,
+        expiring: None,
+        valid_until_ms: None,
+    };
+    let one = Money::new(1, policy.currency).ok()?;
+    // Points.
+    if let Some(points) = cells.count("points") {
+        let earned = cells.count("points_earned");
+        let expiring = match (
+            cells.count("points_expiring"),
+            cells.date("points_expire_on", policy),
+        ) {
+            (Some(q), Some(at)) if q <= points && at > now_ms => Some(Expiring {
+                quantity: q,
+                at_ms: at,
+            }),
+            (Some(q), Some(_)) if q > points => {
+                cells.bad(
+                    "points_expiring",
+                    format!("{q} is more than the {points} points"),
+                );
+                None
+            }
+            (Some(_), Some(_)) => {
+                cells.bad("points_expire_on", "that date has passed");
+                None
+            }
+            (Some(_), None) => {
+                // A date that was there but is not one was named already.
+                if cells.get("points_expire_on").is_none() {
+                    cells.bad(
+                        "points_expire_on",
+                        "give the date the expiring points expire on",
+                    );
+                }
+                None
+            }
+            (None, Some(_)) => {
+                cells.bad(
+                    "points_expiring",
+                    "give how many points expire on that date",
+                );
+                None
+            }
+            (None, None) => None,
+        };
+        instruments.push(InstrumentRow {
+            earned: Some(earned.unwrap_or(points).max(points)),
+            expiring,
+            ..instrument(
+                0,
+                InstrumentKind::Points,
+                "Loyalty points",
+                Unit::Points,
+                points,
+                policy.point_value,
+            )
+        });
+    }
+    // A package of sessions.
+    if let Some(sessions) = cells.count("package_sessions") {
+        let label = cells.label("package", "package_sessions");
+        let value = cells.money("package_session_value", policy);
+        if value.is_none() && cells.get("package_session_value").is_none() {
+            cells.bad(
+                "package_session_value",
+                "give what one session is worth, e.g. 1500.00",
+            );
+        }
+        if let (Some(label), Some(value)) = (label, value) {
+            instruments.push(instrument(
+                1,
+                InstrumentKind::Package,
+                &label,
+                Unit::Sessions,
+                sessions,
+                value,
+            ));
+        }
+    }
+    // Membership credit.
+    if let Some(credit) = cells.money("membership_credit", policy) {
+        let label = cells.label("membership", "membership_credit");
+        let until = cells.date("membership_valid_until", policy);
+        if let Some(label) = label {
+            instruments.push(InstrumentRow {
+                valid_until_ms: until,
+                ..instrument(
+                    2,
+                    InstrumentKind::Membership,
+                    &label,
+                    Unit::Credit,
+                    credit.minor(),
+                    one,
+                )
+            });
+        }
+    }
+    // A campaign benefit.
+    if let Some(uses) = cells.count("campaign_uses") {
+        let label = cells.label("campaign", "campaign_uses");
+        let value = cells.money("campaign_use_value", policy);
+        if value.is_none() && cells.get("campaign_use_value").is_none() {
+            cells.bad(
+                "campaign_use_value",
+                "give what one use is worth, e.g. 300.00",
+            );
+        }
+        let until = cells.date("campaign_valid_until", policy);
+        if let (Some(label), Some(value)) = (label, value) {
+            instruments.push(InstrumentRow {
+                valid_until_ms: until,
+                ..instrument(3, InstrumentKind::Campaign, &label, Unit::Uses, uses, value)
+            });
+        }
+    }
+    // A gift card.
+    if let Some(balance) = cells.money("gift_card_balance", policy) {
+        instruments.push(instrument(
+            4,
+            InstrumentKind::GiftCard,
+            "Gift card",
+            Unit::Credit,
+            balance.minor(),
+            one,
+        ));
+    }
+    if cells.errors.len() > errors_before || name.is_none() || !reachable {
+        return None;
+    }
+    Some(Parsed {
+        customer: CustomerRow {
+            id,
+            merchant_id: merchant_id.to_string(),
+            name: name?,
+            mobile,
+            email,
+            card,
+            whatsapp_opt_in: whatsapp,
+            last_channel: None,
+        },
+        instruments,
+    })
+}
+
+/// What identifies a customer in the merchant: their mobile, card, or e-mail.
+fn keys(c: &CustomerRow) -> Vec<String> {
+    let mut k = Vec::new();
+    if let Some(m) = &c.mobile {
+        k.push(format!("m:{}", m.as_str()));
+    }
+    if let Some(card) = &c.card {
+        k.push(format!("c:{}", card.as_str()));
+    }
+    if let Some(e) = &c.email {
+        k.push(format!("e:{}", e.as_str().to_ascii_lowercase()));
+    }
+    k
+}
+
+fn already_there(tx: &mut dyn Tx, c: &CustomerRow) -> ApiResult<bool> {
+    if let Some(m) = &c.mobile {
+        if !tx
+            .customers_by_mobile(&c.merchant_id, m.as_str())?
+            .is_empty()
+        {
+            return Ok(true);
+        }
+    }
+    if let Some(card) = &c.card {
+        if !tx
+            .customers_by_card(&c.merchant_id, card.as_str())?
+            .is_empty()
+        {
+            return Ok(true);
+        }
+    }
+    if let Some(e) = &c.email {
+        if tx.customer_by_email(&c.merchant_id, e.as_str())?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Imports `csv` into the store's merchant (see the module comment). With `dry_run` nothing
+/// is written; the report says what would be.
+pub fn import(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store: &StoreRow,
+    csv_text: &str,
+    dry_run: bool,
+) -> ApiResult<ImportReport> {
+    let mut report = ImportReport {
+        dry_run,
+        ..ImportReport::default()
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            report.errors.push(RowError {
+                row: 1,
+                column: None,
+                message: format!("cannot read the header row: {e}"),
+            });
+            return Ok(report);
+        }
+    };
+    for h in &header {
+        if !COLUMNS.contains(&h.as_str()) {
+            report.errors.push(RowError {
+                row: 1,
+                column: Some(h.clone()),
+                message: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
+            });
+        }
+    }
+    if !header.iter().any(|h| h == "name") {
+        report.errors.push(RowError {
+            row: 1,
+            column: Some("name".into()),
+            message: "the header needs a name column".into(),
+        });
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let policy = &store.policy;
+    let mut parsed = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        report.rows += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                report.errors.push(RowError {
+                    row,
+                    column: None,
+                    message: format!("cannot read this row: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut cells = Cells {
+            header: &header,
+            record: &record,
+            row,
+            errors: Vec::new(),
+        };
+        let p = row_of(&mut cells, &store.merchant_id, policy, now_ms);
+        report.errors.extend(cells.errors);
+        if let Some(p) = p {
+            let ks = keys(&p.customer);
+            if let Some(dup) = ks.iter().find(|k| seen.contains(*k)) {
+                let what = match &dup[..2] {
+                    "m:" => "mobile",
+                    "c:" => "card",
+                    _ => "email",
+                };
+                report.errors.push(RowError {
+                    row,
+                    column: Some(what.into()),
+                    message: format!("the same {what} as an earlier row of this file"),
+                });
+                continue;
+            }
+            seen.extend(ks);
+            parsed.push(p);
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let actor = Actor {
+        store_id: store.id.clone(),
+        terminal_id: None,
+        staff_id: None,
+    };
+    for p in parsed {
+        if already_there(tx, &p.customer)? {
+            report.unchanged += 1;
+            continue;
+        }
+        report.added += 1;
+        report.balances_opened += p.instruments.len();
+        if dry_run {
+            continue;
+        }
+        tx.insert_customer(&p.customer)?;
+        for i in &p.instruments {
+            tx.insert_instrument(i)?;
+            audit::opened(tx, now_ms, &actor, i, "import")?;
+        }
+    }
+    Ok(report)
+}
+
+/// The merchant's customers and their balances now, as a file `import` reads back (a
+/// re-import changes nothing).
+pub fn export(tx: &mut dyn Tx, store: &StoreRow) -> ApiResult<String> {
+    let policy = &store.policy;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
+    w.write_record(COLUMNS).map_err(fail)?;
+    for c in tx.customers_of(&store.merchant_id)? {
+        let mut row: Vec<String> = vec![String::new(); COLUMNS.len()];
+        let mut set = |col: &str, v: String| {
+            if let Some(i) = COLUMNS.iter().position(|c| *c == col) {
+                row[i] = v;
+            }
+        };
+        set("name", c.name.clone());
+        set(
+            "mobile",
+            c.mobile
+                .as_ref()
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        set(
+            "email",
+            c.email
+                .as_ref()
+                .map(|e| e.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        set(
+            "card",
+            c.card
+                .as_ref()
+                .map(|k| k.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        set(
+            "whatsapp",
+            if c.whatsapp_opt_in { "yes" } else { "no" }.into(),
+        );
+        let money = |m: u64| {
+            Money::new(m, policy.currency)
+                .map(|m| m.to_decimal_string())
+                .unwrap_or_default()
+        };
+        for i in tx.instruments(&c.id)? {
+            let date = |ms: Option<i64>| {
+                ms.map(|at| days::iso_date(policy, at - 1))
+                    .unwrap_or_default()
+            };
+            match i.kind {
+                InstrumentKind::Points => {
+                    set("points", i.available().to_string());
+                    set(
+                        "points_earned",
+                        i.earned.map(|e| e.to_string()).unwrap_or_default(),
+                    );
+                    if let Some(x) = &i.expiring {
+                        set("points_expiring", x.quantity.to_string());
+                        set("points_expire_on", date(Some(x.at_ms)));
+                    }
+                }
+                InstrumentKind::Package => {
+                    set("package", i.label.clone());
+                    set("package_sessions", i.available().to_string());
+                    set("package_session_value", i.unit_value.to_decimal_string());
+                }
+                InstrumentKind::Membership => {
+                    set("membership", i.label.clone());
+                    set("membership_credit", money(i.available()));
+                    set("membership_valid_until", date(i.valid_until_ms));
+                }
+                InstrumentKind::Campaign => {
+                    set("campaign", i.label.clone());
+                    set("campaign_uses", i.available().to_string());
+                    set("campaign_use_value", i.unit_value.to_decimal_string());
+                    set("campaign_valid_until", date(i.valid_until_ms));
+                }
+                InstrumentKind::GiftCard => set("gift_card_balance", money(i.available())),
+            }
+        }
+        w.write_record(&row).map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Refuses a store id that does not exist, naming what to do.
+pub fn store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
+    tx.store(store_id.trim())?.ok_or_else(|| {
+        ApiError::new(ErrorCode::InvalidRequest).detail(format!(
+            "there is no store {store_id:?}: `admin list` shows the stores and their ids"
+        ))
+    })
+}
