@@ -61,6 +61,9 @@ pub struct AdminArgs {
     /// The audit key [default: env REDEEMGUARD_AUDIT_KEY, else a demo's <db>.audit-key].
     #[arg(long)]
     pub audit_key_file: Option<PathBuf>,
+    /// The signed checkpoints of the audit chain, the server's [default: <db>.audit-checkpoints].
+    #[arg(long)]
+    pub audit_checkpoint_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: AdminCommand,
 }

@@ -172,6 +172,16 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
+    let changes = !matches!(
+        args.command,
+        AdminCommand::List
+            | AdminCommand::ExportCustomers { .. }
+            | AdminCommand::ImportCustomers { dry_run: true, .. }
+    );
+    let checkpoints = args
+        .audit_checkpoint_file
+        .clone()
+        .unwrap_or_else(|| config::beside(&args.db, "audit-checkpoints"));
     let out = db
         .run_durable(move |tx| admin_change(tx, now, args.command, &input))
         .await
@@ -181,6 +191,24 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
                 .clone()
                 .unwrap_or_else(|| e.problem.title.clone())
         })?;
+    // The change is anchored outside the database at once, as the server's own are (S7).
+    if changes {
+        let cp = db
+            .run_durable(move |tx| audit::Checkpoint::take(tx, now))
+            .await
+            .map_err(|e| {
+                format!(
+                    "the change is made, but no audit checkpoint was taken: {}",
+                    e.problem
+                )
+            })?;
+        audit::append_checkpoint(&checkpoints, &cp).map_err(|e| {
+            format!(
+                "the change is made, but the audit checkpoint could not be written to {}: {e}",
+                checkpoints.display()
+            )
+        })?;
+    }
     println!("{out}");
     Ok(ExitCode::SUCCESS)
 }

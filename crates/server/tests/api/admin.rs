@@ -503,3 +503,29 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
     assert!(success, "{out}");
     assert!(out.contains("added 0 customers"), "{out}");
 }
+
+/// The operator may set the store up before the server ever ran: `create-store` starts the
+/// file, every change is anchored by a signed checkpoint at once (verify-audit holds), and a
+/// mistyped path for anything else is refused rather than starting an empty database.
+#[test]
+fn a_store_set_up_before_the_server_runs_is_anchored_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.sqlite");
+    let typo = dir.path().join("nwe.sqlite");
+    assert!(refused(&typo, &["list"], None).contains("does not exist: check the path"));
+    assert!(!typo.exists());
+    let (store, _token) = set_up(&db);
+    assert!(store.starts_with("st"));
+    let checkpoints = std::fs::read_to_string(dir.path().join("new.sqlite.audit-checkpoints"))
+        .expect("the admin command writes checkpoints beside the database");
+    assert_eq!(checkpoints.lines().count(), 3, "one per change: {checkpoints}");
+    let out = Command::new(BIN)
+        .args(["verify-audit", "--db"])
+        .arg(&db)
+        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.starts_with("audit chain intact: 3 entries"), "{said}");
+}
