@@ -20,7 +20,83 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
         browser,
     )?;
     server_load(r)?;
+    customer_import(r)?;
     print_budgets(&files);
+    Ok(())
+}
+
+/// Importing 100,000 customers with opening balances into a fresh store (budget 60 s): the
+/// import prints its time and peak memory.
+fn customer_import(r: &mut Runner) -> Result<(), Failure> {
+    let dir = r.root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
+    let (db, csv) = (dir.join("import.sqlite"), dir.join("customers-100k.csv"));
+    for suffix in ["", "-wal", "-shm", ".audit-checkpoints"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let mut text = String::from(
+        "name,mobile,email,card,whatsapp,points,points_earned,package,package_sessions,package_session_value,gift_card_balance\n",
+    );
+    for i in 0..100_000u32 {
+        let package = if i % 5 == 0 {
+            "Hair spa × 6,4,1500.00"
+        } else {
+            ",,"
+        };
+        let gift = if i % 7 == 0 { "2500.00" } else { "" };
+        text.push_str(&format!(
+            "Customer {i},+9170{i:08},c{i}@example.com,RGC{i:08},no,{},{},{package},{gift}\n",
+            i % 5000,
+            5000 + i % 4000
+        ));
+    }
+    std::fs::write(&csv, text).map_err(|e| Failure(format!("{}: {e}", csv.display())))?;
+    let server_bin = r.root().join("target/release/redeemguard-server");
+    let key = "a-benchmark-audit-key-of-its-own";
+    let made = Command::new(&server_bin)
+        .args(["admin", "--db"])
+        .arg(&db)
+        .args([
+            "create-store",
+            "--merchant",
+            "Bench",
+            "--store",
+            "Import",
+            "--currency",
+            "INR",
+            "--locale",
+            "en-IN",
+            "--time-zone",
+            "Asia/Kolkata",
+        ])
+        .env("REDEEMGUARD_AUDIT_KEY", key)
+        .output()
+        .map_err(|e| Failure(format!("cannot run {}: {e}", server_bin.display())))?;
+    let said = String::from_utf8_lossy(&made.stdout).to_string();
+    let store = said
+        .split_whitespace()
+        .nth(1)
+        .filter(|_| made.status.success())
+        .ok_or_else(|| {
+            Failure(format!(
+                "create-store failed: {said}{}",
+                String::from_utf8_lossy(&made.stderr)
+            ))
+        })?
+        .to_string();
+    for title in [
+        "customer import: 100,000 customers with opening balances (budget 60 s)",
+        "customer import again: nothing changes",
+    ] {
+        let mut import = Command::new(&server_bin);
+        import
+            .args(["admin", "--db"])
+            .arg(&db)
+            .args(["import-customers", "--store", &store, "--file"])
+            .arg(&csv)
+            .env("REDEEMGUARD_AUDIT_KEY", key);
+        r.step(title, import)?;
+    }
     Ok(())
 }
 

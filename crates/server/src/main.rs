@@ -172,6 +172,8 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
+    let is_import = matches!(args.command, AdminCommand::ImportCustomers { .. });
+    let started = std::time::Instant::now();
     let changes = !matches!(
         args.command,
         AdminCommand::List
@@ -209,8 +211,29 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
             )
         })?;
     }
-    println!("{out}");
+    if is_import {
+        println!(
+            "{out} ({:.1} s{})",
+            started.elapsed().as_secs_f64(),
+            peak_memory()
+        );
+    } else {
+        println!("{out}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// ", peak memory 248 MB" where the OS says (Linux), else nothing.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map(|kb| format!(", peak memory {} MB", kb / 1024))
+        .unwrap_or_default()
 }
 
 /// One admin change in one transaction; what to print. `input` is what the command read

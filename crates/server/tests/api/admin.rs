@@ -411,9 +411,9 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
     let good = file("good.csv", GOOD);
     let (success, out) = import(&good, true);
     assert!(success, "{out}");
-    assert_eq!(
-        out.trim(),
-        "2 rows: would add 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent (dry run: nothing written)"
+    assert!(
+        out.starts_with("2 rows: would add 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent (dry run: nothing written) ("),
+        "{out}"
     );
     assert_eq!(
         api.get("/v1/customers?q=Asha").await.expect(200)["customers"],
@@ -423,9 +423,9 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
     // The import; then the till finds them with their balances.
     let (success, out) = import(&good, false);
     assert!(success, "{out}");
-    assert_eq!(
-        out.trim(),
-        "2 rows: added 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent"
+    assert!(
+        out.starts_with("2 rows: added 2 customers with 5 opening balances; 0 already there, left unchanged; no messages sent ("),
+        "{out}"
     );
     let asha = api.get("/v1/customers?q=98765 43210").await.expect(200)["customers"][0].clone();
     assert_eq!(asha["name"], "Asha Rao");
@@ -518,7 +518,11 @@ fn a_store_set_up_before_the_server_runs_is_anchored_and_verifies() {
     assert!(store.starts_with("st"));
     let checkpoints = std::fs::read_to_string(dir.path().join("new.sqlite.audit-checkpoints"))
         .expect("the admin command writes checkpoints beside the database");
-    assert_eq!(checkpoints.lines().count(), 3, "one per change: {checkpoints}");
+    assert_eq!(
+        checkpoints.lines().count(),
+        3,
+        "one per change: {checkpoints}"
+    );
     let out = Command::new(BIN)
         .args(["verify-audit", "--db"])
         .arg(&db)
