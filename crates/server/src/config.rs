@@ -157,6 +157,14 @@ pub enum AdminCommand {
     },
     /// Show the stores, their terminals and staff (no secrets).
     List,
+    /// A consistent copy of the database (safe while the server runs), with the audit
+    /// checkpoints beside it; restore by putting both back with the server stopped, and check
+    /// with `verify-audit`.
+    Backup {
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Args, Debug, Default, Clone)]

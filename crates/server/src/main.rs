@@ -134,6 +134,10 @@ fn read_secret(what: &str) -> Result<String, String> {
 }
 
 async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
+    // A copy of the file needs no key and no transaction of the server's.
+    if let AdminCommand::Backup { to } = &args.command {
+        return backup(&args.db, to, args.audit_checkpoint_file.as_deref());
+    }
     // Only a new store may start a new database file: any other command on a missing file
     // is a mistyped path.
     let creates = matches!(args.command, AdminCommand::CreateStore { .. });
@@ -220,6 +224,49 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
     } else {
         println!("{out}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The checkpoints written so far, then `VACUUM INTO` (one read transaction, so the copy is
+/// consistent while the server writes). In that order: every copied checkpoint names an
+/// entry the copy holds, so the copy's chain verifies.
+fn backup(
+    db: &std::path::Path,
+    to: &std::path::Path,
+    checkpoints: Option<&std::path::Path>,
+) -> Result<ExitCode, String> {
+    if !db.exists() {
+        return Err(format!("{} does not exist: check the path", db.display()));
+    }
+    if to.exists() {
+        return Err(format!("{} exists: back up to a new file", to.display()));
+    }
+    let from = checkpoints
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| config::beside(db, "audit-checkpoints"));
+    let dest = config::beside(to, "audit-checkpoints");
+    let copied = from.exists();
+    if copied {
+        std::fs::copy(&from, &dest)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), dest.display()))?;
+    }
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(|e| e.to_string())?;
+    conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+        .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+    let with = match copied {
+        true => format!(" and its audit checkpoints ({})", dest.display()),
+        false => String::new(),
+    };
+    println!(
+        "backed up {} to {}{with}. Check it with `redeemguard-server verify-audit --db {}`.",
+        db.display(),
+        to.display(),
+        to.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -353,6 +400,9 @@ Type this token into the terminal once;                  it is not shown again (
             import::export(tx, &store)?.trim_end().to_string()
         }
         AdminCommand::List => admin::overview(tx)?.to_string(),
+        AdminCommand::Backup { .. } => {
+            unreachable!("a backup copies the file, outside a transaction")
+        }
     })
 }
 

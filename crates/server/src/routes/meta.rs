@@ -20,7 +20,9 @@ pub fn router() -> OpenApiRouter<Shared> {
 
 /// Not part of the contract: a liveness check that also touches the store.
 pub fn health_router() -> Router<Shared> {
-    Router::new().route("/healthz", get(healthz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// Only with `--testing-clock`.
@@ -31,6 +33,24 @@ pub fn testing_router() -> Router<Shared> {
 async fn healthz(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
     app.db.run(|tx| tx.last_audit().map(|_| ())).await?;
     Ok(Json(json!({ "status": "ok" })))
+}
+
+/// Not part of the contract: ready for traffic when the store answers and someone can use
+/// it (a store with a terminal and staff); otherwise 503 with the next step to take.
+async fn readyz(State(app): State<Shared>) -> Response {
+    match app.db.run(crate::admin::next_step).await {
+        Ok(None) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(Some(step)) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "not_ready", "reason": step })),
+        )
+            .into_response(),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "not_ready", "reason": e.problem.title })),
+        )
+            .into_response(),
+    }
 }
 
 #[utoipa::path(get, path = paths::OPENAPI, tag = "meta",

@@ -533,3 +533,55 @@ fn a_store_set_up_before_the_server_runs_is_anchored_and_verifies() {
     assert!(out.status.success(), "{said}");
     assert!(said.starts_with("audit chain intact: 3 entries"), "{said}");
 }
+
+/// Operations (issue 14): readiness names the next step until someone can use the store; a
+/// backup taken while the server serves is consistent and its audit chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_names_the_next_step_and_a_backup_taken_while_serving_verifies() {
+    let server = Server::production_seeded_fresh();
+    let db = server.db.clone();
+    let ready = || async {
+        let r = reqwest::get(format!("{}/readyz", server.base))
+            .await
+            .unwrap();
+        (
+            r.status().as_u16(),
+            r.json::<serde_json::Value>().await.unwrap(),
+        )
+    };
+    let (status, body) = ready().await;
+    assert_eq!(status, 503);
+    assert_eq!(body["status"], "not_ready");
+    assert!(
+        body["reason"].as_str().unwrap().contains("no store yet"),
+        "{body}"
+    );
+    let (store, token) = set_up(&db);
+    assert_eq!(ready().await, (200, json!({ "status": "ready" })));
+
+    // Traffic, then a backup while the server runs.
+    let api = server.api(&token).sign_in("C1", "907352").await;
+    api.policy().await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.sqlite");
+    let out = ok(&db, &["backup", "--to", copy.to_str().unwrap()], None);
+    assert!(out.contains("verify-audit"), "{out}");
+    assert!(
+        refused(&db, &["backup", "--to", copy.to_str().unwrap()], None)
+            .contains("exists: back up to a new file")
+    );
+    let out = Command::new(BIN)
+        .args(["verify-audit", "--db"])
+        .arg(&copy)
+        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the copy verifies: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The copy is a whole store: what was set up is in it.
+    let list = ok(&copy, &["list"], None);
+    assert!(list.contains(&store) && list.contains("C1"), "{list}");
+}
