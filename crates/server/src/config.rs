@@ -48,6 +48,9 @@ pub enum Command {
     /// Print the OpenAPI document (regenerate the committed copy with
     /// `redeemguard-server openapi > crates/server/openapi.json`).
     Openapi,
+    /// Check the settings (flags, environment, file: gateways, message texts, secrets) as
+    /// `serve` would, and say what is wrong or that all is well, without serving.
+    CheckConfig(ServeArgs),
     /// Set up and run a real store on the server's database (safe while it runs): stores,
     /// terminals, staff, the override code. Every change is audited.
     Admin(AdminArgs),
@@ -170,39 +173,43 @@ pub enum AdminCommand {
 #[derive(Args, Debug, Default, Clone)]
 pub struct ServeArgs {
     /// TOML file with any of the settings below (flags win).
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_CONFIG")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free one.
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_LISTEN")]
     pub listen: Option<SocketAddr>,
     /// SQLite file [default: redeemguard.sqlite; with --demo a fresh temporary file].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_DB")]
     pub db: Option<PathBuf>,
     /// Serve the built app from this directory at `/` (index.html for unknown paths).
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
     /// Origin allowed to call the API from a browser (repeatable), e.g. https://salon.example.
-    #[arg(long = "cors-origin")]
+    #[arg(
+        long = "cors-origin",
+        env = "REDEEMGUARD_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
     pub cors_origins: Vec<String>,
     /// Serve this directory (the widget's sample host page) on a second listener, whose origin
     /// is allowed by CORS [demo default: <static-dir>/../www/host, else ./www/host, if present].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_HOST_PAGE_DIR")]
     pub host_page_dir: Option<PathBuf>,
     /// Address of the host page's listener [default: 127.0.0.1:8081]; port 0 picks a free one.
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_HOST_PAGE_LISTEN")]
     pub host_page_listen: Option<SocketAddr>,
     /// File holding the OTP secret (else env REDEEMGUARD_OTP_SECRET; demo: random per start).
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_SECRET_FILE")]
     pub secret_file: Option<PathBuf>,
     /// File holding the audit chain's key (else env REDEEMGUARD_AUDIT_KEY; demo: <db>.audit-key,
     /// created if missing). At least 16 bytes, not the OTP secret.
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_AUDIT_KEY_FILE")]
     pub audit_key_file: Option<PathBuf>,
     /// Append-only file of signed audit checkpoints [default: <db>.audit-checkpoints].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_AUDIT_CHECKPOINT_FILE")]
     pub audit_checkpoint_file: Option<PathBuf>,
     /// Seconds between audit checkpoints (also written at start and at shutdown) [default: 60].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_AUDIT_CHECKPOINT_SECS")]
     pub audit_checkpoint_secs: Option<u32>,
     /// Demo mode: seed a demo store and serve the customer's phone at /demo/phone.
     #[arg(long)]
@@ -214,26 +221,26 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo_extra_merchant: bool,
     /// Staff session lifetime in seconds [default: 43200].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_SESSION_TTL_SECS")]
     pub session_ttl_secs: Option<u32>,
     /// How long a hold outlives the code's lifetime before the sweeper releases it [default: 600].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_HOLD_GRACE_SECS")]
     pub hold_grace_secs: Option<u32>,
     /// Seconds between sweeps of abandoned holds [default: 5].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_SWEEP_INTERVAL_SECS")]
     pub sweep_interval_secs: Option<u32>,
     /// Longest time a request may take [default: 15].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_REQUEST_TIMEOUT_SECS")]
     pub request_timeout_secs: Option<u32>,
     /// Largest request body in bytes [default: 65536].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_BODY_LIMIT_BYTES")]
     pub body_limit_bytes: Option<usize>,
     /// Log format: text or json [default: text].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_LOG_FORMAT")]
     pub log_format: Option<String>,
     /// How long the writer waits for more jobs to join a transaction after the first arrives,
     /// in microseconds (at most 20000) [default: 0: what queued meanwhile joins anyway].
-    #[arg(long)]
+    #[arg(long, env = "REDEEMGUARD_GROUP_COMMIT_US")]
     pub group_commit_us: Option<u64>,
     /// Benchmarks only: `full` syncs inside each commit on the writer thread, `normal` never
     /// waits for the disk (a power loss may lose receipts already shown) [default: pipelined].

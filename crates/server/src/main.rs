@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             audit_checkpoint_file,
         }) => runtime.block_on(verify_audit(db, audit_key_file, audit_checkpoint_file)),
         Some(Command::Admin(args)) => runtime.block_on(admin(args)),
+        Some(Command::CheckConfig(args)) => check_config(args),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         None => runtime.block_on(serve(cli.serve)),
     };
@@ -112,6 +113,24 @@ async fn verify_audit(
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Resolves the settings as `serve` does (every check included) and says so.
+fn check_config(args: ServeArgs) -> Result<ExitCode, String> {
+    let config = Config::resolve(args)?;
+    let gateways = &config.gateways.summary;
+    println!(
+        "configuration OK: listen {}, database {}, audit checkpoints {}, gateways: {}",
+        config.listen,
+        config.db.display(),
+        config.audit_checkpoint_file.display(),
+        if gateways.is_empty() {
+            "none (codes cannot be sent: add [gateways.sms] and others to the file)".to_string()
+        } else {
+            gateways.join("; ")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A secret (PIN, override code) read from standard input, one line: never a flag, so it

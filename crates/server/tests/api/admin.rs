@@ -585,3 +585,63 @@ async fn readiness_names_the_next_step_and_a_backup_taken_while_serving_verifies
     let list = ok(&copy, &["list"], None);
     assert!(list.contains(&store) && list.contains("C1"), "{list}");
 }
+
+/// Every setting also comes from the environment (flag, then environment, then file), and
+/// `check-config` says what is wrong or that all is well, without serving.
+#[test]
+fn check_config_reads_the_environment_and_names_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("env.sqlite");
+    let run = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("check-config").args(args);
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("REDEEMGUARD_")) {
+            cmd.env_remove(k);
+        }
+        cmd.env("REDEEMGUARD_DB", &db);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (success, out) = run(PRODUCTION_ENV, &[]);
+    assert!(success, "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "configuration OK: listen 127.0.0.1:8080, database {}",
+            db.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("gateways: none (codes cannot be sent"),
+        "{out}"
+    );
+    // The environment sets what no flag sets; a flag wins over it.
+    let listen = [
+        PRODUCTION_ENV[0],
+        PRODUCTION_ENV[1],
+        ("REDEEMGUARD_LISTEN", "127.0.0.1:9123"),
+    ];
+    let (_, out) = run(&listen, &[]);
+    assert!(out.contains("listen 127.0.0.1:9123"), "{out}");
+    let (_, out) = run(&listen, &["--listen", "127.0.0.1:9124"]);
+    assert!(out.contains("listen 127.0.0.1:9124"), "{out}");
+    // What is wrong is named.
+    let (success, out) = run(&PRODUCTION_ENV[..1], &[]);
+    assert!(!success);
+    assert!(
+        out.contains("set REDEEMGUARD_AUDIT_KEY or --audit-key-file"),
+        "{out}"
+    );
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "[gateways.sms]\ntype = \"http\"\n").unwrap();
+    let (success, out) = run(PRODUCTION_ENV, &["--config", file.to_str().unwrap()]);
+    assert!(!success, "{out}");
+    assert!(out.contains("gateways.sms"), "{out}");
+}
