@@ -12,8 +12,6 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use contract::ErrorCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,15 +21,14 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+/// Each request's id (`x-request-id`, in every log line of it): a random UUID, unique across
+/// server instances, unless the client named its request with a safe token.
 #[derive(Clone, Default)]
-struct CountingRequestId {
-    next: Arc<AtomicU64>,
-}
+struct UuidRequestId;
 
-impl MakeRequestId for CountingRequestId {
+impl MakeRequestId for UuidRequestId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("req-{n:08}"))
+        HeaderValue::from_str(&crate::crypto::new_uuid())
             .ok()
             .map(RequestId::new)
     }
@@ -152,7 +149,7 @@ pub fn router(app: Shared) -> Router {
                 .layer(tower::util::MapRequestLayer::new(drop_unsafe_request_id))
                 .layer(SetRequestIdLayer::new(
                     request_id.clone(),
-                    CountingRequestId::default(),
+                    UuidRequestId,
                 ))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))

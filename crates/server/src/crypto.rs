@@ -31,6 +31,22 @@ pub fn new_token() -> String {
 }
 
 /// A unique id with a readable prefix, e.g. `red_5f0c…` (96 random bits).
+/// A random (version 4) UUID: request ids unique across server instances.
+pub fn new_uuid() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(random_bytes::<12>()))
 }

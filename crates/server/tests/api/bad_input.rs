@@ -173,7 +173,14 @@ async fn bad_input_a_client_request_id_that_is_not_a_safe_short_token_is_replace
             .to_str()
             .unwrap_or_default()
             .to_string();
-        assert!(echoed.starts_with("req-"), "{unsafe_id:?} → {echoed}");
+        // The server's own id instead: a UUID (version 4).
+        let parts: Vec<&str> = echoed.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12],
+            "{unsafe_id:?} → {echoed}"
+        );
+        assert!(parts[2].starts_with('4'), "{echoed}");
     }
     let r = api
         .send(
