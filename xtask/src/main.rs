@@ -3,6 +3,7 @@
 
 mod bench;
 mod bundle;
+mod dist;
 mod run;
 mod setup;
 mod surfaces;
@@ -23,6 +24,8 @@ usage: cargo xtask <command>
                         loops only; CI never uses it)
   build                 release build of the app's four surfaces (dist/: the till, kiosk/,
                         back-office/, widget/) and the server
+  dist                  build, then a release archive in target/dist/: the server binary, the
+                        built app, an example config, the systemd unit, gateway examples, READMEs
   bench                 bundle size, time to interactive at 4x CPU throttling, and server
                         throughput/latency with 200 concurrent terminals (SPEC §9)
 ";
@@ -36,6 +39,9 @@ fn main() -> ExitCode {
         Some("test") => test(&mut runner, args.iter().any(|a| a == "--skip-e2e")),
         Some("build") => setup::run(&mut runner).and_then(|_| build_release(&mut runner)),
         Some("bench") => bench::run(&mut runner),
+        Some("dist") => setup::run(&mut runner)
+            .and_then(|_| build_release(&mut runner))
+            .and_then(|_| dist::run(&mut runner)),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -147,10 +147,7 @@ pub fn router(app: Shared) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(tower::util::MapRequestLayer::new(drop_unsafe_request_id))
-                .layer(SetRequestIdLayer::new(
-                    request_id.clone(),
-                    UuidRequestId,
-                ))
+                .layer(SetRequestIdLayer::new(request_id.clone(), UuidRequestId))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(HandleErrorLayer::new(timed_out))
