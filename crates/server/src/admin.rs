@@ -55,6 +55,8 @@ pub struct NewStore {
     /// The country calling code of the store's customers' mobile numbers, e.g. 91; known for
     /// INR, IDR and USD when not given.
     pub country_code: Option<u16>,
+    /// Another store of an existing merchant (sharing its customers); `None`: a new merchant.
+    pub merchant_id: Option<String>,
 }
 
 /// The merchant and store made (or the merchant found by its name).
@@ -115,18 +117,52 @@ pub fn create_store(tx: &mut dyn Tx, now_ms: i64, req: &NewStore) -> ApiResult<S
         },
     };
     let stores = tx.stores()?;
+    // Customers belong to the merchant: joining one shares its customers, so it is asked for
+    // by id, never guessed from a name.
+    let (merchant_id, merchant_is_new) = match &req.merchant_id {
+        Some(id) => {
+            let id = id.trim();
+            let Some(s) = stores.iter().find(|s| s.merchant_id == id) else {
+                return Err(refuse(format!(
+                    "there is no merchant {id:?}: `admin list` shows the merchants of the stores"
+                )));
+            };
+            if !s.merchant_name.eq_ignore_ascii_case(&merchant) {
+                return Err(refuse(format!(
+                    "merchant {id} is {:?}, not {merchant:?}",
+                    s.merchant_name
+                )));
+            }
+            (id.to_string(), false)
+        }
+        None => {
+            if let Some(s) = stores
+                .iter()
+                .find(|s| s.merchant_name.eq_ignore_ascii_case(&merchant))
+            {
+                return Err(refuse(format!(
+                    "a merchant named {:?} exists ({}): to add a store of it (sharing its customers) give --merchant-id {}; for another business choose another name",
+                    s.merchant_name, s.merchant_id, s.merchant_id
+                )));
+            }
+            (crypto::new_id("m"), true)
+        }
+    };
     if stores
         .iter()
-        .any(|s| s.merchant_name == merchant && s.name == store)
+        .any(|s| s.merchant_id == merchant_id && s.name.eq_ignore_ascii_case(&store))
     {
         return Err(refuse(format!(
             "{merchant} already has a store named {store}: choose another name"
         )));
     }
-    let existing = stores.iter().find(|s| s.merchant_name == merchant);
-    let (merchant_id, merchant_is_new) = match existing {
-        Some(s) => (s.merchant_id.clone(), false),
-        None => (crypto::new_id("m"), true),
+    let merchant = match merchant_is_new {
+        true => merchant,
+        false => stores
+            .iter()
+            .find(|s| s.merchant_id == merchant_id)
+            .map(|s| s.merchant_name.clone())
+            .unwrap_or(merchant),
     };
     if merchant_is_new {
         tx.insert_merchant(&MerchantRow {
@@ -237,10 +273,7 @@ pub fn revoke_terminal(tx: &mut dyn Tx, now_ms: i64, terminal_id: &str) -> ApiRe
     audit::record(
         tx,
         now_ms,
-        &Actor {
-            terminal_id: Some(terminal.id.clone()),
-            ..operator(&terminal.store_id)
-        },
+        &operator(&terminal.store_id),
         Action::TerminalRevoked,
         None,
         json!({ "terminal_id": terminal.id, "name": terminal.name }),
@@ -248,9 +281,9 @@ pub fn revoke_terminal(tx: &mut dyn Tx, now_ms: i64, terminal_id: &str) -> ApiRe
     Ok(terminal)
 }
 
-/// A staff code as typed at the till: 1 to 16 letters or digits, kept in capitals.
+/// A staff code as typed at the till (which compares it exactly): 1 to 16 letters or digits.
 fn staff_code(value: &str) -> ApiResult<String> {
-    let code = value.trim().to_ascii_uppercase();
+    let code = value.trim().to_string();
     let ok = (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
     match ok {
         true => Ok(code),
@@ -442,10 +475,11 @@ impl std::fmt::Display for Overview {
         for (s, terminals, staff) in &self.stores {
             writeln!(
                 f,
-                "store {} \"{}\" of {} ({}, {}, {}); override code {}",
+                "store {} \"{}\" of {} ({}) ({}, {}, {}); override code {}",
                 s.id,
                 s.name,
                 s.merchant_name,
+                s.merchant_id,
                 s.policy.currency.code(),
                 s.policy.locale,
                 s.policy.time_zone,
@@ -478,6 +512,17 @@ impl std::fmt::Display for Overview {
     }
 }
 
+/// Whether someone can use the server: some store has a terminal and staff. (A new or
+/// closing store of a chain must not take every other store's tills out of service.)
+pub fn ready(tx: &mut dyn Tx) -> ApiResult<bool> {
+    for s in tx.stores()? {
+        if !tx.terminals_of(&s.id)?.is_empty() && !tx.staff_of(&s.id)?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// What a server starting on a database tells the operator to do next, if anything.
 pub fn next_step(tx: &mut dyn Tx) -> ApiResult<Option<String>> {
     let o = overview(tx)?;
@@ -492,13 +537,13 @@ pub fn next_step(tx: &mut dyn Tx) -> ApiResult<Option<String>> {
     for (s, terminals, staff) in &o.stores {
         if terminals.is_empty() {
             return Ok(Some(format!(
-                "store {} has no terminal: add one with `redeemguard-server admin add-terminal --store {}`",
+                "store {} has no terminal: add one with `redeemguard-server admin add-terminal --store {} --name …`",
                 s.name, s.id
             )));
         }
         if staff.is_empty() {
             return Ok(Some(format!(
-                "store {} has no staff: add a manager with `redeemguard-server admin add-staff --store {} --role manager`",
+                "store {} has no staff: add a manager with `redeemguard-server admin add-staff --store {} --code … --name … --role manager`",
                 s.name, s.id
             )));
         }
@@ -531,7 +576,7 @@ mod tests {
 
     #[test]
     fn staff_codes_and_names_are_checked() {
-        assert_eq!(staff_code(" c002 ").unwrap(), "C002");
+        assert_eq!(staff_code(" C002 ").unwrap(), "C002");
         assert!(staff_code("C 2").is_err());
         assert!(staff_code("").is_err());
         assert!(name("store", "  ").is_err());

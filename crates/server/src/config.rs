@@ -92,6 +92,10 @@ pub enum AdminCommand {
         /// Calling code of the customers' mobile numbers (known for INR, IDR, USD).
         #[arg(long)]
         country_code: Option<u16>,
+        /// Add the store to this existing merchant (its stores share customers), as `admin
+        /// list` shows it; without it a new merchant is created.
+        #[arg(long)]
+        merchant_id: Option<String>,
     },
     /// Add a till or a kiosk; its token is printed once (only its hash is kept).
     AddTerminal {

@@ -322,6 +322,7 @@ fn admin_change(
             locale,
             time_zone,
             country_code,
+            merchant_id,
         } => {
             let req = admin::NewStore {
                 merchant,
@@ -330,10 +331,11 @@ fn admin_change(
                 locale,
                 time_zone,
                 country_code,
+                merchant_id,
             };
             let made = admin::create_store(tx, now, &req)?;
             format!(
-                "store {} created ({} merchant {}). Next: add a till with                  `admin add-terminal --store {}` and a manager with `admin add-staff --store {} --role manager`.",
+                "store {} created ({} merchant {}). Next: add a till with `admin add-terminal --store {} --name …` and a manager with `admin add-staff --store {} --code … --name … --role manager`.",
                 made.store_id,
                 if made.merchant_is_new { "new" } else { "existing" },
                 made.merchant_id,
@@ -351,7 +353,7 @@ fn admin_change(
             format!(
                 "terminal {} \"{}\" ({}) added.
 token: {}
-Type this token into the terminal once;                  it is not shown again (revoke the terminal and add another if it is lost).",
+Type this token into the terminal once; it is not shown again (revoke the terminal and add another if it is lost).",
                 made.terminal.id,
                 made.terminal.name,
                 admin::mode_name(mode),

@@ -144,12 +144,15 @@ pub fn voucher_destination(
     if !sending || row.purpose != Purpose::Voucher {
         return Ok(None);
     }
+    // Only where the customer proved they read messages (the code they read back): a voucher's
+    // code spends like cash, and an override means the contact on file may not be theirs.
+    let Some(channel) = row.code_channel() else {
+        return Ok(None);
+    };
     let Some(customer) = tx.customer(&caller.store.merchant_id, &row.customer_id)? else {
         return Ok(None);
     };
-    Ok(customer
-        .message_channel(&caller.store.policy.channels, row.code_channel())
-        .and_then(|c| customer.masked_destination(c)))
+    Ok(customer.masked_destination(channel))
 }
 
 /// The message after a redemption just committed: a printed voucher's code (any benefit),
@@ -185,7 +188,13 @@ fn post_confirmation(
         return Ok(None);
     };
     let policy = &caller.store.policy;
-    let Some(channel) = customer.message_channel(&policy.channels, row.code_channel()) else {
+    // A voucher's code goes only where the customer read their code (see
+    // `voucher_destination`); a confirmation also to the store's first channel for them.
+    let channel = match row.purpose {
+        Purpose::Voucher => row.code_channel().filter(|c| customer.reachable_on(*c)),
+        _ => customer.message_channel(&policy.channels, row.code_channel()),
+    };
+    let Some(channel) = channel else {
         return Ok(None);
     };
     let quantity = display_quantity(

@@ -35,14 +35,16 @@ async fn healthz(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "status": "ok" })))
 }
 
-/// Not part of the contract: ready for traffic when the store answers and someone can use
-/// it (a store with a terminal and staff); otherwise 503 with the next step to take.
+/// Not part of the contract: ready for traffic when the database answers and some store can
+/// be used (a terminal and staff); otherwise 503. The reason names no store: the server's
+/// log (and `admin list`) say what to set up.
 async fn readyz(State(app): State<Shared>) -> Response {
-    match app.db.run(crate::admin::next_step).await {
-        Ok(None) => Json(json!({ "status": "ready" })).into_response(),
-        Ok(Some(step)) => (
+    match app.db.run(crate::admin::ready).await {
+        Ok(true) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(false) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "not_ready", "reason": step })),
+            Json(json!({ "status": "not_ready",
+                "reason": "no store can be used yet: set one up with `redeemguard-server admin` (the server's log names the next step)" })),
         )
             .into_response(),
         Err(e) => (

@@ -96,7 +96,19 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     let made = ok(&db, &store_args("INR", "Asia/Kolkata"), None);
     let store = after(&made, "store ");
     assert!(store.starts_with("st"), "{made}");
-    assert!(refused(&db, &store_args("INR", "Asia/Kolkata"), None)
+    // A second business of the same name does not silently share the first's customers.
+    let again = refused(&db, &store_args("INR", "Asia/Kolkata"), None);
+    assert!(again.contains("a merchant named \"Sunrise Salons\" exists"), "{again}");
+    let merchant = after(&made, "merchant ")
+        .trim_end_matches([')', '.'])
+        .to_string();
+    let mut second: Vec<&str> = store_args("INR", "Asia/Kolkata");
+    second[4] = "Indiranagar";
+    second.extend(["--merchant-id", merchant.as_str()]);
+    let other = ok(&db, &second, None);
+    assert!(other.contains("(existing merchant"), "{other}");
+    second[4] = "MG Road";
+    assert!(refused(&db, &second, None)
         .contains("Sunrise Salons already has a store named MG Road"));
 
     // A till; its token is printed once.
@@ -143,7 +155,7 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
         ]
     };
     let m = staff("M1", "manager");
-    let c = staff("c1", "cashier");
+    let c = staff("C1", "cashier");
     assert!(refused(&db, &args(&m), Some("1234\n")).contains("too easy to guess"));
     assert!(refused(&db, &args(&m), Some("")).contains("give the PIN on standard input"));
     ok(&db, &args(&m), Some("482193\n"));
@@ -553,11 +565,24 @@ async fn readiness_names_the_next_step_and_a_backup_taken_while_serving_verifies
     assert_eq!(status, 503);
     assert_eq!(body["status"], "not_ready");
     assert!(
-        body["reason"].as_str().unwrap().contains("no store yet"),
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("no store can be used yet"),
         "{body}"
     );
     let (store, token) = set_up(&db);
     assert_eq!(ready().await, (200, json!({ "status": "ready" })));
+    // A new store not set up yet does not take the others out of service.
+    ok(
+        &db,
+        &[
+            "create-store", "--merchant", "Other Business", "--store", "Empty", "--currency",
+            "INR", "--locale", "en-IN", "--time-zone", "Asia/Kolkata",
+        ],
+        None,
+    );
+    assert_eq!(ready().await.0, 200);
 
     // Traffic, then a backup while the server runs.
     let api = server.api(&token).sign_in("C1", "907352").await;
@@ -632,6 +657,10 @@ fn check_config_reads_the_environment_and_names_what_is_wrong() {
     assert!(out.contains("listen 127.0.0.1:9123"), "{out}");
     let (_, out) = run(&listen, &["--listen", "127.0.0.1:9124"]);
     assert!(out.contains("listen 127.0.0.1:9124"), "{out}");
+    // The example configuration shipped with the systemd unit is valid.
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/redeemguard.toml");
+    let (success, out) = run(PRODUCTION_ENV, &["--config", shipped]);
+    assert!(success, "{out}");
     // What is wrong is named.
     let (success, out) = run(&PRODUCTION_ENV[..1], &[]);
     assert!(!success);

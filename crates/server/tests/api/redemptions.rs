@@ -495,6 +495,31 @@ async fn messages_name_the_quantity_in_its_unit_a_voucher_s_code_is_sent_and_the
     );
     assert!(text.starts_with(&expected), "{text}");
     assert!(text.ends_with(". It can be used once."), "{text}");
+
+    // A voucher approved by a manager's override: the customer proved no contact, so its
+    // code (which spends like cash) goes nowhere but the printed voucher.
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({ "override_enabled": true, "override_store_code": true }))
+        .await;
+    let mut body = redemption_body("cust-priya", "cust-priya-points-0", 100, 0);
+    body["purpose"] = json!({ "kind": "voucher" });
+    let oid = id_of(&api.post("/v1/redemptions", body).await.expect(201));
+    api.send_otp(&oid, "sms").await.expect(200);
+    api.post(
+        &format!("/v1/redemptions/{oid}/override"),
+        json!({ "manager_code": "M001", "manager_pin": "9999", "override_code": "24681357", "reason": "number changed" }),
+    )
+    .await
+    .expect(200);
+    let receipt = api.commit(&oid, "voucher-override").await.expect(200);
+    assert!(receipt["voucher"]["code"].is_string());
+    assert_eq!(receipt["voucher"].get("sent_to"), None, "{receipt}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !server.outbox("cust-priya").await.iter().any(|m| m["kind"] == "voucher"),
+        "no voucher code to an unproved contact"
+    );
 }
 
 /// The newest message of a kind to a customer, once it arrives (confirmations go out in the
