@@ -1,8 +1,11 @@
 //! Bringing in a customer master with opening balances (`admin import-customers`), and
 //! writing it out again (`admin export-customers`), as CSV with a header row.
 //!
-//! An import is all or nothing: every row is checked first, and if any is wrong nothing is
-//! written and the report names each bad row and column. A customer already there (the same
+//! Every row is checked first, outside any transaction: if any is wrong (or its mobile, card
+//! and e-mail belong to different customers already) nothing is written and the report names
+//! each bad row and column. The rows are then written in batches of [`BATCH`] customers, each
+//! its own transaction, so a running server keeps serving; should the import be cut off, the
+//! customers written stay, and running it again adds the rest. A customer already there (the same
 //! mobile number, card number or e-mail in the merchant) is left exactly as it is, so running
 //! the same file again changes nothing. No message is sent to anyone. Each opening balance is
 //! written to the audit log as such (`balance_opened`, how: `import`), so every balance still
@@ -74,10 +77,12 @@ pub struct ImportReport {
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if !self.errors.is_empty() {
+            let rows: HashSet<usize> = self.errors.iter().map(|e| e.row).collect();
             writeln!(
                 f,
-                "nothing imported: {} problem(s) in {} row(s); fix them and run again:",
+                "nothing imported: {} problem(s) in {} of {} row(s); fix them and run again:",
                 self.errors.len(),
+                rows.len(),
                 self.rows
             )?;
             for e in &self.errors {
@@ -99,7 +104,9 @@ impl std::fmt::Display for ImportReport {
 }
 
 /// A row read and checked: the customer and their opening balances.
-struct Parsed {
+pub struct Parsed {
+    /// Its row in the file (1 is the header).
+    row: usize,
     customer: CustomerRow,
     instruments: Vec<InstrumentRow>,
 }
@@ -169,7 +176,17 @@ impl Cells<'_> {
                 format!("name the {column} that {quantity_column} is of, e.g. \"Hair spa × 6\""),
             );
         }
-        label.filter(|l| l.chars().count() <= 80 && !l.chars().any(char::is_control))
+        match label {
+            Some(l) if l.chars().count() > 80 => {
+                self.bad(column, "longer than 80 characters: shorten it");
+                None
+            }
+            Some(l) if l.chars().any(char::is_control) => {
+                self.bad(column, "has a line break or control character");
+                None
+            }
+            l => l,
+        }
     }
 }
 
@@ -374,6 +391,7 @@ fn row_of(
         return None;
     }
     Some(Parsed {
+        row: cells.row,
         customer: CustomerRow {
             id,
             merchant_id: merchant_id.to_string(),
@@ -403,44 +421,10 @@ fn keys(c: &CustomerRow) -> Vec<String> {
     k
 }
 
-fn already_there(tx: &mut dyn Tx, c: &CustomerRow) -> ApiResult<bool> {
-    if let Some(m) = &c.mobile {
-        if !tx
-            .customers_by_mobile(&c.merchant_id, m.as_str())?
-            .is_empty()
-        {
-            return Ok(true);
-        }
-    }
-    if let Some(card) = &c.card {
-        if !tx
-            .customers_by_card(&c.merchant_id, card.as_str())?
-            .is_empty()
-        {
-            return Ok(true);
-        }
-    }
-    if let Some(e) = &c.email {
-        if tx.customer_by_email(&c.merchant_id, e.as_str())?.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Imports `csv` into the store's merchant (see the module comment). With `dry_run` nothing
-/// is written; the report says what would be.
-pub fn import(
-    tx: &mut dyn Tx,
-    now_ms: i64,
-    store: &StoreRow,
-    csv_text: &str,
-    dry_run: bool,
-) -> ApiResult<ImportReport> {
-    let mut report = ImportReport {
-        dry_run,
-        ..ImportReport::default()
-    };
+/// Reads and checks a whole file, outside any transaction (the server keeps serving): the
+/// customers to add, or the report naming every bad row and column.
+pub fn parse(store: &StoreRow, csv_text: &str, now_ms: i64) -> Result<Vec<Parsed>, ImportReport> {
+    let mut report = ImportReport::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -453,7 +437,7 @@ pub fn import(
                 column: None,
                 message: format!("cannot read the header row: {e}"),
             });
-            return Ok(report);
+            return Err(report);
         }
     };
     for h in &header {
@@ -473,7 +457,7 @@ pub fn import(
         });
     }
     if !report.errors.is_empty() {
-        return Ok(report);
+        return Err(report);
     }
     let policy = &store.policy;
     let mut parsed = Vec::new();
@@ -519,24 +503,96 @@ pub fn import(
             parsed.push(p);
         }
     }
-    if !report.errors.is_empty() {
-        return Ok(report);
+    match report.errors.is_empty() {
+        true => Ok(parsed),
+        false => Err(report),
     }
+}
+
+/// Who a row is in the merchant already: nobody, one customer (all its keys agree), or a
+/// conflict (its keys belong to different customers).
+enum Match {
+    New,
+    Existing,
+    Conflict(String),
+}
+
+fn match_of(tx: &mut dyn Tx, c: &CustomerRow) -> ApiResult<Match> {
+    let mut found: Vec<(&str, String)> = Vec::new();
+    if let Some(m) = &c.mobile {
+        for x in tx.customers_by_mobile(&c.merchant_id, m.as_str())? {
+            found.push(("mobile", x.id));
+        }
+    }
+    if let Some(card) = &c.card {
+        for x in tx.customers_by_card(&c.merchant_id, card.as_str())? {
+            found.push(("card", x.id));
+        }
+    }
+    if let Some(e) = &c.email {
+        if let Some(x) = tx.customer_by_email(&c.merchant_id, e.as_str())? {
+            found.push(("email", x.id));
+        }
+    }
+    let Some((_, first)) = found.first() else {
+        return Ok(Match::New);
+    };
+    match found.iter().find(|(_, id)| id != first) {
+        None => Ok(Match::Existing),
+        Some((what, _)) => Ok(Match::Conflict(format!(
+            "its {} and {what} belong to two different customers already: correct the row",
+            found[0].0
+        ))),
+    }
+}
+
+/// What a checked file would do now: how many rows are new and already there, and the rows
+/// whose keys belong to different customers (then nothing may be written).
+pub fn plan(tx: &mut dyn Tx, rows: &[Parsed]) -> ApiResult<ImportReport> {
+    let mut report = ImportReport {
+        rows: rows.len(),
+        dry_run: true,
+        ..ImportReport::default()
+    };
+    for p in rows {
+        match match_of(tx, &p.customer)? {
+            Match::New => {
+                report.added += 1;
+                report.balances_opened += p.instruments.len();
+            }
+            Match::Existing => report.unchanged += 1,
+            Match::Conflict(why) => report.errors.push(RowError {
+                row: p.row,
+                column: None,
+                message: why,
+            }),
+        }
+    }
+    Ok(report)
+}
+
+/// Writes one batch of checked rows (its own transaction, so the server's requests go in
+/// between). A row already there by now (the server added them meanwhile, or a re-run) is
+/// left as it is.
+pub fn write(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    rows: &[Parsed],
+) -> ApiResult<ImportReport> {
+    let mut report = ImportReport::default();
     let actor = Actor {
-        store_id: store.id.clone(),
+        store_id: store_id.to_string(),
         terminal_id: None,
         staff_id: None,
     };
-    for p in parsed {
-        if already_there(tx, &p.customer)? {
+    for p in rows {
+        if !matches!(match_of(tx, &p.customer)?, Match::New) {
             report.unchanged += 1;
             continue;
         }
         report.added += 1;
         report.balances_opened += p.instruments.len();
-        if dry_run {
-            continue;
-        }
         tx.insert_customer(&p.customer)?;
         for i in &p.instruments {
             tx.insert_instrument(i)?;
@@ -545,6 +601,10 @@ pub fn import(
     }
     Ok(report)
 }
+
+/// Customers written per transaction: small enough that the server's requests wait for a
+/// batch no longer than a few tens of milliseconds.
+pub const BATCH: usize = 500;
 
 /// The merchant's customers and their balances now, as a file `import` reads back (a
 /// re-import changes nothing).

@@ -195,7 +195,6 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
-    let is_import = matches!(args.command, AdminCommand::ImportCustomers { .. });
     let started = std::time::Instant::now();
     let changes = !matches!(
         args.command,
@@ -207,6 +206,18 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .audit_checkpoint_file
         .clone()
         .unwrap_or_else(|| config::beside(&args.db, "audit-checkpoints"));
+    if let AdminCommand::ImportCustomers { store, dry_run, .. } = args.command {
+        let out = import_customers(&db, now, &store, &input, dry_run).await?;
+        if !dry_run {
+            anchor(&db, now, &checkpoints).await?;
+        }
+        println!(
+            "{out} ({:.1} s{})",
+            started.elapsed().as_secs_f64(),
+            peak_memory()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let out = db
         .run_durable(move |tx| admin_change(tx, now, args.command, &input))
         .await
@@ -216,34 +227,88 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
                 .clone()
                 .unwrap_or_else(|| e.problem.title.clone())
         })?;
-    // The change is anchored outside the database at once, as the server's own are (S7).
     if changes {
-        let cp = db
-            .run_durable(move |tx| audit::Checkpoint::take(tx, now))
+        anchor(&db, now, &checkpoints).await?;
+    }
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The change is anchored outside the database at once, as the server's own are (S7).
+async fn anchor(db: &Db, now: i64, checkpoints: &std::path::Path) -> Result<(), String> {
+    let cp = db
+        .run_durable(move |tx| audit::Checkpoint::take(tx, now))
+        .await
+        .map_err(|e| {
+            format!(
+                "the change is made, but no audit checkpoint was taken: {}",
+                e.problem
+            )
+        })?;
+    audit::append_checkpoint(checkpoints, &cp).map_err(|e| {
+        format!(
+            "the change is made, but the audit checkpoint could not be written to {}: {e}",
+            checkpoints.display()
+        )
+    })
+}
+
+/// An import: every row checked outside any transaction, then (unless `dry_run`) written in
+/// batches, each its own transaction, so a running server keeps serving.
+async fn import_customers(
+    db: &Db,
+    now: i64,
+    store_id: &str,
+    text: &str,
+    dry_run: bool,
+) -> Result<String, String> {
+    let problem = |e: redeemguard_server::error::ApiError| {
+        e.problem
+            .detail
+            .clone()
+            .unwrap_or_else(|| e.problem.title.clone())
+    };
+    let id = store_id.to_string();
+    let store = db
+        .run(move |tx| import::store(tx, &id))
+        .await
+        .map_err(problem)?;
+    let rows = match import::parse(&store, text, now) {
+        Ok(rows) => Arc::new(rows),
+        Err(report) => return Err(report.to_string()),
+    };
+    let all = rows.clone();
+    let mut report = db
+        .run(move |tx| import::plan(tx, &all))
+        .await
+        .map_err(problem)?;
+    if !report.errors.is_empty() {
+        return Err(report.to_string());
+    }
+    if dry_run {
+        return Ok(report.to_string());
+    }
+    report.dry_run = false;
+    (report.added, report.unchanged, report.balances_opened) = (0, 0, 0);
+    for from in (0..rows.len()).step_by(import::BATCH) {
+        let (rows, store_id) = (rows.clone(), store.id.clone());
+        let done = db
+            .run_durable(move |tx| {
+                let to = (from + import::BATCH).min(rows.len());
+                import::write(tx, now, &store_id, &rows[from..to])
+            })
             .await
             .map_err(|e| {
                 format!(
-                    "the change is made, but no audit checkpoint was taken: {}",
-                    e.problem
+                    "{} (customers written before this stay; run the import again to add the rest)",
+                    problem(e)
                 )
             })?;
-        audit::append_checkpoint(&checkpoints, &cp).map_err(|e| {
-            format!(
-                "the change is made, but the audit checkpoint could not be written to {}: {e}",
-                checkpoints.display()
-            )
-        })?;
+        report.added += done.added;
+        report.unchanged += done.unchanged;
+        report.balances_opened += done.balances_opened;
     }
-    if is_import {
-        println!(
-            "{out} ({:.1} s{})",
-            started.elapsed().as_secs_f64(),
-            peak_memory()
-        );
-    } else {
-        println!("{out}");
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(report.to_string())
 }
 
 /// The checkpoints written so far, then `VACUUM INTO` (one read transaction, so the copy is
@@ -408,13 +473,8 @@ Type this token into the terminal once; it is not shown again (revoke the termin
                 s.name
             )
         }
-        AdminCommand::ImportCustomers { store, dry_run, .. } => {
-            let store = import::store(tx, &store)?;
-            let report = import::import(tx, now, &store, input, dry_run)?;
-            if !report.errors.is_empty() {
-                return Err(bad(report.to_string()));
-            }
-            report.to_string()
+        AdminCommand::ImportCustomers { .. } => {
+            unreachable!("an import checks outside a transaction and writes in batches")
         }
         AdminCommand::ExportCustomers { store } => {
             let store = import::store(tx, &store)?;

@@ -98,7 +98,10 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     assert!(store.starts_with("st"), "{made}");
     // A second business of the same name does not silently share the first's customers.
     let again = refused(&db, &store_args("INR", "Asia/Kolkata"), None);
-    assert!(again.contains("a merchant named \"Sunrise Salons\" exists"), "{again}");
+    assert!(
+        again.contains("a merchant named \"Sunrise Salons\" exists"),
+        "{again}"
+    );
     let merchant = after(&made, "merchant ")
         .trim_end_matches([')', '.'])
         .to_string();
@@ -108,8 +111,9 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     let other = ok(&db, &second, None);
     assert!(other.contains("(existing merchant"), "{other}");
     second[4] = "MG Road";
-    assert!(refused(&db, &second, None)
-        .contains("Sunrise Salons already has a store named MG Road"));
+    assert!(
+        refused(&db, &second, None).contains("Sunrise Salons already has a store named MG Road")
+    );
 
     // A till; its token is printed once.
     let added = ok(
@@ -399,7 +403,7 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
         assert!(out.contains(problem), "{problem:?} in:\n{out}");
     }
     assert!(
-        out.contains("nothing imported: 8 problem(s) in 8 row(s)"),
+        out.contains("nothing imported: 8 problem(s) in 7 of 8 row(s)"),
         "{out}"
     );
     let (success, out) = import(
@@ -483,6 +487,23 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
         "{out}"
     );
 
+    // The same customer with the e-mail in capitals is already there; a row whose mobile is
+    // one customer's and card another's is a conflict, and nothing is written.
+    let (success, out) = import(
+        &file(
+            "again.csv",
+            "name,email,mobile,card\n\
+             Asha,ASHA@example.com,,\n\
+             Mixed,,98765 43210,RGX0000001\n\
+             Clash,,98123 45678,RG00012345\n",
+        ),
+        false,
+    );
+    assert!(!success, "{out}");
+    assert!(
+        out.contains("row 4: its mobile and card belong to two different customers already"),
+        "{out}"
+    );
     // Each opening balance is in the audit log as such, no message went out, and every
     // balance still recomputes from the log.
     let rows = audit_rows(&db);
@@ -577,8 +598,17 @@ async fn readiness_names_the_next_step_and_a_backup_taken_while_serving_verifies
     ok(
         &db,
         &[
-            "create-store", "--merchant", "Other Business", "--store", "Empty", "--currency",
-            "INR", "--locale", "en-IN", "--time-zone", "Asia/Kolkata",
+            "create-store",
+            "--merchant",
+            "Other Business",
+            "--store",
+            "Empty",
+            "--currency",
+            "INR",
+            "--locale",
+            "en-IN",
+            "--time-zone",
+            "Asia/Kolkata",
         ],
         None,
     );

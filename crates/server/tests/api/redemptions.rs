@@ -517,7 +517,11 @@ async fn messages_name_the_quantity_in_its_unit_a_voucher_s_code_is_sent_and_the
     assert_eq!(receipt["voucher"].get("sent_to"), None, "{receipt}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
-        !server.outbox("cust-priya").await.iter().any(|m| m["kind"] == "voucher"),
+        !server
+            .outbox("cust-priya")
+            .await
+            .iter()
+            .any(|m| m["kind"] == "voucher"),
         "no voucher code to an unproved contact"
     );
 }

@@ -179,8 +179,8 @@ UPDATE stores SET policy = replace(policy, '{points} points ({value})', '{quanti
     r#"
 ALTER TABLE terminals ADD COLUMN revoked_at_ms INTEGER;
 ALTER TABLE staff ADD COLUMN disabled_at_ms INTEGER;
--- An import finds a customer already there by e-mail too.
-CREATE INDEX customers_by_email ON customers (merchant_id, email);
+-- An import finds a customer already there by e-mail too (whatever its case).
+CREATE INDEX customers_by_email ON customers (merchant_id, lower(email));
 "#,
 ];
 

@@ -40,7 +40,7 @@ impl CustomerTx for SqliteTx<'_> {
         email: &str,
     ) -> ApiResult<Option<CustomerRow>> {
         self.one(
-            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND email = ?2 LIMIT 1"),
+            &format!("SELECT {CUSTOMER_COLS} WHERE merchant_id = ?1 AND lower(email) = lower(?2) LIMIT 1"),
             params![merchant_id, email],
             customer_row,
         )
