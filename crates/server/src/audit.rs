@@ -240,6 +240,22 @@ pub fn record(
     tx.append_audit(&e)
 }
 
+/// Whether `tx`'s audit key is the one the chain was written with: the newest keyed entry's
+/// link recomputes with it (true for an empty or not yet keyed log). A tool writing to the
+/// server's database (`admin`) checks this first, so its entries never break the chain.
+pub fn key_fits(tx: &mut dyn Tx) -> ApiResult<bool> {
+    let Some((last, _)) = tx.last_audit()? else {
+        return Ok(true);
+    };
+    if last < keyed_from(tx)? {
+        return Ok(true);
+    }
+    let Some(e) = tx.audit_chain(last - 1, 1)?.into_iter().next() else {
+        return Ok(true);
+    };
+    Ok(entry_hash(tx.audit_key(), &e.prev_hash, &e) == e.hash)
+}
+
 /// The first entry written with a keyed link (entries before it are SHA-256 linked).
 pub fn keyed_from(tx: &mut dyn Tx) -> ApiResult<u64> {
     Ok(tx

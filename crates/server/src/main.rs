@@ -206,6 +206,18 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
         .audit_checkpoint_file
         .clone()
         .unwrap_or_else(|| config::beside(&args.db, "audit-checkpoints"));
+    // Entries written with another key than the server's would break its chain.
+    let fits = db
+        .run(audit::key_fits)
+        .await
+        .map_err(|e| format!("cannot read the audit log: {}", e.problem))?;
+    if !fits {
+        return Err(
+            "this is not the audit key of the server on this database (REDEEMGUARD_AUDIT_KEY or \
+             --audit-key-file): give the server's key; nothing was changed"
+                .into(),
+        );
+    }
     if let AdminCommand::ImportCustomers { store, dry_run, .. } = args.command {
         let out = import_customers(&db, now, &store, &input, dry_run).await?;
         if !dry_run {

@@ -263,6 +263,18 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
         .await
         .expect_problem("unauthenticated");
 
+    // Another key than the server's is refused before anything is written.
+    let out = Command::new(BIN)
+        .args(["admin", "--db"])
+        .arg(&db)
+        .args(["add-terminal", "--store", &store, "--name", "Rogue"])
+        .env("REDEEMGUARD_AUDIT_KEY", "not-the-servers-audit-key-at-all")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("this is not the audit key of the server")
+    );
     // Every change is in the audit log, whose chain holds.
     let out = Command::new(BIN)
         .args(["verify-audit", "--db"])
