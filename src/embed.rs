@@ -382,6 +382,25 @@ struct Kept {
     terminal_token: String,
     backend: Rc<dyn crate::backend::Backend>,
     session: Option<contract::api::Session>,
+    /// When a widget of it was last mounted or closed.
+    touched_ms: f64,
+}
+
+/// A kept session unused this long is forgotten (the next widget asks for the PIN): the
+/// desk's session is not left open for whoever sits down later.
+const KEPT_IDLE_MS: f64 = 15.0 * 60_000.0;
+
+/// Forgets the kept session (the host's own sign-out, `forgetSession()`).
+pub fn forget_session() {
+    KEPT.with(|k| *k.borrow_mut() = None);
+}
+
+fn touch_kept() {
+    KEPT.with(|k| {
+        if let Some(kept) = k.borrow_mut().as_mut() {
+            kept.touched_ms = js_sys::Date::now();
+        }
+    });
 }
 
 /// The backend for this terminal (the kept one, with its session, when it is the same
@@ -395,10 +414,13 @@ fn kept_backend(
 ) {
     KEPT.with(|k| {
         let mut k = k.borrow_mut();
-        if let Some(kept) = k
-            .as_ref()
-            .filter(|x| x.backend_url == backend_url && x.terminal_token == terminal_token)
-        {
+        let now = js_sys::Date::now();
+        if let Some(kept) = k.as_mut().filter(|x| {
+            x.backend_url == backend_url
+                && x.terminal_token == terminal_token
+                && now - x.touched_ms < KEPT_IDLE_MS
+        }) {
+            kept.touched_ms = now;
             return (kept.backend.clone(), kept.session.clone());
         }
         let backend = (crate::ui::surfaces::WIDGET.http)(HttpConfig::with_base_url(backend_url));
@@ -407,6 +429,7 @@ fn kept_backend(
             terminal_token: terminal_token.to_string(),
             backend: backend.clone(),
             session: None,
+            touched_ms: now,
         });
         (backend, None)
     })
@@ -441,6 +464,7 @@ pub struct Mounted {
 impl Mounted {
     pub fn unmount(&mut self) {
         if self.handle.take().is_some() {
+            touch_kept();
             self.shadow.set_inner_html("");
             LIVE.with(|n| n.set(n.get().saturating_sub(1)));
         }
@@ -539,8 +563,9 @@ pub fn mount(element: JsValue, config: JsValue, stylesheet: &str) -> Result<Moun
             }
         });
     });
-    // The front desk stays signed in across invoices on this terminal (until sign-out or the
-    // session's idle limit at the backend).
+    // The front desk stays signed in across invoices on this terminal: until they sign out,
+    // 15 minutes pass without a widget, the host calls forgetSession(), or the backend ends
+    // the session (its lifetime).
     let (backend, session) = kept_backend(&cfg.backend_url, &cfg.terminal_token);
     let (url, token) = (cfg.backend_url.clone(), cfg.terminal_token.clone());
     let on_session: crate::ui::SessionKeeper = Rc::new(move |s| keep_session(&url, &token, s));

@@ -108,7 +108,7 @@ test('kiosk: the customer redeems a package session as a printed voucher by them
   const voucherCode = await page.textContent(tid('voucher-code'));
   assert.ok(voucherCode.trim().length >= 6, 'a voucher code to present');
   // The voucher's code goes to the customer's phone too: walking away loses nothing.
-  assert.match(await page.textContent(tid('voucher-sent-to')), /^We also sent this code to you at \+91 •+3210\.$/);
+  assert.match(await page.textContent(tid('voucher-sent-to')), /^We are also sending this code to you at \+91 •+3210\.$/);
   const kept = await readMessageFromPhone(demo.server, ASHA.id, 'voucher', { after: heldAt });
   assert.ok(kept.text.includes(voucherCode.trim()), kept.text);
   assert.match(kept.text, /^Your voucher for 1 session of Hair spa × 6 \(₹1,500\.00\) at /);

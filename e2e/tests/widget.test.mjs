@@ -114,6 +114,16 @@ test('widget: the front desk redeems points on the invoice; the host hears it tw
   assert.doesNotMatch(await page.textContent(`${widget()}${tid('bill-summary')}`), /INV-1042/, 'the new invoice\'s bill');
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   assert.doesNotMatch(stored, /token|session/i, 'nothing kept in the host page\'s storage');
+  // The host can forget it (its own sign-out, a shift change): the next invoice asks again.
+  await page.click('#panel-close');
+  await page.evaluate(() => window.redeemguard.forgetSession());
+  await page.click('#appointments button[data-index="1"]');
+  await page.click('#collect');
+  await page.waitForSelector(`${widget()}#staff-code`);
+  await page.fill(`${widget()}#staff-code`, DEMO.cashier.code);
+  await page.fill(`${widget()}#pin`, DEMO.cashier.pin);
+  await page.click(`${widget()}${tid('sign-in')}`);
+  await page.waitForSelector(`${widget()}#customer-q`);
   // Signing out ends it: the next invoice asks for the PIN again.
   await page.click(`${widget()}${tid('sign-out')}`);
   await page.waitForSelector(`${widget()}#staff-code`);

@@ -34,6 +34,13 @@ pub fn mount(element: JsValue, config: JsValue) -> Result<Widget, JsError> {
     redeemguard::embed::mount(element, config, &stylesheet()).map(Widget)
 }
 
+/// Forgets the front desk's session kept for the next invoice (a host's own sign-out or
+/// shift change): the next widget asks for the PIN again.
+#[wasm_bindgen(js_name = forgetSession)]
+pub fn forget_session() {
+    redeemguard::embed::forget_session()
+}
+
 /// How many widgets are mounted on this page (for hosts and leak tests).
 #[wasm_bindgen(js_name = liveWidgets)]
 pub fn live_widgets() -> u32 {

@@ -18,7 +18,7 @@ impl Flow {
     }
 
     /// The front desk signed in for an earlier invoice on this terminal: carry on as them.
-    /// The backend still decides: a session that has ended meanwhile (its idle limit) fails
+    /// The backend still decides: a session that has ended meanwhile (its lifetime) fails
     /// the policy's load, and the front desk signs in again.
     pub(super) fn kept_session(&mut self, session: Session) -> Vec<Cmd> {
         if !self.mode().embedded() || self.signed_in.session.is_some() || self.ui.waiting.is_some()

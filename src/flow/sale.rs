@@ -359,9 +359,7 @@ impl Flow {
         else {
             return false;
         };
-        policy.otp_required
-            && !policy.otp_min_value.is_zero()
-            && policy.otp_instruments.contains(&instrument.kind)
+        policy.code_possible(instrument.kind) && !policy.otp_min_value.is_zero()
     }
 
     /// The allowed range for an instrument on the current bill, after what was already
@@ -437,8 +435,7 @@ impl Flow {
             return false;
         };
         !self.mode().self_service()
-            && policy.otp_required
-            && policy.otp_instruments.contains(&instrument.kind)
+            && policy.code_possible(instrument.kind)
             && !self.channels().is_empty()
     }
 

@@ -126,7 +126,7 @@ impl Flow {
                 self.ui.screen = self.sale_screen();
                 vec![]
             }
-            // The session ended (a widget's kept session past its idle limit): sign in again.
+            // The session ended (a widget's kept session past its lifetime): sign in again.
             Err(e) if e.ends_session() => self.check_session(&e),
             Err(e) => {
                 self.signed_in.session = None;

@@ -76,7 +76,7 @@ impl CodeEntry {
         Effect::new(move |_| {
             let text = self.entry.text.get();
             let complete = OtpCode::parse(&text, self.len.get_untracked()).is_ok();
-            let busy = ctx.flow.with_untracked(|f| f.ui.waiting.is_some());
+            let busy = ctx.flow.with_untracked(|f| f.busy().is_some());
             if complete
                 && !busy
                 && !self.surely_expired.get_untracked()

@@ -7,10 +7,10 @@ const params = new URLSearchParams(location.search);
 const API = (params.get("api") || `${location.protocol}//${location.hostname}:8080`).replace(/\/$/, "");
 const TERMINAL = params.get("terminal") || "demo-till-2";
 
-const { default: init, mount, liveWidgets } = await import(`${API}/widget/redeemguard.js`);
+const { default: init, mount, liveWidgets, forgetSession } = await import(`${API}/widget/redeemguard.js`);
 const wasm = await init({ module_or_path: `${API}/widget/redeemguard_bg.wasm` });
 // For developers and tests: the module as this page loaded it.
-window.redeemguard = { mount, liveWidgets, api: API, memoryBytes: () => wasm.memory.buffer.byteLength };
+window.redeemguard = { mount, liveWidgets, forgetSession, api: API, memoryBytes: () => wasm.memory.buffer.byteLength };
 
 const inr = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR" });
 const appointments = [

@@ -490,9 +490,13 @@ impl Policy {
     /// is what they already redeemed without one (the larger of their total on this bill
     /// and their total this store day), so splitting a redemption does not avoid the code.
     pub fn otp_needed(&self, kind: InstrumentKind, value: Money, without_code: Money) -> bool {
-        self.otp_required
-            && self.otp_instruments.contains(&kind)
+        self.code_possible(kind)
             && value.minor().saturating_add(without_code.minor()) >= self.otp_min_value.minor()
+    }
+
+    /// Whether redeeming this kind can need the customer's code at all (some value would).
+    pub fn code_possible(&self, kind: InstrumentKind) -> bool {
+        self.otp_required && self.otp_instruments.contains(&kind)
     }
 }
 

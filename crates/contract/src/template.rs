@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Placeholders an OTP message may use: SPEC §3's, and `{quantity}`, the quantity with its
-/// unit and instrument ("500 points", "1 session of Hair spa × 6", "₹500.00 of Gold
-/// membership credit"), where `{points}` is the bare number.
+/// unit and instrument ("500 points", "1 session of Hair spa × 6", "Gold membership
+/// credit"), where `{points}` is the bare number.
 pub const PLACEHOLDERS: [&str; 7] = [
     "otp", "quantity", "points", "value", "store", "minutes", "customer",
 ];

@@ -394,8 +394,8 @@ pub fn display_count(n: u64, policy: &Policy) -> String {
 }
 
 /// A quantity as a customer's message states it, with its unit and what it is of: "500
-/// points", "1 session of Hair spa × 6", "₹500.00 of Gold membership credit" (`label` made
-/// safe for the channel by the caller).
+/// points", "1 session of Hair spa × 6", "Gold membership credit" (credit's amount is the
+/// message's `{value}`; `label` made safe for the channel by the caller).
 pub fn display_quantity(
     quantity: u64,
     unit: Unit,
@@ -409,7 +409,8 @@ pub fn display_quantity(
             display_count(quantity, policy),
             unit.noun(quantity)
         ),
-        Unit::Credit => format!("{} of {label}", display_money(value)),
+        // The amount is `{value}` beside it: "Gold membership credit (₹500.00)".
+        Unit::Credit => label.to_string(),
         Unit::Sessions | Unit::Uses => format!(
             "{} {} of {label}",
             display_count(quantity, policy),
@@ -486,7 +487,7 @@ mod tests {
         assert_eq!(q(1, Unit::Points, 100, "Points"), "1 point");
         assert_eq!(
             q(50_000, Unit::Credit, 50_000, "Gold membership credit"),
-            "₹500.00 of Gold membership credit"
+            "Gold membership credit"
         );
         // A voucher's message and e-mail subject, as the built-in catalog writes them.
         let catalog = MessageCatalog::default();

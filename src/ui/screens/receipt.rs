@@ -59,9 +59,9 @@ pub fn ReceiptScreen() -> impl IntoView {
                                         view! {
                                             <p class="rg-no-print" data-testid="voucher-sent-to">
                                                 {if own {
-                                                    format!("We also sent this code to you at {to}.")
+                                                    format!("We are also sending this code to you at {to}.")
                                                 } else {
-                                                    format!("The code was also sent to the customer at {to}.")
+                                                    format!("The code is also being sent to the customer at {to}.")
                                                 }}
                                             </p>
                                         }

@@ -448,7 +448,7 @@ async fn messages_name_the_quantity_in_its_unit_a_voucher_s_code_is_sent_and_the
     api.send_otp(&id, "whatsapp").await.expect(200);
     let text = newest(server.outbox("cust-priya").await, "otp");
     assert!(
-        text.contains("is your code to redeem ₹500.00 of Gold membership credit (₹500.00) at "),
+        text.contains("is your code to redeem Gold membership credit (₹500.00) at "),
         "{text}"
     );
     // Points read as points.
