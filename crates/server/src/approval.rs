@@ -90,7 +90,6 @@ impl Challenge for RedemptionRow {
         let quantity = display_quantity(
             self.quantity.get(),
             self.unit,
-            self.value,
             &safe_value(channel, &self.instrument_label),
             policy,
         );

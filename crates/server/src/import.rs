@@ -608,7 +608,7 @@ pub const BATCH: usize = 500;
 
 /// The merchant's customers and their balances now, as a file `import` reads back (a
 /// re-import changes nothing).
-pub fn export(tx: &mut dyn Tx, store: &StoreRow) -> ApiResult<String> {
+pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<String> {
     let policy = &store.policy;
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
@@ -663,7 +663,8 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow) -> ApiResult<String> {
                         "points_earned",
                         i.earned.map(|e| e.to_string()).unwrap_or_default(),
                     );
-                    if let Some(x) = &i.expiring {
+                    // Points whose date has passed are the sweeper's to expire, not to carry.
+                    if let Some(x) = i.expiring.as_ref().filter(|x| x.at_ms > now_ms) {
                         set("points_expiring", x.quantity.to_string());
                         set("points_expire_on", date(Some(x.at_ms)));
                     }

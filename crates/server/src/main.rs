@@ -490,7 +490,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
         }
         AdminCommand::ExportCustomers { store } => {
             let store = import::store(tx, &store)?;
-            import::export(tx, &store)?.trim_end().to_string()
+            import::export(tx, &store, now)?.trim_end().to_string()
         }
         AdminCommand::List => admin::overview(tx)?.to_string(),
         AdminCommand::Backup { .. } => {

@@ -200,7 +200,6 @@ fn post_confirmation(
     let quantity = display_quantity(
         row.quantity.get(),
         row.unit,
-        row.value,
         &safe_value(channel, &row.instrument_label),
         policy,
     );

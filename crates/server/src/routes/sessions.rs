@@ -109,6 +109,8 @@ pub async fn sign_in(
         }
     }
     let self_service = staff.is_none();
+    // What the PIN was checked against, to find it unchanged when the session is written.
+    let checked = staff.as_ref().map(|s| (s.id.clone(), s.pin_hash.clone()));
     let token = crypto::new_token();
     let expires_at_ms = now + i64::from(app.config.session_ttl_secs) * 1000;
     let session = SessionRow {
@@ -122,10 +124,21 @@ pub async fn sign_in(
         terminal_id: Some(terminal.terminal.id.clone()),
         staff_id: session.staff_id.clone(),
     };
+    let store_id = terminal.store.id.clone();
     app.db
         .run(move |tx| {
             if let Some(counted) = &counted {
                 guesses::settle(tx, counted, true)?; // the right PIN is not a failure
+            }
+            // A new PIN or a disabled member since the check (the admin command, another
+            // process): the old PIN opens nothing.
+            if let Some((id, hash)) = &checked {
+                let now_hash = tx.staff_by_id(&store_id, id)?.map(|s| s.pin_hash);
+                if now_hash.as_ref() != Some(hash) {
+                    return Err(ApiError::new(ErrorCode::SignInFailed).detail(
+                        "This PIN was just changed or the staff member disabled: sign in again",
+                    ));
+                }
             }
             tx.insert_session(&session)?;
             audit::record(
