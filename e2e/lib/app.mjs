@@ -88,8 +88,9 @@ export async function hold(page, quantity, channel = 'sms') {
  * where it could not, "Send code" sends it. Returns a time just before the send.
  */
 export async function sendCode(page, channel = 'sms') {
-  await page.waitForSelector(`${tid('otp-destination')}, ${tid('send-otp')}`);
-  if (await page.locator(tid('send-otp')).isVisible()) {
+  // The send with the hold is in flight while "Send code" shows disabled: wait for its end.
+  await page.waitForSelector(`${tid('otp-destination')}, ${tid('send-otp')}:not([disabled])`);
+  if (await page.locator(`${tid('send-otp')}:not([disabled])`).isVisible()) {
     await page.check(`#channel-${channel}`);
     page.rgSentAt = Date.now() - 1000;
     await page.click(tid('send-otp'));

@@ -41,21 +41,28 @@ fn name(what: &str, value: &str) -> ApiResult<String> {
     Ok(v.to_string())
 }
 
-/// What a new store is set up with.
-#[derive(Clone, Debug)]
+/// What a new store is set up with (`admin create-store`'s flags).
+#[derive(Clone, Debug, clap::Args)]
 pub struct NewStore {
+    #[arg(long)]
     pub merchant: String,
+    #[arg(long)]
     pub store: String,
-    /// ISO 4217, e.g. INR.
+    /// ISO 4217 code, e.g. INR.
+    #[arg(long)]
     pub currency: String,
-    /// BCP 47, e.g. en-IN.
+    /// e.g. en-IN.
+    #[arg(long)]
     pub locale: String,
-    /// IANA, e.g. Asia/Kolkata.
+    /// IANA time zone, e.g. Asia/Kolkata: store days (limits, reports) start at its midnight.
+    #[arg(long)]
     pub time_zone: String,
-    /// The country calling code of the store's customers' mobile numbers, e.g. 91; known for
-    /// INR, IDR and USD when not given.
+    /// Calling code of the customers' mobile numbers (known for INR, IDR, USD).
+    #[arg(long)]
     pub country_code: Option<u16>,
-    /// Another store of an existing merchant (sharing its customers); `None`: a new merchant.
+    /// Add the store to this existing merchant (its stores share customers), as `admin list`
+    /// shows it; without it a new merchant is created.
+    #[arg(long)]
     pub merchant_id: Option<String>,
 }
 

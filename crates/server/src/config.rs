@@ -73,30 +73,9 @@ pub struct AdminArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum AdminCommand {
-    /// Create a store (and its merchant, unless one of that name exists) with the default
-    /// policy for its currency, locale and time zone.
-    CreateStore {
-        #[arg(long)]
-        merchant: String,
-        #[arg(long)]
-        store: String,
-        /// ISO 4217 code, e.g. INR.
-        #[arg(long)]
-        currency: String,
-        /// e.g. en-IN.
-        #[arg(long)]
-        locale: String,
-        /// IANA time zone, e.g. Asia/Kolkata: store days (limits, reports) start at its midnight.
-        #[arg(long)]
-        time_zone: String,
-        /// Calling code of the customers' mobile numbers (known for INR, IDR, USD).
-        #[arg(long)]
-        country_code: Option<u16>,
-        /// Add the store to this existing merchant (its stores share customers), as `admin
-        /// list` shows it; without it a new merchant is created.
-        #[arg(long)]
-        merchant_id: Option<String>,
-    },
+    /// Create a store with the default policy for its currency, locale and time zone, for a
+    /// new merchant or (`--merchant-id`) another store of an existing one.
+    CreateStore(crate::admin::NewStore),
     /// Add a till or a kiosk; its token is printed once (only its hash is kept).
     AddTerminal {
         #[arg(long)]

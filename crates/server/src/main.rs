@@ -159,7 +159,7 @@ async fn admin(args: AdminArgs) -> Result<ExitCode, String> {
     }
     // Only a new store may start a new database file: any other command on a missing file
     // is a mistyped path.
-    let creates = matches!(args.command, AdminCommand::CreateStore { .. });
+    let creates = matches!(args.command, AdminCommand::CreateStore(_));
     if !args.db.exists() && !creates {
         return Err(format!(
             "{} does not exist: check the path (the server's --db), or start with `admin create-store`",
@@ -392,24 +392,7 @@ fn admin_change(
         redeemguard_server::error::ApiError::new(contract::ErrorCode::InvalidRequest).detail(what)
     };
     Ok(match command {
-        AdminCommand::CreateStore {
-            merchant,
-            store,
-            currency,
-            locale,
-            time_zone,
-            country_code,
-            merchant_id,
-        } => {
-            let req = admin::NewStore {
-                merchant,
-                store,
-                currency,
-                locale,
-                time_zone,
-                country_code,
-                merchant_id,
-            };
+        AdminCommand::CreateStore(req) => {
             let made = admin::create_store(tx, now, &req)?;
             format!(
                 "store {} created ({} merchant {}). Next: add a till with `admin add-terminal --store {} --name …` and a manager with `admin add-staff --store {} --code … --name … --role manager`.",

@@ -49,6 +49,15 @@ fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// A sign-in on the terminal with `token` is refused with the problem `code`.
+async fn sign_in_refused(server: &Server, token: &str, staff: &str, pin: &str, code: &str) {
+    server
+        .api(token)
+        .post("/v1/sessions", json!({ "staff_code": staff, "pin": pin }))
+        .await
+        .expect_problem(code);
+}
+
 /// The word after `prefix` in `text` (an id or token the command printed).
 fn after(text: &str, prefix: &str) -> String {
     text.split(prefix)
@@ -186,14 +195,7 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     api.get("/v1/policy")
         .await
         .expect_problem("session_expired");
-    server
-        .api(&token)
-        .post(
-            "/v1/sessions",
-            json!({ "staff_code": "C1", "pin": "907352" }),
-        )
-        .await
-        .expect_problem("sign_in_failed");
+    sign_in_refused(&server, &token, "C1", "907352", "sign_in_failed").await;
     let api = server.api(&token).sign_in("C1", "583016").await;
 
     // The override code, set and rotated.
@@ -223,14 +225,7 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     api.get("/v1/policy")
         .await
         .expect_problem("session_expired");
-    server
-        .api(&token)
-        .post(
-            "/v1/sessions",
-            json!({ "staff_code": "C1", "pin": "583016" }),
-        )
-        .await
-        .expect_problem("sign_in_failed");
+    sign_in_refused(&server, &token, "C1", "583016", "sign_in_failed").await;
     assert!(refused(
         &db,
         &["disable-staff", "--store", &store, "--code", "C1"],
@@ -254,14 +249,7 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
         .get("/v1/policy")
         .await
         .expect_problem("unauthenticated");
-    server
-        .api(&token)
-        .post(
-            "/v1/sessions",
-            json!({ "staff_code": "M1", "pin": "482193" }),
-        )
-        .await
-        .expect_problem("unauthenticated");
+    sign_in_refused(&server, &token, "M1", "482193", "unauthenticated").await;
 
     // Another key than the server's is refused before anything is written.
     let out = Command::new(BIN)

@@ -214,12 +214,7 @@ impl TenancyTx for SqliteTx<'_> {
             "UPDATE staff SET disabled_at_ms = ?3 WHERE store_id = ?1 AND id = ?2",
             params![store_id, id, now_ms],
         )?;
-        self.exec("DELETE FROM sessions WHERE staff_id = ?1", params![id])?;
-        self.cache
-            .staff
-            .remove(&(store_id.to_string(), id.to_string()));
-        self.cache.sessions.clear();
-        Ok(())
+        self.end_staff_sessions(store_id, id)
     }
 
     fn set_pin_hash(&mut self, store_id: &str, id: &str, pin_hash: &str) -> ApiResult<()> {
@@ -227,12 +222,7 @@ impl TenancyTx for SqliteTx<'_> {
             "UPDATE staff SET pin_hash = ?3 WHERE store_id = ?1 AND id = ?2",
             params![store_id, id, pin_hash],
         )?;
-        self.exec("DELETE FROM sessions WHERE staff_id = ?1", params![id])?;
-        self.cache
-            .staff
-            .remove(&(store_id.to_string(), id.to_string()));
-        self.cache.sessions.clear();
-        Ok(())
+        self.end_staff_sessions(store_id, id)
     }
 
     fn delete_expired_sessions(&mut self, now_ms: i64) -> ApiResult<usize> {
@@ -242,5 +232,18 @@ impl TenancyTx for SqliteTx<'_> {
             "DELETE FROM sessions WHERE expires_at_ms < ?1",
             params![now_ms - 86_400_000],
         )
+    }
+}
+
+impl SqliteTx<'_> {
+    /// A staff member's row changed (a new PIN, disabled): their sessions end, and what the
+    /// cache holds of them goes.
+    fn end_staff_sessions(&mut self, store_id: &str, id: &str) -> ApiResult<()> {
+        self.exec("DELETE FROM sessions WHERE staff_id = ?1", params![id])?;
+        self.cache
+            .staff
+            .remove(&(store_id.to_string(), id.to_string()));
+        self.cache.sessions.clear();
+        Ok(())
     }
 }
