@@ -49,6 +49,16 @@ fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// `verify-audit` on `db` with the production server's audit key.
+fn verify_with_server_key(db: &std::path::Path) -> std::process::Output {
+    Command::new(BIN)
+        .args(["verify-audit", "--db"])
+        .arg(db)
+        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
+        .output()
+        .unwrap()
+}
+
 /// A sign-in on the terminal with `token` is refused with the problem `code`.
 async fn sign_in_refused(server: &Server, token: &str, staff: &str, pin: &str, code: &str) {
     server
@@ -264,12 +274,7 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
         String::from_utf8_lossy(&out.stderr).contains("this is not the audit key of the server")
     );
     // Every change is in the audit log, whose chain holds.
-    let out = Command::new(BIN)
-        .args(["verify-audit", "--db"])
-        .arg(&db)
-        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
-        .output()
-        .unwrap();
+    let out = verify_with_server_key(&db);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}");
     let actions: Vec<String> = audit_rows(&db).into_iter().map(|r| r.1).collect();
@@ -513,12 +518,7 @@ async fn customers_are_imported_with_opening_balances_all_or_nothing_and_only_on
     assert!(!rows
         .iter()
         .any(|r| r.1.starts_with("otp_") || r.1 == "confirmation_failed"));
-    let out = Command::new(BIN)
-        .args(["verify-audit", "--db"])
-        .arg(&db)
-        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
-        .output()
-        .unwrap();
+    let out = verify_with_server_key(&db);
     assert!(
         out.status.success(),
         "{}",
@@ -556,12 +556,7 @@ fn a_store_set_up_before_the_server_runs_is_anchored_and_verifies() {
         3,
         "one per change: {checkpoints}"
     );
-    let out = Command::new(BIN)
-        .args(["verify-audit", "--db"])
-        .arg(&db)
-        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
-        .output()
-        .unwrap();
+    let out = verify_with_server_key(&db);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}");
     assert!(said.starts_with("audit chain intact: 3 entries"), "{said}");
@@ -625,12 +620,7 @@ async fn readiness_names_the_next_step_and_a_backup_taken_while_serving_verifies
         refused(&db, &["backup", "--to", copy.to_str().unwrap()], None)
             .contains("exists: back up to a new file")
     );
-    let out = Command::new(BIN)
-        .args(["verify-audit", "--db"])
-        .arg(&copy)
-        .env("REDEEMGUARD_AUDIT_KEY", PRODUCTION_ENV[1].1)
-        .output()
-        .unwrap();
+    let out = verify_with_server_key(&copy);
     assert!(
         out.status.success(),
         "the copy verifies: {}",
