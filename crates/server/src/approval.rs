@@ -288,6 +288,7 @@ pub fn apply_override(
         Some(&row.id),
         json!({ "manager_id": manager.id, "reason": reason }),
     )?;
+    crate::metrics::get().overridden();
     Ok(row)
 }
 

@@ -15,6 +15,7 @@ use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::gateways::{DeliveryError, OutgoingMessage};
 use crate::messages::{safe_value, MessageCatalog, MessageKind};
+use crate::metrics::VerifyOutcome;
 use crate::model::{CustomerRow, OtpState, SendRow, SendScope};
 use crate::store::Tx;
 use contract::api::OtpSent;
@@ -380,7 +381,9 @@ pub fn verify<C: Challenge>(
     let Some(mac) = otp.code_mac.as_deref() else {
         return Err(ApiError::new(ErrorCode::OtpNotSent).detail(C::WORDS.void));
     };
+    let metrics = crate::metrics::get();
     if now_ms >= otp.expires_at_ms {
+        metrics.verified(VerifyOutcome::Expired);
         return Err(ApiError::new(ErrorCode::OtpExpired).detail(C::WORDS.expired));
     }
     let channel = otp.channel;
@@ -392,6 +395,7 @@ pub fn verify<C: Challenge>(
         challenge.save(tx)?;
         // The customer read this code: their channel is offered first next time.
         tx.set_last_channel(challenge.customer_id(), channel)?;
+        metrics.verified(VerifyOutcome::Approved);
         return record(tx, caller, now_ms, challenge.entry(Event::Verified));
     }
     let failed = challenge.failed_attempts_mut();
@@ -405,6 +409,7 @@ pub fn verify<C: Challenge>(
         challenge.entry(Event::Rejected { attempts_left }),
     )?;
     if attempts_left == 0 {
+        metrics.verified(VerifyOutcome::Locked);
         if let Some(o) = challenge.code_mut() {
             o.code_mac = None;
         }
@@ -416,6 +421,7 @@ pub fn verify<C: Challenge>(
         }
         .keep());
     }
+    metrics.verified(VerifyOutcome::Wrong);
     Err(wrong_code(attempts_left))
 }
 

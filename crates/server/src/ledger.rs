@@ -173,6 +173,7 @@ pub fn hold(
         Some(&row.id),
         detail,
     )?;
+    crate::metrics::get().held();
     Ok(row)
 }
 
@@ -459,6 +460,7 @@ pub fn post(
             "voucher": receipt.voucher.is_some(),
         }),
     )?;
+    crate::metrics::get().posted();
     Ok(bytes)
 }
 

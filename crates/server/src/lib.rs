@@ -29,6 +29,7 @@ pub mod import;
 pub mod kiosk;
 pub mod ledger;
 pub mod messages;
+pub mod metrics;
 pub mod model;
 pub mod notify;
 pub mod openapi;

@@ -12,6 +12,7 @@ use crate::gateways::OutgoingMessage;
 use crate::messages::{
     display_count, display_money, display_quantity, safe_value, ConfirmationKind, MessageCatalog,
 };
+use crate::metrics;
 use crate::model::{CustomerRow, RedemptionRow};
 use crate::state::Shared;
 use crate::store::Tx;
@@ -41,7 +42,14 @@ pub async fn send_code<C: Challenge + 'static>(
         } = code;
         let code_for = format!("{} {id}", C::NAME);
         let channel = message.channel;
-        let Err(failure) = app.gateway.deliver(message).await else {
+        let started = std::time::Instant::now();
+        let delivered = app.gateway.deliver(message).await;
+        let outcome = match delivered {
+            Ok(_) => metrics::SendOutcome::Delivered,
+            Err(_) => metrics::SendOutcome::Failed,
+        };
+        metrics::get().sent(channel, outcome, started.elapsed());
+        let Err(failure) = delivered else {
             tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
             return Ok(sent);
         };

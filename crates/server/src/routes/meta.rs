@@ -23,6 +23,19 @@ pub fn health_router() -> Router<Shared> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+}
+
+/// Not part of the contract: Prometheus' text format (see `crate::metrics`).
+async fn metrics() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::metrics::get().render(),
+    )
+        .into_response()
 }
 
 /// Only with `--testing-clock`.

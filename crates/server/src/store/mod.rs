@@ -258,6 +258,8 @@ pub struct Job {
     /// with everything after them (the log is a prefix), and a durable job's sync covers
     /// every job committed before it.
     pub durable: bool,
+    /// When it was queued (the writer's queue wait, a metric).
+    pub queued: std::time::Instant,
 }
 
 /// Runs jobs as transactions. Changes commit when the job succeeds or its error asks to
@@ -307,6 +309,7 @@ impl Db {
             work,
             reply,
             durable,
+            queued: std::time::Instant::now(),
         })?;
         let out = rx
             .await

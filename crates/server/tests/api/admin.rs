@@ -694,3 +694,63 @@ fn check_config_reads_the_environment_and_names_what_is_wrong() {
     assert!(!success, "{out}");
     assert!(out.contains("gateways.sms"), "{out}");
 }
+
+/// Operations (issue 14): `/metrics` counts what an operator watches, in Prometheus' format,
+/// and names no customer, code or token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_sends_verifications_holds_and_posts() {
+    let server = Server::demo(&[]);
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let code = server.code_for(&id).await;
+    api.verify(&id, &wrong(&code))
+        .await
+        .expect_problem("otp_invalid");
+    api.verify(&id, &code).await.expect(200);
+    api.commit(&id, "metrics-1").await.expect(200);
+
+    let r = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .unwrap();
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = r.text().await.unwrap();
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series).and_then(|v| v.strip_prefix(' ')))
+            .unwrap_or_else(|| panic!("{series} in\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value("redeemguard_codes_sent_total{channel=\"sms\",outcome=\"delivered\"}"),
+        1.0
+    );
+    assert_eq!(
+        value("redeemguard_codes_sent_total{channel=\"sms\",outcome=\"failed\"}"),
+        0.0
+    );
+    assert_eq!(
+        value("redeemguard_code_verifications_total{outcome=\"wrong\"}"),
+        1.0
+    );
+    assert_eq!(
+        value("redeemguard_code_verifications_total{outcome=\"approved\"}"),
+        1.0
+    );
+    assert_eq!(value("redeemguard_holds_total"), 1.0);
+    assert_eq!(value("redeemguard_posts_total"), 1.0);
+    assert_eq!(
+        value("redeemguard_gateway_seconds_count{channel=\"sms\"}"),
+        1.0
+    );
+    assert!(value("redeemguard_writer_queue_wait_seconds_count") >= 5.0);
+    assert!(value("redeemguard_writer_transaction_seconds_count") >= 1.0);
+    assert!(text.contains("# TYPE redeemguard_writer_transaction_seconds histogram"));
+    let tokens: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    assert!(!tokens.contains(&code.as_str()), "no code in the metrics");
+    assert!(!text.contains("asha") && !text.contains("demo-till"));
+}

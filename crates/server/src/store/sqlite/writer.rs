@@ -97,6 +97,10 @@ pub(super) fn run(
         let mut replies = Answers::default();
         let started = std::time::Instant::now();
         let jobs = group.len();
+        let metrics = crate::metrics::get();
+        for job in &group {
+            metrics.job(started.saturating_duration_since(job.queued));
+        }
         let outcome = run_group(
             &mut conn,
             &mut cache,
@@ -106,6 +110,7 @@ pub(super) fn run(
             &mut replies,
         );
         let took = started.elapsed();
+        metrics.transaction(took);
         if took > std::time::Duration::from_millis(20) {
             tracing::warn!(
                 jobs,
