@@ -754,3 +754,132 @@ async fn metrics_count_sends_verifications_holds_and_posts() {
     assert!(!tokens.contains(&code.as_str()), "no code in the metrics");
     assert!(!text.contains("asha") && !text.contains("demo-till"));
 }
+
+/// Issue 14: the README's "Run a real store", followed end to end without demo mode: the
+/// store, a till, a manager and a cashier, the override code and the customer master set up
+/// with the admin command; then the server with the merchant's SMS gateway (a fake HTTP
+/// provider here), and a cashier redeems with the code the customer got through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_s_run_a_real_store_works_end_to_end() {
+    let gateway = crate::fakes::FakeGateway::start().await;
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let db = dir.path().join("shop.sqlite");
+
+    // The admin commands, in the README's order, before the server ever ran.
+    let (store, token) = set_up(&db);
+    ok(
+        &db,
+        &args(&[
+            "add-staff".into(),
+            "--store".into(),
+            store.clone(),
+            "--code".into(),
+            "M1".into(),
+            "--name".into(),
+            "Meera".into(),
+            "--role".into(),
+            "manager".into(),
+        ]),
+        Some("482193\n"),
+    );
+    ok(
+        &db,
+        &["set-override-code", "--store", &store],
+        Some("24681357\n"),
+    );
+    let csv = dir.path().join("customers.csv");
+    std::fs::write(&csv, GOOD).unwrap();
+    let imported = ok(
+        &db,
+        &[
+            "import-customers",
+            "--store",
+            &store,
+            "--file",
+            csv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        imported.starts_with("2 rows: added 2 customers"),
+        "{imported}"
+    );
+
+    // The server, with the merchant's SMS gateway in its file.
+    let config = dir.path().join("redeemguard.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{}/sms"
+auth = {{ type = "bearer", token_env = "SMS_TOKEN" }}
+json = '{{ "to": "{{to}}", "text": "{{message}}" }}'
+"#,
+            gateway.base
+        ),
+    )
+    .unwrap();
+    let server = Server::spawn(
+        dir.clone(),
+        db.clone(),
+        &["--config", config.to_str().unwrap()],
+        &[
+            PRODUCTION_ENV[0],
+            PRODUCTION_ENV[1],
+            ("SMS_TOKEN", "sms-token-1"),
+        ],
+    );
+    assert!(!server.logs().contains("next step:"), "{}", server.logs());
+    let ready = reqwest::get(format!("{}/readyz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(
+        reqwest::get(format!("{}/demo/outbox.json", server.base))
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "no demo phone outside demo mode"
+    );
+
+    // The cashier finds an imported customer and redeems with the code from their phone.
+    let api = server.api(&token).sign_in("C1", "907352").await;
+    let found = api.get("/v1/customers?q=98765%2043210").await.expect(200);
+    let asha = found["customers"][0]["id"].as_str().unwrap().to_string();
+    let balance = api.balance(&asha).await;
+    let points = balance["instruments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "points")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = api.create_id(&asha, &points, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let sent = gateway.wait_for(1).await;
+    assert_eq!(sent[0].header("authorization"), Some("Bearer sms-token-1"));
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["to"], "+919876543210");
+    let text = body["text"].as_str().unwrap();
+    assert!(
+        text.contains("is your code to redeem 500 points (₹500.00) at MG Road"),
+        "{text}"
+    );
+    let code = code_in(text).unwrap();
+    api.verify(&id, &code).await.expect(200);
+    let receipt = api.commit(&id, "real-store-1").await.expect(200);
+    assert_eq!(
+        (
+            receipt["balance_before"].as_u64(),
+            receipt["balance_after"].as_u64()
+        ),
+        (Some(1200), Some(700))
+    );
+    assert_eq!(receipt["cashier_name"], "Ravi");
+    assert!(!server.logs().contains(&code), "the code is never logged");
+}
