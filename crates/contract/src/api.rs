@@ -38,6 +38,10 @@ pub mod paths {
     pub const APPROVALS: &str = "/v1/approvals";
     /// The `action` of [`redemption_action`] a cashier asks a manager's approval with.
     pub const APPROVAL_REQUEST: &str = "approval-request";
+    /// A manager's set-up of their store: staff, terminals, the override code.
+    pub const ADMIN_STAFF: &str = "/v1/admin/staff";
+    pub const ADMIN_TERMINALS: &str = "/v1/admin/terminals";
+    pub const ADMIN_OVERRIDE_CODE: &str = "/v1/admin/override-code";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -53,6 +57,13 @@ pub mod paths {
     /// `action` is `approve` or `decline`.
     pub fn approval_action(id: &str, action: &str) -> String {
         format!("{APPROVALS}/{id}/{action}")
+    }
+    /// `action` is `disable` or `pin`.
+    pub fn staff_action(id: &str, action: &str) -> String {
+        format!("{ADMIN_STAFF}/{id}/{action}")
+    }
+    pub fn terminal_revoke(id: &str) -> String {
+        format!("{ADMIN_TERMINALS}/{id}/revoke")
     }
 }
 
@@ -527,4 +538,67 @@ mod tests {
         assert!(RedemptionStatus::Approved.is_open());
         assert!(!RedemptionStatus::Committed.is_open());
     }
+}
+
+/// A staff member as a manager sees them (never their PIN).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: String,
+    /// What they type at the till.
+    pub code: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffList {
+    pub staff: Vec<StaffMember>,
+}
+
+/// A new staff member: 1 to 16 letters or digits as their code; a PIN of 4 to 12 digits,
+/// not a repeated digit or a run like 1234.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaff {
+    pub code: String,
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+}
+
+/// A new PIN (the member's sessions end).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPin {
+    pub pin: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TerminalList {
+    pub terminals: Vec<TerminalInfo>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewTerminal {
+    pub name: String,
+    pub mode: TerminalMode,
+}
+
+/// A terminal just added, with its token: shown this once, never again (only its hash is kept).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TerminalAdded {
+    pub terminal: TerminalInfo,
+    pub token: String,
+}
+
+/// The store's new override code: 8 to 12 digits, not a repeated digit or a run.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewOverrideCode {
+    pub code: String,
 }

@@ -13,7 +13,7 @@ use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{MerchantRow, StaffRow, StoreRow, TerminalRow};
 use crate::store::Tx;
-use contract::api::{Role, TerminalMode};
+use contract::api::{NewStaff, Role, TerminalMode};
 use contract::{CallingCode, Currency, ErrorCode, Policy};
 use serde_json::json;
 
@@ -194,7 +194,7 @@ pub fn create_store(tx: &mut dyn Tx, now_ms: i64, req: &NewStore) -> ApiResult<S
     audit::record(
         tx,
         now_ms,
-        &operator(&store_id),
+        &who(None, &store_id),
         Action::StoreCreated,
         None,
         json!({ "merchant": merchant, "store": store, "currency": currency.code(),
@@ -207,18 +207,23 @@ pub fn create_store(tx: &mut dyn Tx, now_ms: i64, req: &NewStore) -> ApiResult<S
     })
 }
 
-/// The operator at the admin command, in the audit log.
-fn operator(store_id: &str) -> Actor {
-    Actor {
+/// Who made a change, in the audit log: a manager (`by`, from the back office) or, with
+/// `None`, the operator at the admin command.
+fn who(by: Option<&Actor>, store_id: &str) -> Actor {
+    by.cloned().unwrap_or_else(|| Actor {
         store_id: store_id.to_string(),
         terminal_id: None,
         staff_id: None,
-    }
+    })
+}
+
+fn not_found(detail: String) -> ApiError {
+    ApiError::new(ErrorCode::NotFound).detail(detail)
 }
 
 fn existing_store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
     tx.store(store_id.trim())?.ok_or_else(|| {
-        refuse(format!(
+        not_found(format!(
             "there is no store {store_id:?}: `admin list` shows the stores and their ids"
         ))
     })
@@ -238,6 +243,7 @@ pub fn add_terminal(
     store_id: &str,
     terminal_name: &str,
     mode: TerminalMode,
+    by: Option<&Actor>,
 ) -> ApiResult<TerminalMade> {
     let store = existing_store(tx, store_id)?;
     let terminal_name = name("terminal", terminal_name)?;
@@ -253,7 +259,7 @@ pub fn add_terminal(
     audit::record(
         tx,
         now_ms,
-        &operator(&store.id),
+        &who(by, &store.id),
         Action::TerminalAdded,
         None,
         json!({ "terminal_id": terminal.id, "name": terminal.name, "mode": mode_name(mode) }),
@@ -269,18 +275,34 @@ pub fn mode_name(mode: TerminalMode) -> &'static str {
 }
 
 /// Revokes a terminal: its token stops working at once and its sessions end.
-pub fn revoke_terminal(tx: &mut dyn Tx, now_ms: i64, terminal_id: &str) -> ApiResult<TerminalRow> {
-    let terminal = tx
-        .revoke_terminal(terminal_id.trim(), now_ms)?
-        .ok_or_else(|| {
-            refuse(format!(
-                "there is no terminal {terminal_id:?} in use: `admin list` shows the terminals"
-            ))
-        })?;
+/// A manager (`by`) revokes only their own store's terminals, and not the one they use.
+pub fn revoke_terminal(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    terminal_id: &str,
+    by: Option<&Actor>,
+) -> ApiResult<TerminalRow> {
+    let id = terminal_id.trim();
+    let missing = || {
+        not_found(format!(
+            "there is no terminal {terminal_id:?} in use: `admin list` shows the terminals"
+        ))
+    };
+    if let Some(by) = by {
+        if !tx.terminals_of(&by.store_id)?.iter().any(|t| t.id == id) {
+            return Err(missing());
+        }
+        if by.terminal_id.as_deref() == Some(id) {
+            return Err(refuse(
+                "this is the terminal you are using: revoke it from another one",
+            ));
+        }
+    }
+    let terminal = tx.revoke_terminal(id, now_ms)?.ok_or_else(missing)?;
     audit::record(
         tx,
         now_ms,
-        &operator(&terminal.store_id),
+        &who(by, &terminal.store_id),
         Action::TerminalRevoked,
         None,
         json!({ "terminal_id": terminal.id, "name": terminal.name }),
@@ -326,11 +348,16 @@ pub fn add_staff(
     tx: &mut dyn Tx,
     now_ms: i64,
     store_id: &str,
-    code: &str,
-    staff_name: &str,
-    role: Role,
-    pin: &str,
+    new: &NewStaff,
+    by: Option<&Actor>,
 ) -> ApiResult<StaffRow> {
+    let NewStaff {
+        code,
+        name: staff_name,
+        role,
+        pin,
+    } = new;
+    let role = *role;
     let store = existing_store(tx, store_id)?;
     let code = staff_code(code)?;
     let staff_name = name("staff member", staff_name)?;
@@ -353,7 +380,7 @@ pub fn add_staff(
     audit::record(
         tx,
         now_ms,
-        &operator(&store.id),
+        &who(by, &store.id),
         Action::StaffAdded,
         None,
         json!({ "staff_id": staff.id, "code": staff.code, "name": staff.name,
@@ -373,7 +400,7 @@ fn active_staff(tx: &mut dyn Tx, store_id: &str, code: &str) -> ApiResult<(Store
     let store = existing_store(tx, store_id)?;
     let code = staff_code(code)?;
     let staff = tx.staff_by_code(&store.id, &code)?.ok_or_else(|| {
-        refuse(format!(
+        not_found(format!(
             "{} has no staff member with code {code} (or they are disabled): `admin list` shows the staff",
             store.name
         ))
@@ -388,13 +415,19 @@ pub fn disable_staff(
     now_ms: i64,
     store_id: &str,
     code: &str,
+    by: Option<&Actor>,
 ) -> ApiResult<StaffRow> {
     let (store, staff) = active_staff(tx, store_id, code)?;
+    if by.and_then(|b| b.staff_id.as_deref()) == Some(staff.id.as_str()) {
+        return Err(refuse(
+            "you cannot disable yourself: another manager (or the admin command) can",
+        ));
+    }
     tx.disable_staff(&store.id, &staff.id, now_ms)?;
     audit::record(
         tx,
         now_ms,
-        &operator(&store.id),
+        &who(by, &store.id),
         Action::StaffDisabled,
         None,
         json!({ "staff_id": staff.id, "code": staff.code, "name": staff.name }),
@@ -409,6 +442,7 @@ pub fn set_pin(
     store_id: &str,
     code: &str,
     pin: &str,
+    by: Option<&Actor>,
 ) -> ApiResult<StaffRow> {
     check_pin(pin)?;
     let (store, staff) = active_staff(tx, store_id, code)?;
@@ -416,7 +450,7 @@ pub fn set_pin(
     audit::record(
         tx,
         now_ms,
-        &operator(&store.id),
+        &who(by, &store.id),
         Action::PinSet,
         None,
         json!({ "staff_id": staff.id, "code": staff.code }),
@@ -440,6 +474,7 @@ pub fn set_override_code(
     now_ms: i64,
     store_id: &str,
     code: &str,
+    by: Option<&Actor>,
 ) -> ApiResult<StoreRow> {
     check_override_code(code)?;
     let store = existing_store(tx, store_id)?;
@@ -447,7 +482,7 @@ pub fn set_override_code(
     audit::record(
         tx,
         now_ms,
-        &operator(&store.id),
+        &who(by, &store.id),
         Action::OverrideCodeSet,
         None,
         json!({ "rotated": store.override_hash.is_some() }),

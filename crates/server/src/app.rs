@@ -343,6 +343,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 25);
+        assert_eq!(operations, 33);
     }
 }

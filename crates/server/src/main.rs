@@ -409,7 +409,7 @@ fn admin_change(
                 "kiosk" => TerminalMode::Kiosk,
                 other => return Err(bad(format!("--mode {other:?}: use till or kiosk"))),
             };
-            let made = admin::add_terminal(tx, now, &store, &name, mode)?;
+            let made = admin::add_terminal(tx, now, &store, &name, mode, None)?;
             format!(
                 "terminal {} \"{}\" ({}) added.
 token: {}
@@ -421,7 +421,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
             )
         }
         AdminCommand::RevokeTerminal { terminal } => {
-            let t = admin::revoke_terminal(tx, now, &terminal)?;
+            let t = admin::revoke_terminal(tx, now, &terminal, None)?;
             format!(
                 "terminal {} \"{}\" revoked: its token no longer works.",
                 t.id, t.name
@@ -438,7 +438,18 @@ Type this token into the terminal once; it is not shown again (revoke the termin
                 "manager" => Role::Manager,
                 other => return Err(bad(format!("--role {other:?}: use cashier or manager"))),
             };
-            let s = admin::add_staff(tx, now, &store, &code, &name, role, input)?;
+            let s = admin::add_staff(
+                tx,
+                now,
+                &store,
+                &contract::api::NewStaff {
+                    code,
+                    name,
+                    role,
+                    pin: input.to_string(),
+                },
+                None,
+            )?;
             format!(
                 "{} \"{}\" added as {}: they sign in with code {} and their PIN.",
                 s.id,
@@ -448,21 +459,21 @@ Type this token into the terminal once; it is not shown again (revoke the termin
             )
         }
         AdminCommand::DisableStaff { store, code } => {
-            let s = admin::disable_staff(tx, now, &store, &code)?;
+            let s = admin::disable_staff(tx, now, &store, &code, None)?;
             format!(
                 "{} ({}) disabled: they can no longer sign in.",
                 s.name, s.code
             )
         }
         AdminCommand::SetPin { store, code } => {
-            let s = admin::set_pin(tx, now, &store, &code, input)?;
+            let s = admin::set_pin(tx, now, &store, &code, input, None)?;
             format!(
                 "new PIN set for {} ({}); their sessions ended.",
                 s.name, s.code
             )
         }
         AdminCommand::SetOverrideCode { store } => {
-            let s = admin::set_override_code(tx, now, &store, input)?;
+            let s = admin::set_override_code(tx, now, &store, input, None)?;
             format!(
                 "override code of {} set; any earlier one no longer works.",
                 s.name

@@ -7,6 +7,7 @@
 //! the OpenAPI paths from those attributes, so they cannot disagree.
 
 mod accruals;
+mod admin;
 mod approvals;
 mod customers;
 mod input;
@@ -31,6 +32,7 @@ pub fn api() -> OpenApiRouter<Shared> {
         .merge(accruals::router())
         .merge(kiosk::router())
         .merge(reports::router())
+        .merge(admin::router())
         .merge(meta::router())
 }
 
@@ -64,6 +66,9 @@ mod tests {
             KIOSK_VERIFY,
             KIOSK_FORGET,
             APPROVALS,
+            ADMIN_STAFF,
+            ADMIN_TERMINALS,
+            ADMIN_OVERRIDE_CODE,
         ]
         .into_iter()
         .map(String::from)
@@ -84,6 +89,10 @@ mod tests {
         for action in ["approve", "decline"] {
             expected.insert(approval_action(id, action));
         }
+        for action in ["disable", "pin"] {
+            expected.insert(staff_action(id, action));
+        }
+        expected.insert(terminal_revoke(id));
         assert_eq!(documented, expected);
     }
 }

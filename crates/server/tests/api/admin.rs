@@ -883,3 +883,177 @@ json = '{{ "to": "{{to}}", "text": "{{message}}" }}'
     assert_eq!(receipt["cashier_name"], "Ravi");
     assert!(!server.logs().contains(&code), "the code is never logged");
 }
+
+/// Issue 14: a manager sets up their own store over `/v1/admin/…` with the admin command's
+/// rules; a cashier cannot; another store is out of reach; the manager is named in the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_sets_up_staff_terminals_and_the_override_code_of_their_store() {
+    let server = Server::demo(&["--demo-extra-merchant"]);
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+    for path in ["/v1/admin/staff", "/v1/admin/terminals"] {
+        cashier.get(path).await.expect_problem("forbidden");
+    }
+    cashier
+        .post(
+            "/v1/admin/staff",
+            json!({ "code": "C9", "name": "X", "role": "manager", "pin": "583016" }),
+        )
+        .await
+        .expect_problem("forbidden");
+
+    // Staff: listed without PINs; added with the same rules as the admin command.
+    let staff = manager.get("/v1/admin/staff").await.expect(200);
+    let codes: Vec<&str> = staff["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["C001", "M001"]);
+    assert!(
+        !staff.to_string().contains("argon2"),
+        "no PIN hash: {staff}"
+    );
+    let p = manager
+        .post(
+            "/v1/admin/staff",
+            json!({ "code": "C009", "name": "Ravi", "role": "cashier", "pin": "1234" }),
+        )
+        .await
+        .expect_problem("invalid_request");
+    assert!(
+        p["detail"].as_str().unwrap().contains("too easy to guess"),
+        "{p}"
+    );
+    let ravi = manager
+        .post(
+            "/v1/admin/staff",
+            json!({ "code": "C009", "name": "Ravi", "role": "cashier", "pin": "583016" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (ravi["code"].as_str(), ravi["role"].as_str()),
+        (Some("C009"), Some("cashier"))
+    );
+    let ravi_id = ravi["id"].as_str().unwrap().to_string();
+    let ravi_api = server.api("demo-till-1").sign_in("C009", "583016").await;
+    ravi_api.policy().await;
+
+    // A new PIN ends his session; disabling him locks him out; a manager cannot disable themselves.
+    manager
+        .put(
+            &format!("/v1/admin/staff/{ravi_id}/pin"),
+            json!({ "pin": "907352" }),
+        )
+        .await
+        .expect(200);
+    ravi_api
+        .get("/v1/policy")
+        .await
+        .expect_problem("session_expired");
+    let ravi_api = server.api("demo-till-1").sign_in("C009", "907352").await;
+    manager
+        .post(&format!("/v1/admin/staff/{ravi_id}/disable"), json!({}))
+        .await
+        .expect(200);
+    ravi_api
+        .get("/v1/policy")
+        .await
+        .expect_problem("session_expired");
+    sign_in_refused(&server, "demo-till-1", "C009", "907352", "sign_in_failed").await;
+    let me = staff["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "M001")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = manager
+        .post(&format!("/v1/admin/staff/{me}/disable"), json!({}))
+        .await
+        .expect_problem("invalid_request");
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("you cannot disable yourself"));
+    // Another store's staff member is not found.
+    manager
+        .post("/v1/admin/staff/st-other-c001/disable", json!({}))
+        .await
+        .expect_problem("not_found");
+
+    // Terminals: a kiosk added (its token once), then revoked; not the manager's own; not
+    // another store's.
+    let added = manager
+        .post(
+            "/v1/admin/terminals",
+            json!({ "name": "Kiosk 2", "mode": "kiosk" }),
+        )
+        .await
+        .expect(201);
+    let token = added["token"].as_str().unwrap().to_string();
+    let kiosk_id = added["terminal"]["id"].as_str().unwrap().to_string();
+    let listed = manager.get("/v1/admin/terminals").await.expect(200);
+    assert!(listed["terminals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == kiosk_id.as_str()));
+    assert!(
+        !listed.to_string().contains(&token),
+        "the token is shown once"
+    );
+    server
+        .api(&token)
+        .post("/v1/sessions", json!({ "staff_code": "", "pin": "" }))
+        .await
+        .expect(201);
+    manager
+        .post(&format!("/v1/admin/terminals/{kiosk_id}/revoke"), json!({}))
+        .await
+        .expect(200);
+    sign_in_refused(&server, &token, "", "", "unauthenticated").await;
+    let p = manager
+        .post("/v1/admin/terminals/term-demo-till-2/revoke", json!({}))
+        .await
+        .expect_problem("invalid_request");
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("this is the terminal you are using"));
+    manager
+        .post("/v1/admin/terminals/term-other-till-1/revoke", json!({}))
+        .await
+        .expect_problem("not_found");
+
+    // The override code, rotated: the old one no longer works at the till.
+    manager
+        .put("/v1/admin/override-code", json!({ "code": "2468" }))
+        .await
+        .expect_problem("invalid_request");
+    let r = manager
+        .put("/v1/admin/override-code", json!({ "code": "97531864" }))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+
+    // Each change names the manager who made it.
+    let entries = manager.audit_entries().await;
+    for action in [
+        "staff_added",
+        "pin_set",
+        "staff_disabled",
+        "terminal_added",
+        "terminal_revoked",
+        "override_code_set",
+    ] {
+        let e = entries
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in the audit log"));
+        assert_eq!(e["staff_id"], "st-demo-m001", "{e}");
+    }
+}
