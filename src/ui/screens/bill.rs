@@ -72,7 +72,7 @@ pub fn BillScreen() -> impl IntoView {
             // A loyalty voucher needs no bill: it is offered with the customer's balance,
             // to a customer who can have one (seed 004).
             <button class="rg-btn rg-secondary" data-testid="skip-bill" on:click=move |_| ctx.dispatch(Action::SkipBill)>
-                "No bill: find the customer"
+                "No bill (a loyalty voucher): find the customer"
             </button>
         </section>
     }
