@@ -45,6 +45,26 @@ pub const COLUMNS: [&str; 20] = [
     "gift_card_balance",
 ];
 
+/// A spreadsheet runs a cell that starts with one of these as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A person's text (a name, a label) as the export writes it: one that a spreadsheet would run
+/// as a formula gets a leading `'`, which the import takes off again.
+fn inert(text: &str) -> String {
+    match text.starts_with(FORMULA_START) {
+        true => format!("'{text}"),
+        false => text.to_string(),
+    }
+}
+
+/// The text the export made inert, as it was.
+fn as_written(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => text,
+    }
+}
+
 /// One problem of a file: where (row 1 is the header) and what to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
@@ -169,7 +189,7 @@ impl Cells<'_> {
 
     /// A label (what the customer calls it), needed once its quantity is given.
     fn label(&mut self, column: &str, quantity_column: &str) -> Option<String> {
-        let label = self.get(column).map(str::to_string);
+        let label = self.get(column).map(|l| as_written(l).to_string());
         if label.is_none() {
             self.bad(
                 column,
@@ -196,7 +216,7 @@ fn row_of(
     policy: &Policy,
     now_ms: i64,
 ) -> Option<Parsed> {
-    let name = cells.get("name").map(str::to_string);
+    let name = cells.get("name").map(|n| as_written(n).to_string());
     if name.is_none() {
         cells.bad("name", "every customer needs a name");
     }
@@ -620,7 +640,7 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
                 row[i] = v;
             }
         };
-        set("name", c.name.clone());
+        set("name", inert(&c.name));
         set(
             "mobile",
             c.mobile
@@ -670,17 +690,17 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
                     }
                 }
                 InstrumentKind::Package => {
-                    set("package", i.label.clone());
+                    set("package", inert(&i.label));
                     set("package_sessions", i.available().to_string());
                     set("package_session_value", i.unit_value.to_decimal_string());
                 }
                 InstrumentKind::Membership => {
-                    set("membership", i.label.clone());
+                    set("membership", inert(&i.label));
                     set("membership_credit", money(i.available()));
                     set("membership_valid_until", date(i.valid_until_ms));
                 }
                 InstrumentKind::Campaign => {
-                    set("campaign", i.label.clone());
+                    set("campaign", inert(&i.label));
                     set("campaign_uses", i.available().to_string());
                     set("campaign_use_value", i.unit_value.to_decimal_string());
                     set("campaign_valid_until", date(i.valid_until_ms));
@@ -703,4 +723,22 @@ pub fn store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
             "there is no store {store_id:?}: `admin list` shows the stores and their ids"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name a spreadsheet would run (`=HYPERLINK(…)`) is exported inert and imported back
+    /// as it was; ordinary text and numbers are untouched.
+    #[test]
+    fn formula_like_text_is_exported_inert_and_read_back_as_written() {
+        for text in ["=HYPERLINK(\"http://x\")", "+1 Club", "-Sale", "@home"] {
+            let out = inert(text);
+            assert!(out.starts_with('\''), "{out}");
+            assert_eq!(as_written(&out), text);
+        }
+        assert_eq!(inert("Asha Rao"), "Asha Rao");
+        assert_eq!(as_written("'Tis the season"), "'Tis the season");
+    }
 }
