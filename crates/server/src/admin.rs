@@ -76,12 +76,7 @@ pub struct StoreMade {
 
 fn locale_tag(value: &str) -> ApiResult<String> {
     let tag = value.trim();
-    let ok = !tag.is_empty()
-        && tag.len() <= 35
-        && tag.split('-').all(|part| {
-            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
-        });
-    match ok {
+    match crate::messages::is_locale_tag(tag) {
         true => Ok(tag.to_string()),
         false => Err(refuse(format!(
             "--locale {value:?} is not a locale tag: use e.g. en-IN, hi-IN or id-ID"
@@ -221,7 +216,7 @@ fn not_found(detail: String) -> ApiError {
     ApiError::new(ErrorCode::NotFound).detail(detail)
 }
 
-fn existing_store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
+pub fn existing_store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
     tx.store(store_id.trim())?.ok_or_else(|| {
         not_found(format!(
             "there is no store {store_id:?}: `admin list` shows the stores and their ids"

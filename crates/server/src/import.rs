@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::{CustomerRow, InstrumentRow, StoreRow};
 use crate::store::Tx;
 use contract::instrument::Expiring;
-use contract::{CardNumber, Email, ErrorCode, InstrumentKind, Mobile, Money, Policy, Unit};
+use contract::{CardNumber, Email, InstrumentKind, Mobile, Money, Policy, Unit};
 use std::collections::HashSet;
 
 /// The columns a file may have (header names; any order; only `name` is required).
@@ -714,15 +714,6 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
         .into_inner()
         .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
     String::from_utf8(bytes).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// Refuses a store id that does not exist, naming what to do.
-pub fn store(tx: &mut dyn Tx, store_id: &str) -> ApiResult<StoreRow> {
-    tx.store(store_id.trim())?.ok_or_else(|| {
-        ApiError::new(ErrorCode::InvalidRequest).detail(format!(
-            "there is no store {store_id:?}: `admin list` shows the stores and their ids"
-        ))
-    })
 }
 
 #[cfg(test)]

@@ -282,7 +282,7 @@ async fn import_customers(
     };
     let id = store_id.to_string();
     let store = db
-        .run(move |tx| import::store(tx, &id))
+        .run(move |tx| admin::existing_store(tx, &id))
         .await
         .map_err(problem)?;
     let rows = match import::parse(&store, text, now) {
@@ -483,7 +483,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
             unreachable!("an import checks outside a transaction and writes in batches")
         }
         AdminCommand::ExportCustomers { store } => {
-            let store = import::store(tx, &store)?;
+            let store = admin::existing_store(tx, &store)?;
             import::export(tx, &store, now)?.trim_end().to_string()
         }
         AdminCommand::List => admin::overview(tx)?.to_string(),

@@ -175,12 +175,7 @@ impl MessageCatalog {
         let mut catalog = MessageCatalog::default();
         for (locale, texts) in file {
             let tag = locale.trim().to_ascii_lowercase();
-            let tag_ok = !tag.is_empty()
-                && tag.len() <= 35
-                && tag.split('-').all(|part| {
-                    (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
-                });
-            if !tag_ok {
+            if !is_locale_tag(&tag) {
                 return Err(format!(
                     "[messages.\"{locale}\"]: not a locale tag (use e.g. en-IN, hi-IN or hi)"
                 ));
@@ -323,6 +318,16 @@ impl MessageCatalog {
         };
         found.expect("the built-in catalog has every subject")
     }
+}
+
+/// A locale tag's shape (`en-IN`, `hi`): the message catalog's sections and a new store's
+/// locale are checked by it.
+pub fn is_locale_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 35
+        && tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// A value from the database (a customer's or store's name) made safe for the channel:

@@ -296,11 +296,7 @@ pub fn after_accrual(
     )
     .unwrap_or_else(|_| Money::zero(policy.currency));
     let figures = Figures {
-        quantity: format!(
-            "{} {}",
-            display_count(points, policy),
-            Unit::Points.noun(points)
-        ),
+        quantity: display_quantity(points, Unit::Points, "", policy),
         points: display_count(points, policy),
         value: display_money(value),
         balance: display_count(balance, policy),

@@ -50,6 +50,9 @@ pub(crate) fn store_row(r: &Row) -> rusqlite::Result<StoreRow> {
     })
 }
 
+/// The columns `terminal_row` reads, with their table.
+pub(crate) const TERMINAL_COLS: &str = "id, store_id, name, mode, token_hash FROM terminals";
+
 pub(crate) fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
     Ok(TerminalRow {
         id: r.get(0)?,
@@ -59,6 +62,9 @@ pub(crate) fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
         token_hash: r.get(4)?,
     })
 }
+
+/// The columns `staff_row` reads, with their table.
+pub(crate) const STAFF_COLS: &str = "id, store_id, code, name, role, pin_hash FROM staff";
 
 pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {

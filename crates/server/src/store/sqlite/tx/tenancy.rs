@@ -75,8 +75,7 @@ impl TenancyTx for SqliteTx<'_> {
             return Ok(Some(hit.clone()));
         }
         let row = self.one(
-            "SELECT id, store_id, name, mode, token_hash FROM terminals \
-             WHERE token_hash = ?1 AND revoked_at_ms IS NULL",
+            &format!("SELECT {TERMINAL_COLS} WHERE token_hash = ?1 AND revoked_at_ms IS NULL"),
             params![token_hash],
             terminal_row,
         )?;
@@ -98,8 +97,9 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn staff_by_code(&mut self, store_id: &str, code: &str) -> ApiResult<Option<StaffRow>> {
         self.one(
-            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
-             WHERE store_id = ?1 AND code = ?2 AND disabled_at_ms IS NULL",
+            &format!(
+                "SELECT {STAFF_COLS} WHERE store_id = ?1 AND code = ?2 AND disabled_at_ms IS NULL"
+            ),
             params![store_id, code],
             staff_row,
         )
@@ -111,8 +111,9 @@ impl TenancyTx for SqliteTx<'_> {
             return Ok(Some(hit.clone()));
         }
         let row = self.one(
-            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
-             WHERE store_id = ?1 AND id = ?2 AND disabled_at_ms IS NULL",
+            &format!(
+                "SELECT {STAFF_COLS} WHERE store_id = ?1 AND id = ?2 AND disabled_at_ms IS NULL"
+            ),
             params![store_id, id],
             staff_row,
         )?;
@@ -165,8 +166,7 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn terminals_of(&mut self, store_id: &str) -> ApiResult<Vec<TerminalRow>> {
         self.all(
-            "SELECT id, store_id, name, mode, token_hash FROM terminals \
-             WHERE store_id = ?1 AND revoked_at_ms IS NULL ORDER BY name, id",
+            &format!("SELECT {TERMINAL_COLS} WHERE store_id = ?1 AND revoked_at_ms IS NULL ORDER BY name, id"),
             params![store_id],
             terminal_row,
         )
@@ -174,8 +174,9 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn staff_of(&mut self, store_id: &str) -> ApiResult<Vec<StaffRow>> {
         self.all(
-            "SELECT id, store_id, code, name, role, pin_hash FROM staff \
-             WHERE store_id = ?1 AND disabled_at_ms IS NULL ORDER BY code",
+            &format!(
+                "SELECT {STAFF_COLS} WHERE store_id = ?1 AND disabled_at_ms IS NULL ORDER BY code"
+            ),
             params![store_id],
             staff_row,
         )
@@ -183,8 +184,7 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>> {
         let row = self.one(
-            "SELECT id, store_id, name, mode, token_hash FROM terminals \
-             WHERE id = ?1 AND revoked_at_ms IS NULL",
+            &format!("SELECT {TERMINAL_COLS} WHERE id = ?1 AND revoked_at_ms IS NULL"),
             params![id],
             terminal_row,
         )?;
