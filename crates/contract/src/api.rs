@@ -42,6 +42,11 @@ pub mod paths {
     pub const ADMIN_STAFF: &str = "/v1/admin/staff";
     pub const ADMIN_TERMINALS: &str = "/v1/admin/terminals";
     pub const ADMIN_OVERRIDE_CODE: &str = "/v1/admin/override-code";
+    /// Loyalty card types (seed 004), and a card number issued to a customer.
+    pub const ADMIN_CARD_TYPES: &str = "/v1/admin/card-types";
+    pub const ADMIN_CARDS: &str = "/v1/admin/cards";
+    /// A customer master as CSV (`text/csv` body); `?dry_run=true` checks without writing.
+    pub const ADMIN_IMPORT: &str = "/v1/admin/customers/import";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -64,6 +69,12 @@ pub mod paths {
     }
     pub fn terminal_revoke(id: &str) -> String {
         format!("{ADMIN_TERMINALS}/{id}/revoke")
+    }
+    pub fn card_type(id: &str) -> String {
+        format!("{ADMIN_CARD_TYPES}/{id}")
+    }
+    pub fn import(dry_run: bool) -> String {
+        format!("{ADMIN_IMPORT}?dry_run={dry_run}")
     }
 }
 
@@ -601,4 +612,29 @@ pub struct TerminalAdded {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOverrideCode {
     pub code: String,
+}
+
+/// One problem of an imported file: where (row 1 is the header) and what to fix.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportProblem {
+    pub row: u32,
+    /// The column's header name, when the problem is one cell.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import did or, as a dry run, would do. With any `errors`, nothing was written.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResult {
+    /// Data rows read (the header not counted).
+    pub rows: u32,
+    /// Customers added (a dry run: that would be added).
+    pub added: u32,
+    /// Already there (the same mobile, card or e-mail): left exactly as they are.
+    pub unchanged: u32,
+    pub balances_opened: u32,
+    pub errors: Vec<ImportProblem>,
+    pub dry_run: bool,
 }

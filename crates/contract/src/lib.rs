@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bill;
+pub mod cards;
 pub mod contact;
 pub mod error;
 pub mod instrument;
@@ -18,6 +19,7 @@ pub mod template;
 pub mod wire;
 
 pub use bill::{Bill, BillError, BillErrors, BillId};
+pub use cards::{CardType, EarnRate};
 pub use contact::{CallingCode, CardNumber, Channel, ContactError, Email, Mobile};
 pub use error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 pub use instrument::{InstrumentBalance, InstrumentKind, Unit};

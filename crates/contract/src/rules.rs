@@ -457,16 +457,14 @@ pub fn check_redemption(
 
 /// Points a bill earns (S12): its total at the policy's earn rate, rounded down, at most the
 /// policy's cap per bill. Never a number the caller chooses.
-pub fn points_earned(policy: &Policy, bill: &Bill) -> Result<u64, RuleError> {
+pub fn points_earned(rate: &crate::cards::EarnRate, bill: &Bill) -> Result<u64, RuleError> {
     let total = bill.total();
-    if total.currency() != policy.currency || policy.earn_per.currency() != policy.currency {
+    if total.currency() != rate.per.currency() {
         return Err(RuleError::CurrencyMismatch);
     }
-    let per = u128::from(policy.earn_per.minor().max(1));
-    let points = u128::from(total.minor()) * u128::from(policy.earn_points) / per;
-    Ok(u64::try_from(points)
-        .unwrap_or(u64::MAX)
-        .min(policy.earn_cap_per_bill))
+    let per = u128::from(rate.per.minor().max(1));
+    let points = u128::from(total.minor()) * u128::from(rate.points) / per;
+    Ok(u64::try_from(points).unwrap_or(u64::MAX).min(rate.cap))
 }
 
 /// Why a reversal is refused to a staff member.
@@ -845,28 +843,53 @@ mod tests {
 
     #[test]
     fn s12_points_earned_come_from_the_bill_and_the_earn_rate() {
+        use crate::EarnRate;
         let mut p = Policy::default();
         // 1 point per ₹100.00, at most 1,000 points a bill.
         let b = |minor| bill(minor).bill().unwrap().clone();
-        assert_eq!(points_earned(&p, &b(250_000)), Ok(25));
-        assert_eq!(points_earned(&p, &b(9_999)), Ok(0));
-        assert_eq!(points_earned(&p, &b(100)), Ok(0), "a ₹1 bill earns nothing");
+        assert_eq!(points_earned(&EarnRate::of(&p, None), &b(250_000)), Ok(25));
+        assert_eq!(points_earned(&EarnRate::of(&p, None), &b(9_999)), Ok(0));
         assert_eq!(
-            points_earned(&p, &b(900_000_000)),
+            points_earned(&EarnRate::of(&p, None), &b(100)),
+            Ok(0),
+            "a ₹1 bill earns nothing"
+        );
+        assert_eq!(
+            points_earned(&EarnRate::of(&p, None), &b(900_000_000)),
             Ok(1_000),
             "capped per bill"
         );
         p.earn_points = 3;
         p.earn_per = inr(5_000);
-        assert_eq!(points_earned(&p, &b(100_000)), Ok(60));
+        assert_eq!(points_earned(&EarnRate::of(&p, None), &b(100_000)), Ok(60));
         p.earn_points = 0;
-        assert_eq!(points_earned(&p, &b(100_000)), Ok(0));
+        assert_eq!(points_earned(&EarnRate::of(&p, None), &b(100_000)), Ok(0));
+        // A customer's card type earns at its own rate, under the store's cap.
+        let gold = crate::CardType {
+            id: "ct1".into(),
+            name: "Gold".into(),
+            customer_type: "GST".into(),
+            earn_points: 5,
+            earn_per: inr(10_000),
+            point_value: inr(100),
+        };
+        assert_eq!(
+            points_earned(&EarnRate::of(&p, Some(&gold)), &b(250_000)),
+            Ok(125)
+        );
+        assert_eq!(
+            points_earned(&EarnRate::of(&p, Some(&gold)), &b(900_000_000)),
+            Ok(p.earn_cap_per_bill)
+        );
         let usd = Bill::new(
             crate::BillId::parse("1").unwrap(),
             Money::new(100, Currency::USD).unwrap(),
         )
         .unwrap();
-        assert_eq!(points_earned(&p, &usd), Err(RuleError::CurrencyMismatch));
+        assert_eq!(
+            points_earned(&EarnRate::of(&p, None), &usd),
+            Err(RuleError::CurrencyMismatch)
+        );
     }
 
     #[test]

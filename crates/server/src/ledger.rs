@@ -576,7 +576,7 @@ pub fn accrue(
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
-    let earned = contract::rules::points_earned(policy, &req.bill)
+    let earned = contract::rules::points_earned(&contract::EarnRate::of(policy, None), &req.bill)
         .map_err(|e| ApiError::from(Problem::from(e).field("bill.total")))?;
     if let Some(seen) = tx.accrual_for_bill(&caller.store.id, req.bill.id().as_str())? {
         if seen.customer_id == customer.id && seen.points.get() == earned {

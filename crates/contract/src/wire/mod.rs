@@ -271,6 +271,64 @@ mod tests {
             reversals: 5,
             failed_verifications: 6,
         });
+        let staff = StaffMember {
+            id: "stf1".into(),
+            code: "C002".into(),
+            name: "Ravi \"R\"".into(),
+            role: Role::Manager,
+        };
+        reads(staff.clone());
+        reads(StaffList { staff: vec![staff] });
+        let till = TerminalInfo {
+            id: "t1".into(),
+            name: "Till 2".into(),
+            mode: TerminalMode::Kiosk,
+        };
+        reads(TerminalList {
+            terminals: vec![till.clone()],
+        });
+        reads(TerminalAdded {
+            terminal: till,
+            token: "tok".into(),
+        });
+        reads(crate::cards::CardTypeList {
+            card_types: vec![crate::cards::CardType {
+                id: "ct1".into(),
+                name: "Gold".into(),
+                customer_type: "GST".into(),
+                earn_points: 2,
+                earn_per: inr(10_000),
+                point_value: inr(150),
+            }],
+        });
+        for customer_type in [None, Some("GST".to_string())] {
+            reads(crate::cards::CardIssued {
+                customer_id: "c1".into(),
+                customer_name: "Asha".into(),
+                card: "RG1234567".into(),
+                customer_type: customer_type.clone(),
+                card_type: customer_type,
+            });
+        }
+        reads(ImportResult {
+            rows: 3,
+            added: 1,
+            unchanged: 1,
+            balances_opened: 2,
+            errors: vec![
+                ImportProblem {
+                    row: 2,
+                    column: Some("mobile".into()),
+                    message: "not a mobile".into(),
+                },
+                ImportProblem {
+                    row: 3,
+                    column: None,
+                    message: "two customers".into(),
+                },
+            ],
+            dry_run: true,
+        });
     }
 
     #[test]
@@ -368,6 +426,38 @@ mod tests {
             customer_id: "c".into(),
             bill: Bill::new(BillId::parse("B1").unwrap(), inr(100)).unwrap(),
         });
+        for role in [Role::Cashier, Role::Manager] {
+            writes(NewStaff {
+                code: "C9".into(),
+                name: "Meera".into(),
+                role,
+                pin: "4821".into(),
+            });
+        }
+        writes(NewPin { pin: "4821".into() });
+        for mode in [TerminalMode::Pos, TerminalMode::Kiosk] {
+            writes(NewTerminal {
+                name: "Till \"3\"".into(),
+                mode,
+            });
+        }
+        writes(NewOverrideCode {
+            code: "48213579".into(),
+        });
+        writes(crate::cards::NewCardType {
+            name: "Gold".into(),
+            customer_type: "GST".into(),
+            earn_points: 2,
+            earn_per: inr(10_000),
+            point_value: inr(150),
+        });
+        for customer_type in [None, Some("Normal".to_string())] {
+            writes(crate::cards::IssueCard {
+                customer: "+919876543210".into(),
+                card: "RG1234567".into(),
+                customer_type,
+            });
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::json::Value;
 use crate::api::*;
 use crate::bill::{Bill, BillId};
+use crate::cards::*;
 use crate::contact::{CallingCode, Channel};
 use crate::error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 use crate::instrument::{Expiring, InstrumentBalance, InstrumentKind, Unit};
@@ -216,6 +217,15 @@ structs! {
     AllowedRange { min, max, limited_by, unit_value }
     PolicyError { field, message }
     DeliveryFailure { channel, reason }
+    StaffMember { id, code, name, role }
+    StaffList { staff }
+    TerminalList { terminals }
+    TerminalAdded { terminal, token }
+    CardType { id, name, customer_type, earn_points, earn_per, point_value }
+    CardTypeList { card_types }
+    CardIssued { customer_id, customer_name, card, customer_type, card_type }
+    ImportProblem { row, column, message }
+    ImportResult { rows, added, unchanged, balances_opened, errors, dry_run }
     TemplatesDraft { sms, whatsapp, email }
     PolicyDraft {
         otp_required, otp_min_value, point_value, min_redeem_points, max_redeem_per_bill,

@@ -4,6 +4,7 @@
 use super::json::Writer;
 use crate::api::*;
 use crate::bill::Bill;
+use crate::cards::*;
 use crate::contact::{CallingCode, Channel};
 use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
@@ -123,6 +124,12 @@ structs! {
     KioskIdentify { query; channel }
     Reverse { reason }
     CreateAccrual { customer_id, bill }
+    NewStaff { code, name, role, pin }
+    NewPin { pin }
+    NewTerminal { name, mode }
+    NewOverrideCode { code }
+    NewCardType { name, customer_type, earn_points, earn_per, point_value }
+    IssueCard { customer, card, customer_type }
     Templates { sms, whatsapp, email }
     Policy {
         otp_required, otp_min_value, point_value, min_redeem_points, max_redeem_per_bill,
@@ -153,6 +160,8 @@ as_text! {
     CallingCode => |c| c.get().to_string(),
     OtpCode => |c| c.expose().to_string(),
     MessageTemplate => |t| t.as_str().to_string(),
+    Role => |r| match r { Role::Cashier => "cashier", Role::Manager => "manager" }.to_string(),
+    TerminalMode => |m| match m { TerminalMode::Pos => "pos", TerminalMode::Kiosk => "kiosk" }.to_string(),
 }
 
 impl ToJson for Quantity {
