@@ -7,6 +7,7 @@ pub mod api;
 pub mod bill;
 pub mod cards;
 pub mod contact;
+pub mod credentials;
 pub mod error;
 pub mod instrument;
 pub mod lookup;
