@@ -1,14 +1,16 @@
 //! The contract over HTTP with the browser's own `fetch`; bodies are read and written by
 //! `contract::wire` (no serde in the bundle: SPEC §9).
 
-use super::{Backend, BackendError, Fut};
+use super::{AdminCall, AdminReply, Backend, BackendError, Fut};
 use crate::flow::parts::*;
 use contract::api::{
-    paths, ApprovalList, ApprovalRequest, Balance, CreateRedemption, CustomerSearch, KioskIdentify,
-    OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
+    paths, Accrual, ApprovalList, ApprovalRequest, Balance, CreateAccrual, CreateRedemption, CustomerSearch,
+    KioskIdentify, OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
     IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
 use contract::wire::{self, FromJson, ToJson};
+use contract::api::{StaffList, TerminalList};
+use contract::cards::CardTypeList;
 use contract::{Policy, Problem};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -63,6 +65,7 @@ struct Call<'a> {
     body: Option<String>,
     idempotency_key: Option<&'a str>,
     timeout_ms: u32,
+    content_type: &'static str,
 }
 
 /// The answer to a call a surface does not make.
@@ -97,6 +100,7 @@ impl<const P: u8> HttpBackend<P> {
             body,
             idempotency_key: None,
             timeout_ms: self.config.timeout_ms,
+            content_type: "application/json",
         }
     }
 
@@ -145,7 +149,7 @@ impl<const P: u8> HttpBackend<P> {
         let init = web_sys::RequestInit::new();
         init.set_method(call.method);
         if let Some(b) = &call.body {
-            headers.set("content-type", "application/json")?;
+            headers.set("content-type", call.content_type)?;
             init.set_body(&JsValue::from_str(b));
         }
         init.set_headers(&headers);
@@ -334,6 +338,80 @@ impl<const P: u8> Backend for HttpBackend<P> {
     fn kiosk_forget(&self) -> Fut<'_, ()> {
         only!(KIOSK);
         Box::pin(self.send(self.call("POST", paths::KIOSK_FORGET, None)))
+    }
+
+    fn accrue(&self, b: CreateAccrual) -> Fut<'_, Accrual> {
+        only!(SALE);
+        Box::pin(self.send(self.call("POST", paths::ACCRUALS, body(&b))))
+    }
+
+    fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply> {
+        only!(MANAGE);
+        Box::pin(self.admin_call(call))
+    }
+}
+
+impl<const P: u8> HttpBackend<P> {
+    async fn admin_call(&self, call: AdminCall) -> Result<AdminReply, BackendError> {
+        use AdminCall as C;
+        use AdminReply as R;
+        let post = |path, b| self.call("POST", path, b);
+        Ok(match call {
+            C::Staff => R::Staff(
+                self.send::<StaffList>(self.call("GET", paths::ADMIN_STAFF, None))
+                    .await?
+                    .staff,
+            ),
+            C::AddStaff(b) => R::Member(self.send(post(paths::ADMIN_STAFF, body(&b))).await?),
+            C::DisableStaff(id) => {
+                let path = paths::staff_action(&seg(&id), "disable");
+                R::Member(self.send(post(&path, Some("{}".into()))).await?)
+            }
+            C::SetPin { id, body: b } => {
+                let path = paths::staff_action(&seg(&id), "pin");
+                R::Member(self.send(self.call("PUT", &path, body(&b))).await?)
+            }
+            C::Terminals => R::Terminals(
+                self.send::<TerminalList>(self.call("GET", paths::ADMIN_TERMINALS, None))
+                    .await?
+                    .terminals,
+            ),
+            C::AddTerminal(b) => {
+                R::TerminalAdded(self.send(post(paths::ADMIN_TERMINALS, body(&b))).await?)
+            }
+            C::RevokeTerminal(id) => {
+                let path = paths::terminal_revoke(&seg(&id));
+                R::TerminalRevoked(self.send(post(&path, Some("{}".into()))).await?)
+            }
+            C::SetOverrideCode(b) => {
+                let call = self.call("PUT", paths::ADMIN_OVERRIDE_CODE, body(&b));
+                self.send::<()>(call).await?;
+                R::OverrideCodeSet
+            }
+            C::CardTypes => R::CardTypes(
+                self.send::<CardTypeList>(self.call("GET", paths::ADMIN_CARD_TYPES, None))
+                    .await?
+                    .card_types,
+            ),
+            C::AddCardType(b) => {
+                R::CardType(self.send(post(paths::ADMIN_CARD_TYPES, body(&b))).await?)
+            }
+            C::EditCardType { id, body: b } => {
+                let path = paths::card_type(&seg(&id));
+                R::CardType(self.send(self.call("PUT", &path, body(&b))).await?)
+            }
+            C::IssueCard(b) => R::CardIssued(self.send(post(paths::ADMIN_CARDS, body(&b))).await?),
+            C::Import { csv, dry_run } => {
+                let path = paths::import(dry_run);
+                let call = Call {
+                    content_type: "text/csv",
+                    // A large customer master takes a while to check and write.
+                    timeout_ms: 180_000,
+                    ..post(&path, Some(csv.to_string()))
+                };
+                R::Imported(self.send(call).await?)
+            }
+        })
     }
 }
 

@@ -3,16 +3,19 @@
 //!
 //! Futures are local (`?Send`): browser fetch futures cannot cross threads, and wasm has one.
 
+mod admin;
 #[cfg(feature = "fake-backend")]
 mod fake;
 mod http;
 
+pub use admin::{AdminCall, AdminReply};
 #[cfg(feature = "fake-backend")]
 pub use fake::{asha, FakeBackend, FAKE_CODE};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
-    ApprovalList, ApprovalRequest, Balance, CreateRedemption, CustomerSearch, KioskIdentify,
+    Accrual, ApprovalList, ApprovalRequest, Balance, CreateAccrual, CreateRedemption,
+    CustomerSearch, KioskIdentify,
     OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
@@ -109,4 +112,9 @@ pub trait Backend {
     fn kiosk_verify(&self, body: Verify) -> Fut<'_, Balance>;
     /// Kiosk: `POST /v1/kiosk/forget`: the session forgets the customer, holds are released.
     fn kiosk_forget(&self) -> Fut<'_, ()>;
+    /// `POST /v1/accruals`: the points a sale earns, computed by the backend from the bill and
+    /// the customer's card type (never a number the till chooses).
+    fn accrue(&self, body: CreateAccrual) -> Fut<'_, Accrual>;
+    /// A manager's `/v1/admin/…` call (the back office).
+    fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply>;
 }

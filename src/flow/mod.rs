@@ -10,15 +10,17 @@
 //! balance, instrument, quantity and hold), `code` (send, resend, verify, override),
 //! `approval` (a manager approves on their own device: the till asks and waits, the back
 //! office lists and answers),
-//! `commit` (confirm, receipt, cancel, how a redemption ended), `host` (widget), `kiosk`,
-//! `policy`. The state's parts and the one reset rule are in `state` ([`Flow`]); what each
+//! `commit` (confirm, receipt, cancel, how a redemption ended), `earn` (points on a sale),
+//! `host` (widget), `kiosk`, `policy`, `manage` (the back office's set-up of the store). The state's parts and the one reset rule are in `state` ([`Flow`]); what each
 //! mode allows is in [`Mode`]; messages and commands in `msg` ([`Msg`], [`Cmd`]).
 
 mod approval;
 mod code;
 mod commit;
+mod earn;
 mod host;
 mod kiosk;
+mod manage;
 mod mode;
 mod msg;
 mod policy;
@@ -28,6 +30,7 @@ mod state;
 mod view;
 
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
+pub use manage::{import_summary, CardTypeForm, Danger, Form, Manage, ManageState, StaffForm};
 pub use mode::{parts, Mode};
 pub use msg::{Action, Answer, Call, Cmd, HostEvent, HostRedemption, Msg, Outcome, ReqId, Request};
 pub use sale::QuantityProblem;
@@ -149,6 +152,8 @@ impl Flow {
             Action::KioskVerify(input) => when!(P, KIOSK => self.kiosk_verify(&input)),
             Action::KioskDone => when!(P, KIOSK => self.kiosk_done()),
             Action::Close => when!(P, HOST => self.close_widget()),
+            Action::Earn => when!(P, SALE => self.earn()),
+            Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
         }
     }
 
@@ -173,6 +178,8 @@ impl Flow {
             Answer::Cancelled(r) => when!(P, SALE => self.cancelled(r)),
             Answer::KioskCodeSent(r) => when!(P, KIOSK => self.kiosk_code_sent(r)),
             Answer::KioskVerified(r) => when!(P, KIOSK => self.kiosk_verified(r)),
+            Answer::Accrued(r) => when!(P, SALE => self.accrued(r)),
+            Answer::Admin(r) => when!(P, MANAGE => self.managed(r)),
         }
     }
 

@@ -7,9 +7,9 @@
 //! since replaced, or made before a reset) is dropped. That is the only way a late answer is
 //! ignored.
 
-use crate::backend::BackendError;
+use crate::backend::{AdminCall, AdminReply, BackendError};
 use contract::api::{
-    ApprovalRequest, Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override,
+    Accrual, ApprovalRequest, CreateAccrual, Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override,
     Receipt, Redemption, Session, SignIn,
 };
 use contract::rules::Bill;
@@ -119,6 +119,10 @@ pub enum Action {
     KioskDone,
     /// Widget: the front desk closes the widget without redeeming.
     Close,
+    /// The sale on this bill earns the customer points (the backend computes how many).
+    Earn,
+    /// Back office: setting up the store (staff, terminals, codes, cards, customers).
+    Manage(super::Manage),
 }
 
 /// The backend's answer to a [`Request`], one variant per request.
@@ -145,6 +149,8 @@ pub enum Answer {
     Cancelled(Result<Redemption, BackendError>),
     KioskCodeSent(Result<OtpSent, BackendError>),
     KioskVerified(Result<Balance, BackendError>),
+    Accrued(Result<Accrual, BackendError>),
+    Admin(Result<AdminReply, BackendError>),
 }
 
 /// A backend call (the /v1 contract), answered by an [`Answer`].
@@ -191,6 +197,8 @@ pub enum Request {
     Cancel(String),
     KioskIdentify(KioskIdentify),
     KioskVerify(OtpCode),
+    Accrue(CreateAccrual),
+    Admin(AdminCall),
 }
 
 /// The kind of request being waited for (buttons are disabled meanwhile).
@@ -215,6 +223,8 @@ pub enum Call {
     Commit,
     Cancel,
     Identify,
+    Accrue,
+    Admin,
 }
 
 impl Request {
@@ -237,6 +247,8 @@ impl Request {
             Request::Commit { .. } => Call::Commit,
             Request::Cancel(_) => Call::Cancel,
             Request::KioskIdentify(_) => Call::Identify,
+            Request::Accrue(_) => Call::Accrue,
+            Request::Admin(_) => Call::Admin,
         }
     }
 }

@@ -116,6 +116,8 @@ pub struct Sale {
     pub changing: Option<Bill>,
     /// The channel chosen with the quantity: the code goes by it as soon as the hold is made.
     pub send_on_hold: Option<Channel>,
+    /// The points this sale earned the customer (the backend's answer).
+    pub earned: Option<contract::api::Accrual>,
 }
 
 /// What is known about the last code sent to the customer.
@@ -202,6 +204,8 @@ pub struct Ui {
     pub approvals: Option<Vec<ApprovalRequest>>,
     /// When a background read (`Call::Poll`) was last asked for.
     pub polled_ms: i64,
+    /// Back office: the store's set-up as last read, and the forms' state.
+    pub manage: super::ManageState,
     /// Bumped on every reset past the customer, so screens are rebuilt and typed text is
     /// dropped.
     pub epoch: u32,

@@ -28,6 +28,16 @@ pub enum Screen {
     Policy,
     /// Back office: requests waiting for a manager.
     Approvals,
+    /// Back office: the store's staff, their PINs.
+    Staff,
+    /// Back office: tills and kiosks, their tokens.
+    Terminals,
+    /// Back office: the store's override code.
+    OverrideCode,
+    /// Back office: loyalty card types, and cards issued to customers.
+    Cards,
+    /// Back office: a customer master brought in from a CSV file.
+    Import,
     /// Kiosk: the customer types their mobile or card number.
     KioskStart,
     /// Kiosk: the customer types the code sent to them.
@@ -52,6 +62,11 @@ impl Screen {
             Screen::Resume => "resume",
             Screen::Policy => "policy",
             Screen::Approvals => "approvals",
+            Screen::Staff => "staff",
+            Screen::Terminals => "terminals",
+            Screen::OverrideCode => "override-code",
+            Screen::Cards => "cards",
+            Screen::Import => "import",
             Screen::KioskStart => "kiosk-start",
             Screen::KioskCode => "kiosk-code",
         }

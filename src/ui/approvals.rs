@@ -2,39 +2,11 @@
 //! the code, each approved or declined here on the manager's own device. The list refreshes
 //! itself every few seconds. Back office only (`ui::surfaces::BACK_OFFICE`).
 
-use crate::flow::{Action, Flow, Screen};
+use crate::flow::{Action, Flow};
 use crate::format;
 use crate::ui::driver::ctx;
 use contract::api::ApprovalRequest;
 use leptos::prelude::*;
-
-/// The back office's two pages, above every screen once a manager is signed in.
-#[component]
-pub fn BackOfficeNav() -> impl IntoView {
-    let ctx = ctx();
-    let shown = ctx.sel(Flow::offers_approvals);
-    let screen = ctx.sel(|f| f.ui.screen);
-    let tab = move |id: &'static str, text: &'static str, on: Screen, action: Action| {
-        view! {
-            <button
-                class="rg-btn rg-quiet"
-                data-testid=id
-                aria-current=move || (screen.get() == on).then_some("page")
-                on:click=move |_| ctx.dispatch(action.clone())
-            >
-                {text}
-            </button>
-        }
-    };
-    view! {
-        <Show when=move || shown.get()>
-            <nav class="rg-actions rg-sections" aria-label="Back office">
-                {tab("show-policy", "Policy", Screen::Policy, Action::ShowPolicy)}
-                {tab("show-approvals", "Approvals", Screen::Approvals, Action::ShowApprovals)}
-            </nav>
-        </Show>
-    }
-}
 
 #[component]
 pub fn ApprovalsScreen() -> impl IntoView {

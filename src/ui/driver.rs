@@ -214,6 +214,8 @@ async fn ask(b: &dyn Backend, request: Request) -> Answer {
         Request::Cancel(id) => Answer::Cancelled(b.cancel(id).await),
         Request::KioskIdentify(body) => Answer::KioskCodeSent(b.kiosk_identify(body).await),
         Request::KioskVerify(code) => Answer::KioskVerified(b.kiosk_verify(Verify { code }).await),
+        Request::Accrue(body) => Answer::Accrued(b.accrue(body).await),
+        Request::Admin(call) => Answer::Admin(b.admin(call).await),
     }
 }
 

@@ -4,7 +4,10 @@
 
 use crate::backend::{Backend, HttpBackend, HttpConfig};
 use crate::flow::{Flow, Handler, Mode, Screen};
-use crate::ui::approvals::{ApprovalsScreen, BackOfficeNav};
+use crate::ui::approvals::ApprovalsScreen;
+use crate::ui::manage::{
+    BackOfficeNav, CardsScreen, ImportScreen, OverrideCodeScreen, StaffScreen, TerminalsScreen,
+};
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::policy::PolicyScreen;
 use crate::ui::screens::{
@@ -75,6 +78,11 @@ pub const BACK_OFFICE: Surface = Surface {
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::Policy => view! { <PolicyScreen/> }.into_any(),
         Screen::Approvals => view! { <ApprovalsScreen/> }.into_any(),
+        Screen::Staff => view! { <StaffScreen/> }.into_any(),
+        Screen::Terminals => view! { <TerminalsScreen/> }.into_any(),
+        Screen::OverrideCode => view! { <OverrideCodeScreen/> }.into_any(),
+        Screen::Cards => view! { <CardsScreen/> }.into_any(),
+        Screen::Import => view! { <ImportScreen/> }.into_any(),
         _ => ().into_any(),
     },
     overlay: || view! { <BackOfficeNav/> }.into_any(),

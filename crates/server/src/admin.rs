@@ -1,6 +1,7 @@
 //! Setting up a real store without demo mode (`redeemguard-server admin …`): a merchant and
 //! its store, terminals (a token printed once) and their revocation, staff with a role and a
-//! PIN, disabling them, and the store's override code. Every change runs in one transaction
+//! PIN, disabling them, the store's override code, and the merchant's loyalty card types and
+//! the cards issued to customers (seed 004). Every change runs in one transaction
 //! on the same database the server uses, so it is safe while the server runs (the server
 //! drops what it cached when another process commits), and every change is audited.
 //!
@@ -11,10 +12,13 @@ use crate::audit::{self, Action, Actor};
 use crate::crypto;
 use crate::days;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{MerchantRow, StaffRow, StoreRow, TerminalRow};
+use crate::model::{CardTypeRow, CustomerRow, MerchantRow, StaffRow, StoreRow, TerminalRow};
 use crate::store::Tx;
 use contract::api::{NewStaff, Role, TerminalMode};
-use contract::{CallingCode, Currency, ErrorCode, Policy};
+use contract::cards::{CardIssued, IssueCard, NewCardType};
+use contract::lookup::{classify, Key, Searcher};
+use contract::policy::PolicyError;
+use contract::{CallingCode, CardNumber, Currency, Email, ErrorCode, Policy, Problem};
 use serde_json::json;
 
 /// A refusal that names what to fix.
@@ -483,6 +487,302 @@ pub fn set_override_code(
         json!({ "rotated": store.override_hash.is_some() }),
     )?;
     Ok(store)
+}
+
+/// A refusal that names the field to fix.
+fn refuse_field(field: &str, detail: impl Into<String>) -> ApiError {
+    refuse(detail).field(field)
+}
+
+/// Every field of a card type to fix, at once: `invalid_request` with `errors` (field and
+/// message each), the first field as `field`, and all of them in `detail`.
+fn invalid_fields(errors: Vec<PolicyError>) -> ApiError {
+    let detail = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut p = Problem::new(ErrorCode::InvalidRequest).detail(detail);
+    if let Some(first) = errors.first() {
+        p = p.field(first.field.clone());
+    }
+    p.errors = errors;
+    ApiError::from(p)
+}
+
+/// The merchant's card types (seed 004), by name.
+pub fn card_types(tx: &mut dyn Tx, store_id: &str) -> ApiResult<Vec<CardTypeRow>> {
+    let store = existing_store(tx, store_id)?;
+    tx.card_types_of(&store.merchant_id)
+}
+
+/// A card type's settings checked for the store (its currency) and against the merchant's
+/// other card types (`except`: the one being changed): a name and a customer type are each
+/// used once, whatever their case. Its name and customer type as stored.
+fn checked_card_type(
+    tx: &mut dyn Tx,
+    store: &StoreRow,
+    new: &NewCardType,
+    except: Option<&str>,
+) -> ApiResult<(String, String)> {
+    new.validate(store.policy.currency)
+        .map_err(invalid_fields)?;
+    let name = new.name.trim().to_string();
+    let customer_type = contract::cards::customer_type(&new.customer_type)
+        .map_err(|e| invalid_fields(vec![PolicyError { field: "customer_type".into(), message: e }]))?;
+    for other in tx.card_types_of(&store.merchant_id)? {
+        if Some(other.id.as_str()) == except {
+            continue;
+        }
+        if other.name.to_lowercase() == name.to_lowercase() {
+            return Err(refuse_field(
+                "name",
+                format!(
+                    "there is a card type named {} already: choose another name (or change that one)",
+                    other.name
+                ),
+            ));
+        }
+        if other.is_for(&customer_type) {
+            return Err(refuse_field(
+                "customer_type",
+                format!(
+                    "the {} card is for customer type {} already: a customer type has one card type (change that one instead)",
+                    other.name, other.customer_type
+                ),
+            ));
+        }
+    }
+    Ok((name, customer_type))
+}
+
+fn card_type_detail(c: &CardTypeRow) -> serde_json::Value {
+    json!({
+        "name": c.name, "customer_type": c.customer_type, "earn_points": c.earn_points,
+        "earn_per_minor": c.earn_per.minor(), "point_value_minor": c.point_value.minor(),
+        "currency": c.point_value.currency().code(),
+    })
+}
+
+/// Adds a card type to the store's merchant. The points of the customers of its customer type
+/// are worth its point value from now on (their points instruments are re-valued).
+pub fn add_card_type(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    new: &NewCardType,
+    by: Option<&Actor>,
+) -> ApiResult<CardTypeRow> {
+    let store = existing_store(tx, store_id)?;
+    let (name, customer_type) = checked_card_type(tx, &store, new, None)?;
+    let card = CardTypeRow {
+        id: crypto::new_id("ct"),
+        merchant_id: store.merchant_id.clone(),
+        name,
+        customer_type,
+        earn_points: new.earn_points,
+        earn_per: new.earn_per,
+        point_value: new.point_value,
+        created_at_ms: now_ms,
+        updated_at_ms: now_ms,
+    };
+    tx.insert_card_type(&card)?;
+    let revalued =
+        tx.set_points_value_of_type(&store.merchant_id, &card.customer_type, card.point_value)?;
+    let mut detail = card_type_detail(&card);
+    detail["card_type_id"] = json!(card.id);
+    detail["instruments_revalued"] = json!(revalued);
+    audit::record(
+        tx,
+        now_ms,
+        &who(by, &store.id),
+        Action::CardTypeAdded,
+        None,
+        detail,
+    )?;
+    Ok(card)
+}
+
+/// Changes a card type of the store's merchant. A new point value re-values the points
+/// instruments of its customers at once; points already held by an open redemption keep the
+/// value they were held at (the redemption's value was fixed by its hold). A new customer
+/// type moves the card to that type's customers; the old type's customers are back at the
+/// store's point value.
+pub fn update_card_type(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    card_type_id: &str,
+    new: &NewCardType,
+    by: Option<&Actor>,
+) -> ApiResult<CardTypeRow> {
+    let store = existing_store(tx, store_id)?;
+    let id = card_type_id.trim();
+    let before = tx
+        .card_type_by_id(&store.merchant_id, id)?
+        .ok_or_else(|| not_found(format!("there is no card type {card_type_id:?}")))?;
+    let (name, customer_type) = checked_card_type(tx, &store, new, Some(id))?;
+    let after = CardTypeRow {
+        name,
+        customer_type,
+        earn_points: new.earn_points,
+        earn_per: new.earn_per,
+        point_value: new.point_value,
+        updated_at_ms: now_ms,
+        ..before.clone()
+    };
+    tx.update_card_type(&after)?;
+    let mut revalued = 0;
+    if !before.is_for(&after.customer_type) {
+        revalued += tx.set_points_value_of_type(
+            &store.merchant_id,
+            &before.customer_type,
+            store.policy.point_value,
+        )?;
+    }
+    revalued +=
+        tx.set_points_value_of_type(&store.merchant_id, &after.customer_type, after.point_value)?;
+    audit::record(
+        tx,
+        now_ms,
+        &who(by, &store.id),
+        Action::CardTypeChanged,
+        None,
+        json!({
+            "card_type_id": after.id, "before": card_type_detail(&before),
+            "after": card_type_detail(&after), "instruments_revalued": revalued,
+        }),
+    )?;
+    Ok(after)
+}
+
+/// The one customer of the merchant `query` names: a mobile number (read with the store's
+/// calling code, as the till's search does), an e-mail, or the card number they have now.
+fn the_customer(tx: &mut dyn Tx, store: &StoreRow, query: &str) -> ApiResult<CustomerRow> {
+    let q = query.trim();
+    let merchant = store.merchant_id.as_str();
+    let missing = |detail: String| {
+        ApiError::new(ErrorCode::CustomerNotFound)
+            .detail(detail)
+            .field("customer")
+    };
+    if q.is_empty() {
+        return Err(refuse_field(
+            "customer",
+            "give the customer's mobile number, e-mail or card number",
+        ));
+    }
+    let mut found: Vec<CustomerRow> = Vec::new();
+    if q.contains('@') {
+        let email = Email::parse(q)
+            .map_err(|e| refuse_field("customer", format!("{q:?}: {e}")))?;
+        found.extend(tx.customer_by_email(merchant, email.as_str())?);
+    } else {
+        let lookup = classify(q, store.policy.country_calling_code, Searcher::SelfService)
+            .map_err(|e| refuse_field("customer", format!("{q:?}: {e}")))?;
+        for key in lookup.keys() {
+            let rows = match key {
+                Key::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,
+                Key::Card(c) => tx.customers_by_card(merchant, c.as_str())?,
+                Key::Name(_) => Vec::new(),
+            };
+            for r in rows {
+                if !found.iter().any(|c| c.id == r.id) {
+                    found.push(r);
+                }
+            }
+        }
+        if let (true, Some(problem)) = (found.is_empty(), lookup.problem_if_none_found()) {
+            return Err(Problem::from(problem).field("customer").into());
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(missing(format!(
+            "no customer has the mobile number, e-mail or card number {q:?}"
+        ))),
+        n => Err(missing(format!(
+            "{n} customers have {q:?}: name the one you mean by their e-mail or card number"
+        ))),
+    }
+}
+
+/// Issues a card number to a customer of the store's merchant (replacing the one they had),
+/// and sets their customer type if one is given. Their points are then worth their card
+/// type's point value, if their customer type has a card type, else the store's.
+pub fn issue_card(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    store_id: &str,
+    req: &IssueCard,
+    by: Option<&Actor>,
+) -> ApiResult<CardIssued> {
+    let store = existing_store(tx, store_id)?;
+    let merchant = store.merchant_id.clone();
+    let customer = the_customer(tx, &store, &req.customer)?;
+    let card = CardNumber::parse(req.card.trim())
+        .map_err(|e| refuse_field("card", format!("{:?}: {e}", req.card)))?;
+    if let Some(other) = tx
+        .customers_by_card(&merchant, card.as_str())?
+        .into_iter()
+        .find(|c| c.id != customer.id)
+    {
+        return Err(refuse_field(
+            "card",
+            format!(
+                "card {} belongs to another customer ({}): choose another number",
+                card.as_str(),
+                other.name
+            ),
+        ));
+    }
+    let customer_type = match &req.customer_type {
+        None => customer.customer_type.clone(),
+        Some(t) => {
+            let t = contract::cards::customer_type(t).map_err(|e| refuse_field("customer_type", e))?;
+            // Spelt as the card type of that type spells it, if there is one.
+            Some(match tx.card_type_for(&merchant, &t)? {
+                Some(c) => c.customer_type,
+                None => t,
+            })
+        }
+    };
+    tx.set_customer_card(
+        &merchant,
+        &customer.id,
+        Some(card.as_str()),
+        customer_type.as_deref(),
+    )?;
+    let theirs = CustomerRow {
+        customer_type: customer_type.clone(),
+        ..customer.clone()
+    };
+    let card_type = crate::cards::of_customer(tx, &theirs, &store.policy)?;
+    let value = card_type
+        .as_ref()
+        .map_or(store.policy.point_value, |c| c.point_value);
+    let revalued = tx.set_points_value(&customer.id, value)?;
+    audit::record(
+        tx,
+        now_ms,
+        &who(by, &store.id),
+        Action::CardIssued,
+        None,
+        json!({
+            "customer_id": customer.id, "card": card.as_str(),
+            "previous_card": customer.card.as_ref().map(CardNumber::as_str),
+            "customer_type": customer_type, "previous_customer_type": customer.customer_type,
+            "card_type_id": card_type.as_ref().map(|c| c.id.as_str()),
+            "instruments_revalued": revalued,
+        }),
+    )?;
+    Ok(CardIssued {
+        customer_id: customer.id,
+        customer_name: customer.name,
+        card: card.as_str().to_string(),
+        customer_type,
+        card_type: card_type.map(|c| c.name),
+    })
 }
 
 /// What is set up, for `admin list` (no secrets).

@@ -75,10 +75,15 @@ pub enum Action {
     PinSet,
     /// The store's override code was set or rotated.
     OverrideCodeSet,
+    /// A loyalty card type was added or changed (seed 004).
+    CardTypeAdded,
+    CardTypeChanged,
+    /// A card number (and maybe a customer type) was issued to a customer.
+    CardIssued,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 37] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -113,6 +118,9 @@ impl Action {
         Action::StaffDisabled,
         Action::PinSet,
         Action::OverrideCodeSet,
+        Action::CardTypeAdded,
+        Action::CardTypeChanged,
+        Action::CardIssued,
     ];
 
     /// The stored form.
@@ -152,6 +160,9 @@ impl Action {
             Action::StaffDisabled => "staff_disabled",
             Action::PinSet => "pin_set",
             Action::OverrideCodeSet => "override_code_set",
+            Action::CardTypeAdded => "card_type_added",
+            Action::CardTypeChanged => "card_type_changed",
+            Action::CardIssued => "card_issued",
         }
     }
 }
@@ -699,6 +710,9 @@ mod tests {
                 "staff_disabled",
                 "pin_set",
                 "override_code_set",
+                "card_type_added",
+                "card_type_changed",
+                "card_issued",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

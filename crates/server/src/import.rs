@@ -15,19 +15,22 @@ use crate::audit::{self, Actor};
 use crate::crypto;
 use crate::days;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{CustomerRow, InstrumentRow, StoreRow};
-use crate::store::Tx;
+use crate::model::{CardTypeRow, CustomerRow, InstrumentRow, StoreRow};
+use crate::store::{Db, Tx};
 use contract::instrument::Expiring;
 use contract::{CardNumber, Email, InstrumentKind, Mobile, Money, Policy, Unit};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The columns a file may have (header names; any order; only `name` is required).
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "name",
     "mobile",
     "email",
     "card",
     "whatsapp",
+    "customer_type",
+    "card_type",
     "points",
     "points_earned",
     "points_expiring",
@@ -210,10 +213,69 @@ impl Cells<'_> {
     }
 }
 
+/// The row's customer type, from `customer_type` or `card_type` (a card type's name: its
+/// customer type), spelt as the merchant's card type of that type spells it, if there is one.
+fn customer_type_of(cells: &mut Cells<'_>, card_types: &[CardTypeRow]) -> Option<String> {
+    let typed = cells
+        .get("customer_type")
+        .map(|v| as_written(v).to_string())
+        .and_then(|v| {
+            contract::cards::customer_type(&v)
+                .map_err(|e| cells.bad("customer_type", format!("{v:?}: {e}")))
+                .ok()
+        });
+    let card = match cells.get("card_type").map(|v| as_written(v).to_string()) {
+        None => None,
+        Some(name) => {
+            let wanted = name.to_lowercase();
+            let found = card_types
+                .iter()
+                .find(|c| c.name.to_lowercase() == wanted);
+            if found.is_none() {
+                let names: Vec<&str> = card_types.iter().map(|c| c.name.as_str()).collect();
+                cells.bad(
+                    "card_type",
+                    match names.is_empty() {
+                        true => format!(
+                            "{name:?}: there are no card types yet (add them in the back office), so leave card_type empty"
+                        ),
+                        false => format!(
+                            "{name:?} is not a card type; the card types are {}",
+                            names.join(", ")
+                        ),
+                    },
+                );
+            }
+            found
+        }
+    };
+    match (typed, card) {
+        (Some(t), Some(c)) if !c.is_for(&t) => {
+            cells.bad(
+                "card_type",
+                format!(
+                    "{} is the card of customer type {}, not {t}: correct customer_type or card_type (or give only one)",
+                    c.name, c.customer_type
+                ),
+            );
+            None
+        }
+        (_, Some(c)) => Some(c.customer_type.clone()),
+        (Some(t), None) => Some(
+            card_types
+                .iter()
+                .find(|c| c.is_for(&t))
+                .map_or(t, |c| c.customer_type.clone()),
+        ),
+        (None, None) => None,
+    }
+}
+
 fn row_of(
     cells: &mut Cells<'_>,
     merchant_id: &str,
     policy: &Policy,
+    card_types: &[CardTypeRow],
     now_ms: i64,
 ) -> Option<Parsed> {
     let name = cells.get("name").map(|n| as_written(n).to_string());
@@ -248,6 +310,14 @@ fn row_of(
             false
         }
     };
+    let customer_type = customer_type_of(cells, card_types);
+    // Their points are worth their card type's point value, else the store's.
+    let point_value = customer_type
+        .as_deref()
+        .and_then(|t| card_types.iter().find(|c| c.is_for(t)))
+        .map(|c| c.point_value)
+        .filter(|v| v.currency() == policy.currency)
+        .unwrap_or(policy.point_value);
     let errors_before = cells.errors.len();
     let reachable = cells.get("mobile").is_some()
         || cells.get("card").is_some()
@@ -335,7 +405,7 @@ fn row_of(
                 "Loyalty points",
                 Unit::Points,
                 points,
-                policy.point_value,
+                point_value,
             )
         });
     }
@@ -421,6 +491,7 @@ fn row_of(
             card,
             whatsapp_opt_in: whatsapp,
             last_channel: None,
+            customer_type,
         },
         instruments,
     })
@@ -442,8 +513,14 @@ fn keys(c: &CustomerRow) -> Vec<String> {
 }
 
 /// Reads and checks a whole file, outside any transaction (the server keeps serving): the
-/// customers to add, or the report naming every bad row and column.
-pub fn parse(store: &StoreRow, csv_text: &str, now_ms: i64) -> Result<Vec<Parsed>, ImportReport> {
+/// customers to add, or the report naming every bad row and column. `card_types` are the
+/// merchant's (the `card_type` column names one).
+pub fn parse(
+    store: &StoreRow,
+    card_types: &[CardTypeRow],
+    csv_text: &str,
+    now_ms: i64,
+) -> Result<Vec<Parsed>, ImportReport> {
     let mut report = ImportReport::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
@@ -502,7 +579,7 @@ pub fn parse(store: &StoreRow, csv_text: &str, now_ms: i64) -> Result<Vec<Parsed
             row,
             errors: Vec::new(),
         };
-        let p = row_of(&mut cells, &store.merchant_id, policy, now_ms);
+        let p = row_of(&mut cells, &store.merchant_id, policy, card_types, now_ms);
         report.errors.extend(cells.errors);
         if let Some(p) = p {
             let ks = keys(&p.customer);
@@ -593,19 +670,14 @@ pub fn plan(tx: &mut dyn Tx, rows: &[Parsed]) -> ApiResult<ImportReport> {
 
 /// Writes one batch of checked rows (its own transaction, so the server's requests go in
 /// between). A row already there by now (the server added them meanwhile, or a re-run) is
-/// left as it is.
+/// left as it is. `actor`: the operator (the admin command) or the manager (the back office).
 pub fn write(
     tx: &mut dyn Tx,
     now_ms: i64,
-    store_id: &str,
+    actor: &Actor,
     rows: &[Parsed],
 ) -> ApiResult<ImportReport> {
     let mut report = ImportReport::default();
-    let actor = Actor {
-        store_id: store_id.to_string(),
-        terminal_id: None,
-        staff_id: None,
-    };
     for p in rows {
         if !matches!(match_of(tx, &p.customer)?, Match::New) {
             report.unchanged += 1;
@@ -616,7 +688,7 @@ pub fn write(
         tx.insert_customer(&p.customer)?;
         for i in &p.instruments {
             tx.insert_instrument(i)?;
-            audit::opened(tx, now_ms, &actor, i, "import")?;
+            audit::opened(tx, now_ms, actor, i, "import")?;
         }
     }
     Ok(report)
@@ -625,6 +697,76 @@ pub fn write(
 /// Customers written per transaction: small enough that the server's requests wait for a
 /// batch no longer than a few tens of milliseconds.
 pub const BATCH: usize = 500;
+
+/// Rows looked up per read transaction when planning (reads are cheaper than writes).
+pub const PLAN_BATCH: usize = 2_000;
+
+/// A whole import, as the admin command and `POST /v1/admin/customers/import` run it into
+/// `store`, with `actor` in the audit log: the file is checked on a blocking thread, outside
+/// any transaction; what it would do is looked up in read batches of [`PLAN_BATCH`] rows;
+/// then, unless `dry_run` or any row is wrong, the customers are written in batches of
+/// [`BATCH`], each its own durable transaction. Between batches the server serves other
+/// requests. With any `errors` in the report nothing was written.
+pub async fn run(
+    db: &Db,
+    now_ms: i64,
+    store: StoreRow,
+    text: String,
+    dry_run: bool,
+    actor: Actor,
+) -> ApiResult<ImportReport> {
+    let merchant = store.merchant_id.clone();
+    let card_types = db.run(move |tx| tx.card_types_of(&merchant)).await?;
+    let parsed = tokio::task::spawn_blocking(move || parse(&store, &card_types, &text, now_ms))
+        .await
+        .map_err(|e| ApiError::internal(format!("the import's check stopped: {e}")))?;
+    let rows = match parsed {
+        Ok(rows) => Arc::new(rows),
+        Err(mut report) => {
+            report.dry_run = dry_run;
+            return Ok(report);
+        }
+    };
+    let mut report = ImportReport {
+        rows: rows.len(),
+        dry_run,
+        ..ImportReport::default()
+    };
+    for from in (0..rows.len()).step_by(PLAN_BATCH) {
+        let all = rows.clone();
+        let part = db
+            .run(move |tx| plan(tx, &all[from..(from + PLAN_BATCH).min(all.len())]))
+            .await?;
+        report.added += part.added;
+        report.unchanged += part.unchanged;
+        report.balances_opened += part.balances_opened;
+        report.errors.extend(part.errors);
+    }
+    if dry_run || !report.errors.is_empty() {
+        return Ok(report);
+    }
+    (report.added, report.unchanged, report.balances_opened) = (0, 0, 0);
+    let actor = Arc::new(actor);
+    for from in (0..rows.len()).step_by(BATCH) {
+        let (rows, actor) = (rows.clone(), actor.clone());
+        let done = db
+            .run_durable(move |tx| {
+                let to = (from + BATCH).min(rows.len());
+                write(tx, now_ms, &actor, &rows[from..to])
+            })
+            .await
+            .map_err(|e| {
+                let said = e.problem.message().to_string();
+                e.detail(format!(
+                    "{said} (customers written before this stay; run the import again to add the rest)"
+                ))
+            })?;
+        report.added += done.added;
+        report.unchanged += done.unchanged;
+        report.balances_opened += done.balances_opened;
+    }
+    Ok(report)
+}
 
 /// The merchant's customers and their balances now, as a file `import` reads back (a
 /// re-import changes nothing).
@@ -665,6 +807,10 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
         set(
             "whatsapp",
             if c.whatsapp_opt_in { "yes" } else { "no" }.into(),
+        );
+        set(
+            "customer_type",
+            c.customer_type.as_deref().map(inert).unwrap_or_default(),
         );
         let money = |m: u64| {
             Money::new(m, policy.currency)

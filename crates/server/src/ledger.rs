@@ -6,6 +6,7 @@
 
 use crate::audit::{self, Action, Actor};
 use crate::auth::Caller;
+use crate::cards;
 use crate::crypto;
 use crate::days;
 use crate::error::{ApiError, ApiResult};
@@ -16,7 +17,9 @@ use contract::api::{
     Reversal, Voucher,
 };
 use contract::rules::{allowed_range, check_redemption, Earlier};
-use contract::{Bill, ErrorCode, InstrumentKind, Money, Policy, Problem, Purpose, Quantity, Unit};
+use contract::{
+    Bill, EarnRate, ErrorCode, InstrumentKind, Money, Policy, Problem, Purpose, Quantity, Unit,
+};
 use serde_json::json;
 
 /// How long a printed loyalty voucher stays valid.
@@ -47,10 +50,13 @@ pub fn balance(
     customer: &CustomerRow,
     now_ms: i64,
 ) -> ApiResult<Balance> {
+    // Their card type's point value, if they have one (seed 004).
+    let card = cards::of_customer(tx, customer, policy)?;
+    let theirs = cards::policy_for(policy, card.as_ref());
     let instruments = tx
         .instruments(&customer.id)?
         .iter()
-        .map(|i| usable_balance(i, policy, now_ms))
+        .map(|i| usable_balance(i, &theirs, now_ms))
         .collect();
     Ok(Balance {
         customer: customer.summary(policy),
@@ -85,10 +91,14 @@ pub fn hold(
     hold_grace_secs: u32,
     self_service: Option<SelfService>,
 ) -> ApiResult<RedemptionRow> {
-    let policy = &caller.store.policy;
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
+    // Their points are worth their card type's point value, if they have one (seed 004):
+    // the intent's value is fixed here, so a later change of it does not touch this hold.
+    let card = cards::of_customer(tx, &customer, &caller.store.policy)?;
+    let theirs = cards::policy_for(&caller.store.policy, card.as_ref());
+    let policy: &Policy = &theirs;
     let mut instrument = tx
         .instrument(&customer.id, &req.instrument_id)?
         .ok_or_else(|| {
@@ -560,9 +570,9 @@ pub fn reverse(
     Ok(reversal)
 }
 
-/// Adds the points a sale earns: computed from the bill's total and the store's earn rate,
-/// capped per bill (S12), never a number the caller chooses. One accrual per bill: repeating
-/// the same one replays it.
+/// Adds the points a sale earns: computed from the bill's total and the customer's earn rate
+/// (their card type's, seed 004, else the store's), capped per bill by the store (S12), never
+/// a number the caller chooses. One accrual per bill: repeating the same one replays it.
 pub fn accrue(
     tx: &mut dyn Tx,
     caller: &Caller,
@@ -576,7 +586,9 @@ pub fn accrue(
     let customer = tx
         .customer(&caller.store.merchant_id, &req.customer_id)?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerNotFound).field("customer_id"))?;
-    let earned = contract::rules::points_earned(&contract::EarnRate::of(policy, None), &req.bill)
+    let card = cards::of_customer(tx, &customer, policy)?;
+    let rate = EarnRate::of(policy, card.as_ref().map(CardTypeRow::to_contract).as_ref());
+    let earned = contract::rules::points_earned(&rate, &req.bill)
         .map_err(|e| ApiError::from(Problem::from(e).field("bill.total")))?;
     if let Some(seen) = tx.accrual_for_bill(&caller.store.id, req.bill.id().as_str())? {
         if seen.customer_id == customer.id && seen.points.get() == earned {
@@ -590,21 +602,7 @@ pub fn accrue(
     bill_usage_checked(tx, caller, &req.bill, now_ms).map_err(|e| e.field("bill.total"))?;
     let points = Quantity::new(earned).map_err(|_| {
         ApiError::new(ErrorCode::NothingEarned)
-            .detail(if policy.earn_points == 0 {
-                "This store gives no points on sales".to_string()
-            } else {
-                format!(
-                    "A bill of {} earns no points: the store gives {} {} per {}",
-                    crate::messages::display_money(req.bill.total()),
-                    policy.earn_points,
-                    if policy.earn_points == 1 {
-                        "point"
-                    } else {
-                        "points"
-                    },
-                    crate::messages::display_money(policy.earn_per),
-                )
-            })
+            .detail(nothing_earned(&rate, card.as_ref(), req.bill.total()))
             .field("bill.total")
     })?;
     let points = points.get();
@@ -636,7 +634,10 @@ pub fn accrue(
                 unit: Unit::Points,
                 balance: points,
                 held: 0,
-                unit_value: caller.store.policy.point_value,
+                // Worth their card type's point value, else the store's.
+                unit_value: card
+                    .as_ref()
+                    .map_or(policy.point_value, |c| c.point_value),
                 earned: Some(points),
                 expiring: None,
                 valid_until_ms: None,
@@ -655,6 +656,7 @@ pub fn accrue(
         at_ms: now_ms,
     };
     tx.insert_accrual(&row)?;
+    // `earn_points` and `earn_per_minor` are the rate used: the card type's, when one applies.
     audit::record(
         tx,
         now_ms,
@@ -664,11 +666,34 @@ pub fn accrue(
         json!({
             "customer_id": customer.id, "instrument_id": instrument.id, "bill_id": row.bill_id,
             "points": points, "balance_after": row.balance_after,
-            "bill_total_minor": req.bill.total().minor(), "earn_points": policy.earn_points,
-            "earn_per_minor": policy.earn_per.minor(), "earn_cap_per_bill": policy.earn_cap_per_bill,
+            "bill_total_minor": req.bill.total().minor(), "earn_points": rate.points,
+            "earn_per_minor": rate.per.minor(), "earn_cap_per_bill": rate.cap,
+            "card_type_id": card.as_ref().map(|c| c.id.as_str()),
+            "card_type": card.as_ref().map(|c| c.name.as_str()),
         }),
     )?;
     Ok(to_accrual(&row))
+}
+
+/// Why a bill earned nothing, naming the rate: the customer's card type's, or the store's.
+fn nothing_earned(rate: &EarnRate, card: Option<&CardTypeRow>, total: Money) -> String {
+    let giver = match card {
+        Some(c) => format!("the {} card", c.name),
+        None => "the store".to_string(),
+    };
+    if rate.points == 0 {
+        return match card {
+            Some(c) => format!("The {} card gives no points on sales", c.name),
+            None => "This store gives no points on sales".to_string(),
+        };
+    }
+    format!(
+        "A bill of {} earns no points: {giver} gives {} {} per {}",
+        crate::messages::display_money(total),
+        rate.points,
+        if rate.points == 1 { "point" } else { "points" },
+        crate::messages::display_money(rate.per),
+    )
 }
 
 fn to_accrual(a: &AccrualRow) -> Accrual {

@@ -4,7 +4,7 @@
 //! every request shares) and `extract` (request extractors), `store` (the storage traits and
 //! the SQLite implementation), `challenge` (the one
 //! code engine), `approval` (a redemption's code or override), `ledger` (holds, commits, reversals,
-//! accruals), `kiosk` (self-service identification and its binding), `gateways` (message
+//! accruals), `cards` (what a customer's loyalty card type changes), `kiosk` (self-service identification and its binding), `gateways` (message
 //! delivery: HTTP gateways, SMTP, the demo phone), `messages` (what the customer reads),
 //! `notify` (sending and recording the outcome), `audit` (the hash chain), `auth` (terminals
 //! and sessions), `guesses` (failure limits on PINs and the override code), `days` (the store's day in its time zone), `config`, `demo`
@@ -16,6 +16,7 @@ pub mod app;
 pub mod approval;
 pub mod audit;
 pub mod auth;
+pub mod cards;
 pub mod challenge;
 pub mod config;
 pub mod crypto;

@@ -265,8 +265,8 @@ async fn anchor(db: &Db, now: i64, checkpoints: &std::path::Path) -> Result<(), 
     })
 }
 
-/// An import: every row checked outside any transaction, then (unless `dry_run`) written in
-/// batches, each its own transaction, so a running server keeps serving.
+/// An import (`import::run`): every row checked outside any transaction, then (unless
+/// `dry_run`) written in batches, each its own transaction, so a running server keeps serving.
 async fn import_customers(
     db: &Db,
     now: i64,
@@ -274,53 +274,25 @@ async fn import_customers(
     text: &str,
     dry_run: bool,
 ) -> Result<String, String> {
-    let problem = |e: redeemguard_server::error::ApiError| {
-        e.problem
-            .detail
-            .clone()
-            .unwrap_or_else(|| e.problem.title.clone())
-    };
+    let problem = |e: redeemguard_server::error::ApiError| e.problem.message().to_string();
     let id = store_id.to_string();
     let store = db
         .run(move |tx| admin::existing_store(tx, &id))
         .await
         .map_err(problem)?;
-    let rows = match import::parse(&store, text, now) {
-        Ok(rows) => Arc::new(rows),
-        Err(report) => return Err(report.to_string()),
+    // The operator, at the admin command.
+    let actor = audit::Actor {
+        store_id: store.id.clone(),
+        terminal_id: None,
+        staff_id: None,
     };
-    let all = rows.clone();
-    let mut report = db
-        .run(move |tx| import::plan(tx, &all))
+    let report = import::run(db, now, store, text.to_string(), dry_run, actor)
         .await
         .map_err(problem)?;
-    if !report.errors.is_empty() {
-        return Err(report.to_string());
+    match report.errors.is_empty() {
+        true => Ok(report.to_string()),
+        false => Err(report.to_string()),
     }
-    if dry_run {
-        return Ok(report.to_string());
-    }
-    report.dry_run = false;
-    (report.added, report.unchanged, report.balances_opened) = (0, 0, 0);
-    for from in (0..rows.len()).step_by(import::BATCH) {
-        let (rows, store_id) = (rows.clone(), store.id.clone());
-        let done = db
-            .run_durable(move |tx| {
-                let to = (from + import::BATCH).min(rows.len());
-                import::write(tx, now, &store_id, &rows[from..to])
-            })
-            .await
-            .map_err(|e| {
-                format!(
-                    "{} (customers written before this stay; run the import again to add the rest)",
-                    problem(e)
-                )
-            })?;
-        report.added += done.added;
-        report.unchanged += done.unchanged;
-        report.balances_opened += done.balances_opened;
-    }
-    Ok(report.to_string())
 }
 
 /// The checkpoints written so far, then `VACUUM INTO` (one read transaction, so the copy is

@@ -72,6 +72,10 @@ pub struct CustomerRow {
     pub whatsapp_opt_in: bool,
     /// The channel the customer last read a code on: offered first.
     pub last_channel: Option<Channel>,
+    /// Their customer type (GST, Normal, Institutional…; seed 004), as given: the merchant's
+    /// card type of this type (compared without regard to case) sets their earn rate and
+    /// point value. `None`: the store's own.
+    pub customer_type: Option<String>,
 }
 
 impl CustomerRow {
@@ -145,6 +149,40 @@ impl CustomerRow {
             }
             Channel::Email => self.email.as_ref().map(|e| e.as_str().to_string()),
         }
+    }
+}
+
+/// A merchant's loyalty card type (seed 004): the earn rate and point value of the customers
+/// of one customer type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardTypeRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub name: String,
+    pub customer_type: String,
+    pub earn_points: u32,
+    pub earn_per: Money,
+    pub point_value: Money,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+impl CardTypeRow {
+    /// The wire shape.
+    pub fn to_contract(&self) -> contract::CardType {
+        contract::CardType {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            customer_type: self.customer_type.clone(),
+            earn_points: self.earn_points,
+            earn_per: self.earn_per,
+            point_value: self.point_value,
+        }
+    }
+
+    /// Whether it is for customers of this type.
+    pub fn is_for(&self, customer_type: &str) -> bool {
+        contract::cards::same_customer_type(&self.customer_type, customer_type)
     }
 }
 

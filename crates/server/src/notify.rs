@@ -17,7 +17,7 @@ use crate::model::{CustomerRow, RedemptionRow};
 use crate::state::Shared;
 use crate::store::Tx;
 use contract::api::{OtpSent, Receipt, RedemptionStatus};
-use contract::{Channel, InstrumentKind, Money, Purpose, TemplateValues, Unit};
+use contract::{Channel, InstrumentKind, Money, Policy, Purpose, TemplateValues, Unit};
 use serde_json::json;
 use tracing::Instrument;
 
@@ -286,7 +286,10 @@ pub fn after_accrual(
             return None;
         }
     };
-    let policy = &caller.store.policy;
+    // What the points are worth to this customer: their card type's point value, if any.
+    let card = crate::cards::of_customer(tx, &customer, &caller.store.policy).unwrap_or(None);
+    let theirs = crate::cards::policy_for(&caller.store.policy, card.as_ref());
+    let policy: &Policy = &theirs;
     let channel = customer.message_channel(&policy.channels, None)?;
     let value = contract::rules::value_of(
         policy,

@@ -2,11 +2,12 @@
 //! It mirrors the demo server's data (terminal `demo-till-1`, cashier C001/1234, manager
 //! M001/9999, override code 24681357, Asha Rao with 1,200 points).
 
+mod admin;
 mod data;
 
 pub use data::asha;
 
-use super::{Backend, BackendError, Fut};
+use super::{AdminCall, AdminReply, Backend, BackendError, Fut};
 use crate::platform;
 use contract::api::{
     Approval, ApprovalList, ApprovalRequest, ApprovalStatus, Balance, CreateRedemption,
@@ -41,6 +42,7 @@ struct State {
     kiosk_pending: Option<String>,
     kiosk_failed: u8,
     kiosk_bound: Option<String>,
+    admin: admin::Admin,
 }
 
 /// The fake. Single-threaded interior mutability, like the browser.
@@ -79,6 +81,7 @@ impl FakeBackend {
                 kiosk_pending: None,
                 kiosk_failed: 0,
                 kiosk_bound: None,
+                admin: admin::Admin::default(),
             }),
         }
     }
@@ -631,6 +634,14 @@ impl Backend for FakeBackend {
             s.kiosk_bound = None;
             Ok(())
         }))
+    }
+
+    fn accrue(&self, body: contract::api::CreateAccrual) -> Fut<'_, contract::api::Accrual> {
+        Self::ready(self.call(|s| admin::accrue(s, body)))
+    }
+
+    fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply> {
+        Self::ready(self.call(|s| admin::admin(s, call)))
     }
 }
 

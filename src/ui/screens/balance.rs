@@ -50,6 +50,9 @@ pub fn BalanceScreen() -> impl IntoView {
     });
     let self_service = ctx.mode().self_service();
     let can_voucher = ctx.sel(Flow::can_print_voucher);
+    let can_earn = ctx.sel(Flow::can_earn);
+    let earned = ctx.sel(|f| f.earned_here().map(|a| a.points.get()));
+    let busy = ctx.busy();
     view! {
         <BillSummary/>
         <section class="rg-card">
@@ -117,7 +120,21 @@ pub fn BalanceScreen() -> impl IntoView {
                 .into_any()
             } else {
                 view! {
+                    <p data-testid="earned" class="rg-muted">
+                        {move || earned.get().map(|n| format!(
+                            "This bill earned {} {}.",
+                            format::number(n, &locale.get()),
+                            Unit::Points.noun(n)
+                        ))}
+                    </p>
                     <div class="rg-actions">
+                        // Seed 004: points for the purchase, computed by the backend from the
+                        // bill and the customer's card type.
+                        <Show when=move || can_earn.get()>
+                            <button class="rg-btn rg-secondary" data-testid="earn-points" disabled=move || busy.get() on:click=move |_| ctx.dispatch(Action::Earn)>
+                                "Add the points this bill earns"
+                            </button>
+                        </Show>
                         // Seed 004: the voucher button only for a customer who can have one.
                         <Show when=move || can_voucher.get()>
                             <button class="rg-btn rg-secondary" data-testid="voucher-mode" on:click=move |_| ctx.dispatch(Action::VoucherMode)>

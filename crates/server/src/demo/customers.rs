@@ -39,6 +39,27 @@ pub(super) struct DemoCustomer {
     pub(super) holdings: Vec<Holding>,
 }
 
+/// The demo merchant's card types (seed 004): (id, name, customer type, points earned per
+/// ₹100.00). Classic earns exactly the store's demo rate and its points are worth what the
+/// store's are (₹1.00), so a Normal customer earns and redeems as before card types; every
+/// card's point is worth ₹1.00.
+pub(super) const CARD_TYPES: [(&str, &str, &str, u32); 3] = [
+    ("ct-demo-classic", "Classic", "Normal", 1),
+    ("ct-demo-business", "Business", "GST", 2),
+    ("ct-demo-institutional", "Institutional", "Institutional", 3),
+];
+
+/// The demo customers' customer types. Asha Rao has none: she earns at the store's own rate,
+/// whatever the manager sets it to (the tests that change the store's rate accrue for her).
+pub(super) fn customer_type(id: &str) -> Option<&'static str> {
+    match id {
+        "cust-asha" => None,
+        "cust-karan" | "cust-ananya" => Some("GST"),
+        "cust-aditya" => Some("Institutional"),
+        _ => Some("Normal"),
+    }
+}
+
 pub(super) fn customers() -> Vec<DemoCustomer> {
     use Holding::*;
     let pts = |balance, earned| Points {

@@ -37,7 +37,8 @@ pub fn banner(
          \x20 cashier:         {} PIN {} ({})\n\
          \x20 manager:         {} PIN {} ({})\n\
          \x20 override code:   {OVERRIDE_CODE}   (or: the manager approves in the back office)\n\
-         \x20 try customer:    Asha Rao, mobile 9876543210, card RG00012345\n",
+         \x20 try customer:    Asha Rao, mobile 9876543210, card RG00012345\n\
+         \x20 card types:      Classic (Normal, 1 pt/₹100), Business (GST, 2 pts/₹100: Karan Malhotra 9811998877), Institutional (3 pts/₹100)\n",
         CASHIER.0, CASHIER.1, CASHIER.2, MANAGER.0, MANAGER.1, MANAGER.2
     );
     if let Some(url) = host_page {

@@ -1,6 +1,6 @@
 //! Seeding the demo data into an empty database.
 
-use super::customers::{customers, DemoCustomer, Holding};
+use super::customers::{customer_type, customers, DemoCustomer, Holding, CARD_TYPES};
 use super::{CASHIER, MANAGER, OTHER_TERMINAL_TOKEN, OVERRIDE_CODE, STORE_NAME, TERMINAL_TOKENS};
 use crate::audit::{self, Actor};
 use crate::crypto::{sha256_hex, slow_hash};
@@ -126,7 +126,35 @@ fn customer_row(merchant_id: &str, c: &DemoCustomer) -> ApiResult<CustomerRow> {
         card: c.card.map(CardNumber::parse).transpose()?,
         whatsapp_opt_in: c.whatsapp,
         last_channel: None,
+        customer_type: customer_type(c.id).map(str::to_string),
     })
+}
+
+/// The merchant's card types: `CARD_TYPES`, each point worth what the store's is.
+fn seed_card_types(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    merchant_id: &str,
+    policy: &Policy,
+    card_types: &[(&str, &str, &str, u32)],
+) -> ApiResult<Vec<CardTypeRow>> {
+    let mut made = Vec::new();
+    for (id, name, customer_type, earn_points) in card_types {
+        let row = CardTypeRow {
+            id: id.to_string(),
+            merchant_id: merchant_id.to_string(),
+            name: name.to_string(),
+            customer_type: customer_type.to_string(),
+            earn_points: *earn_points,
+            earn_per: policy.earn_per,
+            point_value: policy.point_value,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+        };
+        tx.insert_card_type(&row)?;
+        made.push(row);
+    }
+    Ok(made)
 }
 
 fn seed_store(
@@ -163,6 +191,12 @@ fn seed_store(
         })?;
     }
     Ok(())
+}
+
+fn policy_of(tx: &mut dyn Tx, store_id: &str) -> ApiResult<Policy> {
+    tx.store(store_id)?
+        .map(|s| s.policy)
+        .ok_or_else(|| crate::error::ApiError::internal("the demo store was not seeded"))
 }
 
 /// Creates an instrument with its opening balance in the audit log (S7: every balance
@@ -222,10 +256,21 @@ pub fn seed(
         terminal_id: None,
         staff_id: None,
     };
+    let policy = policy_of(tx, "st-demo")?;
+    let card_types = seed_card_types(tx, now_ms, "m-demo", &policy, &CARD_TYPES)?;
     for c in customers() {
-        tx.insert_customer(&customer_row("m-demo", &c)?)?;
+        let row = customer_row("m-demo", &c)?;
+        let card = row
+            .customer_type
+            .as_deref()
+            .and_then(|t| card_types.iter().find(|k| k.is_for(t)));
+        tx.insert_customer(&row)?;
         for (n, h) in c.holdings.iter().enumerate() {
-            open_instrument(tx, now_ms, &demo_store, &instrument(c.id, n, h, now_ms))?;
+            let mut i = instrument(c.id, n, h, now_ms);
+            if let (Some(card), InstrumentKind::Points) = (card, i.kind) {
+                i.unit_value = card.point_value;
+            }
+            open_instrument(tx, now_ms, &demo_store, &i)?;
         }
     }
     for i in 1..=bench_terminals {
@@ -247,6 +292,7 @@ pub fn seed(
             card: None,
             whatsapp_opt_in: false,
             last_channel: None,
+            customer_type: None,
         })?;
         let points = Holding::Points {
             balance: 1_000_000_000,
@@ -267,6 +313,15 @@ pub fn seed(
             ("Sunrise Pharmacy", "Sunrise Pharmacy, MG Road"),
             demo_policy(),
             &hashes,
+        )?;
+        // One card type, so a manager of the demo store can try to reach it (S9).
+        let policy = policy_of(tx, "st-other")?;
+        seed_card_types(
+            tx,
+            now_ms,
+            "m-other",
+            &policy,
+            &[("ct-other-classic", "Classic", "Normal", 1)],
         )?;
         tx.insert_terminal(&TerminalRow {
             id: "term-other-till-1".into(),

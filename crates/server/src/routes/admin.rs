@@ -1,24 +1,35 @@
-//! A manager's set-up of their own store (`/v1/admin/…`): staff, terminals, the override code.
-//! The same rules and audit entries as the operator's `redeemguard-server admin` (one home:
-//! `crate::admin`), scoped to the manager's store, naming the manager in the audit log.
+//! A manager's set-up of their own store (`/v1/admin/…`): staff, terminals, the override code,
+//! the merchant's loyalty card types, cards issued to customers, and the customer master's
+//! import. The same rules and audit entries as the operator's `redeemguard-server admin` (one
+//! home: `crate::admin`, `crate::import`), scoped to the manager's store and merchant, naming
+//! the manager in the audit log.
 
+use super::input;
 use crate::admin;
 use crate::auth::{resolve, Caller, Credentials};
-use crate::error::ApiResult;
-use crate::extract::{IdPath, JsonBody};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IdPath, JsonBody, QueryParams, RawBody};
+use crate::import::{self, ImportReport};
 use crate::model::{StaffRow, TerminalRow};
 use crate::state::Shared;
 use crate::store::Tx;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use contract::api::{
-    paths, NewOverrideCode, NewPin, NewStaff, NewTerminal, StaffList, StaffMember, TerminalAdded,
-    TerminalInfo, TerminalList,
+    paths, ImportProblem, ImportResult, NewOverrideCode, NewPin, NewStaff, NewTerminal, StaffList,
+    StaffMember, TerminalAdded, TerminalInfo, TerminalList,
 };
+use contract::cards::{CardIssued, CardType, CardTypeList, IssueCard, NewCardType};
 use contract::{ErrorCode, Problem};
+use serde::Deserialize;
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// The largest customer file the import takes: 100,000 customers with every column filled
+/// take about 20 MB.
+pub const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::default()
@@ -28,6 +39,14 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(list_terminals, add_terminal))
         .routes(routes!(revoke_terminal))
         .routes(routes!(set_override_code))
+        .routes(routes!(list_card_types, add_card_type))
+        .routes(routes!(update_card_type))
+        .routes(routes!(issue_card))
+        .merge(
+            OpenApiRouter::default()
+                .routes(routes!(import_customers))
+                .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+        )
 }
 
 fn member(s: StaffRow) -> StaffMember {
@@ -238,4 +257,187 @@ pub async fn set_override_code(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = paths::ADMIN_CARD_TYPES, tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: the merchant's loyalty card types (seed 004), by name. A customer whose customer type (compared without regard to case) is a card type's earns at its rate (`earn_points` per `earn_per`, under the store's `earn_cap_per_bill`) and their points are worth its `point_value`; anyone else at the store's.",
+    responses((status = 200, body = CardTypeList), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn list_card_types(
+    State(app): State<Shared>,
+    creds: Credentials,
+) -> ApiResult<Json<CardTypeList>> {
+    let now = app.clock.now_ms();
+    let card_types = app
+        .db
+        .run(move |tx| {
+            let caller = manager(tx, &creds, now)?;
+            admin::card_types(tx, &caller.store.id)
+        })
+        .await?;
+    Ok(Json(CardTypeList {
+        card_types: card_types.iter().map(|c| c.to_contract()).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = paths::ADMIN_CARD_TYPES, tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: adds a card type to the merchant. Every field wrong is named at once: `invalid_request` with `errors` (`name`, `customer_type`, `earn_points` 0 to 1,000, `earn_per` and `point_value` more than zero in the store's currency) and `field` the first; a wrong JSON type or a malformed amount names its field (`invalid_request` / `invalid_amount`); an unknown field is refused naming it. A name or customer type another card type of the merchant has (whatever the case) is `invalid_request` with `field` `name` or `customer_type`. The points of that customer type's customers are worth the card's point value from now on. Audited (`card_type_added`).",
+    request_body = NewCardType,
+    responses((status = 201, body = CardType), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn add_card_type(
+    State(app): State<Shared>,
+    creds: Credentials,
+    body: JsonBody<Value>,
+) -> ApiResult<(StatusCode, Json<CardType>)> {
+    let now = app.clock.now_ms();
+    let added = app
+        .db
+        .run_durable(move |tx| {
+            let caller = manager(tx, &creds, now)?;
+            let new = input::new_card_type(body.take()?)?;
+            let by = caller.actor();
+            admin::add_card_type(tx, now, &caller.store.id, &new, Some(&by))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(added.to_contract())))
+}
+
+#[utoipa::path(put, path = "/v1/admin/card-types/{id}", tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: changes a card type of the merchant (another merchant's, or none: `not_found`), with the same checks as adding one. A new point value re-values the points of its customers at once (`GET /v1/customers/{id}/balance` shows it); points already held by an open redemption keep the value they were held at. A new customer type moves the card to that type's customers, and the old type's customers are back at the store's point value. Audited (`card_type_changed`, with the settings before and after).",
+    params(("id" = String, Path, description = "Card type id")),
+    request_body = NewCardType,
+    responses((status = 200, body = CardType), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn update_card_type(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+    body: JsonBody<Value>,
+) -> ApiResult<Json<CardType>> {
+    let now = app.clock.now_ms();
+    let changed = app
+        .db
+        .run_durable(move |tx| {
+            let caller = manager(tx, &creds, now)?;
+            let new = input::new_card_type(body.take()?)?;
+            let by = caller.actor();
+            admin::update_card_type(tx, now, &caller.store.id, &id, &new, Some(&by))
+        })
+        .await?;
+    Ok(Json(changed.to_contract()))
+}
+
+#[utoipa::path(post, path = paths::ADMIN_CARDS, tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: issues a loyalty card number to a customer of the merchant (it replaces their card; the till finds them by it) and, if given, sets their customer type. `customer` is their mobile number (the store's country code unless another is typed), e-mail, or current card number: no customer or more than one is `customer_not_found` (a malformed mobile number `invalid_mobile`), field `customer`. `card` (6 to 20 letters or digits) must not be another customer's: `invalid_request`, field `card`. A malformed `customer_type`: `invalid_request`, field `customer_type`. Their points are then worth their card type's point value, if their customer type has one, else the store's. Audited (`card_issued`).",
+    request_body = IssueCard,
+    responses((status = 200, body = CardIssued), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn issue_card(
+    State(app): State<Shared>,
+    creds: Credentials,
+    body: JsonBody<Value>,
+) -> ApiResult<Json<CardIssued>> {
+    let now = app.clock.now_ms();
+    let issued = app
+        .db
+        .run_durable(move |tx| {
+            let caller = manager(tx, &creds, now)?;
+            let req = input::issue_card(body.take()?)?;
+            let by = caller.actor();
+            admin::issue_card(tx, now, &caller.store.id, &req, Some(&by))
+        })
+        .await?;
+    Ok(Json(issued))
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    dry_run: Option<String>,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn import_result(r: ImportReport) -> ImportResult {
+    ImportResult {
+        rows: count(r.rows),
+        added: count(r.added),
+        unchanged: count(r.unchanged),
+        balances_opened: count(r.balances_opened),
+        errors: r
+            .errors
+            .into_iter()
+            .map(|e| ImportProblem {
+                row: count(e.row),
+                column: e.column,
+                message: e.message,
+            })
+            .collect(),
+        dry_run: r.dry_run,
+    }
+}
+
+fn invalid(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidRequest).detail(detail)
+}
+
+#[utoipa::path(post, path = paths::ADMIN_IMPORT, tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: imports a customer master into the manager's store, as `redeemguard-server admin import-customers` does. The body is the CSV file (`Content-Type: text/csv`, UTF-8, a header row; up to 32 MB, e.g. 100,000 customers); any other content type is refused (`415`, code `invalid_request`). Columns: `name` (required), `mobile`, `email`, `card`, `whatsapp`, `customer_type`, `card_type` (a card type's name: the customer gets its customer type; both given and disagreeing, or an unknown card type, is a row error naming `card_type`), `points`, `points_earned`, `points_expiring`, `points_expire_on`, `package`, `package_sessions`, `package_session_value`, `membership`, `membership_credit`, `membership_valid_until`, `campaign`, `campaign_uses`, `campaign_use_value`, `campaign_valid_until`, `gift_card_balance`. `dry_run=true` checks and says what would happen, writing nothing; `dry_run=false` writes (the parameter is required). Every row is checked first: any problem (named by row, 1 being the header, and column) and nothing is written: `200` with `errors`. Customers already there (same mobile, card or e-mail) are left as they are, so the same file again changes nothing. Written in batches of 500, each its own transaction, while the server keeps serving; no message is sent; each opening balance is audited (`balance_opened`, how `import`, the manager as actor).",
+    params(("dry_run" = bool, Query, description = "true: check only, write nothing")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportResult), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn import_customers(
+    State(app): State<Shared>,
+    creds: Credentials,
+    headers: HeaderMap,
+    query: Result<QueryParams<ImportQuery>, ApiError>,
+    body: Result<RawBody, ApiError>,
+) -> ApiResult<Json<ImportResult>> {
+    let now = app.clock.now_ms();
+    // Who asks comes first (S9): a caller who is not a manager hears that, whatever they sent.
+    let caller = app.db.run(move |tx| manager(tx, &creds, now)).await?;
+    let QueryParams(query) = query?;
+    let dry_run = match query.dry_run.as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            return Err(invalid(
+                "Say whether to write: ?dry_run=true checks the file only, ?dry_run=false imports it",
+            )
+            .field("dry_run"))
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media != "text/csv" {
+        let mut p = Problem::new(ErrorCode::InvalidRequest).detail(format!(
+            "Send the customer file as CSV with Content-Type: text/csv (this was {})",
+            if content_type.is_empty() {
+                "sent without a content type".to_string()
+            } else {
+                format!("{content_type:?}")
+            }
+        ));
+        p.status = 415;
+        p.title = "Unsupported media type".into();
+        return Err(p.into());
+    }
+    let RawBody(bytes) = body?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+        invalid("The file is not UTF-8 text: save it as \"CSV UTF-8\" and send it again")
+    })?;
+    // Run to the end even if the client goes away: batches already written are kept anyway.
+    let (db, store, actor) = (app.db.clone(), caller.store.clone(), caller.actor());
+    let report = tokio::spawn(async move {
+        import::run(&db, now, store, text, dry_run, actor).await
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the import stopped: {e}")))??;
+    Ok(Json(import_result(report)))
 }

@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use contract::api::{CreateAccrual, CreateRedemption};
+use contract::cards::{IssueCard, NewCardType};
 use contract::lookup::{classify, Lookup, Searcher};
 use contract::money::MAX_MINOR;
 use contract::policy::PolicyDraft;
@@ -122,6 +123,75 @@ pub fn create_accrual(body: Value) -> ApiResult<CreateAccrual> {
         .field("points"));
     }
     bill(body.get("bill"), "bill")?;
+    from_value(body)
+}
+
+/// Refuses a field the shape does not have, naming it (a misspelt field would otherwise look
+/// saved while nothing changed).
+fn only_fields(body: &serde_json::Map<String, Value>, known: &[&str], what: &str) -> ApiResult<()> {
+    match body.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(invalid(format!(
+            "{what} has no field {k:?}; its fields are {}",
+            known.join(", ")
+        ))
+        .field(k.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Text in `field` (`optional`: it may be absent or null).
+fn text_field(body: &serde_json::Map<String, Value>, field: &str, optional: bool) -> ApiResult<()> {
+    match body.get(field) {
+        Some(Value::String(_)) => Ok(()),
+        None | Some(Value::Null) if optional => Ok(()),
+        _ => Err(invalid(format!("Give {field} as text")).field(field)),
+    }
+}
+
+/// A card type's settings (`POST`/`PUT …/card-types`), each field's shape checked naming it;
+/// what the values may be is `NewCardType::validate`'s, for the store's currency (`admin`).
+pub fn new_card_type(body: Value) -> ApiResult<NewCardType> {
+    const FIELDS: [&str; 5] = [
+        "name",
+        "customer_type",
+        "earn_points",
+        "earn_per",
+        "point_value",
+    ];
+    let Value::Object(b) = &body else {
+        return Err(invalid(format!(
+            "Give the card type as an object with {}",
+            FIELDS.join(", ")
+        )));
+    };
+    only_fields(b, &FIELDS, "A card type")?;
+    text_field(b, "name", false)?;
+    text_field(b, "customer_type", false)?;
+    match b.get("earn_points") {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v <= u64::from(u32::MAX)) => {}
+        _ => {
+            return Err(
+                invalid("Give earn_points as a whole number of points, e.g. 2").field("earn_points"),
+            )
+        }
+    }
+    money(b.get("earn_per"), "earn_per")?;
+    money(b.get("point_value"), "point_value")?;
+    from_value(body)
+}
+
+/// A card to issue (`POST …/cards`), each field's shape checked naming it.
+pub fn issue_card(body: Value) -> ApiResult<IssueCard> {
+    const FIELDS: [&str; 3] = ["customer", "card", "customer_type"];
+    let Value::Object(b) = &body else {
+        return Err(invalid(
+            "Give the customer (mobile, e-mail or card number), the card and, if it changes, their customer_type",
+        ));
+    };
+    only_fields(b, &FIELDS, "A card to issue")?;
+    text_field(b, "customer", false)?;
+    text_field(b, "card", false)?;
+    text_field(b, "customer_type", true)?;
     from_value(body)
 }
 

@@ -69,6 +69,9 @@ mod tests {
             ADMIN_STAFF,
             ADMIN_TERMINALS,
             ADMIN_OVERRIDE_CODE,
+            ADMIN_CARD_TYPES,
+            ADMIN_CARDS,
+            ADMIN_IMPORT,
         ]
         .into_iter()
         .map(String::from)
@@ -93,6 +96,7 @@ mod tests {
             expected.insert(staff_action(id, action));
         }
         expected.insert(terminal_revoke(id));
+        expected.insert(card_type(id));
         assert_eq!(documented, expected);
     }
 }

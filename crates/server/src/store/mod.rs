@@ -16,9 +16,12 @@ use tokio::sync::oneshot;
 /// own, so an implementation can keep each in a file of its own). Every read is scoped by
 /// the caller (merchant or store id) so one merchant can never see another's rows (S9).
 /// Logic only ever sees `&mut dyn Tx`.
-pub trait Tx: TenancyTx + CustomerTx + RedemptionTx + LimitTx + KioskTx + AuditTx {}
+pub trait Tx: TenancyTx + CustomerTx + CardTx + RedemptionTx + LimitTx + KioskTx + AuditTx {}
 
-impl<T: TenancyTx + CustomerTx + RedemptionTx + LimitTx + KioskTx + AuditTx + ?Sized> Tx for T {}
+impl<T: TenancyTx + CustomerTx + CardTx + RedemptionTx + LimitTx + KioskTx + AuditTx + ?Sized> Tx
+    for T
+{
+}
 
 /// Merchants, stores, terminals, staff and sessions.
 pub trait TenancyTx {
@@ -85,6 +88,40 @@ pub trait CustomerTx {
         now_ms: i64,
         limit: u32,
     ) -> ApiResult<Vec<(InstrumentRow, String)>>;
+}
+
+/// Loyalty card types (seed 004), and the card number and customer type of a customer.
+pub trait CardTx {
+    /// The merchant's card types, by name.
+    fn card_types_of(&mut self, merchant_id: &str) -> ApiResult<Vec<CardTypeRow>>;
+    fn card_type_by_id(&mut self, merchant_id: &str, id: &str) -> ApiResult<Option<CardTypeRow>>;
+    /// The merchant's card type for customers of this type (compared without regard to case).
+    fn card_type_for(
+        &mut self,
+        merchant_id: &str,
+        customer_type: &str,
+    ) -> ApiResult<Option<CardTypeRow>>;
+    /// The schema refuses a second card type of the same name or customer type in a merchant.
+    fn insert_card_type(&mut self, c: &CardTypeRow) -> ApiResult<()>;
+    fn update_card_type(&mut self, c: &CardTypeRow) -> ApiResult<()>;
+    /// Gives a customer of the merchant a card number and a customer type (`None`: none).
+    fn set_customer_card(
+        &mut self,
+        merchant_id: &str,
+        customer_id: &str,
+        card: Option<&str>,
+        customer_type: Option<&str>,
+    ) -> ApiResult<()>;
+    /// Sets what one point of a customer's points instruments is worth; how many changed.
+    fn set_points_value(&mut self, customer_id: &str, value: contract::Money) -> ApiResult<usize>;
+    /// The same for every customer of a customer type (without regard to ASCII case) in the
+    /// merchant; how many instruments changed.
+    fn set_points_value_of_type(
+        &mut self,
+        merchant_id: &str,
+        customer_type: &str,
+        value: contract::Money,
+    ) -> ApiResult<usize>;
 }
 
 /// Redemptions (intents, receipts, idempotency keys, reports) and accruals.

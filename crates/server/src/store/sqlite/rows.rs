@@ -78,7 +78,7 @@ pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
 }
 
 pub(crate) const CUSTOMER_COLS: &str =
-    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in, last_channel FROM customers";
+    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in, last_channel, customer_type FROM customers";
 
 pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     let mobile: Option<String> = r.get(3)?;
@@ -96,6 +96,27 @@ pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
         last_channel: r
             .get::<_, Option<String>>(7)?
             .and_then(|c| Channel::ALL.into_iter().find(|k| k.as_str() == c)),
+        customer_type: r.get(8)?,
+    })
+}
+
+/// The columns `card_type_row` reads, with their table.
+pub(crate) const CARD_TYPE_COLS: &str =
+    "id, merchant_id, name, customer_type, earn_points, earn_per_minor, point_value_minor, \
+     currency, created_at_ms, updated_at_ms FROM card_types";
+
+pub(crate) fn card_type_row(r: &Row) -> rusqlite::Result<CardTypeRow> {
+    let currency = conv(Currency::parse(&r.get::<_, String>(7)?))?;
+    Ok(CardTypeRow {
+        id: r.get(0)?,
+        merchant_id: r.get(1)?,
+        name: r.get(2)?,
+        customer_type: r.get(3)?,
+        earn_points: u32::try_from(u(r.get(4)?)).unwrap_or(u32::MAX),
+        earn_per: conv(Money::new(u(r.get(5)?), currency))?,
+        point_value: conv(Money::new(u(r.get(6)?), currency))?,
+        created_at_ms: r.get(8)?,
+        updated_at_ms: r.get(9)?,
     })
 }
 

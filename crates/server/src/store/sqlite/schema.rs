@@ -182,6 +182,24 @@ ALTER TABLE staff ADD COLUMN disabled_at_ms INTEGER;
 -- An import finds a customer already there by e-mail too (whatever its case).
 CREATE INDEX customers_by_email ON customers (merchant_id, lower(email));
 "#,
+    // 13: loyalty card types (seed 004): each with its own earn rate and point value, for the
+    // customers of one customer type (GST, Normal, Institutional…). A name and a customer type
+    // are each used once per merchant, whatever their case; a customer has a type (or none).
+    r#"
+CREATE TABLE card_types (
+    id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id),
+    name TEXT NOT NULL, customer_type TEXT NOT NULL,
+    earn_points INTEGER NOT NULL CHECK (earn_points >= 0),
+    earn_per_minor INTEGER NOT NULL CHECK (earn_per_minor > 0),
+    point_value_minor INTEGER NOT NULL CHECK (point_value_minor > 0),
+    currency TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE UNIQUE INDEX card_types_by_name ON card_types (merchant_id, lower(name));
+CREATE UNIQUE INDEX card_types_by_customer_type ON card_types (merchant_id, lower(customer_type));
+ALTER TABLE customers ADD COLUMN customer_type TEXT;
+CREATE INDEX customers_by_type ON customers (merchant_id, lower(customer_type))
+    WHERE customer_type IS NOT NULL;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

@@ -11,8 +11,8 @@ use rusqlite::params;
 impl CustomerTx for SqliteTx<'_> {
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()> {
         self.exec(
-            "INSERT INTO customers (id, merchant_id, name, mobile, email, card, whatsapp_opt_in) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO customers (id, merchant_id, name, mobile, email, card, whatsapp_opt_in, \
+             customer_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 c.id,
                 c.merchant_id,
@@ -20,7 +20,8 @@ impl CustomerTx for SqliteTx<'_> {
                 c.mobile.as_ref().map(Mobile::as_str),
                 c.email.as_ref().map(Email::as_str),
                 c.card.as_ref().map(CardNumber::as_str),
-                c.whatsapp_opt_in
+                c.whatsapp_opt_in,
+                c.customer_type
             ],
         )?;
         Ok(())

@@ -2,6 +2,7 @@
 //! writer's group), one file per area of the trait.
 
 mod audit;
+mod cards;
 mod customers;
 mod kiosk;
 mod limits;
