@@ -528,8 +528,12 @@ fn checked_card_type(
     new.validate(store.policy.currency)
         .map_err(invalid_fields)?;
     let name = new.name.trim().to_string();
-    let customer_type = contract::cards::customer_type(&new.customer_type)
-        .map_err(|e| invalid_fields(vec![PolicyError { field: "customer_type".into(), message: e }]))?;
+    let customer_type = contract::cards::customer_type(&new.customer_type).map_err(|e| {
+        invalid_fields(vec![PolicyError {
+            field: "customer_type".into(),
+            message: e,
+        }])
+    })?;
     for other in tx.card_types_of(&store.merchant_id)? {
         if Some(other.id.as_str()) == except {
             continue;
@@ -674,8 +678,7 @@ fn the_customer(tx: &mut dyn Tx, store: &StoreRow, query: &str) -> ApiResult<Cus
     }
     let mut found: Vec<CustomerRow> = Vec::new();
     if q.contains('@') {
-        let email = Email::parse(q)
-            .map_err(|e| refuse_field("customer", format!("{q:?}: {e}")))?;
+        let email = Email::parse(q).map_err(|e| refuse_field("customer", format!("{q:?}: {e}")))?;
         found.extend(tx.customer_by_email(merchant, email.as_str())?);
     } else {
         let lookup = classify(q, store.policy.country_calling_code, Searcher::SelfService)
@@ -739,7 +742,8 @@ pub fn issue_card(
     let customer_type = match &req.customer_type {
         None => customer.customer_type.clone(),
         Some(t) => {
-            let t = contract::cards::customer_type(t).map_err(|e| refuse_field("customer_type", e))?;
+            let t =
+                contract::cards::customer_type(t).map_err(|e| refuse_field("customer_type", e))?;
             // Spelt as the card type of that type spells it, if there is one.
             Some(match tx.card_type_for(&merchant, &t)? {
                 Some(c) => c.customer_type,

@@ -167,7 +167,10 @@ pub fn router(app: Shared) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), UuidRequestId))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(axum::middleware::from_fn_with_state(app.clone(), time_limit)),
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    time_limit,
+                )),
         );
     // Outermost, so it also covers the app's static files: a host page on another origin
     // imports the app's JS module and fetches its wasm in CORS mode.

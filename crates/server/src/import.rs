@@ -29,8 +29,6 @@ pub const COLUMNS: [&str; 22] = [
     "email",
     "card",
     "whatsapp",
-    "customer_type",
-    "card_type",
     "points",
     "points_earned",
     "points_expiring",
@@ -46,6 +44,8 @@ pub const COLUMNS: [&str; 22] = [
     "campaign_use_value",
     "campaign_valid_until",
     "gift_card_balance",
+    "customer_type",
+    "card_type",
 ];
 
 /// A spreadsheet runs a cell that starts with one of these as a formula.
@@ -228,9 +228,7 @@ fn customer_type_of(cells: &mut Cells<'_>, card_types: &[CardTypeRow]) -> Option
         None => None,
         Some(name) => {
             let wanted = name.to_lowercase();
-            let found = card_types
-                .iter()
-                .find(|c| c.name.to_lowercase() == wanted);
+            let found = card_types.iter().find(|c| c.name.to_lowercase() == wanted);
             if found.is_none() {
                 let names: Vec<&str> = card_types.iter().map(|c| c.name.as_str()).collect();
                 cells.bad(
@@ -522,6 +520,8 @@ pub fn parse(
     now_ms: i64,
 ) -> Result<Vec<Parsed>, ImportReport> {
     let mut report = ImportReport::default();
+    // A spreadsheet's "CSV UTF-8" starts with a byte-order mark.
+    let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)

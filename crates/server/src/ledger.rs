@@ -635,9 +635,7 @@ pub fn accrue(
                 balance: points,
                 held: 0,
                 // Worth their card type's point value, else the store's.
-                unit_value: card
-                    .as_ref()
-                    .map_or(policy.point_value, |c| c.point_value),
+                unit_value: card.as_ref().map_or(policy.point_value, |c| c.point_value),
                 earned: Some(points),
                 expiring: None,
                 valid_until_ms: None,

@@ -398,12 +398,10 @@ pub async fn import_customers(
     let dry_run = match query.dry_run.as_deref() {
         Some("true") => true,
         Some("false") => false,
-        _ => {
-            return Err(invalid(
-                "Say whether to write: ?dry_run=true checks the file only, ?dry_run=false imports it",
-            )
-            .field("dry_run"))
-        }
+        _ => return Err(invalid(
+            "Say whether to write: ?dry_run=true checks the file only, ?dry_run=false imports it",
+        )
+        .field("dry_run")),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -434,10 +432,9 @@ pub async fn import_customers(
     })?;
     // Run to the end even if the client goes away: batches already written are kept anyway.
     let (db, store, actor) = (app.db.clone(), caller.store.clone(), caller.actor());
-    let report = tokio::spawn(async move {
-        import::run(&db, now, store, text, dry_run, actor).await
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("the import stopped: {e}")))??;
+    let report =
+        tokio::spawn(async move { import::run(&db, now, store, text, dry_run, actor).await })
+            .await
+            .map_err(|e| ApiError::internal(format!("the import stopped: {e}")))??;
     Ok(Json(import_result(report)))
 }

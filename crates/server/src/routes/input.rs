@@ -171,7 +171,8 @@ pub fn new_card_type(body: Value) -> ApiResult<NewCardType> {
         Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v <= u64::from(u32::MAX)) => {}
         _ => {
             return Err(
-                invalid("Give earn_points as a whole number of points, e.g. 2").field("earn_points"),
+                invalid("Give earn_points as a whole number of points, e.g. 2")
+                    .field("earn_points"),
             )
         }
     }
