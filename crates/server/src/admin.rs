@@ -16,7 +16,7 @@ use crate::model::{CardTypeRow, CustomerRow, MerchantRow, StaffRow, StoreRow, Te
 use crate::store::Tx;
 use contract::api::{NewStaff, Role, TerminalMode};
 use contract::cards::{CardIssued, IssueCard, NewCardType};
-use contract::lookup::{classify, Key, Searcher};
+use contract::lookup::{classify, Key, LookupError, Searcher};
 use contract::policy::PolicyError;
 use contract::{CallingCode, CardNumber, Currency, Email, ErrorCode, Policy, Problem};
 use serde_json::json;
@@ -682,7 +682,14 @@ fn the_customer(tx: &mut dyn Tx, store: &StoreRow, query: &str) -> ApiResult<Cus
         found.extend(tx.customer_by_email(merchant, email.as_str())?);
     } else {
         let lookup = classify(q, store.policy.country_calling_code, Searcher::SelfService)
-            .map_err(|e| refuse_field("customer", format!("{q:?}: {e}")))?;
+            .map_err(|e| match e {
+                // A malformed mobile number: `invalid_mobile`, as at the till.
+                LookupError::Mobile(_) => ApiError::from(Problem::from(e).field("customer")),
+                _ => refuse_field(
+                    "customer",
+                    format!("{q:?}: give the customer's mobile number, e-mail or card number"),
+                ),
+            })?;
         for key in lookup.keys() {
             let rows = match key {
                 Key::Mobile(m) => tx.customers_by_mobile(merchant, m.as_str())?,

@@ -3,6 +3,7 @@
 
 mod admin;
 mod bad_input;
+mod cards;
 mod delivery;
 mod demo_mode;
 mod durability;

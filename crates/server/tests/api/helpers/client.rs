@@ -100,6 +100,23 @@ impl Api {
         body: Option<Vec<u8>>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let body = body.map(|b| ("application/json", b));
+        self.send_as(method, path, body, headers).await
+    }
+
+    /// Posts `body` as `content_type` (e.g. a CSV file).
+    pub async fn post_as(&self, path: &str, content_type: &str, body: &str) -> Resp {
+        let body = Some((content_type, body.as_bytes().to_vec()));
+        self.send_as(reqwest::Method::POST, path, body, &[]).await
+    }
+
+    async fn send_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -107,8 +124,8 @@ impl Api {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
+        if let Some((content_type, b)) = body {
+            req = req.header("content-type", content_type).body(b);
         }
         for (k, v) in headers {
             req = req.header(*k, *v);
