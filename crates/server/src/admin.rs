@@ -510,6 +510,63 @@ fn invalid_fields(errors: Vec<PolicyError>) -> ApiError {
     ApiError::from(p)
 }
 
+/// A card type's settings as `admin add-card-type` and `change-card-type` take them.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CardTypeFlags {
+    /// What the card is called, e.g. Business.
+    #[arg(long)]
+    pub name: String,
+    /// The customers it is for, e.g. GST.
+    #[arg(long)]
+    pub customer_type: String,
+    /// Points a bill earns per --earn-per of its total (0 to 1,000).
+    #[arg(long)]
+    pub earn_points: u32,
+    /// e.g. 100.00 (in the store's currency).
+    #[arg(long)]
+    pub earn_per: String,
+    /// What one point is worth when redeemed, e.g. 1.00.
+    #[arg(long)]
+    pub point_value: String,
+}
+
+impl CardTypeFlags {
+    /// The settings, amounts read in the store's currency.
+    pub fn read(&self, tx: &mut dyn Tx, store_id: &str) -> ApiResult<NewCardType> {
+        let currency = existing_store(tx, store_id)?.policy.currency;
+        let money = |flag: &str, v: &str| {
+            contract::Money::parse(v.trim(), currency)
+                .map_err(|e| refuse(format!("--{flag} {v:?}: {e}")))
+        };
+        Ok(NewCardType {
+            name: self.name.clone(),
+            customer_type: self.customer_type.clone(),
+            earn_points: self.earn_points,
+            earn_per: money("earn-per", &self.earn_per)?,
+            point_value: money("point-value", &self.point_value)?,
+        })
+    }
+}
+
+/// A card type as `admin` prints it.
+pub fn describe_card_type(c: &CardTypeRow) -> String {
+    use crate::messages::display_money;
+    format!(
+        "card type {} \"{}\" for customer type {}: {} {} per {}, a point worth {}",
+        c.id,
+        c.name,
+        c.customer_type,
+        c.earn_points,
+        if c.earn_points == 1 {
+            "point"
+        } else {
+            "points"
+        },
+        display_money(c.earn_per),
+        display_money(c.point_value)
+    )
+}
+
 /// The merchant's card types (seed 004), by name.
 pub fn card_types(tx: &mut dyn Tx, store_id: &str) -> ApiResult<Vec<CardTypeRow>> {
     let store = existing_store(tx, store_id)?;
@@ -800,16 +857,22 @@ pub fn issue_card(
 #[derive(Clone, Debug)]
 pub struct Overview {
     pub stores: Vec<(StoreRow, Vec<TerminalRow>, Vec<StaffRow>)>,
+    /// Each merchant's card types.
+    pub card_types: Vec<(String, Vec<CardTypeRow>)>,
 }
 
 pub fn overview(tx: &mut dyn Tx) -> ApiResult<Overview> {
     let mut stores = Vec::new();
+    let mut card_types: Vec<(String, Vec<CardTypeRow>)> = Vec::new();
     for s in tx.stores()? {
         let terminals = tx.terminals_of(&s.id)?;
         let staff = tx.staff_of(&s.id)?;
+        if !card_types.iter().any(|(m, _)| *m == s.merchant_id) {
+            card_types.push((s.merchant_id.clone(), tx.card_types_of(&s.merchant_id)?));
+        }
         stores.push((s, terminals, staff));
     }
-    Ok(Overview { stores })
+    Ok(Overview { stores, card_types })
 }
 
 impl std::fmt::Display for Overview {
@@ -854,6 +917,14 @@ impl std::fmt::Display for Overview {
                     p.name,
                     role_name(p.role)
                 )?;
+            }
+            let of_merchant = self
+                .card_types
+                .iter()
+                .filter(|(m, _)| *m == s.merchant_id)
+                .flat_map(|(_, c)| c);
+            for c in of_merchant {
+                writeln!(f, "  {} (the merchant's)", describe_card_type(c))?;
             }
         }
         Ok(())

@@ -52,7 +52,8 @@ pub enum Command {
     /// `serve` would, and say what is wrong or that all is well, without serving.
     CheckConfig(ServeArgs),
     /// Set up and run a real store on the server's database (safe while it runs): stores,
-    /// terminals, staff, the override code. Every change is audited.
+    /// terminals, staff, the override code, card types and cards, the customer master. Every
+    /// change is audited.
     Admin(AdminArgs),
 }
 
@@ -122,6 +123,40 @@ pub enum AdminCommand {
     SetOverrideCode {
         #[arg(long)]
         store: String,
+    },
+    /// Add a loyalty card type to the store's merchant: the earn rate and point value of the
+    /// customers of one customer type (seed 004).
+    AddCardType {
+        #[arg(long)]
+        store: String,
+        #[command(flatten)]
+        card: crate::admin::CardTypeFlags,
+    },
+    /// Change a card type of the store's merchant (its id as `admin list` shows it); a new
+    /// point value re-values its customers' points at once.
+    ChangeCardType {
+        #[arg(long)]
+        store: String,
+        /// The card type's id, e.g. ct_….
+        #[arg(long)]
+        card_type: String,
+        #[command(flatten)]
+        card: crate::admin::CardTypeFlags,
+    },
+    /// Issue a loyalty card number to a customer of the store's merchant (replacing theirs),
+    /// and set their customer type if given.
+    IssueCard {
+        #[arg(long)]
+        store: String,
+        /// Their mobile number, e-mail or current card number.
+        #[arg(long)]
+        customer: String,
+        /// The card number (6 to 20 letters or digits).
+        #[arg(long)]
+        card: String,
+        /// Their customer type, e.g. GST (absent: the one they have).
+        #[arg(long)]
+        customer_type: Option<String>,
     },
     /// Import customers with their opening balances from a CSV file (header row; see the
     /// README for the columns). All or nothing; a customer already there is left unchanged;

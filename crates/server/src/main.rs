@@ -451,6 +451,53 @@ Type this token into the terminal once; it is not shown again (revoke the termin
                 s.name
             )
         }
+        AdminCommand::AddCardType { store, card } => {
+            let new = card.read(tx, &store)?;
+            let c = admin::add_card_type(tx, now, &store, &new, None)?;
+            format!(
+                "{} added: customers of type {} earn and redeem at it (give them the type with `admin issue-card … --customer-type {}` or the import's customer_type column).",
+                admin::describe_card_type(&c),
+                c.customer_type,
+                c.customer_type
+            )
+        }
+        AdminCommand::ChangeCardType {
+            store,
+            card_type,
+            card,
+        } => {
+            let new = card.read(tx, &store)?;
+            let c = admin::update_card_type(tx, now, &store, &card_type, &new, None)?;
+            format!(
+                "{} now; its customers' points are worth that from now on (points held by open redemptions keep their value).",
+                admin::describe_card_type(&c)
+            )
+        }
+        AdminCommand::IssueCard {
+            store,
+            customer,
+            card,
+            customer_type,
+        } => {
+            let req = contract::cards::IssueCard {
+                customer,
+                card,
+                customer_type,
+            };
+            let issued = admin::issue_card(tx, now, &store, &req, None)?;
+            format!(
+                "card {} issued to {} ({}); {}.",
+                issued.card,
+                issued.customer_name,
+                issued.customer_id,
+                match (&issued.customer_type, &issued.card_type) {
+                    (Some(t), Some(c)) => format!("customer type {t}: the {c} card's rates"),
+                    (Some(t), None) =>
+                        format!("customer type {t}, no card type: the store's rates"),
+                    (None, _) => "no customer type: the store's rates".to_string(),
+                }
+            )
+        }
         AdminCommand::ImportCustomers { .. } => {
             unreachable!("an import checks outside a transaction and writes in batches")
         }

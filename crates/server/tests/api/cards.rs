@@ -815,3 +815,135 @@ async fn a_large_import_is_written_in_batches_while_the_tills_are_served() {
     assert_eq!(found(&cashier, "RGB0004999").await.len(), 1);
     assert!(verify_audit(&server.db).0);
 }
+
+/// `redeemguard-server admin --db <db> <args>` (a demo's audit key beside the database):
+/// (success, what it printed).
+fn admin(db: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(["admin", "--db"])
+        .arg(db)
+        .args(args)
+        .env_remove("REDEEMGUARD_AUDIT_KEY")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// The operator's `admin add-card-type`, `change-card-type` and `issue-card` go through the
+/// same rules as the back office, on a running server's database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_command_adds_card_types_and_issues_cards_as_the_back_office_does() {
+    let server = Server::demo(&[]);
+    let db = server.db.clone();
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let cashier = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let add = |name: &'static str, customer_type: &'static str, per: &'static str| {
+        vec![
+            "add-card-type",
+            "--store",
+            "st-demo",
+            "--name",
+            name,
+            "--customer-type",
+            customer_type,
+            "--earn-points",
+            "4",
+            "--earn-per",
+            per,
+            "--point-value",
+            "1.50",
+        ]
+    };
+    let (ok, out) = admin(&db, &add("Gold", "VIP", "100.00"));
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("\"Gold\" for customer type VIP: 4 points per ₹100.00, a point worth ₹1.50"),
+        "{out}"
+    );
+    let (ok, out) = admin(&db, &add("Platinum", "vip", "100.00"));
+    assert!(!ok);
+    assert!(
+        out.contains("the Gold card is for customer type VIP already"),
+        "{out}"
+    );
+    let (ok, out) = admin(&db, &add("Platinum", "Elite", "lots"));
+    assert!(!ok);
+    assert!(out.contains("--earn-per \"lots\""), "{out}");
+    let listed = manager.get(CARD_TYPES).await.expect(200);
+    let gold = listed["card_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Gold")
+        .unwrap()
+        .clone();
+    assert_eq!(gold["point_value"], inr(150));
+
+    let (ok, out) = admin(
+        &db,
+        &[
+            "issue-card",
+            "--store",
+            "st-demo",
+            "--customer",
+            "9444012345",
+            "--card",
+            "RG55550001",
+            "--customer-type",
+            "vip",
+        ],
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("card RG55550001 issued to Lakshmi Subramanian (cust-lakshmi); customer type VIP: the Gold card's rates"),
+        "{out}"
+    );
+    assert_eq!(found(&cashier, "RG55550001").await, ["cust-lakshmi"]);
+    let a = cashier
+        .post("/v1/accruals", accrual("cust-lakshmi", "A-1", 100_000))
+        .await
+        .expect(201);
+    assert_eq!(a["points"], 40);
+
+    let gold_id = gold["id"].as_str().unwrap();
+    let (ok, out) = admin(
+        &db,
+        &[
+            "change-card-type",
+            "--store",
+            "st-demo",
+            "--card-type",
+            gold_id,
+            "--name",
+            "Gold",
+            "--customer-type",
+            "VIP",
+            "--earn-points",
+            "4",
+            "--earn-per",
+            "100.00",
+            "--point-value",
+            "2.00",
+        ],
+    );
+    assert!(ok, "{out}");
+    assert_eq!(
+        points_of(&cashier, "cust-lakshmi").await["unit_value"],
+        inr(200)
+    );
+    let (ok, list) = admin(&db, &["list"]);
+    assert!(ok, "{list}");
+    assert!(
+        list.contains("card type ct-demo-business \"Business\" for customer type GST: 2 points per ₹100.00, a point worth ₹1.00"),
+        "{list}"
+    );
+    // Audited as the operator's (no staff member), and the chain holds.
+    let rows = audit_rows(&db);
+    for action in ["card_type_added", "card_type_changed", "card_issued"] {
+        assert!(rows.iter().any(|r| r.1 == action), "{action}");
+    }
+    assert!(verify_audit(&db).0);
+}
