@@ -14,17 +14,26 @@ pub enum AdminCall {
     Staff,
     AddStaff(NewStaff),
     DisableStaff(String),
-    SetPin { id: String, body: NewPin },
+    SetPin {
+        id: String,
+        body: NewPin,
+    },
     Terminals,
     AddTerminal(NewTerminal),
     RevokeTerminal(String),
     SetOverrideCode(NewOverrideCode),
     CardTypes,
     AddCardType(NewCardType),
-    EditCardType { id: String, body: NewCardType },
+    EditCardType {
+        id: String,
+        body: NewCardType,
+    },
     IssueCard(IssueCard),
     /// The file as read (shared, not copied: it may be megabytes), checked only or imported.
-    Import { csv: Arc<str>, dry_run: bool },
+    Import {
+        csv: Arc<str>,
+        dry_run: bool,
+    },
 }
 
 /// The answer to an [`AdminCall`], one variant per kind of answer.

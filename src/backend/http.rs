@@ -4,13 +4,13 @@
 use super::{AdminCall, AdminReply, Backend, BackendError, Fut};
 use crate::flow::parts::*;
 use contract::api::{
-    paths, Accrual, ApprovalList, ApprovalRequest, Balance, CreateAccrual, CreateRedemption, CustomerSearch,
-    KioskIdentify, OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
-    IDEMPOTENCY_HEADER, TERMINAL_HEADER,
+    paths, Accrual, ApprovalList, ApprovalRequest, Balance, CreateAccrual, CreateRedemption,
+    CustomerSearch, KioskIdentify, OtpSent, Override, Receipt, Redemption, RequestApproval,
+    SendOtp, Session, SignIn, Verify, IDEMPOTENCY_HEADER, TERMINAL_HEADER,
 };
-use contract::wire::{self, FromJson, ToJson};
 use contract::api::{StaffList, TerminalList};
 use contract::cards::CardTypeList;
+use contract::wire::{self, FromJson, ToJson};
 use contract::{Policy, Problem};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

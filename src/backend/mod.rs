@@ -15,8 +15,8 @@ pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
     Accrual, ApprovalList, ApprovalRequest, Balance, CreateAccrual, CreateRedemption,
-    CustomerSearch, KioskIdentify,
-    OtpSent, Override, Receipt, Redemption, RequestApproval, SendOtp, Session, SignIn, Verify,
+    CustomerSearch, KioskIdentify, OtpSent, Override, Receipt, Redemption, RequestApproval,
+    SendOtp, Session, SignIn, Verify,
 };
 use contract::{ErrorCode, Policy, Problem};
 use std::future::Future;

@@ -45,7 +45,8 @@ impl Flow {
         if !self.can_earn() || !self.idle() {
             return vec![];
         }
-        let (Some(Purpose::Bill { bill }), Some(balance)) = (&self.sale.purpose, &self.sale.balance)
+        let (Some(Purpose::Bill { bill }), Some(balance)) =
+            (&self.sale.purpose, &self.sale.balance)
         else {
             return vec![];
         };
@@ -79,7 +80,10 @@ impl Flow {
             }
             Err(BackendError::Problem(p)) => {
                 // The backend says why (e.g. "A bill of ₹50.00 earns no points: …").
-                let text = p.detail.clone().unwrap_or_else(|| messages::for_problem(&p));
+                let text = p
+                    .detail
+                    .clone()
+                    .unwrap_or_else(|| messages::for_problem(&p));
                 self.ui.notice = Some(Notice::err(text));
                 self.check_session(&BackendError::Problem(p))
             }

@@ -12,8 +12,8 @@ use super::view::{Notice, Screen};
 use crate::backend::{AdminCall, AdminReply, BackendError};
 use crate::{format, messages};
 use contract::api::{
-    ImportResult, NewOverrideCode, NewPin, NewStaff, NewTerminal, Role, StaffMember,
-    TerminalAdded, TerminalInfo, TerminalMode,
+    ImportResult, NewOverrideCode, NewPin, NewStaff, NewTerminal, Role, StaffMember, TerminalAdded,
+    TerminalInfo, TerminalMode,
 };
 use contract::cards::{CardIssued, CardType, IssueCard, NewCardType};
 use contract::{credentials, Currency, Money, PolicyError};
@@ -106,6 +106,15 @@ impl CardTypeForm {
                 }
             }
         }
+        // In the form's order.
+        let order = [
+            "name",
+            "customer_type",
+            "earn_points",
+            "earn_per",
+            "point_value",
+        ];
+        errors.sort_by_key(|e| order.iter().position(|f| *f == e.field));
         match errors.is_empty() {
             true => Ok(card),
             false => Err(errors),
@@ -119,22 +128,34 @@ pub enum Manage {
     /// Open a screen: Staff, Terminals, OverrideCode, Cards or Import.
     Show(Screen),
     AddStaff(StaffForm),
-    SetPin { id: String, pin: String },
+    SetPin {
+        id: String,
+        pin: String,
+    },
     /// Disable a member or revoke a terminal: asks to confirm first.
     Ask(Danger),
     /// The change asked about is confirmed.
     Confirm,
     /// The change asked about is not made.
     Keep,
-    AddTerminal { name: String, kiosk: bool },
+    AddTerminal {
+        name: String,
+        kiosk: bool,
+    },
     /// The new code, and the same typed again.
-    SetOverrideCode { code: String, again: String },
+    SetOverrideCode {
+        code: String,
+        again: String,
+    },
     /// Edit a card type (its id), or add a new one (none).
     Edit(Option<String>),
     SaveCardType(CardTypeForm),
     IssueCard(IssueCard),
     /// A CSV file as read in the browser: check it (a dry run at the backend).
-    CheckImport { name: String, csv: Arc<str> },
+    CheckImport {
+        name: String,
+        csv: Arc<str>,
+    },
     /// Import the file the last check passed.
     Import,
     /// A different file was chosen: the last check no longer applies.
@@ -176,7 +197,11 @@ impl ManageState {
 
     /// The file the last check found nothing wrong with (and that is not yet imported).
     pub fn importable(&self) -> bool {
-        self.file.is_some() && self.report.as_ref().is_some_and(|r| r.dry_run && r.errors.is_empty())
+        self.file.is_some()
+            && self
+                .report
+                .as_ref()
+                .is_some_and(|r| r.dry_run && r.errors.is_empty())
     }
 }
 
@@ -218,13 +243,20 @@ impl Flow {
                 AdminCall::AddStaff(NewStaff {
                     code: code.unwrap_or_default(),
                     name: f.name.trim().to_string(),
-                    role: if f.manager { Role::Manager } else { Role::Cashier },
+                    role: if f.manager {
+                        Role::Manager
+                    } else {
+                        Role::Cashier
+                    },
                     pin: f.pin,
                 })
             }
             Manage::SetPin { id, pin } => {
                 if id.is_empty() {
-                    return self.form_invalid(Form::Pin, vec![("member", "choose whose PIN to set".into())]);
+                    return self.form_invalid(
+                        Form::Pin,
+                        vec![("member", "choose whose PIN to set".into())],
+                    );
                 }
                 if let Err(e) = credentials::check_pin(&pin) {
                     return self.form_invalid(Form::Pin, vec![("pin", e.to_string())]);
@@ -251,13 +283,20 @@ impl Flow {
                 if name.trim().is_empty() {
                     return self.form_invalid(
                         Form::Terminal,
-                        vec![("name", "give it a name the staff know it by, e.g. Till 2".into())],
+                        vec![(
+                            "name",
+                            "give it a name the staff know it by, e.g. Till 2".into(),
+                        )],
                     );
                 }
                 s.added_terminal = None;
                 AdminCall::AddTerminal(NewTerminal {
                     name: name.trim().to_string(),
-                    mode: if kiosk { TerminalMode::Kiosk } else { TerminalMode::Pos },
+                    mode: if kiosk {
+                        TerminalMode::Kiosk
+                    } else {
+                        TerminalMode::Pos
+                    },
                 })
             }
             Manage::SetOverrideCode { code, again } => {
@@ -267,7 +306,10 @@ impl Flow {
                 if code != again {
                     return self.form_invalid(
                         Form::OverrideCode,
-                        vec![("again", "is not the same code: type the new code again".into())],
+                        vec![(
+                            "again",
+                            "is not the same code: type the new code again".into(),
+                        )],
                     );
                 }
                 AdminCall::SetOverrideCode(NewOverrideCode { code })
@@ -294,12 +336,19 @@ impl Flow {
             Manage::IssueCard(c) => {
                 let mut bad = vec![];
                 if c.customer.trim().is_empty() {
-                    bad.push(("customer", "give the customer's mobile number, e-mail or current card number".into()));
+                    bad.push((
+                        "customer",
+                        "give the customer's mobile number, e-mail or current card number".into(),
+                    ));
                 }
                 if let Err(e) = contract::CardNumber::parse(&c.card) {
                     bad.push(("card", e.to_string()));
                 }
-                if let Some(Err(e)) = c.customer_type.as_deref().map(contract::cards::customer_type) {
+                if let Some(Err(e)) = c
+                    .customer_type
+                    .as_deref()
+                    .map(contract::cards::customer_type)
+                {
                     bad.push(("customer_type", e));
                 }
                 if !bad.is_empty() {
@@ -314,7 +363,13 @@ impl Flow {
             }
             Manage::CheckImport { name, csv } => {
                 if csv.trim().is_empty() {
-                    return self.form_invalid(Form::Import, vec![("file", format!("{name} is empty: choose the CSV file with the customers"))]);
+                    return self.form_invalid(
+                        Form::Import,
+                        vec![(
+                            "file",
+                            format!("{name} is empty: choose the CSV file with the customers"),
+                        )],
+                    );
                 }
                 s.file = Some((name, csv.clone()));
                 s.report = None;
@@ -324,8 +379,15 @@ impl Flow {
                 if !s.importable() {
                     return vec![];
                 }
-                let csv = s.file.as_ref().map(|f| f.1.clone()).unwrap_or_else(|| "".into());
-                AdminCall::Import { csv, dry_run: false }
+                let csv = s
+                    .file
+                    .as_ref()
+                    .map(|f| f.1.clone())
+                    .unwrap_or_else(|| "".into());
+                AdminCall::Import {
+                    csv,
+                    dry_run: false,
+                }
             }
             Manage::ForgetImport => {
                 s.file = None;
@@ -351,7 +413,8 @@ impl Flow {
             saved: self.ui.manage.saved.wrapping_add(1),
             ..ManageState::default()
         };
-        load.map(|c| vec![self.ask(Request::Admin(c))]).unwrap_or_default()
+        load.map(|c| vec![self.ask(Request::Admin(c))])
+            .unwrap_or_default()
     }
 
     fn form_invalid(&mut self, form: Form, bad: Vec<(&str, String)>) -> Vec<Cmd> {

@@ -9,8 +9,8 @@
 
 use crate::backend::{AdminCall, AdminReply, BackendError};
 use contract::api::{
-    Accrual, ApprovalRequest, CreateAccrual, Balance, CreateRedemption, CustomerSummary, KioskIdentify, OtpSent, Override,
-    Receipt, Redemption, Session, SignIn,
+    Accrual, ApprovalRequest, Balance, CreateAccrual, CreateRedemption, CustomerSummary,
+    KioskIdentify, OtpSent, Override, Receipt, Redemption, Session, SignIn,
 };
 use contract::rules::Bill;
 use contract::{Channel, InstrumentKind, Money, OtpCode, Policy, PolicyError, Quantity, Unit};
@@ -248,6 +248,10 @@ impl Request {
             Request::Cancel(_) => Call::Cancel,
             Request::KioskIdentify(_) => Call::Identify,
             Request::Accrue(_) => Call::Accrue,
+            // A set-up screen's list is a read that any tab or action may replace.
+            Request::Admin(AdminCall::Staff | AdminCall::Terminals | AdminCall::CardTypes) => {
+                Call::Poll
+            }
             Request::Admin(_) => Call::Admin,
         }
     }

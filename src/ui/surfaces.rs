@@ -5,10 +5,10 @@
 use crate::backend::{Backend, HttpBackend, HttpConfig};
 use crate::flow::{Flow, Handler, Mode, Screen};
 use crate::ui::approvals::ApprovalsScreen;
+use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::manage::{
     BackOfficeNav, CardsScreen, ImportScreen, OverrideCodeScreen, StaffScreen, TerminalsScreen,
 };
-use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::policy::PolicyScreen;
 use crate::ui::screens::{
     AwaitingApprovalScreen, BalanceScreen, BillScreen, ClosedScreen, ConfirmScreen, CustomerScreen,

@@ -54,14 +54,24 @@ mod tests {
 
     #[test]
     fn guessable_pins_and_codes_are_refused_with_the_reason() {
-        for pin in ["1111", "1234", "9876", "0123456789", "123", "12a4", "1234567890123"] {
+        for pin in [
+            "1111",
+            "1234",
+            "9876",
+            "0123456789",
+            "123",
+            "12a4",
+            "1234567890123",
+        ] {
             assert!(check_pin(pin).is_err(), "{pin}");
         }
         for pin in ["4821", "1357", "902145"] {
             assert_eq!(check_pin(pin), Ok(()), "{pin}");
         }
         assert!(check_override_code("4821").is_err(), "too short");
-        assert!(check_override_code("12345678").unwrap_err().contains("guess"));
+        assert!(check_override_code("12345678")
+            .unwrap_err()
+            .contains("guess"));
         assert_eq!(check_override_code("48213579"), Ok(()));
     }
 

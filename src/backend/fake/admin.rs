@@ -72,7 +72,9 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 return Err(invalid("give the staff member's name"));
             }
             if a.staff.iter().any(|m| m.code == code) {
-                return Err(invalid(format!("staff code {code} is taken: choose another")));
+                return Err(invalid(format!(
+                    "staff code {code} is taken: choose another"
+                )));
             }
             let m = StaffMember {
                 id: format!("stf-{code}"),
@@ -88,7 +90,10 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 return Err(invalid("you cannot disable yourself"));
             }
             let i = a.staff.iter().position(|m| m.id == id);
-            AdminReply::Member(a.staff.remove(i.ok_or_else(|| problem(ErrorCode::NotFound))?))
+            AdminReply::Member(
+                a.staff
+                    .remove(i.ok_or_else(|| problem(ErrorCode::NotFound))?),
+            )
         }
         AdminCall::SetPin { id, body } => {
             credentials::check_pin(&body.pin).map_err(invalid)?;
@@ -170,7 +175,11 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
             };
             AdminReply::Imported(ImportResult {
                 rows: rows.len() as u32,
-                added: if errors.is_empty() { rows.len() as u32 } else { 0 },
+                added: if errors.is_empty() {
+                    rows.len() as u32
+                } else {
+                    0
+                },
                 unchanged: 0,
                 balances_opened: 0,
                 errors,

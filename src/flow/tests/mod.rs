@@ -286,6 +286,7 @@ mod code;
 mod commit;
 mod host;
 mod kiosk;
+mod manage;
 mod policy;
 mod requests;
 mod sale;

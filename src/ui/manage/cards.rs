@@ -90,7 +90,13 @@ fn CardTypeEditor(id: Option<String>) -> impl IntoView {
         Some(c) => format!("Edit {}", c.name),
         None => "Add a card type".to_string(),
     };
-    let currency = ctx.flow.with_untracked(|f| f.signed_in.policy.as_ref().map(|p| p.currency.code().to_string()).unwrap_or_default());
+    let currency = ctx.flow.with_untracked(|f| {
+        f.signed_in
+            .policy
+            .as_ref()
+            .map(|p| p.currency.code().to_string())
+            .unwrap_or_default()
+    });
     let name = RwSignal::new(start.name);
     let customer_type = RwSignal::new(start.customer_type);
     let earn_points = RwSignal::new(start.earn_points);
@@ -140,10 +146,18 @@ fn IssueCardForm() -> impl IntoView {
         f.ui.manage
             .card_types
             .as_ref()
-            .map(|l| l.iter().map(|c| c.customer_type.clone()).collect::<Vec<_>>())
+            .map(|l| {
+                l.iter()
+                    .map(|c| c.customer_type.clone())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
-    let (customer, card, customer_type) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (customer, card, customer_type) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let t = customer_type.get_untracked();

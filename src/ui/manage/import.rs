@@ -25,7 +25,10 @@ fn read_and_check(input: web_sys::HtmlInputElement) {
             Ok(t) => t.as_string().unwrap_or_default(),
             Err(_) => String::new(),
         };
-        ctx.dispatch(Action::Manage(Manage::CheckImport { name, csv: text.into() }));
+        ctx.dispatch(Action::Manage(Manage::CheckImport {
+            name,
+            csv: text.into(),
+        }));
     });
 }
 

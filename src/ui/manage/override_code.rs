@@ -10,7 +10,12 @@ use leptos::prelude::*;
 #[component]
 pub fn OverrideCodeScreen() -> impl IntoView {
     let ctx = ctx();
-    let store_code_on = ctx.sel(|f| f.signed_in.policy.as_ref().is_some_and(|p| p.override_store_code));
+    let store_code_on = ctx.sel(|f| {
+        f.signed_in
+            .policy
+            .as_ref()
+            .is_some_and(|p| p.override_store_code)
+    });
     let saved = saved();
     view! {
         <section class="rg-card rg-narrow">
@@ -37,7 +42,10 @@ fn CodeForm() -> impl IntoView {
     let (code, again) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Action::Manage(Manage::SetOverrideCode { code: code.get_untracked(), again: again.get_untracked() }));
+        ctx.dispatch(Action::Manage(Manage::SetOverrideCode {
+            code: code.get_untracked(),
+            again: again.get_untracked(),
+        }));
     };
     view! {
         <form on:submit=submit novalidate>

@@ -70,7 +70,11 @@ pub fn StaffScreen() -> impl IntoView {
 fn AddStaff() -> impl IntoView {
     let ctx = ctx();
     let busy = ctx.busy();
-    let (name, code, pin) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (name, code, pin) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let manager = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -118,7 +122,10 @@ fn SetPin() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Action::Manage(Manage::SetPin { id: who.get_untracked(), pin: pin.get_untracked() }));
+        ctx.dispatch(Action::Manage(Manage::SetPin {
+            id: who.get_untracked(),
+            pin: pin.get_untracked(),
+        }));
     };
     let member_error = field_error(Form::Pin, "member");
     view! {

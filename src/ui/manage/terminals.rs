@@ -88,7 +88,10 @@ fn AddTerminal() -> impl IntoView {
     let kiosk = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        ctx.dispatch(Action::Manage(Manage::AddTerminal { name: name.get_untracked(), kiosk: kiosk.get_untracked() }));
+        ctx.dispatch(Action::Manage(Manage::AddTerminal {
+            name: name.get_untracked(),
+            kiosk: kiosk.get_untracked(),
+        }));
     };
     view! {
         <form on:submit=submit novalidate aria-labelledby="add-terminal-title" class="rg-subform">

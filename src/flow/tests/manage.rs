@@ -1,0 +1,488 @@
+//! The back office's set-up of the store, and points earned on a sale at the till.
+
+use super::*;
+use crate::backend::{AdminCall, AdminReply};
+use contract::api::{
+    Accrual, CreateAccrual, ImportProblem, ImportResult, NewPin, NewStaff, StaffMember,
+    TerminalAdded,
+};
+use contract::cards::{CardType, NewCardType};
+
+fn back_office() -> Run {
+    let mut r = Run::with(Flow::for_mode(Mode::BackOffice, vec![]));
+    r.sign_in_on("demo-till-1", Policy::default(), Role::Manager);
+    r
+}
+
+fn admin(call: AdminCall) -> Cmd {
+    ask(Request::Admin(call))
+}
+
+fn manage(m: Manage) -> Action {
+    Action::Manage(m)
+}
+
+fn member(id: &str, name: &str) -> StaffMember {
+    StaffMember {
+        id: id.into(),
+        code: id.into(),
+        name: name.into(),
+        role: Role::Cashier,
+    }
+}
+
+fn errors(r: &Run) -> Vec<String> {
+    r.f.ui
+        .manage
+        .errors
+        .iter()
+        .map(|e| e.field.clone())
+        .collect()
+}
+
+#[test]
+fn each_set_up_screen_reads_its_list_and_only_a_manager_in_the_back_office_sees_them() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Staff)));
+    assert_eq!(r.screen(), Screen::Staff);
+    assert_eq!(r.cmds, vec![admin(AdminCall::Staff)]);
+    r.answer(Answer::Admin(Ok(AdminReply::Staff(vec![member(
+        "C001", "Ravi",
+    )]))));
+    assert_eq!(r.f.ui.manage.staff.as_ref().map(Vec::len), Some(1));
+    r.send(manage(Manage::Show(Screen::Terminals)));
+    assert_eq!(r.cmds, vec![admin(AdminCall::Terminals)]);
+    assert_eq!(r.f.ui.manage.staff, None, "another screen starts afresh");
+    r.send(manage(Manage::Show(Screen::Cards)));
+    assert_eq!(r.cmds, vec![admin(AdminCall::CardTypes)]);
+    r.send(manage(Manage::Show(Screen::Import)));
+    assert!(r.cmds.is_empty());
+    assert_eq!(r.screen(), Screen::Import);
+    // Not a sale screen, and not at the till.
+    r.send(manage(Manage::Show(Screen::Bill)));
+    assert_eq!(r.screen(), Screen::Import);
+    let mut till = Run::signed_in_with(Policy::default(), Role::Manager);
+    till.send(manage(Manage::Show(Screen::Staff)));
+    assert!(till.cmds.is_empty());
+    assert_ne!(till.screen(), Screen::Staff);
+}
+
+#[test]
+fn a_new_member_is_checked_by_the_contract_s_rules_before_anything_is_sent() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Staff)));
+    r.answer(Answer::Admin(Ok(AdminReply::Staff(vec![]))));
+    r.send(manage(Manage::AddStaff(StaffForm {
+        code: "C-2".into(),
+        name: " ".into(),
+        manager: false,
+        pin: "1234".into(),
+    })));
+    assert!(r.cmds.is_empty());
+    assert_eq!(errors(&r), ["code", "name", "pin"]);
+    assert!(r
+        .f
+        .ui
+        .manage
+        .error(Form::Staff, "pin")
+        .unwrap()
+        .contains("guess"));
+    assert_eq!(
+        r.f.ui.manage.error(Form::Pin, "pin"),
+        None,
+        "only on its own form"
+    );
+    let saved = r.f.ui.manage.saved;
+    r.send(manage(Manage::AddStaff(StaffForm {
+        code: " C002 ".into(),
+        name: "Priya Nair".into(),
+        manager: true,
+        pin: "4821".into(),
+    })));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::AddStaff(NewStaff {
+            code: "C002".into(),
+            name: "Priya Nair".into(),
+            role: Role::Manager,
+            pin: "4821".into(),
+        }))]
+    );
+    assert!(errors(&r).is_empty());
+    r.answer(Answer::Admin(Ok(AdminReply::Member(member(
+        "C002",
+        "Priya Nair",
+    )))));
+    assert!(r.notice().starts_with("Added Priya Nair"), "{}", r.notice());
+    assert_eq!(r.f.ui.manage.staff.as_ref().map(Vec::len), Some(1));
+    assert_ne!(r.f.ui.manage.saved, saved, "the form empties");
+}
+
+#[test]
+fn disabling_a_member_takes_a_second_tap_and_their_row_goes() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Staff)));
+    r.answer(Answer::Admin(Ok(AdminReply::Staff(vec![member(
+        "stf-9", "Ravi",
+    )]))));
+    let danger = Danger::Disable {
+        id: "stf-9".into(),
+        name: "Ravi".into(),
+    };
+    r.send(manage(Manage::Ask(danger.clone())));
+    assert!(r.cmds.is_empty(), "nothing yet");
+    assert_eq!(r.f.ui.manage.confirming, Some(danger.clone()));
+    r.send(manage(Manage::Keep));
+    assert_eq!(r.f.ui.manage.confirming, None);
+    r.send(manage(Manage::Confirm));
+    assert!(r.cmds.is_empty(), "nothing to confirm");
+    r.send(manage(Manage::Ask(danger)));
+    r.send(manage(Manage::Confirm));
+    assert_eq!(r.cmds, vec![admin(AdminCall::DisableStaff("stf-9".into()))]);
+    r.answer(Answer::Admin(Ok(AdminReply::Member(member(
+        "stf-9", "Ravi",
+    )))));
+    assert_eq!(r.f.ui.manage.staff, Some(vec![]));
+    assert!(r.notice().contains("Ravi is disabled"), "{}", r.notice());
+}
+
+#[test]
+fn a_new_pin_needs_a_member_and_a_pin_that_is_not_guessable() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Staff)));
+    r.answer(Answer::Admin(Ok(AdminReply::Staff(vec![member(
+        "stf-9", "Ravi",
+    )]))));
+    r.send(manage(Manage::SetPin {
+        id: String::new(),
+        pin: "4821".into(),
+    }));
+    assert_eq!(errors(&r), ["member"]);
+    r.send(manage(Manage::SetPin {
+        id: "stf-9".into(),
+        pin: "0000".into(),
+    }));
+    assert_eq!(errors(&r), ["pin"]);
+    r.send(manage(Manage::SetPin {
+        id: "stf-9".into(),
+        pin: "4821".into(),
+    }));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::SetPin {
+            id: "stf-9".into(),
+            body: NewPin { pin: "4821".into() },
+        })]
+    );
+    r.answer(Answer::Admin(Ok(AdminReply::Member(member(
+        "stf-9", "Ravi",
+    )))));
+    assert!(r.notice().starts_with("New PIN set for Ravi"));
+    assert_eq!(
+        r.f.ui.manage.staff.as_ref().map(Vec::len),
+        Some(1),
+        "still there"
+    );
+}
+
+#[test]
+fn a_new_terminal_s_token_is_shown_once_and_revoking_asks_first() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Terminals)));
+    r.answer(Answer::Admin(Ok(AdminReply::Terminals(vec![]))));
+    r.send(manage(Manage::AddTerminal {
+        name: "  ".into(),
+        kiosk: false,
+    }));
+    assert_eq!(errors(&r), ["name"]);
+    r.send(manage(Manage::AddTerminal {
+        name: "Till 2".into(),
+        kiosk: true,
+    }));
+    let t = TerminalInfo {
+        id: "ter-2".into(),
+        name: "Till 2".into(),
+        mode: TerminalMode::Kiosk,
+    };
+    r.answer(Answer::Admin(Ok(AdminReply::TerminalAdded(
+        TerminalAdded {
+            terminal: t.clone(),
+            token: "tok-123".into(),
+        },
+    ))));
+    assert_eq!(
+        r.f.ui
+            .manage
+            .added_terminal
+            .as_ref()
+            .map(|a| a.token.as_str()),
+        Some("tok-123")
+    );
+    assert!(r.notice().contains("shown only this once"));
+    // Leaving the screen forgets the token.
+    r.send(manage(Manage::Show(Screen::Terminals)));
+    assert_eq!(r.f.ui.manage.added_terminal, None);
+    r.answer(Answer::Admin(Ok(AdminReply::Terminals(vec![t.clone()]))));
+    r.send(manage(Manage::Ask(Danger::Revoke {
+        id: "ter-2".into(),
+        name: "Till 2".into(),
+    })));
+    r.send(manage(Manage::Confirm));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::RevokeTerminal("ter-2".into()))]
+    );
+    r.answer(Answer::Admin(Ok(AdminReply::TerminalRevoked(t))));
+    assert_eq!(r.f.ui.manage.terminals, Some(vec![]));
+}
+
+#[test]
+fn the_override_code_is_typed_twice_and_must_not_be_guessable() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::OverrideCode)));
+    let set = |code: &str, again: &str| {
+        manage(Manage::SetOverrideCode {
+            code: code.into(),
+            again: again.into(),
+        })
+    };
+    r.send(set("12345678", "12345678"));
+    assert_eq!(errors(&r), ["code"]);
+    r.send(set("48213579", "48213570"));
+    assert_eq!(errors(&r), ["again"]);
+    r.send(set("48213579", "48213579"));
+    assert_eq!(r.cmds.len(), 1);
+    r.answer(Answer::Admin(Ok(AdminReply::OverrideCodeSet)));
+    assert!(r.notice().starts_with("Override code changed"));
+}
+
+fn gold() -> CardType {
+    CardType {
+        id: "ct-1".into(),
+        name: "Gold".into(),
+        customer_type: "GST".into(),
+        earn_points: 2,
+        earn_per: inr(10_000),
+        point_value: inr(150),
+    }
+}
+
+#[test]
+fn card_types_are_read_from_the_form_in_the_store_s_currency_and_edited_in_place() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Cards)));
+    r.answer(Answer::Admin(Ok(AdminReply::CardTypes(vec![]))));
+    let form = CardTypeForm {
+        name: "Gold".into(),
+        customer_type: "GST".into(),
+        earn_points: "two".into(),
+        earn_per: "0".into(),
+        point_value: "1.5x".into(),
+    };
+    r.send(manage(Manage::SaveCardType(form.clone())));
+    assert!(r.cmds.is_empty());
+    assert_eq!(errors(&r), ["earn_points", "earn_per", "point_value"]);
+    let good = CardTypeForm {
+        earn_points: "2".into(),
+        earn_per: "100".into(),
+        point_value: "1.50".into(),
+        ..form
+    };
+    r.send(manage(Manage::SaveCardType(good.clone())));
+    let body = NewCardType {
+        name: "Gold".into(),
+        customer_type: "GST".into(),
+        earn_points: 2,
+        earn_per: inr(10_000),
+        point_value: inr(150),
+    };
+    assert_eq!(r.cmds, vec![admin(AdminCall::AddCardType(body.clone()))]);
+    r.answer(Answer::Admin(Ok(AdminReply::CardType(gold()))));
+    assert_eq!(r.f.ui.manage.card_types, Some(vec![gold()]));
+    assert!(
+        r.notice()
+            .starts_with("Saved Gold: GST customers earn 2 points per 100.00 INR"),
+        "{}",
+        r.notice()
+    );
+    // Edit: the form holds its settings, the save goes to that card type.
+    assert_eq!(CardTypeForm::of(&gold()), good);
+    r.send(manage(Manage::Edit(Some("ct-1".into()))));
+    r.send(manage(Manage::SaveCardType(good)));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::EditCardType {
+            id: "ct-1".into(),
+            body
+        })]
+    );
+    // The backend's refusal lands on its field.
+    let mut p = Problem::new(ErrorCode::InvalidRequest).detail("another card type is for GST");
+    p.errors = vec![PolicyError {
+        field: "customer_type".into(),
+        message: "another card type is for GST customers".into(),
+    }];
+    r.answer(Answer::Admin(Err(BackendError::Problem(p))));
+    assert!(r
+        .f
+        .ui
+        .manage
+        .error(Form::CardType, "customer_type")
+        .is_some());
+    assert_eq!(
+        r.f.ui.manage.editing.as_deref(),
+        Some("ct-1"),
+        "still editing"
+    );
+}
+
+#[test]
+fn a_customer_file_is_checked_first_and_only_a_clean_check_can_be_imported() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Import)));
+    r.send(manage(Manage::CheckImport {
+        name: "empty.csv".into(),
+        csv: " ".into(),
+    }));
+    assert_eq!(errors(&r), ["file"]);
+    r.send(manage(Manage::Import));
+    assert!(r.cmds.is_empty(), "nothing checked");
+    let csv: std::sync::Arc<str> = "name,mobile\nAsha,9876543210\n".into();
+    r.send(manage(Manage::CheckImport {
+        name: "c.csv".into(),
+        csv: csv.clone(),
+    }));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::Import {
+            csv: csv.clone(),
+            dry_run: true
+        })]
+    );
+    let bad = ImportResult {
+        rows: 1,
+        added: 0,
+        unchanged: 0,
+        balances_opened: 0,
+        errors: vec![ImportProblem {
+            row: 2,
+            column: Some("mobile".into()),
+            message: "not a mobile".into(),
+        }],
+        dry_run: true,
+    };
+    r.answer(Answer::Admin(Ok(AdminReply::Imported(bad))));
+    assert!(!r.f.ui.manage.importable());
+    assert!(
+        r.notice()
+            .starts_with("Nothing imported: 1 problem in 1 row of 1 row"),
+        "{}",
+        r.notice()
+    );
+    r.send(manage(Manage::Import));
+    assert!(r.cmds.is_empty(), "a file with problems is not imported");
+    r.send(manage(Manage::CheckImport {
+        name: "c.csv".into(),
+        csv: csv.clone(),
+    }));
+    let good = ImportResult {
+        rows: 1,
+        added: 1,
+        unchanged: 0,
+        balances_opened: 1,
+        errors: vec![],
+        dry_run: true,
+    };
+    r.answer(Answer::Admin(Ok(AdminReply::Imported(good.clone()))));
+    assert!(r.f.ui.manage.importable());
+    assert!(
+        r.notice()
+            .contains("would add 1 customer with 1 opening balance"),
+        "{}",
+        r.notice()
+    );
+    r.send(manage(Manage::Import));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::Import {
+            csv,
+            dry_run: false
+        })]
+    );
+    r.answer(Answer::Admin(Ok(AdminReply::Imported(ImportResult {
+        dry_run: false,
+        ..good
+    }))));
+    assert!(!r.f.ui.manage.importable(), "imported: not twice from here");
+    assert!(
+        r.notice().starts_with("1 row: added 1 customer"),
+        "{}",
+        r.notice()
+    );
+}
+
+fn accrual(points: u64, balance_after: u64) -> Accrual {
+    Accrual {
+        id: "acc-1".into(),
+        customer_id: "cus-asha".into(),
+        bill_id: "123".into(),
+        points: Quantity::new(points).unwrap(),
+        balance_after,
+        at_ms: T0,
+    }
+}
+
+#[test]
+fn points_on_a_sale_are_the_backend_s_and_a_bill_earns_them_once() {
+    let mut r = Run::at_balance();
+    assert!(r.f.can_earn());
+    r.send(Action::Earn);
+    let bill = Bill::new(BillId::parse("123").unwrap(), inr(100_000)).unwrap();
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::Accrue(CreateAccrual {
+            customer_id: "cus-asha".into(),
+            bill,
+        }))]
+    );
+    r.answer(Answer::Accrued(Ok(accrual(10, 1_210))));
+    // (Natively numbers are not grouped; the browser's Intl writes 1,210.)
+    assert_eq!(
+        r.notice(),
+        "Asha Rao earned 10 points on bill 123; 1210 points now. A message with the points is on its way to them."
+    );
+    assert_eq!(r.cmds, vec![ask(Request::LoadBalance("cus-asha".into()))]);
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert!(!r.f.can_earn(), "once per bill");
+    assert_eq!(r.f.earned_here().map(|a| a.points.get()), Some(10));
+    r.send(Action::Earn);
+    assert!(r.cmds.is_empty());
+}
+
+#[test]
+fn no_points_without_a_bill_or_while_a_redemption_is_open() {
+    // A voucher has no bill to earn on.
+    let mut r = Run::signed_in();
+    r.send(Action::SkipBill);
+    r.send(Action::Search("+91 98765 43210".into()));
+    r.answer(Answer::Found(Ok(vec![asha().customer])));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(asha())));
+    assert!(!r.f.can_earn());
+    assert!(!Run::at_otp().f.can_earn());
+    // A kiosk sells nothing.
+    let mut k = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    k.send(Action::Earn);
+    assert!(k.cmds.is_empty());
+}
+
+#[test]
+fn a_bill_that_earns_nothing_says_why_in_the_backend_s_words() {
+    let mut r = Run::at_balance();
+    r.send(Action::Earn);
+    let p = Problem::new(ErrorCode::NothingEarned)
+        .detail("A bill of ₹50.00 earns no points: the store gives 1 point per ₹100.00");
+    r.answer(Answer::Accrued(Err(BackendError::Problem(p))));
+    assert!(r.notice().starts_with("A bill of ₹50.00 earns no points"));
+    assert!(r.f.can_earn(), "nothing was added");
+}
