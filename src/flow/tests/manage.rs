@@ -284,7 +284,7 @@ fn card_types_are_read_from_the_form_in_the_store_s_currency_and_edited_in_place
     assert_eq!(errors(&r), ["earn_points", "earn_per", "point_value"]);
     let good = CardTypeForm {
         earn_points: "2".into(),
-        earn_per: "100".into(),
+        earn_per: "100.00".into(),
         point_value: "1.50".into(),
         ..form
     };
