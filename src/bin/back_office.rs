@@ -1,4 +1,5 @@
-//! The manager's back office (`/back-office`): the store's policy.
+//! The manager's back office (`/back-office`): the store's policy, approvals, staff,
+//! terminals, override code, loyalty cards and the customer import.
 use redeemguard::flow::Mode;
 use redeemguard::ui::surfaces;
 
