@@ -13,8 +13,9 @@ pub enum Mode {
     /// Inside a host page (an appointment book): the host supplies the bill and hears how the
     /// redemption ended.
     Widget,
-    /// The manager's back office (`/back-office`): the store's policy now, staff, terminals,
-    /// reports and audit as they arrive. Nothing is sold here.
+    /// The manager's back office (`/back-office`): the store's policy, approvals, staff,
+    /// terminals, the override code, loyalty cards and the customer import (reports and audit
+    /// as they arrive). Nothing is sold here.
     BackOffice,
 }
 
@@ -23,7 +24,8 @@ pub enum Mode {
 /// surface has (SPEC §9: the till carries no policy editing or approving, the back office no
 /// sale). Signing in and out, the store's policy and the clock belong to every surface.
 pub mod parts {
-    /// An instrument, its quantity and hold, the code, the confirmation and the receipt.
+    /// An instrument, its quantity and hold, the code, the confirmation and the receipt; and
+    /// the points a sale on a bill earns.
     pub const SALE: u8 = 1;
     /// Finding a customer by name, number or card (staff only).
     pub const SEARCH: u8 = 2;
@@ -35,7 +37,8 @@ pub mod parts {
     pub const OVERRIDE: u8 = 16;
     /// The customer identifies with their own number and code.
     pub const KIOSK: u8 = 32;
-    /// The store's policy and answering cashiers' requests for approval.
+    /// The store's policy, answering cashiers' requests for approval, and setting up the store
+    /// (staff, terminals, the override code, loyalty cards, customer import).
     pub const MANAGE: u8 = 64;
     /// Every step (tests, and code that does not choose a surface).
     pub const ALL: u8 = u8::MAX;
