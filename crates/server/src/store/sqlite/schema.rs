@@ -264,6 +264,15 @@ mod tests {
         );
         assert!(!names.contains(&"otp_sends".to_string()));
         assert!(names.contains(&"kiosk_identifications".to_string()));
+        assert!(names.contains(&"card_types".to_string()));
+        let typed: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('customers') WHERE name = 'customer_type'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(typed, 1, "customers have a customer type (migration 13)");
         let linked: i64 = conn
             .query_row(
                 "SELECT COUNT(*) FROM pragma_table_info('redemptions') WHERE name = 'identification_id'",
