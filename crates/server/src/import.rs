@@ -1,5 +1,7 @@
-//! Bringing in a customer master with opening balances (`admin import-customers`), and
-//! writing it out again (`admin export-customers`), as CSV with a header row.
+//! Bringing in a customer master with opening balances (`admin import-customers`, and a
+//! manager's `POST /v1/admin/customers/import`, both through [`run`]), and writing it out
+//! again (`admin export-customers`), as CSV with a header row. Customers may come with their
+//! customer type (`customer_type`, or `card_type`: a card type's name).
 //!
 //! Every row is checked first, outside any transaction: if any is wrong (or its mobile, card
 //! and e-mail belong to different customers already) nothing is written and the report names
