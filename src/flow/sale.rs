@@ -87,7 +87,7 @@ impl Flow {
     /// something this place may turn into a voucher, at least the minimum of it (seed 004:
     /// "enabled for customers who are eligible for redemption"), and nothing under way.
     pub fn can_print_voucher(&self) -> bool {
-        let (Some(policy), Some(balance)) = (&self.signed_in.policy, &self.sale.balance) else {
+        let (Some(policy), Some(balance)) = (self.rules_policy(), &self.sale.balance) else {
             return false;
         };
         let nothing = Earlier::nothing(policy.currency);
@@ -97,7 +97,7 @@ impl Flow {
             && self.settled()
             && balance.instruments.iter().any(|i| {
                 self.allows(i.kind)
-                    && rules::allowed_range(policy, i, &Purpose::Voucher, &nothing).is_ok()
+                    && rules::allowed_range(&policy, i, &Purpose::Voucher, &nothing).is_ok()
             })
     }
 
@@ -362,16 +362,29 @@ impl Flow {
         policy.code_possible(instrument.kind) && !policy.otp_min_value.is_zero()
     }
 
+    /// The store's policy as it applies to the chosen customer (`rules::for_customer`): their
+    /// points are worth what the backend answered for them (their card type's point value).
+    pub fn rules_policy(&self) -> Option<std::borrow::Cow<'_, contract::Policy>> {
+        let policy = self.signed_in.policy.as_ref()?;
+        let points = self.sale.balance.as_ref().and_then(|b| {
+            b.instruments
+                .iter()
+                .find(|i| i.kind == InstrumentKind::Points)
+                .map(|i| i.unit_value)
+        });
+        Some(rules::for_customer(policy, points))
+    }
+
     /// The allowed range for an instrument on the current bill, after what was already
     /// redeemed on it, shown before typing.
     pub fn range_for(
         &self,
         instrument: &InstrumentBalance,
     ) -> Option<Result<AllowedRange, RuleError>> {
-        let policy = self.signed_in.policy.as_ref()?;
+        let policy = self.rules_policy()?;
         let purpose = self.sale.purpose.as_ref()?;
         Some(rules::allowed_range(
-            policy,
+            &policy,
             instrument,
             purpose,
             &self.earlier()?,
@@ -401,7 +414,7 @@ impl Flow {
     /// instruments (gift cards, membership credit) are typed as an amount and held in minor
     /// units.
     pub fn check(&self, input: &str) -> Option<Result<Checked, QuantityProblem>> {
-        let policy = self.signed_in.policy.as_ref()?;
+        let policy = self.rules_policy()?;
         let instrument = self.instrument()?;
         let purpose = self.sale.purpose.as_ref()?;
         let earlier = self.earlier()?;
@@ -416,13 +429,13 @@ impl Flow {
         let quantity = quantity.map_err(|e| match e {
             QuantityProblem::Parse(QuantityError::Zero) => {
                 QuantityProblem::Rule(RuleError::BelowMinimum {
-                    min: rules::minimum(policy, instrument),
+                    min: rules::minimum(&policy, instrument),
                 })
             }
             e => e,
         });
         Some(quantity.and_then(|q| {
-            rules::check_redemption(policy, instrument, q, purpose, &earlier)
+            rules::check_redemption(&policy, instrument, q, purpose, &earlier)
                 .map_err(QuantityProblem::Rule)
         }))
     }

@@ -260,6 +260,21 @@ pub fn unit_value(policy: &Policy, kind: InstrumentKind, own_value: Money) -> Mo
     }
 }
 
+/// The store's policy as it applies to one customer: their points are worth their card
+/// type's point value (seed 004); everything else is the store's. A backend answers a
+/// customer's points with that value as their `unit_value`, so a client passes the points'
+/// `unit_value` from the balance, and the backend its card type's point value.
+pub fn for_customer(policy: &Policy, points_value: Option<Money>) -> std::borrow::Cow<'_, Policy> {
+    match points_value {
+        Some(v) if v != policy.point_value && v.currency() == policy.currency => {
+            let mut p = policy.clone();
+            p.point_value = v;
+            std::borrow::Cow::Owned(p)
+        }
+        _ => std::borrow::Cow::Borrowed(policy),
+    }
+}
+
 /// What `quantity` units of an instrument of this kind are worth, exactly.
 pub fn value_of(
     policy: &Policy,
@@ -839,6 +854,18 @@ mod tests {
         assert!(!p.otp_needed(InstrumentKind::Points, inr(1), inr(49_998)));
         // Instruments that never need a code are not limited by it.
         assert!(!p.otp_needed(InstrumentKind::GiftCard, inr(1), inr(90_000)));
+    }
+
+    #[test]
+    fn a_customer_s_points_are_worth_their_card_s_point_value_in_every_rule() {
+        let p = Policy::default();
+        let card = for_customer(&p, Some(inr(200)));
+        assert_eq!(card.point_value, inr(200));
+        assert_eq!(card.min_redeem_points, p.min_redeem_points, "the rest is the store's");
+        assert_eq!(value_of(&card, InstrumentKind::Points, inr(100), 10), Ok(inr(2_000)));
+        assert_eq!(*for_customer(&p, None), p);
+        let usd = Money::new(200, Currency::USD).unwrap();
+        assert_eq!(for_customer(&p, Some(usd)).point_value, p.point_value, "not another currency");
     }
 
     #[test]

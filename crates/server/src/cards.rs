@@ -33,12 +33,5 @@ pub fn of_customer(
 /// The store's policy as it applies to a customer with `card`: their points are worth the
 /// card type's point value. Everything else is the store's.
 pub fn policy_for<'a>(policy: &'a Policy, card: Option<&CardTypeRow>) -> Cow<'a, Policy> {
-    match card {
-        Some(c) if c.point_value != policy.point_value => {
-            let mut p = policy.clone();
-            p.point_value = c.point_value;
-            Cow::Owned(p)
-        }
-        _ => Cow::Borrowed(policy),
-    }
+    contract::rules::for_customer(policy, card.map(|c| c.point_value))
 }

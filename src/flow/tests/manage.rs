@@ -486,3 +486,26 @@ fn a_bill_that_earns_nothing_says_why_in_the_backend_s_words() {
     assert!(r.notice().starts_with("A bill of ₹50.00 earns no points"));
     assert!(r.f.can_earn(), "nothing was added");
 }
+
+#[test]
+fn a_card_customer_s_points_are_valued_as_the_backend_answered_them() {
+    // Platinum: 1 point is worth ₹2.00, not the store's ₹1.00.
+    let mut platinum = asha();
+    for i in &mut platinum.instruments {
+        if i.kind == InstrumentKind::Points {
+            i.unit_value = inr(200);
+        }
+    }
+    let mut r = Run::signed_in();
+    r.bill("123", "1000");
+    r.send(Action::Search("+91 98765 43210".into()));
+    r.answer(Answer::Found(Ok(vec![asha().customer])));
+    r.send(Action::ChooseCustomer("cus-asha".into()));
+    r.answer(Answer::BalanceLoaded(Ok(platinum)));
+    r.send(Action::ChooseInstrument("pts-asha".into()));
+    let checked = r.f.check("100").unwrap().unwrap();
+    assert_eq!(checked.value, inr(20_000));
+    // A ₹1,000.00 bill takes at most 500 of these points.
+    let range = r.f.allowed_range().unwrap().unwrap();
+    assert_eq!(range.max, 500);
+}

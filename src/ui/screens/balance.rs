@@ -34,10 +34,8 @@ pub fn BalanceScreen() -> impl IntoView {
             .iter()
             .map(|i| {
                 let worth = f
-                    .signed_in
-                    .policy
-                    .as_ref()
-                    .and_then(|p| rules::value_of(p, i.kind, i.unit_value, i.available).ok());
+                    .rules_policy()
+                    .and_then(|p| rules::value_of(&p, i.kind, i.unit_value, i.available).ok());
                 let range = match f.range_for(i) {
                     Some(Ok(r)) => Ok((r.min, r.max, r.limited_by)),
                     Some(Err(e)) => Err(range_reason(&e, i, &f.words_for(i))),

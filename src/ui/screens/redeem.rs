@@ -22,11 +22,7 @@ pub fn RedeemScreen() -> impl IntoView {
     let range = ctx.sel(|f| f.allowed_range().and_then(Result::ok));
     let unit_value = ctx.sel(|f| {
         f.instrument().map(|i| {
-            contract::rules::unit_value(
-                f.signed_in.policy.as_ref().expect("signed in"),
-                i.kind,
-                i.unit_value,
-            )
+            contract::rules::unit_value(&f.rules_policy().expect("signed in"), i.kind, i.unit_value)
         })
     });
     // Inline check with the contract's rules as the cashier types (S10).
