@@ -861,11 +861,21 @@ mod tests {
         let p = Policy::default();
         let card = for_customer(&p, Some(inr(200)));
         assert_eq!(card.point_value, inr(200));
-        assert_eq!(card.min_redeem_points, p.min_redeem_points, "the rest is the store's");
-        assert_eq!(value_of(&card, InstrumentKind::Points, inr(100), 10), Ok(inr(2_000)));
+        assert_eq!(
+            card.min_redeem_points, p.min_redeem_points,
+            "the rest is the store's"
+        );
+        assert_eq!(
+            value_of(&card, InstrumentKind::Points, inr(100), 10),
+            Ok(inr(2_000))
+        );
         assert_eq!(*for_customer(&p, None), p);
         let usd = Money::new(200, Currency::USD).unwrap();
-        assert_eq!(for_customer(&p, Some(usd)).point_value, p.point_value, "not another currency");
+        assert_eq!(
+            for_customer(&p, Some(usd)).point_value,
+            p.point_value,
+            "not another currency"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::model::{CardTypeRow, CustomerRow, MerchantRow, StaffRow, StoreRow, Te
 use crate::store::Tx;
 use contract::api::{NewStaff, Role, TerminalMode};
 use contract::cards::{CardIssued, IssueCard, NewCardType};
+use contract::credentials;
 use contract::lookup::{classify, Key, LookupError, Searcher};
 use contract::policy::PolicyError;
 use contract::{CallingCode, CardNumber, Currency, Email, ErrorCode, Policy, Problem};
@@ -309,37 +310,14 @@ pub fn revoke_terminal(
     Ok(terminal)
 }
 
-/// A staff code as typed at the till (which compares it exactly): 1 to 16 letters or digits.
+/// A staff code as typed at the till (the rule: `contract::credentials`).
 fn staff_code(value: &str) -> ApiResult<String> {
-    let code = value.trim().to_string();
-    let ok = (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
-    match ok {
-        true => Ok(code),
-        false => Err(refuse(format!(
-            "--code {value:?} is not a staff code: 1 to 16 letters or digits, e.g. C002"
-        ))),
-    }
+    credentials::staff_code(value).map_err(|e| refuse(e).field("code"))
 }
 
-/// A PIN: 4 to 12 digits, not one digit repeated nor a run like 1234 or 9876.
+/// A PIN: 4 to 12 digits, not one digit repeated nor a run (`contract::credentials`).
 pub fn check_pin(pin: &str) -> ApiResult<()> {
-    let digits: Vec<u8> = pin.bytes().collect();
-    if !(4..=12).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(refuse("a PIN is 4 to 12 digits"));
-    }
-    let steps: Vec<i16> = digits
-        .windows(2)
-        .map(|w| i16::from(w[1]) - i16::from(w[0]))
-        .collect();
-    let guessable = steps.iter().all(|s| *s == 0)
-        || steps.iter().all(|s| *s == 1)
-        || steps.iter().all(|s| *s == -1);
-    if guessable {
-        return Err(refuse(
-            "that PIN is too easy to guess (one digit repeated, or a run like 1234): choose another",
-        ));
-    }
-    Ok(())
+    credentials::check_pin(pin).map_err(|e| refuse(e).field("pin"))
 }
 
 /// Adds a staff member with their role and PIN.
@@ -457,14 +435,10 @@ pub fn set_pin(
     Ok(staff)
 }
 
-/// An override code: 8 to 12 digits, not one digit repeated nor a run.
+/// An override code: 8 to 12 digits, not one digit repeated nor a run
+/// (`contract::credentials`).
 pub fn check_override_code(code: &str) -> ApiResult<()> {
-    if !(8..=12).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refuse("an override code is 8 to 12 digits"));
-    }
-    check_pin(code).map_err(|_| {
-        refuse("that override code is too easy to guess (one digit repeated, or a run): choose another")
-    })
+    credentials::check_override_code(code).map_err(|e| refuse(e).field("code"))
 }
 
 /// Sets or rotates the store's override code (the old one stops working at once).
