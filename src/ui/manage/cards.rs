@@ -2,7 +2,7 @@
 //! customer type (e.g. GST, Normal, Institutional); and a card number issued to a customer,
 //! which the till then finds them by.
 
-use super::{field_error, saved};
+use super::{field_error, saved, RowAction};
 use crate::flow::{Action, CardTypeForm, Form, Manage};
 use crate::format;
 use crate::ui::driver::ctx;
@@ -17,7 +17,6 @@ pub fn CardsScreen() -> impl IntoView {
     let ctx = ctx();
     let cards = ctx.sel(|f| f.ui.manage.card_types.clone());
     let locale = ctx.locale();
-    let busy = ctx.busy();
     let saved = saved();
     let editing = ctx.sel(|f| f.ui.manage.editing.clone());
     view! {
@@ -54,11 +53,8 @@ pub fn CardsScreen() -> impl IntoView {
                                         <td>{earns}</td>
                                         <td>{format::money(c.point_value, &l)}</td>
                                         <td>
-                                            <button class="rg-btn rg-secondary rg-quiet" data-testid="edit-card-type" aria-label=label
-                                                disabled=move || busy.get()
-                                                on:click=move |_| ctx.dispatch(Action::Manage(Manage::Edit(Some(id.clone()))))>
-                                                "Edit"
-                                            </button>
+                                            <RowAction testid="edit-card-type" text="Edit" label
+                                                manage=Manage::Edit(Some(id)) note=None/>
                                         </td>
                                     </tr>
                                 }

@@ -99,6 +99,38 @@ pub(super) fn ConfirmDanger() -> impl IntoView {
     }
 }
 
+/// A list row's one action: a button that sends `manage` (named for its row, e.g. "Disable
+/// Ravi Kumar"), or instead `note` where the action does not apply (the manager's own row, the
+/// device in use).
+#[component]
+pub(super) fn RowAction(
+    testid: &'static str,
+    text: &'static str,
+    /// What a screen reader hears: the action and the row's name.
+    label: String,
+    manage: Manage,
+    note: Option<&'static str>,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    let ctx = ctx();
+    let busy = ctx.busy();
+    match note {
+        Some(note) => view! { <span class="rg-muted">{note}</span> }.into_any(),
+        None => view! {
+            <button
+                class=if danger { "rg-btn rg-danger rg-quiet" } else { "rg-btn rg-secondary rg-quiet" }
+                data-testid=testid
+                aria-label=label
+                disabled=move || busy.get()
+                on:click=move |_| ctx.dispatch(Action::Manage(manage.clone()))
+            >
+                {text}
+            </button>
+        }
+        .into_any(),
+    }
+}
+
 /// The form's contents again, empty, after each save (the flow bumps `saved`).
 pub(super) fn saved() -> Memo<u32> {
     ctx().sel(|f| f.ui.manage.saved)

@@ -1,7 +1,7 @@
 //! Staff: who can sign in at the store's tills; add a member, set a new PIN, disable one
 //! who leaves.
 
-use super::{field_error, saved, ConfirmDanger};
+use super::{field_error, saved, ConfirmDanger, RowAction};
 use crate::flow::{Action, Danger, Form, Manage, StaffForm};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
@@ -14,7 +14,6 @@ pub fn StaffScreen() -> impl IntoView {
     let ctx = ctx();
     let staff = ctx.sel(|f| f.ui.manage.staff.clone());
     let me = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.staff.id.clone()));
-    let busy = ctx.busy();
     let saved = saved();
     view! {
         <section class="rg-card">
@@ -42,17 +41,8 @@ pub fn StaffScreen() -> impl IntoView {
                                         <td>{m.code.clone()}</td>
                                         <td>{match m.role { Role::Manager => "Manager", Role::Cashier => "Cashier" }}</td>
                                         <td>
-                                            {if mine {
-                                                view! { <span class="rg-muted">"You"</span> }.into_any()
-                                            } else {
-                                                view! {
-                                                    <button class="rg-btn rg-danger rg-quiet" data-testid="disable-staff" aria-label=label
-                                                        disabled=move || busy.get()
-                                                        on:click=move |_| ctx.dispatch(Action::Manage(Manage::Ask(danger.clone())))>
-                                                        "Disable"
-                                                    </button>
-                                                }.into_any()
-                                            }}
+                                            <RowAction testid="disable-staff" text="Disable" label danger=true
+                                                manage=Manage::Ask(danger) note=mine.then_some("You")/>
                                         </td>
                                     </tr>
                                 }

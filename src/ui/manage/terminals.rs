@@ -1,7 +1,7 @@
 //! Terminals: the store's tills and kiosks; add one (its token shown once, to type into the
 //! new device) and revoke one that is lost or replaced.
 
-use super::{field_error, saved, ConfirmDanger};
+use super::{field_error, saved, ConfirmDanger, RowAction};
 use crate::flow::{Action, Danger, Form, Manage};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
@@ -22,7 +22,6 @@ pub fn TerminalsScreen() -> impl IntoView {
     let terminals = ctx.sel(|f| f.ui.manage.terminals.clone());
     let here = ctx.sel(|f| f.signed_in.session.as_ref().map(|s| s.terminal.id.clone()));
     let added = ctx.sel(|f| f.ui.manage.added_terminal.clone());
-    let busy = ctx.busy();
     let saved = saved();
     view! {
         <section class="rg-card">
@@ -56,17 +55,8 @@ pub fn TerminalsScreen() -> impl IntoView {
                                         <td>{t.name.clone()}</td>
                                         <td>{kind(t.mode)}</td>
                                         <td>
-                                            {if this_one {
-                                                view! { <span class="rg-muted">"This device"</span> }.into_any()
-                                            } else {
-                                                view! {
-                                                    <button class="rg-btn rg-danger rg-quiet" data-testid="revoke-terminal" aria-label=label
-                                                        disabled=move || busy.get()
-                                                        on:click=move |_| ctx.dispatch(Action::Manage(Manage::Ask(danger.clone())))>
-                                                        "Revoke"
-                                                    </button>
-                                                }.into_any()
-                                            }}
+                                            <RowAction testid="revoke-terminal" text="Revoke" label danger=true
+                                                manage=Manage::Ask(danger) note=this_one.then_some("This device")/>
                                         </td>
                                     </tr>
                                 }
