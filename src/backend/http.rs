@@ -341,7 +341,7 @@ impl<const P: u8> Backend for HttpBackend<P> {
     }
 
     fn accrue(&self, b: CreateAccrual) -> Fut<'_, Accrual> {
-        only!(SALE);
+        only!(EARN);
         Box::pin(self.send(self.call("POST", paths::ACCRUALS, body(&b))))
     }
 

@@ -152,7 +152,7 @@ impl Flow {
             Action::KioskVerify(input) => when!(P, KIOSK => self.kiosk_verify(&input)),
             Action::KioskDone => when!(P, KIOSK => self.kiosk_done()),
             Action::Close => when!(P, HOST => self.close_widget()),
-            Action::Earn => when!(P, SALE => self.earn()),
+            Action::Earn => when!(P, EARN => self.earn()),
             Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
         }
     }
@@ -178,7 +178,7 @@ impl Flow {
             Answer::Cancelled(r) => when!(P, SALE => self.cancelled(r)),
             Answer::KioskCodeSent(r) => when!(P, KIOSK => self.kiosk_code_sent(r)),
             Answer::KioskVerified(r) => when!(P, KIOSK => self.kiosk_verified(r)),
-            Answer::Accrued(r) => when!(P, SALE => self.accrued(r)),
+            Answer::Accrued(r) => when!(P, EARN => self.accrued(r)),
             Answer::Admin(r) => when!(P, MANAGE => self.managed(r)),
         }
     }

@@ -24,8 +24,7 @@ pub enum Mode {
 /// surface has (SPEC §9: the till carries no policy editing or approving, the back office no
 /// sale). Signing in and out, the store's policy and the clock belong to every surface.
 pub mod parts {
-    /// An instrument, its quantity and hold, the code, the confirmation and the receipt; and
-    /// the points a sale on a bill earns.
+    /// An instrument, its quantity and hold, the code, the confirmation and the receipt.
     pub const SALE: u8 = 1;
     /// Finding a customer by name, number or card (staff only).
     pub const SEARCH: u8 = 2;
@@ -40,6 +39,8 @@ pub mod parts {
     /// The store's policy, answering cashiers' requests for approval, and setting up the store
     /// (staff, terminals, the override code, loyalty cards, customer import).
     pub const MANAGE: u8 = 64;
+    /// The points a sale on a bill earns (a till's or a host's bill; a kiosk sells nothing).
+    pub const EARN: u8 = 128;
     /// Every step (tests, and code that does not choose a surface).
     pub const ALL: u8 = u8::MAX;
 }
@@ -49,8 +50,8 @@ impl Mode {
     pub const fn parts(self) -> u8 {
         use parts::*;
         match self {
-            Mode::Pos => SALE | SEARCH | BILL | OVERRIDE,
-            Mode::Widget => SALE | SEARCH | HOST | OVERRIDE,
+            Mode::Pos => SALE | SEARCH | BILL | OVERRIDE | EARN,
+            Mode::Widget => SALE | SEARCH | HOST | OVERRIDE | EARN,
             Mode::Kiosk => SALE | KIOSK,
             Mode::BackOffice => MANAGE,
         }
