@@ -50,6 +50,11 @@ pub const COLUMNS: [&str; 22] = [
     "card_type",
 ];
 
+/// The most customers one file may bring (a larger master is imported in several files).
+pub const MAX_ROWS: usize = 200_000;
+/// A file is checked until this many problems are found; the report lists them.
+pub const MAX_ERRORS: usize = 1_000;
+
 /// A spreadsheet runs a cell that starts with one of these as a formula.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -563,6 +568,26 @@ pub fn parse(
     let mut seen: HashSet<String> = HashSet::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
+        if report.rows == MAX_ROWS {
+            report.errors.push(RowError {
+                row,
+                column: None,
+                message: format!(
+                    "the file has more than {MAX_ROWS} customers: split it into files of at most {MAX_ROWS} rows"
+                ),
+            });
+            break;
+        }
+        if report.errors.len() >= MAX_ERRORS {
+            report.errors.push(RowError {
+                row,
+                column: None,
+                message: format!(
+                    "more than {MAX_ERRORS} problems: the check stopped here; fix these and check the file again"
+                ),
+            });
+            break;
+        }
         report.rows += 1;
         let record = match record {
             Ok(r) => r,

@@ -8,7 +8,7 @@ use super::input;
 use crate::admin;
 use crate::auth::{resolve, Caller, Credentials};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IdPath, JsonBody, QueryParams, RawBody};
+use crate::extract::{IdPath, JsonBody, QueryParams};
 use crate::import::{self, ImportReport};
 use crate::model::{StaffRow, TerminalRow};
 use crate::state::Shared;
@@ -375,6 +375,14 @@ fn import_result(r: ImportReport) -> ImportResult {
     }
 }
 
+/// The one import this server runs at a time.
+fn import_slot() -> std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOT: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    SLOT.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
+        .clone()
+}
+
 fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidRequest).detail(detail)
 }
@@ -389,11 +397,20 @@ pub async fn import_customers(
     creds: Credentials,
     headers: HeaderMap,
     query: Result<QueryParams<ImportQuery>, ApiError>,
-    body: Result<RawBody, ApiError>,
+    body: axum::body::Body,
 ) -> ApiResult<Json<ImportResult>> {
     let now = app.clock.now_ms();
-    // Who asks comes first (S9): a caller who is not a manager hears that, whatever they sent.
+    // Who asks comes first (S9), before a byte of the body is read: a caller who is not a
+    // manager holds no memory and no time here, whatever they send.
     let caller = app.db.run(move |tx| manager(tx, &creds, now)).await?;
+    // One import at a time on this server: each holds its file and keeps the writer busy.
+    let permit = import_slot().try_acquire_owned().map_err(|_| {
+        ApiError::from(
+            Problem::new(ErrorCode::RateLimited)
+                .detail("Another customer import is running on this server: try again when it has finished")
+                .retry_after(30),
+        )
+    })?;
     let QueryParams(query) = query?;
     let dry_run = match query.dry_run.as_deref() {
         Some("true") => true,
@@ -426,15 +443,19 @@ pub async fn import_customers(
         p.title = "Unsupported media type".into();
         return Err(p.into());
     }
-    let RawBody(bytes) = body?;
-    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+    let bytes = axum::body::to_bytes(body, IMPORT_BODY_LIMIT)
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))?;
+    let text = String::from_utf8(Vec::from(bytes)).map_err(|_| {
         invalid("The file is not UTF-8 text: save it as \"CSV UTF-8\" and send it again")
     })?;
     // Run to the end even if the client goes away: batches already written are kept anyway.
     let (db, store, actor) = (app.db.clone(), caller.store.clone(), caller.actor());
-    let report =
-        tokio::spawn(async move { import::run(&db, now, store, text, dry_run, actor).await })
-            .await
-            .map_err(|e| ApiError::internal(format!("the import stopped: {e}")))??;
+    let report = tokio::spawn(async move {
+        let _slot = permit; // held until the import ends, even if the client went away
+        import::run(&db, now, store, text, dry_run, actor).await
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the import stopped: {e}")))??;
     Ok(Json(import_result(report)))
 }

@@ -947,3 +947,46 @@ async fn the_admin_command_adds_card_types_and_issues_cards_as_the_back_office_d
     }
     assert!(verify_audit(&db).0);
 }
+
+/// The import takes up to 32 MB for minutes, so who asks is settled before a byte of the body
+/// is read: a caller with no session (here: a request that promises 32 MB and sends 10 bytes,
+/// then waits) is answered at once and holds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_from_anyone_but_a_manager_is_refused_before_its_body_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::demo(&[]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/csv\r\nContent-Length: 33554432\r\nX-Terminal-Token: demo-till-1\r\n\r\nname,card\n",
+        import_path(true)
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), conn.read(&mut answer))
+        .await
+        .expect("answered without waiting for the 32 MB")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}
+
+/// A file full of mistakes is checked up to 1,000 problems, and the report says it stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_with_thousands_of_problems_is_reported_up_to_a_thousand() {
+    let server = Server::demo(&[]);
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let mut csv = String::from("name,mobile\n");
+    for _ in 0..3_000 {
+        csv.push_str("X,not a phone\n");
+    }
+    let r = manager
+        .post_as(&import_path(true), "text/csv", &csv)
+        .await
+        .expect(200);
+    let errors = r["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1_001, "{}", errors.len());
+    let last = errors.last().unwrap()["message"].as_str().unwrap();
+    assert!(last.contains("more than 1000 problems"), "{last}");
+    assert_eq!(r["added"], 0);
+}
