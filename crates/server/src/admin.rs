@@ -599,6 +599,26 @@ fn card_type_detail(c: &CardTypeRow) -> serde_json::Value {
     })
 }
 
+/// Card types are the merchant's, in every one of its stores: a store's manager changes them
+/// only where the merchant has that one store (each store's audit log shows its own changes;
+/// a chain's head office is issue 17). The operator (`by` none) may always.
+fn card_types_are_theirs(tx: &mut dyn Tx, store: &StoreRow, by: Option<&Actor>) -> ApiResult<()> {
+    if by.is_none() {
+        return Ok(());
+    }
+    let stores = tx
+        .stores()?
+        .into_iter()
+        .filter(|s| s.merchant_id == store.merchant_id)
+        .count();
+    match stores > 1 {
+        false => Ok(()),
+        true => Err(ApiError::new(ErrorCode::Forbidden).detail(format!(
+            "Card types apply to every store of this merchant ({stores} stores), so a store's manager cannot change them: the operator does (`redeemguard-server admin add-card-type` / `change-card-type`)"
+        ))),
+    }
+}
+
 /// Adds a card type to the store's merchant. The points of the customers of its customer type
 /// are worth its point value from now on (their points instruments are re-valued).
 pub fn add_card_type(
@@ -609,6 +629,7 @@ pub fn add_card_type(
     by: Option<&Actor>,
 ) -> ApiResult<CardTypeRow> {
     let store = existing_store(tx, store_id)?;
+    card_types_are_theirs(tx, &store, by)?;
     let (name, customer_type) = checked_card_type(tx, &store, new, None)?;
     let card = CardTypeRow {
         id: crypto::new_id("ct"),
@@ -652,6 +673,7 @@ pub fn update_card_type(
     by: Option<&Actor>,
 ) -> ApiResult<CardTypeRow> {
     let store = existing_store(tx, store_id)?;
+    card_types_are_theirs(tx, &store, by)?;
     let id = card_type_id.trim();
     let before = tx
         .card_type_by_id(&store.merchant_id, id)?

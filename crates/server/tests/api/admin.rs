@@ -195,6 +195,24 @@ async fn a_real_store_is_set_up_with_the_admin_command_while_the_server_runs() {
     assert_eq!(policy["currency"], "INR");
     assert_eq!(policy["time_zone"], "Asia/Kolkata");
     let manager = server.api(&token).sign_in("M1", "482193").await;
+    // Sunrise Salons has two stores: its card types are for both, so one store's manager
+    // cannot change them (the operator can).
+    let p = manager
+        .post(
+            "/v1/admin/card-types",
+            serde_json::json!({ "name": "Gold", "customer_type": "GST", "earn_points": 2,
+                "earn_per": { "minor": 10000, "currency": "INR" },
+                "point_value": { "minor": 100, "currency": "INR" } }),
+        )
+        .await
+        .expect_problem("forbidden");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("every store of this merchant (2 stores)"),
+        "{p}"
+    );
 
     // A new PIN ends the old sessions; the new PIN works.
     ok(
