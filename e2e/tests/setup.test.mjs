@@ -107,6 +107,9 @@ test('terminals: a new till works with the token shown once; revoked, it no long
 
   const till = await tryTill({ terminal: token, staff: DEMO.cashier });
   await till.waitForSelector('#bill-id');
+  // Typed in: the manager takes it off the screen.
+  await office.click(tid('token-entered'));
+  await office.waitForSelector(tid('new-terminal'), { state: 'detached' });
 
   // Leaving the page forgets the token: it is shown only once.
   await office.click(tid('show-staff'));

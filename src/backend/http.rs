@@ -405,8 +405,10 @@ impl<const P: u8> HttpBackend<P> {
                 let path = paths::import(dry_run);
                 let call = Call {
                     content_type: "text/csv",
-                    // A large customer master takes a while to check and write.
-                    timeout_ms: 180_000,
+                    // A large customer master takes a while to check and write: wait longer
+                    // than the server's own limit for it (300 s), so an import that ends is
+                    // never reported as failed (and started again).
+                    timeout_ms: 310_000,
                     ..post(&path, Some(csv.to_string()))
                 };
                 R::Imported(self.send(call).await?)

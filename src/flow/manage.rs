@@ -160,6 +160,8 @@ pub enum Manage {
     Import,
     /// A different file was chosen: the last check no longer applies.
     ForgetImport,
+    /// The new terminal's token is typed into its device: take it off the screen.
+    TokenEntered,
 }
 
 /// The back office's set-up as last read, and its forms.
@@ -392,6 +394,10 @@ impl Flow {
             Manage::ForgetImport => {
                 s.file = None;
                 s.report = None;
+                return vec![];
+            }
+            Manage::TokenEntered => {
+                s.added_terminal = None;
                 return vec![];
             }
         };

@@ -54,6 +54,12 @@ impl Input {
         mode: Some("numeric"),
         ..Input::OFF
     };
+    /// A new secret being set (a PIN, the override code): the browser must not offer to save
+    /// it or fill in a saved one.
+    pub const NEW_SECRET: Input = Input {
+        autocomplete: Some("new-password"),
+        ..Input::SECRET
+    };
     /// A one-time code read from a message (`autocomplete="one-time-code"`).
     pub const CODE: Input = Input {
         mode: Some("numeric"),

@@ -19,7 +19,7 @@ use contract::cards::{CardIssued, IssueCard, NewCardType};
 use contract::credentials;
 use contract::lookup::{classify, Key, LookupError, Searcher};
 use contract::policy::PolicyError;
-use contract::{CallingCode, CardNumber, Currency, Email, ErrorCode, Policy, Problem};
+use contract::{CallingCode, CardNumber, Currency, Email, ErrorCode, Mobile, Policy, Problem};
 use serde_json::json;
 
 /// A refusal that names what to fix.
@@ -798,6 +798,24 @@ pub fn issue_card(
                 other.name
             ),
         ));
+    }
+    // The till and the kiosk read a number typed as a card or as a mobile: a card that reads
+    // as another customer's mobile would make both of them ambiguous to find.
+    if let Ok(m) = Mobile::parse(card.as_str(), store.policy.country_calling_code) {
+        if let Some(other) = tx
+            .customers_by_mobile(&merchant, m.as_str())?
+            .into_iter()
+            .find(|c| c.id != customer.id)
+        {
+            return Err(refuse_field(
+                "card",
+                format!(
+                    "card {} is also another customer's mobile number ({}): the till could not tell them apart; choose another number",
+                    card.as_str(),
+                    other.name
+                ),
+            ));
+        }
     }
     let customer_type = match &req.customer_type {
         None => customer.customer_type.clone(),

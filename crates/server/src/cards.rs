@@ -3,11 +3,13 @@
 //! are worth (balances, holds, the accrual's message). A customer without a type, or whose
 //! type has no card type, earns and redeems at the store's own rate and point value.
 //!
-//! The card type's point value is kept on the customer's points instruments too
-//! (`unit_value`, set when a card type is added or changed, a card is issued, or points are
-//! first earned or imported); a redemption's value is fixed when its quantity is held, so
-//! points held by an open redemption keep the value they were held at when the card type's
-//! value changes meanwhile.
+//! What a customer's points are worth is decided here only ([`of_customer`] and
+//! [`policy_for`], through `contract::rules::for_customer`): the copy of the point value kept
+//! on the points instruments (`unit_value`, written when a card type is added or changed, a
+//! card is issued, or points are first earned or imported) is what the export writes, never
+//! what values a redemption. A redemption's value is fixed when its quantity is held, so points
+//! held by an open redemption keep the value they were held at when the card type's value
+//! changes meanwhile.
 
 use crate::error::ApiResult;
 use crate::model::{CardTypeRow, CustomerRow};

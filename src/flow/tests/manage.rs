@@ -219,7 +219,14 @@ fn a_new_terminal_s_token_is_shown_once_and_revoking_asks_first() {
         Some("tok-123")
     );
     assert!(r.notice().contains("shown only this once"));
-    // Leaving the screen forgets the token.
+    // Typed in: the manager takes it off the screen.
+    r.send(manage(Manage::TokenEntered));
+    assert_eq!(r.f.ui.manage.added_terminal, None);
+    r.answer_to(
+        ReqId::default(),
+        Answer::Admin(Ok(AdminReply::Terminals(vec![]))),
+    );
+    // Leaving the screen forgets the token too.
     r.send(manage(Manage::Show(Screen::Terminals)));
     assert_eq!(r.f.ui.manage.added_terminal, None);
     r.answer(Answer::Admin(Ok(AdminReply::Terminals(vec![t.clone()]))));

@@ -50,8 +50,8 @@ fn CodeForm() -> impl IntoView {
     view! {
         <form on:submit=submit novalidate>
             <TextField id="override-new" label="New override code" value=code error=field_error(Form::OverrideCode, "code")
-                input=Input::SECRET hint="8 to 12 digits, not a run like 12345678 or one digit repeated".to_string()/>
-            <TextField id="override-again" label="The new code again" value=again error=field_error(Form::OverrideCode, "again") input=Input::SECRET/>
+                input=Input::NEW_SECRET hint="8 to 12 digits, not a run like 12345678 or one digit repeated".to_string()/>
+            <TextField id="override-again" label="The new code again" value=again error=field_error(Form::OverrideCode, "again") input=Input::NEW_SECRET/>
             <button type="submit" class="rg-btn rg-primary" data-testid="set-override-code" disabled=move || busy.get()>"Change override code"</button>
         </form>
     }

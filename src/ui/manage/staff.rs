@@ -95,7 +95,7 @@ fn AddStaff() -> impl IntoView {
                 </div>
                 <div class="rg-field">
                     <TextField id="staff-pin" label="PIN" value=pin error=field_error(Form::Staff, "pin")
-                        input=Input::SECRET hint="4 to 12 digits, not 1111 or 1234: tell it to them in person".to_string()/>
+                        input=Input::NEW_SECRET hint="4 to 12 digits, not 1111 or 1234: tell it to them in person".to_string()/>
                 </div>
             </div>
             <button type="submit" class="rg-btn rg-primary" data-testid="add-staff" disabled=move || busy.get()>"Add staff member"</button>
@@ -134,7 +134,7 @@ fn SetPin() -> impl IntoView {
                     <p class="rg-field-msg" id="pin-member-error">{move || member_error.get()}</p>
                 </div>
                 <div class="rg-field">
-                    <TextField id="new-pin" label="New PIN" value=pin error=field_error(Form::Pin, "pin") input=Input::SECRET/>
+                    <TextField id="new-pin" label="New PIN" value=pin error=field_error(Form::Pin, "pin") input=Input::NEW_SECRET/>
                 </div>
             </div>
             <button type="submit" class="rg-btn rg-primary" data-testid="set-pin" disabled=move || busy.get()>"Set PIN"</button>

@@ -34,6 +34,9 @@ pub fn TerminalsScreen() -> impl IntoView {
                     <p><strong>{format!("Token for {}:", t.terminal.name)}</strong></p>
                     <p><code data-testid="terminal-token">{t.token.clone()}</code></p>
                     <p class="rg-hint">"Open the till (or the kiosk page) on the new device and type this token when it asks. It is shown only now: it is not stored anywhere you can read it again."</p>
+                    <button class="rg-btn rg-secondary" data-testid="token-entered" on:click=move |_| ctx.dispatch(Action::Manage(Manage::TokenEntered))>
+                        "Done: hide the token"
+                    </button>
                 </div>
             })}
             <ConfirmDanger/>

@@ -298,6 +298,24 @@ async fn a_card_is_issued_by_mobile_e_mail_or_card_and_the_till_finds_the_custom
     assert_eq!(p["field"], "card");
     assert!(p["detail"].as_str().unwrap().contains("Asha Rao"), "{p}");
     assert_eq!(found(&cashier, "RG77770001").await, ["cust-arjun"]);
+    // A card number that reads as another customer's mobile would make both ambiguous at
+    // the till and the kiosk.
+    let p = manager
+        .post(
+            CARDS,
+            json!({ "customer": "9900112233", "card": "9876543210" }),
+        )
+        .await
+        .expect_problem("invalid_request");
+    assert_eq!(p["field"], "card");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("mobile number (Asha Rao)"),
+        "{p}"
+    );
+    assert_eq!(found(&cashier, "9876543210").await, ["cust-asha"]);
 
     // By e-mail (any case), keeping the customer type they have.
     let kavya = manager
