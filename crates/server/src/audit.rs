@@ -80,10 +80,13 @@ pub enum Action {
     CardTypeChanged,
     /// A card number (and maybe a customer type) was issued to a customer.
     CardIssued,
+    /// A customer file was imported: which file (its SHA-256), how many rows, customers and
+    /// opening balances (each balance also has its own `balance_opened` entry).
+    CustomersImported,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -121,6 +124,7 @@ impl Action {
         Action::CardTypeAdded,
         Action::CardTypeChanged,
         Action::CardIssued,
+        Action::CustomersImported,
     ];
 
     /// The stored form.
@@ -163,6 +167,7 @@ impl Action {
             Action::CardTypeAdded => "card_type_added",
             Action::CardTypeChanged => "card_type_changed",
             Action::CardIssued => "card_issued",
+            Action::CustomersImported => "customers_imported",
         }
     }
 }

@@ -743,6 +743,8 @@ pub async fn run(
     actor: Actor,
 ) -> ApiResult<ImportReport> {
     let merchant = store.merchant_id.clone();
+    let store_id = store.id.clone();
+    let file_sha256 = crypto::sha256_hex(text.as_bytes());
     let card_types = db.run(move |tx| tx.card_types_of(&merchant)).await?;
     let parsed = tokio::task::spawn_blocking(move || parse(&store, &card_types, &text, now_ms))
         .await
@@ -792,6 +794,23 @@ pub async fn run(
         report.unchanged += done.unchanged;
         report.balances_opened += done.balances_opened;
     }
+    // The import as a whole, beside each opening balance's own entry.
+    let detail = serde_json::json!({
+        "store_id": store_id, "file_sha256": file_sha256, "rows": report.rows,
+        "added": report.added, "unchanged": report.unchanged,
+        "balances_opened": report.balances_opened,
+    });
+    db.run_durable(move |tx| {
+        audit::record(
+            tx,
+            now_ms,
+            &actor,
+            audit::Action::CustomersImported,
+            None,
+            detail,
+        )
+    })
+    .await?;
     Ok(report)
 }
 

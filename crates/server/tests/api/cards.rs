@@ -766,6 +766,20 @@ Dev,98450 00014,GST,business
     assert!(opened
         .iter()
         .all(|e| e["staff_id"] == "st-demo-m001" && e["terminal_id"] == "term-demo-till-2"));
+    // And each import as a whole: which file, what it did (a re-run adds nothing).
+    let imports: Vec<Value> = manager
+        .audit_entries()
+        .await
+        .into_iter()
+        .filter(|e| e["action"] == "customers_imported")
+        .collect();
+    assert_eq!(imports.len(), 2, "the import and its re-run");
+    let first = detail(&imports[0]);
+    assert_eq!(first["rows"], 3);
+    assert_eq!(first["added"], 3);
+    assert_eq!(first["balances_opened"], 2);
+    assert_eq!(first["file_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(detail(&imports[1])["added"], 0);
     assert!(verify_audit(&server.db).0);
 
     // The export writes their customer types.
