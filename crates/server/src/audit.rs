@@ -718,6 +718,7 @@ mod tests {
                 "card_type_added",
                 "card_type_changed",
                 "card_issued",
+                "customers_imported",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

@@ -250,7 +250,7 @@ fn bill_usage_checked(
         let other = Money::new(other, bill.total().currency()).unwrap_or(bill.total());
         return Err(ApiError::new(ErrorCode::BillMismatch)
             .detail(format!(
-                "Bill {} was already redeemed against with a total of {}, not {}: check the bill number and total",
+                "Bill {} was already used (redeemed against, or points earned on it) with a total of {}, not {}: check the bill number and total",
                 bill.id(),
                 crate::messages::display_money(other),
                 crate::messages::display_money(bill.total()),
@@ -653,7 +653,7 @@ pub fn accrue(
         balance_after: instrument.available(),
         at_ms: now_ms,
     };
-    tx.insert_accrual(&row)?;
+    tx.insert_accrual(&row, req.bill.total().minor())?;
     // `earn_points` and `earn_per_minor` are the rate used: the card type's, when one applies.
     audit::record(
         tx,

@@ -175,7 +175,8 @@ pub trait RedemptionTx {
     ) -> ApiResult<u64>;
 
     // Accruals.
-    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()>;
+    /// An accrual, with the total of the bill it was earned on.
+    fn insert_accrual(&mut self, a: &AccrualRow, bill_total_minor: u64) -> ApiResult<()>;
     fn accrual_for_bill(&mut self, store_id: &str, bill_id: &str) -> ApiResult<Option<AccrualRow>>;
 }
 

@@ -200,6 +200,11 @@ ALTER TABLE customers ADD COLUMN customer_type TEXT;
 CREATE INDEX customers_by_type ON customers (merchant_id, lower(customer_type))
     WHERE customer_type IS NOT NULL;
 "#,
+    // 14: an accrual keeps the bill's total it earned on, so the bill is one bill (S12): a
+    // redemption on it with another total is refused, as one after a redemption already is.
+    r#"
+ALTER TABLE accruals ADD COLUMN bill_total_minor INTEGER;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

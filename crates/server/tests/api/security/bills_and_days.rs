@@ -471,6 +471,26 @@ async fn s12_points_earned_come_from_the_bill_and_the_earn_rate_never_a_free_num
     api.post("/v1/accruals", accrue("E-6", 5_000_000))
         .await
         .expect_problem("bill_mismatch");
+    // And the other way round: points earned on a bill's total fix that total, so the bill
+    // cannot be redeemed against as another (a cashier's inflated total to earn more, then
+    // the real one to redeem).
+    api.post("/v1/accruals", accrue("E-7", 5_000_000))
+        .await
+        .expect(201);
+    let p = api
+        .post(
+            "/v1/redemptions",
+            on_bill(ASHA, ASHA_POINTS, 100, "E-7", 50_000),
+        )
+        .await
+        .expect_problem("bill_mismatch");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("points earned on it) with a total of ₹50,000.00"),
+        "{p}"
+    );
     assert!(verify_audit(&server.db).0);
 }
 

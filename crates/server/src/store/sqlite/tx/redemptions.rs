@@ -204,6 +204,18 @@ impl RedemptionTx for SqliteTx<'_> {
                 |r| r.get::<_, i64>(0),
             )?
             .map(u);
+        // The bill's points were earned on its total: the same bill has the same total.
+        let other = match other {
+            Some(o) => Some(o),
+            None => self
+                .one(
+                    "SELECT bill_total_minor FROM accruals WHERE store_id = ?1 AND bill_id = ?2 \
+                     AND bill_total_minor IS NOT NULL AND bill_total_minor != ?3 LIMIT 1",
+                    params![store_id, bill_id, i(total_minor)],
+                    |r| r.get::<_, i64>(0),
+                )?
+                .map(u),
+        };
         Ok(BillUsage {
             redeemed_minor: redeemed,
             other_total_minor: other,
@@ -235,11 +247,11 @@ impl RedemptionTx for SqliteTx<'_> {
         }
     }
 
-    fn insert_accrual(&mut self, a: &AccrualRow) -> ApiResult<()> {
+    fn insert_accrual(&mut self, a: &AccrualRow, bill_total_minor: u64) -> ApiResult<()> {
         self.exec(
-            "INSERT INTO accruals (id, store_id, customer_id, bill_id, points, balance_after, at_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![a.id, a.store_id, a.customer_id, a.bill_id, i(a.points.get()), i(a.balance_after), a.at_ms],
+            "INSERT INTO accruals (id, store_id, customer_id, bill_id, points, balance_after, at_ms, \
+             bill_total_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![a.id, a.store_id, a.customer_id, a.bill_id, i(a.points.get()), i(a.balance_after), a.at_ms, i(bill_total_minor)],
         )?;
         Ok(())
     }
