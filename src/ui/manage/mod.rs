@@ -131,6 +131,25 @@ pub(super) fn RowAction(
     }
 }
 
+/// A labelled choice between two options (value, words): `second` is whether the second is
+/// chosen.
+#[component]
+pub(super) fn ChoiceOfTwo(
+    id: &'static str,
+    label: &'static str,
+    options: [(&'static str, &'static str); 2],
+    second: RwSignal<bool>,
+) -> impl IntoView {
+    let [(first_value, first_text), (second_value, second_text)] = options;
+    view! {
+        <label for=id>{label}</label>
+        <select id=id on:change=move |ev| second.set(event_target_value(&ev) == second_value)>
+            <option value=first_value>{first_text}</option>
+            <option value=second_value>{second_text}</option>
+        </select>
+    }
+}
+
 /// The form's contents again, empty, after each save (the flow bumps `saved`).
 pub(super) fn saved() -> Memo<u32> {
     ctx().sel(|f| f.ui.manage.saved)

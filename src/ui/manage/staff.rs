@@ -1,7 +1,7 @@
 //! Staff: who can sign in at the store's tills; add a member, set a new PIN, disable one
 //! who leaves.
 
-use super::{field_error, saved, ConfirmDanger, RowAction};
+use super::{field_error, saved, ChoiceOfTwo, ConfirmDanger, RowAction};
 use crate::flow::{Action, Danger, Form, Manage, StaffForm};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
@@ -87,11 +87,8 @@ fn AddStaff() -> impl IntoView {
                         input=Input::STAFF_CODE hint="1 to 16 letters or digits, e.g. C002".to_string()/>
                 </div>
                 <div class="rg-field">
-                    <label for="staff-role">"Role"</label>
-                    <select id="staff-role" on:change=move |ev| manager.set(event_target_value(&ev) == "manager")>
-                        <option value="cashier">"Cashier"</option>
-                        <option value="manager">"Manager (approves, sets up the store)"</option>
-                    </select>
+                    <ChoiceOfTwo id="staff-role" label="Role" second=manager
+                        options=[("cashier", "Cashier"), ("manager", "Manager (approves, sets up the store)")]/>
                 </div>
                 <div class="rg-field">
                     <TextField id="staff-pin" label="PIN" value=pin error=field_error(Form::Staff, "pin")

@@ -1,7 +1,7 @@
 //! Terminals: the store's tills and kiosks; add one (its token shown once, to type into the
 //! new device) and revoke one that is lost or replaced.
 
-use super::{field_error, saved, ConfirmDanger, RowAction};
+use super::{field_error, saved, ChoiceOfTwo, ConfirmDanger, RowAction};
 use crate::flow::{Action, Danger, Form, Manage};
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
@@ -95,11 +95,8 @@ fn AddTerminal() -> impl IntoView {
                         input=Input::OFF hint="As the staff know it, e.g. Till 2".to_string()/>
                 </div>
                 <div class="rg-field">
-                    <label for="terminal-kind">"Kind"</label>
-                    <select id="terminal-kind" on:change=move |ev| kiosk.set(event_target_value(&ev) == "kiosk")>
-                        <option value="pos">"Till (staff sign in)"</option>
-                        <option value="kiosk">"Self-service kiosk (customers)"</option>
-                    </select>
+                    <ChoiceOfTwo id="terminal-kind" label="Kind" second=kiosk
+                        options=[("pos", "Till (staff sign in)"), ("kiosk", "Self-service kiosk (customers)")]/>
                 </div>
             </div>
             <button type="submit" class="rg-btn rg-primary" data-testid="add-terminal" disabled=move || busy.get()>"Add terminal"</button>
