@@ -88,3 +88,48 @@ async fn the_till_links_a_manager_to_the_back_office() {
     assert_eq!(link.get_attribute("href").as_deref(), Some("/back-office"));
     assert_eq!(ui.text("[data-testid=open-back-office]"), "Back office");
 }
+
+/// Staff: the form names each mistake next to its field (the contract's rules, before any
+/// request); a good member is added to the list and the form empties; disabling asks first.
+#[wasm_bindgen_test]
+async fn the_staff_screen_checks_the_form_then_adds_and_disables_with_a_second_tap() {
+    let ui = back_office();
+    ui.sign_in("M001", "9999").await;
+    ui.click("[data-testid=show-staff]").await;
+    assert_eq!(ui.screen(), "staff");
+    assert_eq!(ui.count("[data-testid=staff-member]"), 2);
+    ui.type_in("#staff-name", "Deepa Menon").await;
+    ui.type_in("#staff-code", "C-7").await;
+    ui.type_in("#staff-pin", "1111").await;
+    ui.click("[data-testid=add-staff]").await;
+    assert!(ui.text("#staff-code-error").contains("not a staff code"));
+    assert!(ui.text("#staff-pin-error").contains("too easy to guess"));
+    assert_eq!(ui.text("#staff-name-error"), "");
+    assert_eq!(
+        ui.el("#staff-pin").get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    ui.type_in("#staff-code", "C7").await;
+    ui.type_in("#staff-pin", "4821").await;
+    ui.click("[data-testid=add-staff]").await;
+    assert!(
+        ui.status()
+            .starts_with("Added Deepa Menon (cashier, code C7)"),
+        "{}",
+        ui.status()
+    );
+    assert_eq!(ui.count("[data-testid=staff-member]"), 3);
+    let name: HtmlInputElement = ui.el("#staff-name").dyn_into().unwrap();
+    assert_eq!(name.value(), "", "the form is emptied");
+    // Disable: nothing happens until the second tap.
+    ui.click("[data-code=C7] [data-testid=disable-staff]").await;
+    assert!(ui
+        .text("[data-testid=confirm-danger]")
+        .starts_with("Disable Deepa Menon?"));
+    assert_eq!(ui.count("[data-testid=staff-member]"), 3);
+    ui.click("[data-testid=confirm-yes]").await;
+    assert_eq!(ui.count("[data-testid=staff-member]"), 2);
+    assert_eq!(ui.count("[data-testid=confirm-danger]"), 0);
+    // The manager's own row has no button.
+    assert_eq!(ui.count("[data-code=M001] [data-testid=disable-staff]"), 0);
+}

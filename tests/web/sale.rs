@@ -206,3 +206,29 @@ async fn focus_follows_the_work_from_sign_in_to_the_code() {
         "the code's field, once the code is sent"
     );
 }
+
+/// Seed 004: the cashier records the sale; the points come from the backend, once per bill.
+#[wasm_bindgen_test]
+async fn a_sale_earns_the_backend_s_points_once_per_bill() {
+    let ui = mount();
+    ui.to_balance().await;
+    let before = ui.text("[data-kind=points] [data-testid=available]");
+    ui.click("[data-testid=earn-points]").await;
+    settle().await;
+    assert!(
+        ui.status()
+            .starts_with("Asha Rao earned 10 points on bill 123; 1,210 points now."),
+        "{}",
+        ui.status()
+    );
+    assert_eq!(
+        ui.text("[data-testid=earned]"),
+        "This bill earned 10 points."
+    );
+    assert_eq!(ui.count("[data-testid=earn-points]"), 0, "once per bill");
+    let after = ui.text("[data-kind=points] [data-testid=available]");
+    assert_eq!(
+        (before.as_str(), after.as_str()),
+        ("1,200 points", "1,210 points")
+    );
+}
