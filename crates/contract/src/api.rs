@@ -47,6 +47,8 @@ pub mod paths {
     pub const ADMIN_CARDS: &str = "/v1/admin/cards";
     /// A customer master as CSV (`text/csv` body); `?dry_run=true` checks without writing.
     pub const ADMIN_IMPORT: &str = "/v1/admin/customers/import";
+    /// A printed loyalty voucher presented at the till, applied to a bill once.
+    pub const VOUCHER_REDEEM: &str = "/v1/vouchers/redeem";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -637,4 +639,28 @@ pub struct ImportResult {
     pub balances_opened: u32,
     pub errors: Vec<ImportProblem>,
     pub dry_run: bool,
+}
+
+/// A printed voucher presented at the till (`POST /v1/vouchers/redeem`): its code as typed or
+/// scanned (`RGV-XXXX-XXXX-XXXX`; case, spaces and dashes do not matter) and the bill it pays
+/// towards.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RedeemVoucher {
+    pub code: String,
+    pub bill: crate::bill::Bill,
+}
+
+/// A voucher applied to a bill: its value is taken off the bill, once.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoucherRedeemed {
+    /// The code, as printed.
+    pub code: String,
+    pub value: Money,
+    pub customer_name: String,
+    pub bill_id: String,
+    pub redeemed_at_ms: i64,
+    /// Everything loyalty has taken from this bill now, this voucher included (S12).
+    pub bill_redeemed: Money,
 }

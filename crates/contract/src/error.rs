@@ -75,6 +75,9 @@ error_codes! {
     SessionExpired = "session_expired", 401, "Your session has ended: sign in again";
     Forbidden = "forbidden", 403, "Only a manager can do that";
     CustomerNotFound = "customer_not_found", 404, "No such customer";
+    VoucherNotFound = "voucher_not_found", 404, "No voucher has this code";
+    VoucherUsed = "voucher_used", 409, "This voucher was already redeemed";
+    VoucherExpired = "voucher_expired", 410, "This voucher has expired";
     NotFound = "not_found", 404, "Not found";
     PayloadTooLarge = "payload_too_large", 413, "The request is too large";
     Internal = "internal", 500, "Something went wrong on the server";

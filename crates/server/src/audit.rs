@@ -83,10 +83,14 @@ pub enum Action {
     /// A customer file was imported: which file (its SHA-256), how many rows, customers and
     /// opening balances (each balance also has its own `balance_opened` entry).
     CustomersImported,
+    /// A printed voucher was applied to a bill at a till.
+    VoucherRedeemed,
+    /// A voucher presented again (a copy) or after it expired was refused.
+    VoucherRefused,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -125,6 +129,8 @@ impl Action {
         Action::CardTypeChanged,
         Action::CardIssued,
         Action::CustomersImported,
+        Action::VoucherRedeemed,
+        Action::VoucherRefused,
     ];
 
     /// The stored form.
@@ -168,6 +174,8 @@ impl Action {
             Action::CardTypeChanged => "card_type_changed",
             Action::CardIssued => "card_issued",
             Action::CustomersImported => "customers_imported",
+            Action::VoucherRedeemed => "voucher_redeemed",
+            Action::VoucherRefused => "voucher_refused",
         }
     }
 }
@@ -719,6 +727,8 @@ mod tests {
                 "card_type_changed",
                 "card_issued",
                 "customers_imported",
+                "voucher_redeemed",
+                "voucher_refused",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

@@ -234,7 +234,7 @@ pub fn earlier(
 /// What the bill's open holds and posted redemptions took, once the bill number is known to
 /// go with this total (a number reused with another total is refused: the cashier typed one
 /// of them wrong, or is starting a second allowance for one bill).
-fn bill_usage_checked(
+pub(crate) fn bill_usage_checked(
     tx: &mut dyn Tx,
     caller: &Caller,
     bill: &Bill,
@@ -451,6 +451,26 @@ pub fn post(
             None => None,
         },
     };
+    if let Some(v) = &receipt.voucher {
+        // Kept by its code's hash, to be redeemed at a till once (`crate::vouchers`).
+        tx.insert_voucher(&VoucherRow {
+            id: crypto::new_sequential_id("vch", now_ms),
+            code_hash: crate::vouchers::code_hash(&v.code),
+            merchant_id: caller.store.merchant_id.clone(),
+            store_id: caller.store.id.clone(),
+            redemption_id: row.id.clone(),
+            customer_id: row.customer_id.clone(),
+            customer_name: row.customer_name.clone(),
+            value: v.value,
+            issued_at_ms: now_ms,
+            valid_until_ms: v.valid_until_ms,
+            redeemed_at_ms: None,
+            redeemed_store_id: None,
+            redeemed_bill_id: None,
+            redeemed_bill_total_minor: None,
+            redeemed_by: None,
+        })?;
+    }
     let bytes = serde_json::to_vec(&receipt)?;
     row.status = RedemptionStatus::Committed;
     row.committed_at_ms = Some(now_ms);
@@ -484,7 +504,7 @@ fn approval_kind(a: &Approval) -> &'static str {
 
 /// `RGV-XXXX-XXXX-XXXX` from an alphabet without look-alike characters.
 fn voucher_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const ALPHABET: &[u8] = crate::vouchers::ALPHABET;
     let chars: Vec<char> = (0..12)
         .map(|_| ALPHABET[crypto::random_below(ALPHABET.len() as u32) as usize] as char)
         .collect();

@@ -37,3 +37,4 @@ pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod store;
+pub mod vouchers;

@@ -477,6 +477,26 @@ pub struct SendRow {
     pub store_day_ms: i64,
 }
 
+/// A printed voucher, by its code's hash; redeemed once, at a till, towards a bill.
+#[derive(Clone, Debug)]
+pub struct VoucherRow {
+    pub id: String,
+    pub code_hash: String,
+    pub merchant_id: String,
+    pub store_id: String,
+    pub redemption_id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub value: Money,
+    pub issued_at_ms: i64,
+    pub valid_until_ms: i64,
+    pub redeemed_at_ms: Option<i64>,
+    pub redeemed_store_id: Option<String>,
+    pub redeemed_bill_id: Option<String>,
+    pub redeemed_bill_total_minor: Option<u64>,
+    pub redeemed_by: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct AccrualRow {
     pub id: String,

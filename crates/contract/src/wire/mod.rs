@@ -329,6 +329,14 @@ mod tests {
             ],
             dry_run: true,
         });
+        reads(VoucherRedeemed {
+            code: "RGV-ABCD-EFGH-JKLM".into(),
+            value: inr(50_000),
+            customer_name: "Asha".into(),
+            bill_id: "B1".into(),
+            redeemed_at_ms: 5,
+            bill_redeemed: inr(60_000),
+        });
     }
 
     #[test]
@@ -435,6 +443,10 @@ mod tests {
             });
         }
         writes(NewPin { pin: "4821".into() });
+        writes(RedeemVoucher {
+            code: "rgv abcd efgh jklm".into(),
+            bill: Bill::new(BillId::parse("B1").unwrap(), inr(100_000)).unwrap(),
+        });
         for mode in [TerminalMode::Pos, TerminalMode::Kiosk] {
             writes(NewTerminal {
                 name: "Till \"3\"".into(),

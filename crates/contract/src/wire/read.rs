@@ -226,6 +226,7 @@ structs! {
     CardIssued { customer_id, customer_name, card, customer_type, card_type }
     ImportProblem { row, column, message }
     ImportResult { rows, added, unchanged, balances_opened, errors, dry_run }
+    VoucherRedeemed { code, value, customer_name, bill_id, redeemed_at_ms, bill_redeemed }
     TemplatesDraft { sms, whatsapp, email }
     PolicyDraft {
         otp_required, otp_min_value, point_value, min_redeem_points, max_redeem_per_bill,

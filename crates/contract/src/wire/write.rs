@@ -130,6 +130,7 @@ structs! {
     NewOverrideCode { code }
     NewCardType { name, customer_type, earn_points, earn_per, point_value }
     IssueCard { customer, card, customer_type }
+    RedeemVoucher { code, bill }
     Templates { sms, whatsapp, email }
     Policy {
         otp_required, otp_min_value, point_value, min_redeem_points, max_redeem_per_bill,

@@ -17,6 +17,7 @@ mod policy;
 mod redemptions;
 mod reports;
 mod sessions;
+mod vouchers;
 
 use crate::state::Shared;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,6 +31,7 @@ pub fn api() -> OpenApiRouter<Shared> {
         .merge(redemptions::router())
         .merge(approvals::router())
         .merge(accruals::router())
+        .merge(vouchers::router())
         .merge(kiosk::router())
         .merge(reports::router())
         .merge(admin::router())
@@ -72,6 +74,7 @@ mod tests {
             ADMIN_CARD_TYPES,
             ADMIN_CARDS,
             ADMIN_IMPORT,
+            VOUCHER_REDEEM,
         ]
         .into_iter()
         .map(String::from)

@@ -16,10 +16,22 @@ use tokio::sync::oneshot;
 /// own, so an implementation can keep each in a file of its own). Every read is scoped by
 /// the caller (merchant or store id) so one merchant can never see another's rows (S9).
 /// Logic only ever sees `&mut dyn Tx`.
-pub trait Tx: TenancyTx + CustomerTx + CardTx + RedemptionTx + LimitTx + KioskTx + AuditTx {}
+pub trait Tx:
+    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx
+{
+}
 
-impl<T: TenancyTx + CustomerTx + CardTx + RedemptionTx + LimitTx + KioskTx + AuditTx + ?Sized> Tx
-    for T
+impl<
+        T: TenancyTx
+            + CustomerTx
+            + CardTx
+            + RedemptionTx
+            + VoucherTx
+            + LimitTx
+            + KioskTx
+            + AuditTx
+            + ?Sized,
+    > Tx for T
 {
 }
 
@@ -181,6 +193,18 @@ pub trait RedemptionTx {
 }
 
 /// Counts for the send limits, the override cap and the limits on guessing secrets.
+/// Printed vouchers: issued at a commit, redeemed once at a till.
+pub trait VoucherTx {
+    fn insert_voucher(&mut self, v: &VoucherRow) -> ApiResult<()>;
+    fn voucher_by_code(
+        &mut self,
+        merchant_id: &str,
+        code_hash: &str,
+    ) -> ApiResult<Option<VoucherRow>>;
+    /// Marks it redeemed if it is not yet; whether it was (a concurrent redemption lost).
+    fn mark_voucher_redeemed(&mut self, v: &VoucherRow) -> ApiResult<bool>;
+}
+
 pub trait LimitTx {
     fn insert_send(&mut self, s: &SendRow) -> ApiResult<()>;
     /// Takes back a send counted by [`Tx::insert_send`] (the gateway never took the message).

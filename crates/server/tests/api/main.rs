@@ -16,3 +16,4 @@ mod security;
 mod serving;
 mod sessions;
 mod shared_file;
+mod vouchers;

@@ -205,6 +205,20 @@ CREATE INDEX customers_by_type ON customers (merchant_id, lower(customer_type))
     r#"
 ALTER TABLE accruals ADD COLUMN bill_total_minor INTEGER;
 "#,
+    // 15: printed loyalty vouchers (seed 004), kept by their code's hash so a voucher can be
+    // redeemed at a till once; what it paid towards (store, bill and its total) once it is.
+    r#"
+CREATE TABLE vouchers (
+    id TEXT PRIMARY KEY, code_hash TEXT NOT NULL, merchant_id TEXT NOT NULL,
+    store_id TEXT NOT NULL, redemption_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+    customer_name TEXT NOT NULL, value_minor INTEGER NOT NULL CHECK (value_minor > 0),
+    currency TEXT NOT NULL, issued_at_ms INTEGER NOT NULL, valid_until_ms INTEGER NOT NULL,
+    redeemed_at_ms INTEGER, redeemed_store_id TEXT, redeemed_bill_id TEXT,
+    redeemed_bill_total_minor INTEGER, redeemed_by TEXT);
+CREATE UNIQUE INDEX vouchers_by_code ON vouchers (merchant_id, code_hash);
+CREATE INDEX vouchers_by_bill ON vouchers (redeemed_store_id, redeemed_bill_id)
+    WHERE redeemed_bill_id IS NOT NULL;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

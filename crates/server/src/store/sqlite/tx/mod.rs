@@ -8,6 +8,7 @@ mod kiosk;
 mod limits;
 mod redemptions;
 mod tenancy;
+mod vouchers;
 
 use super::rows::u;
 use crate::error::ApiResult;

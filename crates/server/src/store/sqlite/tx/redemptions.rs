@@ -194,6 +194,13 @@ impl RedemptionTx for SqliteTx<'_> {
             &format!("SELECT COALESCE(SUM(value_minor), 0) FROM redemptions WHERE {LIVE}"),
             params![store_id, bill_id, now_ms],
         )?;
+        // Printed vouchers applied to the bill at a till are loyalty on it too.
+        let vouchers = self.count(
+            "SELECT COALESCE(SUM(value_minor), 0) FROM vouchers \
+             WHERE redeemed_store_id = ?1 AND redeemed_bill_id = ?2",
+            params![store_id, bill_id],
+        )?;
+        let redeemed = redeemed + vouchers;
         let other = self
             .one(
                 &format!(
@@ -204,13 +211,17 @@ impl RedemptionTx for SqliteTx<'_> {
                 |r| r.get::<_, i64>(0),
             )?
             .map(u);
-        // The bill's points were earned on its total: the same bill has the same total.
+        // The bill's points were earned, or a voucher applied, on its total: the same bill
+        // has the same total.
         let other = match other {
             Some(o) => Some(o),
             None => self
                 .one(
                     "SELECT bill_total_minor FROM accruals WHERE store_id = ?1 AND bill_id = ?2 \
-                     AND bill_total_minor IS NOT NULL AND bill_total_minor != ?3 LIMIT 1",
+                     AND bill_total_minor IS NOT NULL AND bill_total_minor != ?3 \
+                     UNION ALL SELECT redeemed_bill_total_minor FROM vouchers \
+                     WHERE redeemed_store_id = ?1 AND redeemed_bill_id = ?2 \
+                     AND redeemed_bill_total_minor != ?3 LIMIT 1",
                     params![store_id, bill_id, i(total_minor)],
                     |r| r.get::<_, i64>(0),
                 )?
