@@ -345,6 +345,14 @@ impl<const P: u8> Backend for HttpBackend<P> {
         Box::pin(self.send(self.call("POST", paths::ACCRUALS, body(&b))))
     }
 
+    fn redeem_voucher(
+        &self,
+        b: contract::api::RedeemVoucher,
+    ) -> Fut<'_, contract::api::VoucherRedeemed> {
+        only!(EARN);
+        Box::pin(self.send(self.call("POST", paths::VOUCHER_REDEEM, body(&b))))
+    }
+
     fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply> {
         only!(MANAGE);
         Box::pin(self.admin_call(call))

@@ -10,7 +10,7 @@ mod http;
 
 pub use admin::{AdminCall, AdminReply};
 #[cfg(feature = "fake-backend")]
-pub use fake::{asha, FakeBackend, FAKE_CODE};
+pub use fake::{asha, FakeBackend, FAKE_CODE, FAKE_VOUCHER};
 pub use http::{HttpBackend, HttpConfig};
 
 use contract::api::{
@@ -115,6 +115,12 @@ pub trait Backend {
     /// `POST /v1/accruals`: the points a sale earns, computed by the backend from the bill and
     /// the customer's card type (never a number the till chooses).
     fn accrue(&self, body: CreateAccrual) -> Fut<'_, Accrual>;
+    /// `POST /v1/vouchers/redeem`: a printed voucher handed in at the till, taken off the bill
+    /// once.
+    fn redeem_voucher(
+        &self,
+        body: contract::api::RedeemVoucher,
+    ) -> Fut<'_, contract::api::VoucherRedeemed>;
     /// A manager's `/v1/admin/…` call (the back office).
     fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply>;
 }

@@ -27,6 +27,7 @@ mod policy;
 mod sale;
 mod session;
 mod state;
+mod tender;
 mod view;
 
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
@@ -153,6 +154,7 @@ impl Flow {
             Action::KioskDone => when!(P, KIOSK => self.kiosk_done()),
             Action::Close => when!(P, HOST => self.close_widget()),
             Action::Earn => when!(P, EARN => self.earn()),
+            Action::TakeVoucher(code) => when!(P, EARN => self.take_voucher(&code)),
             Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
         }
     }
@@ -179,6 +181,7 @@ impl Flow {
             Answer::KioskCodeSent(r) => when!(P, KIOSK => self.kiosk_code_sent(r)),
             Answer::KioskVerified(r) => when!(P, KIOSK => self.kiosk_verified(r)),
             Answer::Accrued(r) => when!(P, EARN => self.accrued(r)),
+            Answer::VoucherTaken(r) => when!(P, EARN => self.voucher_taken(r)),
             Answer::Admin(r) => when!(P, MANAGE => self.managed(r)),
         }
     }

@@ -39,7 +39,8 @@ pub mod parts {
     /// The store's policy, answering cashiers' requests for approval, and setting up the store
     /// (staff, terminals, the override code, loyalty cards, customer import).
     pub const MANAGE: u8 = 64;
-    /// The points a sale on a bill earns (a till's or a host's bill; a kiosk sells nothing).
+    /// What a sale on a bill adds besides redeeming: the points it earns, and printed vouchers
+    /// handed in (a till's or a host's bill; a kiosk sells nothing).
     pub const EARN: u8 = 128;
     /// Every step (tests, and code that does not choose a surface).
     pub const ALL: u8 = u8::MAX;

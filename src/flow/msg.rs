@@ -121,6 +121,8 @@ pub enum Action {
     Close,
     /// The sale on this bill earns the customer points (the backend computes how many).
     Earn,
+    /// A printed voucher handed in: its code as typed or scanned, taken off the bill.
+    TakeVoucher(String),
     /// Back office: setting up the store (staff, terminals, codes, cards, customers).
     Manage(super::Manage),
 }
@@ -150,6 +152,7 @@ pub enum Answer {
     KioskCodeSent(Result<OtpSent, BackendError>),
     KioskVerified(Result<Balance, BackendError>),
     Accrued(Result<Accrual, BackendError>),
+    VoucherTaken(Result<contract::api::VoucherRedeemed, BackendError>),
     Admin(Result<AdminReply, BackendError>),
 }
 
@@ -198,6 +201,7 @@ pub enum Request {
     KioskIdentify(KioskIdentify),
     KioskVerify(OtpCode),
     Accrue(CreateAccrual),
+    TakeVoucher(contract::api::RedeemVoucher),
     Admin(AdminCall),
 }
 
@@ -247,7 +251,7 @@ impl Request {
             Request::Commit { .. } => Call::Commit,
             Request::Cancel(_) => Call::Cancel,
             Request::KioskIdentify(_) => Call::Identify,
-            Request::Accrue(_) => Call::Accrue,
+            Request::Accrue(_) | Request::TakeVoucher(_) => Call::Accrue,
             // A set-up screen's list is a read that any tab or action may replace.
             Request::Admin(AdminCall::Staff | AdminCall::Terminals | AdminCall::CardTypes) => {
                 Call::Poll

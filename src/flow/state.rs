@@ -118,6 +118,8 @@ pub struct Sale {
     pub send_on_hold: Option<Channel>,
     /// The points this sale earned the customer (the backend's answer).
     pub earned: Option<contract::api::Accrual>,
+    /// Printed vouchers taken off this sale's bill (the form empties after each).
+    pub vouchers_taken: u32,
 }
 
 /// What is known about the last code sent to the customer.

@@ -173,6 +173,8 @@ pub enum Field {
     Quantity,
     Code,
     Override,
+    /// A printed voucher's code.
+    Voucher,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -215,6 +215,7 @@ async fn ask(b: &dyn Backend, request: Request) -> Answer {
         Request::KioskIdentify(body) => Answer::KioskCodeSent(b.kiosk_identify(body).await),
         Request::KioskVerify(code) => Answer::KioskVerified(b.kiosk_verify(Verify { code }).await),
         Request::Accrue(body) => Answer::Accrued(b.accrue(body).await),
+        Request::TakeVoucher(body) => Answer::VoucherTaken(b.redeem_voucher(body).await),
         Request::Admin(call) => Answer::Admin(b.admin(call).await),
     }
 }

@@ -20,6 +20,8 @@ pub(super) struct Admin {
     /// Asha's customer type.
     pub asha_type: Option<String>,
     pub accrued_bills: Vec<String>,
+    /// The bill the demo voucher was taken off, once it is.
+    pub voucher_bill: Option<String>,
 }
 
 impl Default for Admin {
@@ -44,6 +46,7 @@ impl Default for Admin {
             override_code: "24681357".into(),
             asha_type: None,
             accrued_bills: vec![],
+            voucher_bill: None,
         }
     }
 }
@@ -264,5 +267,47 @@ pub(super) fn accrue(s: &mut State, body: CreateAccrual) -> Result<Accrual, Back
         points: contract::Quantity::new(points).map_err(|e| invalid(e.to_string()))?,
         balance_after,
         at_ms: crate::platform::now_ms(),
+    })
+}
+
+/// The fake's one printed voucher: ₹500.00 of Asha's.
+pub const FAKE_VOUCHER: &str = "RGV-ABCD-EFGH-JK23";
+
+/// Takes the fake voucher off a bill, once (a retry for the same bill answers the same).
+pub(super) fn redeem_voucher(
+    s: &mut State,
+    body: contract::api::RedeemVoucher,
+) -> Result<contract::api::VoucherRedeemed, BackendError> {
+    let typed: String = body
+        .code
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .flat_map(char::to_uppercase)
+        .collect();
+    if typed != FAKE_VOUCHER.replace('-', "") {
+        return Err(BackendError::Problem(
+            Problem::new(ErrorCode::VoucherNotFound).field("code"),
+        ));
+    }
+    let bill = body.bill.id().to_string();
+    match &s.admin.voucher_bill {
+        Some(b) if *b != bill => {
+            return Err(BackendError::Problem(
+                Problem::new(ErrorCode::VoucherUsed)
+                    .detail(format!("This voucher (₹500.00) was already redeemed on bill {b}: a copy cannot be used again. Do not accept it."))
+                    .field("code"),
+            ))
+        }
+        _ => s.admin.voucher_bill = Some(bill.clone()),
+    }
+    let value =
+        contract::Money::new(50_000, s.policy.currency).map_err(|e| invalid(e.to_string()))?;
+    Ok(contract::api::VoucherRedeemed {
+        code: FAKE_VOUCHER.into(),
+        value,
+        customer_name: "Asha Rao".into(),
+        bill_id: bill,
+        redeemed_at_ms: crate::platform::now_ms(),
+        bill_redeemed: value,
     })
 }

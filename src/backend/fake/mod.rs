@@ -5,6 +5,7 @@
 mod admin;
 mod data;
 
+pub use admin::FAKE_VOUCHER;
 pub use data::asha;
 
 use super::{AdminCall, AdminReply, Backend, BackendError, Fut};
@@ -638,6 +639,13 @@ impl Backend for FakeBackend {
 
     fn accrue(&self, body: contract::api::CreateAccrual) -> Fut<'_, contract::api::Accrual> {
         Self::ready(self.call(|s| admin::accrue(s, body)))
+    }
+
+    fn redeem_voucher(
+        &self,
+        body: contract::api::RedeemVoucher,
+    ) -> Fut<'_, contract::api::VoucherRedeemed> {
+        Self::ready(self.call(|s| admin::redeem_voucher(s, body)))
     }
 
     fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply> {

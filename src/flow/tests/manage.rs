@@ -516,3 +516,59 @@ fn a_card_customer_s_points_are_valued_as_the_backend_answered_them() {
     let range = r.f.allowed_range().unwrap().unwrap();
     assert_eq!(range.max, 500);
 }
+
+fn taken(bill_redeemed: u64) -> contract::api::VoucherRedeemed {
+    contract::api::VoucherRedeemed {
+        code: "RGV-ABCD-EFGH-JK23".into(),
+        value: inr(50_000),
+        customer_name: "Asha Rao".into(),
+        bill_id: "123".into(),
+        redeemed_at_ms: T0,
+        bill_redeemed: inr(bill_redeemed),
+    }
+}
+
+#[test]
+fn a_printed_voucher_is_taken_off_the_bill_by_the_backend_and_counts_on_it() {
+    let mut r = Run::signed_in();
+    r.bill("123", "1000");
+    assert!(r.f.takes_vouchers());
+    r.send(Action::TakeVoucher("  ".into()));
+    assert!(r.cmds.is_empty());
+    assert_eq!(r.field().map(|f| f.0), Some(Field::Voucher));
+    r.send(Action::TakeVoucher(" rgv abcd efgh jk23 ".into()));
+    let bill = Bill::new(BillId::parse("123").unwrap(), inr(100_000)).unwrap();
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::TakeVoucher(contract::api::RedeemVoucher {
+            code: "rgv abcd efgh jk23".into(),
+            bill,
+        }))]
+    );
+    r.answer(Answer::VoucherTaken(Ok(taken(50_000))));
+    assert!(
+        r.notice().starts_with("Voucher RGV-ABCD-EFGH-JK23"),
+        "{}",
+        r.notice()
+    );
+    assert_eq!(
+        r.f.sale.bill_redeemed_minor, 50_000,
+        "what is left to redeem shrinks"
+    );
+    assert_eq!(r.f.sale.vouchers_taken, 1, "the form empties");
+    // A copy: the backend's words, at the field.
+    r.send(Action::TakeVoucher("RGV-ABCD-EFGH-JK23".into()));
+    let p = Problem::new(ErrorCode::VoucherUsed)
+        .detail("This voucher (₹500.00) was already redeemed on bill 9: a copy cannot be used again. Do not accept it.");
+    r.answer(Answer::VoucherTaken(Err(BackendError::Problem(p))));
+    let (field, text) = r.field().unwrap();
+    assert_eq!(field, Field::Voucher);
+    assert!(text.contains("already redeemed on bill 9"));
+    // Not without a bill, and not at a kiosk.
+    let mut v = Run::signed_in();
+    v.send(Action::SkipBill);
+    assert!(!v.f.takes_vouchers());
+    let mut k = Run::with(Flow::for_mode(Mode::Kiosk, vec![]));
+    k.send(Action::TakeVoucher("RGV-ABCD-EFGH-JK23".into()));
+    assert!(k.cmds.is_empty());
+}

@@ -1,6 +1,6 @@
 //! Find the customer by mobile, card number or name; contacts shown masked.
 
-use crate::flow::{Action, Field};
+use crate::flow::{Action, Field, Flow};
 use crate::format;
 use crate::ui::driver::ctx;
 use crate::ui::field::{Input, TextField};
@@ -63,5 +63,44 @@ pub fn CustomerScreen() -> impl IntoView {
                 }}
             </ul>
         </section>
+        <VoucherIn/>
+    }
+}
+
+/// A printed voucher handed in: its code typed or scanned, taken off the bill once.
+#[component]
+fn VoucherIn() -> impl IntoView {
+    let ctx = ctx();
+    let shown = ctx.sel(Flow::takes_vouchers);
+    let taken = ctx.sel(|f| f.sale.vouchers_taken);
+    let busy = ctx.busy();
+    move || {
+        taken.get();
+        let code = RwSignal::new(String::new());
+        let submit = move |ev: SubmitEvent| {
+            ev.prevent_default();
+            ctx.dispatch(Action::TakeVoucher(code.get_untracked()));
+        };
+        view! {
+            <Show when=move || shown.get()>
+                <section class="rg-card" aria-labelledby="voucher-in-title">
+                    <h3 id="voucher-in-title">"Customer has a printed loyalty voucher"</h3>
+                    <form on:submit=submit novalidate>
+                        <TextField
+                            id="voucher-code"
+                            label="Voucher code (RGV-…)"
+                            value=code
+                            error=ctx.field_error(Field::Voucher)
+                            input=Input { autocapitalize: Some("characters"), class: Some("rg-grow"), ..Input::EXACT }
+                            beside=Box::new(move || view! {
+                                <button type="submit" class="rg-btn rg-secondary" data-testid="take-voucher" disabled=move || busy.get()>
+                                    "Take off the bill"
+                                </button>
+                            }.into_any())
+                        />
+                    </form>
+                </section>
+            </Show>
+        }
     }
 }
