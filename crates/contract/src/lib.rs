@@ -17,6 +17,7 @@ pub mod policy;
 pub mod quantity;
 pub mod rules;
 pub mod template;
+pub mod vouchers;
 pub mod wire;
 
 pub use bill::{Bill, BillError, BillErrors, BillId};

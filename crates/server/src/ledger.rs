@@ -504,7 +504,7 @@ fn approval_kind(a: &Approval) -> &'static str {
 
 /// `RGV-XXXX-XXXX-XXXX` from an alphabet without look-alike characters.
 fn voucher_code() -> String {
-    const ALPHABET: &[u8] = crate::vouchers::ALPHABET;
+    const ALPHABET: &[u8] = contract::vouchers::ALPHABET;
     let chars: Vec<char> = (0..12)
         .map(|_| ALPHABET[crypto::random_below(ALPHABET.len() as u32) as usize] as char)
         .collect();
