@@ -13,7 +13,7 @@ use crate::import::{self, ImportReport};
 use crate::model::{StaffRow, TerminalRow};
 use crate::state::Shared;
 use crate::store::Tx;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use contract::api::{
@@ -42,11 +42,9 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(list_card_types, add_card_type))
         .routes(routes!(update_card_type))
         .routes(routes!(issue_card))
-        .merge(
-            OpenApiRouter::default()
-                .routes(routes!(import_customers))
-                .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
-        )
+        // Its body is read by the handler itself, up to IMPORT_BODY_LIMIT, after the caller
+        // is known (the router's body limit applies to the other routes' extractors).
+        .routes(routes!(import_customers))
 }
 
 fn member(s: StaffRow) -> StaffMember {
