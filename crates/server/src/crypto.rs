@@ -58,6 +58,16 @@ pub fn new_sequential_id(prefix: &str, now_ms: i64) -> String {
     format!("{prefix}_{ms:012x}{}", hex::encode(random_bytes::<10>()))
 }
 
+/// How a printed voucher is found: the SHA-256 of its code as printed
+/// (`contract::vouchers::canonical`), so the code itself is never stored.
+pub fn voucher_code_hash(code: &str) -> String {
+    sha256_hex(
+        contract::vouchers::canonical(code)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
@@ -176,6 +186,18 @@ pub fn decoy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_voucher_is_found_however_its_code_was_typed_or_scanned() {
+        assert_eq!(
+            voucher_code_hash("rgv abcd efgh jk23"),
+            voucher_code_hash("RGV-ABCD-EFGH-JK23")
+        );
+        assert_ne!(
+            voucher_code_hash("RGV-ABCD-EFGH-JK23"),
+            voucher_code_hash("RGV-ABCD-EFGH-JK24")
+        );
+    }
 
     #[test]
     fn macs_bind_id_and_code_and_compare() {

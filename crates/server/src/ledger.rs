@@ -455,7 +455,7 @@ pub fn post(
         // Kept by its code's hash, to be redeemed at a till once (`crate::vouchers`).
         tx.insert_voucher(&VoucherRow {
             id: crypto::new_sequential_id("vch", now_ms),
-            code_hash: crate::vouchers::code_hash(&v.code),
+            code_hash: crypto::voucher_code_hash(&v.code),
             merchant_id: caller.store.merchant_id.clone(),
             store_id: caller.store.id.clone(),
             redemption_id: row.id.clone(),

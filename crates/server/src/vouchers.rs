@@ -1,11 +1,12 @@
 //! Printed loyalty vouchers at the till (seed 004, issue 15): a voucher printed at a commit is
-//! kept by its code's hash ([`code_hash`]); presented at a till, its value is applied to a
+//! kept by its code's hash (`crypto::voucher_code_hash`); presented at a till, its value is applied to a
 //! bill once. A copy presented again is refused and audited; so is an expired one. Codes
 //! that are nobody's voucher count as guesses on the terminal (S11). The value counts among
 //! what loyalty took from the bill, and fixes the bill's total (S12).
 
 use crate::audit::{self, Action};
 use crate::auth::Caller;
+use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::guesses;
 use crate::model::VoucherRow;
@@ -14,11 +15,6 @@ use contract::api::{RedeemVoucher, VoucherRedeemed};
 use contract::vouchers::canonical;
 use contract::{ErrorCode, Money};
 use serde_json::json;
-
-/// How a voucher is found: the hash of its canonical code (the code itself is never stored).
-pub fn code_hash(code: &str) -> String {
-    crate::crypto::sha256_hex(canonical(code).unwrap_or_default().as_bytes())
-}
 
 /// Applies a voucher to a bill, once. The same voucher presented again for the same bill at
 /// the same store answers as the first time (a retried request); anywhere else it is
@@ -36,7 +32,9 @@ pub fn redeem(
             .detail("A voucher code is RGV and 12 letters or digits, e.g. RGV-ABCD-EFGH-JKLM: check it against the printed voucher")
             .field("code"));
     };
-    let Some(mut v) = tx.voucher_by_code(&caller.store.merchant_id, &code_hash(&code))? else {
+    let Some(mut v) =
+        tx.voucher_by_code(&caller.store.merchant_id, &crypto::voucher_code_hash(&code))?
+    else {
         guesses::count(tx, &guesses, now_ms)?;
         return Err(ApiError::new(ErrorCode::VoucherNotFound)
             .field("code")
@@ -131,21 +129,4 @@ fn answer(
         bill_redeemed: Money::new(usage.redeemed_minor, v.value.currency())
             .map_err(|e| ApiError::internal(e.to_string()))?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_code_is_found_however_it_was_typed_or_scanned() {
-        assert_eq!(
-            code_hash("rgv abcd efgh jk23"),
-            code_hash("RGV-ABCD-EFGH-JK23")
-        );
-        assert_ne!(
-            code_hash("RGV-ABCD-EFGH-JK23"),
-            code_hash("RGV-ABCD-EFGH-JK24")
-        );
-    }
 }
