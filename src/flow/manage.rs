@@ -45,6 +45,8 @@ pub struct StaffForm {
     pub name: String,
     pub manager: bool,
     pub pin: String,
+    /// Optional: where a manager's alerts go; compared with customers' contacts.
+    pub mobile: String,
 }
 
 /// A card type as typed; the amounts in the store's currency ("100.00").
@@ -239,6 +241,21 @@ impl Flow {
                 if let Err(e) = pin {
                     bad.push(("pin", e.to_string()));
                 }
+                let mobile = match f.mobile.trim() {
+                    "" => None,
+                    typed => {
+                        let home = self
+                            .signed_in
+                            .policy
+                            .as_ref()
+                            .map(|p| p.country_calling_code)
+                            .unwrap_or(contract::CallingCode::INDIA);
+                        if let Err(e) = contract::Mobile::parse(typed, home) {
+                            bad.push(("mobile", e.to_string()));
+                        }
+                        Some(typed.to_string())
+                    }
+                };
                 if !bad.is_empty() {
                     return self.form_invalid(Form::Staff, bad);
                 }
@@ -251,6 +268,7 @@ impl Flow {
                         Role::Cashier
                     },
                     pin: f.pin,
+                    mobile,
                 })
             }
             Manage::SetPin { id, pin } => {

@@ -28,6 +28,16 @@ pub mod paths {
     pub const ACCRUALS: &str = "/v1/accruals";
     pub const REPORT: &str = "/v1/reports/redemptions";
     pub const AUDIT: &str = "/v1/audit";
+    /// The audit entries of [`AUDIT`]'s filter as CSV, with names.
+    pub const AUDIT_EXPORT: &str = "/v1/audit/export";
+    /// A loyalty report (`reports::ReportKind` as `report`, `reports::ReportFilter`).
+    pub const REPORTS: &str = "/v1/reports/loyalty";
+    /// The same report as CSV.
+    pub const REPORTS_CSV: &str = "/v1/reports/loyalty.csv";
+    /// Loyalty owed to customers now.
+    pub const LIABILITY: &str = "/v1/reports/liability";
+    /// Cashiers ranked by fraud signals over store days.
+    pub const CASHIERS: &str = "/v1/reports/cashiers";
     pub const OPENAPI: &str = "/v1/openapi.json";
     /// Self-service kiosk: the customer proves the number or card is theirs.
     pub const KIOSK_IDENTIFY: &str = "/v1/kiosk/identify";
@@ -77,6 +87,27 @@ pub mod paths {
     }
     pub fn import(dry_run: bool) -> String {
         format!("{ADMIN_IMPORT}?dry_run={dry_run}")
+    }
+    /// A report, as JSON or (`csv`) as a CSV file.
+    pub fn report(
+        kind: crate::reports::ReportKind,
+        filter: &crate::reports::ReportFilter,
+        csv: bool,
+    ) -> String {
+        let path = if csv { REPORTS_CSV } else { REPORTS };
+        format!("{path}?report={}&{}", kind.as_str(), filter.query())
+    }
+    /// Cashiers' signals over the filter's days (its other fields are ignored).
+    pub fn cashiers(filter: &crate::reports::ReportFilter) -> String {
+        format!("{CASHIERS}?from={}&to={}", filter.from, filter.to)
+    }
+    /// The audit log, filtered; as CSV with `export`.
+    pub fn audit(filter: &super::AuditFilter, export: bool) -> String {
+        let path = if export { AUDIT_EXPORT } else { AUDIT };
+        match filter.query() {
+            q if q.is_empty() => path.to_string(),
+            q => format!("{path}?{q}"),
+        }
     }
 }
 
@@ -461,6 +492,69 @@ pub struct AuditEntry {
     pub prev_hash: String,
     /// Hex SHA-256 over this entry's fields and `prev_hash`.
     pub hash: String,
+    /// Its link in its store's own chain ([`crate::audit::store_link`]); absent on entries
+    /// written before the store chain began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_hash: Option<String>,
+}
+
+/// A staff member's or terminal's name, for ids an answer mentions.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NameOf {
+    pub id: String,
+    pub name: String,
+}
+
+/// Which audit entries a manager reads: an action, a staff member, store days (all optional).
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AuditFilter {
+    /// Only entries after this seq (paging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u64>,
+    /// At most this many (default 100, max 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// e.g. `override`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// A staff member's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// First store day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::reports::StoreDate>,
+    /// Last store day (included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<crate::reports::StoreDate>,
+}
+
+impl AuditFilter {
+    /// As a query string (without `?`), empty when nothing is set.
+    pub fn query(&self) -> String {
+        let enc = crate::reports::percent_encode;
+        let parts = [
+            ("after", self.after.map(|v| v.to_string())),
+            ("limit", self.limit.map(|v| v.to_string())),
+            ("action", self.action.as_deref().map(enc)),
+            ("staff", self.staff.as_deref().map(enc)),
+            ("from", self.from.map(|d| d.to_string())),
+            ("to", self.to.map(|d| d.to_string())),
+        ];
+        parts
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Whether only some of the store's entries are asked for (then they cannot be
+    /// checked as a chain).
+    pub fn is_filtered(&self) -> bool {
+        self.action.is_some() || self.staff.is_some() || self.from.is_some() || self.to.is_some()
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -470,6 +564,12 @@ pub struct AuditPage {
     /// Pass as `after` to read on; absent at the end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_after: Option<u64>,
+    /// The store chain's newest link when this page was read (absent before it began).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_head: Option<String>,
+    /// Names of the staff and terminals these entries mention.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<NameOf>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -562,6 +662,10 @@ pub struct StaffMember {
     pub code: String,
     pub name: String,
     pub role: Role,
+    /// Their mobile (E.164), where alerts for a manager go and against which customers'
+    /// contacts are compared (a cashier's own number on a customer is a fraud signal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -579,6 +683,9 @@ pub struct NewStaff {
     pub name: String,
     pub role: Role,
     pub pin: String,
+    /// Their mobile, as typed (the store's country unless it starts with `+`); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
 }
 
 /// A new PIN (the member's sessions end).

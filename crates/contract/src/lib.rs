@@ -4,6 +4,7 @@
 //! the cashier's browser (wasm32) and in the backend, which stays authoritative (SPEC S10).
 
 pub mod api;
+pub mod audit;
 pub mod bill;
 pub mod cards;
 pub mod contact;
@@ -15,6 +16,7 @@ pub mod money;
 pub mod otp;
 pub mod policy;
 pub mod quantity;
+pub mod reports;
 pub mod rules;
 pub mod template;
 pub mod vouchers;

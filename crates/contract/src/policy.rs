@@ -4,6 +4,7 @@ use crate::contact::{CallingCode, Channel};
 use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
 use crate::otp::OtpLength;
+use crate::reports::FraudThresholds;
 use crate::template::{MessageTemplate, Templates};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -79,6 +80,10 @@ pub struct Policy {
     /// The store's IANA time zone, e.g. `Asia/Kolkata`: its days (daily caps, the no-code
     /// total per day) start at midnight there.
     pub time_zone: String,
+    /// Days a printed voucher can be redeemed after it was issued (seed 004).
+    pub voucher_valid_days: u32,
+    /// When a cashier's fraud signals are worth a manager's look, and opening hours.
+    pub fraud: FraudThresholds,
 }
 
 /// A policy as a manager sends it, before validation: the same shape as [`Policy`] with the
@@ -117,6 +122,8 @@ pub struct PolicyDraft {
     pub reversal_window_secs: Option<u32>,
     pub time_zone: Option<String>,
     pub override_store_code: Option<bool>,
+    pub voucher_valid_days: Option<u32>,
+    pub fraud: Option<FraudThresholds>,
 }
 
 /// Message templates before their placeholders are checked.
@@ -164,6 +171,8 @@ impl From<&Policy> for PolicyDraft {
             reversal_window_secs: Some(p.reversal_window_secs),
             time_zone: Some(p.time_zone.clone()),
             override_store_code: Some(p.override_store_code),
+            voucher_valid_days: Some(p.voucher_valid_days),
+            fraud: Some(p.fraud.clone()),
         }
     }
 }
@@ -204,6 +213,8 @@ impl TryFrom<PolicyDraft> for Policy {
                 .unwrap_or(defaults.reversal_window_secs),
             time_zone: d.time_zone.unwrap_or(defaults.time_zone),
             override_store_code: d.override_store_code.unwrap_or(false),
+            voucher_valid_days: d.voucher_valid_days.unwrap_or(defaults.voucher_valid_days),
+            fraud: d.fraud.unwrap_or(defaults.fraud),
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
             point_value: d.point_value,
@@ -280,6 +291,8 @@ impl Policy {
     pub const EARN_CAP_PER_BILL: std::ops::RangeInclusive<u64> = 1..=1_000_000;
     /// How long the cashier who posted a redemption may reverse it (0: managers only).
     pub const REVERSAL_WINDOW_SECS: std::ops::RangeInclusive<u32> = 0..=86_400;
+    /// How long a printed voucher stays valid.
+    pub const VOUCHER_VALID_DAYS: std::ops::RangeInclusive<u32> = 1..=3_650;
     /// The time zone a store gets unless its manager chooses another (SPEC §3).
     pub const DEFAULT_TIME_ZONE: &'static str = "Asia/Kolkata";
 
@@ -321,6 +334,8 @@ impl Policy {
             earn_cap_per_bill: 1_000,
             reversal_window_secs: 1_800,
             time_zone: default_time_zone(country).to_string(),
+            voucher_valid_days: 90,
+            fraud: FraudThresholds::default(),
         }
     }
 
@@ -477,6 +492,15 @@ impl Policy {
                     self.time_zone
                 ),
             );
+        }
+        if !Self::VOUCHER_VALID_DAYS.contains(&self.voucher_valid_days) {
+            bad(
+                "voucher_valid_days",
+                range(&Self::VOUCHER_VALID_DAYS, "days"),
+            );
+        }
+        for (field, message) in self.fraud.problems() {
+            bad(field, message);
         }
         if errors.is_empty() {
             Ok(())

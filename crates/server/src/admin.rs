@@ -333,6 +333,7 @@ pub fn add_staff(
         name: staff_name,
         role,
         pin,
+        mobile: _,
     } = new;
     let role = *role;
     let store = existing_store(tx, store_id)?;

@@ -259,6 +259,7 @@ pub fn record(
         detail: detail.to_string(),
         prev_hash,
         hash: String::new(),
+        store_hash: None,
     };
     e.hash = entry_hash(tx.audit_key(), &e.prev_hash, &e);
     tx.append_audit(&e)

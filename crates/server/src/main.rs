@@ -419,6 +419,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
                     name,
                     role,
                     pin: input.to_string(),
+                    mobile: None,
                 },
                 None,
             )?;

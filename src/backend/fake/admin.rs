@@ -31,6 +31,7 @@ impl Default for Admin {
             code: id.into(),
             name: name.into(),
             role,
+            mobile: None,
         };
         Admin {
             staff: vec![
@@ -84,6 +85,7 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 code,
                 name: n.name.trim().into(),
                 role: n.role,
+                mobile: n.mobile.clone(),
             };
             a.staff.push(m.clone());
             AdminReply::Member(m)

@@ -28,6 +28,7 @@ fn member(id: &str, name: &str) -> StaffMember {
         code: id.into(),
         name: name.into(),
         role: Role::Cashier,
+        mobile: None,
     }
 }
 
@@ -77,9 +78,10 @@ fn a_new_member_is_checked_by_the_contract_s_rules_before_anything_is_sent() {
         name: " ".into(),
         manager: false,
         pin: "1234".into(),
+        mobile: "12".into(),
     })));
     assert!(r.cmds.is_empty());
-    assert_eq!(errors(&r), ["code", "name", "pin"]);
+    assert_eq!(errors(&r), ["code", "name", "pin", "mobile"]);
     assert!(r
         .f
         .ui
@@ -98,6 +100,7 @@ fn a_new_member_is_checked_by_the_contract_s_rules_before_anything_is_sent() {
         name: "Priya Nair".into(),
         manager: true,
         pin: "4821".into(),
+        mobile: " 98200 00002 ".into(),
     })));
     assert_eq!(
         r.cmds,
@@ -106,6 +109,7 @@ fn a_new_member_is_checked_by_the_contract_s_rules_before_anything_is_sent() {
             name: "Priya Nair".into(),
             role: Role::Manager,
             pin: "4821".into(),
+            mobile: Some("98200 00002".into()),
         }))]
     );
     assert!(errors(&r).is_empty());

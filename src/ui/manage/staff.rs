@@ -66,6 +66,7 @@ fn AddStaff() -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let manager = RwSignal::new(false);
+    let mobile = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         ctx.dispatch(Action::Manage(Manage::AddStaff(StaffForm {
@@ -73,7 +74,12 @@ fn AddStaff() -> impl IntoView {
             name: name.get_untracked(),
             manager: manager.get_untracked(),
             pin: pin.get_untracked(),
+            mobile: mobile.get_untracked(),
         })));
+    };
+    let tel = Input {
+        kind: Some("tel"),
+        ..Input::EXACT
     };
     view! {
         <form on:submit=submit novalidate aria-labelledby="add-staff-title" class="rg-subform">
@@ -93,6 +99,10 @@ fn AddStaff() -> impl IntoView {
                 <div class="rg-field">
                     <TextField id="staff-pin" label="PIN" value=pin error=field_error(Form::Staff, "pin")
                         input=Input::NEW_SECRET hint="4 to 12 digits, not 1111 or 1234: tell it to them in person".to_string()/>
+                </div>
+                <div class="rg-field">
+                    <TextField id="staff-mobile" label="Mobile (optional)" value=mobile error=field_error(Form::Staff, "mobile")
+                        input=tel hint="A manager's alerts go here; customers using a staff number are flagged".to_string()/>
                 </div>
             </div>
             <button type="submit" class="rg-btn rg-primary" data-testid="add-staff" disabled=move || busy.get()>"Add staff member"</button>

@@ -36,6 +36,124 @@ mod tests {
         }
     }
 
+    fn report_shapes_read() {
+        use crate::reports::*;
+        let day = |s: &str| StoreDate::parse(s).unwrap();
+        let mut filter = ReportFilter::days(day("2027-03-01"), day("2027-03-31")).unwrap();
+        let row = ReportRow {
+            date: Some("2027-03-02".into()),
+            at_ms: Some(7),
+            customer_id: Some("c1".into()),
+            customer_name: Some("Asha \"A\"".into()),
+            cashier_id: Some("s1".into()),
+            cashier_name: Some("Ravi".into()),
+            terminal_id: Some("t1".into()),
+            terminal_name: Some("Till 1".into()),
+            instrument_kind: Some(InstrumentKind::Package),
+            instrument_label: Some("Hair spa × 6".into()),
+            unit: Some(Unit::Sessions),
+            quantity: Some(2),
+            bill_id: Some("B-1".into()),
+            approved_by: Some(ApprovedBy::Override),
+            redemption_id: Some("r1".into()),
+            count: 1,
+            points: 0,
+            value: inr(300_000),
+            reversed: 0,
+            vouchers_taken: Some(2),
+            vouchers_value: Some(inr(50_000)),
+        };
+        let bare = ReportRow {
+            date: None,
+            at_ms: None,
+            customer_id: None,
+            customer_name: None,
+            cashier_id: None,
+            cashier_name: None,
+            terminal_id: None,
+            terminal_name: None,
+            instrument_kind: None,
+            instrument_label: None,
+            unit: None,
+            quantity: None,
+            bill_id: None,
+            approved_by: None,
+            redemption_id: None,
+            vouchers_taken: None,
+            vouchers_value: None,
+            ..row.clone()
+        };
+        let vouchers = VoucherTotals {
+            issued: 1,
+            issued_value: inr(1),
+            redeemed: 2,
+            redeemed_value: inr(2),
+            expired: 3,
+            expired_value: inr(3),
+        };
+        for kind in ReportKind::ALL {
+            reads(LoyaltyReport {
+                report: kind,
+                filter: filter.clone(),
+                rows: vec![row.clone(), bare.clone()],
+                more: true,
+                count: 4,
+                points: 5,
+                value: inr(6),
+                reversed: 1,
+                vouchers: vouchers.clone(),
+            });
+        }
+        filter.cashier = Some("s&1".into());
+        filter.terminal = Some("t1".into());
+        filter.customer = Some("c1".into());
+        filter.instrument = Some(InstrumentKind::GiftCard);
+        for a in ApprovedBy::ALL {
+            filter.approved_by = Some(a);
+            reads(filter.clone());
+        }
+        reads(Liability {
+            as_of_ms: 9,
+            lines: vec![LiabilityLine {
+                instrument_kind: InstrumentKind::Points,
+                unit: Unit::Points,
+                customers: 3,
+                quantity: 12_000,
+                value: inr(1_200_000),
+                expiring_30: 100,
+                expiring_60: 200,
+                expiring_90: 300,
+                expiring_30_value: inr(10_000),
+                expiring_60_value: inr(20_000),
+                expiring_90_value: inr(30_000),
+            }],
+            vouchers_outstanding: 2,
+            vouchers_value: inr(500),
+            total_value: inr(1_200_500),
+        });
+        let mut thresholds = FraudThresholds::default();
+        thresholds.closes_at = ClockTime::parse("01:30").unwrap();
+        reads(CashierReport {
+            from: day("2027-03-01"),
+            to: day("2027-03-07"),
+            thresholds,
+            cashiers: vec![CashierSignals {
+                staff_id: "s1".into(),
+                staff_name: "Ravi".into(),
+                redemptions: 10,
+                value: inr(5),
+                overrides: 1,
+                failed_codes: 2,
+                no_sale: 3,
+                reversals: 4,
+                after_hours: 5,
+                shared_contacts: 6,
+                bursts: 7,
+                flagged: Signal::ALL.to_vec(),
+            }],
+        });
+    }
+
     /// What serde writes, read back here, is the same value.
     fn reads<T: FromJson + Serialize + PartialEq + Debug>(x: T) {
         let text = serde_json::to_string(&x).unwrap();
@@ -254,9 +372,22 @@ mod tests {
                 detail: "{\"a\":1}".into(),
                 prev_hash: "0".repeat(64),
                 hash: "f".repeat(64),
+                store_hash: Some("a".repeat(64)),
             }],
             next_after: Some(1),
+            store_head: Some("a".repeat(64)),
+            names: vec![NameOf {
+                id: "t".into(),
+                name: "Till 1".into(),
+            }],
         });
+        reads(AuditPage {
+            entries: vec![],
+            next_after: None,
+            store_head: None,
+            names: vec![],
+        });
+        report_shapes_read();
         reads(RedemptionReport {
             from_ms: 1,
             to_ms: 2,
@@ -276,8 +407,13 @@ mod tests {
             code: "C002".into(),
             name: "Ravi \"R\"".into(),
             role: Role::Manager,
+            mobile: Some("+919800000001".into()),
         };
         reads(staff.clone());
+        reads(StaffMember {
+            mobile: None,
+            ..staff.clone()
+        });
         reads(StaffList { staff: vec![staff] });
         let till = TerminalInfo {
             id: "t1".into(),
@@ -440,6 +576,14 @@ mod tests {
                 name: "Meera".into(),
                 role,
                 pin: "4821".into(),
+                mobile: None,
+            });
+            writes(NewStaff {
+                code: "C9".into(),
+                name: "Meera".into(),
+                role,
+                pin: "4821".into(),
+                mobile: Some("98000 00001".into()),
             });
         }
         writes(NewPin { pin: "4821".into() });

@@ -13,6 +13,7 @@ use crate::instrument::{Expiring, InstrumentBalance, InstrumentKind, Unit};
 use crate::money::{Currency, Money};
 use crate::policy::{BillCap, Policy, PolicyDraft, PolicyError, TemplatesDraft};
 use crate::quantity::Quantity;
+use crate::reports::*;
 use crate::rules::{AllowedRange, Limit, Purpose};
 use std::fmt;
 
@@ -207,9 +208,8 @@ structs! {
     Accrual { id, customer_id, bill_id, points, balance_after, at_ms }
     AuditEntry {
         seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, prev_hash,
-        hash,
+        hash, store_hash,
     }
-    AuditPage { entries, next_after }
     ReportLine { instrument_kind, count, quantity, value }
     RedemptionReport {
         from_ms, to_ms, lines, total_value, overrides, reversals, failed_verifications,
@@ -217,7 +217,7 @@ structs! {
     AllowedRange { min, max, limited_by, unit_value }
     PolicyError { field, message }
     DeliveryFailure { channel, reason }
-    StaffMember { id, code, name, role }
+    StaffMember { id, code, name, role, mobile }
     StaffList { staff }
     TerminalList { terminals }
     TerminalAdded { terminal, token }
@@ -235,8 +235,31 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code,
+        override_store_code, voucher_valid_days, fraud,
     }
+    FraudThresholds {
+        override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,
+        after_hours, shared_contacts, burst_customers, burst_minutes, opens_at, closes_at,
+    }
+    NameOf { id, name }
+    ReportRow {
+        date, at_ms, customer_id, customer_name, cashier_id, cashier_name, terminal_id,
+        terminal_name, instrument_kind, instrument_label, unit, quantity, bill_id, approved_by,
+        redemption_id, count, points, value, reversed, vouchers_taken, vouchers_value,
+    }
+    VoucherTotals { issued, issued_value, redeemed, redeemed_value, expired, expired_value }
+    LoyaltyReport { report, filter, rows, more, count, points, value, reversed, vouchers }
+    ReportFilter { from, to, cashier, terminal, customer, instrument, approved_by }
+    LiabilityLine {
+        instrument_kind, unit, customers, quantity, value, expiring_30, expiring_60,
+        expiring_90, expiring_30_value, expiring_60_value, expiring_90_value,
+    }
+    Liability { lines, as_of_ms, vouchers_outstanding, vouchers_value, total_value }
+    CashierSignals {
+        staff_id, staff_name, redemptions, value, overrides, failed_codes, no_sale, reversals,
+        after_hours, shared_contacts, bursts, flagged,
+    }
+    CashierReport { from, to, thresholds, cashiers }
 }
 
 /// Enums written as their snake_case names.
@@ -267,6 +290,16 @@ names! {
         Cancelled = "cancelled", Expired = "expired", Locked = "locked", Reversed = "reversed",
     }
     ApprovalStatus { Pending = "pending", Approved = "approved", Declined = "declined" }
+    ReportKind {
+        DateCustomer = "date_customer", CustomerDetail = "customer_detail", Cashier = "cashier",
+        Terminal = "terminal", Instrument = "instrument", EndOfDay = "end_of_day",
+    }
+    ApprovedBy { Code = "code", Override = "override", NoCode = "no_code" }
+    Signal {
+        Overrides = "overrides", FailedCodes = "failed_codes", NoSale = "no_sale",
+        Reversals = "reversals", AfterHours = "after_hours", SharedContact = "shared_contact",
+        Burst = "burst",
+    }
     Limit { Balance = "balance", Bill = "bill", BillCap = "bill_cap" }
     DeliveryFailureReason {
         NotConfigured = "not_configured", Unreachable = "unreachable", Timeout = "timeout",
@@ -368,6 +401,30 @@ impl FromJson for BillCap {
             }),
             _ => Err(WireError::new("not a known cap").at("kind")),
         }
+    }
+}
+
+impl FromJson for AuditPage {
+    fn from_json(v: &Value) -> Read<Self> {
+        let v = object(v)?;
+        Ok(AuditPage {
+            entries: field(v, "entries")?,
+            next_after: field(v, "next_after")?,
+            store_head: field(v, "store_head")?,
+            names: field::<OrEmpty<NameOf>>(v, "names")?.0,
+        })
+    }
+}
+
+impl FromJson for StoreDate {
+    fn from_json(v: &Value) -> Read<Self> {
+        valid(StoreDate::parse(string(v)?))
+    }
+}
+
+impl FromJson for ClockTime {
+    fn from_json(v: &Value) -> Read<Self> {
+        ClockTime::parse(string(v)?).ok_or(WireError::new("not valid"))
     }
 }
 

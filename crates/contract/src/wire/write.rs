@@ -10,6 +10,7 @@ use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
 use crate::otp::{OtpCode, OtpLength};
 use crate::policy::{BillCap, Policy};
+use crate::reports::{ClockTime, FraudThresholds};
 use crate::quantity::Quantity;
 use crate::rules::Purpose;
 use crate::template::{MessageTemplate, Templates};
@@ -124,7 +125,7 @@ structs! {
     KioskIdentify { query; channel }
     Reverse { reason }
     CreateAccrual { customer_id, bill }
-    NewStaff { code, name, role, pin }
+    NewStaff { code, name, role, pin; mobile }
     NewPin { pin }
     NewTerminal { name, mode }
     NewOverrideCode { code }
@@ -139,7 +140,11 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code,
+        override_store_code, voucher_valid_days, fraud,
+    }
+    FraudThresholds {
+        override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,
+        after_hours, shared_contacts, burst_customers, burst_minutes, opens_at, closes_at,
     }
 }
 
@@ -161,6 +166,7 @@ as_text! {
     CallingCode => |c| c.get().to_string(),
     OtpCode => |c| c.expose().to_string(),
     MessageTemplate => |t| t.as_str().to_string(),
+    ClockTime => |t| t.to_string(),
     Role => |r| match r { Role::Cashier => "cashier", Role::Manager => "manager" }.to_string(),
     TerminalMode => |m| match m { TerminalMode::Pos => "pos", TerminalMode::Kiosk => "kiosk" }.to_string(),
 }

@@ -53,6 +53,7 @@ fn member(s: StaffRow) -> StaffMember {
         code: s.code,
         name: s.name,
         role: s.role,
+        mobile: None,
     }
 }
 

@@ -110,6 +110,8 @@ pub async fn audit(
             Ok(AuditPage {
                 entries,
                 next_after,
+                store_head: None,
+                names: Vec::new(),
             })
         })
         .await?;

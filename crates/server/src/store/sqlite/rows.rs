@@ -202,6 +202,7 @@ pub(crate) fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
         detail: r.get(7)?,
         prev_hash: r.get(8)?,
         hash: r.get(9)?,
+        store_hash: None,
     })
 }
 
