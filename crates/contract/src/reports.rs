@@ -66,6 +66,150 @@ impl ReportKind {
             ReportKind::EndOfDay => "End of day per till",
         }
     }
+
+    /// The report's columns, screen and file alike.
+    pub const fn columns(self) -> &'static [Column] {
+        use Column::*;
+        match self {
+            ReportKind::DateCustomer => &[Date, Customer, Redemptions, Points, Value, Reversed],
+            ReportKind::CustomerDetail => &[
+                Customer, Date, Bill, Kind, Item, Quantity, Unit, Value, ApprovedBy, Cashier, Till,
+                Reversed,
+            ],
+            ReportKind::Cashier => &[Cashier, Redemptions, Points, Value, Reversed],
+            ReportKind::Terminal => &[Till, Redemptions, Points, Value, Reversed],
+            ReportKind::Instrument => &[Kind, Unit, Quantity, Redemptions, Value, Reversed],
+            ReportKind::EndOfDay => &[
+                Date,
+                Till,
+                Redemptions,
+                Points,
+                Value,
+                VouchersTaken,
+                VouchersValue,
+                Reversed,
+            ],
+        }
+    }
+
+    /// The CSV file's name: the title and the days, nothing a file system refuses.
+    pub fn file_name(self, filter: &ReportFilter) -> String {
+        safe_file_name(&format!(
+            "{} {} to {}.csv",
+            self.title(),
+            filter.from,
+            filter.to
+        ))
+    }
+}
+
+/// A file name in ASCII letters, digits, spaces and `-_.()` (safe in a `Content-Disposition`
+/// header and on any file system): anything else becomes `-`.
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            c if c.is_ascii_alphanumeric() => c,
+            ' ' | '-' | '_' | '.' | '(' | ')' => c,
+            _ => '-',
+        })
+        .collect()
+}
+
+/// A column of a report, in the order the screen and the CSV file show them: one list per
+/// report ([`ReportKind::columns`]) for both.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Column {
+    Date,
+    Customer,
+    Cashier,
+    Till,
+    Kind,
+    Item,
+    Quantity,
+    Unit,
+    Bill,
+    ApprovedBy,
+    Redemptions,
+    Points,
+    Value,
+    Reversed,
+    VouchersTaken,
+    VouchersValue,
+}
+
+impl Column {
+    pub const fn title(self) -> &'static str {
+        match self {
+            Column::Date => "Date",
+            Column::Customer => "Customer",
+            Column::Cashier => "Cashier",
+            Column::Till => "Till",
+            Column::Kind => "Kind",
+            Column::Item => "Item",
+            Column::Quantity => "Quantity",
+            Column::Unit => "Unit",
+            Column::Bill => "Bill",
+            Column::ApprovedBy => "Approved by",
+            Column::Redemptions => "Redemptions",
+            Column::Points => "Points",
+            Column::Value => "Value",
+            Column::Reversed => "Reversed",
+            Column::VouchersTaken => "Vouchers taken",
+            Column::VouchersValue => "Vouchers value",
+        }
+    }
+
+    /// Whether the column holds a number (right-aligned on screen).
+    pub const fn numeric(self) -> bool {
+        matches!(
+            self,
+            Column::Quantity
+                | Column::Redemptions
+                | Column::Points
+                | Column::Value
+                | Column::Reversed
+                | Column::VouchersTaken
+                | Column::VouchersValue
+        )
+    }
+
+    /// The cell as a file writes it: store days, plain decimals (no currency sign or
+    /// grouping), names; empty where the row has nothing for the column.
+    pub fn text(self, row: &ReportRow) -> String {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        match self {
+            Column::Date => opt(&row.date),
+            Column::Customer => opt(&row.customer_name),
+            Column::Cashier => opt(&row.cashier_name),
+            Column::Till => opt(&row.terminal_name),
+            Column::Kind => row.instrument_kind.map(kind_name).unwrap_or_default().into(),
+            Column::Item => opt(&row.instrument_label),
+            Column::Quantity => row.quantity.map(|q| q.to_string()).unwrap_or_default(),
+            Column::Unit => row.unit.map(|u| u.as_str()).unwrap_or_default().into(),
+            Column::Bill => opt(&row.bill_id),
+            Column::ApprovedBy => row.approved_by.map(|a| a.label()).unwrap_or_default().into(),
+            Column::Redemptions => row.count.to_string(),
+            Column::Points => row.points.to_string(),
+            Column::Value => row.value.to_decimal_string(),
+            Column::Reversed => row.reversed.to_string(),
+            Column::VouchersTaken => row.vouchers_taken.unwrap_or(0).to_string(),
+            Column::VouchersValue => row
+                .vouchers_value
+                .map(|m| m.to_decimal_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A kind of loyalty as a report names it.
+pub const fn kind_name(k: InstrumentKind) -> &'static str {
+    match k {
+        InstrumentKind::Points => "Points",
+        InstrumentKind::Package => "Package",
+        InstrumentKind::Membership => "Membership",
+        InstrumentKind::Campaign => "Campaign",
+        InstrumentKind::GiftCard => "Gift card",
+    }
 }
 
 /// How a posted redemption was approved.
@@ -851,6 +995,53 @@ mod tests {
             f.query(),
             "from=2027-03-01&to=2027-03-01&cashier=st%26aff%201&instrument=gift_card&approved_by=override"
         );
+    }
+
+    #[test]
+    fn columns_write_plain_cells_and_file_names_are_safe() {
+        let f = ReportFilter::days(d("2027-03-01"), d("2027-03-31")).unwrap();
+        assert_eq!(
+            ReportKind::DateCustomer.file_name(&f),
+            "Loyalty - Date-Customer Wise Summary 2027-03-01 to 2027-03-31.csv"
+        );
+        let row = ReportRow {
+            date: Some("2027-03-02".into()),
+            at_ms: None,
+            customer_id: None,
+            customer_name: Some("Asha".into()),
+            cashier_id: None,
+            cashier_name: None,
+            terminal_id: None,
+            terminal_name: None,
+            instrument_kind: Some(InstrumentKind::GiftCard),
+            instrument_label: None,
+            unit: Some(Unit::Credit),
+            quantity: Some(25_000),
+            bill_id: None,
+            approved_by: Some(ApprovedBy::NoCode),
+            redemption_id: None,
+            count: 1,
+            points: 0,
+            value: Money::new(250_00, Currency::INR).unwrap(),
+            reversed: 0,
+            vouchers_taken: None,
+            vouchers_value: None,
+        };
+        let cells: Vec<String> = ReportKind::CustomerDetail
+            .columns()
+            .iter()
+            .map(|c| c.text(&row))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "Asha", "2027-03-02", "", "Gift card", "", "25000", "credit", "250.00",
+                "No code needed", "", "", "0"
+            ]
+        );
+        for k in ReportKind::ALL {
+            assert!(k.columns().len() >= 5, "{k:?}");
+        }
     }
 
     #[test]
