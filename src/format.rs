@@ -73,6 +73,35 @@ mod imp {
         let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
         String::from(d.to_locale_date_string(locale, &options(&[("dateStyle", "medium")])))
     }
+
+    /// The store's date at `ms` in its time zone, `YYYY-MM-DD` (Canadian English writes ISO
+    /// dates); UTC if the browser does not know the zone.
+    pub fn store_date(ms: i64, time_zone: &str) -> String {
+        let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        let zoned = Intl::DateTimeFormat::new(
+            &Array::of1(&"en-CA".into()),
+            &options(&[
+                ("timeZone", time_zone),
+                ("year", "numeric"),
+                ("month", "2-digit"),
+                ("day", "2-digit"),
+            ]),
+        );
+        zoned
+            .format()
+            .call1(&JsValue::NULL, &d)
+            .ok()
+            .and_then(|s| s.as_string())
+            .filter(|s| contract::reports::StoreDate::parse(s).is_ok())
+            .unwrap_or_else(|| super::utc_date(ms))
+    }
+
+    /// The time of day at `ms` in the store's time zone, e.g. "14:05".
+    pub fn store_time(ms: i64, time_zone: &str, locale: &str) -> String {
+        let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        let opts = options(&[("timeZone", time_zone), ("timeStyle", "short")]);
+        String::from(d.to_locale_time_string_with_options(locale, &opts))
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -91,9 +120,24 @@ mod imp {
     pub fn date(ms: i64, _locale: &str) -> String {
         format!("@{ms}")
     }
+    pub fn store_date(ms: i64, _time_zone: &str) -> String {
+        super::utc_date(ms)
+    }
+    pub fn store_time(ms: i64, _time_zone: &str, _locale: &str) -> String {
+        format!("@{ms}")
+    }
 }
 
-pub use imp::{date, date_time, money, number};
+pub use imp::{date, date_time, money, number, store_date, store_time};
+
+/// The UTC date at `ms`, `YYYY-MM-DD` (off the browser, and where a zone is unknown).
+fn utc_date(ms: i64) -> String {
+    const Y2000: i64 = 946_684_800_000;
+    let days = (ms - Y2000).div_euclid(86_400_000).max(0) as u32;
+    contract::reports::StoreDate::from_ordinal(days)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
 
 /// "500 points", "1 session", or for credit instruments the amount ("₹250.00").
 pub fn quantity(unit: Unit, q: u64, unit_value: Money, locale: &str) -> String {

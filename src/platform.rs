@@ -62,6 +62,30 @@ mod imp {
         }
     }
 
+    /// Saves `text` as a file in the downloads (a CSV the backend wrote).
+    pub fn download(name: &str, text: &str) {
+        let _ = save(name, text);
+    }
+
+    fn save(name: &str, text: &str) -> Option<()> {
+        let parts = js_sys::Array::of1(&text.into());
+        let bag = web_sys::BlobPropertyBag::new();
+        bag.set_type("text/csv;charset=utf-8");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let document = web_sys::window()?.document()?;
+        let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&url);
+        a.set_download(name);
+        a.set_hidden(true);
+        document.body()?.append_child(&a).ok()?;
+        a.click();
+        a.remove();
+        // The click has started the download; the object URL may go.
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Some(())
+    }
+
     /// The content of `<meta name="…">`, if the page has one.
     pub fn meta(name: &str) -> Option<String> {
         web_sys::window()?
@@ -171,6 +195,7 @@ mod imp {
     }
 
     pub fn print() {}
+    pub fn download(_name: &str, _text: &str) {}
 
     pub fn focus_first(_root: &web_sys::Element, _to_error: bool, _first: bool) {}
 
@@ -183,7 +208,7 @@ mod imp {
     }
 }
 
-pub use imp::{focus_first, load, meta, now_ms, path, print, store, uuid};
+pub use imp::{download, focus_first, load, meta, now_ms, path, print, store, uuid};
 
 /// Formats 16 random bytes as an RFC 4122 version-4 UUID.
 pub fn format_uuid_v4(mut b: [u8; 16]) -> String {

@@ -5,6 +5,7 @@
 //! bounds.
 
 use contract::policy::{PolicyDraft, PolicyErrors};
+use contract::reports::{ClockTime, FraudThresholds};
 use contract::{BillCap, CallingCode, Channel, Currency, Money, OtpLength, Policy, PolicyError};
 use std::ops::RangeInclusive;
 
@@ -169,6 +170,83 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
         ],
     ),
     (
+        "Vouchers and fraud signals",
+        &[
+            tf(
+                "voucher_valid_days",
+                "A printed voucher is valid for (days)",
+                || between(&Policy::VOUCHER_VALID_DAYS, ""),
+                true,
+            ),
+            tf(
+                "fraud.opens_at",
+                "Store opens at",
+                || "HH:MM, the store's time: redemptions before are after hours".into(),
+                false,
+            ),
+            tf(
+                "fraud.closes_at",
+                "Store closes at",
+                || "HH:MM; earlier than opening means open past midnight".into(),
+                false,
+            ),
+            tf(
+                "fraud.override_share_pct",
+                "Flag a cashier when overrides are at least (% of their redemptions)",
+                || between(&FraudThresholds::PERCENT, " %"),
+                true,
+            ),
+            tf(
+                "fraud.no_sale_share_pct",
+                "… or redemptions on bills with no sale are at least (%)",
+                || between(&FraudThresholds::PERCENT, " %"),
+                true,
+            ),
+            tf(
+                "fraud.min_redemptions",
+                "Judge shares once a cashier posted (redemptions)",
+                || between(&FraudThresholds::COUNT, ""),
+                true,
+            ),
+            tf(
+                "fraud.failed_codes",
+                "… or wrong codes typed reach (a day)",
+                || between(&FraudThresholds::COUNT, ""),
+                true,
+            ),
+            tf(
+                "fraud.reversals",
+                "… or their reversed redemptions reach (a day)",
+                || between(&FraudThresholds::COUNT, ""),
+                true,
+            ),
+            tf(
+                "fraud.after_hours",
+                "… or after-hours redemptions reach (a day)",
+                || between(&FraudThresholds::COUNT, ""),
+                true,
+            ),
+            tf(
+                "fraud.shared_contacts",
+                "… or customers sharing a contact with staff or each other reach",
+                || between(&FraudThresholds::COUNT, ""),
+                true,
+            ),
+            tf(
+                "fraud.burst_customers",
+                "… or they serve this many different customers",
+                || between(&FraudThresholds::BURST_CUSTOMERS, ""),
+                true,
+            ),
+            tf(
+                "fraud.burst_minutes",
+                "… within (minutes)",
+                || between(&FraudThresholds::BURST_MINUTES, ""),
+                true,
+            ),
+        ],
+    ),
+    (
         "Manager override",
         &[tf(
             "override_daily_cap",
@@ -259,6 +337,7 @@ pub struct PolicyForm {
 impl PolicyForm {
     pub fn from_policy(p: &Policy) -> Self {
         let d = PolicyDraft::from(p);
+        let fraud = p.fraud.clone();
         fn opt<T: ToString>(v: Option<T>) -> String {
             v.map(|v| v.to_string()).unwrap_or_default()
         }
@@ -294,6 +373,24 @@ impl PolicyForm {
             ("earn_cap_per_bill", opt(d.earn_cap_per_bill)),
             ("reversal_window_secs", opt(d.reversal_window_secs)),
             ("time_zone", opt(d.time_zone)),
+            ("voucher_valid_days", opt(d.voucher_valid_days)),
+            ("fraud.opens_at", fraud.opens_at.to_string()),
+            ("fraud.closes_at", fraud.closes_at.to_string()),
+            (
+                "fraud.override_share_pct",
+                fraud.override_share_pct.to_string(),
+            ),
+            (
+                "fraud.no_sale_share_pct",
+                fraud.no_sale_share_pct.to_string(),
+            ),
+            ("fraud.min_redemptions", fraud.min_redemptions.to_string()),
+            ("fraud.failed_codes", fraud.failed_codes.to_string()),
+            ("fraud.reversals", fraud.reversals.to_string()),
+            ("fraud.after_hours", fraud.after_hours.to_string()),
+            ("fraud.shared_contacts", fraud.shared_contacts.to_string()),
+            ("fraud.burst_customers", fraud.burst_customers.to_string()),
+            ("fraud.burst_minutes", fraud.burst_minutes.to_string()),
             ("templates.sms", d.templates.sms),
             ("templates.whatsapp", d.templates.whatsapp),
             ("templates.email", d.templates.email),
@@ -396,7 +493,43 @@ impl PolicyForm {
                 }
             )*};
         }
-        whole_setting!(earn_points, earn_cap_per_bill, reversal_window_secs);
+        whole_setting!(
+            earn_points,
+            earn_cap_per_bill,
+            reversal_window_secs,
+            voucher_valid_days
+        );
+        let mut fraud = base.fraud.clone();
+        macro_rules! fraud_whole {
+            ($($name:ident),*) => {$(
+                let field = concat!("fraud.", stringify!($name));
+                match self.get(field).trim().parse() {
+                    Ok(v) => fraud.$name = v,
+                    Err(_) => bad(field, "enter a whole number".into()),
+                }
+            )*};
+        }
+        fraud_whole!(
+            override_share_pct,
+            no_sale_share_pct,
+            min_redemptions,
+            failed_codes,
+            reversals,
+            after_hours,
+            shared_contacts,
+            burst_customers,
+            burst_minutes
+        );
+        for (field, slot) in [
+            ("fraud.opens_at", &mut fraud.opens_at),
+            ("fraud.closes_at", &mut fraud.closes_at),
+        ] {
+            match ClockTime::parse(&self.get(field)) {
+                Some(t) => *slot = t,
+                None => bad(field, "a time like 09:30".into()),
+            }
+        }
+        d.fraud = Some(fraud);
         match CallingCode::parse(&self.get("country_calling_code")) {
             Ok(c) => d.country_calling_code = c,
             Err(e) => bad("country_calling_code", e.to_string()),

@@ -1,11 +1,14 @@
-//! A manager's set-up of their store in the back office (`/v1/admin/…`): one call type and one
-//! answer type, so the back office's screens share one request path through the flow.
+//! A manager's back-office calls: the store's set-up (`/v1/admin/…`), its reports and its
+//! audit log. One call type and one answer type, so the back office's screens share one
+//! request path through the flow.
 
+use contract::api::{AuditFilter, AuditPage};
 use contract::api::{
     ImportResult, NewOverrideCode, NewPin, NewStaff, NewTerminal, StaffMember, TerminalAdded,
     TerminalInfo,
 };
 use contract::cards::{CardIssued, CardType, IssueCard, NewCardType};
+use contract::reports::{CashierReport, Liability, LoyaltyReport, ReportFilter, ReportKind};
 use std::sync::Arc;
 
 /// One `/v1/admin/…` call.
@@ -34,6 +37,26 @@ pub enum AdminCall {
         csv: Arc<str>,
         dry_run: bool,
     },
+    /// A report, on screen or (`csv`) as a file.
+    Report {
+        kind: ReportKind,
+        filter: ReportFilter,
+        csv: bool,
+    },
+    /// Loyalty owed now; as a file with `csv`.
+    Liability {
+        csv: bool,
+    },
+    /// Cashiers ranked by their signals over the filter's days; as a file with `csv`.
+    Cashiers {
+        filter: ReportFilter,
+        csv: bool,
+    },
+    /// A page of the audit log, or (`csv`) every entry of the filter as a file.
+    Audit {
+        filter: AuditFilter,
+        csv: bool,
+    },
 }
 
 /// The answer to an [`AdminCall`], one variant per kind of answer.
@@ -50,4 +73,13 @@ pub enum AdminReply {
     CardType(CardType),
     CardIssued(CardIssued),
     Imported(ImportResult),
+    Report(LoyaltyReport),
+    Liability(Liability),
+    Cashiers(CashierReport),
+    Audit(AuditPage),
+    /// A file to save: its name and text.
+    File {
+        name: String,
+        text: Arc<str>,
+    },
 }

@@ -10,6 +10,7 @@ use contract::api::{
 };
 use contract::api::{StaffList, TerminalList};
 use contract::cards::CardTypeList;
+use contract::reports;
 use contract::wire::{self, FromJson, ToJson};
 use contract::{Policy, Problem};
 use std::cell::{Cell, RefCell};
@@ -421,7 +422,61 @@ impl<const P: u8> HttpBackend<P> {
                 };
                 R::Imported(self.send(call).await?)
             }
+            C::Report { kind, filter, csv } => {
+                let path = paths::report(kind, &filter, csv);
+                match csv {
+                    true => self.file(&path, kind.file_name(&filter)).await?,
+                    false => R::Report(self.send(self.call("GET", &path, None)).await?),
+                }
+            }
+            C::Liability { csv: false } => {
+                R::Liability(self.send(self.call("GET", paths::LIABILITY, None)).await?)
+            }
+            C::Liability { csv: true } => {
+                let name = reports::csv_file_name(reports::LIABILITY_TITLE, None, None);
+                self.file(paths::LIABILITY_CSV, name).await?
+            }
+            C::Cashiers { filter, csv } => {
+                let path = paths::cashiers(&filter, csv);
+                match csv {
+                    true => {
+                        let (from, to) = (Some(filter.from), Some(filter.to));
+                        let name = reports::csv_file_name(reports::CASHIERS_TITLE, from, to);
+                        self.file(&path, name).await?
+                    }
+                    false => R::Cashiers(self.send(self.call("GET", &path, None)).await?),
+                }
+            }
+            C::Audit { filter, csv } => {
+                let path = paths::audit(&filter, csv);
+                match csv {
+                    true => {
+                        let name =
+                            reports::csv_file_name(reports::AUDIT_TITLE, filter.from, filter.to);
+                        self.file(&path, name).await?
+                    }
+                    false => R::Audit(self.send(self.call("GET", &path, None)).await?),
+                }
+            }
         })
+    }
+
+    /// A CSV file the backend writes: its text as it came (a refusal is a problem).
+    async fn file(&self, path: &str, name: String) -> Result<AdminReply, BackendError> {
+        let call = Call {
+            // A year's detail can be large: give it time.
+            timeout_ms: 120_000,
+            ..self.call("GET", path, None)
+        };
+        match self.exchange(call).await? {
+            (status, text) if (200..300).contains(&status) => Ok(AdminReply::File {
+                name,
+                text: text.into(),
+            }),
+            (status, text) => Err(decode::<()>(status, &text)
+                .err()
+                .unwrap_or(BackendError::Unexpected { status })),
+        }
     }
 }
 

@@ -456,6 +456,10 @@ impl Flow {
     }
 
     pub(super) fn managed(&mut self, r: Result<AdminReply, BackendError>) -> Vec<Cmd> {
+        let r = match self.reported(r) {
+            Ok(cmds) => return cmds,
+            Err(r) => r,
+        };
         let locale = self.locale();
         let s = &mut self.ui.manage;
         let done = |s: &mut ManageState, text: String| {
@@ -572,6 +576,14 @@ impl Flow {
                     false => Some(Notice::err(text)),
                 }
             }
+            // A report's answer after its screen was left.
+            Ok(
+                AdminReply::Report(_)
+                | AdminReply::Liability(_)
+                | AdminReply::Cashiers(_)
+                | AdminReply::Audit(_)
+                | AdminReply::File { .. },
+            ) => None,
             Err(BackendError::Problem(p)) => {
                 if !p.errors.is_empty() || p.field.is_some() {
                     s.form = s.last;
@@ -616,7 +628,11 @@ fn form_of(call: &AdminCall) -> Option<Form> {
         | AdminCall::DisableStaff(_)
         | AdminCall::Terminals
         | AdminCall::RevokeTerminal(_)
-        | AdminCall::CardTypes => None,
+        | AdminCall::CardTypes
+        | AdminCall::Report { .. }
+        | AdminCall::Liability { .. }
+        | AdminCall::Cashiers { .. }
+        | AdminCall::Audit { .. } => None,
     }
 }
 

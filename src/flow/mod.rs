@@ -24,6 +24,7 @@ mod manage;
 mod mode;
 mod msg;
 mod policy;
+mod reports;
 mod sale;
 mod session;
 mod state;
@@ -34,6 +35,9 @@ pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
 pub use manage::{import_summary, CardTypeForm, Danger, Form, Manage, ManageState, StaffForm};
 pub use mode::{parts, Mode};
 pub use msg::{Action, Answer, Call, Cmd, HostEvent, HostRedemption, Msg, Outcome, ReqId, Request};
+pub use reports::{
+    chain_intact, AuditForm, Chain, ReportForm, ReportView, Reports, ReportsState, AUDIT_PAGE,
+};
 pub use sale::QuantityProblem;
 pub use state::{
     seconds_left, CodeState, Commit, CommitState, Device, Flow, KioskState, Place, RedemptionState,
@@ -156,6 +160,7 @@ impl Flow {
             Action::Earn => when!(P, EARN => self.earn()),
             Action::TakeVoucher(code) => when!(P, EARN => self.take_voucher(&code)),
             Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
+            Action::Reports(r) => when!(P, MANAGE => self.reports(r)),
         }
     }
 

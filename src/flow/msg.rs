@@ -125,6 +125,8 @@ pub enum Action {
     TakeVoucher(String),
     /// Back office: setting up the store (staff, terminals, codes, cards, customers).
     Manage(super::Manage),
+    /// Back office: reports, cashiers' signals, the audit log.
+    Reports(super::Reports),
 }
 
 /// The backend's answer to a [`Request`], one variant per request.
@@ -165,7 +167,7 @@ pub enum Request {
     },
     SignOut,
     LoadPolicy,
-    SavePolicy(Policy),
+    SavePolicy(Box<Policy>),
     Search(String),
     LoadBalance(String),
     Create(CreateRedemption),
@@ -229,6 +231,7 @@ pub enum Call {
     Identify,
     Accrue,
     Admin,
+    Report,
 }
 
 impl Request {
@@ -256,6 +259,13 @@ impl Request {
             Request::Admin(AdminCall::Staff | AdminCall::Terminals | AdminCall::CardTypes) => {
                 Call::Poll
             }
+            // Reports are reads too, but a manager waits for them: buttons say so.
+            Request::Admin(
+                AdminCall::Report { .. }
+                | AdminCall::Liability { .. }
+                | AdminCall::Cashiers { .. }
+                | AdminCall::Audit { .. },
+            ) => Call::Report,
             Request::Admin(_) => Call::Admin,
         }
     }
@@ -278,6 +288,11 @@ pub enum Cmd {
     Notify(HostEvent),
     /// Widget: keep the front desk's session (or forget it) for the next invoice, in memory.
     KeepSession(Option<Box<Session>>),
+    /// Back office: save a file the backend wrote (a report's CSV) to the downloads.
+    Download {
+        name: String,
+        text: std::sync::Arc<str>,
+    },
 }
 
 /// How a widget's redemption ended, for the host page.

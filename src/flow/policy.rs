@@ -24,7 +24,7 @@ impl Flow {
             return self.policy_form_invalid(e.0);
         }
         self.ui.policy_errors.clear();
-        vec![self.ask(Request::SavePolicy(p))]
+        vec![self.ask(Request::SavePolicy(Box::new(p)))]
     }
 
     /// Errors found before saving, by the form or by the contract's rules.

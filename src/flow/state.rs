@@ -208,6 +208,8 @@ pub struct Ui {
     pub polled_ms: i64,
     /// Back office: the store's set-up as last read, and the forms' state.
     pub manage: super::ManageState,
+    /// Back office: reports, cashiers' signals and the audit log as last read.
+    pub reports: super::ReportsState,
     /// Bumped on every reset past the customer, so screens are rebuilt and typed text is
     /// dropped.
     pub epoch: u32,

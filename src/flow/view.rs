@@ -38,6 +38,12 @@ pub enum Screen {
     Cards,
     /// Back office: a customer master brought in from a CSV file.
     Import,
+    /// Back office: the loyalty reports and what is owed.
+    Reports,
+    /// Back office: cashiers ranked by fraud signals.
+    Cashiers,
+    /// Back office: the audit log.
+    Audit,
     /// Kiosk: the customer types their mobile or card number.
     KioskStart,
     /// Kiosk: the customer types the code sent to them.
@@ -67,6 +73,9 @@ impl Screen {
             Screen::OverrideCode => "override-code",
             Screen::Cards => "cards",
             Screen::Import => "import",
+            Screen::Reports => "reports",
+            Screen::Cashiers => "cashiers",
+            Screen::Audit => "audit",
             Screen::KioskStart => "kiosk-start",
             Screen::KioskCode => "kiosk-code",
         }

@@ -123,6 +123,7 @@ impl Ctx {
                 Duration::from_millis(u64::from(ms)),
             ),
             Cmd::KioskForget => self.call(None),
+            Cmd::Download { name, text } => platform::download(&name, &text),
             Cmd::Ask(id, request) => self.call(Some((id, request))),
         }
     }
@@ -192,7 +193,7 @@ async fn ask(b: &dyn Backend, request: Request) -> Answer {
             Answer::SignedOut
         }
         Request::LoadPolicy => Answer::PolicyLoaded(b.policy().await),
-        Request::SavePolicy(p) => Answer::PolicySaved(b.save_policy(p).await),
+        Request::SavePolicy(p) => Answer::PolicySaved(b.save_policy(*p).await),
         Request::Search(q) => Answer::Found(b.search(q).await.map(|s| s.customers)),
         Request::LoadBalance(id) => Answer::BalanceLoaded(b.balance(id).await),
         Request::Create(body) => Answer::Created(b.create(body).await),

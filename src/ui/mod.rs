@@ -2,7 +2,7 @@
 //! (so a tick only touches what changed) and turn taps into actions; the [`Ctx`] driver runs
 //! the flow's commands against the [`crate::backend::Backend`].
 //!
-//! One file per screen (`screens/`, `kiosk/`, `manage/`, `policy.rs`, `approvals.rs`); what several screens share is in
+//! One file per screen (`screens/`, `kiosk/`, `manage/`, `policy.rs`, `approvals.rs`, `reports.rs`); what several screens share is in
 //! `field.rs` (the labelled field), `code_entry.rs`, `summary.rs` and `chrome.rs`.
 
 mod app;
@@ -15,6 +15,7 @@ mod field;
 mod kiosk;
 mod manage;
 mod policy;
+mod reports;
 mod screens;
 mod summary;
 pub mod surfaces;

@@ -83,7 +83,7 @@ pub const BACK_OFFICE: Surface = Surface {
         Screen::OverrideCode => view! { <OverrideCodeScreen/> }.into_any(),
         Screen::Cards => view! { <CardsScreen/> }.into_any(),
         Screen::Import => view! { <ImportScreen/> }.into_any(),
-        _ => ().into_any(),
+        s => super::reports::screen(s).unwrap_or_else(nothing),
     },
     overlay: || view! { <BackOfficeNav/> }.into_any(),
 };

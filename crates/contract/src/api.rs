@@ -36,8 +36,10 @@ pub mod paths {
     pub const REPORTS_CSV: &str = "/v1/reports/loyalty.csv";
     /// Loyalty owed to customers now.
     pub const LIABILITY: &str = "/v1/reports/liability";
+    pub const LIABILITY_CSV: &str = "/v1/reports/liability.csv";
     /// Cashiers ranked by fraud signals over store days.
     pub const CASHIERS: &str = "/v1/reports/cashiers";
+    pub const CASHIERS_CSV: &str = "/v1/reports/cashiers.csv";
     pub const OPENAPI: &str = "/v1/openapi.json";
     /// Self-service kiosk: the customer proves the number or card is theirs.
     pub const KIOSK_IDENTIFY: &str = "/v1/kiosk/identify";
@@ -98,8 +100,9 @@ pub mod paths {
         format!("{path}?report={}&{}", kind.as_str(), filter.query())
     }
     /// Cashiers' signals over the filter's days (its other fields are ignored).
-    pub fn cashiers(filter: &crate::reports::ReportFilter) -> String {
-        format!("{CASHIERS}?from={}&to={}", filter.from, filter.to)
+    pub fn cashiers(filter: &crate::reports::ReportFilter, csv: bool) -> String {
+        let path = if csv { CASHIERS_CSV } else { CASHIERS };
+        format!("{path}?from={}&to={}", filter.from, filter.to)
     }
     /// The audit log, filtered; as CSV with `export`.
     pub fn audit(filter: &super::AuditFilter, export: bool) -> String {

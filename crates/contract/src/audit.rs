@@ -10,6 +10,64 @@ use crate::api::AuditEntry;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
+/// Every action the audit log records: its stored name and what a manager reads. The server's
+/// own list (`audit::Action`) is held to this one by a test; the back office filters by it.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("commit", "Redeemed (posted)"),
+    ("override", "Manager override"),
+    ("otp_rejected", "Wrong code"),
+    ("reverse", "Reversed"),
+    ("fraud_alert", "Fraud alert sent"),
+    ("otp_sent", "Code sent"),
+    ("otp_verified", "Code verified"),
+    ("otp_locked", "Locked: too many wrong codes"),
+    ("otp_delivery_failed", "Code not delivered"),
+    ("override_rejected", "Override refused"),
+    ("approval_requested", "Approval asked"),
+    ("approval_declined", "Approval declined"),
+    ("hold", "Held"),
+    ("cancel", "Cancelled"),
+    ("expired", "Hold expired"),
+    ("accrual", "Points earned"),
+    ("points_expired", "Points expired"),
+    ("voucher_redeemed", "Voucher taken"),
+    ("voucher_refused", "Voucher refused"),
+    ("confirmation_failed", "Confirmation not sent"),
+    ("balance_opened", "Opening balance"),
+    ("kiosk_identify_sent", "Kiosk: code sent"),
+    (
+        "kiosk_identify_delivery_failed",
+        "Kiosk: code not delivered",
+    ),
+    ("kiosk_identified", "Kiosk: customer identified"),
+    ("kiosk_identify_rejected", "Kiosk: wrong code"),
+    ("kiosk_forgotten", "Kiosk: customer forgotten"),
+    ("sign_in", "Signed in"),
+    ("sign_in_failed", "Sign-in failed"),
+    ("sign_out", "Signed out"),
+    ("policy_changed", "Policy changed"),
+    ("store_created", "Store created"),
+    ("terminal_added", "Terminal added"),
+    ("terminal_revoked", "Terminal revoked"),
+    ("staff_added", "Staff added"),
+    ("staff_disabled", "Staff disabled"),
+    ("pin_set", "PIN set"),
+    ("override_code_set", "Override code changed"),
+    ("card_type_added", "Card type added"),
+    ("card_type_changed", "Card type changed"),
+    ("card_issued", "Card issued"),
+    ("customers_imported", "Customers imported"),
+];
+
+/// What a manager reads for an action's stored name (the name itself if unknown).
+pub fn action_label(name: &str) -> &str {
+    ACTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| *l)
+        .unwrap_or(name)
+}
+
 /// `prev` of a store's first linked entry.
 pub const STORE_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

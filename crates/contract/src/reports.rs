@@ -94,14 +94,28 @@ impl ReportKind {
 
     /// The CSV file's name: the title and the days, nothing a file system refuses.
     pub fn file_name(self, filter: &ReportFilter) -> String {
-        safe_file_name(&format!(
-            "{} {} to {}.csv",
-            self.title(),
-            filter.from,
-            filter.to
-        ))
+        csv_file_name(self.title(), Some(filter.from), Some(filter.to))
     }
 }
+
+/// A CSV file's name: a title and the days it covers ("Audit log 2027-03-01 to 2027-03-31.csv").
+pub fn csv_file_name(title: &str, from: Option<StoreDate>, to: Option<StoreDate>) -> String {
+    let days = match (from, to) {
+        (Some(f), Some(t)) if f == t => format!(" {f}"),
+        (Some(f), Some(t)) => format!(" {f} to {t}"),
+        (Some(f), None) => format!(" from {f}"),
+        (None, Some(t)) => format!(" to {t}"),
+        (None, None) => String::new(),
+    };
+    safe_file_name(&format!("{title}{days}.csv"))
+}
+
+/// The title of the cashiers' signals (screen and file).
+pub const CASHIERS_TITLE: &str = "Cashier signals";
+/// The title of the loyalty owed (screen and file).
+pub const LIABILITY_TITLE: &str = "Loyalty owed";
+/// The title of the audit log's export.
+pub const AUDIT_TITLE: &str = "Audit log";
 
 /// A file name in ASCII letters, digits, spaces and `-_.()` (safe in a `Content-Disposition`
 /// header and on any file system): anything else becomes `-`.
@@ -182,12 +196,20 @@ impl Column {
             Column::Customer => opt(&row.customer_name),
             Column::Cashier => opt(&row.cashier_name),
             Column::Till => opt(&row.terminal_name),
-            Column::Kind => row.instrument_kind.map(kind_name).unwrap_or_default().into(),
+            Column::Kind => row
+                .instrument_kind
+                .map(kind_name)
+                .unwrap_or_default()
+                .into(),
             Column::Item => opt(&row.instrument_label),
             Column::Quantity => row.quantity.map(|q| q.to_string()).unwrap_or_default(),
             Column::Unit => row.unit.map(|u| u.as_str()).unwrap_or_default().into(),
             Column::Bill => opt(&row.bill_id),
-            Column::ApprovedBy => row.approved_by.map(|a| a.label()).unwrap_or_default().into(),
+            Column::ApprovedBy => row
+                .approved_by
+                .map(|a| a.label())
+                .unwrap_or_default()
+                .into(),
             Column::Redemptions => row.count.to_string(),
             Column::Points => row.points.to_string(),
             Column::Value => row.value.to_decimal_string(),
@@ -356,7 +378,7 @@ impl StoreDate {
 }
 
 fn leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 fn days_in_month(y: u16, m: u8) -> u8 {
@@ -684,9 +706,7 @@ impl Signal {
             Signal::Overrides => "override",
             Signal::FailedCodes => "otp_rejected",
             Signal::Reversals => "reverse",
-            Signal::NoSale | Signal::AfterHours | Signal::SharedContact | Signal::Burst => {
-                "commit"
-            }
+            Signal::NoSale | Signal::AfterHours | Signal::SharedContact | Signal::Burst => "commit",
         }
     }
 }
@@ -1035,8 +1055,18 @@ mod tests {
         assert_eq!(
             cells,
             [
-                "Asha", "2027-03-02", "", "Gift card", "", "25000", "credit", "250.00",
-                "No code needed", "", "", "0"
+                "Asha",
+                "2027-03-02",
+                "",
+                "Gift card",
+                "",
+                "25000",
+                "credit",
+                "250.00",
+                "No code needed",
+                "",
+                "",
+                "0"
             ]
         );
         for k in ReportKind::ALL {
@@ -1086,10 +1116,7 @@ mod tests {
         s.overrides = 2; // 20 % of 10
         s.reversals = 3;
         s.failed_codes = 9;
-        assert_eq!(
-            t.crossed(&s, 1),
-            vec![Signal::Overrides, Signal::Reversals]
-        );
+        assert_eq!(t.crossed(&s, 1), vec![Signal::Overrides, Signal::Reversals]);
         // The same counts over a week are ordinary.
         assert_eq!(t.crossed(&s, 7), vec![Signal::Overrides]);
         // A share over too few redemptions says nothing.
@@ -1132,7 +1159,11 @@ mod tests {
         let fields: Vec<_> = t.problems().into_iter().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            ["fraud.override_share_pct", "fraud.burst_minutes", "fraud.closes_at"]
+            [
+                "fraud.override_share_pct",
+                "fraud.burst_minutes",
+                "fraud.closes_at"
+            ]
         );
     }
 }

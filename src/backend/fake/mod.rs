@@ -4,6 +4,7 @@
 
 mod admin;
 mod data;
+mod reports;
 
 pub use admin::FAKE_VOUCHER;
 pub use data::asha;
@@ -59,6 +60,11 @@ impl Default for FakeBackend {
 
 fn problem(code: ErrorCode) -> BackendError {
     BackendError::Problem(Problem::new(code))
+}
+
+/// A sum the fake cannot make (never with its own data).
+fn internal() -> BackendError {
+    problem(ErrorCode::Internal)
 }
 
 impl FakeBackend {

@@ -288,6 +288,7 @@ mod host;
 mod kiosk;
 mod manage;
 mod policy;
+mod reports;
 mod requests;
 mod sale;
 mod session;

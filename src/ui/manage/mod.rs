@@ -37,6 +37,7 @@ pub fn BackOfficeNav() -> impl IntoView {
         }
     };
     let page = |s| Action::Manage(Manage::Show(s));
+    let read = |s| Action::Reports(crate::flow::Reports::Show(s));
     view! {
         <Show when=move || shown.get()>
             <nav class="rg-actions rg-sections" aria-label="Back office">
@@ -47,6 +48,9 @@ pub fn BackOfficeNav() -> impl IntoView {
                 {tab("show-override-code", "Override code", Screen::OverrideCode, page(Screen::OverrideCode))}
                 {tab("show-cards", "Loyalty cards", Screen::Cards, page(Screen::Cards))}
                 {tab("show-import", "Import customers", Screen::Import, page(Screen::Import))}
+                {tab("show-reports", "Reports", Screen::Reports, read(Screen::Reports))}
+                {tab("show-cashiers", "Cashier signals", Screen::Cashiers, read(Screen::Cashiers))}
+                {tab("show-audit", "Audit log", Screen::Audit, read(Screen::Audit))}
             </nav>
         </Show>
     }

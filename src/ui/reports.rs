@@ -1,0 +1,543 @@
+//! The back office's reading screens (issue 15): the loyalty reports and what is owed,
+//! cashiers ranked by fraud signals, and the audit log with its store chain checked here.
+//! Thin: the flow (`flow::reports`) asks the backend, the contract decides columns and flags.
+
+use crate::flow::{Action, AuditForm, Chain, ReportForm, ReportView, Reports, Screen};
+use crate::format;
+use crate::ui::driver::ctx;
+use crate::ui::field::FieldMsg;
+use contract::reports::{
+    kind_name, ApprovedBy, Column, LiabilityLine, LoyaltyReport, ReportKind, ReportRow,
+};
+use contract::{InstrumentKind, Money};
+use leptos::prelude::*;
+
+fn act(r: Reports) -> Action {
+    Action::Reports(r)
+}
+
+/// The message for one field of the reading screens' forms.
+fn error(field: &'static str) -> Signal<Option<String>> {
+    let flow = ctx().flow;
+    Memo::new(move |_| flow.with(|f| f.ui.reports.error(field))).into()
+}
+
+/// A labelled choice among `(value, text)` options, the first meaning "all".
+#[component]
+fn Choice(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <div class="rg-field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                {options.into_iter().map(|(v, text)| {
+                    let selected = value.get_untracked() == v;
+                    view! { <option value=v selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A store day typed or picked (`YYYY-MM-DD`), with its message.
+#[component]
+fn Day(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    field: &'static str,
+) -> impl IntoView {
+    let msg = format!("{id}-error");
+    view! {
+        <div class="rg-field">
+            <label for=id>{label}</label>
+            <input id=id type="date" aria-describedby=msg.clone()
+                aria-invalid=move || error(field).get().is_some().to_string() bind:value=value/>
+            <FieldMsg id=msg text=error(field)/>
+        </div>
+    }
+}
+
+/// The store's time zone (times are the store's).
+fn zone(f: &crate::flow::Flow) -> String {
+    f.signed_in
+        .policy
+        .as_ref()
+        .map(|p| p.time_zone.clone())
+        .unwrap_or_else(|| contract::Policy::DEFAULT_TIME_ZONE.to_string())
+}
+
+fn all(text: &str) -> (String, String) {
+    (String::new(), text.to_string())
+}
+
+#[component]
+pub fn ReportsScreen() -> impl IntoView {
+    let ctx = ctx();
+    let version = ctx.sel(|f| f.ui.reports.version);
+    let report = ctx.sel(|f| f.ui.reports.report.clone());
+    let liability = ctx.sel(|f| f.ui.reports.liability.clone());
+    let view_of = ctx.sel(|f| f.ui.reports.form.view);
+    let busy = ctx.busy();
+    view! {
+        <section class="rg-card">
+            <h2 id="screen-title" tabindex="-1">"Reports"</h2>
+            <p class="rg-muted">"Loyalty redeemed at this store by day, customer, cashier, till and kind; the end-of-day cash-up per till; and what customers are still owed. Days are the store's days."</p>
+            {move || { version.get(); view! { <ReportFilters/> } }}
+            {move || match (view_of.get(), report.get(), liability.get()) {
+                (ReportView::Liability, _, Some(l)) => view! { <LiabilityTable l/> }.into_any(),
+                (ReportView::Report(_), Some(r), _) => view! { <ReportTable r/> }.into_any(),
+                _ => view! { <p class="rg-muted" aria-live="polite">{move || if busy.get() { "Reading…" } else { "" }}</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ReportFilters() -> impl IntoView {
+    let ctx = ctx();
+    let busy = ctx.busy();
+    let f = ctx.flow.with_untracked(|f| f.ui.reports.clone());
+    let form = f.form.clone();
+    let view = RwSignal::new(form.view.name().to_string());
+    let from = RwSignal::new(form.from.clone());
+    let to = RwSignal::new(form.to.clone());
+    let cashier = RwSignal::new(form.cashier.clone());
+    let terminal = RwSignal::new(form.terminal.clone());
+    let instrument = RwSignal::new(form.instrument.clone());
+    let approved = RwSignal::new(form.approved_by.clone());
+    let customer = form.customer.clone();
+    let read = move || ReportForm {
+        view: ReportView::parse(&view.get_untracked())
+            .unwrap_or(ReportView::Report(ReportKind::DateCustomer)),
+        from: from.get_untracked(),
+        to: to.get_untracked(),
+        cashier: cashier.get_untracked(),
+        terminal: terminal.get_untracked(),
+        instrument: instrument.get_untracked(),
+        approved_by: approved.get_untracked(),
+        customer: customer.clone(),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        ctx.dispatch(act(Reports::Run(read())));
+    };
+    let views = ReportView::ALL
+        .iter()
+        .map(|v| (v.name().to_string(), v.title().to_string()))
+        .collect();
+    let mut staff = vec![all("Everyone")];
+    staff.extend(
+        f.staff
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| (m.id, m.name)),
+    );
+    let mut tills = vec![all("Every till")];
+    tills.extend(
+        f.terminals
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.id, t.name)),
+    );
+    let mut kinds = vec![all("Every kind")];
+    kinds.extend(
+        InstrumentKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), kind_name(*k).to_string())),
+    );
+    let mut ways = vec![all("Any way")];
+    ways.extend(
+        ApprovedBy::ALL
+            .iter()
+            .map(|a| (a.as_str().to_string(), a.label().to_string())),
+    );
+    view! {
+        <form on:submit=submit novalidate aria-label="Report" class="rg-subform">
+            <div class="rg-grid">
+                <Choice id="report-view" label="Report" value=view options=views/>
+                <Day id="report-from" label="From (store day)" value=from field="from"/>
+                <Day id="report-to" label="To (included)" value=to field="to"/>
+                <Choice id="report-cashier" label="Cashier" value=cashier options=staff/>
+                <Choice id="report-terminal" label="Till" value=terminal options=tills/>
+                <Choice id="report-instrument" label="Kind of loyalty" value=instrument options=kinds/>
+                <Choice id="report-approved" label="Approved by" value=approved options=ways/>
+            </div>
+            {form.customer.map(|(_, name)| view! {
+                <p data-testid="report-customer">
+                    {format!("Only {name}'s redemptions. ")}
+                    <button type="button" class="rg-btn rg-quiet" data-testid="all-customers"
+                        on:click=move |_| ctx.dispatch(act(Reports::AllCustomers))>"Show every customer"</button>
+                </p>
+            })}
+            <div class="rg-actions">
+                <button type="submit" class="rg-btn rg-primary" data-testid="run-report" disabled=move || busy.get()>"Show report"</button>
+                <button type="button" class="rg-btn" data-testid="report-csv" disabled=move || busy.get()
+                    on:click=move |_| ctx.dispatch(act(Reports::Csv))>"Download CSV"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A number for people, in the store's locale.
+fn n(v: u64, locale: &str) -> String {
+    format::number(v, locale)
+}
+
+fn cell(c: Column, row: &ReportRow, locale: &str, zone: &str) -> String {
+    match c {
+        Column::Value => format::money(row.value, locale),
+        Column::VouchersValue => row
+            .vouchers_value
+            .map(|m| format::money(m, locale))
+            .unwrap_or_default(),
+        Column::Redemptions => n(row.count, locale),
+        Column::Points => n(row.points, locale),
+        Column::Quantity => row.quantity.map(|q| n(q, locale)).unwrap_or_default(),
+        Column::Date => match (row.date.clone(), row.at_ms) {
+            (Some(d), Some(ms)) => format!("{d} {}", format::store_time(ms, zone, locale)),
+            (d, _) => d.unwrap_or_default(),
+        },
+        c => c.text(row),
+    }
+}
+
+#[component]
+fn ReportTable(r: LoyaltyReport) -> impl IntoView {
+    let ctx = ctx();
+    let (locale, zone) = ctx.flow.with_untracked(|f| (f.locale(), zone(f)));
+    let kind = r.report;
+    let columns = kind.columns();
+    let money = |m: Money| format::money(m, &locale);
+    let v = &r.vouchers;
+    let summary = format!(
+        "{} redemptions · {} points · {} redeemed · {} reversed",
+        n(r.count, &locale),
+        n(r.points, &locale),
+        money(r.value),
+        n(r.reversed, &locale)
+    );
+    let vouchers = format!(
+        "Printed vouchers: {} issued ({}), {} redeemed ({}), {} expired unused ({}).",
+        n(v.issued, &locale),
+        money(v.issued_value),
+        n(v.redeemed, &locale),
+        money(v.redeemed_value),
+        n(v.expired, &locale),
+        money(v.expired_value)
+    );
+    let drill = kind != ReportKind::CustomerDetail;
+    let head = columns
+        .iter()
+        .map(|c| {
+            view! {
+                <th scope="col" class:rg-n=c.numeric()>{c.title()}</th>
+            }
+        })
+        .collect_view();
+    let body = r.rows.iter().map(|row| {
+        let cells = columns.iter().map(|c| {
+            let text = cell(*c, row, &locale, &zone);
+            match (c, drill, row.customer_id.clone(), row.customer_name.clone()) {
+                (Column::Customer, true, Some(id), Some(name)) => view! {
+                    <td><button class="rg-link" data-testid="customer-detail"
+                        aria-label=format!("Every redemption of {name}")
+                        on:click=move |_| ctx.dispatch(act(Reports::Customer { id: id.clone(), name: name.clone() }))>{text}</button></td>
+                }.into_any(),
+                _ => view! { <td class:rg-n=c.numeric()>{text}</td> }.into_any(),
+            }
+        }).collect_view();
+        view! { <tr data-testid="report-row">{cells}</tr> }
+    }).collect_view();
+    let empty = r.rows.is_empty();
+    view! {
+        <div class="rg-report" data-testid="report" data-kind=kind.as_str()>
+            <h3>{kind.title()}</h3>
+            <p data-testid="report-summary">{summary}</p>
+            <p class="rg-hint" data-testid="report-vouchers">{vouchers}</p>
+            {if empty {
+                view! { <p data-testid="report-empty">"Nothing was redeemed in these days with these choices."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="rg-scroll" role="region" aria-label=kind.title() tabindex="0">
+                        <table class="rg-data" data-testid="report-table">
+                            <caption class="rg-sr-only">{kind.title()}</caption>
+                            <thead><tr>{head}</tr></thead>
+                            <tbody>{body}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            {r.more.then(|| view! {
+                <p class="rg-hint" data-testid="report-more">{format!("Showing the first {} rows: the CSV file has them all.", LoyaltyReport::MAX_ROWS)}</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn LiabilityTable(l: contract::reports::Liability) -> impl IntoView {
+    let locale = ctx().flow.with_untracked(|f| f.locale());
+    let money = |m: Money| format::money(m, &locale);
+    let row = |x: &LiabilityLine| {
+        let q = |v: u64| format::quantity(x.unit, v, Money::zero(x.value.currency()), &locale);
+        view! {
+            <tr data-testid="liability-row">
+                <td>{kind_name(x.instrument_kind)}</td>
+                <td class="rg-n">{n(x.customers, &locale)}</td>
+                <td class="rg-n">{q(x.quantity)}</td>
+                <td class="rg-n">{money(x.value)}</td>
+                <td class="rg-n">{money(x.expiring_30_value)}</td>
+                <td class="rg-n">{money(x.expiring_60_value)}</td>
+                <td class="rg-n">{money(x.expiring_90_value)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <div class="rg-report" data-testid="liability">
+            <h3>"Loyalty owed to customers now"</h3>
+            <p data-testid="liability-total">{format!("In all: {}, of which {} in {} printed vouchers not yet used.", money(l.total_value), money(l.vouchers_value), n(l.vouchers_outstanding, &locale))}</p>
+            <div class="rg-scroll" role="region" aria-label="Loyalty owed by kind" tabindex="0">
+                <table class="rg-data" data-testid="liability-table">
+                    <caption class="rg-sr-only">"Loyalty owed by kind, and what expires soon"</caption>
+                    <thead><tr>
+                        <th scope="col">"Kind"</th><th scope="col" class="rg-n">"Customers"</th><th scope="col" class="rg-n">"Outstanding"</th>
+                        <th scope="col" class="rg-n">"Value"</th><th scope="col" class="rg-n">"Expiring in 30 days"</th>
+                        <th scope="col" class="rg-n">"60 days"</th><th scope="col" class="rg-n">"90 days"</th>
+                    </tr></thead>
+                    <tbody>{l.lines.iter().map(row).collect_view()}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn CashiersScreen() -> impl IntoView {
+    let ctx = ctx();
+    let busy = ctx.busy();
+    let version = ctx.sel(|f| f.ui.reports.version);
+    let report = ctx.sel(|f| f.ui.reports.cashiers.clone());
+    let form = move || {
+        let (f0, t0) = ctx.flow.with_untracked(|f| f.ui.reports.rank_days.clone());
+        let (from, to) = (RwSignal::new(f0), RwSignal::new(t0));
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            ctx.dispatch(act(Reports::Rank {
+                from: from.get_untracked(),
+                to: to.get_untracked(),
+            }));
+        };
+        view! {
+            <form on:submit=submit novalidate aria-label="Days" class="rg-subform">
+                <div class="rg-grid">
+                    <Day id="rank-from" label="From (store day)" value=from field="from"/>
+                    <Day id="rank-to" label="To (included)" value=to field="to"/>
+                </div>
+                <div class="rg-actions">
+                    <button type="submit" class="rg-btn rg-primary" data-testid="rank-cashiers" disabled=move || busy.get()>"Rank cashiers"</button>
+                    <button type="button" class="rg-btn" data-testid="cashiers-csv" disabled=move || busy.get()
+                        on:click=move |_| ctx.dispatch(act(Reports::CashiersCsv))>"Download CSV"</button>
+                </div>
+            </form>
+        }
+    };
+    view! {
+        <section class="rg-card">
+            <h2 id="screen-title" tabindex="-1">"Cashier signals"</h2>
+            <p class="rg-muted">"Signs that a cashier may be redeeming customers' loyalty for themselves. Cashiers crossing the store's thresholds (set in Policy) come first; open a signal to see the audit entries behind it. A signal is a reason to look, not proof."</p>
+            {move || { version.get(); form() }}
+            {move || report.get().map(|r| view! { <CashierTable r/> })}
+        </section>
+    }
+}
+
+#[component]
+fn CashierTable(r: contract::reports::CashierReport) -> impl IntoView {
+    let ctx = ctx();
+    let locale = ctx.flow.with_untracked(|f| f.locale());
+    if r.cashiers.is_empty() {
+        return view! { <p data-testid="cashiers-empty">"No cashier posted a redemption or typed a code in these days."</p> }.into_any();
+    }
+    let rows = r.cashiers.iter().map(|c| {
+        let flags = match c.flagged.is_empty() {
+            true => view! { <span class="rg-muted">"None"</span> }.into_any(),
+            false => c.flagged.iter().map(|s| {
+                let (id, signal) = (c.staff_id.clone(), *s);
+                view! {
+                    <button class="rg-btn rg-quiet rg-flag" data-testid="signal" data-signal=s.as_str()
+                        aria-label=format!("{}: {} — show the audit entries", c.staff_name, s.label())
+                        on:click=move |_| ctx.dispatch(act(Reports::Drill { staff_id: id.clone(), signal }))>{s.label()}</button>
+                }
+            }).collect_view().into_any(),
+        };
+        let pct = |part: u64| match c.redemptions {
+            0 => "—".to_string(),
+            all => format!("{} ({}%)", n(part, &locale), part * 100 / all),
+        };
+        view! {
+            <tr data-testid="cashier" data-flags=c.flagged.len().to_string()>
+                <th scope="row">{c.staff_name.clone()}</th>
+                <td class="rg-n">{n(c.redemptions, &locale)}</td>
+                <td class="rg-n">{format::money(c.value, &locale)}</td>
+                <td class="rg-n">{pct(c.overrides)}</td>
+                <td class="rg-n">{n(c.failed_codes, &locale)}</td>
+                <td class="rg-n">{pct(c.no_sale)}</td>
+                <td class="rg-n">{n(c.reversals, &locale)}</td>
+                <td class="rg-n">{n(c.after_hours, &locale)}</td>
+                <td class="rg-n">{n(c.shared_contacts, &locale)}</td>
+                <td class="rg-n">{n(c.bursts, &locale)}</td>
+                <td>{flags}</td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <div class="rg-scroll" role="region" aria-label="Cashiers by signals" tabindex="0">
+            <table class="rg-data" data-testid="cashiers">
+                <caption class="rg-sr-only">"Cashiers, most signals first"</caption>
+                <thead><tr>
+                    <th scope="col">"Cashier"</th><th scope="col" class="rg-n">"Redemptions"</th><th scope="col" class="rg-n">"Value"</th>
+                    <th scope="col" class="rg-n">"Overrides"</th><th scope="col" class="rg-n">"Wrong codes"</th>
+                    <th scope="col" class="rg-n">"No sale"</th><th scope="col" class="rg-n">"Reversals"</th>
+                    <th scope="col" class="rg-n">"After hours"</th><th scope="col" class="rg-n">"Shared contacts"</th>
+                    <th scope="col" class="rg-n">"Bursts"</th><th scope="col">"Flagged"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }.into_any()
+}
+
+#[component]
+pub fn AuditScreen() -> impl IntoView {
+    let ctx = ctx();
+    let busy = ctx.busy();
+    let version = ctx.sel(|f| f.ui.reports.version);
+    let entries = ctx.sel(|f| f.ui.reports.entries.clone());
+    let more = ctx.sel(|f| f.ui.reports.next_after.is_some());
+    let chain = ctx.sel(|f| f.ui.reports.chain.clone());
+    let form = move || {
+        let (f0, staff) = ctx
+            .flow
+            .with_untracked(|f| (f.ui.reports.audit_form.clone(), f.ui.reports.staff.clone()));
+        let action = RwSignal::new(f0.action.clone());
+        let who = RwSignal::new(f0.staff.clone());
+        let (from, to) = (RwSignal::new(f0.from.clone()), RwSignal::new(f0.to.clone()));
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            ctx.dispatch(act(Reports::Audit(AuditForm {
+                action: action.get_untracked(),
+                staff: who.get_untracked(),
+                from: from.get_untracked(),
+                to: to.get_untracked(),
+            })));
+        };
+        let mut actions = vec![all("Every action")];
+        actions.extend(
+            contract::audit::ACTIONS
+                .iter()
+                .map(|(k, t)| (k.to_string(), t.to_string())),
+        );
+        let mut people = vec![all("Everyone")];
+        people.extend(
+            staff
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| (m.id, m.name)),
+        );
+        view! {
+            <form on:submit=submit novalidate aria-label="Audit entries" class="rg-subform">
+                <div class="rg-grid">
+                    <Choice id="audit-action" label="Action" value=action options=actions/>
+                    <Choice id="audit-staff" label="Staff member" value=who options=people/>
+                    <Day id="audit-from" label="From (store day)" value=from field="from"/>
+                    <Day id="audit-to" label="To (included)" value=to field="to"/>
+                </div>
+                <div class="rg-actions">
+                    <button type="submit" class="rg-btn rg-primary" data-testid="show-audit-entries" disabled=move || busy.get()>"Show entries"</button>
+                    <button type="button" class="rg-btn" data-testid="audit-csv" disabled=move || busy.get()
+                        on:click=move |_| ctx.dispatch(act(Reports::AuditCsv))>"Download CSV"</button>
+                </div>
+            </form>
+        }
+    };
+    let tz = ctx.sel(zone);
+    let locale = ctx.locale();
+    let rows = move || {
+        let (tz, locale) = (tz.get(), locale.get());
+        let list = entries.get();
+        if list.is_empty() {
+            return view! { <p data-testid="audit-empty">"No entries match."</p> }.into_any();
+        }
+        let names = ctx.flow.with_untracked(|f| f.ui.reports.names.clone());
+        let name = |id: &Option<String>| {
+            id.as_ref()
+                .map(|i| {
+                    names
+                        .iter()
+                        .find(|x| x.id == *i)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| i.clone())
+                })
+                .unwrap_or_default()
+        };
+        view! {
+            <div class="rg-scroll" role="region" aria-label="Audit entries" tabindex="0">
+                <table class="rg-data" data-testid="audit-entries">
+                    <caption class="rg-sr-only">"Audit entries, oldest first"</caption>
+                    <thead><tr><th scope="col">"#"</th><th scope="col">"When"</th><th scope="col">"Action"</th><th scope="col">"Staff"</th><th scope="col">"Till"</th><th scope="col">"Details"</th></tr></thead>
+                    <tbody>
+                        {list.iter().map(|e| view! {
+                            <tr data-testid="audit-entry" data-action=e.action.clone()>
+                                <td>{e.seq}</td>
+                                <td>{format!("{} {}", format::store_date(e.at_ms, &tz), format::store_time(e.at_ms, &tz, &locale))}</td>
+                                <td>{contract::audit::action_label(&e.action).to_string()}</td>
+                                <td>{name(&e.staff_id)}</td>
+                                <td>{name(&e.terminal_id)}</td>
+                                <td class="rg-detail">{e.detail.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    };
+    view! {
+        <section class="rg-card">
+            <h2 id="screen-title" tabindex="-1">"Audit log"</h2>
+            <p class="rg-muted">"Everything done at this store, in order, as the server recorded it. Entries cannot be changed; each links to the one before, and this page can check every link of the store's log itself."</p>
+            {move || { version.get(); form() }}
+            {rows}
+            <div class="rg-actions">
+                <Show when=move || more.get()>
+                    <button class="rg-btn" data-testid="audit-more" disabled=move || busy.get()
+                        on:click=move |_| ctx.dispatch(act(Reports::AuditMore))>"Show more entries"</button>
+                </Show>
+                <button class="rg-btn" data-testid="check-chain" disabled=move || busy.get()
+                    on:click=move |_| ctx.dispatch(act(Reports::CheckChain))>"Check the whole log here"</button>
+            </div>
+            <p data-testid="chain" aria-live="polite" class=move || match chain.get() { Some(Chain::Broken(_)) => "rg-bad", _ => "" }>
+                {move || match chain.get() {
+                    None => String::new(),
+                    Some(Chain::Checking(run)) => format!("Checking… {} entries read.", run.read),
+                    Some(Chain::Intact { linked, before }) => crate::flow::chain_intact(linked, before),
+                    Some(Chain::Broken(why)) => format!("The log does not check out: {why}."),
+                }}
+            </p>
+        </section>
+    }
+}
+
+/// The back office's reading screens, for the surface's screen switch.
+pub fn screen(s: Screen) -> Option<AnyView> {
+    Some(match s {
+        Screen::Reports => view! { <ReportsScreen/> }.into_any(),
+        Screen::Cashiers => view! { <CashiersScreen/> }.into_any(),
+        Screen::Audit => view! { <AuditScreen/> }.into_any(),
+        _ => return None,
+    })
+}
