@@ -333,13 +333,20 @@ pub fn add_staff(
         name: staff_name,
         role,
         pin,
-        mobile: _,
+        mobile,
     } = new;
     let role = *role;
     let store = existing_store(tx, store_id)?;
     let code = staff_code(code)?;
     let staff_name = name("staff member", staff_name)?;
     check_pin(pin)?;
+    let mobile = match mobile.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(typed) => Some(
+            Mobile::parse(typed, store.policy.country_calling_code)
+                .map_err(|e| refuse(e.to_string()).field("mobile"))?,
+        ),
+    };
     if tx.staff_code_taken(&store.id, &code)? {
         return Err(refuse(format!(
             "{} already has staff code {code} (codes of disabled staff are not reused): choose another",
@@ -353,6 +360,7 @@ pub fn add_staff(
         name: staff_name,
         role,
         pin_hash: crypto::slow_hash(pin),
+        mobile,
     };
     tx.insert_staff(&staff)?;
     audit::record(
