@@ -848,7 +848,94 @@ impl From<std::io::Error> for ApiError {
 
 #[cfg(test)]
 mod tests {
-    use super::Action;
+    use super::*;
+    use crate::model::AuditSearch;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::Db;
+    use std::sync::Arc;
+
+    fn the_log_of(tx: &mut dyn Tx, store: &str) -> Vec<AuditEntry> {
+        tx.audit_search(store, &AuditSearch::default(), 1000)
+            .unwrap()
+    }
+
+    /// Appending in one store changes nothing of another's chain: each store's chain starts
+    /// at the genesis link and links only its own entries, and verifies on its own.
+    #[tokio::test]
+    async fn two_stores_chains_are_independent() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = AuditKey::new(vec![7; 32]).unwrap();
+        let store =
+            SqliteStore::open(&dir.path().join("a.sqlite"), key, Default::default()).unwrap();
+        let db = Db::new(Arc::new(store));
+        let checked = db
+            .run(|tx| {
+                let actor = |s: &str| Actor {
+                    store_id: s.into(),
+                    terminal_id: None,
+                    staff_id: None,
+                };
+                let note = |tx: &mut dyn Tx, s: &str, n: u64| {
+                    record(tx, 1_000 + n as i64, &actor(s), Action::SignIn, None, json!({ "n": n }))
+                };
+                note(tx, "st-a", 1)?;
+                note(tx, "st-a", 2)?;
+                let a_before = the_log_of(tx, "st-a");
+                let a_head = tx.store_audit_head("st-a")?;
+                note(tx, "st-b", 3)?;
+                note(tx, "st-b", 4)?;
+                // Store B's appends left store A's links and head as they were.
+                assert_eq!(the_log_of(tx, "st-a"), a_before);
+                assert_eq!(tx.store_audit_head("st-a")?, a_head);
+                let b = the_log_of(tx, "st-b");
+                assert_eq!(
+                    b[0].store_hash.as_deref(),
+                    Some(store_link(STORE_GENESIS, &b[0]).as_str()),
+                    "a store's chain starts at the genesis link, whatever other stores hold"
+                );
+                note(tx, "st-a", 5)?;
+                let a = the_log_of(tx, "st-a");
+                assert_eq!(a.len(), 3);
+                assert_eq!(a[2].seq, 5);
+                for (store, entries) in [("st-a", &a), ("st-b", &b)] {
+                    let mut chain = StoreChain::new();
+                    for e in entries {
+                        chain.see(e).unwrap();
+                    }
+                    chain
+                        .finish(tx.store_audit_head(store)?.as_deref())
+                        .unwrap();
+                    assert_eq!(chain.linked(), entries.len() as u64);
+                }
+                // Each store's newest link is what a checkpoint signs.
+                let heads = tx.store_audit_heads()?;
+                assert_eq!(
+                    heads,
+                    vec![
+                        StoreHead {
+                            store_id: "st-a".into(),
+                            seq: 5,
+                            link: a[2].store_hash.clone().unwrap()
+                        },
+                        StoreHead {
+                            store_id: "st-b".into(),
+                            seq: 4,
+                            link: b[1].store_hash.clone().unwrap()
+                        },
+                    ]
+                );
+                let checkpoint = Checkpoint::take(tx, 2_000)?;
+                assert_eq!(checkpoint.stores, heads);
+                assert!(checkpoint.is_signed_by(tx.audit_key()));
+                verify(tx, &[checkpoint])
+            })
+            .await
+            .unwrap();
+        assert!(
+            matches!(checked, ChainCheck::Intact { entries: 5, store_chains: 2, .. }),
+            "{checked:?}"
+        );
+    }
 
     #[test]
     fn action_strings_are_stable_and_distinct() {
