@@ -12,8 +12,8 @@
 use crate::crypto::{sha256_hex, AuditKey};
 use crate::error::{ApiError, ApiResult};
 use crate::model::InstrumentRow;
-use crate::store::Tx;
 use crate::model::StoreHead;
+use crate::store::Tx;
 use contract::api::AuditEntry;
 use contract::api::RedemptionStatus;
 use contract::audit::{store_link, BreakReason, ChainBreak, StoreChain, STORE_GENESIS};
@@ -876,7 +876,14 @@ mod tests {
                     staff_id: None,
                 };
                 let note = |tx: &mut dyn Tx, s: &str, n: u64| {
-                    record(tx, 1_000 + n as i64, &actor(s), Action::SignIn, None, json!({ "n": n }))
+                    record(
+                        tx,
+                        1_000 + n as i64,
+                        &actor(s),
+                        Action::SignIn,
+                        None,
+                        json!({ "n": n }),
+                    )
                 };
                 note(tx, "st-a", 1)?;
                 note(tx, "st-a", 2)?;
@@ -932,7 +939,14 @@ mod tests {
             .await
             .unwrap();
         assert!(
-            matches!(checked, ChainCheck::Intact { entries: 5, store_chains: 2, .. }),
+            matches!(
+                checked,
+                ChainCheck::Intact {
+                    entries: 5,
+                    store_chains: 2,
+                    ..
+                }
+            ),
             "{checked:?}"
         );
     }

@@ -142,7 +142,10 @@ mod tests {
         // 2027-03-01 00:00 IST = 2027-02-28 18:30 UTC; 00:00 EST = 05:00 UTC.
         let india = start_of(&at("Asia/Kolkata"), d);
         assert_eq!(india, 1_803_839_400_000);
-        assert_eq!(local_time(&at("Asia/Kolkata"), india), "2027-03-01 00:00:00");
+        assert_eq!(
+            local_time(&at("Asia/Kolkata"), india),
+            "2027-03-01 00:00:00"
+        );
         assert_eq!(
             local_time(&at("Asia/Kolkata"), india - 1),
             "2027-02-28 23:59:59"

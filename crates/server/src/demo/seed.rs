@@ -183,7 +183,13 @@ fn seed_store(
     let manager_mobile = Mobile::try_from(MANAGER_MOBILE.to_string())
         .map_err(|e| crate::error::ApiError::internal(format!("demo manager's mobile: {e}")))?;
     for (code, hash, name, role, mobile) in [
-        (CASHIER.0, &hashes.cashier_pin, CASHIER.2, Role::Cashier, None),
+        (
+            CASHIER.0,
+            &hashes.cashier_pin,
+            CASHIER.2,
+            Role::Cashier,
+            None,
+        ),
         (
             MANAGER.0,
             &hashes.manager_pin,

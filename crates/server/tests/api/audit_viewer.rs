@@ -20,7 +20,9 @@ async fn all_pages(api: &Api, query: &str, limit: u32) -> (Vec<AuditEntry>, Vec<
     loop {
         let sep = if query.is_empty() { "" } else { "&" };
         let page = api
-            .get(&format!("/v1/audit?{query}{sep}after={after}&limit={limit}"))
+            .get(&format!(
+                "/v1/audit?{query}{sep}after={after}&limit={limit}"
+            ))
             .await
             .expect(200);
         let got: Vec<AuditEntry> = serde_json::from_value(page["entries"].clone()).unwrap();
@@ -132,7 +134,12 @@ async fn a_manager_narrows_the_log_by_action_staff_and_store_day_with_names_and_
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n["id"].as_str().unwrap().into(), n["name"].as_str().unwrap().into()))
+        .map(|n| {
+            (
+                n["id"].as_str().unwrap().into(),
+                n["name"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     for (id, name) in [
         (CASHIER_ID, "Priya Sharma"),
@@ -190,7 +197,11 @@ async fn every_page_of_a_store_s_log_verifies_as_its_own_chain_up_to_the_head_th
     }
     let head = pages.last().unwrap()["store_head"].as_str().unwrap();
     assert_eq!(chain.finish(Some(head)), Ok(()));
-    assert_eq!(chain.linked(), entries.len() as u64, "every entry is linked");
+    assert_eq!(
+        chain.linked(),
+        entries.len() as u64,
+        "every entry is linked"
+    );
     // Entries left out (a page cut short) are noticed against the head.
     let mut short = StoreChain::new();
     for e in &entries[..entries.len() - 1] {
@@ -228,7 +239,11 @@ async fn the_export_is_a_csv_file_of_names_in_store_time_with_formulas_inert() {
         .get(&format!("/v1/audit/export?from={day}&to={day}"))
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
-    assert!(res.content_type.starts_with("text/csv"), "{}", res.content_type);
+    assert!(
+        res.content_type.starts_with("text/csv"),
+        "{}",
+        res.content_type
+    );
     let disposition = res.headers["content-disposition"].to_str().unwrap();
     // The store's name in the file name, with what a file system would misread replaced.
     assert!(
@@ -243,7 +258,10 @@ async fn the_export_is_a_csv_file_of_names_in_store_time_with_formulas_inert() {
         "Seq,When (store time),Action,Staff,Terminal,Redemption,Detail,Hash,Store link"
     );
     let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    assert_eq!(rows.len(), all.iter().filter(|e| india_day(e.at_ms) == day).count());
+    assert_eq!(
+        rows.len(),
+        all.iter().filter(|e| india_day(e.at_ms) == day).count()
+    );
     // The commit's row: store time, the cashier's name made inert, the till's name.
     let when = chrono::DateTime::from_timestamp_millis(commit.at_ms + 19_800_000)
         .unwrap()
@@ -258,11 +276,7 @@ async fn the_export_is_a_csv_file_of_names_in_store_time_with_formulas_inert() {
         commit.seq
     );
     assert!(row.starts_with(&start), "{row}\nnot {start}");
-    let end = format!(
-        ",{},{}",
-        commit.hash,
-        commit.store_hash.as_deref().unwrap()
-    );
+    let end = format!(",{},{}", commit.hash, commit.store_hash.as_deref().unwrap());
     assert!(row.ends_with(&end), "{row}");
     // No cell anywhere starts as a formula.
     let mut reader = csv::ReaderBuilder::new().from_reader(res.body.as_bytes());
@@ -272,12 +286,18 @@ async fn the_export_is_a_csv_file_of_names_in_store_time_with_formulas_inert() {
         }
     }
     // Filtered by action, only those rows.
-    let staff_added = manager
-        .get("/v1/audit/export?action=staff_added")
-        .await;
+    let staff_added = manager.get("/v1/audit/export?action=staff_added").await;
     let body = staff_added.body;
-    assert_eq!(body.lines().count(), 1 + all.iter().filter(|e| e.action == "staff_added").count());
-    assert!(body.lines().skip(1).all(|l| l.contains(",staff_added,Rahul Mehta,")), "{body}");
+    assert_eq!(
+        body.lines().count(),
+        1 + all.iter().filter(|e| e.action == "staff_added").count()
+    );
+    assert!(
+        body.lines()
+            .skip(1)
+            .all(|l| l.contains(",staff_added,Rahul Mehta,")),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -294,7 +314,10 @@ async fn a_staff_member_s_mobile_is_read_in_the_store_s_country_and_shown_in_the
         .expect_problem("invalid_request");
     assert_eq!(p["field"], "mobile", "{p}");
     assert!(
-        p["detail"].as_str().unwrap().contains("cannot be in a phone number"),
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be in a phone number"),
         "{p}"
     );
     let meera = manager

@@ -64,8 +64,7 @@ pub(crate) fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
 }
 
 /// The columns `staff_row` reads, with their table.
-pub(crate) const STAFF_COLS: &str =
-    "id, store_id, code, name, role, pin_hash, mobile FROM staff";
+pub(crate) const STAFF_COLS: &str = "id, store_id, code, name, role, pin_hash, mobile FROM staff";
 
 pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {
