@@ -312,6 +312,16 @@ mod tests {
             )
             .unwrap();
         assert_eq!(linked, 1, "intents can name the kiosk identification");
+        for (table, column) in [("audit", "store_hash"), ("staff", "mobile")] {
+            let n: i64 = conn
+                .query_row(
+                    &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+                    [column],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}.{column} (migration 17)");
+        }
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());
