@@ -333,13 +333,20 @@ pub fn add_staff(
         name: staff_name,
         role,
         pin,
-        mobile: _,
+        mobile,
     } = new;
     let role = *role;
     let store = existing_store(tx, store_id)?;
     let code = staff_code(code)?;
     let staff_name = name("staff member", staff_name)?;
     check_pin(pin)?;
+    let mobile = match mobile.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(typed) => Some(
+            Mobile::parse(typed, store.policy.country_calling_code)
+                .map_err(|e| refuse(e.to_string()).field("mobile"))?,
+        ),
+    };
     if tx.staff_code_taken(&store.id, &code)? {
         return Err(refuse(format!(
             "{} already has staff code {code} (codes of disabled staff are not reused): choose another",
@@ -353,6 +360,7 @@ pub fn add_staff(
         name: staff_name,
         role,
         pin_hash: crypto::slow_hash(pin),
+        mobile,
     };
     tx.insert_staff(&staff)?;
     audit::record(
@@ -1006,6 +1014,62 @@ mod tests {
             "an override code is 8 to 12 digits"
         );
         assert!(why(check_override_code("11111111")).contains("too easy to guess"));
+    }
+
+    /// A manager's mobile, typed in the store's country, is kept in E.164 and is where the
+    /// store's alerts go; a cashier's, a disabled manager's and a manager without one are not.
+    #[tokio::test]
+    async fn alerts_go_to_the_mobiles_of_the_store_s_managers_still_in_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crypto::AuditKey::new(vec![3; 32]).unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("m.sqlite"),
+            key,
+            Default::default(),
+        )
+        .unwrap();
+        let db = crate::store::Db::new(std::sync::Arc::new(store));
+        let mobiles = db
+            .run(|tx| {
+                let made = create_store(
+                    tx,
+                    1,
+                    &NewStore {
+                        merchant: "Sunrise".into(),
+                        store: "MG Road".into(),
+                        currency: "INR".into(),
+                        locale: "en-IN".into(),
+                        time_zone: "Asia/Kolkata".into(),
+                        country_code: None,
+                        merchant_id: None,
+                    },
+                )?;
+                let add = |tx: &mut dyn Tx, code: &str, role, mobile: Option<&str>| {
+                    let new = NewStaff {
+                        code: code.into(),
+                        name: code.into(),
+                        role,
+                        pin: "583016".into(),
+                        mobile: mobile.map(str::to_string),
+                    };
+                    add_staff(tx, 2, &made.store_id, &new, None)
+                };
+                let bad = add(tx, "M0", Role::Manager, Some("98765-4321x")).unwrap_err();
+                assert_eq!(bad.problem.field.as_deref(), Some("mobile"));
+                let m1 = add(tx, "M1", Role::Manager, Some("098765 43210"))?;
+                assert_eq!(
+                    m1.mobile.as_ref().map(|m| m.as_str()),
+                    Some("+919876543210")
+                );
+                add(tx, "M2", Role::Manager, Some("+91 91234 56789"))?;
+                add(tx, "M3", Role::Manager, None)?;
+                add(tx, "C1", Role::Cashier, Some("9000012345"))?;
+                disable_staff(tx, 3, &made.store_id, "M2", None)?;
+                tx.manager_mobiles(&made.store_id)
+            })
+            .await
+            .unwrap();
+        assert_eq!(mobiles, ["+919876543210"]);
     }
 
     #[test]

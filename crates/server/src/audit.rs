@@ -5,14 +5,18 @@
 //! written before the chain was keyed (`meta.audit_keyed_from`) keep their SHA-256 links.
 //! The chain's head is anchored outside the database by signed checkpoints (`Checkpoint`:
 //! an append-only file beside it, and the log), so cutting the tail is detected too, and
-//! [`verify`] cross-checks the ledger tables against the log. The log never holds a code:
-//! callers pass facts, not messages.
+//! [`verify`] cross-checks the ledger tables against the log. Each entry also carries its link
+//! in its store's own chain (`contract::audit::store_link`, the one rule the browser checks
+//! too); [`verify`] checks every store's chain, against each store's head as the last signed
+//! checkpoint named it. The log never holds a code: callers pass facts, not messages.
 use crate::crypto::{sha256_hex, AuditKey};
 use crate::error::{ApiError, ApiResult};
 use crate::model::InstrumentRow;
+use crate::model::StoreHead;
 use crate::store::Tx;
 use contract::api::AuditEntry;
 use contract::api::RedemptionStatus;
+use contract::audit::{store_link, BreakReason, ChainBreak, StoreChain, STORE_GENESIS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -132,6 +136,11 @@ impl Action {
         Action::VoucherRedeemed,
         Action::VoucherRefused,
     ];
+
+    /// The action of a stored (or asked for) name, if there is one.
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
 
     /// The stored form.
     pub const fn as_str(self) -> &'static str {
@@ -262,6 +271,10 @@ pub fn record(
         store_hash: None,
     };
     e.hash = entry_hash(tx.audit_key(), &e.prev_hash, &e);
+    let prev_link = tx
+        .store_audit_head(&e.store_id)?
+        .unwrap_or_else(|| STORE_GENESIS.to_string());
+    e.store_hash = Some(store_link(&prev_link, &e));
     tx.append_audit(&e)
 }
 
@@ -304,37 +317,68 @@ pub struct Checkpoint {
     pub at_ms: i64,
     /// The first keyed entry, as the database said when this was signed.
     pub keyed_from: u64,
+    /// Every store's newest link in its own chain (absent from checkpoints written before
+    /// store chains), so cutting one store's entries off the end is found by its chain too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<StoreHead>,
     /// HMAC-SHA256(audit key, the fields above), hex.
     pub mac: String,
 }
 
 impl Checkpoint {
-    fn mac_of(key: &AuditKey, seq: u64, head: &str, at_ms: i64, keyed_from: u64) -> String {
-        key.mac_hex(&[
+    fn mac_of(
+        key: &AuditKey,
+        seq: u64,
+        head: &str,
+        at_ms: i64,
+        keyed_from: u64,
+        stores: &[StoreHead],
+    ) -> String {
+        let (seq, at_ms, keyed_from) = (seq.to_string(), at_ms.to_string(), keyed_from.to_string());
+        let mut parts: Vec<&[u8]> = vec![
             b"redeemguard-audit-checkpoint-v1",
-            seq.to_string().as_bytes(),
+            seq.as_bytes(),
             head.as_bytes(),
-            at_ms.to_string().as_bytes(),
-            keyed_from.to_string().as_bytes(),
-        ])
+            at_ms.as_bytes(),
+            keyed_from.as_bytes(),
+        ];
+        // Checkpoints without store heads keep the first form's MAC.
+        let heads: Vec<String> = stores
+            .iter()
+            .map(|h| format!("{} {} {}", h.store_id, h.seq, h.link))
+            .collect();
+        if !heads.is_empty() {
+            parts.push(b"stores");
+            parts.extend(heads.iter().map(|h| h.as_bytes()));
+        }
+        key.mac_hex(&parts)
     }
 
     /// Signs the log's current head.
     pub fn take(tx: &mut dyn Tx, at_ms: i64) -> ApiResult<Checkpoint> {
         let (seq, head) = tx.last_audit()?.unwrap_or((0, GENESIS.to_string()));
         let keyed_from = keyed_from(tx)?;
-        let mac = Checkpoint::mac_of(tx.audit_key(), seq, &head, at_ms, keyed_from);
+        let stores = tx.store_audit_heads()?;
+        let mac = Checkpoint::mac_of(tx.audit_key(), seq, &head, at_ms, keyed_from, &stores);
         Ok(Checkpoint {
             seq,
             head,
             at_ms,
             keyed_from,
+            stores,
             mac,
         })
     }
 
     pub fn is_signed_by(&self, key: &AuditKey) -> bool {
-        let expected = Checkpoint::mac_of(key, self.seq, &self.head, self.at_ms, self.keyed_from);
+        let expected = Checkpoint::mac_of(
+            key,
+            self.seq,
+            &self.head,
+            self.at_ms,
+            self.keyed_from,
+            &self.stores,
+        );
         subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), self.mac.as_bytes()).into()
     }
 
@@ -420,6 +464,8 @@ pub enum ChainCheck {
         checkpoints: usize,
         /// The last checkpoint's entry.
         anchored_to: u64,
+        /// Stores whose own chain was checked.
+        store_chains: usize,
         redemptions: usize,
         accruals: usize,
         balances: usize,
@@ -532,44 +578,26 @@ pub fn verify(tx: &mut dyn Tx, checkpoints: &[Checkpoint]) -> ApiResult<ChainChe
         }
     }
     let mut ledger = LedgerSeen::default();
+    let mut stores = StoreChains::new(checkpoints);
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1u64;
+    let mut keyed_break: Option<(u64, String)> = None;
+    let mut after = 0u64;
     loop {
-        let page = tx.audit_chain(expected_seq - 1, 5_000)?;
+        let page = tx.audit_chain(after, 5_000)?;
         if page.is_empty() {
             break;
         }
         for e in page {
-            if e.seq != expected_seq {
-                return Ok(broken(
-                    expected_seq,
-                    format!("entry {expected_seq} is missing (next is {})", e.seq),
-                ));
+            after = e.seq;
+            // Each store's own chain is walked to its end, whatever the keyed chain says.
+            stores.see(&e);
+            if keyed_break.is_some() {
+                continue;
             }
-            if e.prev_hash != prev {
-                return Ok(broken(
-                    e.seq,
-                    "prev_hash does not match the previous entry's hash",
-                ));
-            }
-            let hash = match e.seq < keyed_from {
-                true => legacy_entry_hash(&prev, &e),
-                false => entry_hash(&key, &prev, &e),
-            };
-            if hash != e.hash {
-                return Ok(broken(
-                    e.seq,
-                    "its contents do not match its hash (edited, or re-hashed without the key)",
-                ));
-            }
-            if let Some(cp) = wanted.get(&e.seq) {
-                if cp.head != e.hash {
-                    return Ok(broken(
-                        e.seq,
-                        "it differs from the signed checkpoint of this entry (the log was \
-                         rewritten)",
-                    ));
-                }
+            if let Some(b) = keyed_link_break(&key, keyed_from, &wanted, expected_seq, &prev, &e) {
+                keyed_break = Some(b);
+                continue;
             }
             ledger.see(&e);
             prev = e.hash;
@@ -578,14 +606,23 @@ pub fn verify(tx: &mut dyn Tx, checkpoints: &[Checkpoint]) -> ApiResult<ChainChe
     }
     let entries = expected_seq - 1;
     let last = checkpoints.iter().map(|c| c.seq).max().unwrap_or(0);
-    if last > entries {
-        return Ok(broken(
+    if keyed_break.is_none() && last > entries {
+        keyed_break = Some((
             entries + 1,
             format!(
                 "the log ends at entry {entries} but a signed checkpoint names entry {last}: \
                  entries were deleted or the log was truncated"
             ),
         ));
+    }
+    match (keyed_break, stores.first_break()) {
+        (Some((seq, reason)), Some((_, store))) => {
+            return Ok(broken(seq, format!("{reason}; and {store}")))
+        }
+        (Some((seq, reason)), None) | (None, Some((seq, reason))) => {
+            return Ok(broken(seq, reason))
+        }
+        (None, None) => {}
     }
     if let Some(problem) = cross_check(tx, &mut ledger)? {
         return Ok(broken(entries, problem));
@@ -595,10 +632,139 @@ pub fn verify(tx: &mut dyn Tx, checkpoints: &[Checkpoint]) -> ApiResult<ChainChe
         head: prev,
         checkpoints: checkpoints.len(),
         anchored_to: last,
+        store_chains: stores.chains.len(),
         redemptions: ledger.commits.len(),
         accruals: ledger.accruals.len(),
         balances: ledger.balances.len(),
     })
+}
+
+/// What is wrong with an entry's place in the keyed chain, if anything: its seq, its link to
+/// the one before, its hash, and the signed checkpoint of it.
+fn keyed_link_break(
+    key: &AuditKey,
+    keyed_from: u64,
+    wanted: &HashMap<u64, &Checkpoint>,
+    expected_seq: u64,
+    prev: &str,
+    e: &AuditEntry,
+) -> Option<(u64, String)> {
+    if e.seq != expected_seq {
+        return Some((
+            expected_seq,
+            format!("entry {expected_seq} is missing (next is {})", e.seq),
+        ));
+    }
+    if e.prev_hash != prev {
+        return Some((
+            e.seq,
+            "prev_hash does not match the previous entry's hash".into(),
+        ));
+    }
+    let hash = match e.seq < keyed_from {
+        true => legacy_entry_hash(prev, e),
+        false => entry_hash(key, prev, e),
+    };
+    if hash != e.hash {
+        return Some((
+            e.seq,
+            "its contents do not match its hash (edited, or re-hashed without the key)".into(),
+        ));
+    }
+    match wanted.get(&e.seq) {
+        Some(cp) if cp.head != e.hash => Some((
+            e.seq,
+            "it differs from the signed checkpoint of this entry (the log was rewritten)".into(),
+        )),
+        _ => None,
+    }
+}
+
+/// Every store's own chain (`contract::audit::StoreChain`), fed its entries in order as the
+/// log is walked, and held to the store's head as the newest signed checkpoint naming the
+/// store recorded it: so an edited or removed entry of a store, or its newest entries cut
+/// off, break the store's chain even where the keyed chain was rewritten around them.
+struct StoreChains {
+    chains: HashMap<String, StoreChain>,
+    /// store → its head as the newest checkpoint naming it (seq, link), and whether that
+    /// entry was seen with that link.
+    anchors: HashMap<String, (StoreHead, bool)>,
+    /// Stores whose chain broke, in the order found, each with its first break.
+    breaks: Vec<(String, ChainBreak)>,
+}
+
+impl StoreChains {
+    fn new(checkpoints: &[Checkpoint]) -> StoreChains {
+        let mut anchors: HashMap<String, (StoreHead, bool)> = HashMap::new();
+        for h in checkpoints.iter().flat_map(|c| &c.stores) {
+            let newer = anchors
+                .get(&h.store_id)
+                .is_none_or(|(known, _)| h.seq > known.seq);
+            if newer {
+                anchors.insert(h.store_id.clone(), (h.clone(), false));
+            }
+        }
+        StoreChains {
+            chains: HashMap::new(),
+            anchors,
+            breaks: Vec::new(),
+        }
+    }
+
+    fn is_broken(&self, store_id: &str) -> bool {
+        self.breaks.iter().any(|(s, _)| s == store_id)
+    }
+
+    fn see(&mut self, e: &AuditEntry) {
+        if self.is_broken(&e.store_id) {
+            return;
+        }
+        let chain = self.chains.entry(e.store_id.clone()).or_default();
+        if let Err(b) = chain.see(e) {
+            self.breaks.push((e.store_id.clone(), b));
+            return;
+        }
+        if let Some((anchor, seen)) = self.anchors.get_mut(&e.store_id) {
+            if anchor.seq == e.seq {
+                match chain.head() == anchor.link {
+                    true => *seen = true,
+                    false => self.breaks.push((
+                        e.store_id.clone(),
+                        ChainBreak {
+                            seq: e.seq,
+                            reason: BreakReason::Mismatch,
+                        },
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The first break of any store's chain (its seq, and what broke), the heads the
+    /// checkpoints named included; after the last entry was seen.
+    fn first_break(&self) -> Option<(u64, String)> {
+        let said = |store: &str, b: &ChainBreak| format!("store {store}'s own chain breaks: {b}");
+        if let Some((store, b)) = self.breaks.first() {
+            return Some((b.seq, said(store, b)));
+        }
+        let mut cut: Vec<&(StoreHead, bool)> =
+            self.anchors.values().filter(|(_, seen)| !seen).collect();
+        cut.sort_by_key(|(h, _)| h.seq);
+        cut.first().map(|(h, _)| {
+            let b = ChainBreak {
+                seq: 0,
+                reason: BreakReason::Truncated,
+            };
+            (
+                h.seq,
+                format!(
+                    "{} (a signed checkpoint names its entry {})",
+                    said(&h.store_id, &b),
+                    h.seq
+                ),
+            )
+        })
+    }
 }
 
 /// The ledger tables against what the log says; the first disagreement, if any.
@@ -682,7 +848,108 @@ impl From<std::io::Error> for ApiError {
 
 #[cfg(test)]
 mod tests {
-    use super::Action;
+    use super::*;
+    use crate::model::AuditSearch;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::Db;
+    use std::sync::Arc;
+
+    fn the_log_of(tx: &mut dyn Tx, store: &str) -> Vec<AuditEntry> {
+        tx.audit_search(store, &AuditSearch::default(), 1000)
+            .unwrap()
+    }
+
+    /// Appending in one store changes nothing of another's chain: each store's chain starts
+    /// at the genesis link and links only its own entries, and verifies on its own.
+    #[tokio::test]
+    async fn two_stores_chains_are_independent() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = AuditKey::new(vec![7; 32]).unwrap();
+        let store =
+            SqliteStore::open(&dir.path().join("a.sqlite"), key, Default::default()).unwrap();
+        let db = Db::new(Arc::new(store));
+        let checked = db
+            .run(|tx| {
+                let actor = |s: &str| Actor {
+                    store_id: s.into(),
+                    terminal_id: None,
+                    staff_id: None,
+                };
+                let note = |tx: &mut dyn Tx, s: &str, n: u64| {
+                    record(
+                        tx,
+                        1_000 + n as i64,
+                        &actor(s),
+                        Action::SignIn,
+                        None,
+                        json!({ "n": n }),
+                    )
+                };
+                note(tx, "st-a", 1)?;
+                note(tx, "st-a", 2)?;
+                let a_before = the_log_of(tx, "st-a");
+                let a_head = tx.store_audit_head("st-a")?;
+                note(tx, "st-b", 3)?;
+                note(tx, "st-b", 4)?;
+                // Store B's appends left store A's links and head as they were.
+                assert_eq!(the_log_of(tx, "st-a"), a_before);
+                assert_eq!(tx.store_audit_head("st-a")?, a_head);
+                let b = the_log_of(tx, "st-b");
+                assert_eq!(
+                    b[0].store_hash.as_deref(),
+                    Some(store_link(STORE_GENESIS, &b[0]).as_str()),
+                    "a store's chain starts at the genesis link, whatever other stores hold"
+                );
+                note(tx, "st-a", 5)?;
+                let a = the_log_of(tx, "st-a");
+                assert_eq!(a.len(), 3);
+                assert_eq!(a[2].seq, 5);
+                for (store, entries) in [("st-a", &a), ("st-b", &b)] {
+                    let mut chain = StoreChain::new();
+                    for e in entries {
+                        chain.see(e).unwrap();
+                    }
+                    chain
+                        .finish(tx.store_audit_head(store)?.as_deref())
+                        .unwrap();
+                    assert_eq!(chain.linked(), entries.len() as u64);
+                }
+                // Each store's newest link is what a checkpoint signs.
+                let heads = tx.store_audit_heads()?;
+                assert_eq!(
+                    heads,
+                    vec![
+                        StoreHead {
+                            store_id: "st-a".into(),
+                            seq: 5,
+                            link: a[2].store_hash.clone().unwrap()
+                        },
+                        StoreHead {
+                            store_id: "st-b".into(),
+                            seq: 4,
+                            link: b[1].store_hash.clone().unwrap()
+                        },
+                    ]
+                );
+                let checkpoint = Checkpoint::take(tx, 2_000)?;
+                assert_eq!(checkpoint.stores, heads);
+                assert!(checkpoint.is_signed_by(tx.audit_key()));
+                verify(tx, &[checkpoint])
+            })
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                checked,
+                ChainCheck::Intact {
+                    entries: 5,
+                    store_chains: 2,
+                    ..
+                }
+            ),
+            "{checked:?}"
+        );
+    }
 
     #[test]
     fn action_strings_are_stable_and_distinct() {

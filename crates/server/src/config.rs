@@ -104,6 +104,10 @@ pub enum AdminCommand {
         /// cashier or manager.
         #[arg(long)]
         role: String,
+        /// Their mobile, as typed (the store's country unless it starts with +): where a
+        /// manager's alerts go.
+        #[arg(long)]
+        mobile: Option<String>,
     },
     /// Disable a staff member: no sign-in, and their sessions end at once.
     DisableStaff {

@@ -76,6 +76,34 @@ pub fn day_start(policy: &Policy, now_ms: i64) -> i64 {
     }
 }
 
+/// When a store day begins (Unix ms): midnight of `date` in the store's zone, by the rule of
+/// [`day_start`] (where the zone skips midnight, the first instant after the gap).
+pub fn start_of(policy: &Policy, date: contract::reports::StoreDate) -> i64 {
+    let noon = chrono::NaiveDate::from_ymd_opt(
+        i32::from(date.year()),
+        u32::from(date.month()),
+        u32::from(date.day()),
+    )
+    .and_then(|d| d.and_hms_opt(12, 0, 0));
+    let tz = store_zone(policy);
+    match noon.and_then(|n| tz.from_local_datetime(&n).earliest()) {
+        Some(t) => day_start(policy, t.timestamp_millis()),
+        // A StoreDate is always a real date, and no zone skips noon.
+        None => 0,
+    }
+}
+
+/// A moment as a file writes it, in the store's time zone: "2027-02-28 18:05:09".
+pub fn local_time(policy: &Policy, at_ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(at_ms) {
+        Some(t) => t
+            .with_timezone(&store_zone(policy))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
 /// When the store day that contains `now_ms` ends (the next day's start).
 pub fn day_end(policy: &Policy, now_ms: i64) -> i64 {
     let start = day_start(policy, now_ms);
@@ -106,6 +134,25 @@ mod tests {
         assert_eq!(iso_date(&india, end - 1), "2027-03-01");
         assert_eq!(end_of_date(&india, "2027-02-30"), None);
         assert_eq!(end_of_date(&india, "1 March"), None);
+    }
+
+    #[test]
+    fn a_store_date_starts_at_midnight_in_the_store_zone_and_reads_back_in_local_time() {
+        let d = contract::reports::StoreDate::parse("2027-03-01").unwrap();
+        // 2027-03-01 00:00 IST = 2027-02-28 18:30 UTC; 00:00 EST = 05:00 UTC.
+        let india = start_of(&at("Asia/Kolkata"), d);
+        assert_eq!(india, 1_803_839_400_000);
+        assert_eq!(
+            local_time(&at("Asia/Kolkata"), india),
+            "2027-03-01 00:00:00"
+        );
+        assert_eq!(
+            local_time(&at("Asia/Kolkata"), india - 1),
+            "2027-02-28 23:59:59"
+        );
+        let ny = start_of(&at("America/New_York"), d);
+        assert_eq!(ny - india, 10 * 3_600_000 + 30 * 60_000);
+        assert_eq!(day_end(&at("Asia/Kolkata"), india) - india, 86_400_000);
     }
 
     #[test]

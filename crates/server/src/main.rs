@@ -96,6 +96,7 @@ async fn verify_audit(
             head,
             checkpoints,
             anchored_to,
+            store_chains,
             redemptions,
             accruals,
             balances,
@@ -104,7 +105,7 @@ async fn verify_audit(
                 "audit chain intact: {entries} entries, head {head}; {checkpoints} signed \
                  checkpoints, the last at entry {anchored_to}; ledger cross-checked: \
                  {redemptions} posted redemptions, {accruals} accruals, {balances} balances \
-                 recomputed"
+                 recomputed; {store_chains} stores' own chains intact"
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -404,6 +405,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
             code,
             name,
             role,
+            mobile,
         } => {
             let role = match role.trim() {
                 "cashier" => Role::Cashier,
@@ -419,7 +421,7 @@ Type this token into the terminal once; it is not shown again (revoke the termin
                     name,
                     role,
                     pin: input.to_string(),
-                    mobile: None,
+                    mobile,
                 },
                 None,
             )?;

@@ -48,6 +48,8 @@ pub struct StaffRow {
     pub role: Role,
     /// Argon2 PHC string of the PIN.
     pub pin_hash: String,
+    /// Their mobile, if given: where a manager's alerts go.
+    pub mobile: Option<contract::Mobile>,
 }
 
 #[derive(Clone, Debug)]
@@ -531,4 +533,31 @@ pub struct ReportRow {
     pub count: u64,
     pub quantity: u64,
     pub value_minor: u64,
+}
+
+/// The names of a store's staff and terminals by id, disabled staff and revoked terminals
+/// included (the audit log still mentions them).
+#[derive(Clone, Debug, Default)]
+pub struct StoreNames {
+    pub staff: std::collections::HashMap<String, String>,
+    pub terminals: std::collections::HashMap<String, String>,
+}
+
+/// Which of a store's audit entries to read: after a seq, and optionally of one action, one
+/// staff member, and at or after `from_ms` and before `to_ms`.
+#[derive(Clone, Debug, Default)]
+pub struct AuditSearch {
+    pub after: u64,
+    pub action: Option<crate::audit::Action>,
+    pub staff_id: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+/// A store's newest link in its own audit chain, at the entry that carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreHead {
+    pub store_id: String,
+    pub seq: u64,
+    pub link: String,
 }

@@ -19,6 +19,8 @@ pub const TERMINAL_TOKENS: [(&str, &str, TerminalMode); 3] = [
 ];
 pub const CASHIER: (&str, &str, &str) = ("C001", "1234", "Priya Sharma");
 pub const MANAGER: (&str, &str, &str) = ("M001", "9999", "Rahul Mehta");
+/// The demo manager's mobile (E.164), where a manager's alerts go.
+pub const MANAGER_MOBILE: &str = "+919822000111";
 /// The second merchant of `--demo-extra-merchant`, for isolation tests (S9).
 pub const OTHER_TERMINAL_TOKEN: &str = "other-till-1";
 

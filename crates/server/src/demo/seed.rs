@@ -1,7 +1,10 @@
 //! Seeding the demo data into an empty database.
 
 use super::customers::{customer_type, customers, DemoCustomer, Holding, CARD_TYPES};
-use super::{CASHIER, MANAGER, OTHER_TERMINAL_TOKEN, OVERRIDE_CODE, STORE_NAME, TERMINAL_TOKENS};
+use super::{
+    CASHIER, MANAGER, MANAGER_MOBILE, OTHER_TERMINAL_TOKEN, OVERRIDE_CODE, STORE_NAME,
+    TERMINAL_TOKENS,
+};
 use crate::audit::{self, Actor};
 use crate::crypto::{sha256_hex, slow_hash};
 use crate::error::ApiResult;
@@ -177,9 +180,23 @@ fn seed_store(
         policy,
         override_hash: Some(hashes.override_code.clone()),
     })?;
-    for (code, hash, name, role) in [
-        (CASHIER.0, &hashes.cashier_pin, CASHIER.2, Role::Cashier),
-        (MANAGER.0, &hashes.manager_pin, MANAGER.2, Role::Manager),
+    let manager_mobile = Mobile::try_from(MANAGER_MOBILE.to_string())
+        .map_err(|e| crate::error::ApiError::internal(format!("demo manager's mobile: {e}")))?;
+    for (code, hash, name, role, mobile) in [
+        (
+            CASHIER.0,
+            &hashes.cashier_pin,
+            CASHIER.2,
+            Role::Cashier,
+            None,
+        ),
+        (
+            MANAGER.0,
+            &hashes.manager_pin,
+            MANAGER.2,
+            Role::Manager,
+            Some(manager_mobile),
+        ),
     ] {
         tx.insert_staff(&StaffRow {
             id: format!("{store_id}-{}", code.to_lowercase()),
@@ -188,6 +205,7 @@ fn seed_store(
             name: name.into(),
             role,
             pin_hash: hash.clone(),
+            mobile,
         })?;
     }
     Ok(())

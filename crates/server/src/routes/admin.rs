@@ -53,7 +53,7 @@ fn member(s: StaffRow) -> StaffMember {
         code: s.code,
         name: s.name,
         role: s.role,
-        mobile: None,
+        mobile: s.mobile.map(|m| m.as_str().to_string()),
     }
 }
 

@@ -63,6 +63,7 @@ mod tests {
             ACCRUALS,
             REPORT,
             AUDIT,
+            AUDIT_EXPORT,
             OPENAPI,
             KIOSK_IDENTIFY,
             KIOSK_VERIFY,

@@ -59,6 +59,10 @@ pub trait TenancyTx {
     fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>>;
     /// Whether a staff code was ever given in the store (a disabled member's too).
     fn staff_code_taken(&mut self, store_id: &str, code: &str) -> ApiResult<bool>;
+    /// The mobiles (E.164) of the store's managers who are not disabled and gave one.
+    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<String>>;
+    /// Every staff member's and terminal's name in the store, disabled or revoked ones too.
+    fn names_of(&mut self, store_id: &str) -> ApiResult<StoreNames>;
     /// Disables a staff member and ends their sessions.
     fn disable_staff(&mut self, store_id: &str, id: &str, now_ms: i64) -> ApiResult<()>;
     /// A new PIN; the member's sessions end.
@@ -288,7 +292,17 @@ pub trait AuditTx {
     fn all_instruments(&mut self) -> ApiResult<Vec<(InstrumentRow, String)>>;
     fn last_audit(&mut self) -> ApiResult<Option<(u64, String)>>;
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()>;
-    fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
+    /// A store's entries matching `search`, oldest first, at most `limit`.
+    fn audit_search(
+        &mut self,
+        store_id: &str,
+        search: &AuditSearch,
+        limit: u32,
+    ) -> ApiResult<Vec<AuditEntry>>;
+    /// The store's newest link in its own chain (`None` before its chain began).
+    fn store_audit_head(&mut self, store_id: &str) -> ApiResult<Option<String>>;
+    /// Every store's newest link (for a checkpoint).
+    fn store_audit_heads(&mut self) -> ApiResult<Vec<StoreHead>>;
     fn audit_chain(&mut self, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>>;
     fn count_audit_actions(
         &mut self,

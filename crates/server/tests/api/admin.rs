@@ -1075,3 +1075,49 @@ async fn a_manager_sets_up_staff_terminals_and_the_override_code_of_their_store(
         assert_eq!(e["staff_id"], "st-demo-m001", "{e}");
     }
 }
+
+/// `admin add-staff --mobile` reads the number in the store's country and keeps it in E.164;
+/// one that is not a number is refused, naming what is wrong, and no one is added.
+#[test]
+fn add_staff_takes_a_mobile_in_the_store_s_country() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mobile.sqlite");
+    let (store, _token) = set_up(&db);
+    let add = |code: &str, mobile: &str| -> Vec<String> {
+        [
+            "add-staff",
+            "--store",
+            &store,
+            "--code",
+            code,
+            "--name",
+            "Meera",
+            "--role",
+            "manager",
+            "--mobile",
+            mobile,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let bad = add("M7", "98765 4321x");
+    let said = refused(&db, &args(&bad), Some("583016\n"));
+    assert!(said.contains("cannot be in a phone number"), "{said}");
+    let good = add("M7", "098765 43210");
+    ok(&db, &args(&good), Some("583016\n"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT code, mobile FROM staff ORDER BY code")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        stored,
+        [
+            ("C1".to_string(), None),
+            ("M7".to_string(), Some("+919876543210".to_string()))
+        ]
+    );
+}

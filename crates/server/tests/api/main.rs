@@ -2,6 +2,7 @@
 //! database, one module per area (zero2prod style: one test binary, one set of helpers).
 
 mod admin;
+mod audit_viewer;
 mod bad_input;
 mod cards;
 mod delivery;

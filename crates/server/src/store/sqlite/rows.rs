@@ -64,7 +64,7 @@ pub(crate) fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
 }
 
 /// The columns `staff_row` reads, with their table.
-pub(crate) const STAFF_COLS: &str = "id, store_id, code, name, role, pin_hash FROM staff";
+pub(crate) const STAFF_COLS: &str = "id, store_id, code, name, role, pin_hash, mobile FROM staff";
 
 pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {
@@ -74,6 +74,11 @@ pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
         name: r.get(3)?,
         role: parse_text::<Role>(&r.get::<_, String>(4)?)?,
         pin_hash: r.get(5)?,
+        mobile: conv(
+            r.get::<_, Option<String>>(6)?
+                .map(Mobile::try_from)
+                .transpose(),
+        )?,
     })
 }
 
@@ -188,7 +193,7 @@ pub(crate) fn redemption_row(r: &Row) -> rusqlite::Result<RedemptionRow> {
 }
 
 pub(crate) const AUDIT_COLS: &str =
-    "seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, prev_hash, hash FROM audit";
+    "seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, prev_hash, hash, store_hash FROM audit";
 
 pub(crate) fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
@@ -202,7 +207,7 @@ pub(crate) fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
         detail: r.get(7)?,
         prev_hash: r.get(8)?,
         hash: r.get(9)?,
-        store_hash: None,
+        store_hash: r.get(10)?,
     })
 }
 

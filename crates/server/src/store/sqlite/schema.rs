@@ -219,6 +219,18 @@ CREATE UNIQUE INDEX vouchers_by_code ON vouchers (merchant_id, code_hash);
 CREATE INDEX vouchers_by_bill ON vouchers (redeemed_store_id, redeemed_bill_id)
     WHERE redeemed_bill_id IS NOT NULL;
 "#,
+    // 17 (16 is the reports' migration, on its own branch): each store's own audit chain
+    // (`contract::audit::store_link`), so a manager's browser can check its store's log
+    // without the server's key. The audit table refuses UPDATE: entries written before this
+    // keep no link, and a store's chain begins at its first entry written after. A staff
+    // member may have a mobile (E.164): where a manager's alerts go.
+    r#"
+ALTER TABLE audit ADD COLUMN store_hash TEXT;
+CREATE INDEX audit_store_links ON audit (store_id, seq) WHERE store_hash IS NOT NULL;
+-- A manager reads the log of one staff member (the viewer's filter).
+CREATE INDEX audit_by_staff ON audit (store_id, staff_id, seq) WHERE staff_id IS NOT NULL;
+ALTER TABLE staff ADD COLUMN mobile TEXT;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -300,6 +312,16 @@ mod tests {
             )
             .unwrap();
         assert_eq!(linked, 1, "intents can name the kiosk identification");
+        for (table, column) in [("audit", "store_hash"), ("staff", "mobile")] {
+            let n: i64 = conn
+                .query_row(
+                    &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+                    [column],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}.{column} (migration 17)");
+        }
         // Opening again changes nothing.
         drop(conn);
         assert!(open_connection(&path).is_ok());

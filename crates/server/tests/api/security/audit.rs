@@ -374,6 +374,8 @@ async fn s7_a_log_from_before_the_key_keeps_its_links_and_continues_keyed() {
         ),
     );
     tamper(&db, "DELETE FROM meta WHERE key = 'ledger_baseline_seq'");
+    // Nor store chains (migration 17): its entries carry no store link.
+    tamper(&db, "UPDATE audit SET store_hash = NULL");
     std::fs::remove_file(sidecar(&db, "audit-checkpoints")).unwrap();
 
     // Served by this version: the old links stay, opening balances are recorded once, and
@@ -393,10 +395,105 @@ async fn s7_a_log_from_before_the_key_keeps_its_links_and_continues_keyed() {
     assert!(rows.iter().any(|r| r.1 == "balance_opened"));
     let (ok, out) = verify_audit(&db);
     assert!(ok, "{out}");
+    // The store's chain began with the first entry written after: the old ones stay unlinked.
+    let linked: Vec<i64> = Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT seq FROM audit WHERE store_hash IS NOT NULL ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(linked.first().copied(), Some(legacy_entries + 1));
+    assert_eq!(linked.last().copied(), Some(last_seq(&db)));
     // An edit in the unkeyed part is still found.
     tamper(
         &db,
         "UPDATE audit SET detail = json_set(detail, '$.quantity', 1) WHERE seq = 3",
     );
     assert_broken(&db, "at entry 3");
+}
+
+/// The demo store's entries (seqs, oldest first) as stored.
+fn seqs_of(db: &Path, store: &str) -> Vec<i64> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq FROM audit WHERE store_id = ?1 ORDER BY seq")
+        .unwrap();
+    stmt.query_map([store], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Issue 15: each store's own chain (the one a manager's browser checks) is checked by
+/// verify-audit too: an edited entry of one store, one removed from its middle, and its
+/// newest entries cut off (while another store's entries follow) each break that store's
+/// chain, the last against the store's head the signed checkpoint names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s7_an_edited_removed_or_cut_entry_of_one_store_breaks_that_store_s_own_chain() {
+    let mut server = Server::demo(&["--demo-extra-merchant"]);
+    a_day_of_business(&server).await;
+    // The other store after: the demo store's newest entries are not the log's.
+    server.api("other-till-1").sign_in("C001", "1234").await;
+    server.terminate(10).expect("stops on SIGTERM");
+    let (ok, out) = verify_audit(&server.db);
+    assert!(ok, "{out}");
+    assert!(out.contains("2 stores' own chains intact"), "{out}");
+    let last = checkpoints(&server.db).last().unwrap().clone();
+    let demo = seqs_of(&server.db, "st-demo");
+    let other = seqs_of(&server.db, "st-other");
+    let demo_last = *demo.last().unwrap();
+    assert!(*other.last().unwrap() > demo_last);
+    assert!(
+        last["stores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["store_id"] == "st-demo" && h["seq"] == demo_last),
+        "the checkpoint signs the store's head: {last}"
+    );
+
+    // An edited entry.
+    let commit_seq = audit_rows(&server.db)
+        .iter()
+        .find(|r| r.1 == "commit")
+        .unwrap()
+        .0;
+    let edited = copy_of(&server.db, "store-edited");
+    tamper(
+        &edited,
+        &format!(
+            "UPDATE audit SET detail = json_set(detail, '$.quantity', 1) WHERE seq = {commit_seq}"
+        ),
+    );
+    assert_broken(
+        &edited,
+        &format!("store st-demo's own chain breaks: entry {commit_seq} does not match its link"),
+    );
+
+    // An entry removed from the store's middle: the store's next entry no longer links.
+    let middle = demo[demo.len() / 2];
+    let next = demo[demo.len() / 2 + 1];
+    let removed = copy_of(&server.db, "store-removed");
+    tamper(&removed, &format!("DELETE FROM audit WHERE seq = {middle}"));
+    assert_broken(
+        &removed,
+        &format!("store st-demo's own chain breaks: entry {next} does not match its link"),
+    );
+
+    // The store's newest three entries cut off, the other store's after them kept.
+    let cut = copy_of(&server.db, "store-cut");
+    let from = demo[demo.len() - 3];
+    tamper(
+        &cut,
+        &format!("DELETE FROM audit WHERE store_id = 'st-demo' AND seq >= {from}"),
+    );
+    assert_broken(
+        &cut,
+        &format!(
+            "store st-demo's own chain breaks: the log ends early: its newest entries are \
+             missing (a signed checkpoint names its entry {demo_last})"
+        ),
+    );
 }

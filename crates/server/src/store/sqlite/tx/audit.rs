@@ -70,7 +70,7 @@ impl AuditTx for SqliteTx<'_> {
     fn append_audit(&mut self, e: &AuditEntry) -> ApiResult<()> {
         self.exec(
             "INSERT INTO audit (seq, at_ms, action, store_id, terminal_id, staff_id, redemption_id, detail, \
-             prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             prev_hash, hash, store_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 i(e.seq),
                 e.at_ms,
@@ -81,17 +81,68 @@ impl AuditTx for SqliteTx<'_> {
                 e.redemption_id,
                 e.detail,
                 e.prev_hash,
-                e.hash
+                e.hash,
+                e.store_hash
             ],
         )?;
         Ok(())
     }
 
-    fn audit_page(&mut self, store_id: &str, after: u64, limit: u32) -> ApiResult<Vec<AuditEntry>> {
+    fn audit_search(
+        &mut self,
+        store_id: &str,
+        search: &AuditSearch,
+        limit: u32,
+    ) -> ApiResult<Vec<AuditEntry>> {
+        use rusqlite::types::Value;
+        let mut sql = format!("SELECT {AUDIT_COLS} WHERE store_id = ?1 AND seq > ?2");
+        let mut values = vec![
+            Value::Text(store_id.to_string()),
+            Value::Integer(i(search.after)),
+        ];
+        let mut and = |clause: &str, v: Value| {
+            values.push(v);
+            sql.push_str(&format!(" AND {clause} ?{}", values.len()));
+        };
+        if let Some(a) = search.action {
+            and("action =", Value::Text(a.as_str().to_string()));
+        }
+        if let Some(s) = &search.staff_id {
+            and("staff_id =", Value::Text(s.clone()));
+        }
+        if let Some(from) = search.from_ms {
+            and("at_ms >=", Value::Integer(from));
+        }
+        if let Some(to) = search.to_ms {
+            and("at_ms <", Value::Integer(to));
+        }
+        values.push(Value::Integer(i64::from(limit)));
+        sql.push_str(&format!(" ORDER BY seq LIMIT ?{}", values.len()));
+        self.all(&sql, rusqlite::params_from_iter(values), audit_row)
+    }
+
+    fn store_audit_head(&mut self, store_id: &str) -> ApiResult<Option<String>> {
+        self.one(
+            "SELECT store_hash FROM audit WHERE store_id = ?1 AND store_hash IS NOT NULL \
+             ORDER BY seq DESC LIMIT 1",
+            params![store_id],
+            |r| r.get(0),
+        )
+    }
+
+    fn store_audit_heads(&mut self) -> ApiResult<Vec<StoreHead>> {
+        // SQLite: the bare columns are those of the row holding MAX(seq).
         self.all(
-            &format!("SELECT {AUDIT_COLS} WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
-            params![store_id, i(after), limit],
-            audit_row,
+            "SELECT store_id, MAX(seq), store_hash FROM audit WHERE store_hash IS NOT NULL \
+             GROUP BY store_id ORDER BY store_id",
+            [],
+            |r| {
+                Ok(StoreHead {
+                    store_id: r.get(0)?,
+                    seq: u(r.get(1)?),
+                    link: r.get(2)?,
+                })
+            },
         )
     }
 

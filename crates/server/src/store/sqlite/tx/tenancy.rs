@@ -5,6 +5,7 @@ use super::SqliteTx;
 use crate::error::ApiResult;
 use crate::model::*;
 use crate::store::*;
+use contract::api::Role;
 use contract::Policy;
 use rusqlite::params;
 
@@ -89,8 +90,17 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn insert_staff(&mut self, s: &StaffRow) -> ApiResult<()> {
         self.exec(
-            "INSERT INTO staff (id, store_id, code, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.id, s.store_id, s.code, s.name, text(&s.role), s.pin_hash],
+            "INSERT INTO staff (id, store_id, code, name, role, pin_hash, mobile) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                s.id,
+                s.store_id,
+                s.code,
+                s.name,
+                text(&s.role),
+                s.pin_hash,
+                s.mobile.as_ref().map(|m| m.as_str())
+            ],
         )?;
         Ok(())
     }
@@ -180,6 +190,32 @@ impl TenancyTx for SqliteTx<'_> {
             params![store_id],
             staff_row,
         )
+    }
+
+    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<String>> {
+        self.all(
+            "SELECT mobile FROM staff WHERE store_id = ?1 AND role = ?2 AND disabled_at_ms IS NULL \
+             AND mobile IS NOT NULL ORDER BY code",
+            params![store_id, text(&Role::Manager)],
+            |r| r.get(0),
+        )
+    }
+
+    fn names_of(&mut self, store_id: &str) -> ApiResult<StoreNames> {
+        let staff = self.all(
+            "SELECT id, name FROM staff WHERE store_id = ?1",
+            params![store_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let terminals = self.all(
+            "SELECT id, name FROM terminals WHERE store_id = ?1",
+            params![store_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(StoreNames {
+            staff: staff.into_iter().collect(),
+            terminals: terminals.into_iter().collect(),
+        })
     }
 
     fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>> {
