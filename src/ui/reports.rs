@@ -7,7 +7,7 @@ use crate::format;
 use crate::ui::driver::ctx;
 use crate::ui::field::FieldMsg;
 use contract::reports::{
-    kind_name, ApprovedBy, Column, LiabilityLine, LoyaltyReport, ReportKind, ReportRow,
+    kind_name, ApprovedBy, Column, LoyaltyReport, ReportKind, ReportRow,
 };
 use contract::{InstrumentKind, Money};
 use leptos::prelude::*;
@@ -188,13 +188,63 @@ fn n(v: u64, locale: &str) -> String {
     format::number(v, locale)
 }
 
+/// One cell of a data table: its text, right-aligned if a number, and optionally a button
+/// doing an action (its accessible name, its test id).
+struct Cell {
+    text: String,
+    num: bool,
+    act: Option<(Action, String, &'static str)>,
+}
+
+fn text(text: String) -> Cell {
+    Cell { text, num: false, act: None }
+}
+
+fn num(text: String) -> Cell {
+    Cell { text, num: true, act: None }
+}
+
+/// A row: its test id, a key for tests (`data-key`), its cells (a cell may hold several).
+struct Row {
+    testid: &'static str,
+    key: String,
+    cells: Vec<Vec<Cell>>,
+}
+
+/// Every table of the reading screens: one component, so the bundle carries one table.
+/// Wide tables scroll sideways in their region (keyboard: it takes focus).
+#[component]
+fn DataTable(label: String, testid: &'static str, head: Vec<(&'static str, bool)>, rows: Vec<Row>) -> impl IntoView {
+    let ctx = ctx();
+    let cell = move |c: Cell| match c.act {
+        Some((action, aria, id)) => view! {
+            <button class="rg-link" data-testid=id aria-label=aria on:click=move |_| ctx.dispatch(action.clone())>{c.text}</button>
+        }.into_any(),
+        None => view! { <span>{c.text}</span> }.into_any(),
+    };
+    let body = rows.into_iter().map(|r| {
+        let cells = r.cells.into_iter().map(|parts| {
+            let right = parts.first().is_some_and(|c| c.num);
+            view! { <td class:rg-n=right>{parts.into_iter().map(cell).collect_view()}</td> }
+        }).collect_view();
+        view! { <tr data-testid=r.testid data-key=r.key>{cells}</tr> }
+    }).collect_view();
+    let caption = label.clone();
+    view! {
+        <div class="rg-scroll" role="region" aria-label=label tabindex="0">
+            <table class="rg-data" data-testid=testid>
+                <caption class="rg-sr-only">{caption}</caption>
+                <thead><tr>{head.into_iter().map(|(t, right)| view! { <th scope="col" class:rg-n=right>{t}</th> }).collect_view()}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
 fn cell(c: Column, row: &ReportRow, locale: &str, zone: &str) -> String {
     match c {
         Column::Value => format::money(row.value, locale),
-        Column::VouchersValue => row
-            .vouchers_value
-            .map(|m| format::money(m, locale))
-            .unwrap_or_default(),
+        Column::VouchersValue => row.vouchers_value.map(|m| format::money(m, locale)).unwrap_or_default(),
         Column::Redemptions => n(row.count, locale),
         Column::Points => n(row.points, locale),
         Column::Quantity => row.quantity.map(|q| n(q, locale)).unwrap_or_default(),
@@ -208,69 +258,43 @@ fn cell(c: Column, row: &ReportRow, locale: &str, zone: &str) -> String {
 
 #[component]
 fn ReportTable(r: LoyaltyReport) -> impl IntoView {
-    let ctx = ctx();
-    let (locale, zone) = ctx.flow.with_untracked(|f| (f.locale(), zone(f)));
+    let (locale, zone) = ctx().flow.with_untracked(|f| (f.locale(), zone(f)));
     let kind = r.report;
     let columns = kind.columns();
     let money = |m: Money| format::money(m, &locale);
     let v = &r.vouchers;
     let summary = format!(
         "{} redemptions · {} points · {} redeemed · {} reversed",
-        n(r.count, &locale),
-        n(r.points, &locale),
-        money(r.value),
-        n(r.reversed, &locale)
+        n(r.count, &locale), n(r.points, &locale), money(r.value), n(r.reversed, &locale)
     );
     let vouchers = format!(
         "Printed vouchers: {} issued ({}), {} redeemed ({}), {} expired unused ({}).",
-        n(v.issued, &locale),
-        money(v.issued_value),
-        n(v.redeemed, &locale),
-        money(v.redeemed_value),
-        n(v.expired, &locale),
-        money(v.expired_value)
+        n(v.issued, &locale), money(v.issued_value), n(v.redeemed, &locale), money(v.redeemed_value),
+        n(v.expired, &locale), money(v.expired_value)
     );
     let drill = kind != ReportKind::CustomerDetail;
-    let head = columns
-        .iter()
-        .map(|c| {
-            view! {
-                <th scope="col" class:rg-n=c.numeric()>{c.title()}</th>
+    let rows: Vec<Row> = r.rows.iter().map(|row| Row {
+        testid: "report-row",
+        key: row.customer_name.clone().or_else(|| row.cashier_name.clone()).or_else(|| row.terminal_name.clone()).unwrap_or_default(),
+        cells: columns.iter().map(|c| {
+            let mut out = Cell { text: cell(*c, row, &locale, &zone), num: c.numeric(), act: None };
+            if let (Column::Customer, true, Some(id), Some(name)) = (c, drill, &row.customer_id, &row.customer_name) {
+                let go = act(Reports::Customer { id: id.clone(), name: name.clone() });
+                out.act = Some((go, format!("Every redemption of {name}"), "customer-detail"));
             }
-        })
-        .collect_view();
-    let body = r.rows.iter().map(|row| {
-        let cells = columns.iter().map(|c| {
-            let text = cell(*c, row, &locale, &zone);
-            match (c, drill, row.customer_id.clone(), row.customer_name.clone()) {
-                (Column::Customer, true, Some(id), Some(name)) => view! {
-                    <td><button class="rg-link" data-testid="customer-detail"
-                        aria-label=format!("Every redemption of {name}")
-                        on:click=move |_| ctx.dispatch(act(Reports::Customer { id: id.clone(), name: name.clone() }))>{text}</button></td>
-                }.into_any(),
-                _ => view! { <td class:rg-n=c.numeric()>{text}</td> }.into_any(),
-            }
-        }).collect_view();
-        view! { <tr data-testid="report-row">{cells}</tr> }
-    }).collect_view();
-    let empty = r.rows.is_empty();
+            vec![out]
+        }).collect(),
+    }).collect();
+    let head = columns.iter().map(|c| (c.title(), c.numeric())).collect();
+    let empty = rows.is_empty();
     view! {
         <div class="rg-report" data-testid="report" data-kind=kind.as_str()>
             <h3>{kind.title()}</h3>
             <p data-testid="report-summary">{summary}</p>
             <p class="rg-hint" data-testid="report-vouchers">{vouchers}</p>
-            {if empty {
-                view! { <p data-testid="report-empty">"Nothing was redeemed in these days with these choices."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="rg-scroll" role="region" aria-label=kind.title() tabindex="0">
-                        <table class="rg-data" data-testid="report-table">
-                            <caption class="rg-sr-only">{kind.title()}</caption>
-                            <thead><tr>{head}</tr></thead>
-                            <tbody>{body}</tbody>
-                        </table>
-                    </div>
-                }.into_any()
+            {match empty {
+                true => view! { <p data-testid="report-empty">"Nothing was redeemed in these days with these choices."</p> }.into_any(),
+                false => view! { <DataTable label=kind.title().to_string() testid="report-table" head rows/> }.into_any(),
             }}
             {r.more.then(|| view! {
                 <p class="rg-hint" data-testid="report-more">{format!("Showing the first {} rows: the CSV file has them all.", LoyaltyReport::MAX_ROWS)}</p>
@@ -282,36 +306,30 @@ fn ReportTable(r: LoyaltyReport) -> impl IntoView {
 #[component]
 fn LiabilityTable(l: contract::reports::Liability) -> impl IntoView {
     let locale = ctx().flow.with_untracked(|f| f.locale());
-    let money = |m: Money| format::money(m, &locale);
-    let row = |x: &LiabilityLine| {
-        let q = |v: u64| format::quantity(x.unit, v, Money::zero(x.value.currency()), &locale);
-        view! {
-            <tr data-testid="liability-row">
-                <td>{kind_name(x.instrument_kind)}</td>
-                <td class="rg-n">{n(x.customers, &locale)}</td>
-                <td class="rg-n">{q(x.quantity)}</td>
-                <td class="rg-n">{money(x.value)}</td>
-                <td class="rg-n">{money(x.expiring_30_value)}</td>
-                <td class="rg-n">{money(x.expiring_60_value)}</td>
-                <td class="rg-n">{money(x.expiring_90_value)}</td>
-            </tr>
-        }
-    };
+    let money = |m: Money| num(format::money(m, &locale));
+    let rows = l.lines.iter().map(|x| Row {
+        testid: "liability-row",
+        key: x.instrument_kind.as_str().to_string(),
+        cells: vec![
+            vec![text(kind_name(x.instrument_kind).to_string())],
+            vec![num(n(x.customers, &locale))],
+            vec![num(format::quantity(x.unit, x.quantity, Money::zero(x.value.currency()), &locale))],
+            vec![money(x.value)],
+            vec![money(x.expiring_30_value)],
+            vec![money(x.expiring_60_value)],
+            vec![money(x.expiring_90_value)],
+        ],
+    }).collect();
+    let head = vec![
+        ("Kind", false), ("Customers", true), ("Outstanding", true), ("Value", true),
+        ("Expiring in 30 days", true), ("60 days", true), ("90 days", true),
+    ];
     view! {
         <div class="rg-report" data-testid="liability">
             <h3>"Loyalty owed to customers now"</h3>
-            <p data-testid="liability-total">{format!("In all: {}, of which {} in {} printed vouchers not yet used.", money(l.total_value), money(l.vouchers_value), n(l.vouchers_outstanding, &locale))}</p>
-            <div class="rg-scroll" role="region" aria-label="Loyalty owed by kind" tabindex="0">
-                <table class="rg-data" data-testid="liability-table">
-                    <caption class="rg-sr-only">"Loyalty owed by kind, and what expires soon"</caption>
-                    <thead><tr>
-                        <th scope="col">"Kind"</th><th scope="col" class="rg-n">"Customers"</th><th scope="col" class="rg-n">"Outstanding"</th>
-                        <th scope="col" class="rg-n">"Value"</th><th scope="col" class="rg-n">"Expiring in 30 days"</th>
-                        <th scope="col" class="rg-n">"60 days"</th><th scope="col" class="rg-n">"90 days"</th>
-                    </tr></thead>
-                    <tbody>{l.lines.iter().map(row).collect_view()}</tbody>
-                </table>
-            </div>
+            <p data-testid="liability-total">{format!("In all: {}, of which {} in {} printed vouchers not yet used.",
+                format::money(l.total_value, &locale), format::money(l.vouchers_value, &locale), n(l.vouchers_outstanding, &locale))}</p>
+            <DataTable label="Loyalty owed by kind, and what expires soon".to_string() testid="liability-table" head rows/>
         </div>
     }
 }
@@ -358,58 +376,52 @@ pub fn CashiersScreen() -> impl IntoView {
 
 #[component]
 fn CashierTable(r: contract::reports::CashierReport) -> impl IntoView {
-    let ctx = ctx();
-    let locale = ctx.flow.with_untracked(|f| f.locale());
+    let locale = ctx().flow.with_untracked(|f| f.locale());
     if r.cashiers.is_empty() {
         return view! { <p data-testid="cashiers-empty">"No cashier posted a redemption or typed a code in these days."</p> }.into_any();
     }
     let rows = r.cashiers.iter().map(|c| {
-        let flags = match c.flagged.is_empty() {
-            true => view! { <span class="rg-muted">"None"</span> }.into_any(),
-            false => c.flagged.iter().map(|s| {
-                let (id, signal) = (c.staff_id.clone(), *s);
-                view! {
-                    <button class="rg-btn rg-quiet rg-flag" data-testid="signal" data-signal=s.as_str()
-                        aria-label=format!("{}: {} — show the audit entries", c.staff_name, s.label())
-                        on:click=move |_| ctx.dispatch(act(Reports::Drill { staff_id: id.clone(), signal }))>{s.label()}</button>
-                }
-            }).collect_view().into_any(),
-        };
-        let pct = |part: u64| match c.redemptions {
+        let pct = |part: u64| num(match c.redemptions {
             0 => "—".to_string(),
             all => format!("{} ({}%)", n(part, &locale), part * 100 / all),
+        });
+        let count = |v: u64| num(n(v, &locale));
+        let flags = match c.flagged.is_empty() {
+            true => vec![text("None".into())],
+            false => c.flagged.iter().map(|s| Cell {
+                text: s.label().into(),
+                num: false,
+                act: Some((
+                    act(Reports::Drill { staff_id: c.staff_id.clone(), signal: *s }),
+                    format!("{}: {} — show the audit entries", c.staff_name, s.label()),
+                    "signal",
+                )),
+            }).collect(),
         };
-        view! {
-            <tr data-testid="cashier" data-flags=c.flagged.len().to_string()>
-                <th scope="row">{c.staff_name.clone()}</th>
-                <td class="rg-n">{n(c.redemptions, &locale)}</td>
-                <td class="rg-n">{format::money(c.value, &locale)}</td>
-                <td class="rg-n">{pct(c.overrides)}</td>
-                <td class="rg-n">{n(c.failed_codes, &locale)}</td>
-                <td class="rg-n">{pct(c.no_sale)}</td>
-                <td class="rg-n">{n(c.reversals, &locale)}</td>
-                <td class="rg-n">{n(c.after_hours, &locale)}</td>
-                <td class="rg-n">{n(c.shared_contacts, &locale)}</td>
-                <td class="rg-n">{n(c.bursts, &locale)}</td>
-                <td>{flags}</td>
-            </tr>
+        Row {
+            testid: "cashier",
+            key: format!("{}:{}", c.staff_name, c.flagged.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+            cells: vec![
+                vec![text(c.staff_name.clone())],
+                vec![count(c.redemptions)],
+                vec![num(format::money(c.value, &locale))],
+                vec![pct(c.overrides)],
+                vec![count(c.failed_codes)],
+                vec![pct(c.no_sale)],
+                vec![count(c.reversals)],
+                vec![count(c.after_hours)],
+                vec![count(c.shared_contacts)],
+                vec![count(c.bursts)],
+                flags,
+            ],
         }
-    }).collect_view();
-    view! {
-        <div class="rg-scroll" role="region" aria-label="Cashiers by signals" tabindex="0">
-            <table class="rg-data" data-testid="cashiers">
-                <caption class="rg-sr-only">"Cashiers, most signals first"</caption>
-                <thead><tr>
-                    <th scope="col">"Cashier"</th><th scope="col" class="rg-n">"Redemptions"</th><th scope="col" class="rg-n">"Value"</th>
-                    <th scope="col" class="rg-n">"Overrides"</th><th scope="col" class="rg-n">"Wrong codes"</th>
-                    <th scope="col" class="rg-n">"No sale"</th><th scope="col" class="rg-n">"Reversals"</th>
-                    <th scope="col" class="rg-n">"After hours"</th><th scope="col" class="rg-n">"Shared contacts"</th>
-                    <th scope="col" class="rg-n">"Bursts"</th><th scope="col">"Flagged"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }.into_any()
+    }).collect();
+    let head = vec![
+        ("Cashier", false), ("Redemptions", true), ("Value", true), ("Overrides", true),
+        ("Wrong codes", true), ("No sale", true), ("Reversals", true), ("After hours", true),
+        ("Shared contacts", true), ("Bursts", true), ("Flagged", false),
+    ];
+    view! { <DataTable label="Cashiers, most signals first".to_string() testid="cashiers" head rows/> }.into_any()
 }
 
 #[component]
@@ -474,37 +486,21 @@ pub fn AuditScreen() -> impl IntoView {
             return view! { <p data-testid="audit-empty">"No entries match."</p> }.into_any();
         }
         let names = ctx.flow.with_untracked(|f| f.ui.reports.names.clone());
-        let name = |id: &Option<String>| {
-            id.as_ref()
-                .map(|i| {
-                    names
-                        .iter()
-                        .find(|x| x.id == *i)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| i.clone())
-                })
-                .unwrap_or_default()
-        };
-        view! {
-            <div class="rg-scroll" role="region" aria-label="Audit entries" tabindex="0">
-                <table class="rg-data" data-testid="audit-entries">
-                    <caption class="rg-sr-only">"Audit entries, oldest first"</caption>
-                    <thead><tr><th scope="col">"#"</th><th scope="col">"When"</th><th scope="col">"Action"</th><th scope="col">"Staff"</th><th scope="col">"Till"</th><th scope="col">"Details"</th></tr></thead>
-                    <tbody>
-                        {list.iter().map(|e| view! {
-                            <tr data-testid="audit-entry" data-action=e.action.clone()>
-                                <td>{e.seq}</td>
-                                <td>{format!("{} {}", format::store_date(e.at_ms, &tz), format::store_time(e.at_ms, &tz, &locale))}</td>
-                                <td>{contract::audit::action_label(&e.action).to_string()}</td>
-                                <td>{name(&e.staff_id)}</td>
-                                <td>{name(&e.terminal_id)}</td>
-                                <td class="rg-detail">{e.detail.clone()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }.into_any()
+        let name = |id: &Option<String>| id.as_ref().map(|i| names.iter().find(|x| x.id == *i).map(|x| x.name.clone()).unwrap_or_else(|| i.clone())).unwrap_or_default();
+        let rows = list.iter().map(|e| Row {
+            testid: "audit-entry",
+            key: e.action.clone(),
+            cells: vec![
+                vec![num(e.seq.to_string())],
+                vec![text(format!("{} {}", format::store_date(e.at_ms, &tz), format::store_time(e.at_ms, &tz, &locale)))],
+                vec![text(contract::audit::action_label(&e.action).to_string())],
+                vec![text(name(&e.staff_id))],
+                vec![text(name(&e.terminal_id))],
+                vec![text(e.detail.clone())],
+            ],
+        }).collect();
+        let head = vec![("#", true), ("When", false), ("Action", false), ("Staff", false), ("Till", false), ("Details", false)];
+        view! { <DataTable label="Audit entries, oldest first".to_string() testid="audit-entries" head rows/> }.into_any()
     };
     view! {
         <section class="rg-card">

@@ -124,16 +124,13 @@ pub fn csv_line(policy: &Policy, names: &StoreNames, e: &AuditEntry) -> String {
     crate::csv::line(&cells.map(|c| crate::csv::cell(&c)))
 }
 
-/// The export's file name: "audit <store name> <from> to <to>.csv", with anything a file
-/// system or a header would misread replaced by `_`.
+/// The export's file name: "Audit log <store name> <from> to <to>.csv", made safe for a
+/// header and a file system by the contract's one rule for file names.
 pub fn file_name(store_name: &str, from: &str, to: &str) -> String {
-    format!("audit {store_name} {from} to {to}.csv")
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' | '-' | '_' | '.' | ',' | '(' | ')' => c,
-            _ => '_',
-        })
-        .collect()
+    contract::reports::safe_file_name(&format!(
+        "{} {store_name} {from} to {to}.csv",
+        contract::reports::AUDIT_TITLE
+    ))
 }
 
 #[cfg(test)]
@@ -233,7 +230,7 @@ mod tests {
     fn a_file_name_carries_no_path_or_quote() {
         assert_eq!(
             file_name("Café \"Best\"/Main", "2027-03-01", "2027-03-31"),
-            "audit Caf_ _Best__Main 2027-03-01 to 2027-03-31.csv"
+            "Audit log Caf- -Best--Main 2027-03-01 to 2027-03-31.csv"
         );
     }
 }

@@ -248,7 +248,7 @@ async fn the_export_is_a_csv_file_of_names_in_store_time_with_formulas_inert() {
     // The store's name in the file name, with what a file system would misread replaced.
     assert!(
         disposition.starts_with(&format!(
-            "attachment; filename=\"audit RedeemGuard Demo Salon _ Store {day} to {day}.csv\";"
+            "attachment; filename=\"Audit log RedeemGuard Demo Salon - Store {day} to {day}.csv\";"
         )),
         "{disposition}"
     );
