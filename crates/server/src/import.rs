@@ -15,6 +15,7 @@
 
 use crate::audit::{self, Actor};
 use crate::crypto;
+use crate::csv::{as_written, inert};
 use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{CardTypeRow, CustomerRow, InstrumentRow, StoreRow};
@@ -54,26 +55,6 @@ pub const COLUMNS: [&str; 22] = [
 pub const MAX_ROWS: usize = 200_000;
 /// A file is checked until this many problems are found; the report lists them.
 pub const MAX_ERRORS: usize = 1_000;
-
-/// A spreadsheet runs a cell that starts with one of these as a formula.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A person's text (a name, a label) as the export writes it: one that a spreadsheet would run
-/// as a formula gets a leading `'`, which the import takes off again.
-fn inert(text: &str) -> String {
-    match text.starts_with(FORMULA_START) {
-        true => format!("'{text}"),
-        false => text.to_string(),
-    }
-}
-
-/// The text the export made inert, as it was.
-fn as_written(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest,
-        _ => text,
-    }
-}
 
 /// One problem of a file: where (row 1 is the header) and what to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -818,9 +799,7 @@ pub async fn run(
 /// re-import changes nothing).
 pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<String> {
     let policy = &store.policy;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
-    w.write_record(COLUMNS).map_err(fail)?;
+    let mut w = crate::csv::Sheet::new(COLUMNS).map_err(ApiError::internal)?;
     for c in tx.customers_of(&store.merchant_id)? {
         let mut row: Vec<String> = vec![String::new(); COLUMNS.len()];
         let mut set = |col: &str, v: String| {
@@ -900,28 +879,7 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
                 InstrumentKind::GiftCard => set("gift_card_balance", money(i.available())),
             }
         }
-        w.write_record(&row).map_err(fail)?;
+        w.record(&row).map_err(ApiError::internal)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A name a spreadsheet would run (`=HYPERLINK(…)`) is exported inert and imported back
-    /// as it was; ordinary text and numbers are untouched.
-    #[test]
-    fn formula_like_text_is_exported_inert_and_read_back_as_written() {
-        for text in ["=HYPERLINK(\"http://x\")", "+1 Club", "-Sale", "@home"] {
-            let out = inert(text);
-            assert!(out.starts_with('\''), "{out}");
-            assert_eq!(as_written(&out), text);
-        }
-        assert_eq!(inert("Asha Rao"), "Asha Rao");
-        assert_eq!(as_written("'Tis the season"), "'Tis the season");
-    }
+    w.finish().map_err(ApiError::internal)
 }

@@ -75,6 +75,10 @@ mod tests {
             ADMIN_CARDS,
             ADMIN_IMPORT,
             VOUCHER_REDEEM,
+            REPORTS,
+            REPORTS_CSV,
+            LIABILITY,
+            CASHIERS,
         ]
         .into_iter()
         .map(String::from)

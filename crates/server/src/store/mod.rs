@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 /// the caller (merchant or store id) so one merchant can never see another's rows (S9).
 /// Logic only ever sees `&mut dyn Tx`.
 pub trait Tx:
-    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx
+    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx + ReportTx
 {
 }
 
@@ -30,6 +30,7 @@ impl<
             + LimitTx
             + KioskTx
             + AuditTx
+            + ReportTx
             + ?Sized,
     > Tx for T
 {
@@ -305,6 +306,94 @@ pub trait AuditTx {
         action: &str,
         since_ms: i64,
     ) -> ApiResult<u64>;
+}
+
+/// What managers read (issue 15): loyalty reports over a store's days, the liability, the
+/// cashiers' signals, and the once-a-day record of an alert. Posted redemptions are read by
+/// their store day (`committed_day`, the store's time zone, written at the post).
+pub trait ReportTx {
+    /// Standing redemptions (count, points, value) and reversed ones matching `q`.
+    fn report_totals(&mut self, q: &ReportQuery<'_>) -> ApiResult<ReportSums>;
+    /// `q`'s redemptions grouped as `kind` asks (not `customer_detail`), in the report's
+    /// order, at most `limit`.
+    fn report_groups(
+        &mut self,
+        q: &ReportQuery<'_>,
+        kind: contract::reports::ReportKind,
+        limit: Option<usize>,
+    ) -> ApiResult<Vec<ReportGroup>>;
+    /// `q`'s redemptions one by one, by customer name then time, at most `limit`.
+    fn report_redemptions(
+        &mut self,
+        q: &ReportQuery<'_>,
+        limit: Option<usize>,
+    ) -> ApiResult<Vec<RedemptionRow>>;
+    /// Printed vouchers of a store issued, taken at its tills, and expired unused in
+    /// [from_ms, to_ms) (expired: by `now_ms`).
+    fn voucher_sums(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+        now_ms: i64,
+    ) -> ApiResult<VoucherSums>;
+    /// Vouchers taken at the store's tills per store day and till: (day, terminal, count, value).
+    fn vouchers_taken(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        terminal_id: Option<&str>,
+    ) -> ApiResult<Vec<(String, String, u64, u64)>>;
+    /// Every name a report may show for the store's staff and terminals, disabled or revoked
+    /// ones too: (staff id → name, terminal id → name).
+    fn report_names(&mut self, store_id: &str) -> ApiResult<ReportNames>;
+    /// Loyalty the merchant's customers hold now, per kind and unit, in `currency`.
+    fn liability(
+        &mut self,
+        merchant_id: &str,
+        currency: &str,
+        now_ms: i64,
+    ) -> ApiResult<Vec<LiabilitySums>>;
+    /// The merchant's vouchers neither redeemed nor expired by `now_ms`: (count, value).
+    fn vouchers_outstanding(&mut self, merchant_id: &str, now_ms: i64) -> ApiResult<(u64, u64)>;
+    /// Redemptions posted by staff on the store's days, by staff then time.
+    fn cashier_events(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        staff_id: Option<&str>,
+    ) -> ApiResult<Vec<CashierEvent>>;
+    /// Wrong codes typed (`otp_rejected`) per staff member in [from_ms, to_ms).
+    fn failed_codes_by_staff(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<Vec<(String, u64)>>;
+    /// Per staff member, the distinct customers they posted for on those days whose mobile
+    /// or e-mail is another customer's of the merchant, or whose mobile is a staff member's.
+    fn shared_contacts_by_staff(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        staff_id: Option<&str>,
+    ) -> ApiResult<Vec<(String, u64)>>;
+    /// Records that the managers were told of `signal` for this cashier and store day;
+    /// false when they already were.
+    fn record_fraud_alert(
+        &mut self,
+        store_id: &str,
+        staff_id: &str,
+        day: &str,
+        signal: &str,
+        at_ms: i64,
+    ) -> ApiResult<bool>;
+    /// The store's managers (not disabled) with a mobile: (staff id, name, E.164 mobile).
+    /// Empty while the schema has no `staff.mobile`.
+    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<(String, String, String)>>;
 }
 
 pub type Reply = Result<Box<dyn Any + Send>, ApiError>;
