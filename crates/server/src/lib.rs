@@ -17,6 +17,7 @@ pub mod app;
 pub mod approval;
 pub mod audit;
 pub mod auth;
+pub mod bench_reports;
 pub mod cards;
 pub mod challenge;
 pub mod config;
