@@ -102,6 +102,18 @@ pub fn loyalty(
     };
     let fetch = max_rows.map(|n| n + 1);
     let mut rows: Vec<ReportRow> = Vec::new();
+    // The totals, when every group was read: their sum (no second pass over the rows).
+    let mut summed: Option<ReportSums> = None;
+    let add_up = |groups: &[ReportGroup]| {
+        groups.iter().fold(ReportSums::default(), |mut t, g| {
+            t.count += g.sums.count;
+            t.points += g.sums.points;
+            t.value_minor += g.sums.value_minor;
+            t.quantity += g.sums.quantity;
+            t.reversed += g.sums.reversed;
+            t
+        })
+    };
     let blank = |s: &ReportSums| -> ApiResult<ReportRow> {
         Ok(ReportRow {
             date: None,
@@ -161,7 +173,11 @@ pub fn loyalty(
             }
         }
         ReportKind::DateCustomer => {
-            for g in tx.report_groups(&q, kind, fetch)? {
+            let groups = tx.report_groups(&q, kind, fetch)?;
+            if fetch.is_none() {
+                summed = Some(add_up(&groups));
+            }
+            for g in groups {
                 rows.push(ReportRow {
                     date: g.day.clone(),
                     customer_id: g.customer_id.clone(),
@@ -171,7 +187,9 @@ pub fn loyalty(
             }
         }
         ReportKind::Cashier | ReportKind::Terminal | ReportKind::Instrument => {
-            for g in tx.report_groups(&q, kind, None)? {
+            let groups = tx.report_groups(&q, kind, None)?;
+            summed = Some(add_up(&groups));
+            for g in groups {
                 rows.push(ReportRow {
                     cashier_name: staff_name(&g.staff_id),
                     cashier_id: g.staff_id.clone(),
@@ -199,7 +217,9 @@ pub fn loyalty(
         ReportKind::EndOfDay => {
             // Loyalty posted at each till each day, and vouchers taken off bills there.
             let mut days: BTreeMap<(String, String), ReportRow> = BTreeMap::new();
-            for g in tx.report_groups(&q, kind, None)? {
+            let groups = tx.report_groups(&q, kind, None)?;
+            summed = Some(add_up(&groups));
+            for g in groups {
                 let key = (
                     g.day.clone().unwrap_or_default(),
                     g.terminal_id.clone().unwrap_or_default(),
@@ -239,7 +259,10 @@ pub fn loyalty(
     if let Some(n) = max_rows {
         rows.truncate(n);
     }
-    let totals = tx.report_totals(&q)?;
+    let totals = match summed {
+        Some(t) => t,
+        None => tx.report_totals(&q)?,
+    };
     let (from_ms, to_ms) = days::bounds(policy, filter.from, filter.to);
     let v = tx.voucher_sums(&store.id, from_ms, to_ms, now_ms)?;
     Ok(LoyaltyReport {

@@ -40,7 +40,7 @@ pub async fn loyalty(
     let now = app.clock.now_ms();
     let report = app
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let (kind, filter) = crate::reports::parse_query(&q, true)?;
@@ -69,7 +69,7 @@ pub async fn loyalty_csv(
     let now = app.clock.now_ms();
     let (title, text) = app
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let (kind, filter) = crate::reports::parse_query(&q, true)?;
@@ -98,7 +98,7 @@ pub async fn liability(
     let now = app.clock.now_ms();
     let out = app
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             crate::reports::liability(tx, &caller.store, now)
@@ -119,7 +119,7 @@ pub async fn cashiers(
     let now = app.clock.now_ms();
     let out = app
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let (_, filter) = crate::reports::parse_query(&q, false)?;

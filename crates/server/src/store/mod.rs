@@ -417,6 +417,11 @@ pub struct Job {
 /// keep them, and are rolled back otherwise.
 pub trait Store: Send + Sync {
     fn submit(&self, job: Job) -> Result<(), ApiError>;
+    /// Runs a job that only reads (a report) where it does not hold up the writer, on a
+    /// snapshot of what was committed; a store without such a place runs it as any job.
+    fn submit_read(&self, job: Job) -> Result<(), ApiError> {
+        self.submit(job)
+    }
 }
 
 /// The handle the rest of the server uses.
@@ -449,19 +454,41 @@ impl Db {
         self.submit(f, true).await
     }
 
+    /// Runs `f`, which only reads, on a snapshot of what was committed, without holding up
+    /// the writer (reports over many rows). A write in `f` fails.
+    pub async fn read<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit_as(f, false, true).await
+    }
+
     async fn submit<R, F>(&self, f: F, durable: bool) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit_as(f, durable, false).await
+    }
+
+    async fn submit_as<R, F>(&self, f: F, durable: bool, read: bool) -> ApiResult<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
     {
         let (reply, rx) = oneshot::channel();
         let work: Work = Box::new(move |tx| f(tx).map(|r| Box::new(r) as Box<dyn Any + Send>));
-        self.store.submit(Job {
+        let job = Job {
             work,
             reply,
             durable,
             queued: std::time::Instant::now(),
-        })?;
+        };
+        match read {
+            true => self.store.submit_read(job)?,
+            false => self.store.submit(job)?,
+        }
         let out = rx
             .await
             .map_err(|_| ApiError::internal("store worker stopped"))??;
