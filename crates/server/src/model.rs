@@ -596,6 +596,17 @@ pub struct ReportSums {
     pub reversed: u64,
 }
 
+impl ReportSums {
+    /// Both together (a report's groups add up to its totals).
+    pub fn add(&mut self, other: &ReportSums) {
+        self.count += other.count;
+        self.points += other.points;
+        self.value_minor += other.value_minor;
+        self.quantity += other.quantity;
+        self.reversed += other.reversed;
+    }
+}
+
 /// One group of a report: the keys its kind groups by, and its sums.
 #[derive(Clone, Debug, Default)]
 pub struct ReportGroup {

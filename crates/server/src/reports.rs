@@ -106,11 +106,7 @@ pub fn loyalty(
     let mut summed: Option<ReportSums> = None;
     let add_up = |groups: &[ReportGroup]| {
         groups.iter().fold(ReportSums::default(), |mut t, g| {
-            t.count += g.sums.count;
-            t.points += g.sums.points;
-            t.value_minor += g.sums.value_minor;
-            t.quantity += g.sums.quantity;
-            t.reversed += g.sums.reversed;
+            t.add(&g.sums);
             t
         })
     };
@@ -173,7 +169,7 @@ pub fn loyalty(
             }
         }
         ReportKind::DateCustomer => {
-            let groups = tx.report_groups(&q, kind, fetch)?;
+            let groups = tx.report_by_customer(&q, fetch)?;
             if fetch.is_none() {
                 summed = Some(add_up(&groups));
             }
@@ -187,7 +183,7 @@ pub fn loyalty(
             }
         }
         ReportKind::Cashier | ReportKind::Terminal | ReportKind::Instrument => {
-            let groups = tx.report_groups(&q, kind, None)?;
+            let groups = cube_by(tx, &q, kind)?;
             summed = Some(add_up(&groups));
             for g in groups {
                 rows.push(ReportRow {
@@ -217,7 +213,7 @@ pub fn loyalty(
         ReportKind::EndOfDay => {
             // Loyalty posted at each till each day, and vouchers taken off bills there.
             let mut days: BTreeMap<(String, String), ReportRow> = BTreeMap::new();
-            let groups = tx.report_groups(&q, kind, None)?;
+            let groups = cube_by(tx, &q, kind)?;
             summed = Some(add_up(&groups));
             for g in groups {
                 let key = (
@@ -283,6 +279,41 @@ pub fn loyalty(
             expired_value: money(v.expired_minor, currency)?,
         },
     })
+}
+
+/// The breakdown `kind` asks for (by cashier, till, kind and unit, or day and till), added
+/// up from the store's groups per day, till, cashier, kind and unit.
+fn cube_by(tx: &mut dyn Tx, q: &ReportQuery<'_>, kind: ReportKind) -> ApiResult<Vec<ReportGroup>> {
+    type Key = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<InstrumentKind>,
+        Option<contract::Unit>,
+    );
+    let mut merged: HashMap<Key, ReportGroup> = HashMap::new();
+    for g in tx.report_cube(q)? {
+        let key: Key = match kind {
+            ReportKind::Cashier => (None, g.staff_id, None, None, None),
+            ReportKind::Terminal => (None, None, g.terminal_id, None, None),
+            ReportKind::Instrument => (None, None, None, g.kind, g.unit),
+            _ => (g.day, None, g.terminal_id, None, None),
+        };
+        let (day, staff_id, terminal_id, k, unit) = key.clone();
+        merged
+            .entry(key)
+            .or_insert_with(|| ReportGroup {
+                day,
+                staff_id,
+                terminal_id,
+                kind: k,
+                unit,
+                ..ReportGroup::default()
+            })
+            .sums
+            .add(&g.sums);
+    }
+    Ok(merged.into_values().collect())
 }
 
 /// The report as a CSV file: a header row of column names, then every row; money as plain

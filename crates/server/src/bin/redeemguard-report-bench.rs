@@ -39,6 +39,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: &Args) -> Result<bool, String> {
+    redeemguard_server::gateways::install_tls_provider();
     let http = reqwest::Client::new();
     let session: serde_json::Value = http
         .post(format!("{}/v1/sessions", args.url))

@@ -314,14 +314,16 @@ pub trait AuditTx {
 pub trait ReportTx {
     /// Standing redemptions (count, points, value) and reversed ones matching `q`.
     fn report_totals(&mut self, q: &ReportQuery<'_>) -> ApiResult<ReportSums>;
-    /// `q`'s redemptions grouped as `kind` asks (not `customer_detail`), in the report's
-    /// order, at most `limit`.
-    fn report_groups(
+    /// `q`'s redemptions per store day and customer, by day then customer name, at most
+    /// `limit` groups.
+    fn report_by_customer(
         &mut self,
         q: &ReportQuery<'_>,
-        kind: contract::reports::ReportKind,
         limit: Option<usize>,
     ) -> ApiResult<Vec<ReportGroup>>;
+    /// `q`'s redemptions per store day, till, cashier, kind and unit (every group): what the
+    /// breakdowns by cashier, till, kind and day add up.
+    fn report_cube(&mut self, q: &ReportQuery<'_>) -> ApiResult<Vec<ReportGroup>>;
     /// `q`'s redemptions one by one, by customer name then time, at most `limit`.
     fn report_redemptions(
         &mut self,

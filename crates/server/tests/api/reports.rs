@@ -148,6 +148,9 @@ fn give_manager_a_mobile(server: &Server, mobile: &str) {
 async fn a_manager_reads_every_report_as_computed_by_hand_and_only_their_store_s() {
     let server = Server::demo(&["--demo-extra-merchant"]);
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    // Day 1, from 10:00 India time (sessions do not last the night: everyone signs in).
+    let d1 = next_day_at(&server, &manager, 10).await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
     let priya = server.api("demo-till-1").sign_in("C001", "1234").await;
     let ravi_id = id_of(
         &manager
@@ -160,15 +163,12 @@ async fn a_manager_reads_every_report_as_computed_by_hand_and_only_their_store_s
     );
     let ravi = server.api("demo-till-2").sign_in("R001", "583016").await;
     let other = server.api("other-till-1").sign_in("C001", "1234").await;
-    let kiosk = kiosk(&server).await;
     // Below ₹100.00 no code is needed; a printed voucher is valid for one day.
     manager
         .set_policy(json!({ "otp_min_value": inr(10_000), "voucher_valid_days": 1 }))
         .await;
     asha_twin(&server);
 
-    // Day 1, from 10:00 India time.
-    let d1 = next_day_at(&server, &manager, 10).await;
     let asha_pts = ASHA_POINTS;
     let r1 = redeem(
         &server,
@@ -271,6 +271,10 @@ async fn a_manager_reads_every_report_as_computed_by_hand_and_only_their_store_s
     // (valid one day) has expired unused.
     server.advance_clock(86_400 + 60).await;
     let d2 = ist_day(v2["voucher"]["valid_until_ms"].as_i64().unwrap());
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let ravi = server.api("demo-till-2").sign_in("R001", "583016").await;
+    let priya = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let kiosk = kiosk(&server).await;
     let r8 = redeem(
         &server,
         &ravi,
@@ -615,6 +619,7 @@ async fn the_liability_is_what_customers_hold_and_printed_vouchers_not_yet_used(
     // Once the voucher expires (90 days), it is owed no more; nor are Asha's 200 expiring
     // points (swept), the campaigns, Zoya's gift card or Lakshmi's membership.
     server.advance_clock(91 * 86_400).await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
     let later = manager.get("/v1/reports/liability").await.expect(200);
     assert_eq!(later["vouchers_outstanding"], 0);
     assert!(later["lines"]
@@ -628,10 +633,11 @@ async fn the_liability_is_what_customers_hold_and_printed_vouchers_not_yet_used(
 async fn managers_get_one_message_a_day_when_a_cashier_redeems_after_hours() {
     let server = Server::demo(&[]);
     let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
-    let priya = server.api("demo-till-1").sign_in("C001", "1234").await;
     give_manager_a_mobile(&server, "+919800000001");
     // 23:00 India time: the store (09:00–22:00 by default) is closed.
     let day = next_day_at(&server, &manager, 23).await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let priya = server.api("demo-till-1").sign_in("C001", "1234").await;
     redeem(
         &server,
         &priya,
@@ -691,6 +697,8 @@ async fn managers_get_one_message_a_day_when_a_cashier_redeems_after_hours() {
 
     // The next night is another day: told again.
     server.advance_clock(86_400).await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let priya = server.api("demo-till-1").sign_in("C001", "1234").await;
     redeem(
         &server,
         &priya,

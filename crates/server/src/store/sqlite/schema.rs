@@ -223,7 +223,7 @@ CREATE INDEX vouchers_by_bill ON vouchers (redeemed_store_id, redeemed_bill_id)
     // the poster, else the intent's cashier), where (`terminal_id`), how it was approved
     // (`approved_by`: code, override or no_code), the store day it was posted on
     // (`committed_day`, YYYY-MM-DD in the store's time zone) and the customer's name and unit;
-    // one covering index answers every report of a store's days. A voucher keeps the till and
+    // two covering indexes answer every report of a store's days. A voucher keeps the till and
     // store day it was taken at. A cashier's signal is told to the managers once a day
     // (`fraud_alerts`). `committed_day` and `redeemed_day` need the store's time zone: they are
     // filled in by `backfill_days` after this migration.
@@ -243,6 +243,10 @@ UPDATE redemptions SET approved_by = CASE json_extract(data, '$.approval.by')
 CREATE INDEX redemptions_by_day ON redemptions (store_id, committed_day, customer_name,
     customer_id, staff_id, terminal_id, kind, unit, approved_by, status, quantity, value_minor,
     committed_at_ms, bill_id) WHERE committed_day IS NOT NULL;
+-- Per day, till, cashier and kind in index order: the breakdowns add up without sorting.
+CREATE INDEX redemptions_by_till ON redemptions (store_id, committed_day, terminal_id, staff_id,
+    kind, unit, status, approved_by, customer_id, quantity, value_minor)
+    WHERE committed_day IS NOT NULL;
 ALTER TABLE vouchers ADD COLUMN redeemed_terminal_id TEXT;
 ALTER TABLE vouchers ADD COLUMN redeemed_day TEXT;
 UPDATE vouchers SET redeemed_terminal_id = (SELECT a.terminal_id FROM audit a
@@ -419,6 +423,101 @@ mod tests {
             .unwrap();
         let policy: contract::Policy = serde_json::from_str(&policy).unwrap();
         assert_eq!(policy, old, "the old default texts are the new defaults");
+    }
+
+    /// Redemptions posted and vouchers taken before migration 16 are in the reports: their
+    /// cashier, till, approval and store day (the store's time zone) are filled in.
+    #[test]
+    fn redemptions_posted_before_the_reports_are_counted_under_their_store_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v15.sqlite");
+        let policy = serde_json::to_string(&contract::Policy::default_for(
+            contract::Currency::INR,
+            "en-IN",
+            contract::CallingCode::INDIA,
+        ))
+        .unwrap();
+        // 2027-03-01 20:00 UTC: already 2 March in India.
+        let at = 1_803_931_200_000i64;
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..15] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 15).unwrap();
+            conn.execute("INSERT INTO merchants VALUES ('m', 'M')", [])
+                .unwrap();
+            conn.execute(
+                "INSERT INTO stores (id, merchant_id, name, policy) VALUES ('s', 'm', 'S', ?1)",
+                [&policy],
+            )
+            .unwrap();
+            let data = serde_json::json!({
+                "terminal_id": "t1", "staff_id": "cashier", "posted_by": "poster",
+                "customer_name": "Asha Rao", "unit": "points",
+                "approval": { "by": "override", "manager_name": "M", "reason": "r" },
+            });
+            for (id, status, committed) in
+                [("r1", "committed", Some(at)), ("r2", "cancelled", None)]
+            {
+                conn.execute(
+                    "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, \
+                     value_minor, created_at_ms, expires_at_ms, committed_at_ms, data) \
+                     VALUES (?1, 's', 'c', ?2, 'points', 5, 500, ?3, ?3, ?4, ?5)",
+                    rusqlite::params![id, status, at, committed, data.to_string()],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO vouchers (id, code_hash, merchant_id, store_id, redemption_id, \
+                 customer_id, customer_name, value_minor, currency, issued_at_ms, valid_until_ms, \
+                 redeemed_at_ms, redeemed_store_id) \
+                 VALUES ('v1', 'h', 'm', 's', 'r1', 'c', 'Asha Rao', 500, 'INR', ?1, ?2, ?1, 's')",
+                rusqlite::params![at, at + 86_400_000],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO audit (at_ms, action, store_id, terminal_id, detail, prev_hash, hash) \
+                 VALUES (?1, 'voucher_redeemed', 's', 't2', '{\"voucher_id\":\"v1\"}', '', '')",
+                [at],
+            )
+            .unwrap();
+        }
+        let conn = open_connection(&path).unwrap();
+        let row = |id: &str| -> (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) {
+            conn.query_row(
+                "SELECT terminal_id, staff_id, approved_by, committed_day, unit FROM redemptions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap()
+        };
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            row("r1"),
+            (
+                s("t1"),
+                s("poster"),
+                s("override"),
+                s("2027-03-02"),
+                s("points")
+            )
+        );
+        assert_eq!(row("r2"), (s("t1"), s("poster"), None, None, s("points")));
+        let voucher: (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT redeemed_terminal_id, redeemed_day FROM vouchers WHERE id = 'v1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(voucher, (s("t2"), s("2027-03-02")));
     }
 
     #[test]

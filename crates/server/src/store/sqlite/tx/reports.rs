@@ -7,7 +7,7 @@ use super::SqliteTx;
 use crate::error::ApiResult;
 use crate::model::*;
 use crate::store::*;
-use contract::reports::{ApprovedBy, ReportKind};
+use contract::reports::ApprovedBy;
 use contract::{InstrumentKind, Unit};
 use rusqlite::{params, Row};
 
@@ -64,39 +64,17 @@ impl ReportTx for SqliteTx<'_> {
             .unwrap_or_default())
     }
 
-    fn report_groups(
+    fn report_by_customer(
         &mut self,
         q: &ReportQuery<'_>,
-        kind: ReportKind,
         n: Option<usize>,
     ) -> ApiResult<Vec<ReportGroup>> {
-        // The keys (day, customer id, customer name, staff, terminal, kind, unit), what they
-        // group by, and the order. A day and a customer follow the index: no sorting.
-        let (keys, group) = match kind {
-            ReportKind::DateCustomer => (
-                "committed_day, customer_id, customer_name, NULL, NULL, NULL, NULL",
-                "committed_day, customer_name, customer_id",
-            ),
-            ReportKind::Cashier => ("NULL, NULL, NULL, staff_id, NULL, NULL, NULL", "staff_id"),
-            ReportKind::Terminal => (
-                "NULL, NULL, NULL, NULL, terminal_id, NULL, NULL",
-                "terminal_id",
-            ),
-            ReportKind::Instrument => ("NULL, NULL, NULL, NULL, NULL, kind, unit", "kind, unit"),
-            ReportKind::EndOfDay => (
-                "committed_day, NULL, NULL, NULL, terminal_id, NULL, NULL",
-                "committed_day, terminal_id",
-            ),
-            ReportKind::CustomerDetail => {
-                return Err(crate::error::ApiError::internal(
-                    "a detailed report lists redemptions, not groups",
-                ))
-            }
-        };
+        // In the order of `redemptions_by_day`: no sorting, and a limit stops the scan.
         self.all(
             &format!(
-                "SELECT {keys}, {SUMS} FROM redemptions WHERE {MATCHES} \
-                 GROUP BY {group} ORDER BY {group} LIMIT ?9"
+                "SELECT committed_day, customer_id, customer_name, {SUMS} FROM redemptions \
+                 WHERE {MATCHES} GROUP BY committed_day, customer_name, customer_id \
+                 ORDER BY committed_day, customer_name, customer_id LIMIT ?9"
             ),
             params![
                 q.store_id,
@@ -114,17 +92,46 @@ impl ReportTx for SqliteTx<'_> {
                     day: r.get(0)?,
                     customer_id: r.get(1)?,
                     customer_name: r.get(2)?,
-                    staff_id: r.get(3)?,
-                    terminal_id: r.get(4)?,
+                    sums: sums(r, 3)?,
+                    ..ReportGroup::default()
+                })
+            },
+        )
+    }
+
+    fn report_cube(&mut self, q: &ReportQuery<'_>) -> ApiResult<Vec<ReportGroup>> {
+        // In the order of `redemptions_by_till`: no sorting.
+        const KEYS: &str = "committed_day, terminal_id, staff_id, kind, unit";
+        self.all(
+            &format!(
+                "SELECT {KEYS}, {SUMS} FROM redemptions WHERE {MATCHES} \
+                 GROUP BY {KEYS} ORDER BY {KEYS}"
+            ),
+            params![
+                q.store_id,
+                q.from_day,
+                q.to_day,
+                q.cashier,
+                q.terminal,
+                q.customer,
+                q.instrument,
+                q.approved_by
+            ],
+            |r| {
+                Ok(ReportGroup {
+                    day: r.get(0)?,
+                    terminal_id: r.get(1)?,
+                    staff_id: r.get(2)?,
                     kind: r
-                        .get::<_, Option<String>>(5)?
+                        .get::<_, Option<String>>(3)?
                         .map(|k| parse_text::<InstrumentKind>(&k))
                         .transpose()?,
                     unit: r
-                        .get::<_, Option<String>>(6)?
+                        .get::<_, Option<String>>(4)?
                         .map(|k| parse_text::<Unit>(&k))
                         .transpose()?,
-                    sums: sums(r, 7)?,
+                    sums: sums(r, 5)?,
+                    ..ReportGroup::default()
                 })
             },
         )
