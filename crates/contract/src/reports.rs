@@ -212,7 +212,7 @@ impl StoreDate {
 }
 
 fn leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 fn days_in_month(y: u16, m: u8) -> u8 {
@@ -540,9 +540,7 @@ impl Signal {
             Signal::Overrides => "override",
             Signal::FailedCodes => "otp_rejected",
             Signal::Reversals => "reverse",
-            Signal::NoSale | Signal::AfterHours | Signal::SharedContact | Signal::Burst => {
-                "commit"
-            }
+            Signal::NoSale | Signal::AfterHours | Signal::SharedContact | Signal::Burst => "commit",
         }
     }
 }
@@ -895,10 +893,7 @@ mod tests {
         s.overrides = 2; // 20 % of 10
         s.reversals = 3;
         s.failed_codes = 9;
-        assert_eq!(
-            t.crossed(&s, 1),
-            vec![Signal::Overrides, Signal::Reversals]
-        );
+        assert_eq!(t.crossed(&s, 1), vec![Signal::Overrides, Signal::Reversals]);
         // The same counts over a week are ordinary.
         assert_eq!(t.crossed(&s, 7), vec![Signal::Overrides]);
         // A share over too few redemptions says nothing.
@@ -941,7 +936,11 @@ mod tests {
         let fields: Vec<_> = t.problems().into_iter().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            ["fraud.override_share_pct", "fraud.burst_minutes", "fraud.closes_at"]
+            [
+                "fraud.override_share_pct",
+                "fraud.burst_minutes",
+                "fraud.closes_at"
+            ]
         );
     }
 }

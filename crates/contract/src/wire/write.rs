@@ -10,8 +10,8 @@ use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
 use crate::otp::{OtpCode, OtpLength};
 use crate::policy::{BillCap, Policy};
-use crate::reports::{ClockTime, FraudThresholds};
 use crate::quantity::Quantity;
+use crate::reports::{ClockTime, FraudThresholds};
 use crate::rules::Purpose;
 use crate::template::{MessageTemplate, Templates};
 
