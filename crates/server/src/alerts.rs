@@ -173,7 +173,7 @@ mod tests {
             staff_id: "st-ravi".into(),
             staff_name: "Ravi".into(),
             redemptions: 10,
-            value: Money::new(100_00, Currency::INR).unwrap(),
+            value: Money::new(10_000, Currency::INR).unwrap(),
             overrides: 4,
             failed_codes: 0,
             no_sale: 0,

@@ -484,32 +484,25 @@ mod tests {
             .unwrap();
         }
         let conn = open_connection(&path).unwrap();
-        let row = |id: &str| -> (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ) {
+        type Columns = [Option<String>; 5];
+        let row = |id: &str| -> Columns {
             conn.query_row(
                 "SELECT terminal_id, staff_id, approved_by, committed_day, unit FROM redemptions WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
             )
             .unwrap()
         };
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(
-            row("r1"),
-            (
-                s("t1"),
-                s("poster"),
-                s("override"),
-                s("2027-03-02"),
-                s("points")
-            )
-        );
-        assert_eq!(row("r2"), (s("t1"), s("poster"), None, None, s("points")));
+        let r1 = [
+            s("t1"),
+            s("poster"),
+            s("override"),
+            s("2027-03-02"),
+            s("points"),
+        ];
+        assert_eq!(row("r1"), r1);
+        assert_eq!(row("r2"), [s("t1"), s("poster"), None, None, s("points")]);
         let voucher: (Option<String>, Option<String>) = conn
             .query_row(
                 "SELECT redeemed_terminal_id, redeemed_day FROM vouchers WHERE id = 'v1'",
