@@ -6,8 +6,9 @@
 //! redemptions). Check the back office.": never a code), and a `fraud_alert` audit entry is
 //! recorded, once per cashier, signal and day (`fraud_alerts`).
 //!
-//! The evaluation runs shortly after the event, in a job of its own, at most once per cashier
-//! per [`DELAY`]: a busy till does not pay for it on every commit.
+//! The evaluation runs shortly after the event, at most once per cashier per [`DELAY`], and
+//! reads where reports read (`Db::read`): a busy till does not pay for it on every commit,
+//! and the writer only records what is new.
 
 use crate::audit::{self, Action, Actor};
 use crate::days;
@@ -45,10 +46,15 @@ pub fn after(app: &Shared, store_id: &str, staff_id: Option<&str>) {
             .unwrap_or_else(|p| p.into_inner())
             .remove(&key);
         let now = app.clock.now_ms();
-        let messages = app
-            .db
-            .run(move |tx| evaluate(tx, &store_id, &staff_id, now))
-            .await;
+        // The signals are read where reports are (never holding up the writer); only a
+        // signal not yet told today is written down.
+        let (store, staff) = (store_id.clone(), staff_id.clone());
+        let due = app.db.read(move |tx| due(tx, &store, &staff, now)).await;
+        let messages = match due {
+            Ok(Some(due)) => app.db.run(move |tx| tell(tx, &store_id, &due, now)).await,
+            Ok(None) => return,
+            Err(e) => Err(e),
+        };
         let messages = match messages {
             Ok(m) => m,
             Err(e) => {
@@ -69,28 +75,55 @@ pub fn after(app: &Shared, store_id: &str, staff_id: Option<&str>) {
     tokio::spawn(task.instrument(tracing::Span::current()));
 }
 
-/// In one transaction: the cashier's signals today; each flagged one not yet told today is
-/// recorded (and audited); the messages to the managers, if any is new.
-pub fn evaluate(
-    tx: &mut dyn Tx,
-    store_id: &str,
-    staff_id: &str,
-    now_ms: i64,
-) -> ApiResult<Vec<OutgoingMessage>> {
+/// A cashier's signals flagged today that the managers were not told of yet.
+pub struct Due {
+    pub signals: CashierSignals,
+    pub new: Vec<Signal>,
+    pub day: String,
+    pub store_name: String,
+}
+
+/// Reads the cashier's signals today (the report's rule); `None` when nothing new is flagged.
+pub fn due(tx: &mut dyn Tx, store_id: &str, staff_id: &str, now_ms: i64) -> ApiResult<Option<Due>> {
     let Some(store) = tx.store(store_id)? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let Some(today) = days::store_date(&store.policy, now_ms) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let signals = reports::cashiers(tx, &store, today, today, Some(staff_id))?;
     let Some(s) = signals.into_iter().find(|s| s.staff_id == staff_id) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
+    let day = today.to_string();
+    let told = tx.fraud_alerts_told(store_id, staff_id, &day)?;
+    let new: Vec<Signal> = s
+        .flagged
+        .iter()
+        .copied()
+        .filter(|f| !told.iter().any(|t| t == f.as_str()))
+        .collect();
+    Ok((!new.is_empty()).then_some(Due {
+        signals: s,
+        new,
+        day,
+        store_name: store.name,
+    }))
+}
+
+/// Records each signal not yet told today for the cashier (once: a concurrent evaluation
+/// finds it recorded), audits it, and returns the managers' messages.
+pub fn tell(
+    tx: &mut dyn Tx,
+    store_id: &str,
+    due: &Due,
+    now_ms: i64,
+) -> ApiResult<Vec<OutgoingMessage>> {
+    let s = &due.signals;
+    let staff_id = s.staff_id.as_str();
     let mut new = Vec::new();
-    for signal in &s.flagged {
-        let day = today.to_string();
-        if tx.record_fraud_alert(store_id, staff_id, &day, signal.as_str(), now_ms)? {
+    for signal in &due.new {
+        if tx.record_fraud_alert(store_id, staff_id, &due.day, signal.as_str(), now_ms)? {
             let actor = Actor {
                 store_id: store_id.to_string(),
                 terminal_id: None,
@@ -103,7 +136,7 @@ pub fn evaluate(
                 Action::FraudAlert,
                 None,
                 json!({
-                    "staff_id": staff_id, "signal": signal.as_str(), "day": day,
+                    "staff_id": staff_id, "signal": signal.as_str(), "day": due.day,
                     "redemptions": s.redemptions, "overrides": s.overrides,
                     "failed_codes": s.failed_codes, "no_sale": s.no_sale,
                     "reversals": s.reversals, "after_hours": s.after_hours,
@@ -116,7 +149,7 @@ pub fn evaluate(
     if new.is_empty() {
         return Ok(Vec::new());
     }
-    let text = text(&s, &store.name, &new);
+    let text = text(s, &due.store_name, &new);
     Ok(tx
         .manager_mobiles(store_id)?
         .into_iter()

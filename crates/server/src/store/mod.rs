@@ -393,6 +393,13 @@ pub trait ReportTx {
         signal: &str,
         at_ms: i64,
     ) -> ApiResult<bool>;
+    /// The signals the managers were told of for this cashier and store day.
+    fn fraud_alerts_told(
+        &mut self,
+        store_id: &str,
+        staff_id: &str,
+        day: &str,
+    ) -> ApiResult<Vec<String>>;
     /// The store's managers (not disabled) with a mobile: (staff id, name, E.164 mobile).
     /// Empty while the schema has no `staff.mobile`.
     fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<(String, String, String)>>;

@@ -416,6 +416,19 @@ impl ReportTx for SqliteTx<'_> {
         )? == 1)
     }
 
+    fn fraud_alerts_told(
+        &mut self,
+        store_id: &str,
+        staff_id: &str,
+        day: &str,
+    ) -> ApiResult<Vec<String>> {
+        self.all(
+            "SELECT signal FROM fraud_alerts WHERE store_id = ?1 AND staff_id = ?2 AND day = ?3",
+            params![store_id, staff_id, day],
+            |r| r.get(0),
+        )
+    }
+
     fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<(String, String, String)>> {
         if !self.staff_have_mobiles()? {
             return Ok(Vec::new());
