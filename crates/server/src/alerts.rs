@@ -24,7 +24,7 @@ use serde_json::json;
 use tracing::Instrument;
 
 /// How long after an event its cashier's signals are evaluated (events meanwhile share it).
-pub const DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+pub const DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Evaluates `staff_id`'s signals soon (see the module); nothing for a kiosk (no staff).
 pub fn after(app: &Shared, store_id: &str, staff_id: Option<&str>) {

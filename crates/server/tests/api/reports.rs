@@ -684,7 +684,8 @@ async fn managers_get_one_message_a_day_when_a_cashier_redeems_after_hours() {
         false,
     )
     .await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // Past the evaluation's delay (`alerts::DELAY`, 1 s).
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(alerts().await.len(), 1);
     assert_eq!(manager.audit_details("fraud_alert").await.len(), 1);
     // The report agrees.
