@@ -89,7 +89,7 @@ test('reports: today\'s summary by customer, one customer in detail, the cash-up
   const csv = await download(office, tid('report-csv'));
   assert.match(csv.name, /^Customer Wise Detailed \d{4}-\d\d-\d\d\.csv$/);
   const lines = csv.text.trim().split(/\r?\n/);
-  assert.match(lines[0], /^Customer,Date,Bill,Kind,Item,Quantity,Unit,Value,Approved by,Cashier,Till,Reversed$/);
+  assert.match(lines[0], /^Customer,Date,Time,Bill,Kind,Item,Quantity,Unit,Value,Approved by,Cashier,Till,Reversed$/);
   assert.equal(lines.length, 3);
   assert.ok(lines.some((l) => l.startsWith('Asha Rao,') && l.includes(',B-REP-2,') && l.includes(',200,points,200.00,')), csv.text);
 

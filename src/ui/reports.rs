@@ -6,9 +6,7 @@ use crate::flow::{Action, AuditForm, Chain, ReportForm, ReportView, Reports, Scr
 use crate::format;
 use crate::ui::driver::ctx;
 use crate::ui::field::FieldMsg;
-use contract::reports::{
-    kind_name, ApprovedBy, Column, LoyaltyReport, ReportKind, ReportRow,
-};
+use contract::reports::{kind_name, ApprovedBy, Column, LoyaltyReport, ReportKind, ReportRow};
 use contract::{InstrumentKind, Money};
 use leptos::prelude::*;
 
@@ -197,11 +195,19 @@ struct Cell {
 }
 
 fn text(text: String) -> Cell {
-    Cell { text, num: false, act: None }
+    Cell {
+        text,
+        num: false,
+        act: None,
+    }
 }
 
 fn num(text: String) -> Cell {
-    Cell { text, num: true, act: None }
+    Cell {
+        text,
+        num: true,
+        act: None,
+    }
 }
 
 /// A row: its test id, a key for tests (`data-key`), its cells (a cell may hold several).
@@ -214,21 +220,31 @@ struct Row {
 /// Every table of the reading screens: one component, so the bundle carries one table.
 /// Wide tables scroll sideways in their region (keyboard: it takes focus).
 #[component]
-fn DataTable(label: String, testid: &'static str, head: Vec<(&'static str, bool)>, rows: Vec<Row>) -> impl IntoView {
+fn DataTable(
+    label: String,
+    testid: &'static str,
+    head: Vec<(&'static str, bool)>,
+    rows: Vec<Row>,
+) -> impl IntoView {
     let ctx = ctx();
-    let cell = move |c: Cell| match c.act {
+    let cell = move |c: Cell| {
+        match c.act {
         Some((action, aria, id)) => view! {
             <button class="rg-link" data-testid=id aria-label=aria on:click=move |_| ctx.dispatch(action.clone())>{c.text}</button>
         }.into_any(),
         None => view! { <span>{c.text}</span> }.into_any(),
+    }
     };
-    let body = rows.into_iter().map(|r| {
-        let cells = r.cells.into_iter().map(|parts| {
+    let body =
+        rows.into_iter()
+            .map(|r| {
+                let cells = r.cells.into_iter().map(|parts| {
             let right = parts.first().is_some_and(|c| c.num);
             view! { <td class:rg-n=right>{parts.into_iter().map(cell).collect_view()}</td> }
         }).collect_view();
-        view! { <tr data-testid=r.testid data-key=r.key>{cells}</tr> }
-    }).collect_view();
+                view! { <tr data-testid=r.testid data-key=r.key>{cells}</tr> }
+            })
+            .collect_view();
     let caption = label.clone();
     view! {
         <div class="rg-scroll" role="region" aria-label=label tabindex="0">
@@ -241,50 +257,78 @@ fn DataTable(label: String, testid: &'static str, head: Vec<(&'static str, bool)
     }
 }
 
-fn cell(c: Column, row: &ReportRow, locale: &str, zone: &str) -> String {
+fn cell(c: Column, row: &ReportRow, locale: &str) -> String {
     match c {
         Column::Value => format::money(row.value, locale),
-        Column::VouchersValue => row.vouchers_value.map(|m| format::money(m, locale)).unwrap_or_default(),
+        Column::VouchersValue => row
+            .vouchers_value
+            .map(|m| format::money(m, locale))
+            .unwrap_or_default(),
         Column::Redemptions => n(row.count, locale),
         Column::Points => n(row.points, locale),
         Column::Quantity => row.quantity.map(|q| n(q, locale)).unwrap_or_default(),
-        Column::Date => match (row.date.clone(), row.at_ms) {
-            (Some(d), Some(ms)) => format!("{d} {}", format::store_time(ms, zone, locale)),
-            (d, _) => d.unwrap_or_default(),
-        },
         c => c.text(row),
     }
 }
 
 #[component]
 fn ReportTable(r: LoyaltyReport) -> impl IntoView {
-    let (locale, zone) = ctx().flow.with_untracked(|f| (f.locale(), zone(f)));
+    let locale = ctx().flow.with_untracked(|f| f.locale());
     let kind = r.report;
     let columns = kind.columns();
     let money = |m: Money| format::money(m, &locale);
     let v = &r.vouchers;
     let summary = format!(
         "{} redemptions · {} points · {} redeemed · {} reversed",
-        n(r.count, &locale), n(r.points, &locale), money(r.value), n(r.reversed, &locale)
+        n(r.count, &locale),
+        n(r.points, &locale),
+        money(r.value),
+        n(r.reversed, &locale)
     );
     let vouchers = format!(
         "Printed vouchers: {} issued ({}), {} redeemed ({}), {} expired unused ({}).",
-        n(v.issued, &locale), money(v.issued_value), n(v.redeemed, &locale), money(v.redeemed_value),
-        n(v.expired, &locale), money(v.expired_value)
+        n(v.issued, &locale),
+        money(v.issued_value),
+        n(v.redeemed, &locale),
+        money(v.redeemed_value),
+        n(v.expired, &locale),
+        money(v.expired_value)
     );
     let drill = kind != ReportKind::CustomerDetail;
-    let rows: Vec<Row> = r.rows.iter().map(|row| Row {
-        testid: "report-row",
-        key: row.customer_name.clone().or_else(|| row.cashier_name.clone()).or_else(|| row.terminal_name.clone()).unwrap_or_default(),
-        cells: columns.iter().map(|c| {
-            let mut out = Cell { text: cell(*c, row, &locale, &zone), num: c.numeric(), act: None };
-            if let (Column::Customer, true, Some(id), Some(name)) = (c, drill, &row.customer_id, &row.customer_name) {
-                let go = act(Reports::Customer { id: id.clone(), name: name.clone() });
-                out.act = Some((go, format!("Every redemption of {name}"), "customer-detail"));
-            }
-            vec![out]
-        }).collect(),
-    }).collect();
+    let rows: Vec<Row> = r
+        .rows
+        .iter()
+        .map(|row| Row {
+            testid: "report-row",
+            key: row
+                .customer_name
+                .clone()
+                .or_else(|| row.cashier_name.clone())
+                .or_else(|| row.terminal_name.clone())
+                .unwrap_or_default(),
+            cells: columns
+                .iter()
+                .map(|c| {
+                    let mut out = Cell {
+                        text: cell(*c, row, &locale),
+                        num: c.numeric(),
+                        act: None,
+                    };
+                    if let (Column::Customer, true, Some(id), Some(name)) =
+                        (c, drill, &row.customer_id, &row.customer_name)
+                    {
+                        let go = act(Reports::Customer {
+                            id: id.clone(),
+                            name: name.clone(),
+                        });
+                        out.act =
+                            Some((go, format!("Every redemption of {name}"), "customer-detail"));
+                    }
+                    vec![out]
+                })
+                .collect(),
+        })
+        .collect();
     let head = columns.iter().map(|c| (c.title(), c.numeric())).collect();
     let empty = rows.is_empty();
     view! {
@@ -307,22 +351,36 @@ fn ReportTable(r: LoyaltyReport) -> impl IntoView {
 fn LiabilityTable(l: contract::reports::Liability) -> impl IntoView {
     let locale = ctx().flow.with_untracked(|f| f.locale());
     let money = |m: Money| num(format::money(m, &locale));
-    let rows = l.lines.iter().map(|x| Row {
-        testid: "liability-row",
-        key: x.instrument_kind.as_str().to_string(),
-        cells: vec![
-            vec![text(kind_name(x.instrument_kind).to_string())],
-            vec![num(n(x.customers, &locale))],
-            vec![num(format::quantity(x.unit, x.quantity, Money::zero(x.value.currency()), &locale))],
-            vec![money(x.value)],
-            vec![money(x.expiring_30_value)],
-            vec![money(x.expiring_60_value)],
-            vec![money(x.expiring_90_value)],
-        ],
-    }).collect();
+    let rows = l
+        .lines
+        .iter()
+        .map(|x| Row {
+            testid: "liability-row",
+            key: x.instrument_kind.as_str().to_string(),
+            cells: vec![
+                vec![text(kind_name(x.instrument_kind).to_string())],
+                vec![num(n(x.customers, &locale))],
+                vec![num(format::quantity(
+                    x.unit,
+                    x.quantity,
+                    Money::zero(x.value.currency()),
+                    &locale,
+                ))],
+                vec![money(x.value)],
+                vec![money(x.expiring_30_value)],
+                vec![money(x.expiring_60_value)],
+                vec![money(x.expiring_90_value)],
+            ],
+        })
+        .collect();
     let head = vec![
-        ("Kind", false), ("Customers", true), ("Outstanding", true), ("Value", true),
-        ("Expiring in 30 days", true), ("60 days", true), ("90 days", true),
+        ("Kind", false),
+        ("Customers", true),
+        ("Outstanding", true),
+        ("Value", true),
+        ("Expiring in 30 days", true),
+        ("60 days", true),
+        ("90 days", true),
     ];
     view! {
         <div class="rg-report" data-testid="liability">
@@ -380,46 +438,75 @@ fn CashierTable(r: contract::reports::CashierReport) -> impl IntoView {
     if r.cashiers.is_empty() {
         return view! { <p data-testid="cashiers-empty">"No cashier posted a redemption or typed a code in these days."</p> }.into_any();
     }
-    let rows = r.cashiers.iter().map(|c| {
-        let pct = |part: u64| num(match c.redemptions {
-            0 => "—".to_string(),
-            all => format!("{} ({}%)", n(part, &locale), part * 100 / all),
-        });
-        let count = |v: u64| num(n(v, &locale));
-        let flags = match c.flagged.is_empty() {
-            true => vec![text("None".into())],
-            false => c.flagged.iter().map(|s| Cell {
-                text: s.label().into(),
-                num: false,
-                act: Some((
-                    act(Reports::Drill { staff_id: c.staff_id.clone(), signal: *s }),
-                    format!("{}: {} — show the audit entries", c.staff_name, s.label()),
-                    "signal",
-                )),
-            }).collect(),
-        };
-        Row {
-            testid: "cashier",
-            key: format!("{}:{}", c.staff_name, c.flagged.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
-            cells: vec![
-                vec![text(c.staff_name.clone())],
-                vec![count(c.redemptions)],
-                vec![num(format::money(c.value, &locale))],
-                vec![pct(c.overrides)],
-                vec![count(c.failed_codes)],
-                vec![pct(c.no_sale)],
-                vec![count(c.reversals)],
-                vec![count(c.after_hours)],
-                vec![count(c.shared_contacts)],
-                vec![count(c.bursts)],
-                flags,
-            ],
-        }
-    }).collect();
+    let rows = r
+        .cashiers
+        .iter()
+        .map(|c| {
+            let pct = |part: u64| {
+                num(match c.redemptions {
+                    0 => "—".to_string(),
+                    all => format!("{} ({}%)", n(part, &locale), part * 100 / all),
+                })
+            };
+            let count = |v: u64| num(n(v, &locale));
+            let flags = match c.flagged.is_empty() {
+                true => vec![text("None".into())],
+                false => c
+                    .flagged
+                    .iter()
+                    .map(|s| Cell {
+                        text: s.label().into(),
+                        num: false,
+                        act: Some((
+                            act(Reports::Drill {
+                                staff_id: c.staff_id.clone(),
+                                signal: *s,
+                            }),
+                            format!("{}: {} — show the audit entries", c.staff_name, s.label()),
+                            "signal",
+                        )),
+                    })
+                    .collect(),
+            };
+            Row {
+                testid: "cashier",
+                key: format!(
+                    "{}:{}",
+                    c.staff_name,
+                    c.flagged
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                cells: vec![
+                    vec![text(c.staff_name.clone())],
+                    vec![count(c.redemptions)],
+                    vec![num(format::money(c.value, &locale))],
+                    vec![pct(c.overrides)],
+                    vec![count(c.failed_codes)],
+                    vec![pct(c.no_sale)],
+                    vec![count(c.reversals)],
+                    vec![count(c.after_hours)],
+                    vec![count(c.shared_contacts)],
+                    vec![count(c.bursts)],
+                    flags,
+                ],
+            }
+        })
+        .collect();
     let head = vec![
-        ("Cashier", false), ("Redemptions", true), ("Value", true), ("Overrides", true),
-        ("Wrong codes", true), ("No sale", true), ("Reversals", true), ("After hours", true),
-        ("Shared contacts", true), ("Bursts", true), ("Flagged", false),
+        ("Cashier", false),
+        ("Redemptions", true),
+        ("Value", true),
+        ("Overrides", true),
+        ("Wrong codes", true),
+        ("No sale", true),
+        ("Reversals", true),
+        ("After hours", true),
+        ("Shared contacts", true),
+        ("Bursts", true),
+        ("Flagged", false),
     ];
     view! { <DataTable label="Cashiers, most signals first".to_string() testid="cashiers" head rows/> }.into_any()
 }
@@ -486,20 +573,44 @@ pub fn AuditScreen() -> impl IntoView {
             return view! { <p data-testid="audit-empty">"No entries match."</p> }.into_any();
         }
         let names = ctx.flow.with_untracked(|f| f.ui.reports.names.clone());
-        let name = |id: &Option<String>| id.as_ref().map(|i| names.iter().find(|x| x.id == *i).map(|x| x.name.clone()).unwrap_or_else(|| i.clone())).unwrap_or_default();
-        let rows = list.iter().map(|e| Row {
-            testid: "audit-entry",
-            key: e.action.clone(),
-            cells: vec![
-                vec![num(e.seq.to_string())],
-                vec![text(format!("{} {}", format::store_date(e.at_ms, &tz), format::store_time(e.at_ms, &tz, &locale)))],
-                vec![text(contract::audit::action_label(&e.action).to_string())],
-                vec![text(name(&e.staff_id))],
-                vec![text(name(&e.terminal_id))],
-                vec![text(e.detail.clone())],
-            ],
-        }).collect();
-        let head = vec![("#", true), ("When", false), ("Action", false), ("Staff", false), ("Till", false), ("Details", false)];
+        let name = |id: &Option<String>| {
+            id.as_ref()
+                .map(|i| {
+                    names
+                        .iter()
+                        .find(|x| x.id == *i)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| i.clone())
+                })
+                .unwrap_or_default()
+        };
+        let rows = list
+            .iter()
+            .map(|e| Row {
+                testid: "audit-entry",
+                key: e.action.clone(),
+                cells: vec![
+                    vec![num(e.seq.to_string())],
+                    vec![text(format!(
+                        "{} {}",
+                        format::store_date(e.at_ms, &tz),
+                        format::store_time(e.at_ms, &tz, &locale)
+                    ))],
+                    vec![text(contract::audit::action_label(&e.action).to_string())],
+                    vec![text(name(&e.staff_id))],
+                    vec![text(name(&e.terminal_id))],
+                    vec![text(e.detail.clone())],
+                ],
+            })
+            .collect();
+        let head = vec![
+            ("#", true),
+            ("When", false),
+            ("Action", false),
+            ("Staff", false),
+            ("Till", false),
+            ("Details", false),
+        ];
         view! { <DataTable label="Audit entries, oldest first".to_string() testid="audit-entries" head rows/> }.into_any()
     };
     view! {

@@ -1,5 +1,6 @@
 //! SPEC §9 benchmarks: the shipped bundle's size, time to interactive at 4x CPU throttling,
-//! and the reference server's complete redemptions per second with 200 concurrent terminals.
+//! the reference server's complete redemptions per second with 200 concurrent terminals, the
+//! customer import, and every report over 1,000,000 redemptions.
 //! Figures are printed against their budgets; nothing here asserts timings in tests.
 
 use crate::bundle::{bundle_files, BundleFile};
@@ -21,6 +22,7 @@ pub fn run(r: &mut Runner) -> Result<(), Failure> {
     )?;
     server_load(r)?;
     customer_import(r)?;
+    reports(r)?;
     print_budgets(&files);
     Ok(())
 }
@@ -98,6 +100,66 @@ fn customer_import(r: &mut Runner) -> Result<(), Failure> {
         r.step(title, import)?;
     }
     Ok(())
+}
+
+/// Every report over 1,000,000 posted redemptions (budget 1 s each): a demo server creates
+/// the store, `bench-seed-reports` adds the redemptions (90 days, 20 cashiers, 10 tills,
+/// 50,000 customers), and `redeemguard-report-bench` times each report over HTTP against the
+/// server serving that file.
+pub fn reports(r: &mut Runner) -> Result<(), Failure> {
+    let dir = r.root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| Failure(format!("{}: {e}", dir.display())))?;
+    let db = dir.join("reports.sqlite");
+    for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-checkpoints"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let server_bin = r.root().join("target/release/redeemguard-server");
+    let serve = |port: u16| -> Result<KillOnDrop, Failure> {
+        let child = Command::new(&server_bin)
+            .args(["--demo", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--db")
+            .arg(&db)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| Failure(format!("cannot start {}: {e}", server_bin.display())))?;
+        let guard = KillOnDrop(child);
+        wait_for_port(port, Duration::from_secs(30))?;
+        Ok(guard)
+    };
+    // The demo store, then the redemptions written straight into its file.
+    drop(serve(free_port()?)?);
+    println!("\n==> reports: seeding 1,000,000 redemptions");
+    let seeded = Command::new(&server_bin)
+        .args(["bench-seed-reports", "--db"])
+        .arg(&db)
+        .args(["--redemptions", "1000000", "--days", "90"])
+        .output()
+        .map_err(|e| Failure(format!("cannot run {}: {e}", server_bin.display())))?;
+    let said = String::from_utf8_lossy(&seeded.stdout).to_string();
+    print!("{said}");
+    let to = said
+        .lines()
+        .find_map(|l| l.strip_prefix("days "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .filter(|_| seeded.status.success())
+        .ok_or_else(|| {
+            Failure(format!(
+                "bench-seed-reports failed: {said}{}",
+                String::from_utf8_lossy(&seeded.stderr)
+            ))
+        })?
+        .to_string();
+    let port = free_port()?;
+    let _server = serve(port)?;
+    let mut timing = Command::new(r.root().join("target/release/redeemguard-report-bench"));
+    timing.args(["--url", &format!("http://127.0.0.1:{port}"), "--to", &to]);
+    r.step(
+        "reports over 1,000,000 redemptions (budget 1 s each)",
+        timing,
+    )
 }
 
 /// What each surface downloads against its budget (SPEC §9).

@@ -73,8 +73,8 @@ impl ReportKind {
         match self {
             ReportKind::DateCustomer => &[Date, Customer, Redemptions, Points, Value, Reversed],
             ReportKind::CustomerDetail => &[
-                Customer, Date, Bill, Kind, Item, Quantity, Unit, Value, ApprovedBy, Cashier, Till,
-                Reversed,
+                Customer, Date, Time, Bill, Kind, Item, Quantity, Unit, Value, ApprovedBy, Cashier,
+                Till, Reversed,
             ],
             ReportKind::Cashier => &[Cashier, Redemptions, Points, Value, Reversed],
             ReportKind::Terminal => &[Till, Redemptions, Points, Value, Reversed],
@@ -134,6 +134,7 @@ pub fn safe_file_name(name: &str) -> String {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Column {
     Date,
+    Time,
     Customer,
     Cashier,
     Till,
@@ -155,6 +156,7 @@ impl Column {
     pub const fn title(self) -> &'static str {
         match self {
             Column::Date => "Date",
+            Column::Time => "Time",
             Column::Customer => "Customer",
             Column::Cashier => "Cashier",
             Column::Till => "Till",
@@ -193,6 +195,7 @@ impl Column {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         match self {
             Column::Date => opt(&row.date),
+            Column::Time => opt(&row.time),
             Column::Customer => opt(&row.customer_name),
             Column::Cashier => opt(&row.cashier_name),
             Column::Till => opt(&row.terminal_name),
@@ -529,6 +532,9 @@ pub struct ReportRow {
     /// When it was posted (detailed rows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<i64>,
+    /// The time it was posted, `HH:MM` in the store's time zone (detailed rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1027,6 +1033,7 @@ mod tests {
         let row = ReportRow {
             date: Some("2027-03-02".into()),
             at_ms: None,
+            time: Some("14:05".into()),
             customer_id: None,
             customer_name: Some("Asha".into()),
             cashier_id: None,
@@ -1057,6 +1064,7 @@ mod tests {
             [
                 "Asha",
                 "2027-03-02",
+                "14:05",
                 "",
                 "Gift card",
                 "",

@@ -1069,6 +1069,7 @@ mod tests {
             })
             .await
             .unwrap();
+        let mobiles: Vec<&str> = mobiles.iter().map(|(_, _, m)| m.as_str()).collect();
         assert_eq!(mobiles, ["+919876543210"]);
     }
 

@@ -360,6 +360,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 40);
+        assert_eq!(operations, 46);
     }
 }

@@ -55,6 +55,18 @@ pub enum Command {
     /// terminals, staff, the override code, card types and cards, the customer master. Every
     /// change is audited.
     Admin(AdminArgs),
+    /// Benchmark data for the reports (`cargo xtask bench`): adds posted redemptions, cashiers,
+    /// tills and customers to a database a demo server created. Never on a real store's file.
+    #[command(hide = true)]
+    BenchSeedReports {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        redemptions: u64,
+        /// Spread over this many days up to now.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,7 @@
-//! Writing CSV files people open in a spreadsheet (the customer export, the audit export):
-//! one home for how a cell is written, and for the guard that keeps a person's text from
-//! running as a formula (CSV injection).
+//! Writing CSV files people open in a spreadsheet (the customer export, the loyalty reports,
+//! the audit export): one home for how a cell is written, for the guard that keeps a person's
+//! text from running as a formula (CSV injection), and for how a file is offered for download
+//! (its name made safe by the contract's one rule, `contract::reports::safe_file_name`).
 
 /// A spreadsheet runs a cell that starts with one of these as a formula.
 pub const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -42,6 +43,58 @@ pub fn line(cells: &[String]) -> String {
     out
 }
 
+/// A CSV file being written in memory: a header row, then records.
+pub struct Sheet {
+    w: ::csv::Writer<Vec<u8>>,
+}
+
+impl Sheet {
+    pub fn new<I, S>(header: I) -> Result<Sheet, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let mut sheet = Sheet {
+            w: ::csv::Writer::from_writer(Vec::new()),
+        };
+        sheet.record(header)?;
+        Ok(sheet)
+    }
+
+    /// One record, each cell as given (make people's text [`inert`] first).
+    pub fn record<I, S>(&mut self, cells: I) -> Result<(), String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        self.w.write_record(cells).map_err(|e| format!("csv: {e}"))
+    }
+
+    pub fn finish(self) -> Result<String, String> {
+        let bytes = self.w.into_inner().map_err(|e| format!("csv: {e}"))?;
+        String::from_utf8(bytes).map_err(|e| e.to_string())
+    }
+}
+
+/// The `Content-Disposition` value offering a CSV file named `name`: an ASCII `filename`
+/// made safe by the contract's rule, and the exact UTF-8 name as `filename*` (RFC 6266) with
+/// path separators and control characters replaced.
+pub fn attachment(name: &str) -> String {
+    let exact: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '"' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        contract::reports::safe_file_name(name),
+        contract::reports::percent_encode(&exact)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +133,18 @@ mod tests {
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[0], "x \"y\", z");
         assert_eq!(as_written(&rec[1]), "=cmd");
+    }
+
+    #[test]
+    fn a_download_name_cannot_break_out_of_its_header() {
+        assert_eq!(
+            attachment("Loyalty – Date/Customer Wise Summary 2027-03-01 to 2027-03-31.csv"),
+            "attachment; filename=\"Loyalty - Date-Customer Wise Summary 2027-03-01 to 2027-03-31.csv\"; \
+             filename*=UTF-8''Loyalty%20%E2%80%93%20Date-Customer%20Wise%20Summary%202027-03-01%20to%202027-03-31.csv"
+        );
+        assert_eq!(
+            attachment("a\"b\r\n/c.csv"),
+            "attachment; filename=\"a-b---c.csv\"; filename*=UTF-8''a-b---c.csv"
+        );
     }
 }

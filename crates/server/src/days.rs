@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use contract::reports::StoreDate;
 use contract::Policy;
 
 const DAY_MS: i64 = 86_400_000;
@@ -40,6 +41,44 @@ pub fn iso_date(policy: &Policy, at_ms: i64) -> String {
             .to_string(),
         None => String::new(),
     }
+}
+
+/// A time of day as a report writes it (the store's time zone): "18:05".
+pub fn clock_time(policy: &Policy, at_ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(at_ms) {
+        Some(t) => t
+            .with_timezone(&store_zone(policy))
+            .format("%H:%M")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+/// Minutes since midnight in the store's time zone (opening hours are in them).
+pub fn minute_of_day(policy: &Policy, at_ms: i64) -> u16 {
+    match DateTime::<Utc>::from_timestamp_millis(at_ms) {
+        Some(t) => {
+            let local = t.with_timezone(&store_zone(policy));
+            (local.hour() * 60 + local.minute()) as u16
+        }
+        None => 0,
+    }
+}
+
+/// The store day an instant falls on.
+pub fn store_date(policy: &Policy, at_ms: i64) -> Option<StoreDate> {
+    StoreDate::parse(&iso_date(policy, at_ms)).ok()
+}
+
+/// Store days `from` through `to` as instants: [their first midnight, the midnight after
+/// the last), in the store's time zone.
+pub fn bounds(policy: &Policy, from: StoreDate, to: StoreDate) -> (i64, i64) {
+    let end = end_of_date(policy, &to.to_string()).unwrap_or(i64::MAX);
+    let start = StoreDate::from_ordinal(from.ordinal().saturating_sub(1))
+        .filter(|_| from.ordinal() > 0)
+        .and_then(|before| end_of_date(policy, &before.to_string()))
+        .unwrap_or(i64::MIN);
+    (start, end)
 }
 
 /// The end of a date typed as `YYYY-MM-DD` (the next midnight in the store's zone): what is
@@ -161,6 +200,20 @@ mod tests {
         let t = 1_803_931_200_000;
         assert_eq!(date(&at("Asia/Kolkata"), t), "2 Mar 2027");
         assert_eq!(date(&at("America/New_York"), t), "1 Mar 2027");
+    }
+
+    #[test]
+    fn a_report_s_days_are_the_store_s_days() {
+        let ist = at("Asia/Kolkata");
+        let d = |s: &str| StoreDate::parse(s).unwrap();
+        let (start, end) = bounds(&ist, d("2027-03-01"), d("2027-03-02"));
+        // 2027-03-01 00:00 IST = 2027-02-28 18:30 UTC; two days later.
+        assert_eq!(start, 1_803_925_800_000 - 86_400_000);
+        assert_eq!(end, 1_803_925_800_000 + 86_400_000);
+        assert_eq!(store_date(&ist, start), Some(d("2027-03-01")));
+        assert_eq!(store_date(&ist, start - 1), Some(d("2027-02-28")));
+        assert_eq!(minute_of_day(&ist, start + 61 * 60_000), 61);
+        assert_eq!(clock_time(&ist, start + 61 * 60_000), "01:01");
     }
 
     #[test]

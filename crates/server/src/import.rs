@@ -15,6 +15,7 @@
 
 use crate::audit::{self, Actor};
 use crate::crypto;
+use crate::csv::{as_written, inert};
 use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{CardTypeRow, CustomerRow, InstrumentRow, StoreRow};
@@ -54,8 +55,6 @@ pub const COLUMNS: [&str; 22] = [
 pub const MAX_ROWS: usize = 200_000;
 /// A file is checked until this many problems are found; the report lists them.
 pub const MAX_ERRORS: usize = 1_000;
-
-use crate::csv::{as_written, inert};
 
 /// One problem of a file: where (row 1 is the header) and what to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -800,9 +799,7 @@ pub async fn run(
 /// re-import changes nothing).
 pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<String> {
     let policy = &store.policy;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
-    w.write_record(COLUMNS).map_err(fail)?;
+    let mut w = crate::csv::Sheet::new(COLUMNS).map_err(ApiError::internal)?;
     for c in tx.customers_of(&store.merchant_id)? {
         let mut row: Vec<String> = vec![String::new(); COLUMNS.len()];
         let mut set = |col: &str, v: String| {
@@ -882,10 +879,7 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
                 InstrumentKind::GiftCard => set("gift_card_balance", money(i.available())),
             }
         }
-        w.write_record(&row).map_err(fail)?;
+        w.record(&row).map_err(ApiError::internal)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::internal(e.to_string()))
+    w.finish().map_err(ApiError::internal)
 }

@@ -22,9 +22,6 @@ use contract::{
 };
 use serde_json::json;
 
-/// How long a printed loyalty voucher stays valid.
-const VOUCHER_VALID_MS: i64 = 90 * 86_400_000;
-
 /// Loads a redemption of the caller's store; another store's id is simply not found (S9).
 pub fn load(tx: &mut dyn Tx, caller: &Caller, id: &str) -> ApiResult<RedemptionRow> {
     tx.redemption(&caller.store.id, id)?
@@ -161,6 +158,7 @@ pub fn hold(
         no_code,
         posted_by: None,
         approval_request: None,
+        committed_day: None,
     };
     tx.insert_redemption(&row)?;
     let mut detail = json!({
@@ -411,7 +409,8 @@ pub fn post(
         true => Some(Voucher {
             code: voucher_code(),
             value: row.value,
-            valid_until_ms: now_ms + VOUCHER_VALID_MS,
+            // Valid for the store's `voucher_valid_days` from printing.
+            valid_until_ms: now_ms + i64::from(caller.store.policy.voucher_valid_days) * 86_400_000,
             sent_to: voucher_sent_to(tx, &row)?,
         }),
         false => None,
@@ -469,11 +468,14 @@ pub fn post(
             redeemed_bill_id: None,
             redeemed_bill_total_minor: None,
             redeemed_by: None,
+            redeemed_terminal_id: None,
+            redeemed_day: None,
         })?;
     }
     let bytes = serde_json::to_vec(&receipt)?;
     row.status = RedemptionStatus::Committed;
     row.committed_at_ms = Some(now_ms);
+    row.committed_day = Some(days::iso_date(&caller.store.policy, now_ms));
     row.posted_by = caller.staff.as_ref().map(|s| s.id.clone());
     tx.update_redemption(&row)?;
     tx.save_receipt(&row.id, &bytes)?;

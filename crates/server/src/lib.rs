@@ -7,16 +7,18 @@
 //! accruals), `cards` (what a customer's loyalty card type changes), `kiosk` (self-service identification and its binding), `gateways` (message
 //! delivery: HTTP gateways, SMTP, the demo phone), `messages` (what the customer reads),
 //! `notify` (sending and recording the outcome), `audit` (the hash chain), `auth` (terminals
-//! and sessions), `guesses` (failure limits on PINs and the override code), `days` (the store's day in its time zone), `config`, `demo`
+//! and sessions), `guesses` (failure limits on PINs and the override code), `days` (the store's day in its time zone), `csv` (spreadsheet-safe files), `reports` (what managers read) and `alerts` (a manager told of a cashier's signal), `config`, `demo`
 //! (seed data and the customer's phone), `openapi`; `app` assembles the router and is used by
 //! `main` only.
 
 pub mod admin;
+pub mod alerts;
 pub mod app;
 pub mod approval;
 pub mod audit;
 pub mod audit_viewer;
 pub mod auth;
+pub mod bench_reports;
 pub mod cards;
 pub mod challenge;
 pub mod config;
@@ -36,6 +38,7 @@ pub mod metrics;
 pub mod model;
 pub mod notify;
 pub mod openapi;
+pub mod reports;
 pub mod routes;
 pub mod state;
 pub mod store;

@@ -34,6 +34,11 @@ fn main() -> ExitCode {
         }) => runtime.block_on(verify_audit(db, audit_key_file, audit_checkpoint_file)),
         Some(Command::Admin(args)) => runtime.block_on(admin(args)),
         Some(Command::CheckConfig(args)) => check_config(args),
+        Some(Command::BenchSeedReports {
+            db,
+            redemptions,
+            days,
+        }) => bench_seed_reports(&db, redemptions, days),
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         None => runtime.block_on(serve(cli.serve)),
     };
@@ -41,6 +46,33 @@ fn main() -> ExitCode {
         eprintln!("redeemguard-server: {e}");
         ExitCode::FAILURE
     })
+}
+
+fn bench_seed_reports(
+    db: &std::path::Path,
+    redemptions: u64,
+    days: u32,
+) -> Result<ExitCode, String> {
+    use redeemguard_server::bench_reports::{seed, Plan};
+    let plan = Plan {
+        redemptions,
+        days,
+        cashiers: 20,
+        tills: 10,
+        customers: 50_000,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let started = std::time::Instant::now();
+    let (from, to) = seed(db, &plan, now)?;
+    println!(
+        "seeded {redemptions} redemptions over store days {from} to {to} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("days {from} {to}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn verify_audit(

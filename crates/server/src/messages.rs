@@ -12,6 +12,9 @@ use contract::{Channel, MessageTemplate, Money, Policy, Template, TemplateError,
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// The subject of a manager's alert (sent by SMS; an e-mail gateway would use it).
+pub const ALERT_SUBJECT: &str = "RedeemGuard: a cashier to check";
+
 /// The kinds of message the server sends.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +27,9 @@ pub enum MessageKind {
     Accrued,
     /// After a printed voucher was posted: its code, so losing the paper loses nothing.
     Voucher,
+    /// To a store's managers: a cashier's fraud signal crossed its threshold today. Never a
+    /// code.
+    Alert,
 }
 
 /// The messages sent after the fact, which carry no one-time code.
@@ -51,6 +57,7 @@ impl MessageKind {
             MessageKind::Redeemed => "redeemed",
             MessageKind::Accrued => "accrued",
             MessageKind::Voucher => "voucher",
+            MessageKind::Alert => "alert",
         }
     }
 }
@@ -315,6 +322,7 @@ impl MessageCatalog {
             MessageKind::Redeemed => self.pick(locale, Channel::Email, |c| &c.redeemed_subject),
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
+            MessageKind::Alert => Template::parse(TemplateKind::Subject, ALERT_SUBJECT).ok(),
         };
         found.expect("the built-in catalog has every subject")
     }

@@ -6,6 +6,7 @@ use contract::api::{
     RedemptionStatus, Reversal, Role, TerminalMode,
 };
 use contract::instrument::Expiring;
+use contract::reports::ApprovedBy;
 use contract::{
     CardNumber, Channel, Email, InstrumentBalance, InstrumentKind, Mobile, Money, Policy, Purpose,
     Quantity, Unit,
@@ -305,9 +306,29 @@ pub struct RedemptionRow {
     /// The cashier's last request for a manager's approval (S8), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_request: Option<ApprovalRequestRow>,
+    /// The store day (YYYY-MM-DD, the store's time zone) it was posted on: reports count it
+    /// under that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed_day: Option<String>,
 }
 
 impl RedemptionRow {
+    /// How it was approved, once posted: the customer's code, a manager's override (at the
+    /// till or on the manager's device), or no code needed.
+    pub fn approved_by(&self) -> Option<ApprovedBy> {
+        self.committed_at_ms?;
+        Some(match &self.approval {
+            Some(Approval::Otp { .. }) => ApprovedBy::Code,
+            Some(Approval::Override { .. }) => ApprovedBy::Override,
+            Some(Approval::NotRequired) | None => ApprovedBy::NoCode,
+        })
+    }
+
+    /// Who a report counts it for: the staff member who posted it, else the one who began it.
+    pub fn cashier_id(&self) -> Option<&str> {
+        self.posted_by.as_deref().or(self.staff_id.as_deref())
+    }
+
     /// The channel the customer read this redemption's code on, once it was verified.
     pub fn code_channel(&self) -> Option<Channel> {
         match &self.approval {
@@ -497,6 +518,9 @@ pub struct VoucherRow {
     pub redeemed_bill_id: Option<String>,
     pub redeemed_bill_total_minor: Option<u64>,
     pub redeemed_by: Option<String>,
+    /// The till it was taken at, and that store day (YYYY-MM-DD, the store's time zone).
+    pub redeemed_terminal_id: Option<String>,
+    pub redeemed_day: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -535,6 +559,79 @@ pub struct ReportRow {
     pub value_minor: u64,
 }
 
+/// Which posted redemptions a report reads: a store's days (YYYY-MM-DD, both included) and
+/// optional filters (ids; the kind and approval in their stored form).
+#[derive(Clone, Debug)]
+pub struct ReportQuery<'a> {
+    pub store_id: &'a str,
+    pub from_day: String,
+    pub to_day: String,
+    pub cashier: Option<&'a str>,
+    pub terminal: Option<&'a str>,
+    pub customer: Option<&'a str>,
+    pub instrument: Option<&'static str>,
+    pub approved_by: Option<&'static str>,
+}
+
+impl<'a> ReportQuery<'a> {
+    pub fn new(store_id: &'a str, f: &'a contract::reports::ReportFilter) -> ReportQuery<'a> {
+        ReportQuery {
+            store_id,
+            from_day: f.from.to_string(),
+            to_day: f.to.to_string(),
+            cashier: f.cashier.as_deref(),
+            terminal: f.terminal.as_deref(),
+            customer: f.customer.as_deref(),
+            instrument: f.instrument.map(|k| k.as_str()),
+            approved_by: f.approved_by.map(|a| a.as_str()),
+        }
+    }
+}
+
+/// Standing redemptions (count, points, value in minor units, quantity) and reversed ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportSums {
+    pub count: u64,
+    pub points: u64,
+    pub value_minor: u64,
+    pub quantity: u64,
+    pub reversed: u64,
+}
+
+impl ReportSums {
+    /// Both together (a report's groups add up to its totals).
+    pub fn add(&mut self, other: &ReportSums) {
+        self.count += other.count;
+        self.points += other.points;
+        self.value_minor += other.value_minor;
+        self.quantity += other.quantity;
+        self.reversed += other.reversed;
+    }
+}
+
+/// One group of a report: the keys its kind groups by, and its sums.
+#[derive(Clone, Debug, Default)]
+pub struct ReportGroup {
+    pub day: Option<String>,
+    pub customer_id: Option<String>,
+    pub customer_name: Option<String>,
+    pub staff_id: Option<String>,
+    pub terminal_id: Option<String>,
+    pub kind: Option<InstrumentKind>,
+    pub unit: Option<Unit>,
+    pub sums: ReportSums,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct VoucherSums {
+    pub issued: u64,
+    pub issued_minor: u64,
+    pub redeemed: u64,
+    pub redeemed_minor: u64,
+    pub expired: u64,
+    pub expired_minor: u64,
+}
+
 /// The names of a store's staff and terminals by id, disabled staff and revoked terminals
 /// included (the audit log still mentions them).
 #[derive(Clone, Debug, Default)]
@@ -560,4 +657,29 @@ pub struct StoreHead {
     pub store_id: String,
     pub seq: u64,
     pub link: String,
+}
+
+/// Loyalty held now of one kind and unit: customers, quantity and value, and what of it
+/// expires within 30, 60 and 90 days (quantities, values).
+#[derive(Clone, Debug)]
+pub struct LiabilitySums {
+    pub kind: InstrumentKind,
+    pub unit: Unit,
+    pub customers: u64,
+    pub quantity: u64,
+    pub value_minor: u64,
+    pub expiring: [(u64, u64); 3],
+}
+
+/// A redemption posted by a staff member, as the cashiers' signals read it.
+#[derive(Clone, Debug)]
+pub struct CashierEvent {
+    pub staff_id: String,
+    pub at_ms: i64,
+    pub customer_id: String,
+    pub approved_by: Option<ApprovedBy>,
+    pub reversed: bool,
+    pub value_minor: u64,
+    /// On no bill, or on a bill with no sale (accrual) recorded at the store.
+    pub no_sale: bool,
 }

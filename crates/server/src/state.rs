@@ -42,6 +42,8 @@ pub struct AppState {
     pub config: Config,
     /// Post (commit) keys being processed right now, for `idempotency_in_flight`.
     pub posts_in_flight: Mutex<HashSet<String>>,
+    /// Cashiers whose signals are about to be evaluated (`alerts::after`), as store and staff.
+    pub alerts_pending: Mutex<HashSet<String>>,
     /// The OpenAPI document served at `/v1/openapi.json`.
     pub openapi_json: String,
     /// Argon2 checks running at once: one per core, so a burst of sign-ins cannot take
@@ -68,6 +70,7 @@ impl AppState {
             gateway,
             outbox,
             posts_in_flight: Mutex::new(HashSet::new()),
+            alerts_pending: Mutex::new(HashSet::new()),
             openapi_json,
             slow_hash_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism()

@@ -93,6 +93,8 @@ pub fn redeem(
     v.redeemed_bill_id = Some(bill.id().to_string());
     v.redeemed_bill_total_minor = Some(bill.total().minor());
     v.redeemed_by = caller.staff.as_ref().map(|s| s.id.clone());
+    v.redeemed_terminal_id = Some(caller.terminal.id.clone());
+    v.redeemed_day = Some(crate::days::iso_date(&caller.store.policy, now_ms));
     if !tx.mark_voucher_redeemed(&v)? {
         // Another till redeemed it between the read and now (one writer: not in practice).
         return Err(ApiError::new(ErrorCode::VoucherUsed).field("code"));

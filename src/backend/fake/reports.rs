@@ -48,6 +48,7 @@ fn empty_row(value: Money) -> ReportRow {
     ReportRow {
         date: None,
         at_ms: None,
+        time: None,
         customer_id: None,
         customer_name: None,
         cashier_id: None,

@@ -69,7 +69,10 @@ fn policy_is_validated_locally_then_by_the_backend() {
     let mut good = Policy::default();
     good.otp_required = false;
     r.send(Action::SavePolicy(Box::new(good.clone())));
-    assert_eq!(r.cmds, vec![ask(Request::SavePolicy(Box::new(good.clone())))]);
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::SavePolicy(Box::new(good.clone())))]
+    );
     let refusal: Problem = contract::policy::PolicyErrors(vec![PolicyError {
         field: "locale".into(),
         message: "unsupported".into(),

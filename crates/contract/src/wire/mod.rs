@@ -43,6 +43,7 @@ mod tests {
         let row = ReportRow {
             date: Some("2027-03-02".into()),
             at_ms: Some(7),
+            time: Some("09:05".into()),
             customer_id: Some("c1".into()),
             customer_name: Some("Asha \"A\"".into()),
             cashier_id: Some("s1".into()),
@@ -66,6 +67,7 @@ mod tests {
         let bare = ReportRow {
             date: None,
             at_ms: None,
+            time: None,
             customer_id: None,
             customer_name: None,
             cashier_id: None,

@@ -243,7 +243,7 @@ structs! {
     }
     NameOf { id, name }
     ReportRow {
-        date, at_ms, customer_id, customer_name, cashier_id, cashier_name, terminal_id,
+        date, at_ms, time, customer_id, customer_name, cashier_id, cashier_name, terminal_id,
         terminal_name, instrument_kind, instrument_label, unit, quantity, bill_id, approved_by,
         redemption_id, count, points, value, reversed, vouchers_taken, vouchers_value,
     }

@@ -76,6 +76,12 @@ mod tests {
             ADMIN_CARDS,
             ADMIN_IMPORT,
             VOUCHER_REDEEM,
+            REPORTS,
+            REPORTS_CSV,
+            LIABILITY,
+            LIABILITY_CSV,
+            CASHIERS,
+            CASHIERS_CSV,
         ]
         .into_iter()
         .map(String::from)

@@ -2,6 +2,7 @@
 //! release (cancel) and reversal.
 
 use super::input;
+use crate::alerts;
 use crate::approval;
 use crate::auth::{resolve, Caller, Credentials};
 use crate::crypto;
@@ -260,6 +261,7 @@ pub async fn override_otp(
             return Err(ApiError::new(ErrorCode::OverrideInvalid));
         }
     };
+    alerts::after(&app, &row.store_id, row.staff_id.as_deref());
     Ok(Json(row.to_api()))
 }
 
@@ -292,7 +294,7 @@ pub async fn commit(
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
     let catalog = app.config.messages.clone();
     let sending = app.config.send_confirmations;
-    let (bytes, confirmation) =
+    let (bytes, confirmation, who) =
         on_redemption_durably(&app, creds, id, move |tx, caller, id, now| {
             let was_approved = tx
                 .redemption(&caller.store.id, id)?
@@ -305,10 +307,15 @@ pub async fn commit(
                 true => notify::after_post(tx, caller, id, &catalog, now),
                 false => None,
             };
-            Ok((bytes, confirmation))
+            let who = (
+                caller.store.id.clone(),
+                caller.staff.as_ref().map(|s| s.id.clone()),
+            );
+            Ok((bytes, confirmation, who))
         })
         .await?;
     notify::confirm(&app, confirmation);
+    alerts::after(&app, &who.0, who.1.as_deref());
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
@@ -340,15 +347,18 @@ pub async fn reverse(
     body: JsonBody<Reverse>,
 ) -> ApiResult<Json<Reversal>> {
     let now = app.clock.now_ms();
-    let reversal = app
+    let (reversal, row) = app
         .db
         .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_staff("reverse a redemption: ask at the counter")?;
             let reason = required_reason(&body.take()?.reason)?;
-            ledger::reverse(tx, &caller, &id, &reason, now)
+            let reversal = ledger::reverse(tx, &caller, &id, &reason, now)?;
+            Ok((reversal, ledger::load(tx, &caller, &id)?))
         })
         .await?;
+    // The signal is the cashier's who posted it.
+    alerts::after(&app, &row.store_id, row.cashier_id());
     Ok(Json(reversal))
 }
 

@@ -1,4 +1,5 @@
-//! What managers read: the redemption report and the audit log.
+//! What managers read: the loyalty reports (JSON and CSV), the liability, the cashiers'
+//! signals, the older redemption summary, and the audit log.
 
 use crate::audit::Action;
 use crate::audit_viewer;
@@ -11,19 +12,185 @@ use crate::state::Shared;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::api::{paths, AuditFilter, AuditPage, RedemptionReport, ReportLine};
+use contract::reports::{CashierReport, Liability, LoyaltyReport, ReportFilter, ReportKind};
 use contract::{ErrorCode, Money, Problem};
 use serde::Deserialize;
+use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::default()
         .routes(routes!(report))
+        .routes(routes!(loyalty))
+        .routes(routes!(loyalty_csv))
+        .routes(routes!(liability))
+        .routes(routes!(liability_csv))
+        .routes(routes!(cashiers))
+        .routes(routes!(cashiers_csv))
         .routes(routes!(audit))
         .routes(routes!(audit_export))
+}
+
+#[utoipa::path(get, path = paths::REPORTS, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "Managers only (a cashier or kiosk session is `forbidden`). A loyalty report of the caller's store over store days `from` through `to` (the store's time zone, at most 366 days): `date_customer` (\"Loyalty – Date/Customer Wise Summary\": one row per store day and customer), `customer_detail` (\"Customer Wise Detailed\": one row per posted redemption, by customer name then time; `count` is 0 once reversed), `cashier`, `terminal`, `instrument` (kind and unit, with the quantity), `end_of_day` (store day and till, with the vouchers taken off bills there). Redemptions count under the day they were posted; those reversed since are in `reversed`, not in the value. `cashier`, `terminal` and `customer` filter by id. At most `LoyaltyReport::MAX_ROWS` rows (`more` says there were more; the CSV has them all); the totals cover every matched redemption. `vouchers`: printed vouchers issued, taken at the store's tills and expired unused in the period (the period only). A wrong value is `invalid_request` naming its `field`.",
+    params(("report" = ReportKind, Query, description = "Which report"), ReportFilter),
+    responses((status = 200, body = LoyaltyReport), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn loyalty(
+    State(app): State<Shared>,
+    creds: Credentials,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
+) -> ApiResult<Json<LoyaltyReport>> {
+    let now = app.clock.now_ms();
+    let report = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            let (kind, filter) = crate::reports::parse_query(&q, true)?;
+            crate::reports::loyalty(
+                tx,
+                &caller.store,
+                kind,
+                &filter,
+                Some(LoyaltyReport::MAX_ROWS),
+                now,
+            )
+        })
+        .await?;
+    Ok(Json(report))
+}
+
+#[utoipa::path(get, path = paths::REPORTS_CSV, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "The same report as a CSV file with every row: a header row of column names, money as plain decimals in the store's currency, dates as store days, names rather than ids; text a spreadsheet would run as a formula starts with `'`. Offered as `<title> <from> to <to>.csv`. Managers only.",
+    params(("report" = ReportKind, Query, description = "Which report"), ReportFilter),
+    responses((status = 200, content_type = "text/csv", body = String), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn loyalty_csv(
+    State(app): State<Shared>,
+    creds: Credentials,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let now = app.clock.now_ms();
+    let (title, text) = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            let (kind, filter) = crate::reports::parse_query(&q, true)?;
+            let report = crate::reports::loyalty(tx, &caller.store, kind, &filter, None, now)?;
+            let text = crate::reports::csv(&report)?;
+            Ok((kind.file_name(&filter), text))
+        })
+        .await?;
+    Ok(csv_file(&title, text))
+}
+
+#[utoipa::path(get, path = paths::LIABILITY, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "Managers only. The loyalty the merchant's customers hold now, per kind and unit (customers holding some, quantity and value at each instrument's unit value, held quantities included; expired memberships, campaigns and gift cards excluded), what of it expires within 30, 60 and 90 days, and the printed vouchers neither redeemed nor expired.",
+    responses((status = 200, body = Liability), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn liability(
+    State(app): State<Shared>,
+    creds: Credentials,
+) -> ApiResult<Json<Liability>> {
+    let now = app.clock.now_ms();
+    let out = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            crate::reports::liability(tx, &caller.store, now)
+        })
+        .await?;
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = paths::CASHIERS, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "Managers only. Each staff member who posted a redemption or typed a wrong code on store days `from` through `to`: redemptions and value, overrides, wrong codes, redemptions on no bill or a bill with no sale recorded, reversals, redemptions after opening hours, customers served who share a mobile or e-mail with another customer or staff, bursts of many customers in a few minutes; `flagged` by the store's thresholds (`policy.fraud`, counts per day), ranked most flagged first.",
+    params(("from" = String, Query, description = "First store day, YYYY-MM-DD"), ("to" = String, Query, description = "Last store day, YYYY-MM-DD")),
+    responses((status = 200, body = CashierReport), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn cashiers(
+    State(app): State<Shared>,
+    creds: Credentials,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
+) -> ApiResult<Json<CashierReport>> {
+    let now = app.clock.now_ms();
+    let out = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            let (_, filter) = crate::reports::parse_query(&q, false)?;
+            let store = &caller.store;
+            Ok(CashierReport {
+                from: filter.from,
+                to: filter.to,
+                thresholds: store.policy.fraud.clone(),
+                cashiers: crate::reports::cashiers(tx, store, filter.from, filter.to, None)?,
+            })
+        })
+        .await?;
+    Ok(Json(out))
+}
+
+/// A CSV file offered for download as `name`.
+fn csv_file(name: &str, text: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, crate::csv::attachment(name)),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = paths::LIABILITY_CSV, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "The loyalty owed now as a CSV file (`Loyalty owed.csv`): a row per kind and unit, then the printed vouchers not yet used. Managers only.",
+    responses((status = 200, content_type = "text/csv", body = String), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn liability_csv(State(app): State<Shared>, creds: Credentials) -> ApiResult<Response> {
+    let now = app.clock.now_ms();
+    let text = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            let l = crate::reports::liability(tx, &caller.store, now)?;
+            crate::reports::liability_csv(&l)
+        })
+        .await?;
+    let name = contract::reports::csv_file_name(contract::reports::LIABILITY_TITLE, None, None);
+    Ok(csv_file(&name, text))
+}
+
+#[utoipa::path(get, path = paths::CASHIERS_CSV, tag = "reports", security(("terminal" = [], "session" = [])),
+    description = "The cashiers' signals of `GET /v1/reports/cashiers` as a CSV file, ranked the same way. Managers only.",
+    params(("from" = String, Query, description = "First store day, YYYY-MM-DD"), ("to" = String, Query, description = "Last store day, YYYY-MM-DD")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn cashiers_csv(
+    State(app): State<Shared>,
+    creds: Credentials,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let now = app.clock.now_ms();
+    let (name, text) = app
+        .db
+        .read(move |tx| {
+            let caller = resolve(tx, &creds, now)?;
+            caller.require_manager()?;
+            let (_, filter) = crate::reports::parse_query(&q, false)?;
+            let list = crate::reports::cashiers(tx, &caller.store, filter.from, filter.to, None)?;
+            let name = contract::reports::csv_file_name(
+                contract::reports::CASHIERS_TITLE,
+                Some(filter.from),
+                Some(filter.to),
+            );
+            Ok((name, crate::reports::cashiers_csv(&list)?))
+        })
+        .await?;
+    Ok(csv_file(&name, text))
 }
 
 #[derive(Deserialize)]
@@ -203,11 +370,6 @@ pub async fn audit_export(
         .map(|d| d.to_string())
         .unwrap_or_else(|| days::iso_date(&store.policy, now));
     let file = audit_viewer::file_name(&store.name, &from, &to);
-    let utf8 = percent_encoding::utf8_percent_encode(
-        &format!("audit {} {from} to {to}.csv", store.name),
-        percent_encoding::NON_ALPHANUMERIC,
-    )
-    .to_string();
     let export = Export {
         db: app.db.clone(),
         store,
@@ -220,10 +382,7 @@ pub async fn audit_export(
     let body = Body::from_stream(futures_util::stream::unfold(export, Export::next));
     Response::builder()
         .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file}\"; filename*=UTF-8''{utf8}"),
-        )
+        .header(header::CONTENT_DISPOSITION, crate::csv::attachment(&file))
         .body(body)
         .map_err(|e| ApiError::internal(e.to_string()))
 }

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 /// the caller (merchant or store id) so one merchant can never see another's rows (S9).
 /// Logic only ever sees `&mut dyn Tx`.
 pub trait Tx:
-    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx
+    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx + ReportTx
 {
 }
 
@@ -30,6 +30,7 @@ impl<
             + LimitTx
             + KioskTx
             + AuditTx
+            + ReportTx
             + ?Sized,
     > Tx for T
 {
@@ -59,8 +60,6 @@ pub trait TenancyTx {
     fn revoke_terminal(&mut self, id: &str, now_ms: i64) -> ApiResult<Option<TerminalRow>>;
     /// Whether a staff code was ever given in the store (a disabled member's too).
     fn staff_code_taken(&mut self, store_id: &str, code: &str) -> ApiResult<bool>;
-    /// The mobiles (E.164) of the store's managers who are not disabled and gave one.
-    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<String>>;
     /// Every staff member's and terminal's name in the store, disabled or revoked ones too.
     fn names_of(&mut self, store_id: &str) -> ApiResult<StoreNames>;
     /// Disables a staff member and ends their sessions.
@@ -321,6 +320,99 @@ pub trait AuditTx {
     ) -> ApiResult<u64>;
 }
 
+/// What managers read (issue 15): loyalty reports over a store's days, the liability, the
+/// cashiers' signals, and the once-a-day record of an alert. Posted redemptions are read by
+/// their store day (`committed_day`, the store's time zone, written at the post).
+pub trait ReportTx {
+    /// Standing redemptions (count, points, value) and reversed ones matching `q`.
+    fn report_totals(&mut self, q: &ReportQuery<'_>) -> ApiResult<ReportSums>;
+    /// `q`'s redemptions per store day and customer, by day then customer name, at most
+    /// `limit` groups.
+    fn report_by_customer(
+        &mut self,
+        q: &ReportQuery<'_>,
+        limit: Option<usize>,
+    ) -> ApiResult<Vec<ReportGroup>>;
+    /// `q`'s redemptions per store day, till, cashier, kind and unit (every group): what the
+    /// breakdowns by cashier, till, kind and day add up.
+    fn report_cube(&mut self, q: &ReportQuery<'_>) -> ApiResult<Vec<ReportGroup>>;
+    /// `q`'s redemptions one by one, by customer name then time, at most `limit`.
+    fn report_redemptions(
+        &mut self,
+        q: &ReportQuery<'_>,
+        limit: Option<usize>,
+    ) -> ApiResult<Vec<RedemptionRow>>;
+    /// Printed vouchers of a store issued, taken at its tills, and expired unused in
+    /// [from_ms, to_ms) (expired: by `now_ms`).
+    fn voucher_sums(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+        now_ms: i64,
+    ) -> ApiResult<VoucherSums>;
+    /// Vouchers taken at the store's tills per store day and till: (day, terminal, count, value).
+    fn vouchers_taken(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        terminal_id: Option<&str>,
+    ) -> ApiResult<Vec<(String, String, u64, u64)>>;
+    /// Loyalty the merchant's customers hold now, per kind and unit, in `currency`.
+    fn liability(
+        &mut self,
+        merchant_id: &str,
+        currency: &str,
+        now_ms: i64,
+    ) -> ApiResult<Vec<LiabilitySums>>;
+    /// The merchant's vouchers neither redeemed nor expired by `now_ms`: (count, value).
+    fn vouchers_outstanding(&mut self, merchant_id: &str, now_ms: i64) -> ApiResult<(u64, u64)>;
+    /// Redemptions posted by staff on the store's days, by staff then time.
+    fn cashier_events(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        staff_id: Option<&str>,
+    ) -> ApiResult<Vec<CashierEvent>>;
+    /// Wrong codes typed (`otp_rejected`) per staff member in [from_ms, to_ms).
+    fn failed_codes_by_staff(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<Vec<(String, u64)>>;
+    /// Per staff member, the distinct customers they posted for on those days whose mobile
+    /// or e-mail is another customer's of the merchant, or whose mobile is a staff member's.
+    fn shared_contacts_by_staff(
+        &mut self,
+        store_id: &str,
+        from_day: &str,
+        to_day: &str,
+        staff_id: Option<&str>,
+    ) -> ApiResult<Vec<(String, u64)>>;
+    /// Records that the managers were told of `signal` for this cashier and store day;
+    /// false when they already were.
+    fn record_fraud_alert(
+        &mut self,
+        store_id: &str,
+        staff_id: &str,
+        day: &str,
+        signal: &str,
+        at_ms: i64,
+    ) -> ApiResult<bool>;
+    /// The signals the managers were told of for this cashier and store day.
+    fn fraud_alerts_told(
+        &mut self,
+        store_id: &str,
+        staff_id: &str,
+        day: &str,
+    ) -> ApiResult<Vec<String>>;
+    /// The store's managers (not disabled) with a mobile: (staff id, name, E.164 mobile).
+    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<(String, String, String)>>;
+}
+
 pub type Reply = Result<Box<dyn Any + Send>, ApiError>;
 pub type Work = Box<dyn FnOnce(&mut dyn Tx) -> Reply + Send>;
 
@@ -342,6 +434,11 @@ pub struct Job {
 /// keep them, and are rolled back otherwise.
 pub trait Store: Send + Sync {
     fn submit(&self, job: Job) -> Result<(), ApiError>;
+    /// Runs a job that only reads (a report) where it does not hold up the writer, on a
+    /// snapshot of what was committed; a store without such a place runs it as any job.
+    fn submit_read(&self, job: Job) -> Result<(), ApiError> {
+        self.submit(job)
+    }
 }
 
 /// The handle the rest of the server uses.
@@ -374,19 +471,41 @@ impl Db {
         self.submit(f, true).await
     }
 
+    /// Runs `f`, which only reads, on a snapshot of what was committed, without holding up
+    /// the writer (reports over many rows). A write in `f` fails.
+    pub async fn read<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit_as(f, false, true).await
+    }
+
     async fn submit<R, F>(&self, f: F, durable: bool) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
+    {
+        self.submit_as(f, durable, false).await
+    }
+
+    async fn submit_as<R, F>(&self, f: F, durable: bool, read: bool) -> ApiResult<R>
     where
         R: Send + 'static,
         F: FnOnce(&mut dyn Tx) -> ApiResult<R> + Send + 'static,
     {
         let (reply, rx) = oneshot::channel();
         let work: Work = Box::new(move |tx| f(tx).map(|r| Box::new(r) as Box<dyn Any + Send>));
-        self.store.submit(Job {
+        let job = Job {
             work,
             reply,
             durable,
             queued: std::time::Instant::now(),
-        })?;
+        };
+        match read {
+            true => self.store.submit_read(job)?,
+            false => self.store.submit(job)?,
+        }
         let out = rx
             .await
             .map_err(|_| ApiError::internal("store worker stopped"))??;

@@ -13,6 +13,7 @@ mod helpers;
 mod host_page;
 mod kiosk;
 mod redemptions;
+mod reports;
 mod security;
 mod serving;
 mod sessions;

@@ -144,3 +144,32 @@ async fn a_voucher_worth_more_than_the_bill_expired_or_unknown_is_refused() {
         "expired"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voucher_lasts_the_days_the_store_chose_and_is_refused_after() {
+    let server = Server::demo(&[]);
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    manager.set_policy(json!({ "voucher_valid_days": 3 })).await;
+    let early = print_voucher(&server, &api, 100).await;
+    let late = print_voucher(&server, &api, 100).await;
+    // Two days on (sessions do not last that long: signed in again), one is still good.
+    server.advance_clock(2 * 86_400).await;
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    api.post(REDEEM, on_bill(&early, "D-1", 100_000))
+        .await
+        .expect(200);
+    // Past the third day, the other is not.
+    server.advance_clock(86_400 + 60).await;
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let p = api
+        .post(REDEEM, on_bill(&late, "D-2", 100_000))
+        .await
+        .expect_problem("voucher_expired");
+    assert_eq!(p["field"], "code");
+    assert_eq!(
+        manager.audit_details("voucher_refused").await[0]["why"],
+        "expired"
+    );
+}

@@ -52,6 +52,8 @@ const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 pub struct SqliteStore {
     jobs: Mutex<mpsc::Sender<Job>>,
+    /// Jobs that only read (reports), run by a reader thread on a connection of its own.
+    reads: Mutex<mpsc::Sender<Job>>,
 }
 
 impl SqliteStore {
@@ -95,6 +97,16 @@ impl SqliteStore {
             }
             Sync::Full | Sync::Normal => None,
         };
+        let reader = open_connection(path)?;
+        reader
+            .pragma_update(None, "query_only", true)
+            .map_err(|e| format!("cannot configure {}: {e}", path.display()))?;
+        let (reads, read_jobs) = mpsc::channel::<Job>();
+        let reader_key = audit_key.clone();
+        std::thread::Builder::new()
+            .name("sqlite-reader".into())
+            .spawn(move || writer::read_forever(reader, read_jobs, reader_key))
+            .map_err(|e| format!("cannot start the reader thread: {e}"))?;
         let (tx, rx) = mpsc::channel::<Job>();
         let window = durability.group_window;
         std::thread::Builder::new()
@@ -107,6 +119,7 @@ impl SqliteStore {
             .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
         Ok(SqliteStore {
             jobs: Mutex::new(tx),
+            reads: Mutex::new(reads),
         })
     }
 }
@@ -196,5 +209,15 @@ impl Store for SqliteStore {
             .map_err(|_| ApiError::internal("store lock poisoned"))?;
         jobs.send(job)
             .map_err(|_| ApiError::internal("store worker stopped"))
+    }
+
+    fn submit_read(&self, job: Job) -> Result<(), ApiError> {
+        let reads = self
+            .reads
+            .lock()
+            .map_err(|_| ApiError::internal("store lock poisoned"))?;
+        reads
+            .send(job)
+            .map_err(|_| ApiError::internal("store reader stopped"))
     }
 }

@@ -219,7 +219,49 @@ CREATE UNIQUE INDEX vouchers_by_code ON vouchers (merchant_id, code_hash);
 CREATE INDEX vouchers_by_bill ON vouchers (redeemed_store_id, redeemed_bill_id)
     WHERE redeemed_bill_id IS NOT NULL;
 "#,
-    // 17 (16 is the reports' migration, on its own branch): each store's own audit chain
+    // 16: reports (issue 15) read columns, not the JSON: who posted a redemption (`staff_id`:
+    // the poster, else the intent's cashier), where (`terminal_id`), how it was approved
+    // (`approved_by`: code, override or no_code), the store day it was posted on
+    // (`committed_day`, YYYY-MM-DD in the store's time zone) and the customer's name and unit;
+    // two covering indexes answer every report of a store's days. A voucher keeps the till and
+    // store day it was taken at. A cashier's signal is told to the managers once a day
+    // (`fraud_alerts`). `committed_day` and `redeemed_day` need the store's time zone: they are
+    // filled in by `backfill_days` after this migration.
+    r#"
+ALTER TABLE redemptions ADD COLUMN terminal_id TEXT;
+ALTER TABLE redemptions ADD COLUMN staff_id TEXT;
+ALTER TABLE redemptions ADD COLUMN approved_by TEXT;
+ALTER TABLE redemptions ADD COLUMN committed_day TEXT;
+ALTER TABLE redemptions ADD COLUMN customer_name TEXT;
+ALTER TABLE redemptions ADD COLUMN unit TEXT;
+UPDATE redemptions SET terminal_id = json_extract(data, '$.terminal_id'),
+    customer_name = json_extract(data, '$.customer_name'), unit = json_extract(data, '$.unit'),
+    staff_id = COALESCE(json_extract(data, '$.posted_by'), json_extract(data, '$.staff_id'));
+UPDATE redemptions SET approved_by = CASE json_extract(data, '$.approval.by')
+        WHEN 'otp' THEN 'code' WHEN 'override' THEN 'override' ELSE 'no_code' END
+    WHERE committed_at_ms IS NOT NULL;
+CREATE INDEX redemptions_by_day ON redemptions (store_id, committed_day, customer_name,
+    customer_id, staff_id, terminal_id, kind, unit, approved_by, status, quantity, value_minor,
+    committed_at_ms, bill_id) WHERE committed_day IS NOT NULL;
+-- Per day, till, cashier and kind in index order: the breakdowns add up without sorting.
+CREATE INDEX redemptions_by_till ON redemptions (store_id, committed_day, terminal_id, staff_id,
+    kind, unit, status, approved_by, customer_id, quantity, value_minor)
+    WHERE committed_day IS NOT NULL;
+ALTER TABLE vouchers ADD COLUMN redeemed_terminal_id TEXT;
+ALTER TABLE vouchers ADD COLUMN redeemed_day TEXT;
+UPDATE vouchers SET redeemed_terminal_id = (SELECT a.terminal_id FROM audit a
+    WHERE a.action = 'voucher_redeemed' AND json_extract(a.detail, '$.voucher_id') = vouchers.id)
+    WHERE redeemed_at_ms IS NOT NULL;
+CREATE INDEX vouchers_issued ON vouchers (store_id, issued_at_ms);
+CREATE INDEX vouchers_redeemed ON vouchers (redeemed_store_id, redeemed_day, redeemed_terminal_id)
+    WHERE redeemed_at_ms IS NOT NULL;
+CREATE INDEX vouchers_unredeemed ON vouchers (store_id, valid_until_ms) WHERE redeemed_at_ms IS NULL;
+CREATE INDEX vouchers_outstanding ON vouchers (merchant_id, valid_until_ms) WHERE redeemed_at_ms IS NULL;
+CREATE TABLE fraud_alerts (
+    store_id TEXT NOT NULL, staff_id TEXT NOT NULL, day TEXT NOT NULL, signal TEXT NOT NULL,
+    at_ms INTEGER NOT NULL, PRIMARY KEY (store_id, staff_id, day, signal)) WITHOUT ROWID;
+"#,
+    // 17: each store's own audit chain
     // (`contract::audit::store_link`), so a manager's browser can check its store's log
     // without the server's key. The audit table refuses UPDATE: entries written before this
     // keep no link, and a store's chain begins at its first entry written after. A staff
@@ -255,8 +297,52 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {
     };
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         run(conn, i, sql).map_err(|e| format!("migration {} failed: {e}", i + 1))?;
+        if i + 1 == DAYS_MIGRATION {
+            backfill_days(conn).map_err(|e| format!("migration {} failed: {e}", i + 1))?;
+        }
     }
     Ok(())
+}
+
+/// The migration that added `redemptions.committed_day` and `vouchers.redeemed_day`.
+const DAYS_MIGRATION: usize = 16;
+
+/// Fills in the store day (the store's time zone, `days::iso_date`) of redemptions posted and
+/// vouchers taken before migration 16, in one transaction.
+fn backfill_days(conn: &mut Connection) -> rusqlite::Result<()> {
+    let txn = conn.transaction()?;
+    let stores: Vec<(String, String)> = txn
+        .prepare("SELECT id, policy FROM stores")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (store_id, policy) in stores {
+        let policy: contract::Policy = match serde_json::from_str(&policy) {
+            Ok(p) => p,
+            Err(_) => continue,
+        };
+        for (select, update) in [
+            (
+                "SELECT id, committed_at_ms FROM redemptions WHERE store_id = ?1 \
+                 AND committed_at_ms IS NOT NULL AND committed_day IS NULL",
+                "UPDATE redemptions SET committed_day = ?2 WHERE id = ?1",
+            ),
+            (
+                "SELECT id, redeemed_at_ms FROM vouchers WHERE redeemed_store_id = ?1 \
+                 AND redeemed_at_ms IS NOT NULL AND redeemed_day IS NULL",
+                "UPDATE vouchers SET redeemed_day = ?2 WHERE id = ?1",
+            ),
+        ] {
+            let due: Vec<(String, i64)> = txn
+                .prepare(select)?
+                .query_map([&store_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut set = txn.prepare(update)?;
+            for (id, at_ms) in due {
+                set.execute(rusqlite::params![id, crate::days::iso_date(&policy, at_ms)])?;
+            }
+        }
+    }
+    txn.commit()
 }
 
 #[cfg(test)]
@@ -359,6 +445,94 @@ mod tests {
             .unwrap();
         let policy: contract::Policy = serde_json::from_str(&policy).unwrap();
         assert_eq!(policy, old, "the old default texts are the new defaults");
+    }
+
+    /// Redemptions posted and vouchers taken before migration 16 are in the reports: their
+    /// cashier, till, approval and store day (the store's time zone) are filled in.
+    #[test]
+    fn redemptions_posted_before_the_reports_are_counted_under_their_store_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v15.sqlite");
+        let policy = serde_json::to_string(&contract::Policy::default_for(
+            contract::Currency::INR,
+            "en-IN",
+            contract::CallingCode::INDIA,
+        ))
+        .unwrap();
+        // 2027-03-01 20:00 UTC: already 2 March in India.
+        let at = 1_803_931_200_000i64;
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..15] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 15).unwrap();
+            conn.execute("INSERT INTO merchants VALUES ('m', 'M')", [])
+                .unwrap();
+            conn.execute(
+                "INSERT INTO stores (id, merchant_id, name, policy) VALUES ('s', 'm', 'S', ?1)",
+                [&policy],
+            )
+            .unwrap();
+            let data = serde_json::json!({
+                "terminal_id": "t1", "staff_id": "cashier", "posted_by": "poster",
+                "customer_name": "Asha Rao", "unit": "points",
+                "approval": { "by": "override", "manager_name": "M", "reason": "r" },
+            });
+            for (id, status, committed) in
+                [("r1", "committed", Some(at)), ("r2", "cancelled", None)]
+            {
+                conn.execute(
+                    "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, \
+                     value_minor, created_at_ms, expires_at_ms, committed_at_ms, data) \
+                     VALUES (?1, 's', 'c', ?2, 'points', 5, 500, ?3, ?3, ?4, ?5)",
+                    rusqlite::params![id, status, at, committed, data.to_string()],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO vouchers (id, code_hash, merchant_id, store_id, redemption_id, \
+                 customer_id, customer_name, value_minor, currency, issued_at_ms, valid_until_ms, \
+                 redeemed_at_ms, redeemed_store_id) \
+                 VALUES ('v1', 'h', 'm', 's', 'r1', 'c', 'Asha Rao', 500, 'INR', ?1, ?2, ?1, 's')",
+                rusqlite::params![at, at + 86_400_000],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO audit (at_ms, action, store_id, terminal_id, detail, prev_hash, hash) \
+                 VALUES (?1, 'voucher_redeemed', 's', 't2', '{\"voucher_id\":\"v1\"}', '', '')",
+                [at],
+            )
+            .unwrap();
+        }
+        let conn = open_connection(&path).unwrap();
+        type Columns = [Option<String>; 5];
+        let row = |id: &str| -> Columns {
+            conn.query_row(
+                "SELECT terminal_id, staff_id, approved_by, committed_day, unit FROM redemptions WHERE id = ?1",
+                [id],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
+            .unwrap()
+        };
+        let s = |v: &str| Some(v.to_string());
+        let r1 = [
+            s("t1"),
+            s("poster"),
+            s("override"),
+            s("2027-03-02"),
+            s("points"),
+        ];
+        assert_eq!(row("r1"), r1);
+        assert_eq!(row("r2"), [s("t1"), s("poster"), None, None, s("points")]);
+        let voucher: (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT redeemed_terminal_id, redeemed_day FROM vouchers WHERE id = 'v1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(voucher, (s("t2"), s("2027-03-02")));
     }
 
     #[test]

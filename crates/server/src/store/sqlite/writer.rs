@@ -144,6 +144,37 @@ pub(super) fn run(
     }
 }
 
+/// The reader thread: each job runs in a read transaction of its own (one snapshot of what
+/// was committed) on a `query_only` connection, so a long report never holds up the writer.
+pub(super) fn read_forever(
+    conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    audit_key: crate::crypto::AuditKey,
+) {
+    while let Ok(job) = rx.recv() {
+        crate::metrics::get().job(job.queued.elapsed());
+        let mut cache = Cache::default();
+        let out = match conn.execute_batch("BEGIN") {
+            Err(e) => Err(ApiError::internal(format!("cannot begin a read: {e}"))),
+            Ok(()) => {
+                let work = job.work;
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut tx = SqliteTx {
+                        conn: &conn,
+                        cache: &mut cache,
+                        audit_key: &audit_key,
+                    };
+                    work(&mut tx)
+                }))
+                .unwrap_or_else(|_| Err(ApiError::internal("a store job panicked")));
+                let _ = conn.execute_batch("ROLLBACK");
+                out
+            }
+        };
+        let _ = job.reply.send(out);
+    }
+}
+
 /// `PRAGMA data_version` as this connection last read it. It changes when *another*
 /// connection (another process on the same file, an operator's `sqlite3`) committed since the
 /// last read; this connection's own commits leave it alone.

@@ -115,6 +115,9 @@ async fn s7_checkpoints_are_signed_written_at_start_periodically_and_at_shutdown
     assert_eq!(at_start.len(), 1, "one at start: {at_start:?}");
     assert_eq!(at_start[0]["seq"], last_seq(&server.db), "after seeding");
     a_day_of_business(&server).await;
+    // A cashier's signal crossed by the day (after hours, say) is told to the managers and
+    // audited shortly after it (`alerts::DELAY`): the day ends then.
+    tokio::time::sleep(redeemguard_server::alerts::DELAY * 2).await;
     let grown = eventually(10, || async {
         checkpoints(&server.db).last().unwrap()["seq"] == last_seq(&server.db)
     })

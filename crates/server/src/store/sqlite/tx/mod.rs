@@ -7,6 +7,7 @@ mod customers;
 mod kiosk;
 mod limits;
 mod redemptions;
+mod reports;
 mod tenancy;
 mod vouchers;
 

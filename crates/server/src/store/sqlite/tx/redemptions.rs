@@ -12,8 +12,9 @@ impl RedemptionTx for SqliteTx<'_> {
     fn insert_redemption(&mut self, r: &RedemptionRow) -> ApiResult<()> {
         self.exec(
             "INSERT INTO redemptions (id, store_id, customer_id, status, kind, quantity, value_minor, \
-             created_at_ms, expires_at_ms, data, identification_id, bill_id, bill_total_minor, no_code) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             created_at_ms, expires_at_ms, data, identification_id, bill_id, bill_total_minor, no_code, \
+             terminal_id, staff_id, customer_name, unit) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             params![
                 r.id,
                 r.store_id,
@@ -28,7 +29,11 @@ impl RedemptionTx for SqliteTx<'_> {
                 r.identification_id,
                 r.purpose.bill().map(|b| b.id().as_str()),
                 r.purpose.bill().map(|b| i(b.total().minor())),
-                r.no_code
+                r.no_code,
+                r.terminal_id,
+                r.cashier_id(),
+                r.customer_name,
+                r.unit.as_str()
             ],
         )?;
         Ok(())
@@ -38,7 +43,8 @@ impl RedemptionTx for SqliteTx<'_> {
         let by_override = matches!(r.approval, Some(contract::api::Approval::Override { .. }));
         let n = self.exec(
             "UPDATE redemptions SET status = ?2, expires_at_ms = ?3, committed_at_ms = ?4, reversed_at_ms = ?5, \
-             by_override = ?6, data = ?7, approval_request_id = ?8, approval_pending = ?9 WHERE id = ?1",
+             by_override = ?6, data = ?7, approval_request_id = ?8, approval_pending = ?9, \
+             staff_id = ?10, approved_by = ?11, committed_day = ?12 WHERE id = ?1",
             params![
                 r.id,
                 text(&r.status),
@@ -48,7 +54,10 @@ impl RedemptionTx for SqliteTx<'_> {
                 by_override,
                 serde_json::to_string(r)?,
                 r.approval_request.as_ref().map(|a| a.id.as_str()),
-                r.approval_pending()
+                r.approval_pending(),
+                r.cashier_id(),
+                r.approved_by().map(|a| a.as_str()),
+                r.committed_day
             ],
         )?;
         if n != 1 {

@@ -5,7 +5,6 @@ use super::SqliteTx;
 use crate::error::ApiResult;
 use crate::model::*;
 use crate::store::*;
-use contract::api::Role;
 use contract::Policy;
 use rusqlite::params;
 
@@ -189,15 +188,6 @@ impl TenancyTx for SqliteTx<'_> {
             ),
             params![store_id],
             staff_row,
-        )
-    }
-
-    fn manager_mobiles(&mut self, store_id: &str) -> ApiResult<Vec<String>> {
-        self.all(
-            "SELECT mobile FROM staff WHERE store_id = ?1 AND role = ?2 AND disabled_at_ms IS NULL \
-             AND mobile IS NOT NULL ORDER BY code",
-            params![store_id, text(&Role::Manager)],
-            |r| r.get(0),
         )
     }
 

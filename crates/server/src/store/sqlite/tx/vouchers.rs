@@ -10,7 +10,7 @@ use rusqlite::{params, Row};
 
 const VOUCHER_COLS: &str = "id, code_hash, merchant_id, store_id, redemption_id, customer_id, \
      customer_name, value_minor, currency, issued_at_ms, valid_until_ms, redeemed_at_ms, \
-     redeemed_store_id, redeemed_bill_id, redeemed_bill_total_minor, redeemed_by FROM vouchers";
+     redeemed_store_id, redeemed_bill_id, redeemed_bill_total_minor, redeemed_by, redeemed_terminal_id, redeemed_day FROM vouchers";
 
 fn voucher_row(r: &Row<'_>) -> rusqlite::Result<VoucherRow> {
     Ok(VoucherRow {
@@ -32,6 +32,8 @@ fn voucher_row(r: &Row<'_>) -> rusqlite::Result<VoucherRow> {
         redeemed_bill_id: r.get(13)?,
         redeemed_bill_total_minor: r.get::<_, Option<i64>>(14)?.map(u),
         redeemed_by: r.get(15)?,
+        redeemed_terminal_id: r.get(16)?,
+        redeemed_day: r.get(17)?,
     })
 }
 
@@ -65,14 +67,17 @@ impl VoucherTx for SqliteTx<'_> {
     fn mark_voucher_redeemed(&mut self, v: &VoucherRow) -> ApiResult<bool> {
         let changed = self.exec(
             "UPDATE vouchers SET redeemed_at_ms = ?2, redeemed_store_id = ?3, redeemed_bill_id = ?4, \
-             redeemed_bill_total_minor = ?5, redeemed_by = ?6 WHERE id = ?1 AND redeemed_at_ms IS NULL",
+             redeemed_bill_total_minor = ?5, redeemed_by = ?6, redeemed_terminal_id = ?7, redeemed_day = ?8 \
+             WHERE id = ?1 AND redeemed_at_ms IS NULL",
             params![
                 v.id,
                 v.redeemed_at_ms,
                 v.redeemed_store_id,
                 v.redeemed_bill_id,
                 v.redeemed_bill_total_minor.map(i),
-                v.redeemed_by
+                v.redeemed_by,
+                v.redeemed_terminal_id,
+                v.redeemed_day
             ],
         )?;
         Ok(changed == 1)
