@@ -87,7 +87,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   // Each surface is its own bundle: the till, the kiosk and the back office load apart.
-  const surfaces = { till: ['/', true], kiosk: ['/kiosk/', false], back_office: ['/back-office/', true] };
+  const surfaces = { till: ['/', true], kiosk: ['/kiosk/', false], back_office: ['/back-office/', true], reports: ['/reports/', true] };
   const tti = {};
   let tillLoads = [];
   for (const [name, [path, signInCheck]] of Object.entries(surfaces)) {

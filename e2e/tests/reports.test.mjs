@@ -35,8 +35,9 @@ async function post(api, { held, code }) {
   return api.call('POST', `/v1/redemptions/${held.id}/commit`, {}, { 'idempotency-key': `k-${held.id}` });
 }
 
-async function backOffice(tab) {
-  const page = await openApp(demo.browser, demo.server, SIZES.desktop, '/back-office');
+/** The reports surface, signed in as the demo manager, on one of its pages. */
+async function reports(tab) {
+  const page = await openApp(demo.browser, demo.server, SIZES.desktop, '/reports');
   await signIn(page, { staff: DEMO.manager });
   await page.waitForSelector(tid(tab));
   await page.click(tid(tab));
@@ -65,7 +66,7 @@ test('reports: today\'s summary by customer, one customer in detail, the cash-up
   await post(api, await redeem(api, 'B-REP-1', 300));
   await post(api, await redeem(api, 'B-REP-2', 200));
 
-  const office = await backOffice('show-reports');
+  const office = await reports('show-reports');
   await office.waitForSelector(`${tid('report')}[data-kind="date_customer"]`);
   const asha = office.locator(`${tid('report-row')}[data-key="Asha Rao"]`);
   await asha.waitFor();
@@ -136,7 +137,7 @@ test('cashier signals: a cashier crossing a threshold comes first; the signal op
   }
   await post(api, attempt);
 
-  const office = await backOffice('show-cashiers');
+  const office = await reports('show-cashiers');
   const ravi = office.locator(`${tid('cashier')}[data-key^="Ravi"]`);
   await ravi.waitFor();
   assert.match(await ravi.getAttribute('data-key'), /failed_codes/);
@@ -159,7 +160,7 @@ test('cashier signals: a cashier crossing a threshold comes first; the signal op
 test('audit log: filtered, exported, and the whole store chain checked in the browser', async () => {
   const api = await cashier();
   await post(api, await redeem(api, 'B-AUD-1', 50));
-  const office = await backOffice('show-audit');
+  const office = await reports('show-audit');
   await office.waitForSelector(`${tid('audit-entries')}, ${tid('audit-empty')}`);
   await office.selectOption('#audit-action', 'commit');
   await office.click(tid('show-audit-entries'));

@@ -53,7 +53,7 @@ impl HttpConfig {
 /// `P` is the surface's steps (`flow::parts`, default all): a call outside them answers
 /// [`BackendError::Unexpected`] without a request, so its body writer and answer reader are not
 /// in that surface's bundle (SPEC §9). The flow of that surface never makes such a call.
-pub struct HttpBackend<const P: u8 = ALL> {
+pub struct HttpBackend<const P: u16 = ALL> {
     config: HttpConfig,
     terminal_token: RefCell<Option<String>>,
     session_token: RefCell<Option<String>>,
@@ -85,7 +85,7 @@ macro_rules! only {
     };
 }
 
-impl<const P: u8> HttpBackend<P> {
+impl<const P: u16> HttpBackend<P> {
     pub fn new(config: HttpConfig) -> Self {
         HttpBackend {
             config,
@@ -195,7 +195,7 @@ fn seg(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
 }
 
-impl<const P: u8> Backend for HttpBackend<P> {
+impl<const P: u16> Backend for HttpBackend<P> {
     fn sign_in(&self, terminal_token: String, b: SignIn) -> Fut<'_, Session> {
         Box::pin(async move {
             *self.terminal_token.borrow_mut() = Some(terminal_token);
@@ -355,12 +355,30 @@ impl<const P: u8> Backend for HttpBackend<P> {
     }
 
     fn admin(&self, call: AdminCall) -> Fut<'_, AdminReply> {
-        only!(MANAGE);
-        Box::pin(self.admin_call(call))
+        let reads = matches!(
+            call,
+            AdminCall::Report { .. }
+                | AdminCall::Liability { .. }
+                | AdminCall::Cashiers { .. }
+                | AdminCall::Audit { .. }
+        );
+        // The reports surface reads (and lists staff and tills for its filters); the back
+        // office sets up. Each bundle carries only its own calls.
+        match reads {
+            true => {
+                only!(REPORTS);
+                Box::pin(self.report_call(call))
+            }
+            false if P & MANAGE == 0 && P & REPORTS != 0 => Box::pin(self.lists_call(call)),
+            false => {
+                only!(MANAGE);
+                Box::pin(self.admin_call(call))
+            }
+        }
     }
 }
 
-impl<const P: u8> HttpBackend<P> {
+impl<const P: u16> HttpBackend<P> {
     async fn admin_call(&self, call: AdminCall) -> Result<AdminReply, BackendError> {
         use AdminCall as C;
         use AdminReply as R;
@@ -422,6 +440,17 @@ impl<const P: u8> HttpBackend<P> {
                 };
                 R::Imported(self.send(call).await?)
             }
+            C::Report { .. } | C::Liability { .. } | C::Cashiers { .. } | C::Audit { .. } => {
+                return Err(BackendError::Unexpected { status: 0 })
+            }
+        })
+    }
+
+    /// The reports surface's reads.
+    async fn report_call(&self, call: AdminCall) -> Result<AdminReply, BackendError> {
+        use AdminCall as C;
+        use AdminReply as R;
+        Ok(match call {
             C::Report { kind, filter, csv } => {
                 let path = paths::report(kind, &filter, csv);
                 match csv {
@@ -458,6 +487,24 @@ impl<const P: u8> HttpBackend<P> {
                     false => R::Audit(self.send(self.call("GET", &path, None)).await?),
                 }
             }
+            _ => return Err(BackendError::Unexpected { status: 0 }),
+        })
+    }
+
+    /// The reports surface's filters: the store's staff and tills.
+    async fn lists_call(&self, call: AdminCall) -> Result<AdminReply, BackendError> {
+        Ok(match call {
+            AdminCall::Staff => AdminReply::Staff(
+                self.send::<StaffList>(self.call("GET", paths::ADMIN_STAFF, None))
+                    .await?
+                    .staff,
+            ),
+            AdminCall::Terminals => AdminReply::Terminals(
+                self.send::<TerminalList>(self.call("GET", paths::ADMIN_TERMINALS, None))
+                    .await?
+                    .terminals,
+            ),
+            _ => return Err(BackendError::Unexpected { status: 0 }),
         })
     }
 

@@ -456,10 +456,6 @@ impl Flow {
     }
 
     pub(super) fn managed(&mut self, r: Result<AdminReply, BackendError>) -> Vec<Cmd> {
-        let r = match self.reported(r) {
-            Ok(cmds) => return cmds,
-            Err(r) => r,
-        };
         let locale = self.locale();
         let s = &mut self.ui.manage;
         let done = |s: &mut ManageState, text: String| {

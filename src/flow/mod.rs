@@ -80,7 +80,7 @@ impl Flow {
 
     /// Applies one message with the steps in `P` (bits of [`parts`]); a person's action or
     /// an answer of a step the surface lacks changes nothing.
-    pub fn handle_on<const P: u8>(&mut self, msg: Msg, now_ms: i64) -> Vec<Cmd> {
+    pub fn handle_on<const P: u16>(&mut self, msg: Msg, now_ms: i64) -> Vec<Cmd> {
         self.now_ms = now_ms;
         match msg {
             Msg::Act(action) => self.act::<P>(action),
@@ -97,7 +97,7 @@ impl Flow {
         }
     }
 
-    fn act<const P: u8>(&mut self, action: Action) -> Vec<Cmd> {
+    fn act<const P: u16>(&mut self, action: Action) -> Vec<Cmd> {
         use parts::*;
         if !matches!(action, Action::KioskDone) {
             self.touch();
@@ -160,16 +160,23 @@ impl Flow {
             Action::Earn => when!(P, EARN => self.earn()),
             Action::TakeVoucher(code) => when!(P, EARN => self.take_voucher(&code)),
             Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
-            Action::Reports(r) => when!(P, MANAGE => self.reports(r)),
+            Action::Reports(r) => when!(P, REPORTS => self.reports(r)),
         }
     }
 
-    fn answer<const P: u8>(&mut self, answer: Answer) -> Vec<Cmd> {
+    fn answer<const P: u16>(&mut self, answer: Answer) -> Vec<Cmd> {
         use parts::*;
         match answer {
             Answer::SignedIn(r) => self.signed_in(r),
             Answer::SignedOut => self.signed_out(),
-            Answer::PolicyLoaded(r) => self.policy_loaded(r),
+            Answer::PolicyLoaded(r) => {
+                let mut cmds = self.policy_loaded(r);
+                // The reports surface opens on its reports once a manager is in.
+                if P & REPORTS != 0 && P & MANAGE == 0 && cmds.is_empty() {
+                    cmds = self.reports(Reports::Show(Screen::Reports));
+                }
+                cmds
+            }
             Answer::PolicySaved(r) => when!(P, MANAGE => self.policy_saved(r)),
             Answer::Found(r) => when!(P, SEARCH => self.found(r)),
             Answer::BalanceLoaded(r) => when!(P, SALE => self.balance_loaded(r)),
@@ -187,7 +194,16 @@ impl Flow {
             Answer::KioskVerified(r) => when!(P, KIOSK => self.kiosk_verified(r)),
             Answer::Accrued(r) => when!(P, EARN => self.accrued(r)),
             Answer::VoucherTaken(r) => when!(P, EARN => self.voucher_taken(r)),
-            Answer::Admin(r) => when!(P, MANAGE => self.managed(r)),
+            Answer::Admin(r) => {
+                let r = match P & REPORTS != 0 {
+                    true => match self.reported(r) {
+                        Ok(cmds) => return cmds,
+                        Err(r) => r,
+                    },
+                    false => r,
+                };
+                when!(P, MANAGE => self.managed(r))
+            }
         }
     }
 

@@ -25,36 +25,40 @@ pub enum Mode {
 /// sale). Signing in and out, the store's policy and the clock belong to every surface.
 pub mod parts {
     /// An instrument, its quantity and hold, the code, the confirmation and the receipt.
-    pub const SALE: u8 = 1;
+    pub const SALE: u16 = 1;
     /// Finding a customer by name, number or card (staff only).
-    pub const SEARCH: u8 = 2;
+    pub const SEARCH: u16 = 2;
     /// A typed bill or a voucher, and resuming an open redemption after a reload (the till).
-    pub const BILL: u8 = 4;
+    pub const BILL: u16 = 4;
     /// The host page's bill, and closing the widget.
-    pub const HOST: u8 = 8;
+    pub const HOST: u16 = 8;
     /// "Customer did not get the code": a manager's approval or the store code.
-    pub const OVERRIDE: u8 = 16;
+    pub const OVERRIDE: u16 = 16;
     /// The customer identifies with their own number and code.
-    pub const KIOSK: u8 = 32;
+    pub const KIOSK: u16 = 32;
     /// The store's policy, answering cashiers' requests for approval, and setting up the store
     /// (staff, terminals, the override code, loyalty cards, customer import).
-    pub const MANAGE: u8 = 64;
+    pub const MANAGE: u16 = 64;
     /// What a sale on a bill adds besides redeeming: the points it earns, and printed vouchers
     /// handed in (a till's or a host's bill; a kiosk sells nothing).
-    pub const EARN: u8 = 128;
+    pub const EARN: u16 = 128;
+    /// What a manager reads: the loyalty reports, cashiers' fraud signals and the audit log
+    /// (the reports surface, `/reports`, apart from the back office's set-up: SPEC §9).
+    pub const REPORTS: u16 = 256;
     /// Every step (tests, and code that does not choose a surface).
-    pub const ALL: u8 = u8::MAX;
+    pub const ALL: u16 = u16::MAX;
 }
 
 impl Mode {
     /// What this mode's flow can do ([`parts`]).
-    pub const fn parts(self) -> u8 {
+    pub const fn parts(self) -> u16 {
         use parts::*;
         match self {
             Mode::Pos => SALE | SEARCH | BILL | OVERRIDE | EARN,
             Mode::Widget => SALE | SEARCH | HOST | OVERRIDE | EARN,
             Mode::Kiosk => SALE | KIOSK,
-            Mode::BackOffice => MANAGE,
+            // Its two surfaces: the back office (`MANAGE`) and the reports (`REPORTS`).
+            Mode::BackOffice => MANAGE | REPORTS,
         }
     }
 

@@ -639,7 +639,33 @@ pub fn AuditScreen() -> impl IntoView {
     }
 }
 
-/// The back office's reading screens, for the surface's screen switch.
+/// The reports surface's pages, above every screen once a manager is signed in, and the way
+/// back to the back office's set-up (a page of its own: signing in again there).
+#[component]
+pub fn ReportsNav() -> impl IntoView {
+    let ctx = ctx();
+    let shown = ctx.sel(crate::flow::Flow::offers_approvals);
+    let screen = ctx.sel(|f| f.ui.screen);
+    let tab = move |id: &'static str, text: &'static str, on: Screen| {
+        view! {
+            <button class="rg-btn rg-quiet" data-testid=id
+                aria-current=move || (screen.get() == on).then_some("page")
+                on:click=move |_| ctx.dispatch(act(Reports::Show(on)))>{text}</button>
+        }
+    };
+    view! {
+        <Show when=move || shown.get()>
+            <nav class="rg-actions rg-sections" aria-label="Reports">
+                {tab("show-reports", "Reports", Screen::Reports)}
+                {tab("show-cashiers", "Cashier signals", Screen::Cashiers)}
+                {tab("show-audit", "Audit log", Screen::Audit)}
+                <a class="rg-btn rg-quiet" href="/back-office" data-testid="open-set-up">"Set-up (back office)"</a>
+            </nav>
+        </Show>
+    }
+}
+
+/// The reading screens, for the surface's screen switch.
 pub fn screen(s: Screen) -> Option<AnyView> {
     Some(match s {
         Screen::Reports => view! { <ReportsScreen/> }.into_any(),

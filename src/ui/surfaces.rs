@@ -1,9 +1,9 @@
-//! The four surfaces (SPEC §9): each entry point (`src/bin/*`) names the screens it can show,
+//! The five surfaces (SPEC §9): each entry point (`src/bin/*`) names the screens it can show,
 //! so its bundle carries only those. The till never downloads the back office's screens, the
-//! back office none of the sale's, and only the kiosk its own.
+//! back office none of the sale's nor the reports', and only the kiosk its own.
 
 use crate::backend::{Backend, HttpBackend, HttpConfig};
-use crate::flow::{Flow, Handler, Mode, Screen};
+use crate::flow::{parts, Flow, Handler, Mode, Screen};
 use crate::ui::approvals::ApprovalsScreen;
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::manage::{
@@ -70,10 +70,10 @@ pub const KIOSK: Surface = Surface {
     overlay: || view! { <IdleWarning/> }.into_any(),
 };
 
-/// The manager's back office (`/back-office`).
+/// The manager's back office (`/back-office`): the store's set-up.
 pub const BACK_OFFICE: Surface = Surface {
-    handler: Flow::handle_on::<{ Mode::BackOffice.parts() }>,
-    http: |c| Rc::new(HttpBackend::<{ Mode::BackOffice.parts() }>::new(c)),
+    handler: Flow::handle_on::<{ parts::MANAGE }>,
+    http: |c| Rc::new(HttpBackend::<{ parts::MANAGE }>::new(c)),
     screen: |s| match s {
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::Policy => view! { <PolicyScreen/> }.into_any(),
@@ -83,9 +83,21 @@ pub const BACK_OFFICE: Surface = Surface {
         Screen::OverrideCode => view! { <OverrideCodeScreen/> }.into_any(),
         Screen::Cards => view! { <CardsScreen/> }.into_any(),
         Screen::Import => view! { <ImportScreen/> }.into_any(),
-        s => super::reports::screen(s).unwrap_or_else(nothing),
+        _ => ().into_any(),
     },
     overlay: || view! { <BackOfficeNav/> }.into_any(),
+};
+
+/// What a manager reads (`/reports`): the loyalty reports, cashiers' signals and the audit
+/// log, a surface apart from the set-up so that neither carries the other's screens.
+pub const REPORTS: Surface = Surface {
+    handler: Flow::handle_on::<{ parts::REPORTS }>,
+    http: |c| Rc::new(HttpBackend::<{ parts::REPORTS }>::new(c)),
+    screen: |s| match s {
+        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
+        s => super::reports::screen(s).unwrap_or_else(nothing),
+    },
+    overlay: || view! { <super::reports::ReportsNav/> }.into_any(),
 };
 
 /// A redemption on a bill, from signing in to the receipt.

@@ -22,8 +22,8 @@ usage: cargo xtask <command>
   test [--skip-e2e]     setup, then fmt, clippy (native + wasm32), cargo test, wasm-pack test
                         in headless Chromium, and the end-to-end suite (--skip-e2e is for local
                         loops only; CI never uses it)
-  build                 release build of the app's four surfaces (dist/: the till, kiosk/,
-                        back-office/, widget/) and the server
+  build                 release build of the app's five surfaces (dist/: the till, kiosk/,
+                        back-office/, reports/, widget/) and the server
   dist                  build, then a release archive in target/dist/: the server binary, the
                         built app, an example config, the systemd unit, gateway examples, READMEs
   bench                 bundle size, time to interactive at 4x CPU throttling, and server
@@ -159,6 +159,7 @@ fn demo(r: &mut Runner) -> Result<(), Failure> {
     r.print_summary();
     println!("\nRedeemGuard demo: open http://127.0.0.1:8080/  (Ctrl-C stops it)");
     println!("  back office for managers: http://127.0.0.1:8080/back-office");
+    println!("  reports and audit log for managers: http://127.0.0.1:8080/reports");
     println!("  terminal token demo-till-1 · cashier C001 / PIN 1234 · manager M001 / PIN 9999");
     println!("  the customer's phone (demo only): http://127.0.0.1:8080/demo/phone");
     println!("  self-service kiosk: http://127.0.0.1:8080/kiosk  (set up with terminal token demo-kiosk-1)");

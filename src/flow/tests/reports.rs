@@ -470,3 +470,63 @@ fn audit_pages_add_up_and_a_filter_with_bad_days_asks_nothing() {
     assert!(r.cmds.is_empty());
     assert!(r.f.ui.reports.error("to").is_some());
 }
+
+/// The reports surface's own dispatch (`parts::REPORTS`): a manager signed in lands on the
+/// reports; the set-up's steps are not there, nor the reports' on the back office's.
+#[test]
+fn the_reports_surface_opens_on_todays_report_and_carries_no_set_up() {
+    use crate::flow::parts;
+    let reports_only = Flow::handle_on::<{ parts::REPORTS }>;
+    let mut f = Flow::for_mode(Mode::BackOffice, vec![]);
+    let last = |f: &mut Flow, m: Msg| -> Vec<Cmd> { reports_only(f, m, T0) };
+    let sign_in = last(
+        &mut f,
+        Msg::Act(Action::SignIn {
+            terminal_token: "demo-till-2".into(),
+            staff_code: "M001".into(),
+            pin: "9999".into(),
+        }),
+    );
+    let id = |cmds: &[Cmd]| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::Ask(id, _) => Some(*id),
+                _ => None,
+            })
+            .expect("a request")
+    };
+    let cmds = last(
+        &mut f,
+        Msg::Answer(
+            id(&sign_in),
+            Box::new(Answer::SignedIn(Ok(session(Role::Manager)))),
+        ),
+    );
+    let cmds = last(
+        &mut f,
+        Msg::Answer(
+            id(&cmds),
+            Box::new(Answer::PolicyLoaded(Ok(Policy::default()))),
+        ),
+    );
+    assert_eq!(f.ui.screen, Screen::Reports);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Ask(_, Request::Admin(AdminCall::Staff))]
+    ));
+    // No set-up here: showing the staff page does nothing.
+    let none = last(
+        &mut f,
+        Msg::Act(Action::Manage(crate::flow::Manage::Show(Screen::Staff))),
+    );
+    assert!(none.is_empty());
+    assert_eq!(f.ui.screen, Screen::Reports);
+    // And the back office's dispatch has no reports.
+    let mut office = Flow::for_mode(Mode::BackOffice, vec![]);
+    let cmds = Flow::handle_on::<{ parts::MANAGE }>(
+        &mut office,
+        Msg::Act(reports(Reports::Show(Screen::Reports))),
+        T0,
+    );
+    assert!(cmds.is_empty());
+}
