@@ -82,7 +82,7 @@ test('reports: today\'s summary by customer, one customer in detail, the cash-up
   await office.waitForSelector(`${tid('report')}[data-kind="customer_detail"]`);
   const detail = await office.locator(tid('report-row')).allTextContents();
   assert.equal(detail.length, 2);
-  assert.ok(detail.some((r) => r.includes('B-REP-1') && r.includes("Customer's code") && r.includes('Ravi')), detail.join('\n'));
+  assert.ok(detail.some((r) => r.includes('B-REP-1') && r.includes("Customer's code") && r.includes('Priya')), detail.join('\n'));
   assert.match(await office.textContent(tid('report-customer')), /Only Asha Rao's redemptions/);
   await lookAt(office, '85-report-customer-detail', sizes);
 
@@ -138,7 +138,7 @@ test('cashier signals: a cashier crossing a threshold comes first; the signal op
   await post(api, attempt);
 
   const office = await reports('show-cashiers');
-  const ravi = office.locator(`${tid('cashier')}[data-key^="Ravi"]`);
+  const ravi = office.locator(`${tid('cashier')}[data-key^="Priya"]`);
   await ravi.waitFor();
   assert.match(await ravi.getAttribute('data-key'), /failed_codes/);
   assert.equal(await office.locator(tid('cashier')).first().getAttribute('data-key'), await ravi.getAttribute('data-key'), 'flagged first');
@@ -151,7 +151,7 @@ test('cashier signals: a cashier crossing a threshold comes first; the signal op
   assert.ok(actions.length >= 2 && actions.every((a) => a === 'otp_rejected'), actions.join());
   const first = await office.locator(tid('audit-entry')).first().locator('td').allTextContents();
   assert.equal(first[2], 'Wrong code');
-  assert.match(first[3], /Ravi/, 'names, not ids');
+  assert.match(first[3], /Priya/, 'names, not ids');
   await lookAt(office, '89-audit-drilled', sizes);
   await demo.api.updatePolicy({ fraud: policy.fraud });
   await office.close();

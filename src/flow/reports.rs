@@ -337,6 +337,8 @@ impl Flow {
             Reports::AllCustomers => {
                 let mut form = self.ui.reports.form.clone();
                 form.customer = None;
+                // The form follows (its "only this customer" line goes).
+                self.ui.reports.version = self.ui.reports.version.wrapping_add(1);
                 return self.run_report(form);
             }
             Reports::Rank { from, to } => {

@@ -191,7 +191,13 @@ fn a_customer_row_opens_their_redemptions_in_detail_and_every_customer_again() {
         ReportKind::CustomerDetail,
         today(),
     ))));
+    let version = r.f.ui.reports.version;
     r.send(reports(Reports::AllCustomers));
+    assert_ne!(
+        r.f.ui.reports.version, version,
+        "the form is drawn again without her"
+    );
+    assert_eq!(r.f.ui.reports.form.customer, None);
     assert_eq!(
         r.cmds,
         vec![admin(AdminCall::Report {
