@@ -578,6 +578,37 @@ pub struct ReportRow {
     pub vouchers_value: Option<Money>,
 }
 
+impl ReportRow {
+    /// A row of nothing yet: no keys, no redemptions, `value` zero in its currency. Reports
+    /// fill in the keys their kind groups by.
+    pub fn empty(zero: Money) -> ReportRow {
+        ReportRow {
+            date: None,
+            at_ms: None,
+            time: None,
+            customer_id: None,
+            customer_name: None,
+            cashier_id: None,
+            cashier_name: None,
+            terminal_id: None,
+            terminal_name: None,
+            instrument_kind: None,
+            instrument_label: None,
+            unit: None,
+            quantity: None,
+            bill_id: None,
+            approved_by: None,
+            redemption_id: None,
+            count: 0,
+            points: 0,
+            value: zero,
+            reversed: 0,
+            vouchers_taken: None,
+            vouchers_value: None,
+        }
+    }
+}
+
 /// Printed vouchers (seed 004) issued, redeemed at a till, and expired unused in the period.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1049,7 +1080,7 @@ mod tests {
             redemption_id: None,
             count: 1,
             points: 0,
-            value: Money::new(250_00, Currency::INR).unwrap(),
+            value: Money::new(25_000, Currency::INR).unwrap(),
             reversed: 0,
             vouchers_taken: None,
             vouchers_value: None,
@@ -1105,7 +1136,7 @@ mod tests {
             staff_id: name.to_lowercase(),
             staff_name: name.into(),
             redemptions: 10,
-            value: Money::new(100_00, Currency::INR).unwrap(),
+            value: Money::new(10_000, Currency::INR).unwrap(),
             overrides: 0,
             failed_codes: 0,
             no_sale: 0,

@@ -112,28 +112,11 @@ pub fn loyalty(
     };
     let blank = |s: &ReportSums| -> ApiResult<ReportRow> {
         Ok(ReportRow {
-            date: None,
-            at_ms: None,
-            time: None,
-            customer_id: None,
-            customer_name: None,
-            cashier_id: None,
-            cashier_name: None,
-            terminal_id: None,
-            terminal_name: None,
-            instrument_kind: None,
-            instrument_label: None,
-            unit: None,
-            quantity: None,
-            bill_id: None,
-            approved_by: None,
-            redemption_id: None,
             count: s.count,
             points: s.points,
             value: money(s.value_minor, currency)?,
             reversed: s.reversed,
-            vouchers_taken: None,
-            vouchers_value: None,
+            ..ReportRow::empty(Money::zero(currency))
         })
     };
     match kind {

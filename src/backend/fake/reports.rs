@@ -44,33 +44,6 @@ fn keep(r: &Receipt, f: &ReportFilter) -> bool {
         && f.customer.as_ref().is_none_or(|c| *c == r.customer_name)
 }
 
-fn empty_row(value: Money) -> ReportRow {
-    ReportRow {
-        date: None,
-        at_ms: None,
-        time: None,
-        customer_id: None,
-        customer_name: None,
-        cashier_id: None,
-        cashier_name: None,
-        terminal_id: None,
-        terminal_name: None,
-        instrument_kind: None,
-        instrument_label: None,
-        unit: None,
-        quantity: None,
-        bill_id: None,
-        approved_by: None,
-        redemption_id: None,
-        count: 0,
-        points: 0,
-        value,
-        reversed: 0,
-        vouchers_taken: None,
-        vouchers_value: None,
-    }
-}
-
 fn add(row: &mut ReportRow, r: &Receipt) -> Result<(), BackendError> {
     row.count += 1;
     if r.unit == Unit::Points {
@@ -86,7 +59,7 @@ fn add(row: &mut ReportRow, r: &Receipt) -> Result<(), BackendError> {
 fn report(s: &State, kind: ReportKind, filter: ReportFilter) -> Result<AdminReply, BackendError> {
     let zero = Money::zero(s.policy.currency);
     let mut groups: BTreeMap<String, ReportRow> = BTreeMap::new();
-    let mut total = empty_row(zero);
+    let mut total = ReportRow::empty(zero);
     for r in posted(s).iter().filter(|r| keep(r, &filter)) {
         add(&mut total, r)?;
         let date = day(r.committed_at_ms).to_string();
@@ -103,7 +76,7 @@ fn report(s: &State, kind: ReportKind, filter: ReportFilter) -> Result<AdminRepl
             ReportKind::Instrument => format!("{}|{}", r.instrument_kind.as_str(), r.unit.as_str()),
             ReportKind::EndOfDay => format!("{date}|{}", r.terminal_name),
         };
-        let row = groups.entry(key).or_insert_with(|| empty_row(zero));
+        let row = groups.entry(key).or_insert_with(|| ReportRow::empty(zero));
         add(row, r)?;
         let detail = kind == ReportKind::CustomerDetail;
         let by_day = matches!(kind, ReportKind::DateCustomer | ReportKind::EndOfDay);

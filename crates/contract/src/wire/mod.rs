@@ -65,25 +65,9 @@ mod tests {
             vouchers_value: Some(inr(50_000)),
         };
         let bare = ReportRow {
-            date: None,
-            at_ms: None,
-            time: None,
-            customer_id: None,
-            customer_name: None,
-            cashier_id: None,
-            cashier_name: None,
-            terminal_id: None,
-            terminal_name: None,
-            instrument_kind: None,
-            instrument_label: None,
-            unit: None,
-            quantity: None,
-            bill_id: None,
-            approved_by: None,
-            redemption_id: None,
-            vouchers_taken: None,
-            vouchers_value: None,
-            ..row.clone()
+            count: 1,
+            value: inr(300_000),
+            ..ReportRow::empty(inr(0))
         };
         let vouchers = VoucherTotals {
             issued: 1,
@@ -133,8 +117,10 @@ mod tests {
             vouchers_value: inr(500),
             total_value: inr(1_200_500),
         });
-        let mut thresholds = FraudThresholds::default();
-        thresholds.closes_at = ClockTime::parse("01:30").unwrap();
+        let thresholds = FraudThresholds {
+            closes_at: ClockTime::parse("01:30").unwrap(),
+            ..FraudThresholds::default()
+        };
         reads(CashierReport {
             from: day("2027-03-01"),
             to: day("2027-03-07"),
