@@ -38,7 +38,7 @@ fn refuse(field: &str, detail: impl Into<String>) -> ApiError {
 pub fn search_of(policy: &Policy, filter: &AuditFilter) -> ApiResult<AuditSearch> {
     let action = match filter.action.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(name) => Some(Action::parse(name).ok_or_else(|| {
+        Some(name) => Some(Action::parse(name).map(Action::as_str).ok_or_else(|| {
             let known: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
             refuse(
                 "action",
@@ -221,7 +221,7 @@ mod tests {
             ..AuditFilter::default()
         };
         let s = search_of(&policy, &day).unwrap();
-        assert_eq!(s.action, Some(Action::Override));
+        assert_eq!(s.action, Some(Action::Override.as_str()));
         assert_eq!(s.from_ms, Some(1_803_839_400_000));
         assert_eq!(s.to_ms, Some(1_803_839_400_000 + 86_400_000));
     }

@@ -645,7 +645,8 @@ pub struct StoreNames {
 #[derive(Clone, Debug, Default)]
 pub struct AuditSearch {
     pub after: u64,
-    pub action: Option<crate::audit::Action>,
+    /// An action's stored name (`audit::Action::as_str`).
+    pub action: Option<&'static str>,
     pub staff_id: Option<String>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,

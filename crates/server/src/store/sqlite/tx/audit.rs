@@ -105,7 +105,7 @@ impl AuditTx for SqliteTx<'_> {
             sql.push_str(&format!(" AND {clause} ?{}", values.len()));
         };
         if let Some(a) = search.action {
-            and("action =", Value::Text(a.as_str().to_string()));
+            and("action =", Value::Text(a.to_string()));
         }
         if let Some(s) = &search.staff_id {
             and("staff_id =", Value::Text(s.clone()));
