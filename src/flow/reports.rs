@@ -86,15 +86,24 @@ impl Default for ReportForm {
     }
 }
 
-/// Reads typed store days; a mistake named by its field.
+/// Reads typed store days for a report; a mistake named by its field.
 fn days(from: &str, to: &str) -> Result<ReportFilter, Vec<PolicyError>> {
+    period(from, to, ReportFilter::days)
+}
+
+/// Reads typed store days by `rule` (a report's, or the cashiers' signals').
+fn period(
+    from: &str,
+    to: &str,
+    rule: fn(StoreDate, StoreDate) -> Result<ReportFilter, contract::reports::FilterError>,
+) -> Result<ReportFilter, Vec<PolicyError>> {
     let err = |field: &str, e: contract::reports::FilterError| PolicyError {
         field: field.into(),
         message: e.to_string(),
     };
     let (f, t) = (StoreDate::parse(from), StoreDate::parse(to));
     match (f, t) {
-        (Ok(f), Ok(t)) => ReportFilter::days(f, t).map_err(|e| vec![err("to", e)]),
+        (Ok(f), Ok(t)) => rule(f, t).map_err(|e| vec![err("to", e)]),
         (f, t) => Err([
             f.err().map(|e| err("from", e)),
             t.err().map(|e| err("to", e)),
@@ -343,7 +352,7 @@ impl Flow {
             }
             Reports::Rank { from, to } => {
                 self.ui.reports.rank_days = (from.clone(), to.clone());
-                match days(&from, &to) {
+                match period(&from, &to, ReportFilter::signal_days) {
                     Ok(filter) => {
                         self.ui.reports.rank_filter = Some(filter.clone());
                         AdminCall::Cashiers { filter, csv: false }

@@ -129,8 +129,12 @@ pub fn reports(r: &mut Runner) -> Result<(), Failure> {
         wait_for_port(port, Duration::from_secs(30))?;
         Ok(guard)
     };
-    // The demo store, then the redemptions written straight into its file.
-    drop(serve(free_port()?)?);
+    // The demo store (ready once the server says so: its seed is written), then the
+    // redemptions written straight into its file.
+    let port = free_port()?;
+    let demo = serve(port)?;
+    wait_until_ready(port, Duration::from_secs(30))?;
+    drop(demo);
     println!("\n==> reports: seeding 1,000,000 redemptions");
     let seeded = Command::new(&server_bin)
         .args(["bench-seed-reports", "--db"])
@@ -256,6 +260,29 @@ fn free_port() -> Result<u16, Failure> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| Failure(format!("no free port: {e}")))?;
     Ok(l.local_addr().map_err(|e| Failure(e.to_string()))?.port())
+}
+
+/// Waits until the server's `/readyz` answers 200 (a store can be used).
+fn wait_until_ready(port: u16, limit: Duration) -> Result<(), Failure> {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let asked = s
+                .write_all(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let mut answer = String::new();
+            if asked.is_ok()
+                && s.read_to_string(&mut answer).is_ok()
+                && answer.starts_with("HTTP/1.1 200")
+            {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(Failure(format!(
+        "the server on port {port} was not ready within {limit:?}"
+    )))
 }
 
 fn wait_for_port(port: u16, limit: Duration) -> Result<(), Failure> {

@@ -287,7 +287,8 @@ pub struct StoreDate {
 pub enum FilterError {
     NotADate,
     ToBeforeFrom,
-    TooLong,
+    /// Longer than a report may cover (its most days).
+    TooLong(u32),
 }
 
 impl fmt::Display for FilterError {
@@ -295,7 +296,7 @@ impl fmt::Display for FilterError {
         f.write_str(match self {
             FilterError::NotADate => "a date like 2027-03-31",
             FilterError::ToBeforeFrom => "the last day is before the first day",
-            FilterError::TooLong => "at most 366 days at a time",
+            FilterError::TooLong(max) => return write!(f, "at most {max} days at a time"),
         })
     }
 }
@@ -476,9 +477,20 @@ impl ReportFilter {
             return Err(FilterError::ToBeforeFrom);
         }
         if self.day_count() > ReportFilter::MAX_DAYS {
-            return Err(FilterError::TooLong);
+            return Err(FilterError::TooLong(ReportFilter::MAX_DAYS));
         }
         Ok(())
+    }
+
+    /// Store days `from` through `to` for cashiers' signals: at most
+    /// [`CashierReport::MAX_DAYS`] (thresholds are per day; a month shows a pattern, and each
+    /// redemption of the period is read one by one).
+    pub fn signal_days(from: StoreDate, to: StoreDate) -> Result<ReportFilter, FilterError> {
+        let f = ReportFilter::days(from, to)?;
+        match f.day_count() > CashierReport::MAX_DAYS {
+            true => Err(FilterError::TooLong(CashierReport::MAX_DAYS)),
+            false => Ok(f),
+        }
     }
 
     /// How many store days the period covers.
@@ -988,6 +1000,11 @@ impl CashierSignals {
     }
 }
 
+impl CashierReport {
+    /// The most store days one ranking covers.
+    pub const MAX_DAYS: u32 = 31;
+}
+
 /// Cashiers ranked by their signals over a period.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1042,8 +1059,17 @@ mod tests {
         );
         assert_eq!(
             ReportFilter::days(d("2027-01-01"), d("2028-01-02")),
-            Err(FilterError::TooLong)
+            Err(FilterError::TooLong(366))
         );
+        assert_eq!(
+            ReportFilter::signal_days(d("2027-03-01"), d("2027-04-01")),
+            Err(FilterError::TooLong(31))
+        );
+        assert_eq!(
+            FilterError::TooLong(31).to_string(),
+            "at most 31 days at a time"
+        );
+        assert!(ReportFilter::signal_days(d("2027-03-01"), d("2027-03-31")).is_ok());
         let mut f = ReportFilter::days(d("2027-03-01"), d("2027-03-01")).unwrap();
         f.cashier = Some("st&aff 1".into());
         f.approved_by = Some(ApprovedBy::Override);

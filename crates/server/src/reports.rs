@@ -70,11 +70,15 @@ pub fn parse_query(
     };
     filter.check().map_err(|e| {
         let field = match e {
-            FilterError::TooLong | FilterError::ToBeforeFrom => "to",
+            FilterError::TooLong(_) | FilterError::ToBeforeFrom => "to",
             FilterError::NotADate => "from",
         };
         bad(field, e.to_string())
     })?;
+    if !with_kind {
+        // Cashiers' signals: a month at most.
+        ReportFilter::signal_days(filter.from, filter.to).map_err(|e| bad("to", e.to_string()))?;
+    }
     Ok((kind, filter))
 }
 
@@ -454,14 +458,17 @@ pub fn cashiers(
     let fraud = &policy.fraud;
     let (from_day, to_day) = (from.to_string(), to.to_string());
     let (from_ms, to_ms) = days::bounds(policy, from, to);
-    let events = tx.cashier_events(&store.id, &from_day, &to_day, staff)?;
+    let mut events = tx.cashier_events(&store.id, &from_day, &to_day, staff)?;
+    // By cashier, then in time order (sorted here: cheaper than the database's sorter).
+    events.sort_unstable_by(|a, b| a.staff_id.cmp(&b.staff_id).then(a.at_ms.cmp(&b.at_ms)));
     let failed: HashMap<String, u64> = tx
         .failed_codes_by_staff(&store.id, from_ms, to_ms)?
         .into_iter()
         .filter(|(s, _)| staff.is_none_or(|only| only == s))
         .collect();
-    let shared: HashMap<String, u64> = tx
-        .shared_contacts_by_staff(&store.id, &from_day, &to_day, staff)?
+    // Customers sharing a contact: few, read once for the merchant; who served them, below.
+    let sharing: std::collections::HashSet<String> = tx
+        .customers_sharing_a_contact(&store.merchant_id)?
         .into_iter()
         .collect();
     let names = tx.names_of(&store.id)?;
@@ -495,7 +502,12 @@ pub fn cashiers(
             no_sale: count(&|e| e.no_sale),
             reversals: count(&|e| e.reversed),
             after_hours: count(&|e| fraud.is_after_hours(days::minute_of_day(policy, e.at_ms))),
-            shared_contacts: shared.get(staff_id).copied().unwrap_or(0),
+            shared_contacts: mine
+                .iter()
+                .filter(|e| sharing.contains(&e.customer_id))
+                .map(|e| e.customer_id.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len() as u64,
             bursts: bursts(&times, fraud.burst_customers, fraud.burst_minutes),
             flagged: Vec::new(),
         };

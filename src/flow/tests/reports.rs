@@ -299,6 +299,16 @@ fn a_cashiers_signal_opens_the_audit_entries_behind_it_over_the_ranked_days() {
         thresholds: FraudThresholds::default(),
         cashiers: vec![signals("Ravi", vec![Signal::Overrides])],
     })));
+    // More than a month at once is named at its field; nothing is asked.
+    r.send(reports(Reports::Rank {
+        from: "2023-10-01".into(),
+        to: "2023-11-14".into(),
+    }));
+    assert!(r.cmds.is_empty());
+    assert_eq!(
+        r.f.ui.reports.error("to").as_deref(),
+        Some("at most 31 days at a time")
+    );
     r.send(reports(Reports::CashiersCsv));
     assert_eq!(
         r.cmds,

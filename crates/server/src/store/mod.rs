@@ -383,15 +383,9 @@ pub trait ReportTx {
         from_ms: i64,
         to_ms: i64,
     ) -> ApiResult<Vec<(String, u64)>>;
-    /// Per staff member, the distinct customers they posted for on those days whose mobile
-    /// or e-mail is another customer's of the merchant, or whose mobile is a staff member's.
-    fn shared_contacts_by_staff(
-        &mut self,
-        store_id: &str,
-        from_day: &str,
-        to_day: &str,
-        staff_id: Option<&str>,
-    ) -> ApiResult<Vec<(String, u64)>>;
+    /// The merchant's customers whose mobile or e-mail is another customer's, or whose mobile
+    /// is a staff member's (of any of the merchant's stores).
+    fn customers_sharing_a_contact(&mut self, merchant_id: &str) -> ApiResult<Vec<String>>;
     /// Records that the managers were told of `signal` for this cashier and store day;
     /// false when they already were.
     fn record_fraud_alert(

@@ -488,6 +488,13 @@ async fn a_manager_reads_every_report_as_computed_by_hand_and_only_their_store_s
     assert_eq!(day1["cashiers"][1]["redemptions"], 1);
     assert_eq!(day1["cashiers"][1]["shared_contacts"], 0);
     assert_eq!(day1["cashiers"][1]["flagged"], json!([]));
+    // A ranking covers a month at most (each redemption of it is read).
+    let long = manager
+        .get("/v1/reports/cashiers?from=2027-01-01&to=2027-02-01")
+        .await
+        .expect_problem("invalid_request");
+    assert_eq!(long["field"], "to");
+    assert_eq!(long["detail"], "at most 31 days at a time");
 
     // The other merchant's manager sees only their own redemption.
     let other_manager = server.api("other-till-1").sign_in("M001", "9999").await;

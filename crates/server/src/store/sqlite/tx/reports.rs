@@ -315,8 +315,7 @@ impl ReportTx for SqliteTx<'_> {
                  r.bill_id IS NULL OR NOT EXISTS (SELECT 1 FROM accruals a \
                      WHERE a.store_id = r.store_id AND a.bill_id = r.bill_id) \
                  FROM redemptions r WHERE r.store_id = ?1 AND {} \
-                 AND r.staff_id IS NOT NULL AND (?4 IS NULL OR r.staff_id = ?4) \
-                 ORDER BY r.staff_id, r.committed_at_ms",
+                 AND r.staff_id IS NOT NULL AND (?4 IS NULL OR r.staff_id = ?4)",
                 store_day("r.committed_day")
             ),
             params![store_id, from_day, to_day, staff_id],
@@ -350,31 +349,17 @@ impl ReportTx for SqliteTx<'_> {
         )
     }
 
-    fn shared_contacts_by_staff(
-        &mut self,
-        store_id: &str,
-        from_day: &str,
-        to_day: &str,
-        staff_id: Option<&str>,
-    ) -> ApiResult<Vec<(String, u64)>> {
-        // A customer with a staff member's mobile (any store of the merchant) counts too.
-        let staff_clause = " OR (c.mobile IS NOT NULL AND EXISTS (SELECT 1 FROM staff s JOIN stores st \
-                 ON st.id = s.store_id WHERE st.merchant_id = c.merchant_id AND s.mobile = c.mobile))";
+    fn customers_sharing_a_contact(&mut self, merchant_id: &str) -> ApiResult<Vec<String>> {
         self.all(
-            &format!(
-                "WITH served AS (SELECT DISTINCT staff_id, customer_id FROM redemptions \
-                 WHERE store_id = ?1 AND {} AND staff_id IS NOT NULL \
-                 AND (?4 IS NULL OR staff_id = ?4)) \
-                 SELECT served.staff_id, COUNT(*) FROM served JOIN customers c ON c.id = served.customer_id \
-                 WHERE (c.mobile IS NOT NULL AND EXISTS (SELECT 1 FROM customers o \
-                     WHERE o.merchant_id = c.merchant_id AND o.mobile = c.mobile AND o.id != c.id)) \
-                 OR (c.email IS NOT NULL AND EXISTS (SELECT 1 FROM customers o \
-                     WHERE o.merchant_id = c.merchant_id AND lower(o.email) = lower(c.email) AND o.id != c.id)) \
-                 {staff_clause} GROUP BY served.staff_id",
-                store_day("committed_day")
-            ),
-            params![store_id, from_day, to_day, staff_id],
-            |r| Ok((r.get(0)?, u(r.get(1)?))),
+            "SELECT c.id FROM customers c WHERE c.merchant_id = ?1 AND ( \
+             (c.mobile IS NOT NULL AND EXISTS (SELECT 1 FROM customers o \
+                 WHERE o.merchant_id = c.merchant_id AND o.mobile = c.mobile AND o.id != c.id)) \
+             OR (c.email IS NOT NULL AND EXISTS (SELECT 1 FROM customers o \
+                 WHERE o.merchant_id = c.merchant_id AND lower(o.email) = lower(c.email) AND o.id != c.id)) \
+             OR (c.mobile IS NOT NULL AND EXISTS (SELECT 1 FROM staff s JOIN stores st \
+                 ON st.id = s.store_id WHERE st.merchant_id = c.merchant_id AND s.mobile = c.mobile)))",
+            params![merchant_id],
+            |r| r.get(0),
         )
     }
 
