@@ -114,6 +114,7 @@ test('reports: today\'s summary by customer, one customer in detail, the cash-up
 
   // Loyalty owed now, with what expires soon.
   await office.selectOption('#report-view', 'liability');
+  assert.ok(!(await office.isVisible('#report-from')), 'loyalty owed has no period');
   await office.click(tid('run-report'));
   await office.waitForSelector(tid('liability'));
   const points = await office.locator(`${tid('liability-row')}[data-key="points"] td`).allTextContents();

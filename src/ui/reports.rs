@@ -156,7 +156,8 @@ fn ReportFilters() -> impl IntoView {
     );
     view! {
         <form on:submit=submit novalidate aria-label="Report" class="rg-subform">
-            <div class="rg-grid">
+            // Loyalty owed is now, for everyone: the period and the filters do not apply to it.
+            <div class="rg-grid" class:rg-owed=move || view.get() == ReportView::Liability.name()>
                 <Choice id="report-view" label="Report" value=view options=views/>
                 <Day id="report-from" label="From (store day)" value=from field="from"/>
                 <Day id="report-to" label="To (included)" value=to field="to"/>
