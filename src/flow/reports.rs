@@ -305,15 +305,18 @@ pub enum Reports {
 }
 
 impl Flow {
-    /// The store's date now, in its time zone.
-    fn today(&self) -> String {
-        let zone = self
-            .signed_in
+    /// The store's time zone (its days and times).
+    pub fn time_zone(&self) -> String {
+        self.signed_in
             .policy
             .as_ref()
             .map(|p| p.time_zone.clone())
-            .unwrap_or_else(|| contract::Policy::DEFAULT_TIME_ZONE.to_string());
-        crate::format::store_date(self.server_now(), &zone)
+            .unwrap_or_else(|| contract::Policy::DEFAULT_TIME_ZONE.to_string())
+    }
+
+    /// The store's date now, in its time zone.
+    fn today(&self) -> String {
+        crate::format::store_date(self.server_now(), &self.time_zone())
     }
 
     pub(super) fn reports(&mut self, r: Reports) -> Vec<Cmd> {

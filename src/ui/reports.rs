@@ -60,15 +60,6 @@ fn Day(
     }
 }
 
-/// The store's time zone (times are the store's).
-fn zone(f: &crate::flow::Flow) -> String {
-    f.signed_in
-        .policy
-        .as_ref()
-        .map(|p| p.time_zone.clone())
-        .unwrap_or_else(|| contract::Policy::DEFAULT_TIME_ZONE.to_string())
-}
-
 fn all(text: &str) -> (String, String) {
     (String::new(), text.to_string())
 }
@@ -565,7 +556,7 @@ pub fn AuditScreen() -> impl IntoView {
             </form>
         }
     };
-    let tz = ctx.sel(zone);
+    let tz = ctx.sel(crate::flow::Flow::time_zone);
     let locale = ctx.locale();
     let rows = move || {
         let (tz, locale) = (tz.get(), locale.get());
@@ -573,15 +564,11 @@ pub fn AuditScreen() -> impl IntoView {
         if list.is_empty() {
             return view! { <p data-testid="audit-empty">"No entries match."</p> }.into_any();
         }
-        let names = ctx.flow.with_untracked(|f| f.ui.reports.names.clone());
         let name = |id: &Option<String>| {
-            id.as_ref()
+            id.as_deref()
                 .map(|i| {
-                    names
-                        .iter()
-                        .find(|x| x.id == *i)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| i.clone())
+                    ctx.flow
+                        .with_untracked(|f| f.ui.reports.name_of(i).to_string())
                 })
                 .unwrap_or_default()
         };
