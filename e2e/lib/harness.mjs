@@ -125,7 +125,7 @@ export async function readCodeFromPhone(server, customerId, { after = 0 } = {}) 
   for (;;) {
     const messages = await (await fetch(`${server.url}/demo/outbox.json`)).json();
     const mine = messages
-      .filter((m) => m.customer_id === customerId && m.kind === 'otp' && m.at_ms >= after)
+      .filter((m) => m.customer_id === customerId && (m.kind === 'otp' || m.kind === 'identify') && m.at_ms >= after)
       .sort((a, b) => b.at_ms - a.at_ms || b.id - a.id);
     const match = mine.length ? mine[0].text.match(/\b(\d{6,10})\b/) : null;
     if (match) return { code: match[1], message: mine[0] };

@@ -34,5 +34,6 @@ pub use policy::{BillCap, Policy, PolicyError};
 pub use quantity::{Quantity, QuantityError};
 pub use rules::{AllowedRange, Checked, Limit, Purpose, RuleError};
 pub use template::{
-    MessageTemplate, Template, TemplateError, TemplateKind, TemplateValues, Templates,
+    MessageTemplate, Misfit, Registered, Template, TemplateError, TemplateKind, TemplateValues,
+    Templates,
 };

@@ -161,7 +161,7 @@ impl MessageTemplate {
 
     /// Substitutes every placeholder. Escaping for the channel's format is the sender's job.
     pub fn render(&self, v: &TemplateValues<'_>) -> String {
-        render(&self.0, v)
+        render(&self.0, v, usize::MAX)
     }
 }
 
@@ -188,7 +188,12 @@ impl Template {
         &self.text
     }
     pub fn render(&self, v: &TemplateValues<'_>) -> String {
-        render(&self.text, v)
+        render(&self.text, v, usize::MAX)
+    }
+    /// The same, with each value cut to `max_chars` characters (a registered template's
+    /// [`Registered::MAX_VALUE_CHARS`]).
+    pub fn render_within(&self, v: &TemplateValues<'_>, max_chars: usize) -> String {
+        render(&self.text, v, max_chars)
     }
 }
 
@@ -246,14 +251,18 @@ pub fn check(text: &str, kind: TemplateKind) -> Result<(), TemplateError> {
 }
 
 /// Substitutes the placeholders of a checked text.
-fn render(text: &str, v: &TemplateValues<'_>) -> String {
+fn render(text: &str, v: &TemplateValues<'_>, max_chars: usize) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}').unwrap_or(after.len());
-        out.push_str(v.get(&after[..close]));
+        let value = v.get(&after[..close]);
+        match value.char_indices().nth(max_chars) {
+            Some((cut, _)) => out.push_str(value[..cut].trim_end()),
+            None => out.push_str(value),
+        }
         rest = after.get(close + 1..).unwrap_or("");
     }
     out.push_str(rest);
@@ -270,6 +279,145 @@ fn placeholders(text: &str) -> Result<Vec<&str>, TemplateError> {
         rest = &after[close + 1..];
     }
     Ok(names)
+}
+
+/// A text as a regulator or provider registered it, with `{#var#}` wherever a value goes:
+/// India's DLT scrubs every SMS against its registered template, and a message that does not
+/// match it word for word is blocked. A catalog or policy text fits it when, with each
+/// placeholder standing for one `{#var#}`, the words between are the same.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Registered {
+    /// The literal text around the variables: one more piece than variables.
+    pieces: Vec<String>,
+}
+
+/// Why a text does not fit its registered template; the message tells a manager what to keep.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Misfit {
+    /// The registered template has `registered` values, the text `text` placeholders.
+    Count { registered: usize, text: usize },
+    /// The words differ: `registered` is the registered wording from where they part, `text`
+    /// the text's (both cut short).
+    Words { registered: String, text: String },
+    /// The text itself is broken (an unclosed placeholder).
+    Template(TemplateError),
+}
+
+impl fmt::Display for Misfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Misfit::Count { registered, text } => write!(
+                f,
+                "the registered template has {registered} value{} where this text has {text}; keep its wording and put one placeholder where each {{#var#}} is",
+                if *registered == 1 { "" } else { "s" }
+            ),
+            Misfit::Words { registered, text } => write!(
+                f,
+                "the words differ from the registered template: it reads \u{201c}{registered}\u{201d} where this text reads \u{201c}{text}\u{201d}"
+            ),
+            Misfit::Template(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Registered {
+    /// Where a value goes in a registered text.
+    pub const VAR: &'static str = "{#var#}";
+    /// The most characters DLT lets one `{#var#}` carry; longer values are cut to it.
+    pub const MAX_VALUE_CHARS: usize = 30;
+
+    pub fn parse(text: &str) -> Result<Registered, TemplateError> {
+        if text.trim().is_empty() {
+            return Err(TemplateError::Empty);
+        }
+        if text.chars().count() > MessageTemplate::MAX_LEN {
+            return Err(TemplateError::TooLong {
+                max: MessageTemplate::MAX_LEN,
+            });
+        }
+        Ok(Registered {
+            pieces: text.split(Self::VAR).map(str::to_string).collect(),
+        })
+    }
+
+    /// How many values the registered text takes.
+    pub fn variables(&self) -> usize {
+        self.pieces.len() - 1
+    }
+
+    /// Whether a finished text (values filled in) reads as this registered text: its words in
+    /// order, and at most [`Registered::MAX_VALUE_CHARS`] characters where each value goes.
+    /// For texts the server composes; a catalog text is checked by [`Registered::fits`].
+    pub fn matches(&self, text: &str) -> bool {
+        fn rest_matches(pieces: &[String], text: &str) -> bool {
+            let Some((piece, later)) = pieces.split_first() else {
+                return text.is_empty();
+            };
+            if later.is_empty() {
+                // The last piece ends the text, after a value of bounded length.
+                return text.ends_with(piece.as_str())
+                    && text[..text.len() - piece.len()].chars().count()
+                        <= Registered::MAX_VALUE_CHARS;
+            }
+            // Every place the piece could start after a value of bounded length.
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .take(Registered::MAX_VALUE_CHARS + 1)
+                .filter(|&i| text[i..].starts_with(piece.as_str()))
+                .any(|i| rest_matches(later, &text[i + piece.len()..]))
+        }
+        match self.pieces.split_first() {
+            Some((first, [])) => text == first,
+            Some((first, later)) => {
+                text.starts_with(first.as_str()) && rest_matches(later, &text[first.len()..])
+            }
+            None => text.is_empty(),
+        }
+    }
+
+    /// Whether `text` (a catalog or policy text, with `{placeholders}`) is this registered
+    /// text with each `{#var#}` written as a placeholder.
+    pub fn fits(&self, text: &str) -> Result<(), Misfit> {
+        let names = placeholders(text).map_err(Misfit::Template)?;
+        if names.len() != self.variables() {
+            return Err(Misfit::Count {
+                registered: self.variables(),
+                text: names.len(),
+            });
+        }
+        let mut rest = text;
+        for (i, piece) in self.pieces.iter().enumerate() {
+            let (words, after) = match rest.find('{') {
+                Some(open) if i < self.variables() => {
+                    let close = open + rest[open..].find('}').unwrap_or(rest.len() - open);
+                    (&rest[..open], &rest[(close + 1).min(rest.len())..])
+                }
+                _ => (rest, ""),
+            };
+            if words != piece {
+                let same = words
+                    .chars()
+                    .zip(piece.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                // From a word before where they part, so an empty side still reads.
+                let common: Vec<char> = piece.chars().take(same).collect();
+                let spaces: Vec<usize> = (0..same).filter(|&i| common[i] == ' ').collect();
+                let start = match spaces.len() {
+                    0 | 1 => 0,
+                    n => spaces[n - 2] + 1,
+                };
+                let from = |s: &str| s.chars().skip(start).take(40).collect::<String>();
+                return Err(Misfit::Words {
+                    registered: from(piece),
+                    text: from(words),
+                });
+            }
+            rest = after;
+        }
+        Ok(())
+    }
 }
 
 impl TryFrom<String> for MessageTemplate {
@@ -369,6 +517,103 @@ mod tests {
             t.render(&v),
             "Asha: 123456 for 500 pts = ₹500.00 at MG Road, 5m"
         );
+        // Each value cut to what a registered template allows (a name of 40 characters).
+        let long = "Asha Rao of the Very Long Family Name Co";
+        let t = Template::from(t);
+        assert_eq!(
+            t.render_within(
+                &TemplateValues {
+                    customer: long,
+                    ..v
+                },
+                30
+            ),
+            "Asha Rao of the Very Long Fami: 123456 for 500 pts = ₹500.00 at MG Road, 5m"
+        );
+    }
+
+    #[test]
+    fn a_text_fits_its_registered_template_only_word_for_word() {
+        let registered = Registered::parse(
+            "{#var#} is your code to redeem {#var#} ({#var#}) at {#var#}. Valid {#var#} min.",
+        )
+        .unwrap();
+        assert_eq!(registered.variables(), 5);
+        let ok =
+            "{otp} is your code to redeem {quantity} ({value}) at {store}. Valid {minutes} min.";
+        assert_eq!(registered.fits(ok), Ok(()));
+        // Any placeholder may stand for a variable, in any order.
+        assert_eq!(
+            registered.fits("{store} is your code to redeem {otp} ({value}) at {quantity}. Valid {minutes} min."),
+            Ok(())
+        );
+        assert_eq!(
+            registered
+                .fits("{otp} is your code to redeem {quantity} at {store}. Valid {minutes} min."),
+            Err(Misfit::Count {
+                registered: 5,
+                text: 4
+            })
+        );
+        let changed = registered
+            .fits(
+                "{otp} is the code to redeem {quantity} ({value}) at {store}. Valid {minutes} min.",
+            )
+            .unwrap_err();
+        assert_eq!(
+            changed,
+            Misfit::Words {
+                registered: "is your code to redeem ".into(),
+                text: "is the code to redeem ".into()
+            }
+        );
+        assert!(changed
+            .to_string()
+            .contains("\u{201c}is your code to redeem \u{201d}"));
+        // Words taken away still read, from a word before.
+        assert_eq!(
+            registered
+                .fits(
+                    "{otp} is your code to redeem {quantity} ({value}) at {store}. {minutes} min."
+                )
+                .unwrap_err(),
+            Misfit::Words {
+                registered: ". Valid ".into(),
+                text: ". ".into()
+            }
+        );
+        // A trailing word added, or taken away, does not fit either.
+        assert!(registered.fits(&format!("{ok} Thanks")).is_err());
+        assert!(registered
+            .fits("{otp} is your code to redeem {quantity} ({value}) at {store}. Valid {minutes}")
+            .is_err());
+        assert_eq!(
+            registered.fits("{otp} {quantity"),
+            Err(Misfit::Template(TemplateError::Unclosed))
+        );
+        // A finished text matches with values of at most 30 characters.
+        assert!(registered.matches(
+            "123456 is your code to redeem 500 points (₹500.00) at MG Road. Valid 5 min."
+        ));
+        assert!(!registered.matches(&format!(
+            "123456 is your code to redeem 500 points (₹500.00) at {}. Valid 5 min.",
+            "a store name of more than thirty characters"
+        )));
+        assert!(!registered
+            .matches("123456 is the code to redeem 500 points (₹500.00) at MG Road. Valid 5 min."));
+        let alert =
+            Registered::parse("RedeemGuard: cashier {#var#} at {#var#} crossed {#var#} today.")
+                .unwrap();
+        assert!(alert.matches(
+            "RedeemGuard: cashier Priya Sharma at MG Road crossed Wrong codes (9) today."
+        ));
+        assert!(!alert
+            .matches("RedeemGuard: cashier Priya at MG Road crossed Wrong codes today. Call."));
+        // A text with no values at all.
+        let plain = Registered::parse("Thank you for shopping with us.").unwrap();
+        assert_eq!(plain.variables(), 0);
+        assert_eq!(plain.fits("Thank you for shopping with us."), Ok(()));
+        assert!(Registered::parse("  ").is_err());
     }
 
     #[test]

@@ -13,8 +13,8 @@
 use crate::audit::{self, Action, Actor};
 use crate::days;
 use crate::error::ApiResult;
-use crate::gateways::OutgoingMessage;
-use crate::messages::{MessageKind, ALERT_SUBJECT};
+use crate::gateways::{Addressee, OutgoingMessage};
+use crate::messages::{alert_subject, alert_template, safe_value, MessageKind, Vars};
 use crate::reports;
 use crate::state::Shared;
 use crate::store::Tx;
@@ -81,6 +81,8 @@ pub struct Due {
     pub new: Vec<Signal>,
     pub day: String,
     pub store_name: String,
+    /// The store's locale (a gateway picks the template registered for it).
+    pub locale: String,
 }
 
 /// Reads the cashier's signals today (the report's rule); `None` when nothing new is flagged.
@@ -108,6 +110,7 @@ pub fn due(tx: &mut dyn Tx, store_id: &str, staff_id: &str, now_ms: i64) -> ApiR
         new,
         day,
         store_name: store.name,
+        locale: store.policy.locale,
     }))
 }
 
@@ -149,26 +152,35 @@ pub fn tell(
     if new.is_empty() {
         return Ok(Vec::new());
     }
-    let text = text(s, &due.store_name, &new);
+    let vars = vars(s, &due.store_name, &new);
     Ok(tx
         .manager_mobiles(store_id)?
         .into_iter()
-        .map(|(id, name, mobile)| OutgoingMessage {
-            at_ms: now_ms,
-            kind: MessageKind::Alert,
-            redemption_id: None,
-            customer_id: id,
-            customer_name: name,
-            channel: Channel::Sms,
-            destination: mobile,
-            subject: ALERT_SUBJECT.to_string(),
-            text: text.clone(),
+        .map(|(id, name, mobile)| {
+            let to = Addressee {
+                customer_id: id,
+                customer_name: name,
+                channel: Channel::Sms,
+                destination: mobile,
+            };
+            OutgoingMessage::new(MessageKind::Alert, to, now_ms).with_text(
+                &due.locale,
+                alert_template(),
+                &alert_subject(),
+                vars.clone(),
+            )
         })
         .collect())
 }
 
 /// The alert's words: who, where, which signals with their counts; no code, no customer.
 pub fn text(s: &CashierSignals, store_name: &str, signals: &[Signal]) -> String {
+    alert_template().render(&vars(s, store_name, signals).values())
+}
+
+/// An alert's values: the cashier (as `{customer}`, the person it is about), the store and
+/// the signals crossed with their counts (as `{quantity}`).
+fn vars(s: &CashierSignals, store_name: &str, signals: &[Signal]) -> Vars {
     let plural = |n: u64, one: &str, many: &str| match n {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
@@ -188,11 +200,12 @@ pub fn text(s: &CashierSignals, store_name: &str, signals: &[Signal]) -> String 
             format!("{} ({counts})", signal.label())
         })
         .collect();
-    format!(
-        "RedeemGuard: cashier {} at {store_name} crossed {} today. Check the back office.",
-        s.staff_name,
-        crossed.join(" and ")
-    )
+    Vars {
+        customer: safe_value(Channel::Sms, &s.staff_name),
+        store: safe_value(Channel::Sms, store_name),
+        quantity: crossed.join(" and "),
+        ..Vars::default()
+    }
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ use crate::crypto::Secret;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, closed_problem, release_if_expired};
 use crate::messages::{
-    display_count, display_money, display_quantity, safe_value, MessageCatalog, MessageKind,
+    display_count, display_money, display_quantity, safe_value, MessageCatalog, MessageKind, Vars,
 };
 use crate::model::*;
 use crate::store::Tx;
 use contract::api::{Approval, ApprovalRequest, ApprovalStatus, RedemptionStatus};
-use contract::{Channel, ErrorCode, Policy, TemplateValues};
+use contract::{Channel, ErrorCode, Policy, Template};
 use serde_json::{json, Value};
 
 /// A redemption intent as a challenge: approval makes it `approved` (by OTP on the code's
@@ -76,34 +76,21 @@ impl Challenge for RedemptionRow {
         }
     }
 
-    fn texts(
+    fn message(
         &self,
         catalog: &MessageCatalog,
         policy: &Policy,
         channel: Channel,
-        values: TemplateValues<'_>,
-    ) -> (String, String) {
-        let (points, value) = (
-            display_count(self.quantity.get(), policy),
-            display_money(self.value),
-        );
-        let quantity = display_quantity(
-            self.quantity.get(),
-            self.unit,
-            &safe_value(channel, &self.instrument_label),
-            policy,
-        );
-        let values = TemplateValues {
-            quantity: &quantity,
-            points: &points,
-            value: &value,
-            ..values
-        };
+        vars: &mut Vars,
+    ) -> (MessageKind, Template, Template) {
+        vars.points = display_count(self.quantity.get(), policy);
+        vars.value = display_money(self.value);
+        vars.instrument = safe_value(channel, &self.instrument_label);
+        vars.quantity = display_quantity(self.quantity.get(), self.unit, &vars.instrument, policy);
         (
-            catalog.otp(policy, channel).render(&values),
-            catalog
-                .subject(&policy.locale, MessageKind::Otp)
-                .render(&values),
+            MessageKind::Otp,
+            catalog.otp(policy, channel).into(),
+            catalog.subject(&policy.locale, MessageKind::Otp),
         )
     }
 

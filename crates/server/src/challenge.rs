@@ -13,13 +13,13 @@ use crate::audit::{self, Action};
 use crate::auth::Caller;
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
-use crate::gateways::{DeliveryError, OutgoingMessage};
-use crate::messages::{safe_value, MessageCatalog, MessageKind};
+use crate::gateways::{Addressee, DeliveryError, OutgoingMessage};
+use crate::messages::{safe_value, MessageCatalog, MessageKind, Vars};
 use crate::metrics::VerifyOutcome;
 use crate::model::{CustomerRow, OtpState, SendRow, SendScope};
 use crate::store::Tx;
 use contract::api::OtpSent;
-use contract::{Channel, ErrorCode, OtpCode, OtpLength, Policy, Problem, TemplateValues};
+use contract::{Channel, ErrorCode, OtpCode, OtpLength, Policy, Problem, Template};
 use serde_json::Value;
 use std::marker::PhantomData;
 
@@ -44,15 +44,15 @@ pub trait Challenge: Sized {
     fn save(&self, tx: &mut dyn Tx) -> ApiResult<()>;
     /// The audit entry of an event of this challenge.
     fn entry(&self, event: Event) -> Entry;
-    /// The code's message text and e-mail subject, from the values every code message has
-    /// (the code, store, minutes, customer); a redemption adds its amount (S3).
-    fn texts(
+    /// The code's message: its kind, text and e-mail subject. `vars` holds what every code
+    /// message has (the code, store, minutes, customer); a redemption adds its amount (S3).
+    fn message(
         &self,
         catalog: &MessageCatalog,
         policy: &Policy,
         channel: Channel,
-        values: TemplateValues<'_>,
-    ) -> (String, String);
+        vars: &mut Vars,
+    ) -> (MessageKind, Template, Template);
     /// The right code was typed: what approval means (the code is already used up; the
     /// engine saves afterwards).
     fn approve(&mut self, caller: &Caller, now_ms: i64);
@@ -297,29 +297,28 @@ pub fn prepare<C: Challenge>(
     let minutes = ((issued.otp.expires_at_ms - now_ms) / 60_000)
         .max(1)
         .to_string();
-    let values = TemplateValues {
-        otp: &issued.code,
-        store: &store,
-        minutes: &minutes,
-        customer: &name,
+    let mut vars = Vars {
+        otp: issued.code,
+        store,
+        minutes,
+        customer: name,
         ..Default::default()
     };
-    let (text, subject) = challenge.texts(catalog, &caller.store.policy, channel, values);
+    let policy = &caller.store.policy;
+    let (kind, text, subject) = challenge.message(catalog, policy, channel, &mut vars);
+    let to = Addressee {
+        customer_id: customer.id,
+        customer_name: customer.name,
+        channel,
+        destination: issued.destination,
+    };
     Ok(PreparedCode {
         sent: issued.otp.sent(challenge.attempts_left()),
         id: challenge.id().to_string(),
-        message: OutgoingMessage {
-            at_ms: now_ms,
-            kind: MessageKind::Otp,
-            // The demo phone and the tests tell codes apart by this id.
-            redemption_id: Some(challenge.id().to_string()),
-            customer_id: customer.id,
-            customer_name: customer.name,
-            channel,
-            destination: issued.destination,
-            subject,
-            text,
-        },
+        // The demo phone and the tests tell codes apart by the challenge's id.
+        message: OutgoingMessage::new(kind, to, now_ms)
+            .about(challenge.id())
+            .with_text(&policy.locale, text, &subject, vars),
         counted: issued.counted,
         kind: PhantomData,
     })

@@ -480,8 +480,8 @@ impl Config {
             .max(1);
         let budget = std::time::Duration::from_secs(u64::from(request_timeout_secs))
             .saturating_sub(SEND_MARGIN);
-        let gateways = Gateways::from_file(&file.gateways, env, budget)?;
         let messages = MessageCatalog::from_file(&file.messages)?;
+        let gateways = Gateways::from_file(&file.gateways, env, budget, &messages)?;
         let listen = args
             .listen
             .or(file.listen)
@@ -688,6 +688,10 @@ mod tests {
         assert_eq!(
             seen,
             vec![
+                (
+                    "dlt-sms.toml".to_string(),
+                    vec!["sms: http api.dlt-sms.example.in".to_string()]
+                ),
                 (
                     "form-basic-auth.toml".to_string(),
                     vec![

@@ -17,11 +17,11 @@ use crate::challenge::{self, Challenge, CodeRequest, Entry, Event, PreparedCode,
 use crate::crypto::{self, Secret};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, SelfService};
-use crate::messages::MessageCatalog;
+use crate::messages::{MessageCatalog, MessageKind, Vars};
 use crate::model::{CustomerRow, IdentificationRow, IdentificationStatus, OtpState};
 use crate::store::Tx;
 use contract::api::{Balance, CreateRedemption, RedemptionStatus};
-use contract::{Channel, ErrorCode, Policy, Purpose, TemplateValues};
+use contract::{Channel, ErrorCode, Policy, Purpose, Template};
 use serde_json::{json, Value};
 
 /// Added to the policy's kiosk idle time before the server forgets a customer, so the kiosk
@@ -118,15 +118,15 @@ impl Challenge for IdentificationRow {
         }
     }
 
-    fn texts(
+    fn message(
         &self,
         catalog: &MessageCatalog,
         policy: &Policy,
         channel: Channel,
-        values: TemplateValues<'_>,
-    ) -> (String, String) {
+        _: &mut Vars,
+    ) -> (MessageKind, Template, Template) {
         let (text, subject) = catalog.identify(&policy.locale, channel);
-        (text.render(&values), subject.render(&values))
+        (MessageKind::Identify, text, subject)
     }
 
     fn approve(&mut self, caller: &Caller, now_ms: i64) {

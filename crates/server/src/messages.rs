@@ -8,12 +8,29 @@
 //! it with the file, locale, channel and reason named.
 
 use contract::template::TemplateKind;
-use contract::{Channel, MessageTemplate, Money, Policy, Template, TemplateError, Templates, Unit};
+use contract::{
+    Channel, MessageTemplate, Money, Policy, Template, TemplateError, TemplateValues, Templates,
+    Unit,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The subject of a manager's alert (sent by SMS; an e-mail gateway would use it).
 pub const ALERT_SUBJECT: &str = "RedeemGuard: a cashier to check";
+
+/// A manager's alert: the cashier as `{customer}` (the person it is about), the signals with
+/// their counts as `{quantity}`. A text, so a provider's registered template is checked
+/// against it like any other.
+pub const ALERT_TEXT: &str =
+    "RedeemGuard: cashier {customer} at {store} crossed {quantity} today. Check the back office.";
+
+pub fn alert_template() -> Template {
+    Template::parse(TemplateKind::Subject, ALERT_TEXT).expect("the alert's text is valid")
+}
+
+pub fn alert_subject() -> Template {
+    Template::parse(TemplateKind::Subject, ALERT_SUBJECT).expect("the alert's subject is valid")
+}
 
 /// The kinds of message the server sends.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
@@ -21,6 +38,9 @@ pub const ALERT_SUBJECT: &str = "RedeemGuard: a cashier to check";
 pub enum MessageKind {
     /// The one-time code for a redemption.
     Otp,
+    /// A kiosk customer's code to prove the number is theirs (no amount yet: S3 is kept by
+    /// the voucher's own code).
+    Identify,
     /// After a commit: "You redeemed 500 points (₹500.00) at …; balance 700."
     Redeemed,
     /// After an accrual: "You earned 50 points at …; balance 1,250."
@@ -51,14 +71,140 @@ impl From<ConfirmationKind> for MessageKind {
 }
 
 impl MessageKind {
+    /// Every kind, in the order the configuration lists them.
+    pub const ALL: [MessageKind; 6] = [
+        MessageKind::Otp,
+        MessageKind::Identify,
+        MessageKind::Redeemed,
+        MessageKind::Accrued,
+        MessageKind::Voucher,
+        MessageKind::Alert,
+    ];
+
+    /// The kind a configuration names (`otp`, `identify`, …).
+    pub fn parse(name: &str) -> Option<MessageKind> {
+        MessageKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The names, for error messages.
+    pub fn names() -> String {
+        MessageKind::ALL.map(MessageKind::as_str).join(", ")
+    }
+
+    /// Whether the message carries a one-time code.
+    pub fn carries_code(self) -> bool {
+        matches!(self, MessageKind::Otp | MessageKind::Identify)
+    }
+
+    /// The rules of its text, and so the values it has ([`Vars`]); a manager's alert has
+    /// the cashier (`{customer}`), the store and the signals crossed (`{quantity}`).
+    pub fn template_kind(self) -> TemplateKind {
+        match self {
+            MessageKind::Otp => TemplateKind::Code,
+            MessageKind::Identify => TemplateKind::Identify,
+            MessageKind::Redeemed | MessageKind::Accrued => TemplateKind::Confirmation,
+            MessageKind::Voucher => TemplateKind::Voucher,
+            MessageKind::Alert => TemplateKind::Subject,
+        }
+    }
+
+    /// Whether messages of this kind may go out on `channel` (alerts go to managers by SMS).
+    pub fn goes_on(self, channel: Channel) -> bool {
+        self != MessageKind::Alert || channel == Channel::Sms
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MessageKind::Otp => "otp",
+            MessageKind::Identify => "identify",
             MessageKind::Redeemed => "redeemed",
             MessageKind::Accrued => "accrued",
             MessageKind::Voucher => "voucher",
             MessageKind::Alert => "alert",
         }
+    }
+}
+
+/// What a message states, written for people and made safe for its channel. The catalog's
+/// texts take these values by their placeholders, and a gateway's request template by the
+/// same names (`{otp}`, `{quantity}`, `{instrument}`, …), so template APIs (India's DLT, WhatsApp
+/// templates, Twilio content) get each value apart, without `{message}`. It may hold the code,
+/// so `Debug` shows only which values are set.
+#[derive(Default, Clone)]
+pub struct Vars {
+    /// The one-time code (code messages only).
+    pub otp: String,
+    /// The quantity with its unit and what it is of ("1 session of Hair spa × 6").
+    pub quantity: String,
+    /// What is redeemed or earned ("Loyalty points", "Hair spa × 6").
+    pub instrument: String,
+    pub points: String,
+    pub value: String,
+    pub store: String,
+    pub minutes: String,
+    pub customer: String,
+    pub balance: String,
+    pub voucher: String,
+    pub until: String,
+}
+
+impl Vars {
+    /// Every value's name, as templates write it.
+    pub const NAMES: [&'static str; 11] = [
+        "otp",
+        "quantity",
+        "instrument",
+        "points",
+        "value",
+        "store",
+        "minutes",
+        "customer",
+        "balance",
+        "voucher",
+        "until",
+    ];
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "otp" => &self.otp,
+            "quantity" => &self.quantity,
+            "instrument" => &self.instrument,
+            "points" => &self.points,
+            "value" => &self.value,
+            "store" => &self.store,
+            "minutes" => &self.minutes,
+            "customer" => &self.customer,
+            "balance" => &self.balance,
+            "voucher" => &self.voucher,
+            "until" => &self.until,
+            _ => return None,
+        })
+    }
+
+    /// The values as the catalog's texts take them.
+    pub fn values(&self) -> TemplateValues<'_> {
+        TemplateValues {
+            otp: &self.otp,
+            quantity: &self.quantity,
+            points: &self.points,
+            value: &self.value,
+            store: &self.store,
+            minutes: &self.minutes,
+            customer: &self.customer,
+            balance: &self.balance,
+            voucher: &self.voucher,
+            until: &self.until,
+        }
+    }
+}
+
+impl std::fmt::Debug for Vars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: Vec<&str> = Vars::NAMES
+            .into_iter()
+            .filter(|n| self.get(n).is_some_and(|v| !v.is_empty()))
+            .collect();
+        f.debug_struct("Vars").field("set", &set).finish()
     }
 }
 
@@ -315,14 +461,44 @@ impl MessageCatalog {
         )
     }
 
+    /// The locales the file gives texts for (lower-cased tags).
+    pub fn locales(&self) -> impl Iterator<Item = &str> {
+        self.locales.keys().map(String::as_str)
+    }
+
+    /// The text a message of `kind` has in `locale` on `channel` when no manager changed it
+    /// (a store's own code text is its policy's: [`MessageCatalog::otp`]).
+    pub fn text(&self, locale: &str, channel: Channel, kind: MessageKind) -> Template {
+        let built_in_code = || {
+            let d = Templates::default();
+            match channel {
+                Channel::Sms => d.sms,
+                Channel::Whatsapp => d.whatsapp,
+                Channel::Email => d.email,
+            }
+        };
+        match kind {
+            MessageKind::Otp => self
+                .pick(locale, channel, |c| &c.otp)
+                .unwrap_or_else(built_in_code)
+                .into(),
+            MessageKind::Identify => self.identify(locale, channel).0,
+            MessageKind::Redeemed => self.confirmation(locale, channel, ConfirmationKind::Redeemed),
+            MessageKind::Accrued => self.confirmation(locale, channel, ConfirmationKind::Accrued),
+            MessageKind::Voucher => self.confirmation(locale, channel, ConfirmationKind::Voucher),
+            MessageKind::Alert => alert_template(),
+        }
+    }
+
     /// The e-mail subject for a kind of message.
     pub fn subject(&self, locale: &str, kind: MessageKind) -> Template {
         let found = match kind {
             MessageKind::Otp => self.pick(locale, Channel::Email, |c| &c.otp_subject),
+            MessageKind::Identify => self.pick(locale, Channel::Email, |c| &c.identify_subject),
             MessageKind::Redeemed => self.pick(locale, Channel::Email, |c| &c.redeemed_subject),
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
-            MessageKind::Alert => Template::parse(TemplateKind::Subject, ALERT_SUBJECT).ok(),
+            MessageKind::Alert => Some(alert_subject()),
         };
         found.expect("the built-in catalog has every subject")
     }

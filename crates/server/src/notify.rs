@@ -8,16 +8,17 @@ use crate::auth::Caller;
 use crate::challenge::{self, Challenge, PreparedCode};
 use crate::days;
 use crate::error::{ApiError, ApiResult};
-use crate::gateways::OutgoingMessage;
+use crate::gateways::{Addressee, OutgoingMessage};
 use crate::messages::{
     display_count, display_money, display_quantity, safe_value, ConfirmationKind, MessageCatalog,
+    Vars,
 };
 use crate::metrics;
 use crate::model::{CustomerRow, RedemptionRow};
 use crate::state::Shared;
 use crate::store::Tx;
 use contract::api::{OtpSent, Receipt, RedemptionStatus};
-use contract::{Channel, InstrumentKind, Money, Policy, Purpose, TemplateValues, Unit};
+use contract::{Channel, InstrumentKind, Money, Policy, Purpose, Unit};
 use serde_json::json;
 use tracing::Instrument;
 
@@ -85,10 +86,11 @@ pub struct Confirmation {
 }
 
 /// What a message after the fact states, written for people (empty where a kind does not
-/// use it).
+/// use it); the store and the customer's name are added for the channel.
 #[derive(Default)]
 struct Figures {
     quantity: String,
+    instrument: String,
     points: String,
     value: String,
     balance: String,
@@ -103,41 +105,39 @@ fn build(
     (customer, channel): (CustomerRow, Channel),
     kind: ConfirmationKind,
     redemption_id: Option<String>,
-    f: &Figures,
+    f: Figures,
     now_ms: i64,
 ) -> Option<Confirmation> {
     let policy = &caller.store.policy;
     let destination = customer.destination(channel)?;
-    let (store, name) = (
-        safe_value(channel, &caller.store.name),
-        safe_value(channel, &customer.name),
-    );
-    let values = TemplateValues {
-        quantity: &f.quantity,
-        points: &f.points,
-        value: &f.value,
-        store: &store,
-        customer: &name,
-        balance: &f.balance,
-        voucher: &f.voucher,
-        until: &f.until,
-        ..Default::default()
+    let vars = Vars {
+        quantity: f.quantity,
+        instrument: f.instrument,
+        points: f.points,
+        value: f.value,
+        store: safe_value(channel, &caller.store.name),
+        customer: safe_value(channel, &customer.name),
+        balance: f.balance,
+        voucher: f.voucher,
+        until: f.until,
+        ..Vars::default()
     };
+    let to = Addressee {
+        customer_id: customer.id,
+        customer_name: customer.name,
+        channel,
+        destination,
+    };
+    let mut message = OutgoingMessage::new(kind.into(), to, now_ms).with_text(
+        &policy.locale,
+        catalog.confirmation(&policy.locale, channel, kind),
+        &catalog.subject(&policy.locale, kind.into()),
+        vars,
+    );
+    message.redemption_id = redemption_id;
     Some(Confirmation {
         actor: caller.actor(),
-        message: OutgoingMessage {
-            at_ms: now_ms,
-            kind: kind.into(),
-            redemption_id,
-            customer_id: customer.id.clone(),
-            customer_name: customer.name.clone(),
-            channel,
-            destination,
-            subject: catalog.subject(&policy.locale, kind.into()).render(&values),
-            text: catalog
-                .confirmation(&policy.locale, channel, kind)
-                .render(&values),
-        },
+        message,
     })
 }
 
@@ -205,12 +205,8 @@ fn post_confirmation(
     let Some(channel) = channel else {
         return Ok(None);
     };
-    let quantity = display_quantity(
-        row.quantity.get(),
-        row.unit,
-        &safe_value(channel, &row.instrument_label),
-        policy,
-    );
+    let instrument = safe_value(channel, &row.instrument_label);
+    let quantity = display_quantity(row.quantity.get(), row.unit, &instrument, policy);
     if row.purpose == Purpose::Voucher {
         // The receipt says whether (and where) the code goes: one decision, at the post.
         let receipt = tx
@@ -224,6 +220,7 @@ fn post_confirmation(
         };
         let figures = Figures {
             quantity,
+            instrument,
             points: display_count(row.quantity.get(), policy),
             value: display_money(voucher.value),
             voucher: voucher.code,
@@ -237,7 +234,7 @@ fn post_confirmation(
             (customer, channel),
             ConfirmationKind::Voucher,
             id,
-            &figures,
+            figures,
             now_ms,
         ));
     }
@@ -250,6 +247,7 @@ fn post_confirmation(
         .unwrap_or(0);
     let figures = Figures {
         quantity,
+        instrument,
         points: display_count(row.quantity.get(), policy),
         value: display_money(row.value),
         balance: display_count(balance, policy),
@@ -262,7 +260,7 @@ fn post_confirmation(
         (customer, channel),
         ConfirmationKind::Redeemed,
         id,
-        &figures,
+        figures,
         now_ms,
     ))
 }
@@ -311,7 +309,7 @@ pub fn after_accrual(
         (customer, channel),
         ConfirmationKind::Accrued,
         None,
-        &figures,
+        figures,
         now_ms,
     )
 }

@@ -8,10 +8,11 @@
 //! string values are filled in). Secrets come from the environment and are never logged.
 //! A 2xx answer is "sent"; anything else is a [`DeliveryError`] with its reason class.
 
-use super::OutgoingMessage;
 use super::{secret_from_env, with_retries, worst_case, DeliveryError, EnvLookup, Gateway};
+use super::{Addressee, OutgoingMessage};
+use crate::messages::{MessageCatalog, MessageKind, Vars};
 use async_trait::async_trait;
-use contract::{Channel as ChannelKind, DeliveryFailureReason};
+use contract::{Channel as ChannelKind, DeliveryFailureReason, Registered};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::Method;
@@ -49,6 +50,48 @@ pub struct HttpGatewayFile {
     /// Some providers answer 200 with an error in the body; when set, a 2xx answer whose
     /// body does not contain this text counts as refused.
     pub success_body_contains: Option<String>,
+    /// The registered sender for every kind unless a kind names its own: India's DLT
+    /// principal entity id (`{entity_id}`) and header, the sender id (`{header}`).
+    pub entity_id: Option<String>,
+    pub header: Option<String>,
+    /// Per message kind (`otp`, `identify`, `redeemed`, `accrued`, `voucher`, `alert`): the
+    /// template registered for it, and optionally a request of its own.
+    #[serde(default)]
+    pub templates: BTreeMap<String, KindFile>,
+}
+
+/// `[gateways.<channel>.templates.<kind>]`: what the provider registered for one kind of
+/// message.
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KindFile {
+    /// `{template_id}`: DLT's content template id, a WhatsApp template's name, a Twilio
+    /// content SID.
+    pub template_id: Option<String>,
+    pub entity_id: Option<String>,
+    pub header: Option<String>,
+    /// `{category}`: DLT's `service_implicit`, `service_explicit`, `transactional` or
+    /// `promotional`; WhatsApp's `authentication`, `utility` or `marketing`.
+    pub category: Option<String>,
+    /// The text as registered, with `{#var#}` where each value goes (DLT). The catalog's
+    /// text for this kind, and a store's own code text, must fit it; values are cut to 30
+    /// characters.
+    pub registered: Option<String>,
+    /// This kind's own request body (its values one by one: `{otp}`, `{quantity}`, …), in
+    /// place of the gateway's.
+    pub form: Option<BTreeMap<String, String>>,
+    pub json: Option<String>,
+    /// Per locale (`hi-IN`, or a language such as `hi`): its own template id and text.
+    #[serde(default)]
+    pub locales: BTreeMap<String, LocaleFile>,
+}
+
+/// `[gateways.<channel>.templates.<kind>.locales."<locale>"]`.
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleFile {
+    pub template_id: Option<String>,
+    pub registered: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -64,7 +107,7 @@ pub enum AuthFile {
 }
 
 /// What a placeholder stands for. Secrets are resolved at start-up.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 enum Piece {
     Text(String),
     Secret(String),
@@ -75,13 +118,80 @@ enum Piece {
     Message,
     Subject,
     Channel,
+    /// The message kind (`otp`, `redeemed`, …) and the store's locale.
+    Kind,
+    Locale,
+    /// What the kind's template registered ([`Ids`]).
+    TemplateId,
+    EntityId,
+    Header,
+    Category,
+    /// One of the message's values ([`Vars::NAMES`]).
+    Value(&'static str),
 }
 
-const PLACEHOLDER_NAMES: &str = "{to} {to_digits} {message} {subject} {channel} {env:NAME}";
+const PLACEHOLDER_NAMES: &str = "{to} {to_digits} {message} {subject} {channel} {kind} {locale} {template_id} {entity_id} {header} {category} {env:NAME}, and in a kind's own request its values ({otp} {quantity} {instrument} {points} {value} {store} {minutes} {customer} {balance} {voucher} {until})";
 
 /// A gateway text with its placeholders parsed. Never `Debug`: it may hold a secret.
 #[derive(Clone)]
 struct Fill(Vec<Piece>);
+
+/// What a kind's template registered, as filled into `{template_id}` and the others.
+#[derive(Clone, Default)]
+struct Ids {
+    template_id: Option<String>,
+    entity_id: Option<String>,
+    header: Option<String>,
+    category: Option<String>,
+}
+
+impl Ids {
+    fn get(&self, piece: &Piece) -> Option<&str> {
+        match piece {
+            Piece::TemplateId => self.template_id.as_deref(),
+            Piece::EntityId => self.entity_id.as_deref(),
+            Piece::Header => self.header.as_deref(),
+            Piece::Category => self.category.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// What one send fills in: the message, its text (values cut for a registered template) and
+/// the ids of the template picked for its kind and locale.
+struct Ctx<'a> {
+    m: &'a OutgoingMessage,
+    text: String,
+    ids: Ids,
+    cut: usize,
+}
+
+impl Ctx<'_> {
+    fn value<'s>(&'s self, piece: &'s Piece) -> &'s str {
+        let m = self.m;
+        match piece {
+            Piece::Text(t) => t,
+            Piece::Secret(s) => s,
+            Piece::To => &m.destination,
+            Piece::ToDigits => m.destination.trim_start_matches('+'),
+            Piece::Message => &self.text,
+            Piece::Subject => &m.subject,
+            Piece::Channel => m.channel.as_str(),
+            Piece::Kind => m.kind.as_str(),
+            Piece::Locale => &m.locale,
+            Piece::TemplateId | Piece::EntityId | Piece::Header | Piece::Category => {
+                self.ids.get(piece).unwrap_or_default()
+            }
+            Piece::Value(name) => {
+                let v = m.vars.get(name).unwrap_or_default();
+                match v.char_indices().nth(self.cut) {
+                    Some((at, _)) => v[..at].trim_end(),
+                    None => v,
+                }
+            }
+        }
+    }
+}
 
 impl Fill {
     fn parse(text: &str, env: EnvLookup<'_>, at: &str) -> Result<Fill, String> {
@@ -102,8 +212,20 @@ impl Fill {
                 "message" => Piece::Message,
                 "subject" => Piece::Subject,
                 "channel" => Piece::Channel,
-                _ => match name.strip_prefix("env:") {
-                    Some(var) if !var.is_empty() => Piece::Secret(secret_from_env(env, at, var)?),
+                "kind" => Piece::Kind,
+                "locale" => Piece::Locale,
+                "template_id" => Piece::TemplateId,
+                "entity_id" => Piece::EntityId,
+                "header" => Piece::Header,
+                "category" => Piece::Category,
+                _ => match (
+                    name.strip_prefix("env:"),
+                    Vars::NAMES.iter().find(|n| **n == name),
+                ) {
+                    (Some(var), _) if !var.is_empty() => {
+                        Piece::Secret(secret_from_env(env, at, var)?)
+                    }
+                    (None, Some(value)) => Piece::Value(value),
                     _ => {
                         return Err(format!(
                             "{at}: unknown placeholder {{{name}}}; use {PLACEHOLDER_NAMES}"
@@ -119,6 +241,10 @@ impl Fill {
         Ok(Fill(pieces))
     }
 
+    fn pieces(&self) -> impl Iterator<Item = &Piece> {
+        self.0.iter()
+    }
+
     fn has(&self, f: impl Fn(&Piece) -> bool) -> bool {
         self.0.iter().any(f)
     }
@@ -128,17 +254,12 @@ impl Fill {
     }
 
     /// The text with every placeholder filled in, each value passed through `encode`.
-    fn render(&self, m: &OutgoingMessage, encode: &dyn Fn(&str) -> String) -> String {
+    fn render(&self, ctx: &Ctx<'_>, encode: &dyn Fn(&str) -> String) -> String {
         let mut out = String::new();
         for piece in &self.0 {
             match piece {
                 Piece::Text(t) => out.push_str(t),
-                Piece::Secret(s) => out.push_str(&encode(s)),
-                Piece::To => out.push_str(&encode(&m.destination)),
-                Piece::ToDigits => out.push_str(&encode(m.destination.trim_start_matches('+'))),
-                Piece::Message => out.push_str(&encode(&m.text)),
-                Piece::Subject => out.push_str(&encode(&m.subject)),
-                Piece::Channel => out.push_str(&encode(m.channel.as_str())),
+                other => out.push_str(&encode(ctx.value(other))),
             }
         }
         out
@@ -169,6 +290,45 @@ enum Body {
     Json(JsonFill),
 }
 
+impl Body {
+    /// The `form` or `json` of a section (at most one of them).
+    fn parse(
+        form: Option<&BTreeMap<String, String>>,
+        json: Option<&String>,
+        env: EnvLookup<'_>,
+        at: &str,
+    ) -> Result<Body, String> {
+        Ok(match (form, json) {
+            (Some(_), Some(_)) => return Err(format!("{at}: give either form or json, not both")),
+            (Some(form), None) => Body::Form(
+                form.iter()
+                    .map(|(k, v)| Ok((k.clone(), Fill::parse(v, env, &format!("{at} form.{k}"))?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            (None, Some(json)) => {
+                let doc: Value = serde_json::from_str(json)
+                    .map_err(|e| format!("{at} json: not valid JSON ({e})"))?;
+                Body::Json(JsonFill::parse(&doc, env, &format!("{at} json"))?)
+            }
+            (None, None) => Body::None,
+        })
+    }
+
+    fn is_none(&self) -> bool {
+        matches!(self, Body::None)
+    }
+
+    fn pieces(&self) -> Vec<&Piece> {
+        let mut out = Vec::new();
+        match self {
+            Body::None => {}
+            Body::Form(fields) => fields.iter().for_each(|(_, f)| out.extend(f.pieces())),
+            Body::Json(j) => j.collect(&mut out),
+        }
+        out
+    }
+}
+
 #[derive(Clone)]
 enum JsonFill {
     String(Fill),
@@ -196,23 +356,23 @@ impl JsonFill {
         })
     }
 
-    fn has(&self, f: &dyn Fn(&Piece) -> bool) -> bool {
+    fn collect<'a>(&'a self, out: &mut Vec<&'a Piece>) {
         match self {
-            JsonFill::String(fill) => fill.has(f),
-            JsonFill::Array(items) => items.iter().any(|i| i.has(f)),
-            JsonFill::Object(fields) => fields.iter().any(|(_, v)| v.has(f)),
-            JsonFill::Other(_) => false,
+            JsonFill::String(fill) => out.extend(fill.pieces()),
+            JsonFill::Array(items) => items.iter().for_each(|i| i.collect(out)),
+            JsonFill::Object(fields) => fields.iter().for_each(|(_, v)| v.collect(out)),
+            JsonFill::Other(_) => {}
         }
     }
 
-    fn render(&self, m: &OutgoingMessage) -> Value {
+    fn render(&self, ctx: &Ctx<'_>) -> Value {
         match self {
-            JsonFill::String(fill) => Value::String(fill.render(m, &raw)),
-            JsonFill::Array(items) => Value::Array(items.iter().map(|i| i.render(m)).collect()),
+            JsonFill::String(fill) => Value::String(fill.render(ctx, &raw)),
+            JsonFill::Array(items) => Value::Array(items.iter().map(|i| i.render(ctx)).collect()),
             JsonFill::Object(fields) => Value::Object(
                 fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.render(m)))
+                    .map(|(k, v)| (k.clone(), v.render(ctx)))
                     .collect(),
             ),
             JsonFill::Other(v) => v.clone(),
@@ -227,6 +387,23 @@ enum Auth {
     Bearer(String),
 }
 
+/// One kind's registered template, checked.
+#[derive(Clone, Default)]
+struct KindTemplate {
+    ids: Ids,
+    registered: Option<Registered>,
+    body: Option<Arc<Body>>,
+    /// Lower-cased locale tag → its own template id and registered text.
+    locales: BTreeMap<String, (Option<String>, Option<Registered>)>,
+}
+
+/// The template for a kind in a locale: `hi-IN`'s, else `hi`'s, else the kind's own.
+struct Picked<'a> {
+    ids: Ids,
+    registered: Option<&'a Registered>,
+    body: &'a Body,
+}
+
 /// A configured HTTP gateway; cheap to clone (the client is shared).
 #[derive(Clone)]
 pub struct HttpGateway {
@@ -236,6 +413,9 @@ pub struct HttpGateway {
     headers: HeaderMap,
     auth: Auth,
     body: Arc<Body>,
+    /// Per message kind; a kind without an entry uses the gateway's request and defaults.
+    kinds: Arc<BTreeMap<&'static str, KindTemplate>>,
+    defaults: Ids,
     success_body_contains: Option<String>,
     timeout: Duration,
     attempts: u8,
@@ -243,15 +423,39 @@ pub struct HttpGateway {
     host: String,
 }
 
+/// A lower-cased locale tag as people write it: `hi-in` → `hi-IN`.
+fn written(tag: &str) -> String {
+    tag.split('-')
+        .enumerate()
+        .map(|(i, part)| match (i, part.len()) {
+            (0, _) => part.to_string(),
+            (_, 2) => part.to_ascii_uppercase(),
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The values a kind's messages have, as its own request may name them.
+fn values_of(kind: MessageKind) -> Vec<&'static str> {
+    let mut names = kind.template_kind().placeholders().to_vec();
+    if names.contains(&"quantity") {
+        names.push("instrument");
+    }
+    names
+}
+
 impl HttpGateway {
     pub const DEFAULT_TIMEOUT_MS: u64 = 4_000;
 
-    /// Checks the configuration and builds the client. `at` names the section in errors.
+    /// Checks the configuration and builds the client. `at` names the section in errors;
+    /// `catalog` holds the texts each registered template must fit.
     pub fn from_file(
         f: &HttpGatewayFile,
         channel: ChannelKind,
         env: EnvLookup<'_>,
         at: &str,
+        catalog: &MessageCatalog,
     ) -> Result<HttpGateway, String> {
         let method = match f
             .method
@@ -277,16 +481,24 @@ impl HttpGateway {
         }
         let url = Fill::parse(&f.url, env, &format!("{at} url"))?;
         // Fill in harmless values to check the URL's shape now rather than at the first send.
-        let sample = OutgoingMessage {
-            at_ms: 0,
-            kind: crate::messages::MessageKind::Otp,
-            redemption_id: None,
+        let to = Addressee {
             customer_id: String::new(),
             customer_name: String::new(),
             channel,
             destination: "+10000000000".into(),
-            subject: "s".into(),
+        };
+        let sample =
+            OutgoingMessage::new(MessageKind::Otp, to, 0).with_free_text("en", "m".into(), "s");
+        let sample = Ctx {
+            m: &sample,
             text: "m".into(),
+            ids: Ids {
+                template_id: Some("t".into()),
+                entity_id: Some("e".into()),
+                header: Some("h".into()),
+                category: Some("c".into()),
+            },
+            cut: usize::MAX,
         };
         let parsed = reqwest::Url::parse(&url.render(&sample, &url_encode))
             .map_err(|e| format!("{at} url: not a valid URL ({e})"))?;
@@ -307,12 +519,7 @@ impl HttpGateway {
         let mut headers = HeaderMap::new();
         for (name, value) in &f.headers {
             let fill = Fill::parse(value, env, &format!("{at} headers.{name}"))?;
-            if fill.has(|p| {
-                matches!(
-                    p,
-                    Piece::Message | Piece::Subject | Piece::To | Piece::ToDigits
-                )
-            }) {
+            if fill.has(|p| !matches!(p, Piece::Text(_) | Piece::Secret(_) | Piece::Channel)) {
                 return Err(format!(
                     "{at} headers.{name}: headers may use only {{env:NAME}} and {{channel}}"
                 ));
@@ -339,38 +546,92 @@ impl HttpGateway {
                 token_env,
             )?),
         };
-        let body = match (&f.form, &f.json) {
-            (Some(_), Some(_)) => {
-                return Err(format!("{at}: give either form or json, not both"));
-            }
-            (Some(form), None) => Body::Form(
-                form.iter()
-                    .map(|(k, v)| Ok((k.clone(), Fill::parse(v, env, &format!("{at} form.{k}"))?)))
-                    .collect::<Result<_, String>>()?,
-            ),
-            (None, Some(json)) => {
-                let doc: Value = serde_json::from_str(json)
-                    .map_err(|e| format!("{at} json: not valid JSON ({e})"))?;
-                Body::Json(JsonFill::parse(&doc, env, &format!("{at} json"))?)
-            }
-            (None, None) => Body::None,
-        };
-        if method == Method::GET && !matches!(body, Body::None) {
+        let body = Body::parse(f.form.as_ref(), f.json.as_ref(), env, at)?;
+        let get_with_body = |b: &Body| method == Method::GET && !b.is_none();
+        if get_with_body(&body) {
             return Err(format!(
                 "{at}: a GET request has no body; put the fields in the url"
             ));
         }
-        let is_message = |p: &Piece| matches!(p, Piece::Message);
-        let carries_message = url.has(is_message)
-            || match &body {
-                Body::None => false,
-                Body::Form(fields) => fields.iter().any(|(_, v)| v.has(is_message)),
-                Body::Json(j) => j.has(&is_message),
-            };
-        if !carries_message {
+        let shared: Vec<&Piece> = url.pieces().chain(body.pieces()).collect();
+        if let Some(Piece::Value(name)) = shared.iter().find(|p| matches!(p, Piece::Value(_))) {
             return Err(format!(
-                "{at}: the request never carries the message; put {{message}} in the url, form or json"
+                "{at}: {{{name}}} is a value of some kinds of message only; name the values in a kind's own request ([{}.templates.<kind>] form or json), or send {{message}}",
+                at.trim_matches(|c| c == '[' || c == ']')
             ));
+        }
+        let defaults = Ids {
+            entity_id: f.entity_id.clone(),
+            header: f.header.clone(),
+            ..Ids::default()
+        };
+        let mut kinds = BTreeMap::new();
+        for (name, k) in &f.templates {
+            let here = format!("{}.templates.{name}]", at.trim_end_matches(']'));
+            let kind = MessageKind::parse(name).ok_or_else(|| {
+                format!(
+                    "{here}: no message kind is called {name}; use {}",
+                    MessageKind::names()
+                )
+            })?;
+            if !kind.goes_on(channel) {
+                return Err(format!(
+                    "{here}: {name} messages are not sent by {}",
+                    channel.label()
+                ));
+            }
+            let registered = |text: &Option<String>, at: &str| {
+                text.as_deref()
+                    .map(|t| Registered::parse(t).map_err(|e| format!("{at} registered: {e}")))
+                    .transpose()
+            };
+            let body = Body::parse(k.form.as_ref(), k.json.as_ref(), env, &here)?;
+            if get_with_body(&body) {
+                return Err(format!("{here}: a GET request has no body"));
+            }
+            let allowed = values_of(kind);
+            for piece in body.pieces() {
+                if let Piece::Value(v) = piece {
+                    if !allowed.contains(v) {
+                        return Err(format!(
+                            "{here}: {name} messages have no {{{v}}}; they have {}",
+                            allowed
+                                .iter()
+                                .map(|a| format!("{{{a}}}"))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ));
+                    }
+                }
+            }
+            let mut locales = BTreeMap::new();
+            for (tag, l) in &k.locales {
+                let lower = tag.trim().to_ascii_lowercase();
+                if !crate::messages::is_locale_tag(&lower) {
+                    return Err(format!(
+                        "{here} locales.\"{tag}\": not a locale tag (use e.g. hi-IN or hi)"
+                    ));
+                }
+                let at = format!("{here} locales.\"{tag}\"");
+                locales.insert(
+                    lower,
+                    (l.template_id.clone(), registered(&l.registered, &at)?),
+                );
+            }
+            kinds.insert(
+                kind.as_str(),
+                KindTemplate {
+                    ids: Ids {
+                        template_id: k.template_id.clone(),
+                        entity_id: k.entity_id.clone().or_else(|| defaults.entity_id.clone()),
+                        header: k.header.clone().or_else(|| defaults.header.clone()),
+                        category: k.category.clone(),
+                    },
+                    registered: registered(&k.registered, &here)?,
+                    body: (!body.is_none()).then(|| Arc::new(body)),
+                    locales,
+                },
+            );
         }
         let timeout = Duration::from_millis(timeout_ms);
         super::install_tls_provider();
@@ -382,18 +643,126 @@ impl HttpGateway {
             .user_agent(concat!("redeemguard-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("{at}: cannot build the HTTP client ({e})"))?;
-        Ok(HttpGateway {
+        let gateway = HttpGateway {
             client,
-            method,
+            method: method.clone(),
             url,
             headers,
             auth,
             body: Arc::new(body),
+            kinds: Arc::new(kinds),
+            defaults,
             success_body_contains: f.success_body_contains.clone(),
             timeout,
             attempts,
             host,
-        })
+        };
+        gateway.check_kinds(channel, at, catalog)?;
+        Ok(gateway)
+    }
+
+    /// For every kind this channel sends: its request carries the message (or its values),
+    /// a code message carries the code, every id the request names is registered, and every
+    /// registered text fits the catalog's text in each locale.
+    fn check_kinds(
+        &self,
+        channel: ChannelKind,
+        at: &str,
+        catalog: &MessageCatalog,
+    ) -> Result<(), String> {
+        let section = at.trim_end_matches(']');
+        for kind in MessageKind::ALL.into_iter().filter(|k| k.goes_on(channel)) {
+            let name = kind.as_str();
+            let own = self.kinds.get(name);
+            let body = own.and_then(|k| k.body.as_deref()).unwrap_or(&self.body);
+            let pieces: Vec<&Piece> = self.url.pieces().chain(body.pieces()).collect();
+            let has = |p: &Piece| pieces.contains(&p);
+            let values = pieces.iter().any(|p| matches!(p, Piece::Value(_)));
+            if !has(&Piece::Message) && !values {
+                return Err(match own {
+                    None if self.kinds.is_empty() => format!(
+                        "{at}: the request never carries the message; put {{message}} in the url, form or json"
+                    ),
+                    _ => format!(
+                        "{at}: the request for {name} messages never carries the message; put {{message}} in the request, or give {section}.templates.{name}] its own request with the values"
+                    ),
+                });
+            }
+            if kind.carries_code() && !has(&Piece::Message) && !has(&Piece::Value("otp")) {
+                return Err(format!(
+                    "{section}.templates.{name}]: the request never carries the code; put {{otp}} (or {{message}}) in it"
+                ));
+            }
+            let ids = own.map_or(&self.defaults, |k| &k.ids);
+            for (piece, placeholder) in [
+                (Piece::TemplateId, "template_id"),
+                (Piece::EntityId, "entity_id"),
+                (Piece::Header, "header"),
+                (Piece::Category, "category"),
+            ] {
+                if has(&piece) && ids.get(&piece).is_none() {
+                    return Err(format!(
+                        "{section}.templates.{name}]: the request uses {{{placeholder}}}, so {name} messages need a {placeholder}"
+                    ));
+                }
+            }
+            let Some(own) = own else { continue };
+            // Each registered text against the catalog's texts it will carry.
+            let fit = |registered: &Registered, locale: &str, whose: &str| {
+                let text = catalog.text(locale, channel, kind);
+                registered.fits(text.as_str()).map_err(|misfit| {
+                    format!(
+                        "{section}.templates.{name}] registered: the {whose} {name} text does not fit: {misfit}. The text: \u{201c}{}\u{201d}",
+                        text.as_str()
+                    )
+                })
+            };
+            for (tag, (_, registered)) in &own.locales {
+                if let Some(r) = registered.as_ref().or(own.registered.as_ref()) {
+                    fit(r, tag, &written(tag))?;
+                }
+            }
+            if let Some(r) = &own.registered {
+                for tag in catalog.locales() {
+                    let language = tag.split('-').next().unwrap_or(tag);
+                    if !own.locales.contains_key(tag) && !own.locales.contains_key(language) {
+                        fit(r, tag, &written(tag))?;
+                    }
+                }
+                fit(r, "", "built-in")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The template registered for `kind` in `locale` (`hi-IN`, then `hi`, then the kind's).
+    fn pick(&self, kind: MessageKind, locale: &str) -> Picked<'_> {
+        let Some(own) = self.kinds.get(kind.as_str()) else {
+            return Picked {
+                ids: self.defaults.clone(),
+                registered: None,
+                body: &self.body,
+            };
+        };
+        let tag = locale.trim().to_ascii_lowercase();
+        let language = tag.split('-').next().unwrap_or_default().to_string();
+        let local = own.locales.get(&tag).or_else(|| own.locales.get(&language));
+        let mut ids = own.ids.clone();
+        if let Some(id) = local.and_then(|(id, _)| id.clone()) {
+            ids.template_id = Some(id);
+        }
+        Picked {
+            ids,
+            registered: local
+                .and_then(|(_, r)| r.as_ref())
+                .or(own.registered.as_ref()),
+            body: own.body.as_deref().unwrap_or(&self.body),
+        }
+    }
+
+    /// The text registered for `kind` in `locale`, which a store's own text must fit.
+    pub fn registered(&self, kind: MessageKind, locale: &str) -> Option<&Registered> {
+        self.pick(kind, locale).registered
     }
 
     pub fn host(&self) -> &str {
@@ -405,7 +774,36 @@ impl HttpGateway {
     }
 
     async fn attempt(&self, m: &OutgoingMessage) -> Result<(), DeliveryError> {
-        let url = self.url.render(m, &url_encode);
+        let picked = self.pick(m.kind, &m.locale);
+        let mut cut = usize::MAX;
+        if let Some(registered) = picked.registered {
+            // A text the provider would block is not sent: the reason is the store's to fix.
+            let fits = match &m.template {
+                Some(t) => registered.fits(t.as_str()).map_err(|e| e.to_string()),
+                None => registered
+                    .matches(&m.text)
+                    .then_some(())
+                    .ok_or_else(|| "the text the server composed does not read as it".into()),
+            };
+            if let Err(why) = fits {
+                return Err(DeliveryError::new(
+                    DeliveryFailureReason::Rejected,
+                    format!(
+                        "not sent to {}: the {} text does not fit the template registered for it ({why})",
+                        self.host,
+                        m.kind.as_str()
+                    ),
+                ));
+            }
+            cut = Registered::MAX_VALUE_CHARS;
+        }
+        let ctx = Ctx {
+            m,
+            text: m.text_within(cut),
+            ids: picked.ids,
+            cut,
+        };
+        let url = self.url.render(&ctx, &url_encode);
         let mut req = self
             .client
             .request(self.method.clone(), url)
@@ -415,19 +813,19 @@ impl HttpGateway {
             Auth::Basic { username, password } => req.basic_auth(username, Some(password)),
             Auth::Bearer(token) => req.bearer_auth(token),
         };
-        req = match self.body.as_ref() {
+        req = match picked.body {
             Body::None => req,
             Body::Form(fields) => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
                 for (k, v) in fields {
-                    form.append_pair(k, &v.render(m, &raw));
+                    form.append_pair(k, &v.render(&ctx, &raw));
                 }
                 req.header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(form.finish())
             }
             Body::Json(j) => req
                 .header(CONTENT_TYPE, "application/json")
-                .body(j.render(m).to_string()),
+                .body(j.render(&ctx).to_string()),
         };
         let host = &self.host;
         let response = req.send().await.map_err(|e| self.classify(&e))?;
@@ -507,6 +905,7 @@ impl Gateway for HttpGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use contract::Template;
 
     fn env(var: &str) -> Option<String> {
         match var {
@@ -522,20 +921,32 @@ mod tests {
     }
 
     fn gateway(toml_text: &str) -> Result<HttpGateway, String> {
-        HttpGateway::from_file(&file(toml_text), ChannelKind::Sms, &env, "[gateways.sms]")
+        let catalog = MessageCatalog::default();
+        HttpGateway::from_file(
+            &file(toml_text),
+            ChannelKind::Sms,
+            &env,
+            "[gateways.sms]",
+            &catalog,
+        )
     }
 
     fn message(text: &str) -> OutgoingMessage {
-        OutgoingMessage {
-            at_ms: 0,
-            kind: crate::messages::MessageKind::Otp,
-            redemption_id: None,
+        let to = Addressee {
             customer_id: "c".into(),
             customer_name: "n".into(),
             channel: ChannelKind::Sms,
             destination: "+919876543210".into(),
-            subject: String::new(),
-            text: text.into(),
+        };
+        OutgoingMessage::new(MessageKind::Otp, to, 0).with_free_text("en-IN", text.into(), "")
+    }
+
+    fn ctx(m: &OutgoingMessage) -> Ctx<'_> {
+        Ctx {
+            m,
+            text: m.text.clone(),
+            ids: Ids::default(),
+            cut: usize::MAX,
         }
     }
 
@@ -548,7 +959,7 @@ mod tests {
         .unwrap();
         let m = message("123456 is your code: ₹500.00 & more?");
         assert_eq!(
-            g.url.render(&m, &url_encode),
+            g.url.render(&ctx(&m), &url_encode),
             "https://sms.example.in/send?to=919876543210&text=123456%20is%20your%20code%3A%20%E2%82%B9500.00%20%26%20more%3F&key=k%26y%3D1"
         );
         let g = gateway(
@@ -559,7 +970,8 @@ mod tests {
         let Body::Json(j) = g.body.as_ref() else {
             panic!("a JSON body")
         };
-        let v = j.render(&message("He said \"hi\"\nand left \\ {store}"));
+        let m = message("He said \"hi\"\nand left \\ {store}");
+        let v = j.render(&ctx(&m));
         assert_eq!(
             v,
             serde_json::json!({ "to": "+919876543210", "text": { "body": "He said \"hi\"\nand left \\ {store}" }, "tags": ["otp", "sms"], "priority": 1 })
@@ -571,7 +983,7 @@ mod tests {
         let e = |t: &str| gateway(t).err().unwrap_or_else(|| panic!("refused: {t}"));
         assert_eq!(
             e(r#"url = "https://x.example/send?to={phone}&m={message}""#),
-            "[gateways.sms] url: unknown placeholder {phone}; use {to} {to_digits} {message} {subject} {channel} {env:NAME}"
+            format!("[gateways.sms] url: unknown placeholder {{phone}}; use {PLACEHOLDER_NAMES}")
         );
         assert!(
             e(r#"url = "https://x.example/send?to={to}""#).contains("never carries the message")
@@ -609,6 +1021,200 @@ mod tests {
                password = "in the file""#
         )
         .is_err());
+    }
+
+    /// A DLT gateway: one registered template per kind, ids in the form.
+    const DLT: &str = r#"url = "https://dlt.example.in/send"
+        entity_id = "1101"
+        header = "RDMGRD"
+        form = { sender = "{header}", pe_id = "{entity_id}", template_id = "{template_id}", to = "{to_digits}", message = "{message}" }
+        [templates.otp]
+        template_id = "T-OTP"
+        registered = "{#var#} is your code to redeem {#var#} ({#var#}) at {#var#}. Valid {#var#} min. Do not share it with anyone, including store staff, unless you want to redeem."
+        [templates.identify]
+        template_id = "T-ID"
+        [templates.redeemed]
+        template_id = "T-RED"
+        [templates.redeemed.locales."hi-IN"]
+        template_id = "T-RED-HI"
+        [templates.accrued]
+        template_id = "T-ACC"
+        [templates.voucher]
+        template_id = "T-VOU"
+        [templates.alert]
+        template_id = "T-ALERT"
+        header = "RGALRT"
+    "#;
+
+    fn sent(g: &HttpGateway, m: &OutgoingMessage) -> (Ids, String) {
+        let picked = g.pick(m.kind, &m.locale);
+        let cut = if picked.registered.is_some() {
+            Registered::MAX_VALUE_CHARS
+        } else {
+            usize::MAX
+        };
+        let ctx = Ctx {
+            m,
+            text: m.text_within(cut),
+            ids: picked.ids,
+            cut,
+        };
+        let Body::Form(fields) = picked.body else {
+            panic!("a form")
+        };
+        let form: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.render(&ctx, &raw)))
+            .collect();
+        (ctx.ids.clone(), form.join("&"))
+    }
+
+    fn code_message(kind: MessageKind, locale: &str, customer: &str) -> OutgoingMessage {
+        let to = Addressee {
+            customer_id: "c".into(),
+            customer_name: "n".into(),
+            channel: ChannelKind::Sms,
+            destination: "+919876543210".into(),
+        };
+        let vars = Vars {
+            otp: "482913".into(),
+            quantity: "500 points".into(),
+            points: "500".into(),
+            value: "₹500.00".into(),
+            store: "MG Road".into(),
+            minutes: "5".into(),
+            customer: customer.into(),
+            balance: "700".into(),
+            ..Vars::default()
+        };
+        let catalog = MessageCatalog::default();
+        let text = catalog.text(locale, ChannelKind::Sms, kind);
+        let subject = catalog.subject(locale, kind);
+        OutgoingMessage::new(kind, to, 0).with_text(locale, text, &subject, vars)
+    }
+
+    #[test]
+    fn each_kind_goes_under_its_registered_template_id_and_sender() {
+        let g = gateway(DLT).unwrap();
+        let otp = code_message(MessageKind::Otp, "en-IN", "Asha");
+        let (ids, form) = sent(&g, &otp);
+        assert_eq!(ids.template_id.as_deref(), Some("T-OTP"));
+        assert_eq!(
+            form,
+            "message=482913 is your code to redeem 500 points (₹500.00) at MG Road. Valid 5 min. Do not share it with anyone, including store staff, unless you want to redeem.&pe_id=1101&sender=RDMGRD&template_id=T-OTP&to=919876543210"
+        );
+        // A locale's own template id; the language's entry serves its regions.
+        let red = code_message(MessageKind::Redeemed, "hi-IN", "Asha");
+        assert_eq!(sent(&g, &red).0.template_id.as_deref(), Some("T-RED-HI"));
+        let red = code_message(MessageKind::Redeemed, "en-IN", "Asha");
+        assert_eq!(sent(&g, &red).0.template_id.as_deref(), Some("T-RED"));
+        // A kind's own sender; the gateway's entity id.
+        let alert = code_message(MessageKind::Alert, "en-IN", "Ravi");
+        let (ids, _) = sent(&g, &alert);
+        assert_eq!(
+            (ids.header.as_deref(), ids.entity_id.as_deref()),
+            (Some("RGALRT"), Some("1101"))
+        );
+    }
+
+    #[test]
+    fn a_registered_template_cuts_each_value_to_thirty_characters() {
+        let g = gateway(DLT).unwrap();
+        let long = "Ananya Venkataraman-Subramaniam Iyer";
+        let (_, form) = sent(&g, &code_message(MessageKind::Otp, "en-IN", long));
+        // The built-in SMS text has no {customer}; the store's name would be cut the same way.
+        assert!(!form.contains(long));
+        let m = code_message(MessageKind::Identify, "en-IN", long);
+        assert_eq!(m.text_within(30), m.text, "short values are left alone");
+        let t = Template::parse(
+            contract::TemplateKind::Code,
+            "{customer}: {otp} for {points} at {store}",
+        )
+        .unwrap();
+        let m = OutgoingMessage {
+            template: Some(t),
+            ..code_message(MessageKind::Otp, "en-IN", long)
+        };
+        assert_eq!(
+            m.text_within(30),
+            "Ananya Venkataraman-Subramania: 482913 for 500 at MG Road"
+        );
+        // Every value a kind's own request names is cut alike.
+        let g = gateway(
+            r#"url = "https://x.example/"
+               form = { m = "{message}" }
+               [templates.otp]
+               registered = "{#var#}: {#var#} for {#var#} at {#var#}"
+               form = { name = "{customer}", code = "{otp}" }"#,
+        );
+        // The built-in code text does not fit that registered text: refused at start-up.
+        assert!(g.err().unwrap().contains("does not fit"));
+    }
+
+    #[test]
+    fn start_up_refuses_a_template_configuration_that_would_fail_later() {
+        let e = |t: &str| gateway(t).err().unwrap_or_else(|| panic!("refused: {t}"));
+        let with = |extra: &str| format!("{DLT}\n{extra}");
+        // An unknown kind, a kind that does not go on the channel.
+        assert!(e(&with("[templates.welcome]\ntemplate_id = \"x\"")).contains("no message kind is called welcome; use otp, identify, redeemed, accrued, voucher, alert"));
+        // {template_id} in the request, and a kind without one.
+        let no_id = DLT.replace(
+            "[templates.accrued]\n        template_id = \"T-ACC\"",
+            "[templates.accrued]\n        category = \"x\"",
+        );
+        assert_eq!(
+            e(&no_id),
+            "[gateways.sms.templates.accrued]: the request uses {template_id}, so accrued messages need a template_id"
+        );
+        // A value in the shared request, a value a kind does not have.
+        assert!(e(r#"url = "https://x.example/?code={otp}&m={message}""#)
+            .contains("{otp} is a value of some kinds of message only"));
+        assert_eq!(
+            e(r#"url = "https://x.example/"
+                 form = { m = "{message}" }
+                 [templates.otp]
+                 form = { b = "{balance}", c = "{otp}" }"#),
+            "[gateways.sms.templates.otp]: otp messages have no {balance}; they have {otp} {quantity} {points} {value} {store} {minutes} {customer} {instrument}"
+        );
+        // A code message's own request without the code.
+        assert_eq!(
+            e(r#"url = "https://x.example/"
+                 form = { m = "{message}" }
+                 [templates.identify]
+                 form = { store = "{store}" }"#),
+            "[gateways.sms.templates.identify]: the request never carries the code; put {otp} (or {message}) in it"
+        );
+        // A registered text the catalog's text does not fit, named with the text.
+        let changed = DLT.replace("Valid {#var#} min.", "Valid for {#var#} min.");
+        let why = e(&changed);
+        assert!(why.starts_with("[gateways.sms.templates.otp] registered: the built-in otp text does not fit: the words differ from the registered template: it reads \u{201c}Valid for \u{201d} where this text reads \u{201c}Valid \u{201d}"), "{why}");
+        assert!(
+            why.contains("The text: \u{201c}{otp} is your code"),
+            "{why}"
+        );
+        assert!(
+            e(&with("[templates.otp.locales.xx_YY]\ntemplate_id = \"x\""))
+                .contains("not a locale tag")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_text_that_does_not_fit_is_not_sent() {
+        let g = gateway(DLT).unwrap();
+        let t = Template::parse(
+            contract::TemplateKind::Code,
+            "Code {otp}: {points} at {store}",
+        )
+        .unwrap();
+        let m = OutgoingMessage {
+            template: Some(t),
+            ..code_message(MessageKind::Otp, "en-IN", "Asha")
+        };
+        let e = g.deliver(m).await.unwrap_err();
+        assert_eq!(e.reason, DeliveryFailureReason::Rejected);
+        assert_eq!(e.attempts, 1);
+        assert!(e.detail.starts_with("not sent to dlt.example.in: the otp text does not fit the template registered for it (the registered template has 5 values where this text has 3"), "{}", e.detail);
+        assert!(!e.detail.contains("482913"));
     }
 
     #[test]

@@ -10,10 +10,10 @@ pub mod http;
 pub mod smtp;
 
 use crate::error::ApiError;
-use crate::messages::MessageKind;
+use crate::messages::{MessageCatalog, MessageKind, Vars};
 use async_trait::async_trait;
 use contract::{
-    Channel as ChannelKind, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem,
+    Channel as ChannelKind, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem, Template,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -25,16 +25,92 @@ use std::time::Duration;
 pub struct OutgoingMessage {
     pub at_ms: i64,
     pub kind: MessageKind,
-    /// The redemption the message is about (none for an accrual).
+    /// The redemption (or kiosk identification) the message is about (none for an accrual).
     pub redemption_id: Option<String>,
     pub customer_id: String,
     pub customer_name: String,
     pub channel: ChannelKind,
     /// E.164 mobile number or e-mail address.
     pub destination: String,
+    /// The store's locale: a gateway picks the template registered for it.
+    pub locale: String,
     /// E-mail subject (other channels ignore it).
     pub subject: String,
     pub text: String,
+    /// The catalog or policy text `text` was rendered from (none for a text the server
+    /// composes, such as a manager's alert): a gateway with a registered template checks it,
+    /// and renders it again with each value cut to what the template allows.
+    pub template: Option<Template>,
+    /// The values one by one, for request templates that take them apart.
+    pub vars: Vars,
+}
+
+/// Who a message goes to.
+pub struct Addressee {
+    pub customer_id: String,
+    pub customer_name: String,
+    pub channel: ChannelKind,
+    pub destination: String,
+}
+
+impl OutgoingMessage {
+    /// A message of `kind` to `to`, still without its words.
+    pub fn new(kind: MessageKind, to: Addressee, at_ms: i64) -> OutgoingMessage {
+        OutgoingMessage {
+            at_ms,
+            kind,
+            redemption_id: None,
+            customer_id: to.customer_id,
+            customer_name: to.customer_name,
+            channel: to.channel,
+            destination: to.destination,
+            locale: String::new(),
+            subject: String::new(),
+            text: String::new(),
+            template: None,
+            vars: Vars::default(),
+        }
+    }
+
+    /// The redemption or identification it is about.
+    pub fn about(mut self, id: &str) -> Self {
+        self.redemption_id = Some(id.to_string());
+        self
+    }
+
+    /// The words from a catalog or policy text and its values.
+    pub fn with_text(
+        mut self,
+        locale: &str,
+        text: Template,
+        subject: &Template,
+        vars: Vars,
+    ) -> Self {
+        let values = vars.values();
+        self.text = text.render(&values);
+        self.subject = subject.render(&values);
+        self.locale = locale.to_string();
+        self.template = Some(text);
+        self.vars = vars;
+        self
+    }
+
+    /// Words the server composed (no catalog text, no values).
+    pub fn with_free_text(mut self, locale: &str, text: String, subject: &str) -> Self {
+        self.text = text;
+        self.subject = subject.to_string();
+        self.locale = locale.to_string();
+        self
+    }
+
+    /// The text with each value cut to `max_chars` (a registered template's limit); a
+    /// composed text as it is.
+    pub fn text_within(&self, max_chars: usize) -> String {
+        match &self.template {
+            Some(t) => t.render_within(&self.vars.values(), max_chars),
+            None => self.text.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for OutgoingMessage {
@@ -218,6 +294,9 @@ pub struct Gateways {
     email: Option<Arc<dyn Gateway>>,
     /// `channel → "http api.example.com"`, for the start-up log line.
     pub summary: Vec<String>,
+    /// The HTTP gateways again, for what they registered (a store's own code text must fit
+    /// it).
+    http: Vec<(ChannelKind, http::HttpGateway)>,
 }
 
 impl std::fmt::Debug for Gateways {
@@ -234,6 +313,7 @@ impl Gateways {
         file: &GatewaysFile,
         env: EnvLookup<'_>,
         budget: Duration,
+        catalog: &MessageCatalog,
     ) -> Result<Gateways, String> {
         let mut out = Gateways::default();
         for channel in ChannelKind::ALL {
@@ -246,8 +326,9 @@ impl Gateways {
             let at = format!("[gateways.{}]", channel.as_str());
             let (gateway, worst, summary): (Arc<dyn Gateway>, Duration, String) = match entry {
                 GatewayFile::Http(h) => {
-                    let g = http::HttpGateway::from_file(h, channel, env, &at)?;
+                    let g = http::HttpGateway::from_file(h, channel, env, &at, catalog)?;
                     let summary = format!("{}: http {}", channel.as_str(), g.host());
+                    out.http.push((channel, g.clone()));
                     (
                         Arc::new(g.clone()) as Arc<dyn Gateway>,
                         g.worst_case(),
@@ -286,6 +367,45 @@ impl Gateways {
 
     pub fn is_empty(&self) -> bool {
         self.summary.is_empty()
+    }
+
+    /// A store's own code texts against what each channel's gateway registered for codes in
+    /// the store's locale: one error per text that does not fit, on the policy field of that
+    /// channel (`templates.sms`), saying why.
+    pub fn misfits(&self, policy: &contract::Policy) -> Vec<contract::policy::PolicyError> {
+        let texts = [
+            (ChannelKind::Sms, &policy.templates.sms),
+            (ChannelKind::Whatsapp, &policy.templates.whatsapp),
+            (ChannelKind::Email, &policy.templates.email),
+        ];
+        texts
+            .into_iter()
+            .filter_map(|(channel, text)| {
+                let registered = self.registered(channel, MessageKind::Otp, &policy.locale)?;
+                let misfit = registered.fits(text.as_str()).err()?;
+                Some(contract::policy::PolicyError {
+                    field: format!("templates.{}", channel.as_str()),
+                    message: format!(
+                        "The {} provider accepts only the text registered for codes: {misfit}",
+                        channel.label()
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// The text the gateway of `channel` registered for `kind` in `locale` (India's DLT):
+    /// a text that does not fit it would be blocked by the provider.
+    pub fn registered(
+        &self,
+        channel: ChannelKind,
+        kind: MessageKind,
+        locale: &str,
+    ) -> Option<&contract::Registered> {
+        self.http
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, g)| g.registered(kind, locale))
     }
 
     /// Routes each channel to its gateway, and the others to `fallback` (the demo phone in

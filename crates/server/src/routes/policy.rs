@@ -27,7 +27,7 @@ pub async fn get_policy(State(app): State<Shared>, creds: Credentials) -> ApiRes
 }
 
 #[utoipa::path(put, path = paths::POLICY, tag = "policy", security(("terminal" = [], "session" = [])),
-    description = "Managers only. An invalid policy is refused with every invalid field listed in `errors`.",
+    description = "Managers only. An invalid policy is refused with every invalid field listed in `errors`, as is a code text that does not fit the template a gateway registered for codes (India's DLT).",
     request_body = Policy,
     responses((status = 200, body = Policy), (status = "default", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_policy(
@@ -36,12 +36,19 @@ pub async fn put_policy(
     body: JsonBody<Value>,
 ) -> ApiResult<Json<Policy>> {
     let now = app.clock.now_ms();
+    let shared = app.clone();
     let policy = app
         .db
         .run_durable(move |tx| {
             let caller = resolve(tx, &creds, now)?;
             caller.require_manager()?;
             let policy = input::policy(body.take()?)?;
+            // A code text the SMS provider would block (India's DLT) is refused here, where
+            // the manager can change it, rather than at the first customer's code.
+            let misfits = shared.config.gateways.misfits(&policy);
+            if !misfits.is_empty() {
+                return Err(Problem::from(contract::policy::PolicyErrors(misfits)).into());
+            }
             if policy.currency != caller.store.policy.currency {
                 // Balances, bills and point values are all in the store's currency.
                 return Err(Problem::from(contract::policy::PolicyErrors(vec![

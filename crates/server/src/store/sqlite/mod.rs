@@ -151,7 +151,10 @@ pub fn open_connection(path: &Path) -> anyhow_like::Result<Connection> {
         // audit's store link lookup was, on every audit entry: 6% of the writer's time
         // (issue 12's p99). Every partial index's condition is written literally in the
         // queries that use it, so the plans are the same.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         conn.set_prepared_statement_cache_capacity(128);
         Ok(())
     };

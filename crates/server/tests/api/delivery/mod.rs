@@ -107,3 +107,4 @@ pub(super) fn assert_nothing_leaked(
 
 mod failures;
 mod requests;
+mod templates;

@@ -223,7 +223,7 @@ impl Server {
 fn newest_code(messages: &[Value]) -> String {
     let text = messages
         .iter()
-        .find(|m| m["kind"] == "otp")
+        .find(|m| m["kind"] == "otp" || m["kind"] == "identify")
         .expect("a code was delivered")["text"]
         .as_str()
         .unwrap()

@@ -1,0 +1,269 @@
+//! Messages that real providers accept (issue 16): India's DLT (each kind under its
+//! registered template id, header and entity id, its text fitting the registered template,
+//! values cut to 30 characters, a manager's text that would be blocked refused), and
+//! template APIs that take each value apart instead of the text.
+
+use super::*;
+use crate::fakes::{FakeGateway, Recorded};
+use contract::Registered;
+use serde_json::{json, Value};
+
+/// The shipped DLT example, pointed at the fake provider.
+fn dlt_example(gateway: &FakeGateway) -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/gateways/dlt-sms.toml"
+    );
+    // The fake answers 200 with no body: the provider's success marker is not looked for.
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace("https://api.dlt-sms.example.in", &gateway.base)
+        .replace("success_body_contains = '\"status\":\"OK\"'", "")
+}
+
+/// The registered text of `kind` in the example.
+fn registered(config: &str, kind: &str) -> Registered {
+    let file: toml::Value = toml::from_str(config).unwrap();
+    let text = file["gateways"]["sms"]["templates"][kind]["registered"]
+        .as_str()
+        .unwrap();
+    Registered::parse(text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dlt_sms_goes_under_each_kinds_registered_template_and_a_text_that_would_be_blocked_is_refused(
+) {
+    let gateway = FakeGateway::start().await;
+    let config = dlt_example(&gateway);
+    let server = start(&config, &[("DLT_SMS_API_KEY", "dlt-key-Q7x")]);
+    // A store's name longer than the 30 characters DLT allows in one value.
+    let db = rusqlite::Connection::open(&server.db).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.execute("UPDATE stores SET name = ?1", [format!("{STORE}, MG Road")])
+        .unwrap();
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let seen = gateway.requests();
+    assert_eq!(seen.len(), 1);
+    let form = seen[0].form();
+    let field = |f: &[(String, String)], n| Recorded::field(f, n);
+    assert_eq!(seen[0].header("authorization"), Some("Bearer dlt-key-Q7x"));
+    assert_eq!(
+        (
+            field(&form, "sender"),
+            field(&form, "pe_id"),
+            field(&form, "template_id"),
+            field(&form, "type"),
+            field(&form, "to"),
+        ),
+        (
+            "RDMGRD".into(),
+            "1101456780000012345".into(),
+            "1107161234560000001".into(),
+            "service_implicit".into(),
+            "919876543210".into()
+        )
+    );
+    let message = field(&form, "message");
+    assert!(
+        registered(&config, "otp").matches(&message),
+        "the operator's scrubbing would block: {message}"
+    );
+    // The store's name is cut to 30 characters where it goes (the customer's would be too).
+    assert!(
+        message.contains(" at RedeemGuard Demo Salon & Store. Valid"),
+        "{message}"
+    );
+    let code = code_in(&message).unwrap();
+    api.verify(&id, &code).await.expect(200);
+    api.commit(&id, "k-dlt").await.expect(200);
+
+    // The confirmation goes under the redeemed template.
+    let seen = gateway.wait_for(2).await;
+    let form = seen[1].form();
+    assert_eq!(field(&form, "template_id"), "1107161234560000003");
+    let message = field(&form, "message");
+    assert!(
+        registered(&config, "redeemed").matches(&message),
+        "{message}"
+    );
+    assert_eq!(
+        message,
+        "You redeemed 500 points (₹500.00) at RedeemGuard Demo Salon & Store. Balance: 700 points."
+    );
+
+    // A manager's code text that the operator would block is refused at the field, with why.
+    let mut policy = manager.get("/v1/policy").await.expect(200);
+    policy["templates"]["sms"] =
+        json!("{otp} redeems {quantity} ({value}) at {store}. Valid {minutes} min.");
+    let r = manager.put("/v1/policy", policy.clone()).await;
+    let problem = r.expect_problem("policy_invalid");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(problem["errors"][0]["field"], "templates.sms");
+    let why = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        why.starts_with("The SMS provider accepts only the text registered for codes: the words differ from the registered template"),
+        "{why}"
+    );
+    // The registered wording is accepted, and the WhatsApp and e-mail texts stay free.
+    policy["templates"]["sms"] = json!("{otp} is your code to redeem {points} ({value}) at {store}. Valid {minutes} min. Do not share it with anyone, including store staff, unless you want to redeem.");
+    policy["templates"]["email"] = json!("Code {otp}: {quantity} ({value}) at {store}.");
+    manager.put("/v1/policy", policy).await.expect(200);
+    let id = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let seen = gateway.wait_for(3).await;
+    let message = field(&seen[2].form(), "message");
+    assert!(registered(&config, "otp").matches(&message), "{message}");
+    assert!(message.contains("to redeem 100 (₹100.00)"), "{message}");
+    let second = code_in(&message).unwrap();
+    assert_nothing_leaked(
+        &server,
+        &[code, second],
+        &["dlt-key-Q7x"],
+        &[&api, &manager],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_api_gets_each_value_apart_and_never_needs_the_text() {
+    let gateway = FakeGateway::start().await;
+    // A flow API (MSG91's shape): the provider renders its own registered text from the
+    // values; only the kinds configured here are sent this way, the others as text.
+    let server = start(
+        &format!(
+            r#"
+[gateways.sms]
+type = "http"
+url = "{base}/api/v5/flow"
+json = '{{ "to": "{{to_digits}}", "text": "{{message}}" }}'
+
+[gateways.sms.templates.otp]
+template_id = "flow-otp-1"
+json = '{{ "template_id": "{{template_id}}", "recipients": [ {{ "mobiles": "{{to_digits}}", "code": "{{otp}}", "what": "{{quantity}}", "item": "{{instrument}}", "worth": "{{value}}", "store": "{{store}}", "mins": "{{minutes}}", "name": "{{customer}}" }} ] }}'
+
+[gateways.sms.templates.redeemed]
+template_id = "flow-redeemed-1"
+json = '{{ "template_id": "{{template_id}}", "recipients": [ {{ "mobiles": "{{to_digits}}", "points": "{{points}}", "worth": "{{value}}", "balance": "{{balance}}", "kind": "{{kind}}", "locale": "{{locale}}" }} ] }}'
+"#,
+            base = gateway.base
+        ),
+        &[],
+    );
+    set_name(&server, ASHA, "Asha \"A&B\" Rao");
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let seen = gateway.requests();
+    let v: Value = serde_json::from_str(&seen[0].body).unwrap();
+    let r = &v["recipients"][0];
+    assert_eq!(v["template_id"], "flow-otp-1");
+    assert_eq!(
+        v.get("text"),
+        None,
+        "no text where the provider renders its own"
+    );
+    let code = r["code"].as_str().unwrap().to_string();
+    assert!(code.len() >= 6 && code.bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(
+        (
+            &r["mobiles"],
+            &r["what"],
+            &r["item"],
+            &r["worth"],
+            &r["store"],
+            &r["mins"],
+            &r["name"]
+        ),
+        (
+            &json!("919876543210"),
+            &json!("500 points"),
+            &json!("Loyalty points"),
+            &json!("₹500.00"),
+            &json!(STORE),
+            &json!("5"),
+            &json!("Asha \"A&B\" Rao")
+        )
+    );
+    api.verify(&id, &code).await.expect(200);
+    api.commit(&id, "k-flow").await.expect(200);
+    let seen = gateway.wait_for(2).await;
+    let v: Value = serde_json::from_str(&seen[1].body).unwrap();
+    assert_eq!(
+        v,
+        json!({ "template_id": "flow-redeemed-1", "recipients": [ { "mobiles": "919876543210", "points": "500", "worth": "₹500.00", "balance": "700", "kind": "redeemed", "locale": "en-IN" } ] })
+    );
+    // A kind without its own request goes as text through the gateway's.
+    let accrual = json!({ "customer_id": ASHA, "bill": { "id": "S-1", "total": { "minor": 5_000_000, "currency": "INR" } } });
+    api.post("/v1/accruals", accrual).await.expect(201);
+    let seen = gateway.wait_for(3).await;
+    let v: Value = serde_json::from_str(&seen[2].body).unwrap();
+    assert_eq!(
+        v["text"],
+        format!("You earned 500 points at {STORE}. Balance: 1,200 points.")
+    );
+    assert_nothing_leaked(&server, &[code], &[], &[&api]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_names_a_registered_template_that_the_texts_do_not_fit() {
+    let gateway = FakeGateway::start().await;
+    // The file's Hindi text for redeemed does not match what was registered for hi-IN.
+    let config = dlt_example(&gateway).replace(
+        "आपने {store} पर {points} पॉइंट ({value}) रिडीम किए।",
+        "आपने {store} में {points} पॉइंट ({value}) रिडीम किए।",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("redeemguard.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_redeemguard-server"))
+        .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("x.sqlite"))
+        .arg("--config")
+        .arg(&path)
+        .env("DLT_SMS_API_KEY", "k")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("[gateways.sms.templates.redeemed] registered: the hi-IN redeemed text does not fit: the words differ from the registered template"),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_twilio_messages_example_sends_what_twilio_takes() {
+    let gateway = FakeGateway::start().await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/gateways/form-basic-auth.toml"
+    );
+    let config = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("https://api.twilio.com", &gateway.base);
+    let server = start(
+        &config,
+        &[
+            ("SMS_ACCOUNT_SID", "AC0123"),
+            ("SMS_AUTH_TOKEN", "twilio-secret-9"),
+            ("SMTP_USERNAME", "u"),
+            ("SMTP_PASSWORD", "p"),
+        ],
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let r = &gateway.requests()[0];
+    assert_eq!(r.target, "/2010-04-01/Accounts/AC0123/Messages.json");
+    let form = r.form();
+    assert_eq!(Recorded::field(&form, "To"), "+919876543210");
+    assert_eq!(Recorded::field(&form, "From"), "+15005550006");
+    let body = Recorded::field(&form, "Body");
+    let code = code_in(&body).unwrap();
+    assert!(body.contains("to redeem 500 points (₹500.00)"), "{body}");
+    api.verify(&id, &code).await.expect(200);
+    assert_nothing_leaked(&server, &[code], &["twilio-secret-9"], &[&api]);
+}
