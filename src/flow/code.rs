@@ -36,18 +36,17 @@ impl Flow {
     pub(super) fn otp_sent(&mut self, result: Result<OtpSent, BackendError>) -> Vec<Cmd> {
         match result {
             Ok(sent) => {
-                self.ui.notice = Some(Notice::ok(if self.mode().self_service() {
-                    format!(
-                        "We sent a code for this voucher by {} to {}. Type it to confirm.",
-                        sent.channel.label(),
-                        sent.destination
-                    )
+                let (how, to) = (sent.channel.label(), &sent.destination);
+                // A code by a template that cannot state the amount: it went first, apart.
+                let apart = if sent.amount_first == Some(true) {
+                    " The amount went first in a message of its own; the code is in the second."
                 } else {
-                    format!(
-                        "Code sent by {} to {}. Ask the customer to read it out.",
-                        sent.channel.label(),
-                        sent.destination
-                    )
+                    ""
+                };
+                self.ui.notice = Some(Notice::ok(if self.mode().self_service() {
+                    format!("We sent a code for this voucher by {how} to {to}.{apart} Type it to confirm.")
+                } else {
+                    format!("Code sent by {how} to {to}.{apart} Ask the customer to read it out.")
                 }));
                 self.redemption.code = CodeState::sent(&sent);
                 if let Some(r) = self.redemption.intent.as_mut() {

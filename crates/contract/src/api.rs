@@ -269,6 +269,11 @@ pub struct OtpSent {
     pub expires_at_ms: i64,
     pub resend_after_ms: i64,
     pub attempts_left: u8,
+    /// `true` when the amount and the store went first in a message of their own, because
+    /// the code goes by a template that cannot state them (WhatsApp's authentication
+    /// templates); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_first: Option<bool>,
 }
 
 /// A redemption intent as the backend holds it.

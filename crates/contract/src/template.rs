@@ -349,31 +349,51 @@ impl Registered {
     /// order, and at most [`Registered::MAX_VALUE_CHARS`] characters where each value goes.
     /// For texts the server composes; a catalog text is checked by [`Registered::fits`].
     pub fn matches(&self, text: &str) -> bool {
-        fn rest_matches(pieces: &[String], text: &str) -> bool {
-            let Some((piece, later)) = pieces.split_first() else {
-                return text.is_empty();
-            };
-            if later.is_empty() {
-                // The last piece ends the text, after a value of bounded length.
-                return text.ends_with(piece.as_str())
-                    && text[..text.len() - piece.len()].chars().count()
-                        <= Registered::MAX_VALUE_CHARS;
-            }
-            // Every place the piece could start after a value of bounded length.
-            text.char_indices()
+        let Some((first, later)) = self.pieces.split_first() else {
+            return text.is_empty();
+        };
+        if later.is_empty() {
+            return text == first;
+        }
+        let Some(rest) = text.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        // Each (piece, place) is tried once: remembering the places that failed keeps this
+        // linear in the text for any registered text and any value (no backtracking blow-up).
+        let mut failed = std::collections::HashSet::new();
+        Self::rest_matches(later, rest, 0, &mut failed)
+    }
+
+    /// Whether `text[at..]` is a value of bounded length followed by `pieces[0]`, and so on.
+    fn rest_matches(
+        pieces: &[String],
+        text: &str,
+        at: usize,
+        failed: &mut std::collections::HashSet<(usize, usize)>,
+    ) -> bool {
+        let Some((piece, later)) = pieces.split_first() else {
+            return at == text.len();
+        };
+        if failed.contains(&(pieces.len(), at)) {
+            return false;
+        }
+        let rest = &text[at..];
+        let found = if later.is_empty() {
+            // The last piece ends the text, after a value of bounded length.
+            rest.ends_with(piece.as_str())
+                && rest[..rest.len() - piece.len()].chars().count() <= Self::MAX_VALUE_CHARS
+        } else {
+            rest.char_indices()
                 .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .take(Registered::MAX_VALUE_CHARS + 1)
-                .filter(|&i| text[i..].starts_with(piece.as_str()))
-                .any(|i| rest_matches(later, &text[i + piece.len()..]))
+                .chain(std::iter::once(rest.len()))
+                .take(Self::MAX_VALUE_CHARS + 1)
+                .filter(|&i| rest[i..].starts_with(piece.as_str()))
+                .any(|i| Self::rest_matches(later, text, at + i + piece.len(), failed))
+        };
+        if !found {
+            failed.insert((pieces.len(), at));
         }
-        match self.pieces.split_first() {
-            Some((first, [])) => text == first,
-            Some((first, later)) => {
-                text.starts_with(first.as_str()) && rest_matches(later, &text[first.len()..])
-            }
-            None => text.is_empty(),
-        }
+        found
     }
 
     /// Whether `text` (a catalog or policy text, with `{placeholders}`) is this registered
@@ -609,6 +629,11 @@ mod tests {
         ));
         assert!(!alert
             .matches("RedeemGuard: cashier Priya at MG Road crossed Wrong codes today. Call."));
+        // Adjacent values and a text built to make a naive matcher try every split: answered
+        // at once.
+        let adjacent = Registered::parse(&format!("a{}b", "{#var#} ".repeat(40))).unwrap();
+        let crafted = format!("a{}c", "x ".repeat(600));
+        assert!(!adjacent.matches(&crafted));
         // A text with no values at all.
         let plain = Registered::parse("Thank you for shopping with us.").unwrap();
         assert_eq!(plain.variables(), 0);

@@ -706,6 +706,10 @@ mod tests {
                         "whatsapp: http graph.facebook.com".to_string()
                     ]
                 ),
+                (
+                    "whatsapp-cloud-templates.toml".to_string(),
+                    vec!["whatsapp: http graph.facebook.com".to_string()]
+                ),
             ]
         );
         // Without the environment, the first missing secret is named.

@@ -41,6 +41,10 @@ pub enum MessageKind {
     /// A kiosk customer's code to prove the number is theirs (no amount yet: S3 is kept by
     /// the voucher's own code).
     Identify,
+    /// The amount and the store, sent just before a code that goes by a template that cannot
+    /// state them (WhatsApp's authentication templates), so the customer still reads what
+    /// the code would approve (S3). Never the code.
+    Notice,
     /// After a commit: "You redeemed 500 points (₹500.00) at …; balance 700."
     Redeemed,
     /// After an accrual: "You earned 50 points at …; balance 1,250."
@@ -72,9 +76,10 @@ impl From<ConfirmationKind> for MessageKind {
 
 impl MessageKind {
     /// Every kind, in the order the configuration lists them.
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 7] = [
         MessageKind::Otp,
         MessageKind::Identify,
+        MessageKind::Notice,
         MessageKind::Redeemed,
         MessageKind::Accrued,
         MessageKind::Voucher,
@@ -102,6 +107,7 @@ impl MessageKind {
         match self {
             MessageKind::Otp => TemplateKind::Code,
             MessageKind::Identify => TemplateKind::Identify,
+            MessageKind::Notice => TemplateKind::Confirmation,
             MessageKind::Redeemed | MessageKind::Accrued => TemplateKind::Confirmation,
             MessageKind::Voucher => TemplateKind::Voucher,
             MessageKind::Alert => TemplateKind::Subject,
@@ -117,6 +123,7 @@ impl MessageKind {
         match self {
             MessageKind::Otp => "otp",
             MessageKind::Identify => "identify",
+            MessageKind::Notice => "notice",
             MessageKind::Redeemed => "redeemed",
             MessageKind::Accrued => "accrued",
             MessageKind::Voucher => "voucher",
@@ -219,12 +226,16 @@ pub struct ChannelTextsFile {
     pub identify: Option<String>,
     /// A printed voucher's code (`{voucher}`, an amount, `{store}`; `{until}`).
     pub voucher: Option<String>,
+    /// The amount and store sent before a code whose template cannot state them (an amount
+    /// and `{store}`; no code).
+    pub notice: Option<String>,
     /// E-mail only.
     pub otp_subject: Option<String>,
     pub redeemed_subject: Option<String>,
     pub accrued_subject: Option<String>,
     pub identify_subject: Option<String>,
     pub voucher_subject: Option<String>,
+    pub notice_subject: Option<String>,
 }
 
 /// One locale's texts in the file: `[messages."hi-IN".sms]` and so on.
@@ -246,11 +257,13 @@ struct ChannelTexts {
     accrued: Option<Template>,
     identify: Option<Template>,
     voucher: Option<Template>,
+    notice: Option<Template>,
     otp_subject: Option<Template>,
     redeemed_subject: Option<Template>,
     accrued_subject: Option<Template>,
     identify_subject: Option<Template>,
     voucher_subject: Option<Template>,
+    notice_subject: Option<Template>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -283,11 +296,13 @@ fn built_in() -> LocaleTexts {
     use TemplateKind::{Confirmation, Identify, Subject, Voucher};
     let identify = "{otp} is your code to use your loyalty at {store} (self-service kiosk). It expires in {minutes} min. Do not share it.";
     let voucher = "Your voucher for {quantity} ({value}) at {store}: {voucher}. Show this code at the counter by {until}. It can be used once.";
+    let notice = "{store} is asking to redeem {quantity} ({value}) from your loyalty. Your code follows in the next message: share it only if you agree.";
     let short = |redeemed: &str, accrued: &str| ChannelTexts {
         redeemed: t(Confirmation, redeemed),
         accrued: t(Confirmation, accrued),
         identify: t(Identify, identify),
         voucher: t(Voucher, voucher),
+        notice: t(Confirmation, notice),
         ..Default::default()
     };
     LocaleTexts {
@@ -305,6 +320,7 @@ fn built_in() -> LocaleTexts {
             accrued_subject: t(Subject, "You earned {points} points at {store}"),
             identify_subject: t(Subject, "Your code for {store}"),
             voucher_subject: t(Subject, "Your voucher for {value} at {store}"),
+            notice_subject: t(Subject, "{store} is asking to redeem {value}"),
             ..short(
                 "Dear {customer},\n\nYou redeemed {points} points ({value}) at {store}. Your balance is {balance} points.\n\nIf this was not you, please tell the store.",
                 "Dear {customer},\n\nYou earned {points} points at {store}. Your balance is {balance} points.",
@@ -360,6 +376,7 @@ impl MessageCatalog {
                     accrued: check("accrued", TemplateKind::Confirmation, &given.accrued)?,
                     identify: check("identify", TemplateKind::Identify, &given.identify)?,
                     voucher: check("voucher", TemplateKind::Voucher, &given.voucher)?,
+                    notice: check("notice", TemplateKind::Confirmation, &given.notice)?,
                     otp_subject: check("otp_subject", TemplateKind::Subject, &given.otp_subject)?,
                     redeemed_subject: check(
                         "redeemed_subject",
@@ -381,12 +398,18 @@ impl MessageCatalog {
                         TemplateKind::Subject,
                         &given.voucher_subject,
                     )?,
+                    notice_subject: check(
+                        "notice_subject",
+                        TemplateKind::Subject,
+                        &given.notice_subject,
+                    )?,
                 };
                 let has_subject = out.otp_subject.is_some()
                     || out.redeemed_subject.is_some()
                     || out.accrued_subject.is_some()
                     || out.identify_subject.is_some()
-                    || out.voucher_subject.is_some();
+                    || out.voucher_subject.is_some()
+                    || out.notice_subject.is_some();
                 if has_subject && channel != Channel::Email {
                     return Err(format!(
                         "[messages.\"{locale}\".{}]: subjects are for e-mail only",
@@ -483,6 +506,9 @@ impl MessageCatalog {
                 .unwrap_or_else(built_in_code)
                 .into(),
             MessageKind::Identify => self.identify(locale, channel).0,
+            MessageKind::Notice => self
+                .pick(locale, channel, |c| &c.notice)
+                .expect("the built-in catalog has every notice"),
             MessageKind::Redeemed => self.confirmation(locale, channel, ConfirmationKind::Redeemed),
             MessageKind::Accrued => self.confirmation(locale, channel, ConfirmationKind::Accrued),
             MessageKind::Voucher => self.confirmation(locale, channel, ConfirmationKind::Voucher),
@@ -495,6 +521,7 @@ impl MessageCatalog {
         let found = match kind {
             MessageKind::Otp => self.pick(locale, Channel::Email, |c| &c.otp_subject),
             MessageKind::Identify => self.pick(locale, Channel::Email, |c| &c.identify_subject),
+            MessageKind::Notice => self.pick(locale, Channel::Email, |c| &c.notice_subject),
             MessageKind::Redeemed => self.pick(locale, Channel::Email, |c| &c.redeemed_subject),
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),

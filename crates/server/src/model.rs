@@ -261,6 +261,7 @@ impl OtpState {
             expires_at_ms: self.expires_at_ms,
             resend_after_ms: self.resend_after_ms,
             attempts_left,
+            amount_first: None,
         }
     }
 }

@@ -52,7 +52,11 @@ pub async fn send_code<C: Challenge + 'static>(
         metrics::get().sent(channel, outcome, started.elapsed());
         let Err(failure) = delivered else {
             tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
-            return Ok(sent);
+            let apart = app.config.gateways.amount_first(channel);
+            return Ok(OtpSent {
+                amount_first: apart.then_some(true),
+                ..sent
+            });
         };
         tracing::warn!(
             code_for = %code_for,

@@ -358,6 +358,7 @@ impl Backend for FakeBackend {
                 expires_at_ms: now + i64::from(policy.otp_ttl_secs) * 1000,
                 resend_after_ms: now + i64::from(policy.resend_cooldown_secs) * 1000,
                 attempts_left: policy.max_verify_attempts.saturating_sub(failed),
+                amount_first: None,
             };
             r.otp = Some(sent.clone());
             Ok(sent)
@@ -604,6 +605,7 @@ impl Backend for FakeBackend {
                 expires_at_ms: now + i64::from(s.policy.otp_ttl_secs) * 1000,
                 resend_after_ms: now + i64::from(s.policy.resend_cooldown_secs) * 1000,
                 attempts_left: s.policy.max_verify_attempts.saturating_sub(s.kiosk_failed),
+                amount_first: None,
             })
         }))
     }

@@ -33,6 +33,25 @@ fn sent_code_shows_destination_countdown_and_attempts() {
 }
 
 #[test]
+fn s3_a_code_sent_after_a_message_with_the_amount_says_so() {
+    let mut r = Run::at_otp();
+    r.send(Action::SendOtp(Channel::Sms));
+    let now = r.now;
+    let apart = OtpSent {
+        amount_first: Some(true),
+        ..sent(now)
+    };
+    r.answer(Answer::OtpSent(Ok(apart)));
+    assert_eq!(
+        r.notice(),
+        "Code sent by SMS to +91 ••••••3210. The amount went first in a message of its own; the code is in the second. Ask the customer to read it out."
+    );
+    // Without it, the notice says nothing of a first message.
+    let r = Run::with_code_sent();
+    assert!(!r.notice().contains("first"), "{}", r.notice());
+}
+
+#[test]
 fn countdown_and_cooldown_are_functions_of_now() {
     let mut r = Run::with_code_sent();
     let t = r.now;

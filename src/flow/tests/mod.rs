@@ -86,6 +86,7 @@ fn sent(now: i64) -> OtpSent {
         expires_at_ms: now + 300_000,
         resend_after_ms: now + 30_000,
         attempts_left: 5,
+        amount_first: None,
     }
 }
 

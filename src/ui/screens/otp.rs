@@ -46,7 +46,10 @@ pub fn OtpScreen() -> impl IntoView {
                 }
             >
                 <p class="rg-muted" data-testid="otp-destination">
-                    {move || sent.get().map(|s| format!("Code sent by {} to {}", s.channel.label(), s.destination)).unwrap_or_default()}
+                    {move || sent.get().map(|s| {
+                        let apart = if s.amount_first == Some(true) { ", after a message with the amount" } else { "" };
+                        format!("Code sent by {} to {}{apart}", s.channel.label(), s.destination)
+                    }).unwrap_or_default()}
                 </p>
                 <form on:submit=submit novalidate>
                     {code.field("otp-code", if own { "Code we sent you" } else { "Code the customer reads out" }, "otp-code-error otp-countdown otp-attempts", Input::CODE)}

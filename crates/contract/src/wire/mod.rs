@@ -194,6 +194,7 @@ mod tests {
                 expires_at_ms: 3,
                 resend_after_ms: 4,
                 attempts_left: 5,
+                amount_first: Some(true),
             }),
             created_at_ms: 1,
             approval_request: None,

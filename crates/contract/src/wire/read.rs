@@ -186,7 +186,7 @@ structs! {
     InstrumentBalance {
         id, kind, label, unit, available, unit_value, earned, expiring_soon, valid_until_ms,
     }
-    OtpSent { channel, destination, expires_at_ms, resend_after_ms, attempts_left }
+    OtpSent { channel, destination, expires_at_ms, resend_after_ms, attempts_left, amount_first }
     Redemption {
         id, status, customer_id, customer_name, instrument_id, instrument_kind,
         instrument_label, unit, quantity, value, purpose, otp_required, expires_at_ms, otp,

@@ -416,6 +416,11 @@ pub struct HttpGateway {
     /// Per message kind; a kind without an entry uses the gateway's request and defaults.
     kinds: Arc<BTreeMap<&'static str, KindTemplate>>,
     defaults: Ids,
+    /// Codes go by a template that cannot state the amount (`category = "authentication"`,
+    /// WhatsApp's): the amount and store go first, in a `notice` (S3).
+    amount_first: bool,
+    /// The notice's texts.
+    catalog: Arc<MessageCatalog>,
     success_body_contains: Option<String>,
     timeout: Duration,
     attempts: u8,
@@ -613,10 +618,10 @@ impl HttpGateway {
                     ));
                 }
                 let at = format!("{here} locales.\"{tag}\"");
-                locales.insert(
-                    lower,
-                    (l.template_id.clone(), registered(&l.registered, &at)?),
-                );
+                let entry = (l.template_id.clone(), registered(&l.registered, &at)?);
+                if locales.insert(lower, entry).is_some() {
+                    return Err(format!("{at}: the locale is given twice"));
+                }
             }
             kinds.insert(
                 kind.as_str(),
@@ -643,7 +648,13 @@ impl HttpGateway {
             .user_agent(concat!("redeemguard-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("{at}: cannot build the HTTP client ({e})"))?;
+        let amount_first = kinds
+            .get(MessageKind::Otp.as_str())
+            .and_then(|k| k.ids.category.as_deref())
+            .is_some_and(|c| c.eq_ignore_ascii_case("authentication"));
         let gateway = HttpGateway {
+            amount_first,
+            catalog: Arc::new(catalog.clone()),
             client,
             method: method.clone(),
             url,
@@ -671,7 +682,10 @@ impl HttpGateway {
         catalog: &MessageCatalog,
     ) -> Result<(), String> {
         let section = at.trim_end_matches(']');
-        for kind in MessageKind::ALL.into_iter().filter(|k| k.goes_on(channel)) {
+        let sent = |k: &MessageKind| {
+            k.goes_on(channel) && (*k != MessageKind::Notice || self.amount_first)
+        };
+        for kind in MessageKind::ALL.into_iter().filter(sent) {
             let name = kind.as_str();
             let own = self.kinds.get(name);
             let body = own.and_then(|k| k.body.as_deref()).unwrap_or(&self.body);
@@ -692,6 +706,28 @@ impl HttpGateway {
                 return Err(format!(
                     "{section}.templates.{name}]: the request never carries the code; put {{otp}} (or {{message}}) in it"
                 ));
+            }
+            // S3: a code's request without the text must state what the text would: the
+            // store, and for a redemption the amount. An authentication template (WhatsApp's)
+            // states neither: its sender is the business, and a redemption's amount went
+            // first, in the notice, which must state both.
+            let authentication = own
+                .and_then(|k| k.ids.category.as_deref())
+                .is_some_and(|c| c.eq_ignore_ascii_case("authentication"));
+            let states = (kind.carries_code() && !authentication) || kind == MessageKind::Notice;
+            if states && !has(&Piece::Message) {
+                let amount = ["quantity", "points", "value"]
+                    .iter()
+                    .any(|v| has(&Piece::Value(v)));
+                let needs_amount = matches!(kind, MessageKind::Otp | MessageKind::Notice);
+                if !has(&Piece::Value("store")) || (needs_amount && !amount) {
+                    return Err(format!(
+                        "{section}.templates.{name}]: the request must name the store{} (S3); add {{store}}{}, or send {{message}}, or for a WhatsApp authentication template set category = \"authentication\" and give [{}.templates.notice] a request: the amount then goes first",
+                        if needs_amount { " and the amount" } else { "" },
+                        if needs_amount { " and {quantity} or {value}" } else { "" },
+                        section.trim_start_matches('[')
+                    ));
+                }
             }
             let ids = own.map_or(&self.defaults, |k| &k.ids);
             for (piece, placeholder) in [
@@ -717,22 +753,54 @@ impl HttpGateway {
                     )
                 })
             };
-            for (tag, (_, registered)) in &own.locales {
-                if let Some(r) = registered.as_ref().or(own.registered.as_ref()) {
+            // Through `pick`, as a send does: every locale the file has texts for, every
+            // locale the gateway registered for, and any other (the built-in texts).
+            let tags: std::collections::BTreeSet<&str> = catalog
+                .locales()
+                .chain(own.locales.keys().map(String::as_str))
+                .collect();
+            for tag in tags {
+                if let Some(r) = self.pick(kind, tag).registered {
                     fit(r, tag, &written(tag))?;
                 }
             }
-            if let Some(r) = &own.registered {
-                for tag in catalog.locales() {
-                    let language = tag.split('-').next().unwrap_or(tag);
-                    if !own.locales.contains_key(tag) && !own.locales.contains_key(language) {
-                        fit(r, tag, &written(tag))?;
-                    }
-                }
+            if let Some(r) = self.pick(kind, "").registered {
                 fit(r, "", "built-in")?;
             }
         }
         Ok(())
+    }
+
+    /// Whether codes go after a message of their own stating the amount (S3).
+    pub fn amount_first(&self) -> bool {
+        self.amount_first
+    }
+
+    /// The message stating the amount and the store before `code`, when codes go by a
+    /// template that cannot state them: the code's values without the code.
+    fn notice_before(&self, code: &OutgoingMessage) -> Option<OutgoingMessage> {
+        if !self.amount_first || code.kind != MessageKind::Otp {
+            return None;
+        }
+        let to = Addressee {
+            customer_id: code.customer_id.clone(),
+            customer_name: code.customer_name.clone(),
+            channel: code.channel,
+            destination: code.destination.clone(),
+        };
+        let vars = Vars {
+            otp: String::new(),
+            ..code.vars.clone()
+        };
+        let (locale, channel) = (code.locale.as_str(), code.channel);
+        let mut notice = OutgoingMessage::new(MessageKind::Notice, to, code.at_ms).with_text(
+            locale,
+            self.catalog.text(locale, channel, MessageKind::Notice),
+            &self.catalog.subject(locale, MessageKind::Notice),
+            vars,
+        );
+        notice.redemption_id = code.redemption_id.clone();
+        Some(notice)
     }
 
     /// The template registered for `kind` in `locale` (`hi-IN`, then `hi`, then the kind's).
@@ -898,6 +966,20 @@ pub fn is_loopback(host: &str) -> bool {
 #[async_trait]
 impl Gateway for HttpGateway {
     async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+        if let Some(notice) = self.notice_before(&message) {
+            // No code goes out unless the amount did (S3): the code was certainly not sent,
+            // so it does not count against the send limits either.
+            with_retries(self.attempts, || self.attempt(&notice))
+                .await
+                .map_err(|e| DeliveryError {
+                    detail: format!(
+                        "the message with the amount did not go, so the code was not sent: {}",
+                        e.detail
+                    ),
+                    maybe_accepted: false,
+                    ..e
+                })?;
+        }
         with_retries(self.attempts, || self.attempt(&message)).await
     }
 }

@@ -369,19 +369,20 @@ impl Gateways {
         self.summary.is_empty()
     }
 
-    /// A store's own code texts against what each channel's gateway registered for codes in
-    /// the store's locale: one error per text that does not fit, on the policy field of that
-    /// channel (`templates.sms`), saying why.
-    pub fn misfits(&self, policy: &contract::Policy) -> Vec<contract::policy::PolicyError> {
-        let texts = [
-            (ChannelKind::Sms, &policy.templates.sms),
-            (ChannelKind::Whatsapp, &policy.templates.whatsapp),
-            (ChannelKind::Email, &policy.templates.email),
-        ];
-        texts
+    /// The code texts a store's policy would send (its own, or the catalog's for its locale
+    /// where it kept the default) against what each channel's gateway registered for codes in
+    /// that locale: one error per text that does not fit, on the policy field of that channel
+    /// (`templates.sms`), saying why.
+    pub fn misfits(
+        &self,
+        policy: &contract::Policy,
+        catalog: &MessageCatalog,
+    ) -> Vec<contract::policy::PolicyError> {
+        ChannelKind::ALL
             .into_iter()
-            .filter_map(|(channel, text)| {
+            .filter_map(|channel| {
                 let registered = self.registered(channel, MessageKind::Otp, &policy.locale)?;
+                let text = catalog.otp(policy, channel);
                 let misfit = registered.fits(text.as_str()).err()?;
                 Some(contract::policy::PolicyError {
                     field: format!("templates.{}", channel.as_str()),
@@ -392,6 +393,14 @@ impl Gateways {
                 })
             })
             .collect()
+    }
+
+    /// Whether the gateway of `channel` sends the amount in a message of its own before the
+    /// code (its codes go by a template that cannot state it).
+    pub fn amount_first(&self, channel: ChannelKind) -> bool {
+        self.http
+            .iter()
+            .any(|(c, g)| *c == channel && g.amount_first())
     }
 
     /// The text the gateway of `channel` registered for `kind` in `locale` (India's DLT):

@@ -45,7 +45,8 @@ pub async fn put_policy(
             let policy = input::policy(body.take()?)?;
             // A code text the SMS provider would block (India's DLT) is refused here, where
             // the manager can change it, rather than at the first customer's code.
-            let misfits = shared.config.gateways.misfits(&policy);
+            let config = &shared.config;
+            let misfits = config.gateways.misfits(&policy, &config.messages);
             if !misfits.is_empty() {
                 return Err(Problem::from(contract::policy::PolicyErrors(misfits)).into());
             }

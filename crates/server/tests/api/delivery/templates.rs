@@ -267,3 +267,141 @@ async fn the_shipped_twilio_messages_example_sends_what_twilio_takes() {
     api.verify(&id, &code).await.expect(200);
     assert_nothing_leaked(&server, &[code], &["twilio-secret-9"], &[&api]);
 }
+
+/// The shipped WhatsApp Cloud example, pointed at the fake provider.
+fn whatsapp_example(gateway: &FakeGateway) -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/gateways/whatsapp-cloud-templates.toml"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace("https://graph.facebook.com", &gateway.base)
+}
+
+fn template_params(v: &Value) -> Vec<String> {
+    v["template"]["components"][0]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_a_whatsapp_authentication_code_goes_only_after_a_message_stating_the_amount() {
+    let gateway = FakeGateway::start().await;
+    let server = start(
+        &whatsapp_example(&gateway),
+        &[
+            ("WA_PHONE_NUMBER_ID", "1098"),
+            ("WA_ACCESS_TOKEN", "wa-secret-55"),
+        ],
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    let sent = api.send_otp(&id, "whatsapp").await.expect(200);
+    // The cashier's screen is told the amount went apart.
+    assert_eq!(sent["amount_first"], true, "{sent}");
+    let seen = gateway.requests();
+    assert_eq!(seen.len(), 2);
+    let notice: Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert_eq!(notice["template"]["name"], "redeemguard_amount");
+    assert_eq!(
+        template_params(&notice),
+        vec![STORE.to_string(), "500 points".into(), "₹500.00".into()]
+    );
+    let code_request: Value = serde_json::from_str(&seen[1].body).unwrap();
+    assert_eq!(code_request["template"]["name"], "redeemguard_code");
+    assert_eq!(code_request["to"], "919876543210");
+    let code = template_params(&code_request)[0].clone();
+    // The code in the body and in the copy-code button, and nowhere in the notice.
+    assert_eq!(
+        code_request["template"]["components"][1]["parameters"][0]["text"],
+        code.as_str()
+    );
+    assert!(!seen[0].body.contains(&code));
+    api.verify(&id, &code).await.expect(200);
+    api.commit(&id, "k-wa").await.expect(200);
+    let seen = gateway.wait_for(3).await;
+    let redeemed: Value = serde_json::from_str(&seen[2].body).unwrap();
+    assert_eq!(redeemed["template"]["name"], "redeemguard_redeemed");
+    assert_eq!(
+        template_params(&redeemed),
+        vec![
+            "Asha Rao".to_string(),
+            "500".into(),
+            "₹500.00".into(),
+            STORE.into(),
+            "700".into()
+        ]
+    );
+
+    // The notice is refused: the code is not sent, the cashier hears why, and may try again
+    // at once (nothing reached the phone, so nothing counts).
+    gateway.script(&[crate::fakes::Answer::Status(400)]);
+    let other = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    let r = api.send_otp(&other, "whatsapp").await;
+    assert_not_sent(&r, "whatsapp", "rejected");
+    assert!(
+        r.body
+            .contains("the message with the amount did not go, so the code was not sent"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        gateway.requests().len(),
+        4,
+        "no code request after the refused notice"
+    );
+    let again = api.send_otp(&other, "whatsapp").await.expect(200);
+    assert_eq!(again["amount_first"], true);
+    let seen = gateway.wait_for(6).await;
+    let second = template_params(&serde_json::from_str(&seen[5].body).unwrap())[0].clone();
+    assert_nothing_leaked(&server, &[code, second], &["wa-secret-55"], &[&api]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_start_up_refuses_a_code_request_that_states_neither_amount_nor_store() {
+    let gateway = FakeGateway::start().await;
+    let refused = |config: String| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("redeemguard.toml");
+        std::fs::write(&path, config).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redeemguard-server"))
+            .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
+            .arg(dir.path().join("x.sqlite"))
+            .arg("--config")
+            .arg(&path)
+            .env("WA_PHONE_NUMBER_ID", "1")
+            .env("WA_ACCESS_TOKEN", "t")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    // An authentication template for codes without the notice that states the amount.
+    let example = whatsapp_example(&gateway);
+    let start = example
+        .find("[gateways.whatsapp.templates.notice]")
+        .unwrap();
+    let end = example.find("# A kiosk customer's code").unwrap();
+    let without_notice = format!("{}{}", &example[..start], &example[end..]).replace(
+        "\"body\": \"{message}\"",
+        "\"body\": \"{message}\", \"template\": \"{template_id}\"",
+    );
+    let said = refused(without_notice);
+    assert!(
+        said.contains("[gateways.whatsapp.templates.notice]: the request uses {template_id}, so notice messages need a template_id"),
+        "{said}"
+    );
+    // A code template that carries the code alone, without the notice.
+    let said = refused(example.replace(
+        "category = \"authentication\"\njson",
+        "category = \"utility\"\njson",
+    ));
+    assert!(
+        said.contains("[gateways.whatsapp.templates.otp]: the request must name the store and the amount (S3)"),
+        "{said}"
+    );
+}
