@@ -8,17 +8,45 @@ use crate::fakes::{FakeGateway, Recorded};
 use contract::Registered;
 use serde_json::{json, Value};
 
-/// The shipped DLT example, pointed at the fake provider.
-fn dlt_example(gateway: &FakeGateway) -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/gateways/dlt-sms.toml"
-    );
-    // The fake answers 200 with no body: the provider's success marker is not looked for.
+/// A shipped example configuration, its provider's address pointed at the fake.
+fn example(file: &str, provider: &str, gateway: &FakeGateway) -> String {
+    let path = format!("{}/examples/gateways/{file}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path)
         .unwrap()
-        .replace("https://api.dlt-sms.example.in", &gateway.base)
+        .replace(provider, &gateway.base)
+}
+
+/// The shipped DLT example, pointed at the fake provider.
+fn dlt_example(gateway: &FakeGateway) -> String {
+    // The fake answers 200 with no body: the provider's success marker is not looked for.
+    example("dlt-sms.toml", "https://api.dlt-sms.example.in", gateway)
         .replace("success_body_contains = '\"status\":\"OK\"'", "")
+}
+
+/// The shipped WhatsApp Cloud example, pointed at the fake provider.
+fn whatsapp_example(gateway: &FakeGateway) -> String {
+    example(
+        "whatsapp-cloud-templates.toml",
+        "https://graph.facebook.com",
+        gateway,
+    )
+}
+
+/// What the server says when it refuses to start with `config` (secrets from `env`).
+fn start_up_refusal(config: &str, env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("redeemguard.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_redeemguard-server"))
+        .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("x.sqlite"))
+        .arg("--config")
+        .arg(&path)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the server started");
+    String::from_utf8_lossy(&out.stderr).to_string()
 }
 
 /// The registered text of `kind` in the example.
@@ -215,19 +243,7 @@ async fn start_up_names_a_registered_template_that_the_texts_do_not_fit() {
         "आपने {store} पर {points} पॉइंट ({value}) रिडीम किए।",
         "आपने {store} में {points} पॉइंट ({value}) रिडीम किए।",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("redeemguard.toml");
-    std::fs::write(&path, config).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_redeemguard-server"))
-        .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
-        .arg(dir.path().join("x.sqlite"))
-        .arg("--config")
-        .arg(&path)
-        .env("DLT_SMS_API_KEY", "k")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = start_up_refusal(&config, &[("DLT_SMS_API_KEY", "k")]);
     assert!(
         said.contains("[gateways.sms.templates.redeemed] registered: the hi-IN redeemed text does not fit: the words differ from the registered template"),
         "{said}"
@@ -266,17 +282,6 @@ async fn the_shipped_twilio_messages_example_sends_what_twilio_takes() {
     assert!(body.contains("to redeem 500 points (₹500.00)"), "{body}");
     api.verify(&id, &code).await.expect(200);
     assert_nothing_leaked(&server, &[code], &["twilio-secret-9"], &[&api]);
-}
-
-/// The shipped WhatsApp Cloud example, pointed at the fake provider.
-fn whatsapp_example(gateway: &FakeGateway) -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/gateways/whatsapp-cloud-templates.toml"
-    );
-    std::fs::read_to_string(path)
-        .unwrap()
-        .replace("https://graph.facebook.com", &gateway.base)
 }
 
 fn template_params(v: &Value) -> Vec<String> {
@@ -364,22 +369,8 @@ async fn s3_a_whatsapp_authentication_code_goes_only_after_a_message_stating_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_start_up_refuses_a_code_request_that_states_neither_amount_nor_store() {
     let gateway = FakeGateway::start().await;
-    let refused = |config: String| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("redeemguard.toml");
-        std::fs::write(&path, config).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redeemguard-server"))
-            .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
-            .arg(dir.path().join("x.sqlite"))
-            .arg("--config")
-            .arg(&path)
-            .env("WA_PHONE_NUMBER_ID", "1")
-            .env("WA_ACCESS_TOKEN", "t")
-            .output()
-            .unwrap();
-        assert!(!out.status.success());
-        String::from_utf8_lossy(&out.stderr).to_string()
-    };
+    let env = [("WA_PHONE_NUMBER_ID", "1"), ("WA_ACCESS_TOKEN", "t")];
+    let refused = |config: String| start_up_refusal(&config, &env);
     // An authentication template for codes without the notice that states the amount.
     let example = whatsapp_example(&gateway);
     let start = example
