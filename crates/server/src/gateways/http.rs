@@ -1227,7 +1227,7 @@ mod tests {
                form = { m = "{message}" }
                [templates.otp]
                registered = "{#var#}: {#var#} for {#var#} at {#var#}"
-               form = { name = "{customer}", code = "{otp}" }"#,
+               form = { name = "{customer}", code = "{otp}", store = "{store}", worth = "{value}" }"#,
         );
         // The built-in code text does not fit that registered text: refused at start-up.
         assert!(g.err().unwrap().contains("does not fit"));
@@ -1238,7 +1238,7 @@ mod tests {
         let e = |t: &str| gateway(t).err().unwrap_or_else(|| panic!("refused: {t}"));
         let with = |extra: &str| format!("{DLT}\n{extra}");
         // An unknown kind, a kind that does not go on the channel.
-        assert!(e(&with("[templates.welcome]\ntemplate_id = \"x\"")).contains("no message kind is called welcome; use otp, identify, redeemed, accrued, voucher, alert"));
+        assert!(e(&with("[templates.welcome]\ntemplate_id = \"x\"")).contains("no message kind is called welcome; use otp, identify, notice, redeemed, accrued, voucher, alert"));
         // {template_id} in the request, and a kind without one.
         let no_id = DLT.replace(
             "[templates.accrued]\n        template_id = \"T-ACC\"",
