@@ -360,6 +360,37 @@ mod tests {
             .unwrap()
     }
 
+    /// Issue 12: a statement whose plan weighed a bound value (a partial index's condition,
+    /// a LIMIT) was compiled again at every new binding; the audit's store-link lookup, run
+    /// for every audit entry, cost the writer 6% of its time that way. The server's
+    /// connections keep plans stable, so a cached statement runs as compiled.
+    #[test]
+    fn cached_statements_are_not_compiled_again_for_each_binding() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("s.sqlite")).unwrap();
+        for sql in [
+            "SELECT store_hash FROM audit WHERE store_id = ?1 AND store_hash IS NOT NULL \
+             ORDER BY seq DESC LIMIT 1",
+            "SELECT seq FROM audit WHERE store_id = ?1 ORDER BY seq LIMIT ?2",
+        ] {
+            let mut stmt = conn.prepare_cached(sql).unwrap();
+            for n in 0..5i64 {
+                let store = format!("st-{n}");
+                let params: Vec<&dyn rusqlite::ToSql> = if sql.contains("?2") {
+                    vec![&store, &n]
+                } else {
+                    vec![&store]
+                };
+                let _ = stmt.query(params.as_slice()).unwrap().next().unwrap();
+            }
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{sql}"
+            );
+        }
+    }
+
     #[test]
     fn a_file_of_the_first_schema_is_migrated_forward() {
         let dir = tempfile::tempdir().unwrap();
