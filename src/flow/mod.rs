@@ -170,10 +170,16 @@ impl Flow {
             Answer::SignedIn(r) => self.signed_in(r),
             Answer::SignedOut => self.signed_out(),
             Answer::PolicyLoaded(r) => {
+                // A screen the manager chose while the policy was on its way opens now.
+                let chosen = self.ui.screen;
                 let mut cmds = self.policy_loaded(r);
                 // The reports surface opens on its reports once a manager is in.
                 if P & REPORTS != 0 && P & MANAGE == 0 && cmds.is_empty() {
-                    cmds = self.reports(Reports::Show(Screen::Reports));
+                    let screen = match chosen {
+                        Screen::Cashiers | Screen::Audit => chosen,
+                        _ => Screen::Reports,
+                    };
+                    cmds = self.reports(Reports::Show(screen));
                 }
                 cmds
             }

@@ -320,7 +320,17 @@ impl Flow {
     }
 
     pub(super) fn reports(&mut self, r: Reports) -> Vec<Cmd> {
-        if !self.mode().approves() || !self.is_manager() || !self.idle() {
+        if !self.mode().approves() || !self.is_manager() {
+            return vec![];
+        }
+        // The tabs show once the manager is signed in, while the policy (the store's day, the
+        // thresholds) is still on its way: a screen chosen then is kept, and the policy's
+        // answer opens it, instead of the choice being lost.
+        if let (Reports::Show(screen), None) = (&r, &self.signed_in.policy) {
+            self.ui.screen = *screen;
+            return vec![];
+        }
+        if !self.idle() {
             return vec![];
         }
         self.ui.reports.errors.clear();

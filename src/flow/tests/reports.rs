@@ -487,6 +487,62 @@ fn audit_pages_add_up_and_a_filter_with_bad_days_asks_nothing() {
     assert!(r.f.ui.reports.error("to").is_some());
 }
 
+/// A tab chosen while the policy is on its way (the tabs show once signed in) does not drop
+/// the policy's answer; the answer opens the screen chosen.
+#[test]
+fn a_screen_chosen_before_the_policy_arrives_opens_when_it_does() {
+    use crate::flow::parts;
+    let reports_only = Flow::handle_on::<{ parts::REPORTS }>;
+    let mut f = Flow::for_mode(Mode::BackOffice, vec![]);
+    let ask_id = |cmds: &[Cmd]| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::Ask(id, _) => Some(*id),
+                _ => None,
+            })
+            .expect("a request")
+    };
+    let sign_in = reports_only(
+        &mut f,
+        Msg::Act(Action::SignIn {
+            terminal_token: "demo-till-2".into(),
+            staff_code: "M001".into(),
+            pin: "9999".into(),
+        }),
+        T0,
+    );
+    let signed_in = Msg::Answer(
+        ask_id(&sign_in),
+        Box::new(Answer::SignedIn(Ok(session(Role::Manager)))),
+    );
+    let policy_asked = reports_only(&mut f, signed_in, T0);
+    let policy_id = ask_id(&policy_asked);
+    // The manager picks the cashiers' signals before the policy is in: nothing is asked.
+    let early = reports_only(
+        &mut f,
+        Msg::Act(reports(Reports::Show(Screen::Cashiers))),
+        T0,
+    );
+    assert!(early.is_empty());
+    let policy = Msg::Answer(
+        policy_id,
+        Box::new(Answer::PolicyLoaded(Ok(Policy::default()))),
+    );
+    let cmds = reports_only(&mut f, policy, T0);
+    assert_eq!(f.ui.screen, Screen::Cashiers);
+    assert!(
+        f.signed_in.policy.is_some(),
+        "the policy's answer was heard"
+    );
+    assert!(
+        matches!(
+            &cmds[..],
+            [Cmd::Ask(_, Request::Admin(AdminCall::Cashiers { .. }))]
+        ),
+        "{cmds:?}"
+    );
+}
+
 /// The reports surface's own dispatch (`parts::REPORTS`): a manager signed in lands on the
 /// reports; the set-up's steps are not there, nor the reports' on the back office's.
 #[test]
