@@ -404,6 +404,23 @@ struct Picked<'a> {
     body: &'a Body,
 }
 
+impl Picked<'_> {
+    /// What a send of `m` under this template fills in: a registered template cuts each
+    /// value, in the text and apart, to what one of its variables may hold.
+    fn ctx<'m>(&self, m: &'m OutgoingMessage) -> Ctx<'m> {
+        let cut = match self.registered {
+            Some(_) => Registered::MAX_VALUE_CHARS,
+            None => usize::MAX,
+        };
+        Ctx {
+            m,
+            text: m.text_within(cut),
+            ids: self.ids.clone(),
+            cut,
+        }
+    }
+}
+
 /// A configured HTTP gateway; cheap to clone (the client is shared).
 #[derive(Clone)]
 pub struct HttpGateway {
@@ -843,7 +860,6 @@ impl HttpGateway {
 
     async fn attempt(&self, m: &OutgoingMessage) -> Result<(), DeliveryError> {
         let picked = self.pick(m.kind, &m.locale);
-        let mut cut = usize::MAX;
         if let Some(registered) = picked.registered {
             // A text the provider would block is not sent: the reason is the store's to fix.
             let fits = match &m.template {
@@ -863,14 +879,8 @@ impl HttpGateway {
                     ),
                 ));
             }
-            cut = Registered::MAX_VALUE_CHARS;
         }
-        let ctx = Ctx {
-            m,
-            text: m.text_within(cut),
-            ids: picked.ids,
-            cut,
-        };
+        let ctx = picked.ctx(m);
         let url = self.url.render(&ctx, &url_encode);
         let mut req = self
             .client
@@ -1130,17 +1140,7 @@ mod tests {
 
     fn sent(g: &HttpGateway, m: &OutgoingMessage) -> (Ids, String) {
         let picked = g.pick(m.kind, &m.locale);
-        let cut = if picked.registered.is_some() {
-            Registered::MAX_VALUE_CHARS
-        } else {
-            usize::MAX
-        };
-        let ctx = Ctx {
-            m,
-            text: m.text_within(cut),
-            ids: picked.ids,
-            cut,
-        };
+        let ctx = picked.ctx(m);
         let Body::Form(fields) = picked.body else {
             panic!("a form")
         };
