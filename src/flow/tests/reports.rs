@@ -20,6 +20,16 @@ fn back_office() -> Run {
     r
 }
 
+/// The id of the first request among `cmds`.
+fn first_ask(cmds: &[Cmd]) -> ReqId {
+    cmds.iter()
+        .find_map(|c| match c {
+            Cmd::Ask(id, _) => Some(*id),
+            _ => None,
+        })
+        .expect("a request")
+}
+
 fn admin(call: AdminCall) -> Cmd {
     ask(Request::Admin(call))
 }
@@ -494,14 +504,6 @@ fn a_screen_chosen_before_the_policy_arrives_opens_when_it_does() {
     use crate::flow::parts;
     let reports_only = Flow::handle_on::<{ parts::REPORTS }>;
     let mut f = Flow::for_mode(Mode::BackOffice, vec![]);
-    let ask_id = |cmds: &[Cmd]| {
-        cmds.iter()
-            .find_map(|c| match c {
-                Cmd::Ask(id, _) => Some(*id),
-                _ => None,
-            })
-            .expect("a request")
-    };
     let sign_in = reports_only(
         &mut f,
         Msg::Act(Action::SignIn {
@@ -512,11 +514,11 @@ fn a_screen_chosen_before_the_policy_arrives_opens_when_it_does() {
         T0,
     );
     let signed_in = Msg::Answer(
-        ask_id(&sign_in),
+        first_ask(&sign_in),
         Box::new(Answer::SignedIn(Ok(session(Role::Manager)))),
     );
     let policy_asked = reports_only(&mut f, signed_in, T0);
-    let policy_id = ask_id(&policy_asked);
+    let policy_id = first_ask(&policy_asked);
     // The manager picks the cashiers' signals before the policy is in: nothing is asked.
     let early = reports_only(
         &mut f,
@@ -559,25 +561,17 @@ fn the_reports_surface_opens_on_todays_report_and_carries_no_set_up() {
             pin: "9999".into(),
         }),
     );
-    let id = |cmds: &[Cmd]| {
-        cmds.iter()
-            .find_map(|c| match c {
-                Cmd::Ask(id, _) => Some(*id),
-                _ => None,
-            })
-            .expect("a request")
-    };
     let cmds = last(
         &mut f,
         Msg::Answer(
-            id(&sign_in),
+            first_ask(&sign_in),
             Box::new(Answer::SignedIn(Ok(session(Role::Manager)))),
         ),
     );
     let cmds = last(
         &mut f,
         Msg::Answer(
-            id(&cmds),
+            first_ask(&cmds),
             Box::new(Answer::PolicyLoaded(Ok(Policy::default()))),
         ),
     );
