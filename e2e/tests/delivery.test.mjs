@@ -4,33 +4,16 @@
 // customer's limit). Every screen is scanned by axe-core and photographed at both sizes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
+import { fakeProvider } from '../lib/provider.mjs';
 import {
   chooseInstrument, enterBill, enterCode, findCustomer, hold, look, openApp, signIn, tid,
   waitForConfirm,
 } from '../lib/app.mjs';
 
-/** A fake SMS provider: records each request's form and answers as `mode` says. */
-function fakeGateway() {
-  const gateway = { mode: 'ok', requests: [] };
-  const http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      gateway.requests.push(Object.fromEntries(new URLSearchParams(body)));
-      if (gateway.mode === 'hang') return; // never answers: the server's timeout must fire
-      res.writeHead(gateway.mode === 'ok' ? 200 : 500, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  gateway.start = () => new Promise((ok) => http.listen(0, '127.0.0.1', () => ok(http.address().port)));
-  gateway.stop = () => { http.closeAllConnections(); return new Promise((ok) => http.close(ok)); };
-  return gateway;
-}
-
-const gateway = fakeGateway();
+/** A fake SMS provider taking a form. */
+const gateway = fakeProvider();
 const suite = {};
 
 before(async () => {

@@ -4,32 +4,16 @@
 // the template is configured on SMS, the demo customer's channel, as it would be on WhatsApp.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
+import { fakeProvider } from '../lib/provider.mjs';
 import {
   chooseInstrument, enterBill, enterCode, findCustomer, hold, look, openApp, signIn, tid,
   waitForConfirm,
 } from '../lib/app.mjs';
 
-/** A fake template provider: records each request's JSON body and answers 200. */
-function fakeProvider() {
-  const provider = { requests: [] };
-  const http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      provider.requests.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  provider.start = () => new Promise((ok) => http.listen(0, '127.0.0.1', () => ok(http.address().port)));
-  provider.stop = () => { http.closeAllConnections(); return new Promise((ok) => http.close(ok)); };
-  return provider;
-}
-
-const provider = fakeProvider();
+/** A fake template provider taking JSON. */
+const provider = fakeProvider(JSON.parse);
 const suite = {};
 
 before(async () => {
