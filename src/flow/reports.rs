@@ -3,7 +3,7 @@
 //! its store chain checked in this browser. Managers only; the backend decides every number
 //! (the contract's rules: `contract::reports`), the flow only asks and shows.
 
-use super::msg::{Cmd, Request};
+use super::msg::{Call, Cmd, Request};
 use super::state::Flow;
 use super::view::{Notice, Screen};
 use crate::backend::{AdminCall, AdminReply, BackendError};
@@ -330,7 +330,11 @@ impl Flow {
             self.ui.screen = *screen;
             return vec![];
         }
-        if !self.idle() {
+        // A page chosen while another page's figures are still on their way replaces that
+        // reading (its answer is dropped): the tabs are never disabled, so a click on one
+        // must never be lost. Anything else waits for the reading, its buttons disabled.
+        let replaces_a_reading = matches!(r, Reports::Show(_)) && self.busy() == Some(Call::Report);
+        if !self.idle() && !replaces_a_reading {
             return vec![];
         }
         self.ui.reports.errors.clear();
