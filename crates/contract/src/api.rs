@@ -61,6 +61,9 @@ pub mod paths {
     pub const ADMIN_IMPORT: &str = "/v1/admin/customers/import";
     /// A printed loyalty voucher presented at the till, applied to a bill once.
     pub const VOUCHER_REDEEM: &str = "/v1/vouchers/redeem";
+    /// A provider's delivery reports on the messages its gateway took (issue 16); not the
+    /// app's: the provider calls it, proving itself with the gateway's secret.
+    pub const DELIVERY_REPORTS: &str = "/v1/delivery-reports/{channel}";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -274,6 +277,70 @@ pub struct OtpSent {
     /// templates); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_first: Option<bool>,
+    /// What the provider has reported of the message since, when the channel's gateway sends
+    /// delivery reports; absent otherwise ("sent" is then all anyone knows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// A provider's report on one message (issue 16): the gateway took it, the phone got it, or
+/// the operator could not deliver it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub status: DeliveryStatus,
+    /// Why it failed, in the provider's words (e.g. "DND number", "absent subscriber"): at
+    /// most [`Delivery::REASON_CHARS`] printable characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When the provider's report arrived (or the message was handed over, while `sent`).
+    pub at_ms: i64,
+}
+
+impl Delivery {
+    pub const REASON_CHARS: usize = 120;
+
+    /// A provider's reason as it may be shown and stored: control characters become spaces,
+    /// runs of white space one space, cut to [`Delivery::REASON_CHARS`]; `None` when nothing
+    /// printable is left.
+    pub fn clean_reason(raw: &str) -> Option<String> {
+        let printable: String = raw
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let words: Vec<&str> = printable.split_whitespace().collect();
+        let joined = words.join(" ");
+        let cut: String = joined.chars().take(Self::REASON_CHARS).collect();
+        Some(cut).filter(|r| !r.is_empty())
+    }
+
+    /// A final report (delivered or failed) is never replaced by a later one: providers send
+    /// reports out of order, and a "sent" arriving after "delivered" says nothing new.
+    pub fn is_final(&self) -> bool {
+        self.status != DeliveryStatus::Sent
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DeliveryStatus {
+    /// The gateway took the message; no report yet.
+    Sent,
+    /// The provider reports it reached the phone (or the mailbox).
+    Delivered,
+    /// The provider reports the operator could not deliver it: the code will not arrive.
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
 }
 
 /// A redemption intent as the backend holds it.
@@ -778,4 +845,33 @@ pub struct VoucherRedeemed {
     pub redeemed_at_ms: i64,
     /// Everything loyalty has taken from this bill now, this voucher included (S12).
     pub bill_redeemed: Money,
+}
+
+#[cfg(test)]
+mod delivery_tests {
+    use super::*;
+
+    /// A provider's words reach a cashier's screen: no control characters, no runs of
+    /// blanks, never longer than the screen allows; nothing printable is no reason.
+    #[test]
+    fn a_providers_reason_is_cleaned_before_it_is_kept_or_shown() {
+        assert_eq!(
+            Delivery::clean_reason("  Absent\tsubscriber\u{7}\r\n(30003) ").as_deref(),
+            Some("Absent subscriber (30003)")
+        );
+        assert_eq!(Delivery::clean_reason(" \u{0}\n "), None);
+        let long = "é".repeat(500);
+        assert_eq!(
+            Delivery::clean_reason(&long).unwrap().chars().count(),
+            Delivery::REASON_CHARS
+        );
+        let report = |status| Delivery {
+            status,
+            reason: None,
+            at_ms: 0,
+        };
+        assert!(!report(DeliveryStatus::Sent).is_final());
+        assert!(report(DeliveryStatus::Delivered).is_final());
+        assert!(report(DeliveryStatus::Failed).is_final());
+    }
 }

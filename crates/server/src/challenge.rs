@@ -241,6 +241,8 @@ pub fn issue(
         sent_at_ms: now_ms,
         expires_at_ms: req.not_after_ms.map_or(ttl_end, |end| ttl_end.min(end)),
         resend_after_ms: now_ms + i64::from(policy.resend_cooldown_secs) * 1000,
+        provider_id: None,
+        delivery: None,
     };
     let counted = SendRow {
         store_id: caller.store.id.clone(),

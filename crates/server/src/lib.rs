@@ -25,6 +25,7 @@ pub mod config;
 pub mod crypto;
 pub mod csv;
 pub mod days;
+pub mod deliveries;
 pub mod demo;
 pub mod error;
 pub mod extract;

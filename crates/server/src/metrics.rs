@@ -88,6 +88,8 @@ const VERIFY: [&str; 4] = ["approved", "wrong", "locked", "expired"];
 pub struct Metrics {
     /// [channel][delivered, failed]
     sends: [[AtomicU64; 2]; 3],
+    /// [channel][delivered, failed]: what providers' delivery reports said (issue 16).
+    reports: [[AtomicU64; 2]; 3],
     verifies: [AtomicU64; 4],
     overrides: AtomicU64,
     holds: AtomicU64,
@@ -99,6 +101,7 @@ pub struct Metrics {
 
 static METRICS: Metrics = Metrics {
     sends: [const { [const { AtomicU64::new(0) }; 2] }; 3],
+    reports: [const { [const { AtomicU64::new(0) }; 2] }; 3],
     verifies: [const { AtomicU64::new(0) }; 4],
     overrides: AtomicU64::new(0),
     holds: AtomicU64::new(0),
@@ -127,6 +130,12 @@ impl Metrics {
         let i = channel_index(channel);
         self.sends[i][outcome as usize].fetch_add(1, Ordering::Relaxed);
         self.gateway[i].observe(took);
+    }
+
+    /// A provider's delivery report that changed what is known of a message.
+    pub fn reported(&self, channel: Channel, delivered: bool) {
+        let i = channel_index(channel);
+        self.reports[i][usize::from(!delivered)].fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn verified(&self, outcome: VerifyOutcome) {
@@ -173,6 +182,21 @@ impl Metrics {
                     "redeemguard_codes_sent_total{{channel=\"{}\",outcome=\"{name}\"}} {}",
                     c.as_str(),
                     self.sends[channel_index(c)][o].load(Ordering::Relaxed)
+                );
+            }
+        }
+        counter(
+            &mut out,
+            "redeemguard_delivery_reports_total",
+            "Providers' delivery reports on messages, by channel and status (delivered to the phone, failed at the operator).",
+        );
+        for c in Channel::ALL {
+            for (o, name) in ["delivered", "failed"].iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "redeemguard_delivery_reports_total{{channel=\"{}\",status=\"{name}\"}} {}",
+                    c.as_str(),
+                    self.reports[channel_index(c)][o].load(Ordering::Relaxed)
                 );
             }
         }

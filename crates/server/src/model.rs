@@ -243,6 +243,13 @@ pub struct OtpState {
     pub sent_at_ms: i64,
     pub expires_at_ms: i64,
     pub resend_after_ms: i64,
+    /// The provider's id of the message that carried the code, when its gateway sends
+    /// delivery reports: the report that names it updates `delivery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// What the provider reported of that message (issue 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<contract::api::Delivery>,
 }
 
 impl OtpState {
@@ -262,6 +269,7 @@ impl OtpState {
             resend_after_ms: self.resend_after_ms,
             attempts_left,
             amount_first: None,
+            delivery: self.delivery.clone(),
         }
     }
 }
@@ -684,4 +692,33 @@ pub struct CashierEvent {
     pub value_minor: u64,
     /// On no bill, or on a bill with no sale (accrual) recorded at the store.
     pub no_sale: bool,
+}
+
+/// A message a provider took, and what it reported of it since (issue 16). A report that
+/// arrives before the send is recorded has no redemption yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryRow {
+    pub channel: Channel,
+    pub provider_id: String,
+    /// The store and redemption whose code (or notice) it carried; `None` for other
+    /// messages, and for a report that came before its send was recorded.
+    pub store_id: Option<String>,
+    pub redemption_id: Option<String>,
+    /// `otp`, `identify`, `redeemed`, … (`None` until the send is recorded).
+    pub kind: Option<String>,
+    pub status: contract::api::DeliveryStatus,
+    pub reason: Option<String>,
+    pub sent_at_ms: Option<i64>,
+    pub reported_at_ms: Option<i64>,
+}
+
+impl DeliveryRow {
+    /// What the till may know of it.
+    pub fn delivery(&self) -> contract::api::Delivery {
+        contract::api::Delivery {
+            status: self.status,
+            reason: self.reason.clone(),
+            at_ms: self.reported_at_ms.or(self.sent_at_ms).unwrap_or_default(),
+        }
+    }
 }

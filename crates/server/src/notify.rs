@@ -43,6 +43,13 @@ pub async fn send_code<C: Challenge + 'static>(
         } = code;
         let code_for = format!("{} {id}", C::NAME);
         let channel = message.channel;
+        let send = crate::deliveries::CodeSend {
+            channel,
+            kind: message.kind,
+            store_id: caller.store.id.clone(),
+            about: id.clone(),
+            expires_at_ms: sent.expires_at_ms,
+        };
         let started = std::time::Instant::now();
         let delivered = app.gateway.deliver(message).await;
         let outcome = match delivered {
@@ -50,13 +57,25 @@ pub async fn send_code<C: Challenge + 'static>(
             Err(_) => metrics::SendOutcome::Failed,
         };
         metrics::get().sent(channel, outcome, started.elapsed());
-        let Err(failure) = delivered else {
-            tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
-            let apart = app.config.gateways.amount_first(channel);
-            return Ok(OtpSent {
-                amount_first: apart.then_some(true),
-                ..sent
-            });
+        let failure = match delivered {
+            Err(failure) => failure,
+            Ok(accepted) => {
+                tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
+                let apart = app.config.gateways.amount_first(channel);
+                let now = app.clock.now_ms();
+                // The code went: a failure to record it only costs its delivery report.
+                let delivery = crate::deliveries::code_sent(&app, send, accepted, now)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(code = %e.code(), "could not record the message for its delivery report");
+                        None
+                    });
+                return Ok(OtpSent {
+                    amount_first: apart.then_some(true),
+                    delivery,
+                    ..sent
+                });
+            }
         };
         tracing::warn!(
             code_for = %code_for,

@@ -359,6 +359,7 @@ impl Backend for FakeBackend {
                 resend_after_ms: now + i64::from(policy.resend_cooldown_secs) * 1000,
                 attempts_left: policy.max_verify_attempts.saturating_sub(failed),
                 amount_first: None,
+                delivery: None,
             };
             r.otp = Some(sent.clone());
             Ok(sent)
@@ -606,6 +607,7 @@ impl Backend for FakeBackend {
                 resend_after_ms: now + i64::from(s.policy.resend_cooldown_secs) * 1000,
                 attempts_left: s.policy.max_verify_attempts.saturating_sub(s.kiosk_failed),
                 amount_first: None,
+                delivery: None,
             })
         }))
     }

@@ -39,6 +39,7 @@ fn s3_a_code_sent_after_a_message_with_the_amount_says_so() {
     let now = r.now;
     let apart = OtpSent {
         amount_first: Some(true),
+        delivery: None,
         ..sent(now)
     };
     r.answer(Answer::OtpSent(Ok(apart)));

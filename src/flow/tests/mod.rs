@@ -87,6 +87,7 @@ fn sent(now: i64) -> OtpSent {
         resend_after_ms: now + 30_000,
         attempts_left: 5,
         amount_first: None,
+        delivery: None,
     }
 }
 

@@ -195,6 +195,11 @@ mod tests {
                 resend_after_ms: 4,
                 attempts_left: 5,
                 amount_first: Some(true),
+                delivery: Some(Delivery {
+                    status: DeliveryStatus::Failed,
+                    reason: Some("DND number".into()),
+                    at_ms: 6,
+                }),
             }),
             created_at_ms: 1,
             approval_request: None,

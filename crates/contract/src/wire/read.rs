@@ -186,7 +186,11 @@ structs! {
     InstrumentBalance {
         id, kind, label, unit, available, unit_value, earned, expiring_soon, valid_until_ms,
     }
-    OtpSent { channel, destination, expires_at_ms, resend_after_ms, attempts_left, amount_first }
+    OtpSent {
+        channel, destination, expires_at_ms, resend_after_ms, attempts_left, amount_first,
+        delivery,
+    }
+    Delivery { status, reason, at_ms }
     Redemption {
         id, status, customer_id, customer_name, instrument_id, instrument_kind,
         instrument_label, unit, quantity, value, purpose, otp_required, expires_at_ms, otp,
@@ -290,6 +294,7 @@ names! {
         Cancelled = "cancelled", Expired = "expired", Locked = "locked", Reversed = "reversed",
     }
     ApprovalStatus { Pending = "pending", Approved = "approved", Declined = "declined" }
+    DeliveryStatus { Sent = "sent", Delivered = "delivered", Failed = "failed" }
     ReportKind {
         DateCustomer = "date_customer", CustomerDetail = "customer_detail", Cashier = "cashier",
         Terminal = "terminal", Instrument = "instrument", EndOfDay = "end_of_day",

@@ -8,7 +8,9 @@
 //! string values are filled in). Secrets come from the environment and are never logged.
 //! A 2xx answer is "sent"; anything else is a [`DeliveryError`] with its reason class.
 
-use super::{secret_from_env, with_retries, worst_case, DeliveryError, EnvLookup, Gateway};
+use super::{
+    reports, secret_from_env, with_retries, worst_case, Accepted, DeliveryError, EnvLookup, Gateway,
+};
 use super::{Addressee, OutgoingMessage};
 use crate::messages::{MessageCatalog, MessageKind, Vars};
 use async_trait::async_trait;
@@ -50,6 +52,11 @@ pub struct HttpGatewayFile {
     /// Some providers answer 200 with an error in the body; when set, a 2xx answer whose
     /// body does not contain this text counts as refused.
     pub success_body_contains: Option<String>,
+    /// A JSON pointer to the message's id in the provider's answer to a send (e.g.
+    /// `/messages/0/id`): its delivery reports name the message by it.
+    pub message_id: Option<String>,
+    /// The provider's delivery reports, taken at `POST /v1/delivery-reports/{channel}`.
+    pub delivery_reports: Option<super::reports::DeliveryReportsFile>,
     /// The registered sender for every kind unless a kind names its own: India's DLT
     /// principal entity id (`{entity_id}`) and header, the sender id (`{header}`).
     pub entity_id: Option<String>,
@@ -439,6 +446,8 @@ pub struct HttpGateway {
     /// The notice's texts.
     catalog: Arc<MessageCatalog>,
     success_body_contains: Option<String>,
+    message_id: Option<String>,
+    reports: Option<Arc<super::reports::DeliveryReports>>,
     timeout: Duration,
     attempts: u8,
     /// For logs and the audit log: the host only (the URL may hold the message or a key).
@@ -665,6 +674,17 @@ impl HttpGateway {
             .user_agent(concat!("redeemguard-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("{at}: cannot build the HTTP client ({e})"))?;
+        if let Some(p) = f.message_id.as_deref().filter(|p| !p.starts_with('/')) {
+            return Err(format!(
+                "{at} message_id: a JSON pointer starts with / (e.g. \"/{p}\")"
+            ));
+        }
+        let reports = f
+            .delivery_reports
+            .as_ref()
+            .map(|r| super::reports::DeliveryReports::from_file(r, env, at, f.message_id.is_some()))
+            .transpose()?
+            .map(Arc::new);
         let amount_first = kinds
             .get(MessageKind::Otp.as_str())
             .and_then(|k| k.ids.category.as_deref())
@@ -681,6 +701,8 @@ impl HttpGateway {
             kinds: Arc::new(kinds),
             defaults,
             success_body_contains: f.success_body_contains.clone(),
+            message_id: f.message_id.clone(),
+            reports,
             timeout,
             attempts,
             host,
@@ -793,6 +815,11 @@ impl HttpGateway {
         self.amount_first
     }
 
+    /// Its delivery reports, if the provider sends them.
+    pub fn delivery_reports(&self) -> Option<&Arc<super::reports::DeliveryReports>> {
+        self.reports.as_ref()
+    }
+
     /// The message stating the amount and the store before `code`, when codes go by a
     /// template that cannot state them: the code's values without the code.
     fn notice_before(&self, code: &OutgoingMessage) -> Option<OutgoingMessage> {
@@ -858,7 +885,7 @@ impl HttpGateway {
         worst_case(self.timeout, self.attempts)
     }
 
-    async fn attempt(&self, m: &OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn attempt(&self, m: &OutgoingMessage) -> Result<Accepted, DeliveryError> {
         let picked = self.pick(m.kind, &m.locale);
         if let Some(registered) = picked.registered {
             // A text the provider would block is not sent: the reason is the store's to fix.
@@ -923,9 +950,13 @@ impl HttpGateway {
             )
             .status(code));
         }
+        if self.success_body_contains.is_none() && self.message_id.is_none() {
+            return Ok(Accepted::default());
+        }
+        // The body is read only for the marker and the message's id: providers echo the
+        // message in it, so it is never logged.
+        let body = response.bytes().await.map_err(|e| self.classify(&e))?;
         if let Some(needle) = &self.success_body_contains {
-            // The body is read only to look for the marker: providers echo the message in it.
-            let body = response.bytes().await.map_err(|e| self.classify(&e))?;
             if !String::from_utf8_lossy(&body).contains(needle.as_str()) {
                 return Err(DeliveryError::new(
                     DeliveryFailureReason::Rejected,
@@ -934,7 +965,17 @@ impl HttpGateway {
                 .status(code));
             }
         }
-        Ok(())
+        let provider_id = self.message_id.as_deref().and_then(|pointer| {
+            let found = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.pointer(pointer).and_then(reports::scalar));
+            if found.is_none() {
+                // Sent all the same; only its delivery reports cannot be matched.
+                tracing::warn!(host = %host, pointer, "the provider's answer has no message id where message_id points");
+            }
+            found
+        });
+        Ok(Accepted { provider_id })
     }
 
     /// A transport failure in the gateway's terms. reqwest's own message names the URL, which
@@ -975,7 +1016,7 @@ pub fn is_loopback(host: &str) -> bool {
 
 #[async_trait]
 impl Gateway for HttpGateway {
-    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError> {
         if let Some(notice) = self.notice_before(&message) {
             // No code goes out unless the amount did (S3): the code was certainly not sent,
             // so it does not count against the send limits either.

@@ -7,6 +7,7 @@
 //! a code is never reported as sent when it did not leave.
 
 pub mod http;
+pub mod reports;
 pub mod smtp;
 
 use crate::error::ApiError;
@@ -207,25 +208,33 @@ impl DeliveryError {
     }
 }
 
+/// What a gateway says when it takes a message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Accepted {
+    /// The provider's id for the message, read from its answer (`message_id`): its delivery
+    /// reports name the message by it.
+    pub provider_id: Option<String>,
+}
+
 #[async_trait]
 pub trait Gateway: Send + Sync {
     /// Hands the message to the gateway; an error means the customer will not get it.
-    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError>;
+    async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError>;
 }
 
 /// Pause before the second and third attempts (connection refused, 5xx).
 pub const RETRY_BACKOFF: Duration = Duration::from_millis(300);
 
 /// Runs `attempt` up to `attempts` times while its failure is retryable, pausing between.
-pub async fn with_retries<F, Fut>(attempts: u8, mut attempt: F) -> Result<(), DeliveryError>
+pub async fn with_retries<T, F, Fut>(attempts: u8, mut attempt: F) -> Result<T, DeliveryError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(), DeliveryError>>,
+    Fut: std::future::Future<Output = Result<T, DeliveryError>>,
 {
     let mut n = 1;
     loop {
         match attempt().await {
-            Ok(()) => return Ok(()),
+            Ok(taken) => return Ok(taken),
             Err(mut e) => {
                 e.attempts = n;
                 if n >= attempts || !e.retryable() {
@@ -249,7 +258,7 @@ pub struct Unconfigured;
 
 #[async_trait]
 impl Gateway for Unconfigured {
-    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError> {
         Err(DeliveryError::new(
             DeliveryFailureReason::NotConfigured,
             format!("no {} gateway is configured", message.channel.label()),
@@ -269,7 +278,7 @@ pub struct GatewaysFile {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum GatewayFile {
-    Http(http::HttpGatewayFile),
+    Http(Box<http::HttpGatewayFile>),
     Smtp(smtp::SmtpGatewayFile),
 }
 
@@ -403,6 +412,14 @@ impl Gateways {
             .any(|(c, g)| *c == channel && g.amount_first())
     }
 
+    /// How the gateway of `channel` takes delivery reports, if its provider sends them.
+    pub fn delivery_reports(&self, channel: ChannelKind) -> Option<Arc<reports::DeliveryReports>> {
+        self.http
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, g)| g.delivery_reports().cloned())
+    }
+
     /// The text the gateway of `channel` registered for `kind` in `locale` (India's DLT):
     /// a text that does not fit it would be blocked by the provider.
     pub fn registered(
@@ -438,7 +455,7 @@ pub struct Router {
 
 #[async_trait]
 impl Gateway for Router {
-    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError> {
         let target = match message.channel {
             ChannelKind::Sms => &self.sms,
             ChannelKind::Whatsapp => &self.whatsapp,
@@ -511,7 +528,7 @@ impl Default for DemoOutbox {
 
 #[async_trait]
 impl Gateway for DemoOutbox {
-    async fn deliver(&self, m: OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, m: OutgoingMessage) -> Result<Accepted, DeliveryError> {
         let entry = OutboxEntry {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             at_ms: m.at_ms,
@@ -528,7 +545,7 @@ impl Gateway for DemoOutbox {
             messages.pop_front();
         }
         messages.push_back(entry);
-        Ok(())
+        Ok(Accepted::default())
     }
 }
 

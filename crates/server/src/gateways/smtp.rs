@@ -3,7 +3,9 @@
 //! so a customer's or store's name can never become markup.
 
 use super::OutgoingMessage;
-use super::{secret_from_env, with_retries, worst_case, DeliveryError, EnvLookup, Gateway};
+use super::{
+    secret_from_env, with_retries, worst_case, Accepted, DeliveryError, EnvLookup, Gateway,
+};
 use crate::messages::html_escape;
 use async_trait::async_trait;
 use contract::DeliveryFailureReason;
@@ -216,9 +218,10 @@ impl SmtpGateway {
 
 #[async_trait]
 impl Gateway for SmtpGateway {
-    async fn deliver(&self, message: OutgoingMessage) -> Result<(), DeliveryError> {
+    async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError> {
         let email = self.email(&message)?;
-        with_retries(self.attempts, || self.attempt(&email)).await
+        with_retries(self.attempts, || self.attempt(&email)).await?;
+        Ok(Accepted::default())
     }
 }
 

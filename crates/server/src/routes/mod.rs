@@ -10,6 +10,7 @@ mod accruals;
 mod admin;
 mod approvals;
 mod customers;
+mod deliveries;
 mod input;
 mod kiosk;
 pub mod meta;
@@ -32,6 +33,7 @@ pub fn api() -> OpenApiRouter<Shared> {
         .merge(approvals::router())
         .merge(accruals::router())
         .merge(vouchers::router())
+        .merge(deliveries::router())
         .merge(kiosk::router())
         .merge(reports::router())
         .merge(admin::router())
@@ -76,6 +78,7 @@ mod tests {
             ADMIN_CARDS,
             ADMIN_IMPORT,
             VOUCHER_REDEEM,
+            DELIVERY_REPORTS,
             REPORTS,
             REPORTS_CSV,
             LIABILITY,

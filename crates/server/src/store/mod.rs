@@ -17,7 +17,16 @@ use tokio::sync::oneshot;
 /// the caller (merchant or store id) so one merchant can never see another's rows (S9).
 /// Logic only ever sees `&mut dyn Tx`.
 pub trait Tx:
-    TenancyTx + CustomerTx + CardTx + RedemptionTx + VoucherTx + LimitTx + KioskTx + AuditTx + ReportTx
+    TenancyTx
+    + CustomerTx
+    + CardTx
+    + RedemptionTx
+    + VoucherTx
+    + LimitTx
+    + KioskTx
+    + AuditTx
+    + ReportTx
+    + DeliveryTx
 {
 }
 
@@ -31,6 +40,7 @@ impl<
             + KioskTx
             + AuditTx
             + ReportTx
+            + DeliveryTx
             + ?Sized,
     > Tx for T
 {
@@ -206,6 +216,22 @@ pub trait VoucherTx {
     ) -> ApiResult<Option<VoucherRow>>;
     /// Marks it redeemed if it is not yet; whether it was (a concurrent redemption lost).
     fn mark_voucher_redeemed(&mut self, v: &VoucherRow) -> ApiResult<bool>;
+}
+
+/// Messages a provider took, and what its delivery reports said of them (issue 16).
+pub trait DeliveryTx {
+    /// Records a message the provider took under `provider_id`. A report may have come first
+    /// (providers are fast, the record is written after their answer): the row as it stands
+    /// after, with any such report's status, is returned.
+    fn record_delivery(&mut self, d: &DeliveryRow) -> ApiResult<DeliveryRow>;
+    /// Records a provider's report unless the message already has a final one; the row as it
+    /// stands after, and whether the report changed it.
+    fn report_delivery(
+        &mut self,
+        channel: contract::Channel,
+        report: &crate::gateways::reports::Report,
+        at_ms: i64,
+    ) -> ApiResult<(DeliveryRow, bool)>;
 }
 
 pub trait LimitTx {

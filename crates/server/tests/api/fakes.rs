@@ -54,7 +54,8 @@ pub enum Answer {
     Silence,
 }
 
-/// A fake SMS/WhatsApp provider. Answers 200 unless scripted otherwise.
+/// A fake SMS/WhatsApp provider. Answers 200 unless scripted otherwise, naming the n-th
+/// message it took `msg-<n>`.
 #[derive(Clone)]
 pub struct FakeGateway {
     pub base: String,
@@ -142,12 +143,16 @@ impl FakeGateway {
             if reader.read_exact(&mut body).await.is_err() {
                 return;
             }
-            self.requests.lock().unwrap().push(Recorded {
-                method,
-                target,
-                headers,
-                body: String::from_utf8_lossy(&body).to_string(),
-            });
+            let number = {
+                let mut seen = self.requests.lock().unwrap();
+                seen.push(Recorded {
+                    method,
+                    target,
+                    headers,
+                    body: String::from_utf8_lossy(&body).to_string(),
+                });
+                seen.len()
+            };
             let answer = self
                 .script
                 .lock()
@@ -160,7 +165,11 @@ impl FakeGateway {
                     return;
                 }
                 Answer::Status(code) => {
-                    let body = format!("{{\"status\":{code}}}");
+                    // Providers name the message they took: `msg-<n>` for the n-th request
+                    // (WhatsApp Cloud's shape, and Twilio's `sid`).
+                    let body = format!(
+                        "{{\"status\":{code},\"messages\":[{{\"id\":\"msg-{number}\"}}],\"sid\":\"msg-{number}\"}}"
+                    );
                     let response = format!(
                         "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                         body.len()

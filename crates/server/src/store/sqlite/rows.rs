@@ -176,6 +176,9 @@ pub(crate) fn identification_row(r: &Row) -> rusqlite::Result<IdentificationRow>
             sent_at_ms: r.get(10)?,
             expires_at_ms: r.get(11)?,
             resend_after_ms: r.get(12)?,
+            // Kiosk codes' delivery reports are counted, not kept per identification.
+            provider_id: None,
+            delivery: None,
         },
         max_attempts: small(r.get(13)?),
         failed_attempts: small(r.get(14)?),

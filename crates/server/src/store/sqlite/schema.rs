@@ -273,6 +273,13 @@ CREATE INDEX audit_store_links ON audit (store_id, seq) WHERE store_hash IS NOT 
 CREATE INDEX audit_by_staff ON audit (store_id, staff_id, seq) WHERE staff_id IS NOT NULL;
 ALTER TABLE staff ADD COLUMN mobile TEXT;
 "#,
+    // 18: messages a provider took, by its id, and what its delivery reports said (issue 16).
+    r#"
+CREATE TABLE deliveries (
+    channel TEXT NOT NULL, provider_id TEXT NOT NULL, store_id TEXT, redemption_id TEXT, kind TEXT,
+    status TEXT NOT NULL, reason TEXT, sent_at_ms INTEGER, reported_at_ms INTEGER,
+    PRIMARY KEY (channel, provider_id)) WITHOUT ROWID;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

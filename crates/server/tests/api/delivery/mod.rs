@@ -106,5 +106,6 @@ pub(super) fn assert_nothing_leaked(
 }
 
 mod failures;
+mod reports;
 mod requests;
 mod templates;

@@ -9,7 +9,7 @@ use contract::Registered;
 use serde_json::{json, Value};
 
 /// A shipped example configuration, its provider's address pointed at the fake.
-fn example(file: &str, provider: &str, gateway: &FakeGateway) -> String {
+pub(super) fn example(file: &str, provider: &str, gateway: &FakeGateway) -> String {
     let path = format!("{}/examples/gateways/{file}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path)
         .unwrap()
@@ -24,7 +24,7 @@ fn dlt_example(gateway: &FakeGateway) -> String {
 }
 
 /// The shipped WhatsApp Cloud example, pointed at the fake provider.
-fn whatsapp_example(gateway: &FakeGateway) -> String {
+pub(super) fn whatsapp_example(gateway: &FakeGateway) -> String {
     example(
         "whatsapp-cloud-templates.toml",
         "https://graph.facebook.com",
@@ -265,6 +265,7 @@ async fn the_shipped_twilio_messages_example_sends_what_twilio_takes() {
         &[
             ("SMS_ACCOUNT_SID", "AC0123"),
             ("SMS_AUTH_TOKEN", "twilio-secret-9"),
+            ("SMS_REPORT_TOKEN", "reportTokenFromTwilio42"),
             ("SMTP_USERNAME", "u"),
             ("SMTP_PASSWORD", "p"),
         ],
@@ -277,14 +278,23 @@ async fn the_shipped_twilio_messages_example_sends_what_twilio_takes() {
     let form = r.form();
     assert_eq!(Recorded::field(&form, "To"), "+919876543210");
     assert_eq!(Recorded::field(&form, "From"), "+15005550006");
+    assert_eq!(
+        Recorded::field(&form, "StatusCallback"),
+        "https://loyalty.example.com/v1/delivery-reports/sms?token=reportTokenFromTwilio42"
+    );
     let body = Recorded::field(&form, "Body");
     let code = code_in(&body).unwrap();
     assert!(body.contains("to redeem 500 points (₹500.00)"), "{body}");
     api.verify(&id, &code).await.expect(200);
-    assert_nothing_leaked(&server, &[code], &["twilio-secret-9"], &[&api]);
+    assert_nothing_leaked(
+        &server,
+        &[code],
+        &["twilio-secret-9", "reportTokenFromTwilio42"],
+        &[&api],
+    );
 }
 
-fn template_params(v: &Value) -> Vec<String> {
+pub(super) fn template_params(v: &Value) -> Vec<String> {
     v["template"]["components"][0]["parameters"]
         .as_array()
         .unwrap()
@@ -301,6 +311,7 @@ async fn s3_a_whatsapp_authentication_code_goes_only_after_a_message_stating_the
         &[
             ("WA_PHONE_NUMBER_ID", "1098"),
             ("WA_ACCESS_TOKEN", "wa-secret-55"),
+            ("WA_APP_SECRET", "wa-app-secret-for-reports"),
         ],
     );
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
@@ -369,7 +380,11 @@ async fn s3_a_whatsapp_authentication_code_goes_only_after_a_message_stating_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_start_up_refuses_a_code_request_that_states_neither_amount_nor_store() {
     let gateway = FakeGateway::start().await;
-    let env = [("WA_PHONE_NUMBER_ID", "1"), ("WA_ACCESS_TOKEN", "t")];
+    let env = [
+        ("WA_PHONE_NUMBER_ID", "1"),
+        ("WA_ACCESS_TOKEN", "t"),
+        ("WA_APP_SECRET", "wa-app-secret-for-reports"),
+    ];
     let refused = |config: String| start_up_refusal(&config, &env);
     // An authentication template for codes without the notice that states the amount.
     let example = whatsapp_example(&gateway);

@@ -4,6 +4,7 @@
 mod audit;
 mod cards;
 mod customers;
+mod deliveries;
 mod kiosk;
 mod limits;
 mod redemptions;

@@ -1,0 +1,95 @@
+//! A provider's delivery reports (`/v1/delivery-reports/{channel}`, issue 16).
+
+use crate::deliveries;
+use crate::error::{ApiError, ApiResult};
+use crate::gateways::reports::Refused;
+use crate::state::Shared;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use contract::api::paths;
+use contract::{Channel, ErrorCode, Problem};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Shared> {
+    OpenApiRouter::default().routes(routes!(delivery_reports))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TokenQuery {
+    /// The gateway's shared secret, where its reports are proven by a token.
+    token: Option<String>,
+}
+
+/// How many reports changed what is known of a message.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportsTaken {
+    pub reports: usize,
+    pub changed: usize,
+}
+
+#[utoipa::path(post, path = paths::DELIVERY_REPORTS, tag = "delivery",
+    params(("channel" = String, Path, description = "`sms`, `whatsapp` or `email`: the gateway whose provider reports"), TokenQuery),
+    description = "Called by a message provider, not the app: its reports on messages the channel's gateway took (`[gateways.<channel>.delivery_reports]`), proven by the gateway's shared secret (`?token=`) or by an HMAC-SHA256 of the exact body in the configured header. The body is the provider's own (JSON or a form), read by the configured pointers or field names. A report of a code's message updates the redemption: the code screen then says delivered, or failed at the operator; a failed code is void and may be sent again at once by another channel (audited as `otp_delivery_failed`). A report for a message that already has a final status changes nothing; statuses that are neither delivered nor failed are ignored. `not_found` for a channel without delivery reports; `unauthenticated` for a wrong or missing token or signature; `invalid_request` for a body that cannot be read as configured.",
+    request_body(content = String, description = "The provider's report, as it sends it."),
+    responses((status = 200, body = ReportsTaken), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn delivery_reports(
+    State(app): State<Shared>,
+    Path(channel): Path<String>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<ReportsTaken>> {
+    let none = || {
+        ApiError::from(
+            Problem::new(ErrorCode::NotFound)
+                .detail("No gateway on this channel takes delivery reports"),
+        )
+    };
+    let channel = Channel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == channel)
+        .ok_or_else(none)?;
+    let gateway = app
+        .config
+        .gateways
+        .delivery_reports(channel)
+        .ok_or_else(none)?;
+    let refused = |r: Refused| -> ApiError {
+        match r {
+            Refused::Unauthenticated => {
+                tracing::warn!(
+                    channel = channel.as_str(),
+                    "a delivery report with a wrong or missing token or signature was refused"
+                );
+                Problem::new(ErrorCode::Unauthenticated)
+                    .detail("This is not the provider: the token or signature is wrong or missing")
+                    .into()
+            }
+            Refused::Unreadable(why) => Problem::new(ErrorCode::InvalidRequest)
+                .detail(format!("The report cannot be read as configured: {why}"))
+                .into(),
+        }
+    };
+    gateway
+        .authenticate(q.token.as_deref(), &headers, &body)
+        .map_err(refused)?;
+    let reports = gateway.read(&body).map_err(refused)?;
+    let count = reports.len();
+    let now = app.clock.now_ms();
+    let changed = deliveries::reported(&app, channel, reports, now).await?;
+    tracing::info!(
+        channel = channel.as_str(),
+        reports = count,
+        changed,
+        "delivery reports taken"
+    );
+    Ok(Json(ReportsTaken {
+        reports: count,
+        changed,
+    }))
+}

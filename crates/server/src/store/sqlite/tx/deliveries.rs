@@ -1,0 +1,89 @@
+//! Messages a provider took and its delivery reports (issue 16).
+
+use super::super::rows::*;
+use super::SqliteTx;
+use crate::error::ApiResult;
+use crate::gateways::reports::Report;
+use crate::model::*;
+use crate::store::*;
+use contract::api::DeliveryStatus;
+use contract::Channel;
+use rusqlite::{params, Row};
+
+const COLS: &str = "channel, provider_id, store_id, redemption_id, kind, status, reason, \
+     sent_at_ms, reported_at_ms FROM deliveries";
+
+fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
+    Ok(DeliveryRow {
+        channel: parse_text::<Channel>(&r.get::<_, String>(0)?)?,
+        provider_id: r.get(1)?,
+        store_id: r.get(2)?,
+        redemption_id: r.get(3)?,
+        kind: r.get(4)?,
+        status: parse_text::<DeliveryStatus>(&r.get::<_, String>(5)?)?,
+        reason: r.get(6)?,
+        sent_at_ms: r.get(7)?,
+        reported_at_ms: r.get(8)?,
+    })
+}
+
+impl SqliteTx<'_> {
+    fn delivery(&mut self, channel: Channel, provider_id: &str) -> ApiResult<Option<DeliveryRow>> {
+        self.one(
+            &format!("SELECT {COLS} WHERE channel = ?1 AND provider_id = ?2"),
+            params![channel.as_str(), provider_id],
+            delivery_row,
+        )
+    }
+}
+
+impl DeliveryTx for SqliteTx<'_> {
+    fn record_delivery(&mut self, d: &DeliveryRow) -> ApiResult<DeliveryRow> {
+        // A report that came first keeps its status; the send adds what it was about.
+        self.exec(
+            "INSERT INTO deliveries (channel, provider_id, store_id, redemption_id, kind, status, \
+             sent_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (channel, provider_id) DO UPDATE SET store_id = excluded.store_id, \
+             redemption_id = excluded.redemption_id, kind = excluded.kind, \
+             sent_at_ms = excluded.sent_at_ms",
+            params![
+                d.channel.as_str(),
+                d.provider_id,
+                d.store_id,
+                d.redemption_id,
+                d.kind,
+                d.status.as_str(),
+                d.sent_at_ms
+            ],
+        )?;
+        Ok(self
+            .delivery(d.channel, &d.provider_id)?
+            .unwrap_or_else(|| d.clone()))
+    }
+
+    fn report_delivery(
+        &mut self,
+        channel: Channel,
+        report: &Report,
+        at_ms: i64,
+    ) -> ApiResult<(DeliveryRow, bool)> {
+        let changed = self.exec(
+            "INSERT INTO deliveries (channel, provider_id, status, reason, reported_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (channel, provider_id) DO UPDATE SET status = excluded.status, \
+             reason = excluded.reason, reported_at_ms = excluded.reported_at_ms \
+             WHERE deliveries.status = 'sent'",
+            params![
+                channel.as_str(),
+                report.provider_id,
+                report.status.as_str(),
+                report.reason,
+                at_ms
+            ],
+        )? > 0;
+        let row = self
+            .delivery(channel, &report.provider_id)?
+            .ok_or_else(|| crate::error::ApiError::internal("a delivery just written is gone"))?;
+        Ok((row, changed))
+    }
+}
