@@ -76,8 +76,9 @@ impl Flow {
         self.redemption.intent.as_ref()?.approval_request.as_ref()
     }
 
-    /// On the clock: the till reads the redemption again while it waits for a manager; the
-    /// back office reads its list again. Never over a request of the person's own.
+    /// On the clock: the till reads the redemption again while it waits for a manager, or
+    /// for the provider's report on the code's message; the back office reads its list
+    /// again. Never over a request of the person's own.
     pub(super) fn poll(&mut self) -> Vec<Cmd> {
         if self.ui.waiting.is_some() {
             return vec![];
@@ -90,6 +91,10 @@ impl Flow {
             Screen::Approvals if self.mode().approves() => {
                 (APPROVALS_REFRESH_MS, Request::LoadApprovals)
             }
+            Screen::Otp => match self.awaiting_delivery_report() {
+                Some(id) => (super::code::DELIVERY_POLL_MS, Request::PollDelivery(id)),
+                None => return vec![],
+            },
             _ => return vec![],
         };
         if self.now_ms - self.ui.polled_ms < every {

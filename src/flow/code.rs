@@ -6,8 +6,12 @@ use super::state::{seconds_left, CodeState, Flow};
 use super::view::{Closed, Field, Notice, Screen};
 use crate::backend::BackendError;
 use crate::messages;
-use contract::api::{OtpSent, Override, Redemption, RedemptionStatus};
+use contract::api::{DeliveryStatus, OtpSent, Override, Redemption, RedemptionStatus};
 use contract::{Channel, ErrorCode, OtpCode};
+
+/// How often the code screen reads the redemption again while the provider's report on the
+/// code's message is awaited.
+pub const DELIVERY_POLL_MS: i64 = 3_000;
 
 impl Flow {
     pub(super) fn send_otp(&mut self, channel: Channel) -> Vec<Cmd> {
@@ -19,7 +23,7 @@ impl Flow {
         else {
             return vec![];
         };
-        if self.ui.waiting.is_some() || (r.otp.is_some() && !self.can_resend()) {
+        if !self.idle() || (r.otp.is_some() && !self.can_resend()) {
             return vec![];
         }
         if !self.channels().contains(&channel) {
@@ -49,6 +53,8 @@ impl Flow {
                     format!("Code sent by {how} to {to}.{apart} Ask the customer to read it out.")
                 }));
                 self.redemption.code = CodeState::sent(&sent);
+                // A delivery report is asked for a few seconds from now, not at once.
+                self.ui.polled_ms = self.now_ms;
                 if let Some(r) = self.redemption.intent.as_mut() {
                     r.otp = Some(sent);
                 }
@@ -61,7 +67,7 @@ impl Flow {
     /// The open redemption's id when the cashier is on `screen` and no call is in flight;
     /// taps on a stale screen or during a call are ignored.
     fn idle_redemption_on(&self, screen: Screen) -> Option<String> {
-        if self.ui.screen != screen || self.ui.waiting.is_some() {
+        if self.ui.screen != screen || !self.idle() {
             return None;
         }
         self.redemption.intent.as_ref().map(|r| r.id.clone())
@@ -71,6 +77,15 @@ impl Flow {
         let Some(id) = self.idle_redemption_on(Screen::Otp) else {
             return vec![];
         };
+        // The operator reported that this code's message failed: the backend voided the
+        // code, so nothing typed can match it (and asking would only say "no code").
+        if self.code_undelivered() {
+            self.ui.field(
+                Field::Code,
+                "This code was never delivered and no longer works: send a new code.",
+            );
+            return vec![];
+        }
         let Some(policy) = &self.signed_in.policy else {
             return vec![];
         };
@@ -263,8 +278,113 @@ impl Flow {
 
     /// A new code may be sent now: the cooldown is over and nothing is in flight.
     pub fn can_resend(&self) -> bool {
-        self.ui.waiting.is_none()
+        self.idle()
             && self.resend_wait() == Some(0)
             && (self.kiosk.sent.is_some() || self.redemption_open())
+    }
+
+    /// The open redemption's id while its code's message is reported only "sent" by a
+    /// provider that sends delivery reports, and the code is still live: the code screen
+    /// reads it again now and then, for "delivered" or "failed at the operator".
+    pub(super) fn awaiting_delivery_report(&self) -> Option<String> {
+        let r = self.redemption.intent.as_ref()?;
+        let otp = r.otp.as_ref()?;
+        let waiting = r.status == RedemptionStatus::AwaitingOtp
+            && otp.delivery.as_ref().is_some_and(|d| !d.is_final())
+            && !self.code_expired();
+        waiting.then(|| r.id.clone())
+    }
+
+    /// The redemption read again for its code's delivery report. Only the report of the code
+    /// on screen is taken; a failed one makes the code void at the backend, so the cashier is
+    /// told at once and may send a new code (another channel first) without waiting.
+    pub(super) fn delivery_polled(&mut self, r: Result<Redemption, BackendError>) -> Vec<Cmd> {
+        // A network hiccup, or the redemption moved on: the next tick, or the cashier's own
+        // next step, finds out.
+        let Ok(fresh) = r else { return vec![] };
+        if self.ui.screen != Screen::Otp {
+            return vec![];
+        }
+        let channels = self.channels();
+        let Some(intent) = self.redemption.intent.as_mut() else {
+            return vec![];
+        };
+        let (Some(shown), Some(now)) = (intent.otp.as_mut(), fresh.otp) else {
+            return vec![];
+        };
+        if intent.id != fresh.id || shown.expires_at_ms != now.expires_at_ms {
+            return vec![];
+        }
+        let failed_now = now.delivery.as_ref().map(|d| d.status) == Some(DeliveryStatus::Failed)
+            && shown.delivery.as_ref().map(|d| d.status) != Some(DeliveryStatus::Failed);
+        shown.delivery = now.delivery;
+        shown.resend_after_ms = now.resend_after_ms;
+        if failed_now {
+            let how = shown.channel.label();
+            let others = channels
+                .into_iter()
+                .filter(|c| *c != shown.channel)
+                .map(|c| c.label())
+                .collect::<Vec<_>>();
+            let next = match others.as_slice() {
+                [] => "Send a new code.".to_string(),
+                [one] => format!("Send a new code by {one}."),
+                many => format!("Send a new code by {}.", many.join(" or ")),
+            };
+            self.ui.notice = Some(Notice::err(if self.mode().self_service() {
+                format!("The {how} message with your code could not be delivered. {next}")
+            } else {
+                format!("The {how} message with the code could not be delivered to the customer's phone. {next}")
+            }));
+        }
+        vec![]
+    }
+
+    /// The operator reported that the code's message could not be delivered: the code is
+    /// void.
+    pub fn code_undelivered(&self) -> bool {
+        self.redemption
+            .intent
+            .as_ref()
+            .and_then(|r| r.otp.as_ref()?.delivery.as_ref())
+            .is_some_and(|d| d.status == DeliveryStatus::Failed)
+    }
+
+    /// After the code's message failed at the operator: the channel to offer first for a new
+    /// code (another the customer has), if there is one.
+    pub fn channel_after_failure(&self) -> Option<Channel> {
+        if !self.code_undelivered() {
+            return None;
+        }
+        let otp = self.redemption.intent.as_ref()?.otp.as_ref()?;
+        self.channels().into_iter().find(|c| *c != otp.channel)
+    }
+
+    /// What the provider reported of the code's message, for the code screen: the words and
+    /// whether they are bad news. `None` where the gateway sends no reports.
+    pub fn delivery_line(&self) -> Option<(String, bool)> {
+        let otp = self.redemption.intent.as_ref()?.otp.as_ref()?;
+        let d = otp.delivery.as_ref()?;
+        let whose = if self.mode().self_service() {
+            "your"
+        } else {
+            "the customer's"
+        };
+        Some(match d.status {
+            DeliveryStatus::Sent => (
+                format!("Waiting for the operator to confirm delivery to {whose} phone."),
+                false,
+            ),
+            DeliveryStatus::Delivered => (format!("Delivered to {whose} phone."), false),
+            DeliveryStatus::Failed => (
+                match &d.reason {
+                    Some(why) => {
+                        format!("Failed at the operator ({why}): this code will not arrive.")
+                    }
+                    None => "Failed at the operator: this code will not arrive.".to_string(),
+                },
+                true,
+            ),
+        })
     }
 }

@@ -31,6 +31,7 @@ mod state;
 mod tender;
 mod view;
 
+pub use code::DELIVERY_POLL_MS;
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
 pub use manage::{import_summary, CardTypeForm, Danger, Form, Manage, ManageState, StaffForm};
 pub use mode::{parts, Mode};
@@ -192,6 +193,7 @@ impl Flow {
             Answer::Verified(r) | Answer::Overridden(r) => when!(P, SALE => self.verified(r)),
             Answer::ApprovalRequested(r) => when!(P, OVERRIDE => self.approval_requested(r)),
             Answer::ApprovalPolled(r) => when!(P, OVERRIDE => self.approval_polled(r)),
+            Answer::DeliveryPolled(r) => when!(P, SALE => self.delivery_polled(r)),
             Answer::ApprovalsLoaded(r) => when!(P, MANAGE => self.approvals_loaded(r)),
             Answer::ApprovalDecided(r) => when!(P, MANAGE => self.approval_decided(r)),
             Answer::Committed(r) => when!(P, SALE => self.committed(r)),

@@ -147,6 +147,8 @@ pub enum Answer {
     ApprovalRequested(Result<Redemption, BackendError>),
     /// The redemption read again while a manager is asked.
     ApprovalPolled(Result<Redemption, BackendError>),
+    /// The redemption read again while its code's delivery report is awaited.
+    DeliveryPolled(Result<Redemption, BackendError>),
     ApprovalsLoaded(Result<Vec<ApprovalRequest>, BackendError>),
     ApprovalDecided(Result<ApprovalRequest, BackendError>),
     Committed(Result<Receipt, BackendError>),
@@ -190,6 +192,8 @@ pub enum Request {
     },
     /// `GET /v1/redemptions/{id}` while waiting for a manager.
     PollApproval(String),
+    /// `GET /v1/redemptions/{id}` while the code's delivery report is awaited.
+    PollDelivery(String),
     LoadApprovals,
     DecideApproval {
         id: String,
@@ -249,7 +253,9 @@ impl Request {
             Request::Verify { .. } | Request::KioskVerify(_) => Call::Verify,
             Request::Override { .. } => Call::Override,
             Request::RequestApproval { .. } => Call::RequestApproval,
-            Request::PollApproval(_) | Request::LoadApprovals => Call::Poll,
+            Request::PollApproval(_) | Request::PollDelivery(_) | Request::LoadApprovals => {
+                Call::Poll
+            }
             Request::DecideApproval { .. } => Call::Decide,
             Request::Commit { .. } => Call::Commit,
             Request::Cancel(_) => Call::Cancel,

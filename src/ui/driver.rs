@@ -207,6 +207,7 @@ async fn ask(b: &dyn Backend, request: Request) -> Answer {
             Answer::ApprovalRequested(b.request_approval(id, RequestApproval { reason }).await)
         }
         Request::PollApproval(id) => Answer::ApprovalPolled(b.get(id).await),
+        Request::PollDelivery(id) => Answer::DeliveryPolled(b.get(id).await),
         Request::LoadApprovals => Answer::ApprovalsLoaded(b.approvals().await.map(|l| l.requests)),
         Request::DecideApproval { id, approve } => {
             Answer::ApprovalDecided(b.decide_approval(id, approve).await)

@@ -224,3 +224,143 @@ fn close_override_returns_to_code_entry() {
     r.send(Action::OpenOverride).send(Action::CloseOverride);
     assert_eq!(r.screen(), Screen::Otp);
 }
+
+/// A code sent through a gateway whose provider sends delivery reports (issue 16).
+fn with_reported_code() -> Run {
+    let mut r = Run::at_otp();
+    r.send(Action::SendOtp(Channel::Sms));
+    let now = r.now;
+    r.answer(Answer::OtpSent(Ok(OtpSent {
+        delivery: Some(Delivery {
+            status: DeliveryStatus::Sent,
+            reason: None,
+            at_ms: now,
+        }),
+        ..sent(now)
+    })));
+    r
+}
+
+/// The redemption as the backend tells it again, its code's message reported `status`.
+fn reported(r: &Run, status: DeliveryStatus, reason: Option<&str>) -> Answer {
+    let mut fresh = r.f.redemption.intent.clone().unwrap();
+    let otp = fresh.otp.as_mut().unwrap();
+    otp.delivery = Some(Delivery {
+        status,
+        reason: reason.map(String::from),
+        at_ms: r.now,
+    });
+    if status == DeliveryStatus::Failed {
+        // The backend voids the code and lets a new one go at once.
+        otp.resend_after_ms = r.now;
+    }
+    Answer::DeliveryPolled(Ok(fresh))
+}
+
+#[test]
+fn a_code_failed_at_the_operator_is_said_and_a_new_one_offered_by_another_channel_first() {
+    let mut r = with_reported_code();
+    assert_eq!(
+        r.f.delivery_line(),
+        Some((
+            "Waiting for the operator to confirm delivery to the customer's phone.".into(),
+            false
+        ))
+    );
+    // The code screen reads the redemption again every few seconds, in the background.
+    let t = r.now;
+    r.at(t + 1_000).send(Msg::Tick);
+    assert!(r.cmds.is_empty(), "not yet");
+    r.at(t + DELIVERY_POLL_MS).send(Msg::Tick);
+    assert_eq!(r.cmds, vec![ask(Request::PollDelivery("rd-1".into()))]);
+    assert_eq!(r.f.busy(), None, "the cashier is not held up");
+    assert!(!r.f.can_resend(), "the cooldown still runs");
+    let answer = reported(&r, DeliveryStatus::Failed, Some("DND number"));
+    r.answer(answer);
+    assert_eq!(
+        r.notice(),
+        "The SMS message with the code could not be delivered to the customer's phone. Send a new code by Email."
+    );
+    assert_eq!(
+        r.f.delivery_line(),
+        Some((
+            "Failed at the operator (DND number): this code will not arrive.".into(),
+            true
+        ))
+    );
+    assert_eq!(r.f.channel_after_failure(), Some(Channel::Email));
+    assert!(r.f.can_resend(), "a new code may go at once");
+    // Typed anyway (it might still turn up): the code is void, so nothing is asked.
+    r.send(Action::Verify("123456".into()));
+    assert!(r.cmds.is_empty(), "{:?}", r.cmds);
+    assert_eq!(
+        r.field(),
+        Some((
+            Field::Code,
+            "This code was never delivered and no longer works: send a new code.".into()
+        ))
+    );
+    // The report is final: no more reading again.
+    let t = r.now;
+    r.at(t + 10 * DELIVERY_POLL_MS).send(Msg::Tick);
+    assert!(r.cmds.is_empty(), "{:?}", r.cmds);
+    r.send(Action::SendOtp(Channel::Email));
+    assert_eq!(
+        r.cmds,
+        vec![ask(Request::SendOtp {
+            id: "rd-1".into(),
+            channel: Channel::Email
+        })]
+    );
+}
+
+#[test]
+fn a_delivered_code_says_so_and_reading_again_never_holds_up_the_cashier() {
+    let mut r = with_reported_code();
+    let t = r.now;
+    r.at(t + DELIVERY_POLL_MS).send(Msg::Tick);
+    let poll = r.last_request();
+    // The customer reads the code out while the background read is under way: Verify goes
+    // at once, and the late answer of the read changes nothing.
+    r.send(Action::Verify("123456".into()));
+    assert!(
+        matches!(&r.cmds[..], [Cmd::Ask(_, Request::Verify { .. })]),
+        "{:?}",
+        r.cmds
+    );
+    let late = reported(&r, DeliveryStatus::Failed, None);
+    r.answer_to(poll, late);
+    assert!(r.f.delivery_line().is_some_and(|(_, bad)| !bad));
+    // A wrong code: back on the code screen, the next read says delivered.
+    r.answer(Answer::Verified(Err(problem(ErrorCode::OtpInvalid))));
+    let t = r.now;
+    r.at(t + 2 * DELIVERY_POLL_MS).send(Msg::Tick);
+    assert_eq!(r.cmds, vec![ask(Request::PollDelivery("rd-1".into()))]);
+    let delivered = reported(&r, DeliveryStatus::Delivered, None);
+    let before = r.notice();
+    r.answer(delivered);
+    assert_eq!(
+        r.f.delivery_line(),
+        Some(("Delivered to the customer's phone.".into(), false))
+    );
+    assert_eq!(
+        r.notice(),
+        before,
+        "good news does not replace what the cashier reads"
+    );
+    assert_eq!(r.f.channel_after_failure(), None);
+    let t = r.now;
+    r.at(t + 10 * DELIVERY_POLL_MS).send(Msg::Tick);
+    assert!(r.cmds.is_empty(), "{:?}", r.cmds);
+}
+
+#[test]
+fn without_delivery_reports_the_code_screen_never_reads_again() {
+    let mut r = Run::with_code_sent();
+    assert_eq!(r.f.delivery_line(), None);
+    for s in 1..=5 {
+        let t = r.now;
+        r.at(t + s * DELIVERY_POLL_MS).send(Msg::Tick);
+        assert!(r.cmds.is_empty(), "{:?}", r.cmds);
+    }
+}

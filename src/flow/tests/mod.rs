@@ -6,8 +6,9 @@ use super::*;
 use crate::backend::{asha, BackendError};
 use crate::messages;
 use contract::api::{
-    Approval, CreateRedemption, KioskIdentify, OtpSent, Override, Receipt, Redemption,
-    RedemptionStatus, Role, Session, SignIn, StaffInfo, StoreInfo, TerminalInfo, TerminalMode,
+    Approval, CreateRedemption, Delivery, DeliveryStatus, KioskIdentify, OtpSent, Override,
+    Receipt, Redemption, RedemptionStatus, Role, Session, SignIn, StaffInfo, StoreInfo,
+    TerminalInfo, TerminalMode,
 };
 use contract::rules::Purpose;
 use contract::{

@@ -23,6 +23,15 @@ pub fn OtpScreen() -> impl IntoView {
     let own = ctx.mode().self_service();
     // A resend goes by the channel of the code sent, unless the cashier picks another.
     let channel = chosen_channel(ctx, sent.get_untracked().map(|s| s.channel));
+    // What the provider reported of the code's message; after a failure, a new code is
+    // offered by another channel first.
+    let delivery = ctx.sel(Flow::delivery_line);
+    let switch_to = ctx.sel(Flow::channel_after_failure);
+    Effect::new(move |_| {
+        if let Some(c) = switch_to.get() {
+            channel.set(c);
+        }
+    });
     let send = move |_| ctx.dispatch(Action::SendOtp(channel.get_untracked()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -51,6 +60,11 @@ pub fn OtpScreen() -> impl IntoView {
                         format!("Code sent by {} to {}{apart}", s.channel.label(), s.destination)
                     }).unwrap_or_default()}
                 </p>
+                <Show when=move || delivery.get().is_some()>
+                    <p data-testid="otp-delivery" class=move || if delivery.get().is_some_and(|d| d.1) { "rg-bad" } else { "rg-muted" }>
+                        {move || delivery.get().map(|d| d.0).unwrap_or_default()}
+                    </p>
+                </Show>
                 <form on:submit=submit novalidate>
                     {code.field("otp-code", if own { "Code we sent you" } else { "Code the customer reads out" }, "otp-code-error otp-countdown otp-attempts", Input::CODE)}
                     <div class="rg-row rg-facts">
