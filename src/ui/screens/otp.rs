@@ -27,6 +27,7 @@ pub fn OtpScreen() -> impl IntoView {
     // offered by another channel first.
     let delivery = ctx.sel(Flow::delivery_line);
     let switch_to = ctx.sel(Flow::channel_after_failure);
+    let undelivered = ctx.sel(Flow::code_undelivered);
     Effect::new(move |_| {
         if let Some(c) = switch_to.get() {
             channel.set(c);
@@ -70,7 +71,10 @@ pub fn OtpScreen() -> impl IntoView {
                     <div class="rg-row rg-facts">
                         <p id="otp-countdown" data-testid="countdown" data-expired=move || code.expired.get().to_string()>
                             {move || {
-                                if code.expired.get() {
+                                if undelivered.get() {
+                                    // The code is void: no countdown for a code that will not come.
+                                    String::new()
+                                } else if code.expired.get() {
                                     "The code has expired: send a new one".to_string()
                                 } else {
                                     code.left.get().map(|s| format!("Code valid for {}", messages::clock(s))).unwrap_or_default()
@@ -78,7 +82,7 @@ pub fn OtpScreen() -> impl IntoView {
                             }}
                         </p>
                         <p id="otp-attempts" data-testid="attempts-left">
-                            {move || match code.attempts.get() {
+                            {move || match code.attempts.get().filter(|_| !undelivered.get()) {
                                 Some(1) => "1 try left".to_string(),
                                 Some(n) => format!("{n} tries left"),
                                 None => String::new(),
@@ -86,7 +90,7 @@ pub fn OtpScreen() -> impl IntoView {
                         </p>
                     </div>
                     <div class="rg-actions">
-                        <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get() || code.surely_expired.get()>
+                        <button type="submit" class="rg-btn rg-primary" data-testid="verify" disabled=move || busy.get() || code.surely_expired.get() || undelivered.get()>
                             "Verify code"
                         </button>
                     </div>
