@@ -4,7 +4,7 @@
 // and the till's code screen, reading the redemption again, says what became of the code.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
+import { DEMO, launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import { fakeProvider } from '../lib/provider.mjs';
 import { chooseInstrument, enterBill, findCustomer, hold, look, openApp, signIn, tid } from '../lib/app.mjs';
@@ -112,6 +112,19 @@ test('a code reported delivered says so, and nothing else changes', async () => 
   assert.equal(await deliveryLine(page), "Delivered to the customer's phone.");
   assert.equal((await page.textContent('#status')).trim(), before, 'the notice stays');
   assert.ok(await page.isChecked('#channel-sms'));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the day\'s report counts what the provider said of the codes', async () => {
+  const page = await openApp(suite.browser, suite.server, SIZES.desktop, '/reports');
+  await signIn(page, { staff: DEMO.manager });
+  await page.waitForSelector(tid('report-deliveries'));
+  assert.equal(
+    (await page.textContent(tid('report-deliveries'))).trim(),
+    'Codes with delivery reports: SMS 1 delivered, 1 failed at the operator, 0 with no report yet.',
+  );
+  await look(page, '95-report-delivery-counts');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

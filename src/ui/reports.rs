@@ -286,6 +286,23 @@ fn ReportTable(r: LoyaltyReport) -> impl IntoView {
         n(v.expired, &locale),
         money(v.expired_value)
     );
+    // Codes whose provider reports deliveries (issue 16), per channel.
+    let messages = (!r.messages.is_empty()).then(|| {
+        let per: Vec<String> = r
+            .messages
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {} delivered, {} failed at the operator, {} with no report yet",
+                    m.channel.label(),
+                    n(m.delivered, &locale),
+                    n(m.failed, &locale),
+                    n(m.awaiting, &locale)
+                )
+            })
+            .collect();
+        format!("Codes with delivery reports: {}.", per.join("; "))
+    });
     let drill = kind != ReportKind::CustomerDetail;
     let rows: Vec<Row> = r
         .rows
@@ -328,6 +345,7 @@ fn ReportTable(r: LoyaltyReport) -> impl IntoView {
             <h3>{kind.title()}</h3>
             <p data-testid="report-summary">{summary}</p>
             <p class="rg-hint" data-testid="report-vouchers">{vouchers}</p>
+            {messages.map(|m| view! { <p class="rg-hint" data-testid="report-deliveries">{m}</p> })}
             {match empty {
                 true => view! { <p data-testid="report-empty">"Nothing was redeemed in these days with these choices."</p> }.into_any(),
                 false => view! { <DataTable label=kind.title().to_string() testid="report-table" head rows/> }.into_any(),

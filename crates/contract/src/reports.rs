@@ -633,6 +633,17 @@ pub struct VoucherTotals {
     pub expired_value: Money,
 }
 
+/// Codes sent through a gateway whose provider reports deliveries (issue 16), on one channel
+/// over a report's days: delivered to the phone, failed at the operator, no report yet.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryTotals {
+    pub channel: crate::contact::Channel,
+    pub delivered: u64,
+    pub failed: u64,
+    pub awaiting: u64,
+}
+
 /// A report: its rows and its totals over everything it matched.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -648,6 +659,9 @@ pub struct LoyaltyReport {
     pub value: Money,
     pub reversed: u64,
     pub vouchers: VoucherTotals,
+    /// Per channel whose provider reports deliveries; empty where none does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<DeliveryTotals>,
 }
 
 impl LoyaltyReport {

@@ -252,6 +252,7 @@ pub fn loyalty(
     };
     let (from_ms, to_ms) = days::bounds(policy, filter.from, filter.to);
     let v = tx.voucher_sums(&store.id, from_ms, to_ms, now_ms)?;
+    let messages = tx.delivery_sums(&store.id, from_ms, to_ms)?;
     Ok(LoyaltyReport {
         report: kind,
         filter: filter.clone(),
@@ -269,6 +270,7 @@ pub fn loyalty(
             expired: v.expired,
             expired_value: money(v.expired_minor, currency)?,
         },
+        messages,
     })
 }
 

@@ -131,6 +131,7 @@ fn report(s: &State, kind: ReportKind, filter: ReportFilter) -> Result<AdminRepl
             expired: 0,
             expired_value: zero,
         },
+        messages: vec![],
     }))
 }
 

@@ -82,6 +82,7 @@ fn empty(kind: ReportKind, filter: ReportFilter) -> LoyaltyReport {
             expired: 0,
             expired_value: inr(0),
         },
+        messages: vec![],
     }
 }
 

@@ -88,6 +88,15 @@ mod tests {
                 value: inr(6),
                 reversed: 1,
                 vouchers: vouchers.clone(),
+                messages: match kind {
+                    ReportKind::Cashier => vec![],
+                    _ => vec![DeliveryTotals {
+                        channel: Channel::Whatsapp,
+                        delivered: 7,
+                        failed: 2,
+                        awaiting: 1,
+                    }],
+                },
             });
         }
         filter.cashier = Some("s&1".into());

@@ -252,7 +252,7 @@ structs! {
         redemption_id, count, points, value, reversed, vouchers_taken, vouchers_value,
     }
     VoucherTotals { issued, issued_value, redeemed, redeemed_value, expired, expired_value }
-    LoyaltyReport { report, filter, rows, more, count, points, value, reversed, vouchers }
+    DeliveryTotals { channel, delivered, failed, awaiting }
     ReportFilter { from, to, cashier, terminal, customer, instrument, approved_by }
     LiabilityLine {
         instrument_kind, unit, customers, quantity, value, expiring_30, expiring_60,
@@ -406,6 +406,24 @@ impl FromJson for BillCap {
             }),
             _ => Err(WireError::new("not a known cap").at("kind")),
         }
+    }
+}
+
+impl FromJson for LoyaltyReport {
+    fn from_json(v: &Value) -> Read<Self> {
+        let v = object(v)?;
+        Ok(LoyaltyReport {
+            report: field(v, "report")?,
+            filter: field(v, "filter")?,
+            rows: field(v, "rows")?,
+            more: field(v, "more")?,
+            count: field(v, "count")?,
+            points: field(v, "points")?,
+            value: field(v, "value")?,
+            reversed: field(v, "reversed")?,
+            vouchers: field(v, "vouchers")?,
+            messages: field::<OrEmpty<DeliveryTotals>>(v, "messages")?.0,
+        })
     }
 }
 

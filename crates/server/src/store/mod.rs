@@ -232,6 +232,14 @@ pub trait DeliveryTx {
         report: &crate::gateways::reports::Report,
         at_ms: i64,
     ) -> ApiResult<(DeliveryRow, bool)>;
+    /// A store's codes sent in [from_ms, to_ms) through gateways that report deliveries, per
+    /// channel: delivered, failed, no report yet.
+    fn delivery_sums(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<Vec<contract::reports::DeliveryTotals>>;
 }
 
 pub trait LimitTx {

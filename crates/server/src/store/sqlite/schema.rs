@@ -279,6 +279,8 @@ CREATE TABLE deliveries (
     channel TEXT NOT NULL, provider_id TEXT NOT NULL, store_id TEXT, redemption_id TEXT, kind TEXT,
     status TEXT NOT NULL, reason TEXT, sent_at_ms INTEGER, reported_at_ms INTEGER,
     PRIMARY KEY (channel, provider_id)) WITHOUT ROWID;
+-- A store's codes over a report's days.
+CREATE INDEX deliveries_by_store ON deliveries (store_id, sent_at_ms);
 "#,
 ];
 

@@ -277,6 +277,25 @@ async fn a_code_failed_at_the_operator_is_void_audited_and_may_go_again_at_once(
     .await;
     assert_eq!(r.expect(200)["changed"], 0);
     api.verify(&id, &fresh).await.expect(200);
+
+    // The day's report counts what the provider said of the codes it took.
+    let day_ms = 86_400_000;
+    let ist = on_till["created_at_ms"].as_i64().unwrap() + 19_800_000;
+    let today =
+        contract::reports::StoreDate::from_ordinal((ist.div_euclid(day_ms) - 10_957) as u32)
+            .unwrap()
+            .to_string();
+    let report = manager
+        .get(&format!(
+            "/v1/reports/loyalty?report=date_customer&from={today}&to={today}"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(
+        report["messages"],
+        json!([{ "channel": "sms", "delivered": 0, "failed": 1, "awaiting": 1 }]),
+        "{report}"
+    );
     assert_nothing_leaked(
         &server,
         &[code, fresh],

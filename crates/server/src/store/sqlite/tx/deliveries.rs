@@ -7,6 +7,7 @@ use crate::gateways::reports::Report;
 use crate::model::*;
 use crate::store::*;
 use contract::api::DeliveryStatus;
+use contract::reports::DeliveryTotals;
 use contract::Channel;
 use rusqlite::{params, Row};
 
@@ -85,5 +86,47 @@ impl DeliveryTx for SqliteTx<'_> {
             .delivery(channel, &report.provider_id)?
             .ok_or_else(|| crate::error::ApiError::internal("a delivery just written is gone"))?;
         Ok((row, changed))
+    }
+
+    fn delivery_sums(
+        &mut self,
+        store_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> ApiResult<Vec<DeliveryTotals>> {
+        let counts = self.all(
+            "SELECT channel, status, COUNT(*) FROM deliveries WHERE store_id = ?1 \
+             AND sent_at_ms >= ?2 AND sent_at_ms < ?3 AND kind = 'otp' GROUP BY channel, status",
+            params![store_id, from_ms, to_ms],
+            |r| {
+                Ok((
+                    parse_text::<Channel>(&r.get::<_, String>(0)?)?,
+                    parse_text::<DeliveryStatus>(&r.get::<_, String>(1)?)?,
+                    u(r.get(2)?),
+                ))
+            },
+        )?;
+        let mut out: Vec<DeliveryTotals> = Vec::new();
+        for channel in Channel::ALL {
+            let mut t = DeliveryTotals {
+                channel,
+                delivered: 0,
+                failed: 0,
+                awaiting: 0,
+            };
+            for (c, status, n) in &counts {
+                if *c == channel {
+                    match status {
+                        DeliveryStatus::Sent => t.awaiting += n,
+                        DeliveryStatus::Delivered => t.delivered += n,
+                        DeliveryStatus::Failed => t.failed += n,
+                    }
+                }
+            }
+            if t.delivered + t.failed + t.awaiting > 0 {
+                out.push(t);
+            }
+        }
+        Ok(out)
     }
 }
