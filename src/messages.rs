@@ -33,6 +33,7 @@ pub fn for_code(code: ErrorCode) -> &'static str {
         RateLimited => "Too many codes were sent. Wait before sending another.",
         ResendCooldown => "Wait a moment before sending the code again.",
         MessageBudgetExhausted => "The store cannot send more codes today. Ask a manager.",
+        CodesBlocked => "The customer replied to a code that they did not ask for it, so no code can be sent to them for now. Ask a manager.",
         DeliveryFailed => "The code could not be sent. Try again or choose another channel.",
         IdempotencyConflict => "This confirmation clashed with a different one. Check the receipt list before trying again.",
         IdempotencyInFlight => "The server is still finishing this redemption. Checking again…",

@@ -179,6 +179,12 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
                 true,
             ),
             tf(
+                "disowned_block_hours",
+                "No codes to a customer who replied they did not ask for one, for (hours)",
+                || between(&Policy::DISOWNED_BLOCK_HOURS, ""),
+                true,
+            ),
+            tf(
                 "fraud.opens_at",
                 "Store opens at",
                 || "HH:MM, the store's time: redemptions before are after hours".into(),
@@ -374,6 +380,7 @@ impl PolicyForm {
             ("reversal_window_secs", opt(d.reversal_window_secs)),
             ("time_zone", opt(d.time_zone)),
             ("voucher_valid_days", opt(d.voucher_valid_days)),
+            ("disowned_block_hours", opt(d.disowned_block_hours)),
             ("fraud.opens_at", fraud.opens_at.to_string()),
             ("fraud.closes_at", fraud.closes_at.to_string()),
             (
@@ -497,7 +504,8 @@ impl PolicyForm {
             earn_points,
             earn_cap_per_bill,
             reversal_window_secs,
-            voucher_valid_days
+            voucher_valid_days,
+            disowned_block_hours
         );
         let mut fraud = base.fraud.clone();
         macro_rules! fraud_whole {

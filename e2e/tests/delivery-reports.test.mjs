@@ -1,5 +1,5 @@
 // Issue 16: "sent" is only the provider's API taking the message; its delivery report says
-// later whether the phone got it. The gateway here is a fake provider on 127.0.0.1; its
+// later whether the phone got it, and the customer may reply that they did not ask for it. The gateway here is a fake provider on 127.0.0.1; its
 // report reaches the real server at /v1/delivery-reports/sms, proven by the gateway's token,
 // and the till's code screen, reading the redemption again, says what became of the code.
 import { after, before, test } from 'node:test';
@@ -31,6 +31,13 @@ status = "/status"
 reason = "/reason"
 delivered = ["delivered"]
 failed = ["failed", "undelivered"]
+
+[gateways.sms.replies]
+auth = "token"
+secret_env = "SMS_REPORT_TOKEN"
+from = "/from"
+text = "/text"
+keywords = ["NOTME"]
 `,
     env: { SMS_REPORT_TOKEN: TOKEN },
   });
@@ -126,5 +133,29 @@ test('the day\'s report counts what the provider said of the codes', async () =>
   );
   await look(page, '95-report-delivery-counts');
   assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a customer who replies NOTME: the till says so, the code no longer works, no new one goes', async () => {
+  const page = await openApp(suite.browser, suite.server, SIZES.tablet);
+  await signIn(page);
+  await enterBill(page, `B-NOTME-${Date.now()}`, '2000');
+  await findCustomer(page, 'Asha', 'cust-asha');
+  await chooseInstrument(page, 'points');
+  await hold(page, 100, 'sms');
+  await page.waitForSelector(tid('otp-delivery'));
+  const r = await fetch(`${suite.server.url}/v1/replies/sms?token=${TOKEN}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '919876543210', text: 'notme' }),
+  });
+  assert.deepEqual(await r.json(), { disowning: 1, codes_voided: 1 });
+  await page.waitForFunction(() => /did not ask/.test(document.querySelector('[data-testid="otp-delivery"]')?.textContent ?? ''), null, { timeout: 15_000 });
+  assert.equal(await deliveryLine(page), 'The customer replied that they did not ask for this code: it no longer works.');
+  assert.match((await page.textContent('#status')).trim(), /^The customer replied that they did not ask for this code\./);
+  assert.ok(!(await page.isEnabled(tid('verify'))), 'Verify is off');
+  await look(page, '96-code-disowned-by-the-customer');
+  assert.deepEqual(page.problems, []);
+  await page.click(tid('cancel'));
   await page.context().close();
 });

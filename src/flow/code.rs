@@ -77,12 +77,18 @@ impl Flow {
         let Some(id) = self.idle_redemption_on(Screen::Otp) else {
             return vec![];
         };
-        // The operator reported that this code's message failed: the backend voided the
-        // code, so nothing typed can match it (and asking would only say "no code").
-        if self.code_undelivered() {
+        // The operator reported that this code's message failed, or the customer replied
+        // that they did not ask for it: the backend voided the code, so nothing typed can
+        // match it (and asking would only say "no code").
+        if let Some(status) = self.code_void_by_report() {
             self.ui.field(
                 Field::Code,
-                "This code was never delivered and no longer works: send a new code.",
+                match status {
+                    DeliveryStatus::Disowned => {
+                        "The customer said they did not ask for this code: it no longer works."
+                    }
+                    _ => "This code was never delivered and no longer works: send a new code.",
+                },
             );
             return vec![];
         }
@@ -315,10 +321,17 @@ impl Flow {
         if intent.id != fresh.id || shown.expires_at_ms != now.expires_at_ms {
             return vec![];
         }
-        let failed_now = now.delivery.as_ref().map(|d| d.status) == Some(DeliveryStatus::Failed)
-            && shown.delivery.as_ref().map(|d| d.status) != Some(DeliveryStatus::Failed);
+        let was = shown.delivery.as_ref().map(|d| d.status);
+        let is = now.delivery.as_ref().map(|d| d.status);
+        let failed_now = is == Some(DeliveryStatus::Failed) && was != is;
+        let disowned_now = is == Some(DeliveryStatus::Disowned) && was != is;
         shown.delivery = now.delivery;
         shown.resend_after_ms = now.resend_after_ms;
+        if disowned_now {
+            self.ui.notice = Some(Notice::err(
+                "The customer replied that they did not ask for this code. It no longer works, no new code can be sent to them for now, and a manager has been told. Cancel this redemption.",
+            ));
+        }
         if failed_now {
             let how = shown.channel.label();
             let others = channels
@@ -343,11 +356,18 @@ impl Flow {
     /// The operator reported that the code's message could not be delivered: the code is
     /// void.
     pub fn code_undelivered(&self) -> bool {
+        self.code_void_by_report() == Some(DeliveryStatus::Failed)
+    }
+
+    /// The code was voided by what was reported of its message: failed at the operator, or
+    /// disowned by the customer (issue 16).
+    pub fn code_void_by_report(&self) -> Option<DeliveryStatus> {
         self.redemption
             .intent
             .as_ref()
             .and_then(|r| r.otp.as_ref()?.delivery.as_ref())
-            .is_some_and(|d| d.status == DeliveryStatus::Failed)
+            .map(|d| d.status)
+            .filter(|s| matches!(s, DeliveryStatus::Failed | DeliveryStatus::Disowned))
     }
 
     /// After the code's message failed at the operator: the channel to offer first for a new
@@ -376,6 +396,11 @@ impl Flow {
                 false,
             ),
             DeliveryStatus::Delivered => (format!("Delivered to {whose} phone."), false),
+            DeliveryStatus::Disowned => (
+                "The customer replied that they did not ask for this code: it no longer works."
+                    .to_string(),
+                true,
+            ),
             DeliveryStatus::Failed => (
                 match &d.reason {
                     Some(why) => {

@@ -292,8 +292,12 @@ fn ReportTable(r: LoyaltyReport) -> impl IntoView {
             .messages
             .iter()
             .map(|m| {
+                let disowned = match m.disowned {
+                    0 => String::new(),
+                    d => format!(", {} the customer did not ask for", n(d, &locale)),
+                };
                 format!(
-                    "{} {} delivered, {} failed at the operator, {} with no report yet",
+                    "{} {} delivered, {} failed at the operator, {} with no report yet{disowned}",
                     m.channel.label(),
                     n(m.delivered, &locale),
                     n(m.failed, &locale),

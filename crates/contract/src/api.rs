@@ -64,6 +64,9 @@ pub mod paths {
     /// A provider's delivery reports on the messages its gateway took (issue 16); not the
     /// app's: the provider calls it, proving itself with the gateway's secret.
     pub const DELIVERY_REPORTS: &str = "/v1/delivery-reports/{channel}";
+    /// Customers' replies to a code's message ("I did not ask for this"), passed on by the
+    /// provider (issue 16); proven like delivery reports.
+    pub const REPLIES: &str = "/v1/replies/{channel}";
 
     pub fn balance(customer_id: &str) -> String {
         format!("{CUSTOMERS}/{customer_id}/balance")
@@ -331,6 +334,9 @@ pub enum DeliveryStatus {
     Delivered,
     /// The provider reports the operator could not deliver it: the code will not arrive.
     Failed,
+    /// The customer replied that they did not ask for it (issue 16): the code is void and
+    /// no code may go to them for the policy's `disowned_block_hours`.
+    Disowned,
 }
 
 impl DeliveryStatus {
@@ -339,6 +345,7 @@ impl DeliveryStatus {
             DeliveryStatus::Sent => "sent",
             DeliveryStatus::Delivered => "delivered",
             DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Disowned => "disowned",
         }
     }
 }

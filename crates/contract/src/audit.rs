@@ -18,6 +18,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("otp_rejected", "Wrong code"),
     ("reverse", "Reversed"),
     ("fraud_alert", "Fraud alert sent"),
+    ("code_disowned", "Customer did not ask for the code"),
     ("otp_sent", "Code sent"),
     ("otp_verified", "Code verified"),
     ("otp_locked", "Locked: too many wrong codes"),

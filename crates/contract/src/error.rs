@@ -56,6 +56,7 @@ error_codes! {
     RateLimited = "rate_limited", 429, "Too many codes sent: wait before sending another";
     ResendCooldown = "resend_cooldown", 429, "Wait a moment before resending";
     MessageBudgetExhausted = "message_budget_exhausted", 429, "The store's daily message budget is used up";
+    CodesBlocked = "codes_blocked", 423, "The customer replied that they did not ask for a code: none can be sent to them for now";
     DeliveryFailed = "delivery_failed", 502, "The code could not be sent";
     IdempotencyConflict = "idempotency_conflict", 422, "That retry key was used for a different request";
     IdempotencyInFlight = "idempotency_in_flight", 409, "The same request is still being processed";

@@ -82,6 +82,9 @@ pub struct Policy {
     pub time_zone: String,
     /// Days a printed voucher can be redeemed after it was issued (seed 004).
     pub voucher_valid_days: u32,
+    /// Hours no code may be sent to a customer who replied to one that they did not ask
+    /// for it (issue 16).
+    pub disowned_block_hours: u32,
     /// When a cashier's fraud signals are worth a manager's look, and opening hours.
     pub fraud: FraudThresholds,
 }
@@ -123,6 +126,7 @@ pub struct PolicyDraft {
     pub time_zone: Option<String>,
     pub override_store_code: Option<bool>,
     pub voucher_valid_days: Option<u32>,
+    pub disowned_block_hours: Option<u32>,
     pub fraud: Option<FraudThresholds>,
 }
 
@@ -172,6 +176,7 @@ impl From<&Policy> for PolicyDraft {
             time_zone: Some(p.time_zone.clone()),
             override_store_code: Some(p.override_store_code),
             voucher_valid_days: Some(p.voucher_valid_days),
+            disowned_block_hours: Some(p.disowned_block_hours),
             fraud: Some(p.fraud.clone()),
         }
     }
@@ -214,6 +219,9 @@ impl TryFrom<PolicyDraft> for Policy {
             time_zone: d.time_zone.unwrap_or(defaults.time_zone),
             override_store_code: d.override_store_code.unwrap_or(false),
             voucher_valid_days: d.voucher_valid_days.unwrap_or(defaults.voucher_valid_days),
+            disowned_block_hours: d
+                .disowned_block_hours
+                .unwrap_or(defaults.disowned_block_hours),
             fraud: d.fraud.unwrap_or(defaults.fraud),
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
@@ -293,6 +301,7 @@ impl Policy {
     pub const REVERSAL_WINDOW_SECS: std::ops::RangeInclusive<u32> = 0..=86_400;
     /// How long a printed voucher stays valid.
     pub const VOUCHER_VALID_DAYS: std::ops::RangeInclusive<u32> = 1..=3_650;
+    pub const DISOWNED_BLOCK_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
     /// The time zone a store gets unless its manager chooses another (SPEC §3).
     pub const DEFAULT_TIME_ZONE: &'static str = "Asia/Kolkata";
 
@@ -335,6 +344,7 @@ impl Policy {
             reversal_window_secs: 1_800,
             time_zone: default_time_zone(country).to_string(),
             voucher_valid_days: 90,
+            disowned_block_hours: 24,
             fraud: FraudThresholds::default(),
         }
     }
@@ -497,6 +507,12 @@ impl Policy {
             bad(
                 "voucher_valid_days",
                 range(&Self::VOUCHER_VALID_DAYS, "days"),
+            );
+        }
+        if !Self::DISOWNED_BLOCK_HOURS.contains(&self.disowned_block_hours) {
+            bad(
+                "disowned_block_hours",
+                range(&Self::DISOWNED_BLOCK_HOURS, "hours"),
             );
         }
         for (field, message) in self.fraud.problems() {

@@ -642,6 +642,8 @@ pub struct DeliveryTotals {
     pub delivered: u64,
     pub failed: u64,
     pub awaiting: u64,
+    /// Codes the customer replied they did not ask for.
+    pub disowned: u64,
 }
 
 /// A report: its rows and its totals over everything it matched.

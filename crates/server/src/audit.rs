@@ -94,10 +94,13 @@ pub enum Action {
     /// A cashier's fraud signal crossed its threshold for the first time in a store day: the
     /// managers were told (issue 15). The entry's staff is the cashier.
     FraudAlert,
+    /// The customer replied to a code's message that they did not ask for it (issue 16): the
+    /// code is void, no code may go to them for a while, the managers were told.
+    CodeDisowned,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -139,6 +142,7 @@ impl Action {
         Action::VoucherRedeemed,
         Action::VoucherRefused,
         Action::FraudAlert,
+        Action::CodeDisowned,
     ];
 
     /// The action of a stored (or asked for) name, if there is one.
@@ -190,6 +194,7 @@ impl Action {
             Action::VoucherRedeemed => "voucher_redeemed",
             Action::VoucherRefused => "voucher_refused",
             Action::FraudAlert => "fraud_alert",
+            Action::CodeDisowned => "code_disowned",
         }
     }
 }
@@ -1018,6 +1023,7 @@ mod tests {
                 "voucher_redeemed",
                 "voucher_refused",
                 "fraud_alert",
+                "code_disowned",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

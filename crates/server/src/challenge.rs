@@ -182,6 +182,18 @@ pub fn issue(
             ))
             .field("channel"));
     };
+    // The customer replied to a code that they did not ask for it (issue 16): no code goes to
+    // them for the policy's hours, by any channel, from any till.
+    if let Some(until) = tx.codes_blocked_until(&customer.id, now_ms)? {
+        let hours = (until - now_ms + 3_599_999) / 3_600_000;
+        return Err(Problem::new(ErrorCode::CodesBlocked)
+            .detail(format!(
+                "The customer replied to a code that they did not ask for it: no code can be sent to them for {hours} more hour{}",
+                if hours == 1 { "" } else { "s" }
+            ))
+            .retry_after(ceil_secs(until - now_ms))
+            .into());
+    }
     if let Some(previous) = req.replaces {
         if now_ms < previous.resend_after_ms {
             return Err(Problem::new(ErrorCode::ResendCooldown)

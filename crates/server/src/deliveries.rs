@@ -5,19 +5,25 @@
 //! "failed at the operator" on the code screen. A failed code is void at once (it will not
 //! arrive), may be sent again at once by another channel, and is audited; reports are counted
 //! in `/metrics`.
+//!
+//! A customer's reply "I did not ask for this" (`[gateways.<channel>.replies]`, a keyword by
+//! SMS or a WhatsApp button) voids the live codes that went to their number, blocks new codes
+//! to them for the policy's `disowned_block_hours`, tells the store's managers, and is
+//! audited as `code_disowned`.
 
 use crate::audit::{self, Action, Actor};
 use crate::error::ApiResult;
-use crate::gateways::reports::Report;
-use crate::gateways::Accepted;
-use crate::messages::MessageKind;
+use crate::gateways::reports::{Disowning, Report};
+use crate::gateways::{Accepted, Addressee, OutgoingMessage};
+use crate::messages::{alert_subject, alert_template, safe_value, MessageKind, Vars};
 use crate::metrics;
 use crate::model::DeliveryRow;
 use crate::state::Shared;
 use crate::store::Tx;
-use contract::api::{Delivery, DeliveryStatus};
+use contract::api::{Delivery, DeliveryStatus, RedemptionStatus};
 use contract::Channel;
 use serde_json::json;
+use tracing::Instrument;
 
 /// What a code's send is, for matching its report to the code still live on the redemption.
 pub struct CodeSend {
@@ -39,17 +45,19 @@ pub async fn code_sent(
     accepted: Accepted,
     now_ms: i64,
 ) -> ApiResult<Option<Delivery>> {
-    let Some(provider_id) = accepted.provider_id else {
-        return Ok(None);
-    };
-    if app.config.gateways.delivery_reports(send.channel).is_none() {
+    let gateways = &app.config.gateways;
+    let reports = gateways.delivery_reports(send.channel).is_some();
+    // A provider passing on replies may tell of a disowned code: the till reads again too.
+    let replies = gateways.replies(send.channel).is_some();
+    let provider_id = accepted.provider_id.filter(|_| reports);
+    if provider_id.is_none() && !replies {
         return Ok(None);
     }
     app.db
         .run(move |tx| {
-            let row = tx.record_delivery(&DeliveryRow {
+            let sent = DeliveryRow {
                 channel: send.channel,
-                provider_id,
+                provider_id: provider_id.clone().unwrap_or_default(),
                 store_id: Some(send.store_id),
                 redemption_id: Some(send.about),
                 kind: Some(send.kind.as_str().to_string()),
@@ -57,7 +65,12 @@ pub async fn code_sent(
                 reason: None,
                 sent_at_ms: Some(now_ms),
                 reported_at_ms: None,
-            })?;
+            };
+            // Kept by the provider's id only where its reports will name it.
+            let row = match provider_id {
+                Some(_) => tx.record_delivery(&sent)?,
+                None => sent,
+            };
             apply(tx, &row, Some(send.expires_at_ms), now_ms)?;
             Ok(Some(row.delivery()))
         })
@@ -120,11 +133,15 @@ fn apply(
     match sent_expiring_at {
         // The send is being recorded: it is this code's if nothing newer replaced it.
         Some(expires) if otp.expires_at_ms == expires && otp.provider_id.is_none() => {
-            otp.provider_id = Some(row.provider_id.clone());
+            otp.provider_id = Some(row.provider_id.clone()).filter(|id| !id.is_empty());
         }
         Some(_) => return Ok(()),
         // A report: only for the message that carried the code still on the redemption.
-        None if otp.provider_id.as_deref() != Some(row.provider_id.as_str()) => return Ok(()),
+        None if row.provider_id.is_empty()
+            || otp.provider_id.as_deref() != Some(row.provider_id.as_str()) =>
+        {
+            return Ok(())
+        }
         None => {}
     }
     otp.delivery = Some(row.delivery());
@@ -149,4 +166,145 @@ fn apply(
         )?;
     }
     Ok(())
+}
+
+/// Customers' "I did not ask for this", already authenticated and read: for each, the live
+/// codes sent on `channel` to that number (only the one the reply answers, when the provider
+/// says which and it is one of them) are void, the customer gets no code for the policy's
+/// hours, each is audited, and the store's managers are told by SMS. Returns how many codes
+/// were disowned.
+pub async fn disowned(
+    app: &Shared,
+    channel: Channel,
+    replies: Vec<Disowning>,
+    now_ms: i64,
+) -> ApiResult<usize> {
+    let (count, alerts) = app
+        .db
+        .run(move |tx| {
+            let mut count = 0;
+            let mut alerts = Vec::new();
+            for reply in &replies {
+                let (n, mut told) = disown(tx, channel, reply, now_ms)?;
+                count += n;
+                alerts.append(&mut told);
+            }
+            Ok((count, alerts))
+        })
+        .await?;
+    if !alerts.is_empty() {
+        let app = app.clone();
+        let task = async move {
+            for message in alerts {
+                if let Err(failure) = app.gateway.deliver(message).await {
+                    tracing::warn!(
+                        reason = failure.reason_str(),
+                        detail = %failure.detail,
+                        "a manager's alert was not delivered"
+                    );
+                }
+            }
+        };
+        tokio::spawn(task.instrument(tracing::Span::current()));
+    }
+    Ok(count)
+}
+
+fn disown(
+    tx: &mut dyn Tx,
+    channel: Channel,
+    reply: &Disowning,
+    now_ms: i64,
+) -> ApiResult<(usize, Vec<OutgoingMessage>)> {
+    let mut live: Vec<_> = tx
+        .open_redemptions_of_mobile(&reply.from, now_ms)?
+        .into_iter()
+        .filter(|r| {
+            r.status == RedemptionStatus::AwaitingOtp
+                && r.otp
+                    .as_ref()
+                    .is_some_and(|o| o.channel == channel && o.code_mac.is_some())
+        })
+        .collect();
+    if let Some(answered) = &reply.in_reply_to {
+        let exact = |r: &crate::model::RedemptionRow| {
+            r.otp.as_ref().and_then(|o| o.provider_id.as_deref()) == Some(answered.as_str())
+        };
+        // A reply to the message before the code (the amount's) names no code: all the
+        // customer's live codes on this channel are meant.
+        if live.iter().any(exact) {
+            live.retain(exact);
+        }
+    }
+    let mut alerts = Vec::new();
+    let n = live.len();
+    for mut r in live {
+        let Some(store) = tx.store(&r.store_id)? else {
+            continue;
+        };
+        let until = now_ms + i64::from(store.policy.disowned_block_hours) * 3_600_000;
+        let Some(otp) = r.otp.as_mut() else {
+            continue;
+        };
+        otp.code_mac = None;
+        otp.delivery = Some(Delivery {
+            status: DeliveryStatus::Disowned,
+            reason: None,
+            at_ms: now_ms,
+        });
+        if let Some(id) = otp.provider_id.clone() {
+            tx.disown_delivery(channel, &id, now_ms)?;
+        }
+        tx.update_redemption(&r)?;
+        tx.block_codes(&r.customer_id, until, now_ms)?;
+        let actor = Actor {
+            store_id: r.store_id.clone(),
+            terminal_id: Some(r.terminal_id.clone()),
+            staff_id: r.staff_id.clone(),
+        };
+        audit::record(
+            tx,
+            now_ms,
+            &actor,
+            Action::CodeDisowned,
+            Some(&r.id),
+            json!({
+                "channel": channel.as_str(),
+                "customer_id": r.customer_id,
+                "blocked_until_ms": until,
+                "answered_message": reply.in_reply_to.is_some(),
+            }),
+        )?;
+        // The managers hear of it as of a cashier's signal: who asked, where.
+        let cashier = match &r.staff_id {
+            Some(id) => tx
+                .staff_by_id(&r.store_id, id)?
+                .map(|s| s.name)
+                .unwrap_or_else(|| id.clone()),
+            None => "a self-service kiosk".to_string(),
+        };
+        let vars = Vars {
+            customer: safe_value(Channel::Sms, &cashier),
+            store: safe_value(Channel::Sms, &store.name),
+            quantity: "Codes disowned (a customer replied they did not ask for the code)".into(),
+            ..Vars::default()
+        };
+        for (id, name, mobile) in tx.manager_mobiles(&r.store_id)? {
+            let to = Addressee {
+                customer_id: id,
+                customer_name: name,
+                channel: Channel::Sms,
+                destination: mobile,
+            };
+            alerts.push(
+                OutgoingMessage::new(MessageKind::Alert, to, now_ms).with_text(
+                    &store.policy.locale,
+                    alert_template(),
+                    &alert_subject(),
+                    vars.clone(),
+                ),
+            );
+        }
+    }
+    Ok((n, alerts))
 }

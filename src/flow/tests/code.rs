@@ -364,3 +364,38 @@ fn without_delivery_reports_the_code_screen_never_reads_again() {
         assert!(r.cmds.is_empty(), "{:?}", r.cmds);
     }
 }
+
+#[test]
+fn a_code_the_customer_disowned_is_said_and_cannot_be_typed() {
+    let mut r = with_reported_code();
+    let t = r.now;
+    r.at(t + DELIVERY_POLL_MS).send(Msg::Tick);
+    let answer = reported(&r, DeliveryStatus::Disowned, None);
+    r.answer(answer);
+    assert_eq!(
+        r.notice(),
+        "The customer replied that they did not ask for this code. It no longer works, no new code can be sent to them for now, and a manager has been told. Cancel this redemption."
+    );
+    assert_eq!(
+        r.f.delivery_line(),
+        Some((
+            "The customer replied that they did not ask for this code: it no longer works.".into(),
+            true
+        ))
+    );
+    assert_eq!(r.f.channel_after_failure(), None, "no other channel either");
+    r.send(Action::Verify("123456".into()));
+    assert!(r.cmds.is_empty());
+    assert_eq!(
+        r.field(),
+        Some((
+            Field::Code,
+            "The customer said they did not ask for this code: it no longer works.".into()
+        ))
+    );
+    // A new code is refused by the backend, and the cashier reads why.
+    let t = r.now;
+    r.at(t + 60_000).send(Action::SendOtp(Channel::Sms));
+    r.answer(Answer::OtpSent(Err(problem(ErrorCode::CodesBlocked))));
+    assert!(r.notice().contains("did not ask for it"), "{}", r.notice());
+}

@@ -27,7 +27,7 @@ pub fn OtpScreen() -> impl IntoView {
     // offered by another channel first.
     let delivery = ctx.sel(Flow::delivery_line);
     let switch_to = ctx.sel(Flow::channel_after_failure);
-    let undelivered = ctx.sel(Flow::code_undelivered);
+    let undelivered = ctx.sel(|f| f.code_void_by_report().is_some());
     Effect::new(move |_| {
         if let Some(c) = switch_to.get() {
             channel.set(c);

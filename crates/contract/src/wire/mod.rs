@@ -95,6 +95,7 @@ mod tests {
                         delivered: 7,
                         failed: 2,
                         awaiting: 1,
+                        disowned: 1,
                     }],
                 },
             });

@@ -239,7 +239,7 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code, voucher_valid_days, fraud,
+        override_store_code, voucher_valid_days, disowned_block_hours, fraud,
     }
     FraudThresholds {
         override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,
@@ -252,7 +252,7 @@ structs! {
         redemption_id, count, points, value, reversed, vouchers_taken, vouchers_value,
     }
     VoucherTotals { issued, issued_value, redeemed, redeemed_value, expired, expired_value }
-    DeliveryTotals { channel, delivered, failed, awaiting }
+    DeliveryTotals { channel, delivered, failed, awaiting, disowned }
     ReportFilter { from, to, cashier, terminal, customer, instrument, approved_by }
     LiabilityLine {
         instrument_kind, unit, customers, quantity, value, expiring_30, expiring_60,
@@ -294,7 +294,9 @@ names! {
         Cancelled = "cancelled", Expired = "expired", Locked = "locked", Reversed = "reversed",
     }
     ApprovalStatus { Pending = "pending", Approved = "approved", Declined = "declined" }
-    DeliveryStatus { Sent = "sent", Delivered = "delivered", Failed = "failed" }
+    DeliveryStatus {
+        Sent = "sent", Delivered = "delivered", Failed = "failed", Disowned = "disowned",
+    }
     ReportKind {
         DateCustomer = "date_customer", CustomerDetail = "customer_detail", Cashier = "cashier",
         Terminal = "terminal", Instrument = "instrument", EndOfDay = "end_of_day",

@@ -140,7 +140,7 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code, voucher_valid_days, fraud,
+        override_store_code, voucher_valid_days, disowned_block_hours, fraud,
     }
     FraudThresholds {
         override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,

@@ -57,6 +57,9 @@ pub struct HttpGatewayFile {
     pub message_id: Option<String>,
     /// The provider's delivery reports, taken at `POST /v1/delivery-reports/{channel}`.
     pub delivery_reports: Option<super::reports::DeliveryReportsFile>,
+    /// Customers' replies to a code's message ("I did not ask for this"), taken at
+    /// `POST /v1/replies/{channel}`.
+    pub replies: Option<super::reports::RepliesFile>,
     /// The registered sender for every kind unless a kind names its own: India's DLT
     /// principal entity id (`{entity_id}`) and header, the sender id (`{header}`).
     pub entity_id: Option<String>,
@@ -448,6 +451,7 @@ pub struct HttpGateway {
     success_body_contains: Option<String>,
     message_id: Option<String>,
     reports: Option<Arc<super::reports::DeliveryReports>>,
+    replies: Option<Arc<super::reports::Replies>>,
     timeout: Duration,
     attempts: u8,
     /// For logs and the audit log: the host only (the URL may hold the message or a key).
@@ -685,6 +689,12 @@ impl HttpGateway {
             .map(|r| super::reports::DeliveryReports::from_file(r, env, at, f.message_id.is_some()))
             .transpose()?
             .map(Arc::new);
+        let replies = f
+            .replies
+            .as_ref()
+            .map(|r| super::reports::Replies::from_file(r, env, at))
+            .transpose()?
+            .map(Arc::new);
         let amount_first = kinds
             .get(MessageKind::Otp.as_str())
             .and_then(|k| k.ids.category.as_deref())
@@ -703,6 +713,7 @@ impl HttpGateway {
             success_body_contains: f.success_body_contains.clone(),
             message_id: f.message_id.clone(),
             reports,
+            replies,
             timeout,
             attempts,
             host,
@@ -818,6 +829,11 @@ impl HttpGateway {
     /// Its delivery reports, if the provider sends them.
     pub fn delivery_reports(&self) -> Option<&Arc<super::reports::DeliveryReports>> {
         self.reports.as_ref()
+    }
+
+    /// Its customers' replies, if the provider passes them on.
+    pub fn replies(&self) -> Option<&Arc<super::reports::Replies>> {
+        self.replies.as_ref()
     }
 
     /// The message stating the amount and the store before `code`, when codes go by a

@@ -412,6 +412,14 @@ impl Gateways {
             .any(|(c, g)| *c == channel && g.amount_first())
     }
 
+    /// How the gateway of `channel` takes customers' replies, if its provider passes them on.
+    pub fn replies(&self, channel: ChannelKind) -> Option<Arc<reports::Replies>> {
+        self.http
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, g)| g.replies().cloned())
+    }
+
     /// How the gateway of `channel` takes delivery reports, if its provider sends them.
     pub fn delivery_reports(&self, channel: ChannelKind) -> Option<Arc<reports::DeliveryReports>> {
         self.http

@@ -65,14 +65,176 @@ enum Format {
     Form,
 }
 
-/// A gateway's delivery reports, checked at start-up.
+/// What a provider's callbacks share, delivery reports and replies alike: how the provider
+/// proves a call is its own, and how the body is read into items (JSON objects found by
+/// `items`, or one form).
 #[derive(Clone)]
-pub struct DeliveryReports {
+struct Callback {
     auth: AuthKind,
     secret: String,
     signature_header: Option<String>,
     format: Format,
     items: Option<String>,
+}
+
+/// One item of a callback's body, its values found by JSON pointer or form field name.
+enum Item {
+    Json(Value),
+    Form(Vec<(String, String)>),
+}
+
+impl Item {
+    fn get(&self, key: &str) -> Option<String> {
+        match self {
+            Item::Json(v) => v.pointer(key).and_then(scalar),
+            Item::Form(fields) => fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
+        }
+    }
+}
+
+impl Callback {
+    /// Checks the shared settings of section `here`; `keys` are the section's own pointers
+    /// or field names, by setting name.
+    #[allow(clippy::too_many_arguments)]
+    fn from_parts(
+        here: &str,
+        auth: AuthKind,
+        secret_env: &str,
+        signature_header: Option<&str>,
+        format: Option<&str>,
+        items: Option<&str>,
+        keys: &[(&str, &str)],
+        env: EnvLookup<'_>,
+    ) -> Result<Callback, String> {
+        let secret = secret_from_env(env, &format!("{here} secret_env"), secret_env)?;
+        if secret.len() < 16 {
+            return Err(format!(
+                "{here} secret_env: the secret is too short to be guessed by nobody (use at least 16 characters)"
+            ));
+        }
+        let signature_header = match (auth, signature_header) {
+            (AuthKind::HmacSha256, None) => {
+                return Err(format!(
+                    "{here}: auth = \"hmac_sha256\" needs signature_header (the header the provider signs in)"
+                ))
+            }
+            (AuthKind::HmacSha256, Some(h)) => Some(
+                reqwest::header::HeaderName::from_bytes(h.as_bytes())
+                    .map_err(|_| format!("{here} signature_header: not a header name"))?
+                    .as_str()
+                    .to_string(),
+            ),
+            (AuthKind::Token, Some(_)) => {
+                return Err(format!(
+                    "{here}: signature_header is for auth = \"hmac_sha256\"; a token comes as ?token= on the callback URL"
+                ))
+            }
+            (AuthKind::Token, None) => None,
+        };
+        let format = match format.unwrap_or("json") {
+            "json" => Format::Json,
+            "form" => Format::Form,
+            other => return Err(format!("{here} format: \"{other}\" is not json or form")),
+        };
+        let all = keys.iter().copied().chain(items.map(|i| ("items", i)));
+        for (name, p) in all {
+            match format {
+                Format::Json if !p.is_empty() && !p.starts_with('/') => {
+                    return Err(format!(
+                        "{here} {name}: a JSON pointer starts with / (e.g. \"/{p}\")"
+                    ))
+                }
+                Format::Form if name == "items" => {
+                    return Err(format!(
+                        "{here} items: a form carries one report; items is for JSON"
+                    ))
+                }
+                Format::Form if p.is_empty() || p.starts_with('/') => {
+                    return Err(format!(
+                        "{here} {name}: a form field's name, e.g. MessageStatus"
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(Callback {
+            auth,
+            secret,
+            signature_header,
+            format,
+            items: items.map(String::from),
+        })
+    }
+
+    fn authenticate(
+        &self,
+        token: Option<&str>,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), Refused> {
+        let ok = match self.auth {
+            AuthKind::Token => {
+                token.is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.secret.as_bytes())))
+            }
+            AuthKind::HmacSha256 => {
+                let header = self.signature_header.as_deref().unwrap_or_default();
+                let given = headers
+                    .get(header)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.trim())
+                    .map(|v| v.strip_prefix("sha256=").unwrap_or(v));
+                given.and_then(signature_bytes).is_some_and(|sig| {
+                    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret.as_bytes())
+                        .expect("HMAC takes any key length");
+                    mac.update(body);
+                    mac.verify_slice(&sig).is_ok()
+                })
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Refused::Unauthenticated)
+        }
+    }
+
+    fn items(&self, body: &[u8]) -> Result<Vec<Item>, Refused> {
+        let unreadable = |why: &str| Refused::Unreadable(why.to_string());
+        match self.format {
+            Format::Form => Ok(vec![Item::Form(
+                url::form_urlencoded::parse(body)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            )]),
+            Format::Json => {
+                let v: Value =
+                    serde_json::from_slice(body).map_err(|_| unreadable("the body is not JSON"))?;
+                let list = match &self.items {
+                    Some(p) => match v.pointer(p) {
+                        Some(Value::Array(a)) => a.clone(),
+                        // A provider's other events (e.g. incoming messages) have none.
+                        None => vec![],
+                        Some(_) => return Err(unreadable("items does not point at an array")),
+                    },
+                    None => match v {
+                        Value::Array(a) => a,
+                        one => vec![one],
+                    },
+                };
+                Ok(list.into_iter().map(Item::Json).collect())
+            }
+        }
+    }
+}
+
+/// A gateway's delivery reports, checked at start-up.
+#[derive(Clone)]
+pub struct DeliveryReports {
+    callback: Callback,
     id: String,
     status: String,
     reason: Option<String>,
@@ -109,6 +271,21 @@ pub fn scalar(v: &Value) -> Option<String> {
 /// The longest id kept: a provider's id is an opaque handle, not a text.
 const MAX_ID: usize = 200;
 
+/// A list of a provider's words, lower-cased; `name` for the error when it is empty.
+fn words(list: &[String], here: &str, name: &str) -> Result<Vec<String>, String> {
+    let out: Vec<String> = list
+        .iter()
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if out.is_empty() {
+        return Err(format!(
+            "{here} {name}: list the provider's words for it, e.g. [\"{name}\"]"
+        ));
+    }
+    Ok(out)
+}
+
 impl DeliveryReports {
     /// Checks the section; `has_message_id`: the gateway reads the message's id from its
     /// answer (without it no report could be matched to a send).
@@ -124,77 +301,23 @@ impl DeliveryReports {
                 "{here}: set message_id on the gateway (a JSON pointer into the provider's answer to a send, e.g. \"/messages/0/id\"), so a report can be matched to the message it is about"
             ));
         }
-        let secret = secret_from_env(env, &format!("{here} secret_env"), &f.secret_env)?;
-        if secret.len() < 16 {
-            return Err(format!(
-                "{here} secret_env: the secret is too short to be guessed by nobody (use at least 16 characters)"
-            ));
-        }
-        let signature_header = match (f.auth, &f.signature_header) {
-            (AuthKind::HmacSha256, None) => {
-                return Err(format!(
-                    "{here}: auth = \"hmac_sha256\" needs signature_header (the header the provider signs in)"
-                ))
-            }
-            (AuthKind::HmacSha256, Some(h)) => Some(
-                reqwest::header::HeaderName::from_bytes(h.as_bytes())
-                    .map_err(|_| format!("{here} signature_header: not a header name"))?
-                    .as_str()
-                    .to_string(),
-            ),
-            (AuthKind::Token, Some(_)) => {
-                return Err(format!(
-                    "{here}: signature_header is for auth = \"hmac_sha256\"; a token comes as ?token= on the callback URL"
-                ))
-            }
-            (AuthKind::Token, None) => None,
-        };
-        let format = match f.format.as_deref().unwrap_or("json") {
-            "json" => Format::Json,
-            "form" => Format::Form,
-            other => return Err(format!("{here} format: \"{other}\" is not json or form")),
-        };
-        let pointers: Vec<(&str, &str)> = [("id", f.id.as_str()), ("status", f.status.as_str())]
+        let keys: Vec<(&str, &str)> = [("id", f.id.as_str()), ("status", f.status.as_str())]
             .into_iter()
             .chain(f.reason.as_deref().map(|r| ("reason", r)))
-            .chain(f.items.as_deref().map(|r| ("items", r)))
             .collect();
-        for (name, p) in &pointers {
-            match format {
-                Format::Json if !p.is_empty() && !p.starts_with('/') => {
-                    return Err(format!(
-                        "{here} {name}: a JSON pointer starts with / (e.g. \"/{p}\")"
-                    ))
-                }
-                Format::Form if *name == "items" => {
-                    return Err(format!(
-                        "{here} items: a form carries one report; items is for JSON"
-                    ))
-                }
-                Format::Form if p.is_empty() || p.starts_with('/') => {
-                    return Err(format!(
-                        "{here} {name}: a form field's name, e.g. MessageStatus"
-                    ))
-                }
-                _ => {}
-            }
-        }
-        let words = |list: &[String], name: &str| -> Result<Vec<String>, String> {
-            let out: Vec<String> = list
-                .iter()
-                .map(|w| w.trim().to_ascii_lowercase())
-                .filter(|w| !w.is_empty())
-                .collect();
-            if out.is_empty() {
-                return Err(format!(
-                    "{here} {name}: list the provider's status words for it, e.g. [\"{name}\"]"
-                ));
-            }
-            Ok(out)
-        };
+        let callback = Callback::from_parts(
+            &here,
+            f.auth,
+            &f.secret_env,
+            f.signature_header.as_deref(),
+            f.format.as_deref(),
+            f.items.as_deref(),
+            &keys,
+            env,
+        )?;
         let (delivered, failed) = (
-            words(&f.delivered, "delivered")?,
-            words(&f.failed, "failed")?,
+            words(&f.delivered, &here, "delivered")?,
+            words(&f.failed, &here, "failed")?,
         );
         if let Some(both) = delivered.iter().find(|w| failed.contains(w)) {
             return Err(format!(
@@ -202,11 +325,7 @@ impl DeliveryReports {
             ));
         }
         Ok(DeliveryReports {
-            auth: f.auth,
-            secret,
-            signature_header,
-            format,
-            items: f.items.clone(),
+            callback,
             id: f.id.clone(),
             status: f.status.clone(),
             reason: f.reason.clone(),
@@ -223,82 +342,16 @@ impl DeliveryReports {
         headers: &axum::http::HeaderMap,
         body: &[u8],
     ) -> Result<(), Refused> {
-        let ok = match self.auth {
-            AuthKind::Token => {
-                token.is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.secret.as_bytes())))
-            }
-            AuthKind::HmacSha256 => {
-                let header = self.signature_header.as_deref().unwrap_or_default();
-                let given = headers
-                    .get(header)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.trim())
-                    .map(|v| v.strip_prefix("sha256=").unwrap_or(v));
-                given.and_then(signature_bytes).is_some_and(|sig| {
-                    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret.as_bytes())
-                        .expect("HMAC takes any key length");
-                    mac.update(body);
-                    mac.verify_slice(&sig).is_ok()
-                })
-            }
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(Refused::Unauthenticated)
-        }
+        self.callback.authenticate(token, headers, body)
     }
 
     /// The reports in a callback's body. A report whose status is neither delivered nor
     /// failed (queued, sent, read receipts the provider was not asked for) is left out.
     pub fn read(&self, body: &[u8]) -> Result<Vec<Report>, Refused> {
         let unreadable = |why: &str| Refused::Unreadable(why.to_string());
-        let reports: Vec<(Option<String>, Option<String>, Option<String>)> = match self.format {
-            Format::Form => {
-                let mut id = None;
-                let mut status = None;
-                let mut reason = None;
-                for (k, v) in url::form_urlencoded::parse(body) {
-                    if k == self.id.as_str() {
-                        id = Some(v.trim().to_string()).filter(|v| !v.is_empty());
-                    } else if k == self.status.as_str() {
-                        status = Some(v.to_string());
-                    } else if self.reason.as_deref() == Some(&*k) {
-                        reason = Some(v.to_string());
-                    }
-                }
-                vec![(id, status, reason)]
-            }
-            Format::Json => {
-                let v: Value =
-                    serde_json::from_slice(body).map_err(|_| unreadable("the body is not JSON"))?;
-                let list = match &self.items {
-                    Some(p) => match v.pointer(p) {
-                        Some(Value::Array(a)) => a.clone(),
-                        // A provider's other events (e.g. incoming messages) have no reports.
-                        None => vec![],
-                        Some(_) => return Err(unreadable("items does not point at an array")),
-                    },
-                    None => match v {
-                        Value::Array(a) => a,
-                        one => vec![one],
-                    },
-                };
-                list.iter()
-                    .map(|item| {
-                        let at = |p: &str| item.pointer(p).and_then(scalar);
-                        (
-                            at(&self.id),
-                            at(&self.status),
-                            self.reason.as_deref().and_then(at),
-                        )
-                    })
-                    .collect()
-            }
-        };
         let mut out = Vec::new();
-        for (id, status, reason) in reports {
-            let Some(status) = status.map(|s| s.trim().to_ascii_lowercase()) else {
+        for item in self.callback.items(body)? {
+            let Some(status) = item.get(&self.status).map(|s| s.to_lowercase()) else {
                 return Err(unreadable("a report has no status"));
             };
             let status = if self.delivered.contains(&status) {
@@ -308,16 +361,144 @@ impl DeliveryReports {
             } else {
                 continue;
             };
-            let Some(provider_id) = id.filter(|i| i.len() <= MAX_ID) else {
+            let Some(provider_id) = item.get(&self.id).filter(|i| i.len() <= MAX_ID) else {
                 return Err(unreadable("a report names no message"));
+            };
+            let reason = match status {
+                DeliveryStatus::Failed => self
+                    .reason
+                    .as_deref()
+                    .and_then(|r| item.get(r))
+                    .as_deref()
+                    .and_then(Delivery::clean_reason),
+                _ => None,
             };
             out.push(Report {
                 provider_id,
                 status,
-                reason: match status {
-                    DeliveryStatus::Failed => reason.as_deref().and_then(Delivery::clean_reason),
-                    _ => None,
-                },
+                reason,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// `[gateways.<channel>.replies]` as written: customers' replies to a code's message, of
+/// which only "I did not ask for this" (its `keywords`) counts (issue 16).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RepliesFile {
+    pub auth: AuthKind,
+    pub secret_env: String,
+    pub signature_header: Option<String>,
+    pub format: Option<String>,
+    pub items: Option<String>,
+    /// Where a reply names the customer's number (`+91…` or `91…`).
+    pub from: String,
+    /// Where it holds the text (or a button's payload).
+    pub text: String,
+    /// Where it names the message it answers, if the provider says (a WhatsApp button's
+    /// `context.id`); otherwise the customer's live codes on this channel are meant.
+    pub in_reply_to: Option<String>,
+    /// What a customer sends to say they did not ask for the code, matched whole, in any
+    /// case, e.g. `["NOTME", "NOT ME", "Not me"]`.
+    pub keywords: Vec<String>,
+}
+
+/// A gateway's replies, checked at start-up.
+#[derive(Clone)]
+pub struct Replies {
+    callback: Callback,
+    from: String,
+    text: String,
+    in_reply_to: Option<String>,
+    keywords: Vec<String>,
+}
+
+/// A customer's "I did not ask for this".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disowning {
+    /// The customer's number as E.164 (`+919876543210`).
+    pub from: String,
+    /// The provider's id of the message answered, when it says.
+    pub in_reply_to: Option<String>,
+}
+
+/// A reply's words as they are compared: lower case, blanks as one space.
+fn said(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Replies {
+    pub fn from_file(f: &RepliesFile, env: EnvLookup<'_>, at: &str) -> Result<Replies, String> {
+        let here = format!("{}.replies]", at.trim_end_matches(']'));
+        let keys: Vec<(&str, &str)> = [("from", f.from.as_str()), ("text", f.text.as_str())]
+            .into_iter()
+            .chain(f.in_reply_to.as_deref().map(|r| ("in_reply_to", r)))
+            .collect();
+        let callback = Callback::from_parts(
+            &here,
+            f.auth,
+            &f.secret_env,
+            f.signature_header.as_deref(),
+            f.format.as_deref(),
+            f.items.as_deref(),
+            &keys,
+            env,
+        )?;
+        let keywords: Vec<String> = words(&f.keywords, &here, "keywords")?
+            .iter()
+            .map(|k| said(k))
+            .collect();
+        Ok(Replies {
+            callback,
+            from: f.from.clone(),
+            text: f.text.clone(),
+            in_reply_to: f.in_reply_to.clone(),
+            keywords,
+        })
+    }
+
+    pub fn authenticate(
+        &self,
+        token: Option<&str>,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), Refused> {
+        self.callback.authenticate(token, headers, body)
+    }
+
+    /// The replies that say "I did not ask for this"; any other reply is left out.
+    pub fn read(&self, body: &[u8]) -> Result<Vec<Disowning>, Refused> {
+        let mut out = Vec::new();
+        for item in self.callback.items(body)? {
+            let Some(text) = item.get(&self.text) else {
+                continue;
+            };
+            if !self.keywords.contains(&said(&text)) {
+                continue;
+            }
+            let digits: String = item
+                .get(&self.from)
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if !(8..=15).contains(&digits.len()) {
+                return Err(Refused::Unreadable(
+                    "a reply names no customer's number".into(),
+                ));
+            }
+            out.push(Disowning {
+                from: format!("+{digits}"),
+                in_reply_to: self
+                    .in_reply_to
+                    .as_deref()
+                    .and_then(|p| item.get(p))
+                    .filter(|i| i.len() <= MAX_ID),
             });
         }
         Ok(out)
@@ -446,6 +627,41 @@ mod tests {
             r.read(b"MessageStatus=delivered"),
             Err(Refused::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn only_a_customers_not_me_reply_counts_with_their_number_and_the_message_answered() {
+        let f: RepliesFile = toml::from_str(
+            r#"
+            auth = "hmac_sha256"
+            secret_env = "DLR_SECRET"
+            signature_header = "X-Hub-Signature-256"
+            items = "/entry/0/changes/0/value/messages"
+            from = "/from"
+            text = "/button/payload"
+            in_reply_to = "/context/id"
+            keywords = ["NOT ME", "notme"]
+        "#,
+        )
+        .unwrap();
+        let r = Replies::from_file(&f, &env, "[gateways.whatsapp]").unwrap();
+        let body = br#"{"entry":[{"changes":[{"value":{"messages":[
+            {"from":"919876543210","context":{"id":"wamid.9"},"button":{"payload":"Not  me"}},
+            {"from":"919876543211","button":{"payload":"Thanks"}},
+            {"from":"919876543212","text":{"body":"NOTME"}}]}}]}]}"#;
+        assert_eq!(
+            r.read(body).unwrap(),
+            vec![Disowning {
+                from: "+919876543210".into(),
+                in_reply_to: Some("wamid.9".into())
+            }]
+        );
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-hub-signature-256", sign(body).parse().unwrap());
+        assert_eq!(r.authenticate(None, &headers, body), Ok(()));
+        let no_number =
+            br#"{"entry":[{"changes":[{"value":{"messages":[{"button":{"payload":"NOTME"}}]}}]}]}"#;
+        assert!(matches!(r.read(no_number), Err(Refused::Unreadable(_))));
     }
 
     #[test]

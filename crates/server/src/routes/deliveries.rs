@@ -15,7 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<Shared> {
-    OpenApiRouter::default().routes(routes!(delivery_reports))
+    OpenApiRouter::default()
+        .routes(routes!(delivery_reports))
+        .routes(routes!(replies))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -59,26 +61,10 @@ pub async fn delivery_reports(
         .gateways
         .delivery_reports(channel)
         .ok_or_else(none)?;
-    let refused = |r: Refused| -> ApiError {
-        match r {
-            Refused::Unauthenticated => {
-                tracing::warn!(
-                    channel = channel.as_str(),
-                    "a delivery report with a wrong or missing token or signature was refused"
-                );
-                Problem::new(ErrorCode::Unauthenticated)
-                    .detail("This is not the provider: the token or signature is wrong or missing")
-                    .into()
-            }
-            Refused::Unreadable(why) => Problem::new(ErrorCode::InvalidRequest)
-                .detail(format!("The report cannot be read as configured: {why}"))
-                .into(),
-        }
-    };
     gateway
         .authenticate(q.token.as_deref(), &headers, &body)
-        .map_err(refused)?;
-    let reports = gateway.read(&body).map_err(refused)?;
+        .map_err(|r| refused(channel, r))?;
+    let reports = gateway.read(&body).map_err(|r| refused(channel, r))?;
     let count = reports.len();
     let now = app.clock.now_ms();
     let changed = deliveries::reported(&app, channel, reports, now).await?;
@@ -92,4 +78,71 @@ pub async fn delivery_reports(
         reports: count,
         changed,
     }))
+}
+
+/// How many replies said "I did not ask for this", and how many live codes they voided.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RepliesTaken {
+    pub disowning: usize,
+    pub codes_voided: usize,
+}
+
+#[utoipa::path(post, path = paths::REPLIES, tag = "delivery",
+    params(("channel" = String, Path, description = "`sms`, `whatsapp` or `email`: the gateway whose provider passes on replies"), TokenQuery),
+    description = "Called by a message provider, not the app: customers' replies to messages on this channel (`[gateways.<channel>.replies]`), proven like delivery reports. Only a reply that says the customer did not ask for the code (its configured keywords, whole, in any case: an SMS keyword or a WhatsApp button) counts; others are ignored. For each, the live codes sent on this channel to that number (only the one the reply answers, when the provider names the message and it carried a code) are void, no code may be sent to the customer for the policy's `disowned_block_hours` (`codes_blocked`), the store's managers get an SMS, and it is audited as `code_disowned`. The till's code screen then says so. `not_found` for a channel without replies; `unauthenticated` for a wrong or missing token or signature; `invalid_request` for a body that cannot be read as configured.",
+    request_body(content = String, description = "The provider's message, as it sends it."),
+    responses((status = 200, body = RepliesTaken), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn replies(
+    State(app): State<Shared>,
+    Path(channel): Path<String>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<RepliesTaken>> {
+    let none = || {
+        ApiError::from(
+            Problem::new(ErrorCode::NotFound)
+                .detail("No gateway on this channel passes on replies"),
+        )
+    };
+    let channel = Channel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == channel)
+        .ok_or_else(none)?;
+    let gateway = app.config.gateways.replies(channel).ok_or_else(none)?;
+    gateway
+        .authenticate(q.token.as_deref(), &headers, &body)
+        .map_err(|r| refused(channel, r))?;
+    let disowning = gateway.read(&body).map_err(|r| refused(channel, r))?;
+    let count = disowning.len();
+    let now = app.clock.now_ms();
+    let codes_voided = deliveries::disowned(&app, channel, disowning, now).await?;
+    tracing::info!(
+        channel = channel.as_str(),
+        disowning = count,
+        codes_voided,
+        "customers' replies taken"
+    );
+    Ok(Json(RepliesTaken {
+        disowning: count,
+        codes_voided,
+    }))
+}
+
+/// A provider's callback refused: not the provider, or not readable as configured.
+fn refused(channel: Channel, r: Refused) -> ApiError {
+    match r {
+        Refused::Unauthenticated => {
+            tracing::warn!(
+                channel = channel.as_str(),
+                "a provider's callback with a wrong or missing token or signature was refused"
+            );
+            Problem::new(ErrorCode::Unauthenticated)
+                .detail("This is not the provider: the token or signature is wrong or missing")
+                .into()
+        }
+        Refused::Unreadable(why) => Problem::new(ErrorCode::InvalidRequest)
+            .detail(format!("The message cannot be read as configured: {why}"))
+            .into(),
+    }
 }

@@ -79,6 +79,7 @@ mod tests {
             ADMIN_IMPORT,
             VOUCHER_REDEEM,
             DELIVERY_REPORTS,
+            REPLIES,
             REPORTS,
             REPORTS_CSV,
             LIABILITY,

@@ -232,6 +232,23 @@ pub trait DeliveryTx {
         report: &crate::gateways::reports::Report,
         at_ms: i64,
     ) -> ApiResult<(DeliveryRow, bool)>;
+    /// The message that carried a code was disowned by the customer (issue 16).
+    fn disown_delivery(
+        &mut self,
+        channel: contract::Channel,
+        provider_id: &str,
+        at_ms: i64,
+    ) -> ApiResult<()>;
+    /// No code may go to `customer_id` before `until_ms` (a later block is kept).
+    fn block_codes(&mut self, customer_id: &str, until_ms: i64, at_ms: i64) -> ApiResult<()>;
+    /// Until when no code may go to the customer, if a block is still on at `now_ms`.
+    fn codes_blocked_until(&mut self, customer_id: &str, now_ms: i64) -> ApiResult<Option<i64>>;
+    /// Open redemptions of the customers with this mobile (E.164), across merchants.
+    fn open_redemptions_of_mobile(
+        &mut self,
+        mobile: &str,
+        now_ms: i64,
+    ) -> ApiResult<Vec<RedemptionRow>>;
     /// A store's codes sent in [from_ms, to_ms) through gateways that report deliveries, per
     /// channel: delivered, failed, no report yet.
     fn delivery_sums(

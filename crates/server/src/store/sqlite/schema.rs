@@ -281,6 +281,10 @@ CREATE TABLE deliveries (
     PRIMARY KEY (channel, provider_id)) WITHOUT ROWID;
 -- A store's codes over a report's days.
 CREATE INDEX deliveries_by_store ON deliveries (store_id, sent_at_ms);
+-- Customers who replied to a code that they did not ask for it: no code to them until then.
+CREATE TABLE code_blocks (
+    customer_id TEXT PRIMARY KEY, until_ms INTEGER NOT NULL, at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
 "#,
 ];
 

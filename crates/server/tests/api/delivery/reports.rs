@@ -293,7 +293,7 @@ async fn a_code_failed_at_the_operator_is_void_audited_and_may_go_again_at_once(
         .expect(200);
     assert_eq!(
         report["messages"],
-        json!([{ "channel": "sms", "delivered": 0, "failed": 1, "awaiting": 1 }]),
+        json!([{ "channel": "sms", "delivered": 0, "failed": 1, "awaiting": 1, "disowned": 0 }]),
         "{report}"
     );
     assert_nothing_leaked(
@@ -301,5 +301,122 @@ async fn a_code_failed_at_the_operator_is_void_audited_and_may_go_again_at_once(
         &[code, fresh],
         &[token, "twilio-secret-9"],
         &[&api, &manager],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customers_not_me_reply_voids_the_code_blocks_new_ones_tells_the_managers_and_is_audited()
+{
+    let gateway = FakeGateway::start().await;
+    let token = "reportTokenFromTwilio42";
+    let config = example("form-basic-auth.toml", "https://api.twilio.com", &gateway);
+    let server = start(
+        &config,
+        &[
+            ("SMS_ACCOUNT_SID", "AC0123"),
+            ("SMS_AUTH_TOKEN", "twilio-secret-9"),
+            ("SMS_REPORT_TOKEN", token),
+            ("SMTP_USERNAME", "u"),
+            ("SMTP_PASSWORD", "p"),
+        ],
+    );
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
+    api.send_otp(&id, "sms").await.expect(200);
+    let code = code_in(&Recorded::field(&gateway.requests()[0].form(), "Body")).unwrap();
+    let form = "application/x-www-form-urlencoded";
+    let path = format!("/v1/replies/sms?token={token}");
+
+    // Not the provider, a channel without replies, and a reply that says something else.
+    let r = callback(
+        &server,
+        "/v1/replies/sms?token=nope-nope-nope-nope",
+        form,
+        None,
+        "From=%2B919876543210&Body=NOTME",
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    let r = callback(
+        &server,
+        &format!("/v1/replies/whatsapp?token={token}"),
+        form,
+        None,
+        "From=%2B919876543210&Body=NOTME",
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = callback(
+        &server,
+        &path,
+        form,
+        None,
+        "From=%2B919876543210&Body=Thanks%21",
+    )
+    .await;
+    assert_eq!(r.expect(200), json!({ "disowning": 0, "codes_voided": 0 }));
+
+    // "not me", in any case: the code is void and the till is told.
+    let r = callback(
+        &server,
+        &path,
+        form,
+        None,
+        "From=%2B919876543210&Body=+not+ME+",
+    )
+    .await;
+    assert_eq!(r.expect(200), json!({ "disowning": 1, "codes_voided": 1 }));
+    let on_till = api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
+    assert_eq!(
+        on_till["otp"]["delivery"]["status"], "disowned",
+        "{on_till}"
+    );
+    api.verify(&id, &code).await.expect_problem("otp_not_sent");
+
+    // No new code to her, from any till, for the policy's 24 hours.
+    let r = api.send_otp(&id, "email").await;
+    r.expect_problem("codes_blocked");
+    assert_eq!(r.status, 423);
+    let wait: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((86_300..=86_400).contains(&wait), "{wait}");
+    let other = server.api("demo-till-2").sign_in("C001", "1234").await;
+    let second = other.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    other
+        .send_otp(&second, "sms")
+        .await
+        .expect_problem("codes_blocked");
+
+    // The managers are told by SMS (no customer, no code); it is in the audit log.
+    let seen = gateway.wait_for(2).await;
+    let alert = seen[1].form();
+    assert_eq!(Recorded::field(&alert, "To"), "+919822000111");
+    let text = Recorded::field(&alert, "Body");
+    assert!(text.contains("crossed Codes disowned"), "{text}");
+    assert!(!text.contains("Asha") && !text.contains(&code), "{text}");
+    let manager = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let audit = manager.audit_details("code_disowned").await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0]["channel"], "sms");
+    assert_eq!(audit[0]["customer_id"], ASHA);
+
+    // A second "not me" finds no live code; after the block, codes go again.
+    let r = callback(
+        &server,
+        &path,
+        form,
+        None,
+        "From=%2B919876543210&Body=NOTME",
+    )
+    .await;
+    assert_eq!(r.expect(200)["codes_voided"], 0);
+    server.advance_clock(86_400 + 60).await;
+    let api = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let later = api.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    api.send_otp(&later, "sms").await.expect(200);
+    assert_nothing_leaked(
+        &server,
+        &[code],
+        &[token, "twilio-secret-9"],
+        &[&api, &other, &manager],
     );
 }

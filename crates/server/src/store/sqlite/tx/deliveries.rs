@@ -88,6 +88,52 @@ impl DeliveryTx for SqliteTx<'_> {
         Ok((row, changed))
     }
 
+    fn disown_delivery(
+        &mut self,
+        channel: Channel,
+        provider_id: &str,
+        at_ms: i64,
+    ) -> ApiResult<()> {
+        self.exec(
+            "UPDATE deliveries SET status = 'disowned', reported_at_ms = ?3 \
+             WHERE channel = ?1 AND provider_id = ?2",
+            params![channel.as_str(), provider_id, at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn block_codes(&mut self, customer_id: &str, until_ms: i64, at_ms: i64) -> ApiResult<()> {
+        self.exec(
+            "INSERT INTO code_blocks (customer_id, until_ms, at_ms) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (customer_id) DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms), \
+             at_ms = excluded.at_ms",
+            params![customer_id, until_ms, at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn codes_blocked_until(&mut self, customer_id: &str, now_ms: i64) -> ApiResult<Option<i64>> {
+        self.one(
+            "SELECT until_ms FROM code_blocks WHERE customer_id = ?1 AND until_ms > ?2",
+            params![customer_id, now_ms],
+            |r| r.get(0),
+        )
+    }
+
+    fn open_redemptions_of_mobile(
+        &mut self,
+        mobile: &str,
+        now_ms: i64,
+    ) -> ApiResult<Vec<RedemptionRow>> {
+        self.all(
+            "SELECT data FROM redemptions WHERE status IN ('awaiting_otp', 'approved') \
+             AND expires_at_ms > ?2 AND customer_id IN (SELECT id FROM customers \
+             WHERE merchant_id IN (SELECT id FROM merchants) AND mobile = ?1) ORDER BY created_at_ms",
+            params![mobile, now_ms],
+            redemption_row,
+        )
+    }
+
     fn delivery_sums(
         &mut self,
         store_id: &str,
@@ -113,6 +159,7 @@ impl DeliveryTx for SqliteTx<'_> {
                 delivered: 0,
                 failed: 0,
                 awaiting: 0,
+                disowned: 0,
             };
             for (c, status, n) in &counts {
                 if *c == channel {
@@ -120,10 +167,11 @@ impl DeliveryTx for SqliteTx<'_> {
                         DeliveryStatus::Sent => t.awaiting += n,
                         DeliveryStatus::Delivered => t.delivered += n,
                         DeliveryStatus::Failed => t.failed += n,
+                        DeliveryStatus::Disowned => t.disowned += n,
                     }
                 }
             }
-            if t.delivered + t.failed + t.awaiting > 0 {
+            if t.delivered + t.failed + t.awaiting + t.disowned > 0 {
                 out.push(t);
             }
         }
