@@ -169,7 +169,7 @@ impl Flow {
     }
 
     pub(super) fn open_override(&mut self) -> Vec<Cmd> {
-        if self.ui.screen == Screen::Otp && self.can_override() && self.ui.waiting.is_none() {
+        if self.ui.screen == Screen::Otp && self.can_override() && self.idle() {
             self.ui.screen = Screen::Override;
         }
         vec![]

@@ -216,7 +216,7 @@ impl Flow {
     }
 
     fn tick(&mut self) -> Vec<Cmd> {
-        if self.idle_seconds_left() == Some(0) && !self.committing() && self.ui.waiting.is_none() {
+        if self.idle_seconds_left() == Some(0) && !self.committing() && self.idle() {
             return self.kiosk_reset(Notice::info("For your privacy, the screen was cleared."));
         }
         let mut cmds = self.expire_hold();

@@ -305,14 +305,38 @@ impl Delivery {
 
     /// A provider's reason as it may be shown and stored: control characters become spaces,
     /// runs of white space one space, cut to [`Delivery::REASON_CHARS`]; `None` when nothing
-    /// printable is left.
+    /// printable is left. A reason may quote the message itself (an SMPP delivery receipt's
+    /// `text:` holds its first characters), so every run of 4 or more digits is hidden (S1),
+    /// unless the reason is that number alone (a provider's error code, e.g. `30003`).
     pub fn clean_reason(raw: &str) -> Option<String> {
         let printable: String = raw
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         let words: Vec<&str> = printable.split_whitespace().collect();
-        let joined = words.join(" ");
+        let mut joined = words.join(" ");
+        if !joined.chars().all(|c| c.is_ascii_digit()) {
+            let mut hidden = String::with_capacity(joined.len());
+            let mut run = String::new();
+            let mut flush = |run: &mut String, out: &mut String| {
+                if run.len() >= 4 {
+                    out.push('•');
+                } else {
+                    out.push_str(run);
+                }
+                run.clear();
+            };
+            for c in joined.chars() {
+                if c.is_ascii_digit() {
+                    run.push(c);
+                } else {
+                    flush(&mut run, &mut hidden);
+                    hidden.push(c);
+                }
+            }
+            flush(&mut run, &mut hidden);
+            joined = hidden;
+        }
         let cut: String = joined.chars().take(Self::REASON_CHARS).collect();
         Some(cut).filter(|r| !r.is_empty())
     }
@@ -867,6 +891,12 @@ mod delivery_tests {
             Some("Absent subscriber (30003)")
         );
         assert_eq!(Delivery::clean_reason(" \u{0}\n "), None);
+        // The message quoted in a receipt never reaches a screen; an error code alone does.
+        assert_eq!(
+            Delivery::clean_reason("stat:UNDELIV err:034 text:Your code 482913 for 500 points").as_deref(),
+            Some("stat:UNDELIV err:034 text:Your code • for 500 points")
+        );
+        assert_eq!(Delivery::clean_reason(" 30003 ").as_deref(), Some("30003"));
         let long = "é".repeat(500);
         assert_eq!(
             Delivery::clean_reason(&long).unwrap().chars().count(),

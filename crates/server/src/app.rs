@@ -374,6 +374,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 48);
+        assert_eq!(operations, 49);
     }
 }

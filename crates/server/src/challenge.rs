@@ -282,6 +282,9 @@ pub struct PreparedCode<C> {
     /// The challenge's id.
     pub id: String,
     pub counted: SendRow,
+    /// The MAC of the code it carries: names this send among the challenge's (a resend's
+    /// code may expire at the same time, both capped by the hold). Never logged.
+    pub code_mac: Option<String>,
     kind: PhantomData<fn() -> C>,
 }
 
@@ -327,6 +330,7 @@ pub fn prepare<C: Challenge>(
         destination: issued.destination,
     };
     Ok(PreparedCode {
+        code_mac: issued.otp.code_mac.clone(),
         sent: issued.otp.sent(challenge.attempts_left()),
         id: challenge.id().to_string(),
         // The demo phone and the tests tell codes apart by the challenge's id.

@@ -32,8 +32,8 @@ pub struct CodeSend {
     pub store_id: String,
     /// The challenge's id (a redemption's, or a kiosk identification's).
     pub about: String,
-    /// The code's expiry: a resend has another.
-    pub expires_at_ms: i64,
+    /// The MAC of the code it carried: a resend's is another.
+    pub code_mac: Option<String>,
 }
 
 /// After the gateway took a code's message: when the channel's provider sends delivery
@@ -45,19 +45,16 @@ pub async fn code_sent(
     accepted: Accepted,
     now_ms: i64,
 ) -> ApiResult<Option<Delivery>> {
-    let gateways = &app.config.gateways;
-    let reports = gateways.delivery_reports(send.channel).is_some();
-    // A provider passing on replies may tell of a disowned code: the till reads again too.
-    let replies = gateways.replies(send.channel).is_some();
-    let provider_id = accepted.provider_id.filter(|_| reports);
-    if provider_id.is_none() && !replies {
+    let reports = app.config.gateways.delivery_reports(send.channel).is_some();
+    // Only a message its reports will name waits for one (the till reads again meanwhile).
+    let Some(provider_id) = accepted.provider_id.filter(|_| reports) else {
         return Ok(None);
-    }
+    };
     app.db
         .run(move |tx| {
-            let sent = DeliveryRow {
+            let row = tx.record_delivery(&DeliveryRow {
                 channel: send.channel,
-                provider_id: provider_id.clone().unwrap_or_default(),
+                provider_id,
                 store_id: Some(send.store_id),
                 redemption_id: Some(send.about),
                 kind: Some(send.kind.as_str().to_string()),
@@ -65,14 +62,9 @@ pub async fn code_sent(
                 reason: None,
                 sent_at_ms: Some(now_ms),
                 reported_at_ms: None,
-            };
-            // Kept by the provider's id only where its reports will name it.
-            let row = match provider_id {
-                Some(_) => tx.record_delivery(&sent)?,
-                None => sent,
-            };
-            apply(tx, &row, Some(send.expires_at_ms), now_ms)?;
-            Ok(Some(row.delivery()))
+            })?;
+            let delivery = apply(tx, &row, send.code_mac.as_deref(), now_ms)?;
+            Ok(delivery)
         })
         .await
 }
@@ -103,54 +95,54 @@ pub async fn reported(
 }
 
 /// Brings a redemption's live code up to date with its message's row: the provider's id on
-/// the send that carried it (`expires_at_ms` names that send), and the latest report. A code
-/// the operator could not deliver is void, may be sent again at once, and is audited.
+/// the send that carried it (`sent_code`: the MAC of that send's code, while it is being
+/// recorded), and the latest report. A code the operator could not deliver is void, may be
+/// sent again at once, and is audited. Returns what the code's message is known to be,
+/// when the row is the live code's.
 fn apply(
     tx: &mut dyn Tx,
     row: &DeliveryRow,
-    sent_expiring_at: Option<i64>,
+    sent_code: Option<&str>,
     now_ms: i64,
-) -> ApiResult<()> {
+) -> ApiResult<Option<Delivery>> {
     if row.kind.as_deref() != Some(MessageKind::Otp.as_str()) {
-        return Ok(());
+        return Ok(None);
     }
     let (Some(store_id), Some(id)) = (&row.store_id, &row.redemption_id) else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(mut redemption) = tx.redemption(store_id, id)? else {
-        return Ok(());
+        return Ok(None);
     };
-    if redemption.status != contract::api::RedemptionStatus::AwaitingOtp {
-        return Ok(());
+    if redemption.status != RedemptionStatus::AwaitingOtp {
+        return Ok(None);
     }
     let terminal_id = redemption.terminal_id.clone();
     let Some(otp) = redemption.otp.as_mut() else {
-        return Ok(());
+        return Ok(None);
     };
-    if otp.channel != row.channel {
-        return Ok(());
+    if otp.channel != row.channel || otp.code_mac.is_none() {
+        // Another channel's code, or no live code (used, voided, disowned meanwhile).
+        return Ok(None);
     }
-    match sent_expiring_at {
-        // The send is being recorded: it is this code's if nothing newer replaced it.
-        Some(expires) if otp.expires_at_ms == expires && otp.provider_id.is_none() => {
-            otp.provider_id = Some(row.provider_id.clone()).filter(|id| !id.is_empty());
+    match sent_code {
+        // The send is being recorded: it is the live code's if its MAC is that code's.
+        Some(mac) if otp.code_mac.as_deref() == Some(mac) && otp.provider_id.is_none() => {
+            otp.provider_id = Some(row.provider_id.clone());
         }
-        Some(_) => return Ok(()),
+        Some(_) => return Ok(None),
         // A report: only for the message that carried the code still on the redemption.
-        None if row.provider_id.is_empty()
-            || otp.provider_id.as_deref() != Some(row.provider_id.as_str()) =>
-        {
-            return Ok(())
-        }
+        None if otp.provider_id.as_deref() != Some(row.provider_id.as_str()) => return Ok(None),
         None => {}
     }
-    otp.delivery = Some(row.delivery());
-    let failed_live = row.status == DeliveryStatus::Failed && otp.code_mac.is_some();
-    if failed_live {
+    let delivery = row.delivery();
+    otp.delivery = Some(delivery.clone());
+    let failed = row.status == DeliveryStatus::Failed;
+    if failed {
         otp.void_undelivered(now_ms);
     }
     tx.update_redemption(&redemption)?;
-    if failed_live {
+    if failed {
         audit::record(
             tx,
             now_ms,
@@ -165,7 +157,7 @@ fn apply(
             }),
         )?;
     }
-    Ok(())
+    Ok(Some(delivery))
 }
 
 /// Customers' "I did not ask for this", already authenticated and read: for each, the live
@@ -216,16 +208,21 @@ fn disown(
     reply: &Disowning,
     now_ms: i64,
 ) -> ApiResult<(usize, Vec<OutgoingMessage>)> {
-    let mut live: Vec<_> = tx
-        .open_redemptions_of_mobile(&reply.from, now_ms)?
-        .into_iter()
-        .filter(|r| {
-            r.status == RedemptionStatus::AwaitingOtp
-                && r.otp
-                    .as_ref()
-                    .is_some_and(|o| o.channel == channel && o.code_mac.is_some())
-        })
-        .collect();
+    // Codes still to be typed, and codes already typed (approved, not yet posted: the code
+    // reached whoever asked for it, which matters most).
+    let mut live: Vec<crate::model::RedemptionRow> = Vec::new();
+    for mobile in &reply.from {
+        for r in tx.open_redemptions_of_mobile(mobile, now_ms)? {
+            let sent_here = r.otp.as_ref().is_some_and(|o| o.channel == channel);
+            let pending = r.status == RedemptionStatus::AwaitingOtp
+                && r.otp.as_ref().is_some_and(|o| o.code_mac.is_some());
+            let used = r.status == RedemptionStatus::Approved
+                && matches!(r.approval, Some(contract::api::Approval::Otp { .. }));
+            if sent_here && (pending || used) && !live.iter().any(|l| l.id == r.id) {
+                live.push(r);
+            }
+        }
+    }
     if let Some(answered) = &reply.in_reply_to {
         let exact = |r: &crate::model::RedemptionRow| {
             r.otp.as_ref().and_then(|o| o.provider_id.as_deref()) == Some(answered.as_str())
@@ -243,6 +240,7 @@ fn disown(
             continue;
         };
         let until = now_ms + i64::from(store.policy.disowned_block_hours) * 3_600_000;
+        let approved = r.status == RedemptionStatus::Approved;
         let Some(otp) = r.otp.as_mut() else {
             continue;
         };
@@ -273,6 +271,9 @@ fn disown(
                 "customer_id": r.customer_id,
                 "blocked_until_ms": until,
                 "answered_message": reply.in_reply_to.is_some(),
+                // The code was already typed: the redemption stands approved, for a manager
+                // to look at before it is posted.
+                "code_already_used": approved,
             }),
         )?;
         // The managers hear of it as of a cashier's signal: who asked, where.

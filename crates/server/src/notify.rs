@@ -39,6 +39,7 @@ pub async fn send_code<C: Challenge + 'static>(
             message,
             id,
             counted,
+            code_mac,
             ..
         } = code;
         let code_for = format!("{} {id}", C::NAME);
@@ -48,7 +49,7 @@ pub async fn send_code<C: Challenge + 'static>(
             kind: message.kind,
             store_id: caller.store.id.clone(),
             about: id.clone(),
-            expires_at_ms: sent.expires_at_ms,
+            code_mac,
         };
         let started = std::time::Instant::now();
         let delivered = app.gateway.deliver(message).await;

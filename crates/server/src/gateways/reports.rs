@@ -345,14 +345,22 @@ impl DeliveryReports {
         self.callback.authenticate(token, headers, body)
     }
 
+    /// A provider's check of its callback URL (Meta's `hub.verify_token`): the gateway's
+    /// secret, compared in constant time.
+    pub fn verifies(&self, token: &str) -> bool {
+        bool::from(token.as_bytes().ct_eq(self.callback.secret.as_bytes()))
+    }
+
     /// The reports in a callback's body. A report whose status is neither delivered nor
     /// failed (queued, sent, read receipts the provider was not asked for) is left out.
     pub fn read(&self, body: &[u8]) -> Result<Vec<Report>, Refused> {
-        let unreadable = |why: &str| Refused::Unreadable(why.to_string());
         let mut out = Vec::new();
         for item in self.callback.items(body)? {
             let Some(status) = item.get(&self.status).map(|s| s.to_lowercase()) else {
-                return Err(unreadable("a report has no status"));
+                // One bad item must not cost the batch its good reports (the provider would
+                // send the batch again and again): it is left out, and logged.
+                tracing::warn!("a delivery report without a status was left out");
+                continue;
             };
             let status = if self.delivered.contains(&status) {
                 DeliveryStatus::Delivered
@@ -362,7 +370,8 @@ impl DeliveryReports {
                 continue;
             };
             let Some(provider_id) = item.get(&self.id).filter(|i| i.len() <= MAX_ID) else {
-                return Err(unreadable("a report names no message"));
+                tracing::warn!("a delivery report naming no message was left out");
+                continue;
             };
             let reason = match status {
                 DeliveryStatus::Failed => self
@@ -403,6 +412,9 @@ pub struct RepliesFile {
     /// What a customer sends to say they did not ask for the code, matched whole, in any
     /// case, e.g. `["NOTME", "NOT ME", "Not me"]`.
     pub keywords: Vec<String>,
+    /// The country of numbers the provider writes without one (`9876543210`,
+    /// `09876543210`) [default: 91].
+    pub country_calling_code: Option<String>,
 }
 
 /// A gateway's replies, checked at start-up.
@@ -413,13 +425,16 @@ pub struct Replies {
     text: String,
     in_reply_to: Option<String>,
     keywords: Vec<String>,
+    home: contract::CallingCode,
 }
 
 /// A customer's "I did not ask for this".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disowning {
-    /// The customer's number as E.164 (`+919876543210`).
-    pub from: String,
+    /// The customer's number as E.164 (`+919876543210`): what the provider wrote, read as
+    /// a national number of the configured country and, when it could also be one, as an
+    /// international number written without its `+` (`919876543210`).
+    pub from: Vec<String>,
     /// The provider's id of the message answered, when it says.
     pub in_reply_to: Option<String>,
 }
@@ -453,12 +468,18 @@ impl Replies {
             .iter()
             .map(|k| said(k))
             .collect();
+        let home = match &f.country_calling_code {
+            Some(c) => contract::CallingCode::parse(c)
+                .map_err(|e| format!("{here} country_calling_code: {e}"))?,
+            None => contract::CallingCode::INDIA,
+        };
         Ok(Replies {
             callback,
             from: f.from.clone(),
             text: f.text.clone(),
             in_reply_to: f.in_reply_to.clone(),
             keywords,
+            home,
         })
     }
 
@@ -471,7 +492,9 @@ impl Replies {
         self.callback.authenticate(token, headers, body)
     }
 
-    /// The replies that say "I did not ask for this"; any other reply is left out.
+    /// The replies that say "I did not ask for this"; any other reply is left out, and so
+    /// is one without a number that could be a mobile (logged: the provider is told all is
+    /// well, or it would send the whole batch again and again).
     pub fn read(&self, body: &[u8]) -> Result<Vec<Disowning>, Refused> {
         let mut out = Vec::new();
         for item in self.callback.items(body)? {
@@ -481,19 +504,26 @@ impl Replies {
             if !self.keywords.contains(&said(&text)) {
                 continue;
             }
-            let digits: String = item
-                .get(&self.from)
-                .unwrap_or_default()
-                .chars()
-                .filter(char::is_ascii_digit)
+            let written = item.get(&self.from).unwrap_or_default();
+            let mut from: Vec<String> = contract::Mobile::parse(&written, self.home)
+                .ok()
+                .into_iter()
+                .map(|m| m.as_str().to_string())
                 .collect();
-            if !(8..=15).contains(&digits.len()) {
-                return Err(Refused::Unreadable(
-                    "a reply names no customer's number".into(),
-                ));
+            let bare = written.trim();
+            if !bare.starts_with('+') && !bare.starts_with('0') {
+                if let Ok(m) = contract::Mobile::parse(&format!("+{bare}"), self.home) {
+                    if !from.contains(&m.as_str().to_string()) {
+                        from.push(m.as_str().to_string());
+                    }
+                }
+            }
+            if from.is_empty() {
+                tracing::warn!("a customer's reply names no number that could be a mobile; it was left out");
+                continue;
             }
             out.push(Disowning {
-                from: format!("+{digits}"),
+                from,
                 in_reply_to: self
                     .in_reply_to
                     .as_deref()
@@ -652,7 +682,7 @@ mod tests {
         assert_eq!(
             r.read(body).unwrap(),
             vec![Disowning {
-                from: "+919876543210".into(),
+                from: vec!["+919876543210".into()],
                 in_reply_to: Some("wamid.9".into())
             }]
         );

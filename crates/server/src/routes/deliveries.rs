@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::default()
-        .routes(routes!(delivery_reports))
+        .routes(routes!(delivery_reports, verify_subscription))
         .routes(routes!(replies))
 }
 
@@ -32,6 +32,58 @@ pub struct TokenQuery {
 pub struct ReportsTaken {
     pub reports: usize,
     pub changed: usize,
+    /// Where the channel also takes customers' replies and the provider sends them to this
+    /// same URL (Meta does): how many said "I did not ask for this".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disowning: Option<usize>,
+}
+
+/// Meta's check of a webhook URL.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Subscription {
+    #[serde(rename = "hub.mode")]
+    #[param(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    #[param(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    #[param(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+#[utoipa::path(get, path = paths::DELIVERY_REPORTS, tag = "delivery",
+    params(("channel" = String, Path, description = "the gateway's channel"), Subscription),
+    description = "A provider's check of the callback URL before it sends reports (Meta's webhook verification): with `hub.mode=subscribe` and `hub.verify_token` equal to the gateway's delivery-reports secret, answers `hub.challenge` as it came. `not_found` for a channel without delivery reports; `unauthenticated` for another token.",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn verify_subscription(
+    State(app): State<Shared>,
+    Path(channel): Path<String>,
+    Query(q): Query<Subscription>,
+) -> ApiResult<String> {
+    let none = || {
+        ApiError::from(
+            Problem::new(ErrorCode::NotFound)
+                .detail("No gateway on this channel takes delivery reports"),
+        )
+    };
+    let channel = Channel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == channel)
+        .ok_or_else(none)?;
+    let gateway = app.config.gateways.delivery_reports(channel).ok_or_else(none)?;
+    let (Some("subscribe"), Some(token), Some(challenge)) =
+        (q.mode.as_deref(), q.verify_token.as_deref(), q.challenge)
+    else {
+        return Err(Problem::new(ErrorCode::InvalidRequest)
+            .detail("Give hub.mode=subscribe, hub.verify_token and hub.challenge")
+            .into());
+    };
+    if !gateway.verifies(token) || challenge.len() > 200 {
+        return Err(refused(channel, Refused::Unauthenticated));
+    }
+    Ok(challenge)
 }
 
 #[utoipa::path(post, path = paths::DELIVERY_REPORTS, tag = "delivery",
@@ -68,6 +120,17 @@ pub async fn delivery_reports(
     let count = reports.len();
     let now = app.clock.now_ms();
     let changed = deliveries::reported(&app, channel, reports, now).await?;
+    // Meta sends statuses and customers' messages to one URL: where the channel takes
+    // replies too, the same call is read for them (proven by their own secret).
+    let disowning = match app.config.gateways.replies(channel) {
+        Some(replies) if replies.authenticate(q.token.as_deref(), &headers, &body).is_ok() => {
+            let found = replies.read(&body).unwrap_or_default();
+            let n = found.len();
+            deliveries::disowned(&app, channel, found, now).await?;
+            Some(n)
+        }
+        _ => None,
+    };
     tracing::info!(
         channel = channel.as_str(),
         reports = count,
@@ -77,6 +140,7 @@ pub async fn delivery_reports(
     Ok(Json(ReportsTaken {
         reports: count,
         changed,
+        disowning,
     }))
 }
 

@@ -40,13 +40,19 @@ impl SqliteTx<'_> {
 
 impl DeliveryTx for SqliteTx<'_> {
     fn record_delivery(&mut self, d: &DeliveryRow) -> ApiResult<DeliveryRow> {
-        // A report that came first keeps its status; the send adds what it was about.
+        // A report that came first keeps its status; the send adds what it was about. A row
+        // of an earlier send (a provider that reuses its ids) starts over.
         self.exec(
             "INSERT INTO deliveries (channel, provider_id, store_id, redemption_id, kind, status, \
              sent_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
              ON CONFLICT (channel, provider_id) DO UPDATE SET store_id = excluded.store_id, \
              redemption_id = excluded.redemption_id, kind = excluded.kind, \
-             sent_at_ms = excluded.sent_at_ms",
+             sent_at_ms = excluded.sent_at_ms, \
+             status = CASE WHEN deliveries.sent_at_ms IS NULL THEN deliveries.status \
+                 ELSE excluded.status END, \
+             reason = CASE WHEN deliveries.sent_at_ms IS NULL THEN deliveries.reason END, \
+             reported_at_ms = CASE WHEN deliveries.sent_at_ms IS NULL \
+                 THEN deliveries.reported_at_ms END",
             params![
                 d.channel.as_str(),
                 d.provider_id,
