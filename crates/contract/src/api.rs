@@ -318,7 +318,7 @@ impl Delivery {
         if !joined.chars().all(|c| c.is_ascii_digit()) {
             let mut hidden = String::with_capacity(joined.len());
             let mut run = String::new();
-            let mut flush = |run: &mut String, out: &mut String| {
+            let flush = |run: &mut String, out: &mut String| {
                 if run.len() >= 4 {
                     out.push('•');
                 } else {
@@ -887,13 +887,14 @@ mod delivery_tests {
     #[test]
     fn a_providers_reason_is_cleaned_before_it_is_kept_or_shown() {
         assert_eq!(
-            Delivery::clean_reason("  Absent\tsubscriber\u{7}\r\n(30003) ").as_deref(),
-            Some("Absent subscriber (30003)")
+            Delivery::clean_reason("  Absent\tsubscriber\u{7}\r\n(err 34) ").as_deref(),
+            Some("Absent subscriber (err 34)")
         );
         assert_eq!(Delivery::clean_reason(" \u{0}\n "), None);
         // The message quoted in a receipt never reaches a screen; an error code alone does.
         assert_eq!(
-            Delivery::clean_reason("stat:UNDELIV err:034 text:Your code 482913 for 500 points").as_deref(),
+            Delivery::clean_reason("stat:UNDELIV err:034 text:Your code 482913 for 500 points")
+                .as_deref(),
             Some("stat:UNDELIV err:034 text:Your code • for 500 points")
         );
         assert_eq!(Delivery::clean_reason(" 30003 ").as_deref(), Some("30003"));

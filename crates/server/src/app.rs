@@ -217,6 +217,22 @@ pub fn host_page_router(dir: &std::path::Path) -> Router {
 /// runtime (it waits for the disk), and logs it: the log is the second copy of the anchor.
 /// Returns the checkpoint, or `None` when it could not be taken or written (logged).
 pub async fn write_audit_checkpoint(app: &Shared) -> Option<audit::Checkpoint> {
+    write_checkpoint(app, false).await
+}
+
+/// The last checkpoint, at shutdown: it waits for one under way (taken, written and logged
+/// in full), and no other follows it. (A periodic checkpoint running into the shutdown could
+/// otherwise append a line to the file and be cut off before its log line.)
+pub async fn write_final_audit_checkpoint(app: &Shared) -> Option<audit::Checkpoint> {
+    write_checkpoint(app, true).await
+}
+
+async fn write_checkpoint(app: &Shared, last: bool) -> Option<audit::Checkpoint> {
+    let mut closed = app.checkpoints_closed.lock().await;
+    if *closed {
+        return None;
+    }
+    *closed = last;
     let now = app.clock.now_ms();
     // Durable: a checkpoint never names an entry that a power loss could still take back.
     let cp = match app

@@ -216,8 +216,14 @@ fn disown(
             let sent_here = r.otp.as_ref().is_some_and(|o| o.channel == channel);
             let pending = r.status == RedemptionStatus::AwaitingOtp
                 && r.otp.as_ref().is_some_and(|o| o.code_mac.is_some());
+            let already = r
+                .otp
+                .as_ref()
+                .and_then(|o| o.delivery.as_ref())
+                .is_some_and(|d| d.status == DeliveryStatus::Disowned);
             let used = r.status == RedemptionStatus::Approved
-                && matches!(r.approval, Some(contract::api::Approval::Otp { .. }));
+                && matches!(r.approval, Some(contract::api::Approval::Otp { .. }))
+                && !already;
             if sent_here && (pending || used) && !live.iter().any(|l| l.id == r.id) {
                 live.push(r);
             }

@@ -683,7 +683,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         .await
         .map_err(|e| e.to_string())?;
     // The last word on the log's head, after the requests in flight.
-    app::write_audit_checkpoint(&state).await;
+    app::write_final_audit_checkpoint(&state).await;
     Ok(ExitCode::SUCCESS)
 }
 

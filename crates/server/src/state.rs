@@ -44,6 +44,9 @@ pub struct AppState {
     pub posts_in_flight: Mutex<HashSet<String>>,
     /// Cashiers whose signals are about to be evaluated (`alerts::after`), as store and staff.
     pub alerts_pending: Mutex<HashSet<String>>,
+    /// One audit checkpoint at a time, from taking it to logging it; `true` once the last
+    /// one (at shutdown) is written, so a periodic one can no longer follow it half-done.
+    pub checkpoints_closed: tokio::sync::Mutex<bool>,
     /// The OpenAPI document served at `/v1/openapi.json`.
     pub openapi_json: String,
     /// Argon2 checks running at once: one per core, so a burst of sign-ins cannot take
@@ -71,6 +74,7 @@ impl AppState {
             outbox,
             posts_in_flight: Mutex::new(HashSet::new()),
             alerts_pending: Mutex::new(HashSet::new()),
+            checkpoints_closed: tokio::sync::Mutex::new(false),
             openapi_json,
             slow_hash_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism()

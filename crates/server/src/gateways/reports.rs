@@ -432,7 +432,7 @@ pub struct Replies {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disowning {
     /// The customer's number as E.164 (`+919876543210`): what the provider wrote, read as
-    /// a national number of the configured country and, when it could also be one, as an
+    /// a national number of the configured country or, when it cannot be one, as an
     /// international number written without its `+` (`919876543210`).
     pub from: Vec<String>,
     /// The provider's id of the message answered, when it says.
@@ -510,16 +510,18 @@ impl Replies {
                 .into_iter()
                 .map(|m| m.as_str().to_string())
                 .collect();
+            // Not a national number: an international one written without its `+`
+            // (`919876543210`, as Meta writes them).
             let bare = written.trim();
-            if !bare.starts_with('+') && !bare.starts_with('0') {
+            if from.is_empty() && !bare.starts_with('+') && !bare.starts_with('0') {
                 if let Ok(m) = contract::Mobile::parse(&format!("+{bare}"), self.home) {
-                    if !from.contains(&m.as_str().to_string()) {
-                        from.push(m.as_str().to_string());
-                    }
+                    from.push(m.as_str().to_string());
                 }
             }
             if from.is_empty() {
-                tracing::warn!("a customer's reply names no number that could be a mobile; it was left out");
+                tracing::warn!(
+                    "a customer's reply names no number that could be a mobile; it was left out"
+                );
                 continue;
             }
             out.push(Disowning {
@@ -653,10 +655,8 @@ mod tests {
             .read(b"MessageSid=SM1&MessageStatus=queued")
             .unwrap()
             .is_empty());
-        assert!(matches!(
-            r.read(b"MessageStatus=delivered"),
-            Err(Refused::Unreadable(_))
-        ));
+        // A report naming no message is left out, not the batch.
+        assert!(r.read(b"MessageStatus=delivered").unwrap().is_empty());
     }
 
     #[test]
@@ -691,7 +691,24 @@ mod tests {
         assert_eq!(r.authenticate(None, &headers, body), Ok(()));
         let no_number =
             br#"{"entry":[{"changes":[{"value":{"messages":[{"button":{"payload":"NOTME"}}]}}]}]}"#;
-        assert!(matches!(r.read(no_number), Err(Refused::Unreadable(_))));
+        assert!(
+            r.read(no_number).unwrap().is_empty(),
+            "left out, not the batch"
+        );
+        // Numbers as providers write them: with +, without it, national, with a 0 or 00.
+        for written in [
+            "+919876543210",
+            "919876543210",
+            "9876543210",
+            "09876543210",
+            "00919876543210",
+        ] {
+            let body = format!(
+                r#"{{"entry":[{{"changes":[{{"value":{{"messages":[{{"from":"{written}","button":{{"payload":"notme"}}}}]}}}}]}}]}}"#
+            );
+            let read = r.read(body.as_bytes()).unwrap();
+            assert_eq!(read[0].from, vec!["+919876543210".to_string()], "{written}");
+        }
     }
 
     #[test]

@@ -72,7 +72,11 @@ pub async fn verify_subscription(
         .into_iter()
         .find(|c| c.as_str() == channel)
         .ok_or_else(none)?;
-    let gateway = app.config.gateways.delivery_reports(channel).ok_or_else(none)?;
+    let gateway = app
+        .config
+        .gateways
+        .delivery_reports(channel)
+        .ok_or_else(none)?;
     let (Some("subscribe"), Some(token), Some(challenge)) =
         (q.mode.as_deref(), q.verify_token.as_deref(), q.challenge)
     else {
@@ -123,7 +127,11 @@ pub async fn delivery_reports(
     // Meta sends statuses and customers' messages to one URL: where the channel takes
     // replies too, the same call is read for them (proven by their own secret).
     let disowning = match app.config.gateways.replies(channel) {
-        Some(replies) if replies.authenticate(q.token.as_deref(), &headers, &body).is_ok() => {
+        Some(replies)
+            if replies
+                .authenticate(q.token.as_deref(), &headers, &body)
+                .is_ok() =>
+        {
             let found = replies.read(&body).unwrap_or_default();
             let n = found.len();
             deliveries::disowned(&app, channel, found, now).await?;

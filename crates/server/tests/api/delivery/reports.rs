@@ -108,12 +108,17 @@ async fn a_whatsapp_code_reported_delivered_shows_on_the_redemption_and_only_the
     let r = reqwest::get(check(WA_SECRET)).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "1158201444");
-    let r = reqwest::get(check("wa-app-secret-for-reportz")).await.unwrap();
+    let r = reqwest::get(check("wa-app-secret-for-reportz"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
 
     let sig = signed(WA_SECRET, &delivered);
     let r = callback(&server, path, "application/json", Some(&sig), &delivered).await;
-    assert_eq!(r.expect(200), json!({ "reports": 1, "changed": 1, "disowning": 0 }));
+    assert_eq!(
+        r.expect(200),
+        json!({ "reports": 1, "changed": 1, "disowning": 0 })
+    );
     let on_till = api.get(&format!("/v1/redemptions/{id}")).await.expect(200);
     assert_eq!(
         on_till["otp"]["delivery"]["status"], "delivered",
@@ -131,7 +136,10 @@ async fn a_whatsapp_code_reported_delivered_shows_on_the_redemption_and_only_the
         &late,
     )
     .await;
-    assert_eq!(r.expect(200), json!({ "reports": 1, "changed": 0, "disowning": 0 }));
+    assert_eq!(
+        r.expect(200),
+        json!({ "reports": 1, "changed": 0, "disowning": 0 })
+    );
     // Statuses that are neither (sent, read receipts of other messages) change nothing.
     let other = meta_status("msg-2", "sent", None);
     let r = callback(
@@ -142,7 +150,10 @@ async fn a_whatsapp_code_reported_delivered_shows_on_the_redemption_and_only_the
         &other,
     )
     .await;
-    assert_eq!(r.expect(200), json!({ "reports": 0, "changed": 0, "disowning": 0 }));
+    assert_eq!(
+        r.expect(200),
+        json!({ "reports": 0, "changed": 0, "disowning": 0 })
+    );
     // The notice (msg-1) is not the code's message: its report leaves the code alone.
     let notice = meta_status("msg-1", "failed", Some("Spam"));
     let r = callback(
@@ -187,7 +198,10 @@ async fn a_whatsapp_code_reported_delivered_shows_on_the_redemption_and_only_the
     )
     .await;
     // A report without a status is left out, not the batch (the provider would resend it).
-    assert_eq!(r.expect(200), json!({ "reports": 0, "changed": 0, "disowning": 0 }));
+    assert_eq!(
+        r.expect(200),
+        json!({ "reports": 0, "changed": 0, "disowning": 0 })
+    );
     let not_json = "statuses=delivered";
     let r = callback(
         &server,
@@ -433,7 +447,10 @@ async fn a_customers_not_me_reply_voids_the_code_blocks_new_ones_tells_the_manag
     assert_eq!(audit[0]["channel"], "sms");
     assert_eq!(audit[0]["customer_id"], ASHA);
     assert_eq!(
-        (&audit[0]["code_already_used"], &audit[1]["code_already_used"]),
+        (
+            &audit[0]["code_already_used"],
+            &audit[1]["code_already_used"]
+        ),
         (&json!(false), &json!(true))
     );
 
