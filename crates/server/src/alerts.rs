@@ -62,17 +62,23 @@ pub fn after(app: &Shared, store_id: &str, staff_id: Option<&str>) {
                 return;
             }
         };
-        for message in messages {
-            if let Err(failure) = app.gateway.deliver(message).await {
-                tracing::warn!(
-                    reason = failure.reason_str(),
-                    detail = %failure.detail,
-                    "a manager's alert was not delivered"
-                );
-            }
-        }
+        deliver(&app, messages).await;
     };
     tokio::spawn(task.instrument(tracing::Span::current()));
+}
+
+/// Hands managers' alerts to the gateway one by one; one that does not go is logged (an
+/// alert never holds up or fails what caused it).
+pub async fn deliver(app: &Shared, messages: Vec<OutgoingMessage>) {
+    for message in messages {
+        if let Err(failure) = app.gateway.deliver(message).await {
+            tracing::warn!(
+                reason = failure.reason_str(),
+                detail = %failure.detail,
+                "a manager's alert was not delivered"
+            );
+        }
+    }
 }
 
 /// A cashier's signals flagged today that the managers were not told of yet.

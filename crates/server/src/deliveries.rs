@@ -186,17 +186,7 @@ pub async fn disowned(
         .await?;
     if !alerts.is_empty() {
         let app = app.clone();
-        let task = async move {
-            for message in alerts {
-                if let Err(failure) = app.gateway.deliver(message).await {
-                    tracing::warn!(
-                        reason = failure.reason_str(),
-                        detail = %failure.detail,
-                        "a manager's alert was not delivered"
-                    );
-                }
-            }
-        };
+        let task = async move { crate::alerts::deliver(&app, alerts).await };
         tokio::spawn(task.instrument(tracing::Span::current()));
     }
     Ok(count)

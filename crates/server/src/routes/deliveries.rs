@@ -62,21 +62,11 @@ pub async fn verify_subscription(
     Path(channel): Path<String>,
     Query(q): Query<Subscription>,
 ) -> ApiResult<String> {
-    let none = || {
-        ApiError::from(
-            Problem::new(ErrorCode::NotFound)
-                .detail("No gateway on this channel takes delivery reports"),
-        )
-    };
-    let channel = Channel::ALL
-        .into_iter()
-        .find(|c| c.as_str() == channel)
-        .ok_or_else(none)?;
-    let gateway = app
-        .config
-        .gateways
-        .delivery_reports(channel)
-        .ok_or_else(none)?;
+    let (channel, gateway) = of_channel(
+        &channel,
+        |c| app.config.gateways.delivery_reports(c),
+        REPORTS,
+    )?;
     let (Some("subscribe"), Some(token), Some(challenge)) =
         (q.mode.as_deref(), q.verify_token.as_deref(), q.challenge)
     else {
@@ -102,21 +92,11 @@ pub async fn delivery_reports(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ReportsTaken>> {
-    let none = || {
-        ApiError::from(
-            Problem::new(ErrorCode::NotFound)
-                .detail("No gateway on this channel takes delivery reports"),
-        )
-    };
-    let channel = Channel::ALL
-        .into_iter()
-        .find(|c| c.as_str() == channel)
-        .ok_or_else(none)?;
-    let gateway = app
-        .config
-        .gateways
-        .delivery_reports(channel)
-        .ok_or_else(none)?;
+    let (channel, gateway) = of_channel(
+        &channel,
+        |c| app.config.gateways.delivery_reports(c),
+        REPORTS,
+    )?;
     gateway
         .authenticate(q.token.as_deref(), &headers, &body)
         .map_err(|r| refused(channel, r))?;
@@ -171,17 +151,7 @@ pub async fn replies(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<RepliesTaken>> {
-    let none = || {
-        ApiError::from(
-            Problem::new(ErrorCode::NotFound)
-                .detail("No gateway on this channel passes on replies"),
-        )
-    };
-    let channel = Channel::ALL
-        .into_iter()
-        .find(|c| c.as_str() == channel)
-        .ok_or_else(none)?;
-    let gateway = app.config.gateways.replies(channel).ok_or_else(none)?;
+    let (channel, gateway) = of_channel(&channel, |c| app.config.gateways.replies(c), REPLIES)?;
     gateway
         .authenticate(q.token.as_deref(), &headers, &body)
         .map_err(|r| refused(channel, r))?;
@@ -199,6 +169,23 @@ pub async fn replies(
         disowning: count,
         codes_voided,
     }))
+}
+
+const REPORTS: &str = "No gateway on this channel takes delivery reports";
+const REPLIES: &str = "No gateway on this channel passes on replies";
+
+/// The channel named in the path and what its gateway takes (its reports, its replies), or
+/// `not_found` saying that no gateway on it does.
+fn of_channel<T>(
+    name: &str,
+    takes: impl Fn(Channel) -> Option<T>,
+    none: &'static str,
+) -> ApiResult<(Channel, T)> {
+    Channel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == name)
+        .and_then(|c| takes(c).map(|t| (c, t)))
+        .ok_or_else(|| Problem::new(ErrorCode::NotFound).detail(none).into())
 }
 
 /// A provider's callback refused: not the provider, or not readable as configured.

@@ -17,6 +17,23 @@ const WA_ENV: [(&str, &str); 3] = [
     ("WA_APP_SECRET", WA_SECRET),
 ];
 
+const TWILIO_TOKEN: &str = "reportTokenFromTwilio42";
+
+/// The shipped Twilio example (reports and replies by token), pointed at the fake provider.
+fn twilio(gateway: &FakeGateway) -> Server {
+    let config = example("form-basic-auth.toml", "https://api.twilio.com", gateway);
+    start(
+        &config,
+        &[
+            ("SMS_ACCOUNT_SID", "AC0123"),
+            ("SMS_AUTH_TOKEN", "twilio-secret-9"),
+            ("SMS_REPORT_TOKEN", TWILIO_TOKEN),
+            ("SMTP_USERNAME", "u"),
+            ("SMTP_PASSWORD", "p"),
+        ],
+    )
+}
+
 /// Meta's webhook body for one message's status.
 fn meta_status(id: &str, status: &str, error: Option<&str>) -> String {
     let mut s = json!({ "id": id, "status": status, "recipient_id": "919876543210" });
@@ -231,18 +248,8 @@ async fn a_whatsapp_code_reported_delivered_shows_on_the_redemption_and_only_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_failed_at_the_operator_is_void_audited_and_may_go_again_at_once() {
     let gateway = FakeGateway::start().await;
-    let token = "reportTokenFromTwilio42";
-    let config = example("form-basic-auth.toml", "https://api.twilio.com", &gateway);
-    let server = start(
-        &config,
-        &[
-            ("SMS_ACCOUNT_SID", "AC0123"),
-            ("SMS_AUTH_TOKEN", "twilio-secret-9"),
-            ("SMS_REPORT_TOKEN", token),
-            ("SMTP_USERNAME", "u"),
-            ("SMTP_PASSWORD", "p"),
-        ],
-    );
+    let token = TWILIO_TOKEN;
+    let server = twilio(&gateway);
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
     let sent = api.send_otp(&id, "sms").await.expect(200);
@@ -345,18 +352,8 @@ async fn a_code_failed_at_the_operator_is_void_audited_and_may_go_again_at_once(
 async fn a_customers_not_me_reply_voids_the_code_blocks_new_ones_tells_the_managers_and_is_audited()
 {
     let gateway = FakeGateway::start().await;
-    let token = "reportTokenFromTwilio42";
-    let config = example("form-basic-auth.toml", "https://api.twilio.com", &gateway);
-    let server = start(
-        &config,
-        &[
-            ("SMS_ACCOUNT_SID", "AC0123"),
-            ("SMS_AUTH_TOKEN", "twilio-secret-9"),
-            ("SMS_REPORT_TOKEN", token),
-            ("SMTP_USERNAME", "u"),
-            ("SMTP_PASSWORD", "p"),
-        ],
-    );
+    let token = TWILIO_TOKEN;
+    let server = twilio(&gateway);
     let api = server.api("demo-till-1").sign_in("C001", "1234").await;
     let id = api.create_id(ASHA, ASHA_POINTS, 500, 100_000).await;
     api.send_otp(&id, "sms").await.expect(200);
