@@ -185,6 +185,12 @@ pub const GROUPS: &[(&str, &[TextField])] = &[
                 true,
             ),
             tf(
+                "customer_messages_per_day",
+                "Messages to customers per day (0: none)",
+                || between(&Policy::CUSTOMER_MESSAGES_PER_DAY, ""),
+                true,
+            ),
+            tf(
                 "fraud.opens_at",
                 "Store opens at",
                 || "HH:MM, the store's time: redemptions before are after hours".into(),
@@ -381,6 +387,7 @@ impl PolicyForm {
             ("time_zone", opt(d.time_zone)),
             ("voucher_valid_days", opt(d.voucher_valid_days)),
             ("disowned_block_hours", opt(d.disowned_block_hours)),
+            ("customer_messages_per_day", opt(d.customer_messages_per_day)),
             ("fraud.opens_at", fraud.opens_at.to_string()),
             ("fraud.closes_at", fraud.closes_at.to_string()),
             (
@@ -505,7 +512,8 @@ impl PolicyForm {
             earn_cap_per_bill,
             reversal_window_secs,
             voucher_valid_days,
-            disowned_block_hours
+            disowned_block_hours,
+            customer_messages_per_day
         );
         let mut fraud = base.fraud.clone();
         macro_rules! fraud_whole {

@@ -14,6 +14,7 @@ pub mod instrument;
 pub mod lookup;
 pub mod money;
 pub mod otp;
+pub mod outreach;
 pub mod policy;
 pub mod quantity;
 pub mod reports;

@@ -85,6 +85,9 @@ pub struct Policy {
     /// Hours no code may be sent to a customer who replied to one that they did not ask
     /// for it (issue 16).
     pub disowned_block_hours: u32,
+    /// Messages a manager may send to customers per store day (seed 004), apart from the
+    /// codes' `daily_message_budget`; 0 turns such messages off.
+    pub customer_messages_per_day: u32,
     /// When a cashier's fraud signals are worth a manager's look, and opening hours.
     pub fraud: FraudThresholds,
 }
@@ -127,6 +130,7 @@ pub struct PolicyDraft {
     pub override_store_code: Option<bool>,
     pub voucher_valid_days: Option<u32>,
     pub disowned_block_hours: Option<u32>,
+    pub customer_messages_per_day: Option<u32>,
     pub fraud: Option<FraudThresholds>,
 }
 
@@ -177,6 +181,7 @@ impl From<&Policy> for PolicyDraft {
             override_store_code: Some(p.override_store_code),
             voucher_valid_days: Some(p.voucher_valid_days),
             disowned_block_hours: Some(p.disowned_block_hours),
+            customer_messages_per_day: Some(p.customer_messages_per_day),
             fraud: Some(p.fraud.clone()),
         }
     }
@@ -222,6 +227,9 @@ impl TryFrom<PolicyDraft> for Policy {
             disowned_block_hours: d
                 .disowned_block_hours
                 .unwrap_or(defaults.disowned_block_hours),
+            customer_messages_per_day: d
+                .customer_messages_per_day
+                .unwrap_or(defaults.customer_messages_per_day),
             fraud: d.fraud.unwrap_or(defaults.fraud),
             otp_required: d.otp_required,
             otp_min_value: d.otp_min_value,
@@ -302,6 +310,7 @@ impl Policy {
     /// How long a printed voucher stays valid.
     pub const VOUCHER_VALID_DAYS: std::ops::RangeInclusive<u32> = 1..=3_650;
     pub const DISOWNED_BLOCK_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+    pub const CUSTOMER_MESSAGES_PER_DAY: std::ops::RangeInclusive<u32> = 0..=100_000;
     /// The time zone a store gets unless its manager chooses another (SPEC §3).
     pub const DEFAULT_TIME_ZONE: &'static str = "Asia/Kolkata";
 
@@ -345,6 +354,7 @@ impl Policy {
             time_zone: default_time_zone(country).to_string(),
             voucher_valid_days: 90,
             disowned_block_hours: 24,
+            customer_messages_per_day: 500,
             fraud: FraudThresholds::default(),
         }
     }
@@ -513,6 +523,12 @@ impl Policy {
             bad(
                 "disowned_block_hours",
                 range(&Self::DISOWNED_BLOCK_HOURS, "hours"),
+            );
+        }
+        if !Self::CUSTOMER_MESSAGES_PER_DAY.contains(&self.customer_messages_per_day) {
+            bad(
+                "customer_messages_per_day",
+                range(&Self::CUSTOMER_MESSAGES_PER_DAY, "messages"),
             );
         }
         for (field, message) in self.fraud.problems() {

@@ -30,6 +30,9 @@ pub enum TemplateKind {
     /// A printed voucher's code sent to the customer too, so losing the paper loses nothing:
     /// `{voucher}`, an amount and `{store}` are required, `{until}` is available.
     Voucher,
+    /// A manager's message to customers (seed 004): `{store}` is required so the customer
+    /// knows who writes, `{customer}` is available; never a code or an amount of theirs.
+    Manual,
 }
 
 impl TemplateKind {
@@ -45,6 +48,7 @@ impl TemplateKind {
             TemplateKind::Voucher => &[
                 "voucher", "quantity", "points", "value", "store", "customer", "until",
             ],
+            TemplateKind::Manual => &["store", "customer"],
         }
     }
 }

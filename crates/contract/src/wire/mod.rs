@@ -450,6 +450,42 @@ mod tests {
                 card_type: customer_type,
             });
         }
+        {
+            use crate::outreach::*;
+            reads(MessagePreview {
+                recipients: 3,
+                without_consent: 1,
+                unreachable: 2,
+                not_found: vec!["+91 98 000".into()],
+                budget_left: 497,
+                text: "Hi Asha, 20% off at Koramangala".into(),
+                parts: 1,
+            });
+            for category in Category::ALL {
+                reads(MessageList {
+                    messages: vec![SentMessage {
+                        id: "msg-1".into(),
+                        at_ms: 1_700_000_000_000,
+                        category,
+                        channel: Channel::Sms,
+                        audience: "card type Gold".into(),
+                        text: "Hi {customer}".into(),
+                        sent_by: "Rahul Mehta".into(),
+                        recipients: 4,
+                        queued: 0,
+                        sent: 1,
+                        delivered: 2,
+                        failed: 1,
+                    }],
+                });
+            }
+            reads(Consent {
+                customer_id: "c1".into(),
+                customer_name: "Asha".into(),
+                service: true,
+                promotional: false,
+            });
+        }
         reads(ImportResult {
             rows: 3,
             added: 1,
@@ -618,6 +654,24 @@ mod tests {
                 customer_type,
             });
         }
+        use crate::outreach::*;
+        for (customers, card_type) in [
+            (vec!["+919876543210".to_string(), "RG \"12\"".into()], None),
+            (vec![], Some("ct-1".to_string())),
+        ] {
+            writes(NewMessage {
+                category: Category::Promotional,
+                channel: Channel::Whatsapp,
+                customers,
+                card_type,
+                text: "Hi {customer}, 20% off at {store}\n– this week".into(),
+            });
+        }
+        writes(SetConsent {
+            customer: "asha@example.com".into(),
+            service: true,
+            promotional: false,
+        });
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::json::Value;
 use crate::api::*;
 use crate::bill::{Bill, BillId};
 use crate::cards::*;
+use crate::outreach::*;
 use crate::contact::{CallingCode, Channel};
 use crate::error::{DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem};
 use crate::instrument::{Expiring, InstrumentBalance, InstrumentKind, Unit};
@@ -239,7 +240,8 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code, voucher_valid_days, disowned_block_hours, fraud,
+        override_store_code, voucher_valid_days, disowned_block_hours,
+        customer_messages_per_day, fraud,
     }
     FraudThresholds {
         override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,
@@ -264,6 +266,15 @@ structs! {
         after_hours, shared_contacts, bursts, flagged,
     }
     CashierReport { from, to, thresholds, cashiers }
+    MessagePreview {
+        recipients, without_consent, unreachable, not_found, budget_left, text, parts,
+    }
+    SentMessage {
+        id, at_ms, category, channel, audience, text, sent_by, recipients, queued, sent,
+        delivered, failed,
+    }
+    MessageList { messages }
+    Consent { customer_id, customer_name, service, promotional }
 }
 
 /// Enums written as their snake_case names.
@@ -302,6 +313,7 @@ names! {
         Terminal = "terminal", Instrument = "instrument", EndOfDay = "end_of_day",
     }
     ApprovedBy { Code = "code", Override = "override", NoCode = "no_code" }
+    Category { Service = "service", Promotional = "promotional" }
     Signal {
         Overrides = "overrides", FailedCodes = "failed_codes", NoSale = "no_sale",
         Reversals = "reversals", AfterHours = "after_hours", SharedContact = "shared_contact",

@@ -5,6 +5,7 @@ use super::json::Writer;
 use crate::api::*;
 use crate::bill::Bill;
 use crate::cards::*;
+use crate::outreach::{NewMessage, SetConsent};
 use crate::contact::{CallingCode, Channel};
 use crate::instrument::InstrumentKind;
 use crate::money::{Currency, Money};
@@ -131,6 +132,8 @@ structs! {
     NewOverrideCode { code }
     NewCardType { name, customer_type, earn_points, earn_per, point_value }
     IssueCard { customer, card, customer_type }
+    NewMessage { category, channel, customers, card_type, text }
+    SetConsent { customer, service, promotional }
     RedeemVoucher { code, bill }
     Templates { sms, whatsapp, email }
     Policy {
@@ -140,7 +143,8 @@ structs! {
         send_window_secs, daily_message_budget, channels, otp_instruments, override_enabled,
         override_daily_cap, templates, currency, locale, country_calling_code, kiosk_idle_secs,
         earn_points, earn_per, earn_cap_per_bill, reversal_window_secs, time_zone,
-        override_store_code, voucher_valid_days, disowned_block_hours, fraud,
+        override_store_code, voucher_valid_days, disowned_block_hours,
+        customer_messages_per_day, fraud,
     }
     FraudThresholds {
         override_share_pct, no_sale_share_pct, min_redemptions, failed_codes, reversals,
@@ -161,6 +165,7 @@ macro_rules! as_text {
 
 as_text! {
     Channel => |c| c.as_str().to_string(),
+    crate::outreach::Category => |c| c.as_str().to_string(),
     InstrumentKind => |k| k.as_str().to_string(),
     Currency => |c| c.code().to_string(),
     CallingCode => |c| c.get().to_string(),
