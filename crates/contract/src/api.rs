@@ -59,6 +59,11 @@ pub mod paths {
     pub const ADMIN_CARDS: &str = "/v1/admin/cards";
     /// A customer master as CSV (`text/csv` body); `?dry_run=true` checks without writing.
     pub const ADMIN_IMPORT: &str = "/v1/admin/customers/import";
+    /// Messages a manager sends to customers (seed 004): the list and sending one, what one
+    /// would do, and a customer's consent to them.
+    pub const ADMIN_MESSAGES: &str = "/v1/admin/messages";
+    pub const ADMIN_MESSAGES_PREVIEW: &str = "/v1/admin/messages/preview";
+    pub const ADMIN_CONSENT: &str = "/v1/admin/customers/consent";
     /// A printed loyalty voucher presented at the till, applied to a bill once.
     pub const VOUCHER_REDEEM: &str = "/v1/vouchers/redeem";
     /// A provider's delivery reports on the messages its gateway took (issue 16); not the

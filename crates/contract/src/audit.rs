@@ -58,6 +58,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("card_type_changed", "Card type changed"),
     ("card_issued", "Card issued"),
     ("customers_imported", "Customers imported"),
+    ("customers_messaged", "Message to customers"),
+    ("consent_changed", "Customer consent changed"),
 ];
 
 /// What a manager reads for an action's stored name (the name itself if unknown).

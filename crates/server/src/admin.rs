@@ -479,7 +479,7 @@ fn refuse_field(field: &str, detail: impl Into<String>) -> ApiError {
 
 /// Every field of a card type to fix, at once: `invalid_request` with `errors` (field and
 /// message each), the first field as `field`, and all of them in `detail`.
-fn invalid_fields(errors: Vec<PolicyError>) -> ApiError {
+pub(crate) fn invalid_fields(errors: Vec<PolicyError>) -> ApiError {
     let detail = errors
         .iter()
         .map(|e| format!("{}: {}", e.field, e.message))
@@ -724,14 +724,37 @@ pub fn update_card_type(
 
 /// The one customer of the merchant `query` names: a mobile number (read with the store's
 /// calling code, as the till's search does), an e-mail, or the card number they have now.
-fn the_customer(tx: &mut dyn Tx, store: &StoreRow, query: &str) -> ApiResult<CustomerRow> {
+pub(crate) fn the_customer(
+    tx: &mut dyn Tx,
+    store: &StoreRow,
+    query: &str,
+) -> ApiResult<CustomerRow> {
     let q = query.trim();
-    let merchant = store.merchant_id.as_str();
     let missing = |detail: String| {
         ApiError::new(ErrorCode::CustomerNotFound)
             .detail(detail)
             .field("customer")
     };
+    let mut found = customers_matching(tx, store, q)?;
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(missing(format!(
+            "no customer has the mobile number, e-mail or card number {q:?}"
+        ))),
+        n => Err(missing(format!(
+            "{n} customers have {q:?}: name the one you mean by their e-mail or card number"
+        ))),
+    }
+}
+
+/// The merchant's customers `query` names by mobile number, e-mail or card number (more than
+/// one where they share it); a query that is none of these is refused, naming `customer`.
+pub(crate) fn customers_matching(
+    tx: &mut dyn Tx,
+    store: &StoreRow,
+    q: &str,
+) -> ApiResult<Vec<CustomerRow>> {
+    let merchant = store.merchant_id.as_str();
     if q.is_empty() {
         return Err(refuse_field(
             "customer",
@@ -768,15 +791,7 @@ fn the_customer(tx: &mut dyn Tx, store: &StoreRow, query: &str) -> ApiResult<Cus
             return Err(Problem::from(problem).field("customer").into());
         }
     }
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(missing(format!(
-            "no customer has the mobile number, e-mail or card number {q:?}"
-        ))),
-        n => Err(missing(format!(
-            "{n} customers have {q:?}: name the one you mean by their e-mail or card number"
-        ))),
-    }
+    Ok(found)
 }
 
 /// Issues a card number to a customer of the store's merchant (replacing the one they had),

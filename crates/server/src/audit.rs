@@ -97,10 +97,15 @@ pub enum Action {
     /// The customer replied to a code's message that they did not ask for it (issue 16): the
     /// code is void, no code may go to them for a while, the managers were told.
     CodeDisowned,
+    /// A manager sent a message to customers (seed 004): category, channel, who it was for,
+    /// how many, and the text as written.
+    CustomersMessaged,
+    /// A manager changed which messages a customer agreed to.
+    ConsentChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 44] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -143,6 +148,8 @@ impl Action {
         Action::VoucherRefused,
         Action::FraudAlert,
         Action::CodeDisowned,
+        Action::CustomersMessaged,
+        Action::ConsentChanged,
     ];
 
     /// The action of a stored (or asked for) name, if there is one.
@@ -195,6 +202,8 @@ impl Action {
             Action::VoucherRefused => "voucher_refused",
             Action::FraudAlert => "fraud_alert",
             Action::CodeDisowned => "code_disowned",
+            Action::CustomersMessaged => "customers_messaged",
+            Action::ConsentChanged => "consent_changed",
         }
     }
 }

@@ -108,7 +108,7 @@ pub fn generate_code(length: OtpLength) -> String {
         .collect()
 }
 
-fn ceil_secs(ms: i64) -> u32 {
+pub(crate) fn ceil_secs(ms: i64) -> u32 {
     u32::try_from((ms.max(0) + 999) / 1000)
         .unwrap_or(u32::MAX)
         .max(1)

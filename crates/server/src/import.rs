@@ -18,7 +18,7 @@ use crate::crypto;
 use crate::csv::{as_written, inert};
 use crate::days;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{CardTypeRow, CustomerRow, InstrumentRow, StoreRow};
+use crate::model::{CardTypeRow, Consents, CustomerRow, InstrumentRow, StoreRow};
 use crate::store::{Db, Tx};
 use contract::instrument::Expiring;
 use contract::{CardNumber, Email, InstrumentKind, Mobile, Money, Policy, Unit};
@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The columns a file may have (header names; any order; only `name` is required).
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 24] = [
     "name",
     "mobile",
     "email",
@@ -49,6 +49,8 @@ pub const COLUMNS: [&str; 22] = [
     "gift_card_balance",
     "customer_type",
     "card_type",
+    "consent_service",
+    "consent_promotional",
 ];
 
 /// The most customers one file may bring (a larger master is imported in several files).
@@ -283,8 +285,8 @@ fn row_of(
             .map_err(|e| cells.bad("card", format!("{v:?}: {e}")))
             .ok()
     });
-    let whatsapp = match cells
-        .get("whatsapp")
+    let mut yes_no = |column: &str| match cells
+        .get(column)
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
@@ -292,9 +294,15 @@ fn row_of(
         Some("yes" | "y" | "true" | "1") => true,
         Some(other) => {
             let other = other.to_string();
-            cells.bad("whatsapp", format!("{other:?}: write yes or no"));
+            cells.bad(column, format!("{other:?}: write yes or no"));
             false
         }
+    };
+    let whatsapp = yes_no("whatsapp");
+    // Their agreement to the store's messages (seed 004), each category apart.
+    let consent = Consents {
+        service: yes_no("consent_service"),
+        promotional: yes_no("consent_promotional"),
     };
     let customer_type = customer_type_of(cells, card_types);
     // Their points are worth their card type's point value, else the store's.
@@ -478,6 +486,7 @@ fn row_of(
             whatsapp_opt_in: whatsapp,
             last_channel: None,
             customer_type,
+            consent,
         },
         instruments,
     })
@@ -837,6 +846,9 @@ pub fn export(tx: &mut dyn Tx, store: &StoreRow, now_ms: i64) -> ApiResult<Strin
             "customer_type",
             c.customer_type.as_deref().map(inert).unwrap_or_default(),
         );
+        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+        set("consent_service", yes(c.consent.service));
+        set("consent_promotional", yes(c.consent.promotional));
         let money = |m: u64| {
             Money::new(m, policy.currency)
                 .map(|m| m.to_decimal_string())

@@ -38,6 +38,7 @@ pub mod messages;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod outreach;
 pub mod openapi;
 pub mod reports;
 pub mod routes;

@@ -28,6 +28,12 @@ pub fn alert_template() -> Template {
     Template::parse(TemplateKind::Subject, ALERT_TEXT).expect("the alert's text is valid")
 }
 
+/// The e-mail subject of a manager's message to customers.
+pub fn manual_subject() -> Template {
+    Template::parse(TemplateKind::Subject, "A message from {store}")
+        .expect("the manual subject is valid")
+}
+
 pub fn alert_subject() -> Template {
     Template::parse(TemplateKind::Subject, ALERT_SUBJECT).expect("the alert's subject is valid")
 }
@@ -54,6 +60,9 @@ pub enum MessageKind {
     /// To a store's managers: a cashier's fraud signal crossed its threshold today. Never a
     /// code.
     Alert,
+    /// A manager's message to customers who agreed to it (seed 004): the manager's own text,
+    /// so a provider's registered text is checked against it when it is written. Never a code.
+    Manual,
 }
 
 /// The messages sent after the fact, which carry no one-time code.
@@ -76,7 +85,7 @@ impl From<ConfirmationKind> for MessageKind {
 
 impl MessageKind {
     /// Every kind, in the order the configuration lists them.
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 8] = [
         MessageKind::Otp,
         MessageKind::Identify,
         MessageKind::Notice,
@@ -84,6 +93,7 @@ impl MessageKind {
         MessageKind::Accrued,
         MessageKind::Voucher,
         MessageKind::Alert,
+        MessageKind::Manual,
     ];
 
     /// The kind a configuration names (`otp`, `identify`, …).
@@ -111,6 +121,7 @@ impl MessageKind {
             MessageKind::Redeemed | MessageKind::Accrued => TemplateKind::Confirmation,
             MessageKind::Voucher => TemplateKind::Voucher,
             MessageKind::Alert => TemplateKind::Subject,
+            MessageKind::Manual => TemplateKind::Manual,
         }
     }
 
@@ -128,6 +139,7 @@ impl MessageKind {
             MessageKind::Accrued => "accrued",
             MessageKind::Voucher => "voucher",
             MessageKind::Alert => "alert",
+            MessageKind::Manual => "manual",
         }
     }
 }
@@ -513,6 +525,8 @@ impl MessageCatalog {
             MessageKind::Accrued => self.confirmation(locale, channel, ConfirmationKind::Accrued),
             MessageKind::Voucher => self.confirmation(locale, channel, ConfirmationKind::Voucher),
             MessageKind::Alert => alert_template(),
+            // A manager writes each one; this stands for it where a text is needed unwritten.
+            MessageKind::Manual => manual_subject(),
         }
     }
 
@@ -526,6 +540,7 @@ impl MessageCatalog {
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
             MessageKind::Alert => Some(alert_subject()),
+            MessageKind::Manual => Some(manual_subject()),
         };
         found.expect("the built-in catalog has every subject")
     }

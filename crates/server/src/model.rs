@@ -79,6 +79,24 @@ pub struct CustomerRow {
     /// card type of this type (compared without regard to case) sets their earn rate and
     /// point value. `None`: the store's own.
     pub customer_type: Option<String>,
+    /// Which messages to customers they agreed to (seed 004), apart by category.
+    pub consent: Consents,
+}
+
+/// A customer's agreement to messages from the store, by category.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Consents {
+    pub service: bool,
+    pub promotional: bool,
+}
+
+impl Consents {
+    pub fn agreed(self, category: contract::outreach::Category) -> bool {
+        match category {
+            contract::outreach::Category::Service => self.service,
+            contract::outreach::Category::Promotional => self.promotional,
+        }
+    }
 }
 
 impl CustomerRow {
@@ -721,4 +739,31 @@ impl DeliveryRow {
             at_ms: self.reported_at_ms.or(self.sent_at_ms).unwrap_or_default(),
         }
     }
+}
+
+/// A message a manager sent to customers (seed 004).
+#[derive(Clone, Debug)]
+pub struct OutreachRow {
+    pub id: String,
+    pub store_id: String,
+    pub staff_id: String,
+    pub category: contract::outreach::Category,
+    pub channel: Channel,
+    /// Who it was for, as a manager reads it.
+    pub audience: String,
+    /// As written, placeholders not filled in.
+    pub text: String,
+    pub at_ms: i64,
+    pub recipients: u32,
+}
+
+/// A message with how its sends went (a provider's reports, where it sends them).
+#[derive(Clone, Debug)]
+pub struct OutreachSummary {
+    pub row: OutreachRow,
+    pub staff_name: String,
+    pub queued: u32,
+    pub sent: u32,
+    pub delivered: u32,
+    pub failed: u32,
 }

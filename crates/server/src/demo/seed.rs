@@ -130,6 +130,12 @@ fn customer_row(merchant_id: &str, c: &DemoCustomer) -> ApiResult<CustomerRow> {
         whatsapp_opt_in: c.whatsapp,
         last_channel: None,
         customer_type: customer_type(c.id).map(str::to_string),
+        // The demo's customers agreed to service messages; those with WhatsApp also to
+        // offers, so a manager's preview shows some left out.
+        consent: Consents {
+            service: true,
+            promotional: c.whatsapp,
+        },
     })
 }
 
@@ -311,6 +317,7 @@ pub fn seed(
             whatsapp_opt_in: false,
             last_channel: None,
             customer_type: None,
+            consent: Consents::default(),
         })?;
         let points = Holding::Points {
             balance: 1_000_000_000,

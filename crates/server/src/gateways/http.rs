@@ -792,7 +792,10 @@ impl HttpGateway {
                     ));
                 }
             }
-            let Some(own) = own else { continue };
+            // A manager's message is checked against its registered text when it is written.
+            let Some(own) = own.filter(|_| kind != MessageKind::Manual) else {
+                continue;
+            };
             // Each registered text against the catalog's texts it will carry.
             let fit = |registered: &Registered, locale: &str, whose: &str| {
                 let text = catalog.text(locale, channel, kind);

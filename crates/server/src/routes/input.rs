@@ -196,6 +196,58 @@ pub fn issue_card(body: Value) -> ApiResult<IssueCard> {
     from_value(body)
 }
 
+/// A message to customers (`POST …/messages` and its preview), each field's shape checked
+/// naming it; the contract's rules come after.
+pub fn new_message(body: Value) -> ApiResult<contract::outreach::NewMessage> {
+    const FIELDS: [&str; 5] = ["category", "channel", "customers", "card_type", "text"];
+    let Value::Object(b) = &body else {
+        return Err(invalid(
+            "Give the category, the channel, the text, and customers (a list) or a card_type",
+        ));
+    };
+    only_fields(b, &FIELDS, "A message to customers")?;
+    text_field(b, "text", false)?;
+    text_field(b, "card_type", true)?;
+    match b.get("customers") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
+        Some(_) => {
+            return Err(invalid("customers: a list of texts (mobile, e-mail or card)")
+                .field("customers"))
+        }
+    }
+    for (field, known) in [
+        ("category", &["service", "promotional"][..]),
+        ("channel", &["sms", "whatsapp", "email"][..]),
+    ] {
+        match b.get(field) {
+            Some(Value::String(s)) if known.contains(&s.as_str()) => {}
+            _ => {
+                return Err(invalid(format!("{field}: one of {}", known.join(", "))).field(field))
+            }
+        }
+    }
+    from_value(body)
+}
+
+/// A customer's consent (`PUT …/customers/consent`).
+pub fn set_consent(body: Value) -> ApiResult<contract::outreach::SetConsent> {
+    const FIELDS: [&str; 3] = ["customer", "service", "promotional"];
+    let Value::Object(b) = &body else {
+        return Err(invalid(
+            "Give the customer (mobile, e-mail or card number), service and promotional",
+        ));
+    };
+    only_fields(b, &FIELDS, "A customer's consent")?;
+    text_field(b, "customer", false)?;
+    for field in ["service", "promotional"] {
+        if !matches!(b.get(field), Some(Value::Bool(_))) {
+            return Err(invalid(format!("{field}: true or false")).field(field));
+        }
+    }
+    from_value(body)
+}
+
 /// Reads a customer query (in request field `field`) with the contract's classifier, the
 /// same one the till and the kiosk use.
 pub fn lookup(q: &str, policy: &Policy, who: Searcher, field: &str) -> ApiResult<Lookup> {

@@ -14,6 +14,7 @@ mod deliveries;
 mod input;
 mod kiosk;
 pub mod meta;
+mod outreach;
 mod policy;
 mod redemptions;
 mod reports;
@@ -37,6 +38,7 @@ pub fn api() -> OpenApiRouter<Shared> {
         .merge(kiosk::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(outreach::router())
         .merge(meta::router())
 }
 
@@ -77,6 +79,9 @@ mod tests {
             ADMIN_CARD_TYPES,
             ADMIN_CARDS,
             ADMIN_IMPORT,
+            ADMIN_MESSAGES,
+            ADMIN_MESSAGES_PREVIEW,
+            ADMIN_CONSENT,
             VOUCHER_REDEEM,
             DELIVERY_REPORTS,
             REPLIES,

@@ -27,6 +27,7 @@ pub trait Tx:
     + AuditTx
     + ReportTx
     + DeliveryTx
+    + OutreachTx
 {
 }
 
@@ -41,6 +42,7 @@ impl<
             + AuditTx
             + ReportTx
             + DeliveryTx
+            + OutreachTx
             + ?Sized,
     > Tx for T
 {
@@ -257,6 +259,32 @@ pub trait DeliveryTx {
         from_ms: i64,
         to_ms: i64,
     ) -> ApiResult<Vec<contract::reports::DeliveryTotals>>;
+}
+
+/// Messages a manager sends to customers (seed 004, issue 16).
+pub trait OutreachTx {
+    /// Sets a customer's consent (the customer is the caller's merchant's: looked up first).
+    fn set_consent(&mut self, customer_id: &str, consent: Consents) -> ApiResult<()>;
+    /// The merchant's customers of a customer type (compared without regard to case).
+    fn customers_of_type(
+        &mut self,
+        merchant_id: &str,
+        customer_type: &str,
+    ) -> ApiResult<Vec<CustomerRow>>;
+    /// A message and its recipients, each queued.
+    fn insert_outreach(&mut self, o: &OutreachRow, customer_ids: &[String]) -> ApiResult<()>;
+    /// Recipients of the store's messages since `since_ms` (its daily budget).
+    fn outreach_recipients_since(&mut self, store_id: &str, since_ms: i64) -> ApiResult<u64>;
+    /// How one recipient's send went: taken by the provider under its id, or refused.
+    fn outreach_sent(
+        &mut self,
+        outreach_id: &str,
+        customer_id: &str,
+        sent: Result<Option<&str>, &str>,
+        at_ms: i64,
+    ) -> ApiResult<()>;
+    /// The store's latest messages, newest first, with how their sends went.
+    fn outreach_of(&mut self, store_id: &str, limit: u32) -> ApiResult<Vec<OutreachSummary>>;
 }
 
 pub trait LimitTx {

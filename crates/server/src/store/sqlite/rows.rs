@@ -83,7 +83,8 @@ pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
 }
 
 pub(crate) const CUSTOMER_COLS: &str =
-    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in, last_channel, customer_type FROM customers";
+    "id, merchant_id, name, mobile, email, card, whatsapp_opt_in, last_channel, customer_type, \
+     consent_service, consent_promotional FROM customers";
 
 pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
     let mobile: Option<String> = r.get(3)?;
@@ -102,6 +103,10 @@ pub(crate) fn customer_row(r: &Row) -> rusqlite::Result<CustomerRow> {
             .get::<_, Option<String>>(7)?
             .and_then(|c| Channel::ALL.into_iter().find(|k| k.as_str() == c)),
         customer_type: r.get(8)?,
+        consent: Consents {
+            service: r.get(9)?,
+            promotional: r.get(10)?,
+        },
     })
 }
 

@@ -286,6 +286,22 @@ CREATE TABLE code_blocks (
     customer_id TEXT PRIMARY KEY, until_ms INTEGER NOT NULL, at_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 19: messages a manager sends to customers (seed 004, issue 16), each customer's consent
+    // to them by category, and each recipient's send.
+    r#"
+ALTER TABLE customers ADD COLUMN consent_service INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE customers ADD COLUMN consent_promotional INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX customers_by_type ON customers (merchant_id, lower(customer_type));
+CREATE TABLE outreach (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL, staff_id TEXT NOT NULL,
+    category TEXT NOT NULL, channel TEXT NOT NULL, audience TEXT NOT NULL, text TEXT NOT NULL,
+    at_ms INTEGER NOT NULL, recipients INTEGER NOT NULL);
+CREATE INDEX outreach_by_store ON outreach (store_id, at_ms);
+CREATE TABLE outreach_sends (
+    outreach_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
+    provider_id TEXT, reason TEXT, at_ms INTEGER,
+    PRIMARY KEY (outreach_id, customer_id)) WITHOUT ROWID;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), String> {

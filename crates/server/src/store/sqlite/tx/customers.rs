@@ -12,7 +12,8 @@ impl CustomerTx for SqliteTx<'_> {
     fn insert_customer(&mut self, c: &CustomerRow) -> ApiResult<()> {
         self.exec(
             "INSERT INTO customers (id, merchant_id, name, mobile, email, card, whatsapp_opt_in, \
-             customer_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             customer_type, consent_service, consent_promotional) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 c.id,
                 c.merchant_id,
@@ -21,7 +22,9 @@ impl CustomerTx for SqliteTx<'_> {
                 c.email.as_ref().map(Email::as_str),
                 c.card.as_ref().map(CardNumber::as_str),
                 c.whatsapp_opt_in,
-                c.customer_type
+                c.customer_type,
+                c.consent.service,
+                c.consent.promotional
             ],
         )?;
         Ok(())

@@ -7,6 +7,7 @@ mod customers;
 mod deliveries;
 mod kiosk;
 mod limits;
+mod outreach;
 mod redemptions;
 mod reports;
 mod tenancy;
