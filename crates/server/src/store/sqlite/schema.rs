@@ -291,7 +291,6 @@ CREATE TABLE code_blocks (
     r#"
 ALTER TABLE customers ADD COLUMN consent_service INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE customers ADD COLUMN consent_promotional INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX customers_by_type ON customers (merchant_id, lower(customer_type));
 CREATE TABLE outreach (
     id TEXT PRIMARY KEY, store_id TEXT NOT NULL, staff_id TEXT NOT NULL,
     category TEXT NOT NULL, channel TEXT NOT NULL, audience TEXT NOT NULL, text TEXT NOT NULL,

@@ -106,6 +106,7 @@ pub(super) fn assert_nothing_leaked(
 }
 
 mod failures;
+mod outreach;
 mod reports;
 mod requests;
 mod templates;

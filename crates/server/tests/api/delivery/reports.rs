@@ -17,10 +17,10 @@ const WA_ENV: [(&str, &str); 3] = [
     ("WA_APP_SECRET", WA_SECRET),
 ];
 
-const TWILIO_TOKEN: &str = "reportTokenFromTwilio42";
+pub(super) const TWILIO_TOKEN: &str = "reportTokenFromTwilio42";
 
 /// The shipped Twilio example (reports and replies by token), pointed at the fake provider.
-fn twilio(gateway: &FakeGateway) -> Server {
+pub(super) fn twilio(gateway: &FakeGateway) -> Server {
     let config = example("form-basic-auth.toml", "https://api.twilio.com", gateway);
     start(
         &config,
@@ -52,7 +52,7 @@ fn signed(secret: &str, body: &str) -> String {
 }
 
 /// Posts a provider's callback (no terminal, no session: the provider's own proof only).
-async fn callback(
+pub(super) async fn callback(
     server: &Server,
     path: &str,
     content_type: &str,

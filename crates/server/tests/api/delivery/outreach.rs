@@ -1,0 +1,262 @@
+//! Messages a manager sends to customers (seed 004, issue 16), through the shipped Twilio
+//! example pointed at a fake provider: only to customers who agreed to the category and can
+//! be reached on the channel, one per phone, within the store's daily budget, each send's
+//! delivery report counted; consent set by a manager or imported; audited.
+
+use super::reports::{callback, twilio, TWILIO_TOKEN};
+use super::*;
+use crate::fakes::{Answer, FakeGateway, Recorded};
+use serde_json::{json, Value};
+
+const MESSAGES: &str = "/v1/admin/messages";
+const PREVIEW: &str = "/v1/admin/messages/preview";
+const CONSENT: &str = "/v1/admin/customers/consent";
+
+fn message(to: Value, text: &str) -> Value {
+    let mut m = json!({ "category": "promotional", "channel": "sms", "text": text });
+    for (k, v) in to.as_object().unwrap() {
+        m[k] = v.clone();
+    }
+    m
+}
+
+/// The store's messages as the back office lists them, once no send is queued any more.
+async fn settled(api: &Api) -> Vec<Value> {
+    for _ in 0..100 {
+        let list = api.get(MESSAGES).await.expect(200);
+        let messages = list["messages"].as_array().unwrap().clone();
+        if messages.iter().all(|m| m["queued"] == 0) {
+            return messages;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("sends still queued");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_messages_only_customers_who_agreed_and_sees_each_delivery() {
+    let gateway = FakeGateway::start().await;
+    let server = twilio(&gateway);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let text = "Hi {customer}, 20% off hair spa this weekend at {store}";
+
+    // Everyone with the Business card (customer type GST): Ananya agreed to offers, Karan
+    // did not.
+    let to_card = message(json!({ "card_type": "ct-demo-business" }), text);
+    let p = manager.post(PREVIEW, to_card.clone()).await.expect(200);
+    assert_eq!(p["recipients"], 1, "{p}");
+    assert_eq!(p["without_consent"], 1, "{p}");
+    assert_eq!(p["text"], format!("Hi Ananya Reddy, 20% off hair spa this weekend at {STORE}"), "{p}");
+    assert_eq!(p["parts"], 1);
+    assert_eq!(p["budget_left"], 500);
+
+    // A list: Asha (twice, by mobile and by card: one message), Vikram (no consent to
+    // offers), a stranger, and a line that is nothing.
+    let list = json!({ "customers": [
+        "+919876543210", "RG00012345", "RG00012346", "stranger@example.com", "  ", "xyz!"
+    ] });
+    let p = manager.post(PREVIEW, message(list.clone(), text)).await.expect(200);
+    assert_eq!(p["recipients"], 1, "{p}");
+    assert_eq!(p["without_consent"], 1, "{p}");
+    assert_eq!(p["not_found"], json!(["stranger@example.com", "xyz!"]), "{p}");
+    assert!(gateway.requests().is_empty(), "a preview sends nothing");
+
+    // A cashier may neither preview nor send.
+    let cashier = server.api("demo-till-2").sign_in("C001", "1234").await;
+    cashier.post(PREVIEW, message(list.clone(), text)).await.expect_problem("forbidden");
+    cashier.post(MESSAGES, message(list.clone(), text)).await.expect_problem("forbidden");
+
+    let sent = manager.post(MESSAGES, message(list, text)).await.expect(201);
+    assert_eq!(sent["recipients"], 1, "{sent}");
+    assert_eq!(sent["audience"], "5 customers", "{sent}");
+    assert_eq!(sent["sent_by"], "Rahul Mehta");
+    let seen = gateway.wait_for(1).await;
+    let form = seen[0].form();
+    assert_eq!(Recorded::field(&form, "To"), "+919876543210");
+    assert_eq!(
+        Recorded::field(&form, "Body"),
+        format!("Hi Asha Rao, 20% off hair spa this weekend at {STORE}")
+    );
+    let listed = settled(&manager).await;
+    assert_eq!(listed[0]["sent"], 1, "{listed:?}");
+    assert_eq!(listed[0]["delivered"], 0);
+
+    // Twilio's report reaches the message.
+    let r = callback(
+        &server,
+        &format!("/v1/delivery-reports/sms?token={TWILIO_TOKEN}"),
+        "application/x-www-form-urlencoded",
+        None,
+        "AccountSid=AC0123&MessageSid=msg-1&MessageStatus=delivered",
+    )
+    .await;
+    assert_eq!(r.expect(200)["changed"], 1, "{}", r.body);
+    let listed = settled(&manager).await;
+    assert_eq!((&listed[0]["sent"], &listed[0]["delivered"]), (&json!(0), &json!(1)));
+
+    // The card type's message: one more customer, whose send the provider refuses.
+    gateway.script(&[Answer::Status(400)]);
+    manager.post(MESSAGES, to_card).await.expect(201);
+    gateway.wait_for(2).await;
+    let listed = settled(&manager).await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["audience"], "card type Business");
+    assert_eq!(listed[0]["failed"], 1, "{listed:?}");
+
+    let audited = manager.audit_details("customers_messaged").await;
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert_eq!(audited[0]["text"], text);
+    assert_eq!(audited[1]["recipients"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_to_customers_stay_within_the_stores_daily_budget_even_sent_at_once() {
+    let gateway = FakeGateway::start().await;
+    let server = twilio(&gateway);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    manager
+        .set_policy(json!({ "customer_messages_per_day": 3 }))
+        .await;
+    // Service messages: every demo customer agreed to them.
+    let to = |mobiles: &[&str]| {
+        let mut m = message(json!({ "customers": mobiles }), "Your points at {store} expire soon");
+        m["category"] = json!("service");
+        m
+    };
+    let pair_a = to(&["+919876543210", "+919812345678"]);
+    let pair_b = to(&["+919845012345", "+919900112233"]);
+    let other = server.api("demo-till-2").sign_in("M001", "9999").await;
+    let (a, b) = tokio::join!(manager.post(MESSAGES, pair_a), other.post(MESSAGES, pair_b));
+    let statuses = [a.status, b.status];
+    assert!(statuses.contains(&201) && statuses.contains(&429), "{statuses:?}");
+    let refused = if a.status == 429 { &a } else { &b };
+    let p = refused.expect_problem("message_budget_exhausted");
+    assert!(
+        p["detail"].as_str().unwrap().contains("Today 1 more messages may go to customers; this one would go to 2"),
+        "{p}"
+    );
+    assert!(refused.headers.get("retry-after").is_some());
+    let preview = manager.post(PREVIEW, to(&["+919876543210"])).await.expect(200);
+    assert_eq!(preview["budget_left"], 1);
+    manager.post(MESSAGES, to(&["+919876543210"])).await.expect(201);
+    manager
+        .post(MESSAGES, to(&["+919876543210"]))
+        .await
+        .expect_problem("message_budget_exhausted");
+    // The next store day has its own budget.
+    server.advance_clock(24 * 3600).await;
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    manager.post(MESSAGES, to(&["+919876543210"])).await.expect(201);
+    // Off: none at all.
+    manager
+        .set_policy(json!({ "customer_messages_per_day": 0 }))
+        .await;
+    let r = manager.post(MESSAGES, to(&["+919876543210"])).await;
+    let p = r.expect_problem("message_budget_exhausted");
+    assert!(p["detail"].as_str().unwrap().contains("off"), "{p}");
+    gateway.wait_for(4).await;
+    assert_eq!(settled(&manager).await.len(), 3);
+    assert_eq!(gateway.requests().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_to_customers_is_refused_naming_what_to_fix() {
+    let gateway = FakeGateway::start().await;
+    let server = twilio(&gateway);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let asha = json!({ "customers": ["+919876543210"] });
+    for (body, field, words) in [
+        (message(asha.clone(), "Your code is {otp} at {store}"), "text", "remove {otp}"),
+        (message(asha.clone(), "20% off this weekend"), "text", "{store}"),
+        (message(asha.clone(), "{points} points at {store}"), "text", "Unknown placeholder"),
+        (message(json!({}), "Hi from {store}"), "customers", "Say who it goes to"),
+        (
+            message(json!({ "customers": ["+919876543210"], "card_type": "ct-demo-business" }), "Hi from {store}"),
+            "customers",
+            "not both",
+        ),
+        (message(json!({ "card_type": "ct-nope" }), "Hi from {store}"), "card_type", "no such card type"),
+    ] {
+        for path in [PREVIEW, MESSAGES] {
+            let r = manager.post(path, body.clone()).await;
+            let p = r.expect_problem("invalid_request");
+            assert_eq!(p["field"], field, "{body}: {p}");
+            assert!(p["detail"].as_str().unwrap().contains(words), "{body}: {p}");
+        }
+    }
+    let mut bad = message(asha.clone(), "Hi from {store}");
+    bad["category"] = json!("marketing");
+    manager.post(PREVIEW, bad).await.expect_problem("invalid_request");
+    let mut extra = message(asha.clone(), "Hi from {store}");
+    extra["sender"] = json!("ADVERT");
+    let p = manager.post(PREVIEW, extra).await.expect_problem("invalid_request");
+    assert!(p["detail"].as_str().unwrap().contains("sender"), "{p}");
+    // No one agreed and reachable: nothing to send.
+    let r = manager
+        .post(MESSAGES, message(json!({ "customers": ["RG00012346"] }), "Hi from {store}"))
+        .await;
+    assert_eq!(r.expect_problem("invalid_request")["field"], "customers");
+    assert!(gateway.requests().is_empty());
+    assert!(settled(&manager).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_is_the_customers_set_by_a_manager_or_imported_and_audited() {
+    let gateway = FakeGateway::start().await;
+    let server = twilio(&gateway);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let vikram = message(json!({ "customers": ["RG00012346"] }), "Offers at {store}");
+    assert_eq!(manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"], 0);
+
+    let set = manager
+        .put(CONSENT, json!({ "customer": "+919812345678", "service": true, "promotional": true }))
+        .await
+        .expect(200);
+    assert_eq!(set["customer_name"], "Vikram Singh");
+    assert_eq!(manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"], 1);
+    let audited = manager.audit_details("consent_changed").await;
+    assert_eq!(audited[0]["promotional"], true);
+    assert_eq!(audited[0]["was"]["promotional"], false);
+    // Withdrawn: left out again.
+    manager
+        .put(CONSENT, json!({ "customer": "RG00012346", "service": false, "promotional": false }))
+        .await
+        .expect(200);
+    assert_eq!(manager.post(PREVIEW, vikram).await.expect(200)["without_consent"], 1);
+
+    // A cashier cannot change it; a customer who is not there is named.
+    let cashier = server.api("demo-till-2").sign_in("C001", "1234").await;
+    cashier
+        .put(CONSENT, json!({ "customer": "RG00012346", "service": true, "promotional": true }))
+        .await
+        .expect_problem("forbidden");
+    manager
+        .put(CONSENT, json!({ "customer": "+919000000001", "service": true, "promotional": true }))
+        .await
+        .expect_problem("customer_not_found");
+    manager
+        .put(CONSENT, json!({ "customer": "RG00012346", "service": "yes", "promotional": true }))
+        .await
+        .expect_problem("invalid_request");
+
+    // Imported with the customer master: yes or no per category.
+    let csv = "name,mobile,consent_service,consent_promotional\n\
+               Tara Menon,+919811100001,yes,yes\n\
+               Dev Rao,+919811100002,yes,no\n";
+    manager
+        .post_as("/v1/admin/customers/import?dry_run=false", "text/csv", csv)
+        .await
+        .expect(200);
+    let both = message(
+        json!({ "customers": ["+919811100001", "+919811100002"] }),
+        "Offers at {store}",
+    );
+    let p = manager.post(PREVIEW, both).await.expect(200);
+    assert_eq!((&p["recipients"], &p["without_consent"]), (&json!(1), &json!(1)), "{p}");
+    let bad = "name,mobile,consent_promotional\nLeela,+919811100003,maybe\n";
+    let r = manager
+        .post_as("/v1/admin/customers/import?dry_run=true", "text/csv", bad)
+        .await
+        .expect(200);
+    assert_eq!(r["errors"][0]["column"], "consent_promotional", "{r}");
+}
