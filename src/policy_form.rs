@@ -387,7 +387,10 @@ impl PolicyForm {
             ("time_zone", opt(d.time_zone)),
             ("voucher_valid_days", opt(d.voucher_valid_days)),
             ("disowned_block_hours", opt(d.disowned_block_hours)),
-            ("customer_messages_per_day", opt(d.customer_messages_per_day)),
+            (
+                "customer_messages_per_day",
+                opt(d.customer_messages_per_day),
+            ),
             ("fraud.opens_at", fraud.opens_at.to_string()),
             ("fraud.closes_at", fraud.closes_at.to_string()),
             (

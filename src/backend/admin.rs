@@ -8,6 +8,7 @@ use contract::api::{
     TerminalInfo,
 };
 use contract::cards::{CardIssued, CardType, IssueCard, NewCardType};
+use contract::outreach::{Consent, MessagePreview, NewMessage, SentMessage, SetConsent};
 use contract::reports::{CashierReport, Liability, LoyaltyReport, ReportFilter, ReportKind};
 use std::sync::Arc;
 
@@ -37,6 +38,12 @@ pub enum AdminCall {
         csv: Arc<str>,
         dry_run: bool,
     },
+    /// The store's messages to customers, and the merchant's card types to send to.
+    Messages,
+    /// What a message to customers would do; nothing is sent.
+    PreviewMessage(NewMessage),
+    SendMessage(NewMessage),
+    SetConsent(SetConsent),
     /// A report, on screen or (`csv`) as a file.
     Report {
         kind: ReportKind,
@@ -73,6 +80,17 @@ pub enum AdminReply {
     CardType(CardType),
     CardIssued(CardIssued),
     Imported(ImportResult),
+    Messages {
+        sent: Vec<SentMessage>,
+        card_types: Vec<CardType>,
+    },
+    /// A message's preview, with the message it is of.
+    Preview {
+        message: NewMessage,
+        preview: MessagePreview,
+    },
+    MessageSent(SentMessage),
+    Consent(Consent),
     Report(LoyaltyReport),
     Liability(Liability),
     Cashiers(CashierReport),

@@ -10,6 +10,7 @@ use contract::api::{
 };
 use contract::api::{StaffList, TerminalList};
 use contract::cards::CardTypeList;
+use contract::outreach::MessageList;
 use contract::reports;
 use contract::wire::{self, FromJson, ToJson};
 use contract::{Policy, Problem};
@@ -440,6 +441,31 @@ impl<const P: u16> HttpBackend<P> {
                 };
                 R::Imported(self.send(call).await?)
             }
+            C::Messages => {
+                let sent = self.send::<MessageList>(self.call("GET", paths::ADMIN_MESSAGES, None));
+                let types =
+                    self.send::<CardTypeList>(self.call("GET", paths::ADMIN_CARD_TYPES, None));
+                R::Messages {
+                    sent: sent.await?.messages,
+                    card_types: types.await?.card_types,
+                }
+            }
+            C::PreviewMessage(m) => {
+                let preview = self
+                    .send(post(paths::ADMIN_MESSAGES_PREVIEW, body(&m)))
+                    .await?;
+                R::Preview {
+                    message: m,
+                    preview,
+                }
+            }
+            C::SendMessage(m) => {
+                R::MessageSent(self.send(post(paths::ADMIN_MESSAGES, body(&m))).await?)
+            }
+            C::SetConsent(c) => R::Consent(
+                self.send(self.call("PUT", paths::ADMIN_CONSENT, body(&c)))
+                    .await?,
+            ),
             C::Report { .. } | C::Liability { .. } | C::Cashiers { .. } | C::Audit { .. } => {
                 return Err(BackendError::Unexpected { status: 0 })
             }

@@ -16,7 +16,8 @@ use contract::api::{
     TerminalInfo, TerminalMode,
 };
 use contract::cards::{CardIssued, CardType, IssueCard, NewCardType};
-use contract::{credentials, Currency, Money, PolicyError};
+use contract::outreach::{Category, Consent, MessagePreview, NewMessage, SentMessage, SetConsent};
+use contract::{credentials, Channel, Currency, Money, PolicyError};
 use std::sync::Arc;
 
 /// The back office's forms, so a problem shows on the form it belongs to.
@@ -29,6 +30,8 @@ pub enum Form {
     CardType,
     Card,
     Import,
+    Message,
+    Consent,
 }
 
 /// A change that takes a second, deliberate tap.
@@ -124,6 +127,44 @@ impl CardTypeForm {
     }
 }
 
+/// A message to customers as typed: to the customers listed (one per line, or separated by
+/// commas) or to everyone with a card type.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MessageForm {
+    pub to_card_type: bool,
+    pub customers: String,
+    /// The card type's id.
+    pub card_type: String,
+    pub category: Category,
+    pub channel: Channel,
+    pub text: String,
+}
+
+impl MessageForm {
+    /// The message, or every field that is wrong (the contract's rules).
+    pub fn read(&self) -> Result<NewMessage, Vec<PolicyError>> {
+        let (customers, card_type) = match self.to_card_type {
+            true => (Vec::new(), Some(self.card_type.clone())),
+            false => (
+                self.customers
+                    .split(['\n', ',', ';'])
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                None,
+            ),
+        };
+        let m = NewMessage {
+            category: self.category,
+            channel: self.channel,
+            customers,
+            card_type,
+            text: self.text.trim().to_string(),
+        };
+        m.validate().map(|()| m)
+    }
+}
+
 /// What a manager does in the back office's set-up screens.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Manage {
@@ -164,6 +205,15 @@ pub enum Manage {
     ForgetImport,
     /// The new terminal's token is typed into its device: take it off the screen.
     TokenEntered,
+    /// What a message to customers would do.
+    PreviewMessage(MessageForm),
+    /// Send the message last previewed, as previewed.
+    SendMessage,
+    /// The message was changed after its preview: the preview no longer applies.
+    ForgetPreview,
+    /// Read the sent messages again (their delivery changes as reports come in).
+    RefreshMessages,
+    SetConsent(SetConsent),
 }
 
 /// The back office's set-up as last read, and its forms.
@@ -181,6 +231,12 @@ pub struct ManageState {
     /// The chosen file's name and text, and the backend's report on it.
     pub file: Option<(String, Arc<str>)>,
     pub report: Option<ImportResult>,
+    /// Messages to customers, newest first.
+    pub messages: Option<Vec<SentMessage>>,
+    /// The message last previewed, and what it would do.
+    pub preview: Option<(NewMessage, MessagePreview)>,
+    /// A customer's consent as just saved.
+    pub consent: Option<Consent>,
     /// The form the last problem belongs to, and its problems by field.
     pub form: Option<Form>,
     pub errors: Vec<PolicyError>,
@@ -418,6 +474,46 @@ impl Flow {
                 s.added_terminal = None;
                 return vec![];
             }
+            Manage::PreviewMessage(form) => match form.read() {
+                Err(errors) => {
+                    s.form = Some(Form::Message);
+                    s.errors = errors;
+                    s.preview = None;
+                    self.ui.notice = Some(Notice::err(FIX_FIELDS));
+                    return vec![];
+                }
+                Ok(m) => {
+                    s.preview = None;
+                    AdminCall::PreviewMessage(m)
+                }
+            },
+            Manage::SendMessage => match s.preview.as_ref() {
+                Some((m, p)) if p.recipients > 0 && p.recipients <= p.budget_left => {
+                    AdminCall::SendMessage(m.clone())
+                }
+                _ => return vec![],
+            },
+            Manage::ForgetPreview => {
+                s.preview = None;
+                return vec![];
+            }
+            Manage::RefreshMessages => AdminCall::Messages,
+            Manage::SetConsent(c) => {
+                if c.customer.trim().is_empty() {
+                    return self.form_invalid(
+                        Form::Consent,
+                        vec![(
+                            "customer",
+                            "give the customer's mobile number, e-mail or card number".into(),
+                        )],
+                    );
+                }
+                s.consent = None;
+                AdminCall::SetConsent(SetConsent {
+                    customer: c.customer.trim().to_string(),
+                    ..c
+                })
+            }
         };
         self.ui.manage.last = form_of(&call);
         vec![self.ask(Request::Admin(call))]
@@ -428,6 +524,7 @@ impl Flow {
             Screen::Staff => Some(AdminCall::Staff),
             Screen::Terminals => Some(AdminCall::Terminals),
             Screen::Cards => Some(AdminCall::CardTypes),
+            Screen::Messages => Some(AdminCall::Messages),
             Screen::OverrideCode | Screen::Import => None,
             _ => return vec![],
         };
@@ -572,6 +669,35 @@ impl Flow {
                     false => Some(Notice::err(text)),
                 }
             }
+            Ok(AdminReply::Messages { sent, card_types }) => {
+                s.messages = Some(sent);
+                s.card_types = Some(card_types);
+                None
+            }
+            Ok(AdminReply::Preview { message, preview }) => {
+                s.preview = Some((message, preview));
+                None
+            }
+            Ok(AdminReply::MessageSent(m)) => {
+                let text = format!(
+                    "Sending to {}. How each send goes shows in the list below; Refresh to see reports come in.",
+                    customers(m.recipients)
+                );
+                s.preview = None;
+                s.messages.get_or_insert_with(Vec::new).insert(0, m);
+                done(s, text)
+            }
+            Ok(AdminReply::Consent(c)) => {
+                let yes = |b: bool| if b { "yes" } else { "no" };
+                let text = format!(
+                    "Saved for {}: service messages {}, promotional messages {}.",
+                    c.customer_name,
+                    yes(c.service),
+                    yes(c.promotional)
+                );
+                s.consent = Some(c);
+                done(s, text)
+            }
             // A report's answer after its screen was left.
             Ok(
                 AdminReply::Report(_)
@@ -620,11 +746,14 @@ fn form_of(call: &AdminCall) -> Option<Form> {
         AdminCall::AddCardType(_) | AdminCall::EditCardType { .. } => Some(Form::CardType),
         AdminCall::IssueCard(_) => Some(Form::Card),
         AdminCall::Import { .. } => Some(Form::Import),
+        AdminCall::PreviewMessage(_) | AdminCall::SendMessage(_) => Some(Form::Message),
+        AdminCall::SetConsent(_) => Some(Form::Consent),
         AdminCall::Staff
         | AdminCall::DisableStaff(_)
         | AdminCall::Terminals
         | AdminCall::RevokeTerminal(_)
         | AdminCall::CardTypes
+        | AdminCall::Messages
         | AdminCall::Report { .. }
         | AdminCall::Liability { .. }
         | AdminCall::Cashiers { .. }
@@ -671,4 +800,48 @@ pub fn import_summary(r: &ImportResult) -> String {
         n(r.balances_opened, "opening balance", "opening balances"),
         r.unchanged,
     )
+}
+
+fn customers(n: u32) -> String {
+    match n {
+        1 => "1 customer".into(),
+        n => format!("{n} customers"),
+    }
+}
+
+/// Who a previewed message reaches, who it leaves out and why, in a manager's words.
+pub fn preview_summary(m: &NewMessage, p: &MessagePreview) -> Vec<String> {
+    let mut lines = vec![format!("Goes to {}.", customers(p.recipients))];
+    if p.without_consent > 0 {
+        lines.push(format!(
+            "Left out: {}, who did not agree to {} messages.",
+            customers(p.without_consent),
+            m.category.label().to_lowercase()
+        ));
+    }
+    if p.unreachable > 0 {
+        let how = match m.channel {
+            Channel::Sms => "no mobile number",
+            Channel::Whatsapp => "no WhatsApp",
+            Channel::Email => "no e-mail address",
+        };
+        lines.push(format!(
+            "Left out: {} with {how}.",
+            customers(p.unreachable)
+        ));
+    }
+    if !p.not_found.is_empty() {
+        lines.push(format!("Not a customer: {}.", p.not_found.join(", ")));
+    }
+    if m.channel == Channel::Sms && p.parts > 1 {
+        lines.push(format!("Each SMS is {} parts long.", p.parts));
+    }
+    lines.push(match p.budget_left {
+        0 => "No messages to customers are left for today.".to_string(),
+        n if n < p.recipients => {
+            format!("Only {n} messages to customers are left for today: send to fewer customers.")
+        }
+        n => format!("{n} messages to customers are left for today."),
+    });
+    lines
 }

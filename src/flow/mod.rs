@@ -33,7 +33,10 @@ mod view;
 
 pub use code::DELIVERY_POLL_MS;
 pub use commit::{commit_backoff_ms, COMMIT_AUTO_RETRIES};
-pub use manage::{import_summary, CardTypeForm, Danger, Form, Manage, ManageState, StaffForm};
+pub use manage::{
+    import_summary, preview_summary, CardTypeForm, Danger, Form, Manage, ManageState, MessageForm,
+    StaffForm,
+};
 pub use mode::{parts, Mode};
 pub use msg::{Action, Answer, Call, Cmd, HostEvent, HostRedemption, Msg, Outcome, ReqId, Request};
 pub use reports::{

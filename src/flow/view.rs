@@ -38,6 +38,8 @@ pub enum Screen {
     Cards,
     /// Back office: a customer master brought in from a CSV file.
     Import,
+    /// Back office: messages to customers, and their consent.
+    Messages,
     /// Back office: the loyalty reports and what is owed.
     Reports,
     /// Back office: cashiers ranked by fraud signals.
@@ -73,6 +75,7 @@ impl Screen {
             Screen::OverrideCode => "override-code",
             Screen::Cards => "cards",
             Screen::Import => "import",
+            Screen::Messages => "messages",
             Screen::Reports => "reports",
             Screen::Cashiers => "cashiers",
             Screen::Audit => "audit",

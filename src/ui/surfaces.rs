@@ -7,7 +7,8 @@ use crate::flow::{parts, Flow, Handler, Mode, Screen};
 use crate::ui::approvals::ApprovalsScreen;
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::manage::{
-    BackOfficeNav, CardsScreen, ImportScreen, OverrideCodeScreen, StaffScreen, TerminalsScreen,
+    BackOfficeNav, CardsScreen, ImportScreen, MessagesScreen, OverrideCodeScreen, StaffScreen,
+    TerminalsScreen,
 };
 use crate::ui::policy::PolicyScreen;
 use crate::ui::screens::{
@@ -83,6 +84,7 @@ pub const BACK_OFFICE: Surface = Surface {
         Screen::OverrideCode => view! { <OverrideCodeScreen/> }.into_any(),
         Screen::Cards => view! { <CardsScreen/> }.into_any(),
         Screen::Import => view! { <ImportScreen/> }.into_any(),
+        Screen::Messages => view! { <MessagesScreen/> }.into_any(),
         _ => ().into_any(),
     },
     overlay: || view! { <BackOfficeNav/> }.into_any(),

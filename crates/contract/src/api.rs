@@ -844,6 +844,35 @@ pub struct ImportProblem {
     pub message: String,
 }
 
+/// The columns a customer file may have (`POST /v1/admin/customers/import`): header names, in
+/// any order; only `name` is required.
+pub const IMPORT_COLUMNS: [&str; 24] = [
+    "name",
+    "mobile",
+    "email",
+    "card",
+    "whatsapp",
+    "points",
+    "points_earned",
+    "points_expiring",
+    "points_expire_on",
+    "package",
+    "package_sessions",
+    "package_session_value",
+    "membership",
+    "membership_credit",
+    "membership_valid_until",
+    "campaign",
+    "campaign_uses",
+    "campaign_use_value",
+    "campaign_valid_until",
+    "gift_card_balance",
+    "customer_type",
+    "card_type",
+    "consent_service",
+    "consent_promotional",
+];
+
 /// What an import did or, as a dry run, would do. With any `errors`, nothing was written.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

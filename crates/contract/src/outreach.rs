@@ -77,7 +77,11 @@ impl NewMessage {
                 message,
             })
         };
-        let named = self.customers.iter().filter(|c| !c.trim().is_empty()).count();
+        let named = self
+            .customers
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .count();
         match (named, &self.card_type) {
             (0, None) => wrong(
                 "customers",
@@ -264,13 +268,20 @@ mod tests {
         for (text, why) in [
             ("Your code {otp} at {store}", "remove {otp}"),
             ("20% off this weekend", "{store}"),
-            ("{customer}: {points} points at {store}", "Unknown placeholder"),
+            (
+                "{customer}: {points} points at {store}",
+                "Unknown placeholder",
+            ),
             ("", "empty"),
         ] {
             let errors = message(&list, None, text).validate().unwrap_err();
             assert_eq!(errors.len(), 1, "{text}");
             assert_eq!(errors[0].field, "text");
-            assert!(errors[0].message.contains(why), "{text}: {}", errors[0].message);
+            assert!(
+                errors[0].message.contains(why),
+                "{text}: {}",
+                errors[0].message
+            );
         }
     }
 

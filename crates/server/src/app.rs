@@ -390,6 +390,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 49);
+        assert_eq!(operations, 53);
     }
 }

@@ -1033,6 +1033,8 @@ mod tests {
                 "voucher_refused",
                 "fraud_alert",
                 "code_disowned",
+                "customers_messaged",
+                "consent_changed",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

@@ -25,33 +25,9 @@ use contract::{CardNumber, Email, InstrumentKind, Mobile, Money, Policy, Unit};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// The columns a file may have (header names; any order; only `name` is required).
-pub const COLUMNS: [&str; 24] = [
-    "name",
-    "mobile",
-    "email",
-    "card",
-    "whatsapp",
-    "points",
-    "points_earned",
-    "points_expiring",
-    "points_expire_on",
-    "package",
-    "package_sessions",
-    "package_session_value",
-    "membership",
-    "membership_credit",
-    "membership_valid_until",
-    "campaign",
-    "campaign_uses",
-    "campaign_use_value",
-    "campaign_valid_until",
-    "gift_card_balance",
-    "customer_type",
-    "card_type",
-    "consent_service",
-    "consent_promotional",
-];
+/// The columns a file may have (header names; any order; only `name` is required): the
+/// contract's, which the back office lists too.
+pub const COLUMNS: [&str; 24] = contract::api::IMPORT_COLUMNS;
 
 /// The most customers one file may bring (a larger master is imported in several files).
 pub const MAX_ROWS: usize = 200_000;
@@ -285,10 +261,7 @@ fn row_of(
             .map_err(|e| cells.bad("card", format!("{v:?}: {e}")))
             .ok()
     });
-    let mut yes_no = |column: &str| match cells
-        .get(column)
-        .map(str::to_ascii_lowercase)
-        .as_deref()
+    let mut yes_no = |column: &str| match cells.get(column).map(str::to_ascii_lowercase).as_deref()
     {
         None | Some("no" | "n" | "false" | "0") => false,
         Some("yes" | "y" | "true" | "1") => true,

@@ -72,6 +72,15 @@ pub fn plan(
             ),
         ));
     }
+    if let Some(why) = app.config.gateways.manual_refusal(msg.channel) {
+        return Err(wrong(
+            "channel",
+            format!(
+                "The {} provider is not set up for messages to customers ({why}): choose another channel, or ask the operator",
+                msg.channel.label()
+            ),
+        ));
+    }
     let template = Template::parse(TemplateKind::Manual, &msg.text)
         .map_err(|e| wrong("text", e.to_string()))?;
     if let Some(registered) =
@@ -240,9 +249,9 @@ pub fn create(
     if n > left {
         let detail = match store.policy.customer_messages_per_day {
             0 => "Messages to customers are off in this store's policy".to_string(),
-            _ => format!(
-                "Today {left} more messages may go to customers; this one would go to {n}"
-            ),
+            _ => {
+                format!("Today {left} more messages may go to customers; this one would go to {n}")
+            }
         };
         return Err(Problem::new(ErrorCode::MessageBudgetExhausted)
             .detail(detail)
@@ -251,7 +260,10 @@ pub fn create(
             ))
             .into());
     }
-    let staff = caller.staff.as_ref().ok_or(ApiError::new(ErrorCode::Forbidden))?;
+    let staff = caller
+        .staff
+        .as_ref()
+        .ok_or(ApiError::new(ErrorCode::Forbidden))?;
     let row = OutreachRow {
         id: new_id("msg"),
         store_id: store.id.clone(),

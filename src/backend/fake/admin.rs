@@ -9,7 +9,59 @@ use contract::api::{
     TerminalInfo, TerminalMode,
 };
 use contract::cards::{same_customer_type, CardIssued, CardType, NewCardType};
+use contract::outreach::{Category, Consent, MessagePreview, NewMessage, SentMessage};
 use contract::{credentials, rules, EarnRate, ErrorCode, InstrumentKind, Problem};
+
+/// Asha's contacts, as a manager may name her.
+const ASHA_NAMES: [&str; 5] = [
+    "+919876543210",
+    "98765 43210",
+    "9876543210",
+    "RG00012345",
+    "asha@example.com",
+];
+
+/// What a message to customers would do in the fake: Asha is its only customer.
+fn plan(a: &Admin, m: &NewMessage, per_day: u32) -> Result<MessagePreview, BackendError> {
+    m.validate().map_err(card_invalid)?;
+    let named = m.named();
+    let not_found: Vec<String> = named
+        .iter()
+        .filter(|n| !ASHA_NAMES.contains(n))
+        .map(|n| n.to_string())
+        .collect();
+    let asha = match &m.card_type {
+        Some(id) => {
+            let card = a.card_types.iter().find(|c| &c.id == id).ok_or_else(|| {
+                card_invalid(vec![contract::PolicyError {
+                    field: "card_type".into(),
+                    message: "There is no such card type".into(),
+                }])
+            })?;
+            a.asha_type
+                .as_ref()
+                .is_some_and(|t| same_customer_type(&card.customer_type, t))
+        }
+        None => not_found.len() < named.len(),
+    };
+    let agreed = match m.category {
+        Category::Service => a.asha_consent.0,
+        Category::Promotional => a.asha_consent.1,
+    };
+    let used: u32 = a.messages.iter().map(|x| x.recipients).sum();
+    Ok(MessagePreview {
+        recipients: u32::from(asha && agreed),
+        without_consent: u32::from(asha && !agreed),
+        unreachable: 0,
+        not_found,
+        budget_left: per_day.saturating_sub(used),
+        text: m
+            .text
+            .replace("{customer}", "Asha Rao")
+            .replace("{store}", "Demo Store"),
+        parts: 1,
+    })
+}
 
 /// What a manager has set up, beyond the demo's own data.
 pub(super) struct Admin {
@@ -22,6 +74,10 @@ pub(super) struct Admin {
     pub accrued_bills: Vec<String>,
     /// The bill the demo voucher was taken off, once it is.
     pub voucher_bill: Option<String>,
+    /// Messages to customers sent, newest first.
+    pub messages: Vec<SentMessage>,
+    /// Asha's consent to service and to promotional messages.
+    pub asha_consent: (bool, bool),
 }
 
 impl Default for Admin {
@@ -48,6 +104,8 @@ impl Default for Admin {
             asha_type: None,
             accrued_bills: vec![],
             voucher_bill: None,
+            messages: vec![],
+            asha_consent: (true, false),
         }
     }
 }
@@ -170,6 +228,62 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 card: c.card,
                 customer_type: a.asha_type.clone(),
                 card_type,
+            })
+        }
+        AdminCall::Messages => AdminReply::Messages {
+            sent: a.messages.clone(),
+            card_types: a.card_types.clone(),
+        },
+        AdminCall::PreviewMessage(message) => {
+            let preview = plan(a, &message, s.policy.customer_messages_per_day)?;
+            AdminReply::Preview { message, preview }
+        }
+        AdminCall::SendMessage(m) => {
+            let p = plan(a, &m, s.policy.customer_messages_per_day)?;
+            if p.recipients == 0 {
+                return Err(BackendError::Problem(
+                    Problem::new(ErrorCode::InvalidRequest)
+                        .detail("No customer would get it")
+                        .field("customers"),
+                ));
+            }
+            if p.recipients > p.budget_left {
+                return Err(BackendError::Problem(Problem::new(
+                    ErrorCode::MessageBudgetExhausted,
+                )));
+            }
+            let sent = SentMessage {
+                id: format!("msg-{}", a.messages.len() + 1),
+                at_ms: crate::platform::now_ms(),
+                category: m.category,
+                channel: m.channel,
+                audience: match &m.card_type {
+                    Some(_) => "card type".into(),
+                    None => format!("{} customers", m.named().len()),
+                },
+                text: m.text,
+                sent_by: "Meera Shah".into(),
+                recipients: p.recipients,
+                queued: 0,
+                sent: p.recipients,
+                delivered: 0,
+                failed: 0,
+            };
+            a.messages.insert(0, sent.clone());
+            AdminReply::MessageSent(sent)
+        }
+        AdminCall::SetConsent(c) => {
+            if !ASHA_NAMES.contains(&c.customer.trim()) {
+                return Err(BackendError::Problem(
+                    Problem::new(ErrorCode::CustomerNotFound).field("customer"),
+                ));
+            }
+            a.asha_consent = (c.service, c.promotional);
+            AdminReply::Consent(Consent {
+                customer_id: "cus-asha".into(),
+                customer_name: "Asha Rao".into(),
+                service: c.service,
+                promotional: c.promotional,
             })
         }
         AdminCall::Import { csv, dry_run } => {

@@ -9,9 +9,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// The columns a file may have, as the backend reads them (only `name` is required).
-const COLUMNS: &str = "name, mobile, email, card, customer_type, card_type, whatsapp, points, points_earned, points_expiring, points_expire_on, package, package_sessions, package_session_value, membership, membership_credit, membership_valid_until, campaign, campaign_uses, campaign_use_value, campaign_valid_until, gift_card_balance";
-
 /// Reads the chosen file's text, then asks the flow to check it.
 fn read_and_check(input: web_sys::HtmlInputElement) {
     let ctx = ctx();
@@ -49,7 +46,7 @@ pub fn ImportScreen() -> impl IntoView {
             </p>
             <details>
                 <summary>"Columns the file may have"</summary>
-                <p class="rg-hint">{COLUMNS}</p>
+                <p class="rg-hint">{contract::api::IMPORT_COLUMNS.join(", ")}</p>
                 <p class="rg-hint">"Only name is required, with a mobile, card or e-mail to find the customer by. Dates as 2027-03-31; amounts as 250.00."</p>
             </details>
             <label for="import-file">"Customer file (CSV)"</label>

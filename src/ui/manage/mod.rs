@@ -4,12 +4,14 @@
 
 mod cards;
 mod import;
+mod messages;
 mod override_code;
 mod staff;
 mod terminals;
 
 pub use cards::CardsScreen;
 pub use import::ImportScreen;
+pub use messages::MessagesScreen;
 pub use override_code::OverrideCodeScreen;
 pub use staff::StaffScreen;
 pub use terminals::TerminalsScreen;
@@ -47,6 +49,7 @@ pub fn BackOfficeNav() -> impl IntoView {
                 {tab("show-override-code", "Override code", Screen::OverrideCode, page(Screen::OverrideCode))}
                 {tab("show-cards", "Loyalty cards", Screen::Cards, page(Screen::Cards))}
                 {tab("show-import", "Import customers", Screen::Import, page(Screen::Import))}
+                {tab("show-messages", "Messages", Screen::Messages, page(Screen::Messages))}
                 // Reading is a page of its own: the set-up never downloads the reports' screens.
                 <a class="rg-btn rg-quiet" href="/reports" data-testid="open-reports">"Reports and audit log"</a>
             </nav>

@@ -456,6 +456,8 @@ pub struct HttpGateway {
     attempts: u8,
     /// For logs and the audit log: the host only (the URL may hold the message or a key).
     host: String,
+    /// Why the gateway cannot send a manager's messages to customers, if it cannot.
+    manual_refused: Option<String>,
 }
 
 /// A lower-cased locale tag as people write it: `hi-in` → `hi-IN`.
@@ -717,7 +719,9 @@ impl HttpGateway {
             timeout,
             attempts,
             host,
+            manual_refused: None,
         };
+        let mut gateway = gateway;
         gateway.check_kinds(channel, at, catalog)?;
         Ok(gateway)
     }
@@ -726,102 +730,125 @@ impl HttpGateway {
     /// a code message carries the code, every id the request names is registered, and every
     /// registered text fits the catalog's text in each locale.
     fn check_kinds(
+        &mut self,
+        channel: ChannelKind,
+        at: &str,
+        catalog: &MessageCatalog,
+    ) -> Result<(), String> {
+        let sent = |k: &MessageKind| {
+            k.goes_on(channel) && (*k != MessageKind::Notice || self.amount_first)
+        };
+        for kind in MessageKind::ALL.into_iter().filter(sent) {
+            match self.check_kind(kind, channel, at, catalog) {
+                // A gateway not set up for managers' messages still sends everything else:
+                // such a message is refused when it is written, saying why.
+                Err(why) if kind == MessageKind::Manual => self.manual_refused = Some(why),
+                checked => checked?,
+            }
+        }
+        Ok(())
+    }
+
+    /// One kind's request and registered texts (see [`HttpGateway::check_kinds`]).
+    fn check_kind(
         &self,
+        kind: MessageKind,
         channel: ChannelKind,
         at: &str,
         catalog: &MessageCatalog,
     ) -> Result<(), String> {
         let section = at.trim_end_matches(']');
-        let sent = |k: &MessageKind| {
-            k.goes_on(channel) && (*k != MessageKind::Notice || self.amount_first)
-        };
-        for kind in MessageKind::ALL.into_iter().filter(sent) {
-            let name = kind.as_str();
-            let own = self.kinds.get(name);
-            let body = own.and_then(|k| k.body.as_deref()).unwrap_or(&self.body);
-            let pieces: Vec<&Piece> = self.url.pieces().chain(body.pieces()).collect();
-            let has = |p: &Piece| pieces.contains(&p);
-            let values = pieces.iter().any(|p| matches!(p, Piece::Value(_)));
-            if !has(&Piece::Message) && !values {
-                return Err(match own {
-                    None if self.kinds.is_empty() => format!(
-                        "{at}: the request never carries the message; put {{message}} in the url, form or json"
-                    ),
-                    _ => format!(
-                        "{at}: the request for {name} messages never carries the message; put {{message}} in the request, or give {section}.templates.{name}] its own request with the values"
-                    ),
-                });
-            }
-            if kind.carries_code() && !has(&Piece::Message) && !has(&Piece::Value("otp")) {
+        let name = kind.as_str();
+        let own = self.kinds.get(name);
+        let body = own.and_then(|k| k.body.as_deref()).unwrap_or(&self.body);
+        let pieces: Vec<&Piece> = self.url.pieces().chain(body.pieces()).collect();
+        let has = |p: &Piece| pieces.contains(&p);
+        let values = pieces.iter().any(|p| matches!(p, Piece::Value(_)));
+        if !has(&Piece::Message) && !values {
+            return Err(match own {
+                None if self.kinds.is_empty() => format!(
+                    "{at}: the request never carries the message; put {{message}} in the url, form or json"
+                ),
+                _ => format!(
+                    "{at}: the request for {name} messages never carries the message; put {{message}} in the request, or give {section}.templates.{name}] its own request with the values"
+                ),
+            });
+        }
+        if kind.carries_code() && !has(&Piece::Message) && !has(&Piece::Value("otp")) {
+            return Err(format!(
+                "{section}.templates.{name}]: the request never carries the code; put {{otp}} (or {{message}}) in it"
+            ));
+        }
+        // S3: a code's request without the text must state what the text would: the
+        // store, and for a redemption the amount. An authentication template (WhatsApp's)
+        // states neither: its sender is the business, and a redemption's amount went
+        // first, in the notice, which must state both.
+        let authentication = own
+            .and_then(|k| k.ids.category.as_deref())
+            .is_some_and(|c| c.eq_ignore_ascii_case("authentication"));
+        let states = (kind.carries_code() && !authentication) || kind == MessageKind::Notice;
+        if states && !has(&Piece::Message) {
+            let amount = ["quantity", "points", "value"]
+                .iter()
+                .any(|v| has(&Piece::Value(v)));
+            let needs_amount = matches!(kind, MessageKind::Otp | MessageKind::Notice);
+            if !has(&Piece::Value("store")) || (needs_amount && !amount) {
                 return Err(format!(
-                    "{section}.templates.{name}]: the request never carries the code; put {{otp}} (or {{message}}) in it"
+                    "{section}.templates.{name}]: the request must name the store{} (S3); add {{store}}{}, or send {{message}}, or for a WhatsApp authentication template set category = \"authentication\" and give [{}.templates.notice] a request: the amount then goes first",
+                    if needs_amount { " and the amount" } else { "" },
+                    if needs_amount { " and {quantity} or {value}" } else { "" },
+                    section.trim_start_matches('[')
                 ));
             }
-            // S3: a code's request without the text must state what the text would: the
-            // store, and for a redemption the amount. An authentication template (WhatsApp's)
-            // states neither: its sender is the business, and a redemption's amount went
-            // first, in the notice, which must state both.
-            let authentication = own
-                .and_then(|k| k.ids.category.as_deref())
-                .is_some_and(|c| c.eq_ignore_ascii_case("authentication"));
-            let states = (kind.carries_code() && !authentication) || kind == MessageKind::Notice;
-            if states && !has(&Piece::Message) {
-                let amount = ["quantity", "points", "value"]
-                    .iter()
-                    .any(|v| has(&Piece::Value(v)));
-                let needs_amount = matches!(kind, MessageKind::Otp | MessageKind::Notice);
-                if !has(&Piece::Value("store")) || (needs_amount && !amount) {
-                    return Err(format!(
-                        "{section}.templates.{name}]: the request must name the store{} (S3); add {{store}}{}, or send {{message}}, or for a WhatsApp authentication template set category = \"authentication\" and give [{}.templates.notice] a request: the amount then goes first",
-                        if needs_amount { " and the amount" } else { "" },
-                        if needs_amount { " and {quantity} or {value}" } else { "" },
-                        section.trim_start_matches('[')
-                    ));
-                }
-            }
-            let ids = own.map_or(&self.defaults, |k| &k.ids);
-            for (piece, placeholder) in [
-                (Piece::TemplateId, "template_id"),
-                (Piece::EntityId, "entity_id"),
-                (Piece::Header, "header"),
-                (Piece::Category, "category"),
-            ] {
-                if has(&piece) && ids.get(&piece).is_none() {
-                    return Err(format!(
-                        "{section}.templates.{name}]: the request uses {{{placeholder}}}, so {name} messages need a {placeholder}"
-                    ));
-                }
-            }
-            // A manager's message is checked against its registered text when it is written.
-            let Some(own) = own.filter(|_| kind != MessageKind::Manual) else {
-                continue;
-            };
-            // Each registered text against the catalog's texts it will carry.
-            let fit = |registered: &Registered, locale: &str, whose: &str| {
-                let text = catalog.text(locale, channel, kind);
-                registered.fits(text.as_str()).map_err(|misfit| {
-                    format!(
-                        "{section}.templates.{name}] registered: the {whose} {name} text does not fit: {misfit}. The text: \u{201c}{}\u{201d}",
-                        text.as_str()
-                    )
-                })
-            };
-            // Through `pick`, as a send does: every locale the file has texts for, every
-            // locale the gateway registered for, and any other (the built-in texts).
-            let tags: std::collections::BTreeSet<&str> = catalog
-                .locales()
-                .chain(own.locales.keys().map(String::as_str))
-                .collect();
-            for tag in tags {
-                if let Some(r) = self.pick(kind, tag).registered {
-                    fit(r, tag, &written(tag))?;
-                }
-            }
-            if let Some(r) = self.pick(kind, "").registered {
-                fit(r, "", "built-in")?;
+        }
+        let ids = own.map_or(&self.defaults, |k| &k.ids);
+        for (piece, placeholder) in [
+            (Piece::TemplateId, "template_id"),
+            (Piece::EntityId, "entity_id"),
+            (Piece::Header, "header"),
+            (Piece::Category, "category"),
+        ] {
+            if has(&piece) && ids.get(&piece).is_none() {
+                return Err(format!(
+                    "{section}.templates.{name}]: the request uses {{{placeholder}}}, so {name} messages need a {placeholder}"
+                ));
             }
         }
+        // A manager's message is checked against its registered text when it is written.
+        let Some(own) = own.filter(|_| kind != MessageKind::Manual) else {
+            return Ok(());
+        };
+        // Each registered text against the catalog's texts it will carry.
+        let fit = |registered: &Registered, locale: &str, whose: &str| {
+            let text = catalog.text(locale, channel, kind);
+            registered.fits(text.as_str()).map_err(|misfit| {
+                format!(
+                    "{section}.templates.{name}] registered: the {whose} {name} text does not fit: {misfit}. The text: \u{201c}{}\u{201d}",
+                    text.as_str()
+                )
+            })
+        };
+        // Through `pick`, as a send does: every locale the file has texts for, every
+        // locale the gateway registered for, and any other (the built-in texts).
+        let tags: std::collections::BTreeSet<&str> = catalog
+            .locales()
+            .chain(own.locales.keys().map(String::as_str))
+            .collect();
+        for tag in tags {
+            if let Some(r) = self.pick(kind, tag).registered {
+                fit(r, tag, &written(tag))?;
+            }
+        }
+        if let Some(r) = self.pick(kind, "").registered {
+            fit(r, "", "built-in")?;
+        }
         Ok(())
+    }
+
+    /// Why it cannot send a manager's messages to customers, if it cannot (its request needs
+    /// ids it has none of for them).
+    pub fn manual_refusal(&self) -> Option<&str> {
+        self.manual_refused.as_deref()
     }
 
     /// Whether codes go after a message of their own stating the amount (S3).

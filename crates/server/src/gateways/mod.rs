@@ -412,6 +412,15 @@ impl Gateways {
             .any(|(c, g)| *c == channel && g.amount_first())
     }
 
+    /// Why the gateway of `channel` cannot send a manager's messages to customers, if it
+    /// cannot.
+    pub fn manual_refusal(&self, channel: ChannelKind) -> Option<String> {
+        self.http
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .and_then(|(_, g)| g.manual_refusal().map(str::to_string))
+    }
+
     /// How the gateway of `channel` takes customers' replies, if its provider passes them on.
     pub fn replies(&self, channel: ChannelKind) -> Option<Arc<reports::Replies>> {
         self.http

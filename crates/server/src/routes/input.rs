@@ -212,8 +212,9 @@ pub fn new_message(body: Value) -> ApiResult<contract::outreach::NewMessage> {
         None | Some(Value::Null) => {}
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
         Some(_) => {
-            return Err(invalid("customers: a list of texts (mobile, e-mail or card)")
-                .field("customers"))
+            return Err(
+                invalid("customers: a list of texts (mobile, e-mail or card)").field("customers"),
+            )
         }
     }
     for (field, known) in [
@@ -222,9 +223,7 @@ pub fn new_message(body: Value) -> ApiResult<contract::outreach::NewMessage> {
     ] {
         match b.get(field) {
             Some(Value::String(s)) if known.contains(&s.as_str()) => {}
-            _ => {
-                return Err(invalid(format!("{field}: one of {}", known.join(", "))).field(field))
-            }
+            _ => return Err(invalid(format!("{field}: one of {}", known.join(", "))).field(field)),
         }
     }
     from_value(body)

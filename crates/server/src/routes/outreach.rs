@@ -15,7 +15,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use contract::api::paths;
-use contract::outreach::{Consent, MessageList, MessagePreview, NewMessage, SentMessage, SetConsent};
+use contract::outreach::{
+    Consent, MessageList, MessagePreview, NewMessage, SentMessage, SetConsent,
+};
 use contract::Problem;
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;

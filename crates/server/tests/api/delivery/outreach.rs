@@ -4,6 +4,7 @@
 //! delivery report counted; consent set by a manager or imported; audited.
 
 use super::reports::{callback, twilio, TWILIO_TOKEN};
+use super::templates::dlt_example;
 use super::*;
 use crate::fakes::{Answer, FakeGateway, Recorded};
 use serde_json::{json, Value};
@@ -46,7 +47,11 @@ async fn a_manager_messages_only_customers_who_agreed_and_sees_each_delivery() {
     let p = manager.post(PREVIEW, to_card.clone()).await.expect(200);
     assert_eq!(p["recipients"], 1, "{p}");
     assert_eq!(p["without_consent"], 1, "{p}");
-    assert_eq!(p["text"], format!("Hi Ananya Reddy, 20% off hair spa this weekend at {STORE}"), "{p}");
+    assert_eq!(
+        p["text"],
+        format!("Hi Ananya Reddy, 20% off hair spa this weekend at {STORE}"),
+        "{p}"
+    );
     assert_eq!(p["parts"], 1);
     assert_eq!(p["budget_left"], 500);
 
@@ -55,18 +60,34 @@ async fn a_manager_messages_only_customers_who_agreed_and_sees_each_delivery() {
     let list = json!({ "customers": [
         "+919876543210", "RG00012345", "RG00012346", "stranger@example.com", "  ", "xyz!"
     ] });
-    let p = manager.post(PREVIEW, message(list.clone(), text)).await.expect(200);
+    let p = manager
+        .post(PREVIEW, message(list.clone(), text))
+        .await
+        .expect(200);
     assert_eq!(p["recipients"], 1, "{p}");
     assert_eq!(p["without_consent"], 1, "{p}");
-    assert_eq!(p["not_found"], json!(["stranger@example.com", "xyz!"]), "{p}");
+    assert_eq!(
+        p["not_found"],
+        json!(["stranger@example.com", "xyz!"]),
+        "{p}"
+    );
     assert!(gateway.requests().is_empty(), "a preview sends nothing");
 
     // A cashier may neither preview nor send.
     let cashier = server.api("demo-till-2").sign_in("C001", "1234").await;
-    cashier.post(PREVIEW, message(list.clone(), text)).await.expect_problem("forbidden");
-    cashier.post(MESSAGES, message(list.clone(), text)).await.expect_problem("forbidden");
+    cashier
+        .post(PREVIEW, message(list.clone(), text))
+        .await
+        .expect_problem("forbidden");
+    cashier
+        .post(MESSAGES, message(list.clone(), text))
+        .await
+        .expect_problem("forbidden");
 
-    let sent = manager.post(MESSAGES, message(list, text)).await.expect(201);
+    let sent = manager
+        .post(MESSAGES, message(list, text))
+        .await
+        .expect(201);
     assert_eq!(sent["recipients"], 1, "{sent}");
     assert_eq!(sent["audience"], "5 customers", "{sent}");
     assert_eq!(sent["sent_by"], "Rahul Mehta");
@@ -92,7 +113,10 @@ async fn a_manager_messages_only_customers_who_agreed_and_sees_each_delivery() {
     .await;
     assert_eq!(r.expect(200)["changed"], 1, "{}", r.body);
     let listed = settled(&manager).await;
-    assert_eq!((&listed[0]["sent"], &listed[0]["delivered"]), (&json!(0), &json!(1)));
+    assert_eq!(
+        (&listed[0]["sent"], &listed[0]["delivered"]),
+        (&json!(0), &json!(1))
+    );
 
     // The card type's message: one more customer, whose send the provider refuses.
     gateway.script(&[Answer::Status(400)]);
@@ -119,7 +143,10 @@ async fn messages_to_customers_stay_within_the_stores_daily_budget_even_sent_at_
         .await;
     // Service messages: every demo customer agreed to them.
     let to = |mobiles: &[&str]| {
-        let mut m = message(json!({ "customers": mobiles }), "Your points at {store} expire soon");
+        let mut m = message(
+            json!({ "customers": mobiles }),
+            "Your points at {store} expire soon",
+        );
         m["category"] = json!("service");
         m
     };
@@ -128,17 +155,29 @@ async fn messages_to_customers_stay_within_the_stores_daily_budget_even_sent_at_
     let other = server.api("demo-till-2").sign_in("M001", "9999").await;
     let (a, b) = tokio::join!(manager.post(MESSAGES, pair_a), other.post(MESSAGES, pair_b));
     let statuses = [a.status, b.status];
-    assert!(statuses.contains(&201) && statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.contains(&201) && statuses.contains(&429),
+        "{statuses:?}"
+    );
     let refused = if a.status == 429 { &a } else { &b };
     let p = refused.expect_problem("message_budget_exhausted");
     assert!(
-        p["detail"].as_str().unwrap().contains("Today 1 more messages may go to customers; this one would go to 2"),
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Today 1 more messages may go to customers; this one would go to 2"),
         "{p}"
     );
     assert!(refused.headers.get("retry-after").is_some());
-    let preview = manager.post(PREVIEW, to(&["+919876543210"])).await.expect(200);
+    let preview = manager
+        .post(PREVIEW, to(&["+919876543210"]))
+        .await
+        .expect(200);
     assert_eq!(preview["budget_left"], 1);
-    manager.post(MESSAGES, to(&["+919876543210"])).await.expect(201);
+    manager
+        .post(MESSAGES, to(&["+919876543210"]))
+        .await
+        .expect(201);
     manager
         .post(MESSAGES, to(&["+919876543210"]))
         .await
@@ -146,7 +185,10 @@ async fn messages_to_customers_stay_within_the_stores_daily_budget_even_sent_at_
     // The next store day has its own budget.
     server.advance_clock(24 * 3600).await;
     let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
-    manager.post(MESSAGES, to(&["+919876543210"])).await.expect(201);
+    manager
+        .post(MESSAGES, to(&["+919876543210"]))
+        .await
+        .expect(201);
     // Off: none at all.
     manager
         .set_policy(json!({ "customer_messages_per_day": 0 }))
@@ -166,16 +208,39 @@ async fn a_message_to_customers_is_refused_naming_what_to_fix() {
     let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
     let asha = json!({ "customers": ["+919876543210"] });
     for (body, field, words) in [
-        (message(asha.clone(), "Your code is {otp} at {store}"), "text", "remove {otp}"),
-        (message(asha.clone(), "20% off this weekend"), "text", "{store}"),
-        (message(asha.clone(), "{points} points at {store}"), "text", "Unknown placeholder"),
-        (message(json!({}), "Hi from {store}"), "customers", "Say who it goes to"),
         (
-            message(json!({ "customers": ["+919876543210"], "card_type": "ct-demo-business" }), "Hi from {store}"),
+            message(asha.clone(), "Your code is {otp} at {store}"),
+            "text",
+            "remove {otp}",
+        ),
+        (
+            message(asha.clone(), "20% off this weekend"),
+            "text",
+            "{store}",
+        ),
+        (
+            message(asha.clone(), "{points} points at {store}"),
+            "text",
+            "Unknown placeholder",
+        ),
+        (
+            message(json!({}), "Hi from {store}"),
+            "customers",
+            "Say who it goes to",
+        ),
+        (
+            message(
+                json!({ "customers": ["+919876543210"], "card_type": "ct-demo-business" }),
+                "Hi from {store}",
+            ),
             "customers",
             "not both",
         ),
-        (message(json!({ "card_type": "ct-nope" }), "Hi from {store}"), "card_type", "no such card type"),
+        (
+            message(json!({ "card_type": "ct-nope" }), "Hi from {store}"),
+            "card_type",
+            "no such card type",
+        ),
     ] {
         for path in [PREVIEW, MESSAGES] {
             let r = manager.post(path, body.clone()).await;
@@ -186,14 +251,23 @@ async fn a_message_to_customers_is_refused_naming_what_to_fix() {
     }
     let mut bad = message(asha.clone(), "Hi from {store}");
     bad["category"] = json!("marketing");
-    manager.post(PREVIEW, bad).await.expect_problem("invalid_request");
+    manager
+        .post(PREVIEW, bad)
+        .await
+        .expect_problem("invalid_request");
     let mut extra = message(asha.clone(), "Hi from {store}");
     extra["sender"] = json!("ADVERT");
-    let p = manager.post(PREVIEW, extra).await.expect_problem("invalid_request");
+    let p = manager
+        .post(PREVIEW, extra)
+        .await
+        .expect_problem("invalid_request");
     assert!(p["detail"].as_str().unwrap().contains("sender"), "{p}");
     // No one agreed and reachable: nothing to send.
     let r = manager
-        .post(MESSAGES, message(json!({ "customers": ["RG00012346"] }), "Hi from {store}"))
+        .post(
+            MESSAGES,
+            message(json!({ "customers": ["RG00012346"] }), "Hi from {store}"),
+        )
         .await;
     assert_eq!(r.expect_problem("invalid_request")["field"], "customers");
     assert!(gateway.requests().is_empty());
@@ -206,36 +280,60 @@ async fn consent_is_the_customers_set_by_a_manager_or_imported_and_audited() {
     let server = twilio(&gateway);
     let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
     let vikram = message(json!({ "customers": ["RG00012346"] }), "Offers at {store}");
-    assert_eq!(manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"], 0);
+    assert_eq!(
+        manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"],
+        0
+    );
 
     let set = manager
-        .put(CONSENT, json!({ "customer": "+919812345678", "service": true, "promotional": true }))
+        .put(
+            CONSENT,
+            json!({ "customer": "+919812345678", "service": true, "promotional": true }),
+        )
         .await
         .expect(200);
     assert_eq!(set["customer_name"], "Vikram Singh");
-    assert_eq!(manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"], 1);
+    assert_eq!(
+        manager.post(PREVIEW, vikram.clone()).await.expect(200)["recipients"],
+        1
+    );
     let audited = manager.audit_details("consent_changed").await;
     assert_eq!(audited[0]["promotional"], true);
     assert_eq!(audited[0]["was"]["promotional"], false);
     // Withdrawn: left out again.
     manager
-        .put(CONSENT, json!({ "customer": "RG00012346", "service": false, "promotional": false }))
+        .put(
+            CONSENT,
+            json!({ "customer": "RG00012346", "service": false, "promotional": false }),
+        )
         .await
         .expect(200);
-    assert_eq!(manager.post(PREVIEW, vikram).await.expect(200)["without_consent"], 1);
+    assert_eq!(
+        manager.post(PREVIEW, vikram).await.expect(200)["without_consent"],
+        1
+    );
 
     // A cashier cannot change it; a customer who is not there is named.
     let cashier = server.api("demo-till-2").sign_in("C001", "1234").await;
     cashier
-        .put(CONSENT, json!({ "customer": "RG00012346", "service": true, "promotional": true }))
+        .put(
+            CONSENT,
+            json!({ "customer": "RG00012346", "service": true, "promotional": true }),
+        )
         .await
         .expect_problem("forbidden");
     manager
-        .put(CONSENT, json!({ "customer": "+919000000001", "service": true, "promotional": true }))
+        .put(
+            CONSENT,
+            json!({ "customer": "+919000000001", "service": true, "promotional": true }),
+        )
         .await
         .expect_problem("customer_not_found");
     manager
-        .put(CONSENT, json!({ "customer": "RG00012346", "service": "yes", "promotional": true }))
+        .put(
+            CONSENT,
+            json!({ "customer": "RG00012346", "service": "yes", "promotional": true }),
+        )
         .await
         .expect_problem("invalid_request");
 
@@ -252,11 +350,74 @@ async fn consent_is_the_customers_set_by_a_manager_or_imported_and_audited() {
         "Offers at {store}",
     );
     let p = manager.post(PREVIEW, both).await.expect(200);
-    assert_eq!((&p["recipients"], &p["without_consent"]), (&json!(1), &json!(1)), "{p}");
+    assert_eq!(
+        (&p["recipients"], &p["without_consent"]),
+        (&json!(1), &json!(1)),
+        "{p}"
+    );
     let bad = "name,mobile,consent_promotional\nLeela,+919811100003,maybe\n";
     let r = manager
         .post_as("/v1/admin/customers/import?dry_run=true", "text/csv", bad)
         .await
         .expect(200);
     assert_eq!(r["errors"][0]["column"], "consent_promotional", "{r}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_dlt_a_managers_message_must_match_its_registered_text_word_for_word() {
+    let gateway = FakeGateway::start().await;
+    let env = [("DLT_SMS_API_KEY", "dlt-key-1234")];
+    let server = start(&dlt_example(&gateway), &env);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let asha = json!({ "customers": ["+919876543210"] });
+    let registered =
+        "Dear {customer}, our weekend offer is on at {store}: 20% off every hair spa. T&C apply.";
+    let other = "Dear {customer}, our weekend offer is on at {store}: 30% off everything!";
+    let r = manager.post(PREVIEW, message(asha.clone(), other)).await;
+    let p = r.expect_problem("invalid_request");
+    assert_eq!(p["field"], "text", "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("accepts only the text registered for messages to customers"),
+        "{p}"
+    );
+    manager
+        .post(MESSAGES, message(asha.clone(), other))
+        .await
+        .expect_problem("invalid_request");
+    manager
+        .post(MESSAGES, message(asha, registered))
+        .await
+        .expect(201);
+    let seen = gateway.wait_for(1).await;
+    let form = seen[0].form();
+    assert_eq!(Recorded::field(&form, "template_id"), "1107161234560000007");
+    assert_eq!(Recorded::field(&form, "type"), "promotional");
+    assert_eq!(Recorded::field(&form, "sender"), "RDMGRD");
+
+    // Without a registered text for them, the gateway sends codes as before but no
+    // manager's message, and the back office is told why.
+    let config = dlt_example(&gateway);
+    let cut = config.find("[gateways.sms.templates.manual]").unwrap();
+    let end = config[cut..].find("\n\n").unwrap() + cut;
+    let without = format!("{}{}", &config[..cut], &config[end..]);
+    let server = start(&without, &env);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let r = manager
+        .post(
+            PREVIEW,
+            message(json!({ "customers": ["+919876543210"] }), registered),
+        )
+        .await;
+    let p = r.expect_problem("invalid_request");
+    assert_eq!(p["field"], "channel", "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not set up for messages to customers"),
+        "{p}"
+    );
 }

@@ -17,7 +17,7 @@ pub(super) fn example(file: &str, provider: &str, gateway: &FakeGateway) -> Stri
 }
 
 /// The shipped DLT example, pointed at the fake provider.
-fn dlt_example(gateway: &FakeGateway) -> String {
+pub(super) fn dlt_example(gateway: &FakeGateway) -> String {
     // The fake answers 200 with no body: the provider's success marker is not looked for.
     example("dlt-sms.toml", "https://api.dlt-sms.example.in", gateway)
         .replace("success_body_contains = '\"status\":\"OK\"'", "")
