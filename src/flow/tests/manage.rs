@@ -576,3 +576,185 @@ fn a_printed_voucher_is_taken_off_the_bill_by_the_backend_and_counts_on_it() {
     k.send(Action::TakeVoucher("RGV-ABCD-EFGH-JK23".into()));
     assert!(k.cmds.is_empty());
 }
+
+mod messages {
+    use super::*;
+    use contract::outreach::{Category, MessagePreview, NewMessage, SentMessage, SetConsent};
+    use contract::Channel;
+
+    fn form(customers: &str, text: &str) -> MessageForm {
+        MessageForm {
+            to_card_type: false,
+            customers: customers.into(),
+            card_type: String::new(),
+            category: Category::Promotional,
+            channel: Channel::Sms,
+            text: text.into(),
+        }
+    }
+
+    fn preview(recipients: u32, budget_left: u32) -> MessagePreview {
+        MessagePreview {
+            recipients,
+            without_consent: 1,
+            unreachable: 0,
+            not_found: vec!["+91 90000".into()],
+            budget_left,
+            text: "Hi Asha, 20% off at Demo Store".into(),
+            parts: 1,
+        }
+    }
+
+    fn sent(n: u32) -> SentMessage {
+        SentMessage {
+            id: "msg-1".into(),
+            at_ms: 1,
+            category: Category::Promotional,
+            channel: Channel::Sms,
+            audience: "2 customers".into(),
+            text: "Hi {customer}, 20% off at {store}".into(),
+            sent_by: "Meera Shah".into(),
+            recipients: n,
+            queued: n,
+            sent: 0,
+            delivered: 0,
+            failed: 0,
+        }
+    }
+
+    fn opened() -> Run {
+        let mut r = back_office();
+        r.send(manage(Manage::Show(Screen::Messages)));
+        assert_eq!(r.screen(), Screen::Messages);
+        assert_eq!(r.cmds, vec![admin(AdminCall::Messages)]);
+        r.answer(Answer::Admin(Ok(AdminReply::Messages {
+            sent: vec![],
+            card_types: vec![gold()],
+        })));
+        assert_eq!(r.f.ui.manage.messages, Some(vec![]));
+        assert_eq!(r.f.ui.manage.card_types, Some(vec![gold()]));
+        r
+    }
+
+    #[test]
+    fn a_message_is_checked_by_the_contract_before_its_preview_is_asked_for() {
+        let mut r = opened();
+        r.send(manage(Manage::PreviewMessage(form("", "Your code is {otp}"))));
+        assert!(r.cmds.is_empty());
+        assert_eq!(errors(&r), ["customers", "text"]);
+        assert_eq!(
+            r.f.ui.manage.error(Form::Message, "text").as_deref(),
+            Some("This message is sent without a code: remove {otp}")
+        );
+        // One per line or separated by commas; blank lines dropped.
+        let f = form("+919876543210,\n RG00012346 \n\n", "Hi {customer}, 20% off at {store}");
+        r.send(manage(Manage::PreviewMessage(f)));
+        let m = NewMessage {
+            category: Category::Promotional,
+            channel: Channel::Sms,
+            customers: vec!["+919876543210".into(), "RG00012346".into()],
+            card_type: None,
+            text: "Hi {customer}, 20% off at {store}".into(),
+        };
+        assert_eq!(r.cmds, vec![admin(AdminCall::PreviewMessage(m))]);
+        assert!(errors(&r).is_empty());
+    }
+
+    #[test]
+    fn only_the_message_previewed_is_sent_and_only_within_the_budget() {
+        let mut r = opened();
+        // Nothing previewed: nothing to send.
+        r.send(manage(Manage::SendMessage));
+        assert!(r.cmds.is_empty());
+        let mut to_gold = form("", "Offers at {store}");
+        to_gold.to_card_type = true;
+        to_gold.card_type = "ct-gold".into();
+        r.send(manage(Manage::PreviewMessage(to_gold.clone())));
+        let m = match &r.cmds[..] {
+            [Cmd::Ask(_, Request::Admin(AdminCall::PreviewMessage(m)))] => m.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(m.card_type.as_deref(), Some("ct-gold"));
+        assert!(m.customers.is_empty());
+        // More customers than today's budget has left: not sent.
+        r.answer(Answer::Admin(Ok(AdminReply::Preview {
+            message: m.clone(),
+            preview: preview(3, 2),
+        })));
+        let lines = preview_summary(&m, &r.f.ui.manage.preview.as_ref().unwrap().1);
+        assert_eq!(
+            lines,
+            [
+                "Goes to 3 customers.",
+                "Left out: 1 customer, who did not agree to promotional messages.",
+                "Not a customer: +91 90000.",
+                "Only 2 messages to customers are left for today: send to fewer customers.",
+            ]
+        );
+        r.send(manage(Manage::SendMessage));
+        assert!(r.cmds.is_empty());
+        // Changed after the preview: the preview no longer applies.
+        r.answer(Answer::Admin(Ok(AdminReply::Preview {
+            message: m.clone(),
+            preview: preview(2, 2),
+        })));
+        r.send(manage(Manage::ForgetPreview));
+        r.send(manage(Manage::SendMessage));
+        assert!(r.cmds.is_empty());
+        r.send(manage(Manage::PreviewMessage(to_gold)));
+        r.answer(Answer::Admin(Ok(AdminReply::Preview {
+            message: m.clone(),
+            preview: preview(2, 2),
+        })));
+        r.send(manage(Manage::SendMessage));
+        assert_eq!(r.cmds, vec![admin(AdminCall::SendMessage(m))]);
+        let saved = r.f.ui.manage.saved;
+        r.answer(Answer::Admin(Ok(AdminReply::MessageSent(sent(2)))));
+        assert_eq!(r.f.ui.manage.messages.as_ref().map(Vec::len), Some(1));
+        assert_eq!(r.f.ui.manage.preview, None);
+        assert_ne!(r.f.ui.manage.saved, saved, "the form is emptied");
+        assert!(r.notice().starts_with("Sending to 2 customers."));
+        r.send(manage(Manage::RefreshMessages));
+        assert_eq!(r.cmds, vec![admin(AdminCall::Messages)]);
+    }
+
+    #[test]
+    fn a_refusal_lands_next_to_its_field() {
+        let mut r = opened();
+        r.send(manage(Manage::PreviewMessage(form("+919876543210", "Offers at {store}"))));
+        let mut p = contract::Problem::new(contract::ErrorCode::InvalidRequest)
+            .detail("The SMS provider accepts only the text registered for messages to customers")
+            .field("text");
+        p.errors = vec![];
+        r.answer(Answer::Admin(Err(BackendError::Problem(p))));
+        assert_eq!(
+            r.f.ui.manage.error(Form::Message, "text").as_deref(),
+            Some("The SMS provider accepts only the text registered for messages to customers")
+        );
+    }
+
+    #[test]
+    fn a_customer_s_consent_needs_the_customer_and_is_confirmed_in_words() {
+        let mut r = opened();
+        let consent = |customer: &str| SetConsent {
+            customer: customer.into(),
+            service: true,
+            promotional: false,
+        };
+        r.send(manage(Manage::SetConsent(consent("  "))));
+        assert!(r.cmds.is_empty());
+        assert_eq!(errors(&r), ["customer"]);
+        r.send(manage(Manage::SetConsent(consent(" RG00012345 "))));
+        assert_eq!(r.cmds, vec![admin(AdminCall::SetConsent(consent("RG00012345")))]);
+        r.answer(Answer::Admin(Ok(AdminReply::Consent(contract::outreach::Consent {
+            customer_id: "cus-asha".into(),
+            customer_name: "Asha Rao".into(),
+            service: true,
+            promotional: false,
+        }))));
+        assert_eq!(
+            r.notice(),
+            "Saved for Asha Rao: service messages yes, promotional messages no."
+        );
+    }
+}
