@@ -796,17 +796,17 @@ Dev,98450 00014,GST,business
         .lines()
         .next()
         .unwrap()
-        .ends_with(",customer_type,card_type"));
+        .ends_with(",customer_type,card_type,consent_service,consent_promotional"));
     let line = |name: &str| {
         text.lines()
             .find(|l| l.starts_with(name))
             .unwrap_or_else(|| panic!("{name} in {text}"))
             .to_string()
     };
-    assert!(line("Meher Traders,").ends_with(",GST,"), "{text}");
-    assert!(line("City College,").ends_with(",Institutional,"), "{text}");
-    assert!(line("Walk-in Wanda,").ends_with(",,"), "{text}");
-    assert!(line("Karan Malhotra,").ends_with(",GST,"), "{text}");
+    assert!(line("Meher Traders,").ends_with(",GST,,no,no"), "{text}");
+    assert!(line("City College,").ends_with(",Institutional,,no,no"), "{text}");
+    assert!(line("Walk-in Wanda,").ends_with(",,,no,no"), "{text}");
+    assert!(line("Karan Malhotra,").ends_with(",GST,,yes,no"), "{text}");
 }
 
 /// A large file (bigger than any other request may be) goes in batches while the tills are
