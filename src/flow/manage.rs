@@ -653,7 +653,11 @@ impl Flow {
                     (Some(t), None) => format!(" ({t} customer: no card type for them yet, the store's rates apply)"),
                     (None, _) => String::new(),
                 };
-                let text = format!("Card {} issued to {}{what}. The till finds them by it.", c.card, c.customer_name);
+                let welcome = match c.welcome {
+                    Some(channel) => format!(" A welcome message went to them by {}.", channel.label()),
+                    None => String::new(),
+                };
+                let text = format!("Card {} issued to {}{what}. The till finds them by it.{welcome}", c.card, c.customer_name);
                 s.issued = Some(c);
                 done(s, text)
             }

@@ -65,6 +65,10 @@ pub struct CardIssued {
     /// The card type of their customer type, if the merchant has one (otherwise the store's
     /// own earn rate and point value apply).
     pub card_type: Option<String>,
+    /// Their first card: the channel a welcome message went by, if it went (they agreed to
+    /// service messages and can be reached).
+    #[serde(default)]
+    pub welcome: Option<crate::contact::Channel>,
 }
 
 /// The longest card type name and customer type.

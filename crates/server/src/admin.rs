@@ -888,6 +888,8 @@ pub fn issue_card(
         card: card.as_str().to_string(),
         customer_type,
         card_type: card_type.map(|c| c.name),
+        // The operator's command sends nothing; the back office's route welcomes.
+        welcome: None,
     })
 }
 

@@ -60,6 +60,9 @@ pub enum MessageKind {
     /// To a store's managers: a cashier's fraud signal crossed its threshold today. Never a
     /// code.
     Alert,
+    /// To a customer given their first loyalty card, who agreed to service messages (seed 004's
+    /// "SMS upon registration"): `{store}` and `{customer}`, no code, no amount.
+    Welcome,
     /// A manager's message to customers who agreed to it (seed 004): the manager's own text,
     /// so a provider's registered text is checked against it when it is written. Never a code.
     Manual,
@@ -85,7 +88,7 @@ impl From<ConfirmationKind> for MessageKind {
 
 impl MessageKind {
     /// Every kind, in the order the configuration lists them.
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::Otp,
         MessageKind::Identify,
         MessageKind::Notice,
@@ -93,6 +96,7 @@ impl MessageKind {
         MessageKind::Accrued,
         MessageKind::Voucher,
         MessageKind::Alert,
+        MessageKind::Welcome,
         MessageKind::Manual,
     ];
 
@@ -104,6 +108,12 @@ impl MessageKind {
     /// The names, for error messages.
     pub fn names() -> String {
         MessageKind::ALL.map(MessageKind::as_str).join(", ")
+    }
+
+    /// Messages a store can do without: a gateway not set up for them (its request needs ids
+    /// it has none of for them) still starts and sends every other kind.
+    pub fn optional(self) -> bool {
+        matches!(self, MessageKind::Welcome | MessageKind::Manual)
     }
 
     /// Whether the message carries a one-time code.
@@ -121,7 +131,7 @@ impl MessageKind {
             MessageKind::Redeemed | MessageKind::Accrued => TemplateKind::Confirmation,
             MessageKind::Voucher => TemplateKind::Voucher,
             MessageKind::Alert => TemplateKind::Subject,
-            MessageKind::Manual => TemplateKind::Manual,
+            MessageKind::Welcome | MessageKind::Manual => TemplateKind::Manual,
         }
     }
 
@@ -139,6 +149,7 @@ impl MessageKind {
             MessageKind::Accrued => "accrued",
             MessageKind::Voucher => "voucher",
             MessageKind::Alert => "alert",
+            MessageKind::Welcome => "welcome",
             MessageKind::Manual => "manual",
         }
     }
@@ -241,6 +252,8 @@ pub struct ChannelTextsFile {
     /// The amount and store sent before a code whose template cannot state them (an amount
     /// and `{store}`; no code).
     pub notice: Option<String>,
+    /// To a customer given their first card (`{store}` required, `{customer}`).
+    pub welcome: Option<String>,
     /// E-mail only.
     pub otp_subject: Option<String>,
     pub redeemed_subject: Option<String>,
@@ -248,6 +261,7 @@ pub struct ChannelTextsFile {
     pub identify_subject: Option<String>,
     pub voucher_subject: Option<String>,
     pub notice_subject: Option<String>,
+    pub welcome_subject: Option<String>,
 }
 
 /// One locale's texts in the file: `[messages."hi-IN".sms]` and so on.
@@ -270,12 +284,14 @@ struct ChannelTexts {
     identify: Option<Template>,
     voucher: Option<Template>,
     notice: Option<Template>,
+    welcome: Option<Template>,
     otp_subject: Option<Template>,
     redeemed_subject: Option<Template>,
     accrued_subject: Option<Template>,
     identify_subject: Option<Template>,
     voucher_subject: Option<Template>,
     notice_subject: Option<Template>,
+    welcome_subject: Option<Template>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -305,11 +321,13 @@ pub struct MessageCatalog {
 
 fn built_in() -> LocaleTexts {
     let t = |kind, text: &str| Some(Template::parse(kind, text).expect("built-in text is valid"));
-    use TemplateKind::{Confirmation, Identify, Subject, Voucher};
+    use TemplateKind::{Confirmation, Identify, Manual, Subject, Voucher};
     let identify = "{otp} is your code to use your loyalty at {store} (self-service kiosk). It expires in {minutes} min. Do not share it.";
     let voucher = "Your voucher for {quantity} ({value}) at {store}: {voucher}. Show this code at the counter by {until}. It can be used once.";
     let notice = "{store} is asking to redeem {quantity} ({value}) from your loyalty. Your code follows in the next message: share it only if you agree.";
+    let welcome = "Welcome to {store} loyalty, {customer}. Give your mobile number or show your card at the counter to earn and use your points.";
     let short = |redeemed: &str, accrued: &str| ChannelTexts {
+        welcome: t(Manual, welcome),
         redeemed: t(Confirmation, redeemed),
         accrued: t(Confirmation, accrued),
         identify: t(Identify, identify),
@@ -333,6 +351,7 @@ fn built_in() -> LocaleTexts {
             identify_subject: t(Subject, "Your code for {store}"),
             voucher_subject: t(Subject, "Your voucher for {value} at {store}"),
             notice_subject: t(Subject, "{store} is asking to redeem {value}"),
+            welcome_subject: t(Subject, "Welcome to {store} loyalty"),
             ..short(
                 "Dear {customer},\n\nYou redeemed {points} points ({value}) at {store}. Your balance is {balance} points.\n\nIf this was not you, please tell the store.",
                 "Dear {customer},\n\nYou earned {points} points at {store}. Your balance is {balance} points.",
@@ -389,6 +408,7 @@ impl MessageCatalog {
                     identify: check("identify", TemplateKind::Identify, &given.identify)?,
                     voucher: check("voucher", TemplateKind::Voucher, &given.voucher)?,
                     notice: check("notice", TemplateKind::Confirmation, &given.notice)?,
+                    welcome: check("welcome", TemplateKind::Manual, &given.welcome)?,
                     otp_subject: check("otp_subject", TemplateKind::Subject, &given.otp_subject)?,
                     redeemed_subject: check(
                         "redeemed_subject",
@@ -415,13 +435,19 @@ impl MessageCatalog {
                         TemplateKind::Subject,
                         &given.notice_subject,
                     )?,
+                    welcome_subject: check(
+                        "welcome_subject",
+                        TemplateKind::Subject,
+                        &given.welcome_subject,
+                    )?,
                 };
                 let has_subject = out.otp_subject.is_some()
                     || out.redeemed_subject.is_some()
                     || out.accrued_subject.is_some()
                     || out.identify_subject.is_some()
                     || out.voucher_subject.is_some()
-                    || out.notice_subject.is_some();
+                    || out.notice_subject.is_some()
+                    || out.welcome_subject.is_some();
                 if has_subject && channel != Channel::Email {
                     return Err(format!(
                         "[messages.\"{locale}\".{}]: subjects are for e-mail only",
@@ -525,6 +551,9 @@ impl MessageCatalog {
             MessageKind::Accrued => self.confirmation(locale, channel, ConfirmationKind::Accrued),
             MessageKind::Voucher => self.confirmation(locale, channel, ConfirmationKind::Voucher),
             MessageKind::Alert => alert_template(),
+            MessageKind::Welcome => self
+                .pick(locale, channel, |c| &c.welcome)
+                .expect("the built-in catalog has every welcome"),
             // A manager writes each one; this stands for it where a text is needed unwritten.
             MessageKind::Manual => manual_subject(),
         }
@@ -540,6 +569,7 @@ impl MessageCatalog {
             MessageKind::Accrued => self.pick(locale, Channel::Email, |c| &c.accrued_subject),
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
             MessageKind::Alert => Some(alert_subject()),
+            MessageKind::Welcome => self.pick(locale, Channel::Email, |c| &c.welcome_subject),
             MessageKind::Manual => Some(manual_subject()),
         };
         found.expect("the built-in catalog has every subject")

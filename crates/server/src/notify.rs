@@ -9,6 +9,7 @@ use crate::challenge::{self, Challenge, PreparedCode};
 use crate::days;
 use crate::error::{ApiError, ApiResult};
 use crate::gateways::{Addressee, OutgoingMessage};
+use crate::messages::MessageKind;
 use crate::messages::{
     display_count, display_money, display_quantity, safe_value, ConfirmationKind, MessageCatalog,
     Vars,
@@ -336,6 +337,55 @@ pub fn after_accrual(
         figures,
         now_ms,
     )
+}
+
+/// The welcome to a customer given their first card (seed 004's "SMS upon registration"):
+/// only if they agreed to service messages, by their first channel of the store's that
+/// reaches them, and where that channel's gateway is set up for welcomes.
+pub fn welcome(
+    caller: &Caller,
+    customer: CustomerRow,
+    catalog: &MessageCatalog,
+    gateways: &crate::gateways::Gateways,
+    now_ms: i64,
+) -> Option<Confirmation> {
+    let policy = &caller.store.policy;
+    if !customer.consent.service {
+        return None;
+    }
+    let channel = customer.message_channel(&policy.channels, None)?;
+    if gateways.refusal(channel, MessageKind::Welcome).is_some() {
+        return None;
+    }
+    let destination = customer.destination(channel)?;
+    let vars = Vars {
+        store: safe_value(channel, &caller.store.name),
+        customer: safe_value(channel, &customer.name),
+        ..Vars::default()
+    };
+    let to = Addressee {
+        customer_id: customer.id,
+        customer_name: customer.name,
+        channel,
+        destination,
+    };
+    let message = OutgoingMessage::new(MessageKind::Welcome, to, now_ms).with_text(
+        &policy.locale,
+        catalog.text(&policy.locale, channel, MessageKind::Welcome),
+        &catalog.subject(&policy.locale, MessageKind::Welcome),
+        vars,
+    );
+    Some(Confirmation {
+        actor: caller.actor(),
+        message,
+    })
+}
+
+impl Confirmation {
+    /// The channel it goes by.
+    pub fn channel(&self) -> Channel {
+        self.message.channel
+    }
 }
 
 /// Sends a confirmation in the background; a failure is logged and audited, nothing more.

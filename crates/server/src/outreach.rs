@@ -72,7 +72,11 @@ pub fn plan(
             ),
         ));
     }
-    if let Some(why) = app.config.gateways.manual_refusal(msg.channel) {
+    if let Some(why) = app
+        .config
+        .gateways
+        .refusal(msg.channel, MessageKind::Manual)
+    {
         return Err(wrong(
             "channel",
             format!(

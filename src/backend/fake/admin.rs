@@ -228,6 +228,7 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 card: c.card,
                 customer_type: a.asha_type.clone(),
                 card_type,
+                welcome: None,
             })
         }
         AdminCall::Messages => AdminReply::Messages {

@@ -639,7 +639,10 @@ mod messages {
     #[test]
     fn a_message_is_checked_by_the_contract_before_its_preview_is_asked_for() {
         let mut r = opened();
-        r.send(manage(Manage::PreviewMessage(form("", "Your code is {otp}"))));
+        r.send(manage(Manage::PreviewMessage(form(
+            "",
+            "Your code is {otp}",
+        ))));
         assert!(r.cmds.is_empty());
         assert_eq!(errors(&r), ["customers", "text"]);
         assert_eq!(
@@ -647,7 +650,10 @@ mod messages {
             Some("This message is sent without a code: remove {otp}")
         );
         // One per line or separated by commas; blank lines dropped.
-        let f = form("+919876543210,\n RG00012346 \n\n", "Hi {customer}, 20% off at {store}");
+        let f = form(
+            "+919876543210,\n RG00012346 \n\n",
+            "Hi {customer}, 20% off at {store}",
+        );
         r.send(manage(Manage::PreviewMessage(f)));
         let m = NewMessage {
             category: Category::Promotional,
@@ -721,7 +727,10 @@ mod messages {
     #[test]
     fn a_refusal_lands_next_to_its_field() {
         let mut r = opened();
-        r.send(manage(Manage::PreviewMessage(form("+919876543210", "Offers at {store}"))));
+        r.send(manage(Manage::PreviewMessage(form(
+            "+919876543210",
+            "Offers at {store}",
+        ))));
         let mut p = contract::Problem::new(contract::ErrorCode::InvalidRequest)
             .detail("The SMS provider accepts only the text registered for messages to customers")
             .field("text");
@@ -745,16 +754,55 @@ mod messages {
         assert!(r.cmds.is_empty());
         assert_eq!(errors(&r), ["customer"]);
         r.send(manage(Manage::SetConsent(consent(" RG00012345 "))));
-        assert_eq!(r.cmds, vec![admin(AdminCall::SetConsent(consent("RG00012345")))]);
-        r.answer(Answer::Admin(Ok(AdminReply::Consent(contract::outreach::Consent {
-            customer_id: "cus-asha".into(),
-            customer_name: "Asha Rao".into(),
-            service: true,
-            promotional: false,
-        }))));
+        assert_eq!(
+            r.cmds,
+            vec![admin(AdminCall::SetConsent(consent("RG00012345")))]
+        );
+        r.answer(Answer::Admin(Ok(AdminReply::Consent(
+            contract::outreach::Consent {
+                customer_id: "cus-asha".into(),
+                customer_name: "Asha Rao".into(),
+                service: true,
+                promotional: false,
+            },
+        ))));
         assert_eq!(
             r.notice(),
             "Saved for Asha Rao: service messages yes, promotional messages no."
         );
     }
+}
+
+#[test]
+fn a_card_issued_says_whether_a_welcome_went_and_by_what() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Cards)));
+    r.answer(Answer::Admin(Ok(AdminReply::CardTypes(vec![]))));
+    let card = contract::cards::IssueCard {
+        customer: "+919900112233".into(),
+        card: "RG00099001".into(),
+        customer_type: None,
+    };
+    let issued = |welcome| contract::cards::CardIssued {
+        customer_id: "cust-arjun".into(),
+        customer_name: "Arjun Patel".into(),
+        card: "RG00099001".into(),
+        customer_type: None,
+        card_type: None,
+        welcome,
+    };
+    r.send(manage(Manage::IssueCard(card.clone())));
+    r.answer(Answer::Admin(Ok(AdminReply::CardIssued(issued(Some(
+        contract::Channel::Sms,
+    ))))));
+    assert_eq!(
+        r.notice(),
+        "Card RG00099001 issued to Arjun Patel. The till finds them by it. A welcome message went to them by SMS."
+    );
+    r.send(manage(Manage::IssueCard(card)));
+    r.answer(Answer::Admin(Ok(AdminReply::CardIssued(issued(None)))));
+    assert_eq!(
+        r.notice(),
+        "Card RG00099001 issued to Arjun Patel. The till finds them by it."
+    );
 }

@@ -50,14 +50,12 @@ fn Compose() -> impl IntoView {
     let text = RwSignal::new(String::new());
     // Any change after a preview: that preview no longer says what would be sent.
     Effect::new(move |first: Option<()>| {
-        (
-            to_card_type.track(),
-            customers.track(),
-            card_type.track(),
-            promotional.track(),
-            channel.track(),
-            text.track(),
-        );
+        to_card_type.track();
+        customers.track();
+        card_type.track();
+        promotional.track();
+        channel.track();
+        text.track();
         if first.is_some() {
             ctx.dispatch(Action::Manage(Manage::ForgetPreview));
         }

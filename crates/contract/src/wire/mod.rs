@@ -447,7 +447,8 @@ mod tests {
                 customer_name: "Asha".into(),
                 card: "RG1234567".into(),
                 customer_type: customer_type.clone(),
-                card_type: customer_type,
+                card_type: customer_type.clone(),
+                welcome: customer_type.map(|_| Channel::Whatsapp),
             });
         }
         {

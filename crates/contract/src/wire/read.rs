@@ -228,7 +228,7 @@ structs! {
     TerminalAdded { terminal, token }
     CardType { id, name, customer_type, earn_points, earn_per, point_value }
     CardTypeList { card_types }
-    CardIssued { customer_id, customer_name, card, customer_type, card_type }
+    CardIssued { customer_id, customer_name, card, customer_type, card_type, welcome }
     ImportProblem { row, column, message }
     ImportResult { rows, added, unchanged, balances_opened, errors, dry_run }
     VoucherRedeemed { code, value, customer_name, bill_id, redeemed_at_ms, bill_redeemed }

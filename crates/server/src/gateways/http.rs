@@ -456,8 +456,8 @@ pub struct HttpGateway {
     attempts: u8,
     /// For logs and the audit log: the host only (the URL may hold the message or a key).
     host: String,
-    /// Why the gateway cannot send a manager's messages to customers, if it cannot.
-    manual_refused: Option<String>,
+    /// The optional kinds it cannot send, and why.
+    refused: Vec<(MessageKind, String)>,
 }
 
 /// A lower-cased locale tag as people write it: `hi-in` → `hi-IN`.
@@ -719,7 +719,7 @@ impl HttpGateway {
             timeout,
             attempts,
             host,
-            manual_refused: None,
+            refused: Vec::new(),
         };
         let mut gateway = gateway;
         gateway.check_kinds(channel, at, catalog)?;
@@ -742,7 +742,7 @@ impl HttpGateway {
             match self.check_kind(kind, channel, at, catalog) {
                 // A gateway not set up for managers' messages still sends everything else:
                 // such a message is refused when it is written, saying why.
-                Err(why) if kind == MessageKind::Manual => self.manual_refused = Some(why),
+                Err(why) if kind.optional() => self.refused.push((kind, why)),
                 checked => checked?,
             }
         }
@@ -845,10 +845,13 @@ impl HttpGateway {
         Ok(())
     }
 
-    /// Why it cannot send a manager's messages to customers, if it cannot (its request needs
-    /// ids it has none of for them).
-    pub fn manual_refusal(&self) -> Option<&str> {
-        self.manual_refused.as_deref()
+    /// Why it cannot send an optional kind ([`MessageKind::optional`]), if it cannot (its
+    /// request needs ids it has none of for them).
+    pub fn refusal(&self, kind: MessageKind) -> Option<&str> {
+        self.refused
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, why)| why.as_str())
     }
 
     /// Whether codes go after a message of their own stating the amount (S3).

@@ -412,13 +412,13 @@ impl Gateways {
             .any(|(c, g)| *c == channel && g.amount_first())
     }
 
-    /// Why the gateway of `channel` cannot send a manager's messages to customers, if it
-    /// cannot.
-    pub fn manual_refusal(&self, channel: ChannelKind) -> Option<String> {
+    /// Why the gateway of `channel` cannot send messages of an optional kind (a welcome, a
+    /// manager's message to customers), if it cannot.
+    pub fn refusal(&self, channel: ChannelKind, kind: MessageKind) -> Option<String> {
         self.http
             .iter()
             .find(|(c, _)| *c == channel)
-            .and_then(|(_, g)| g.manual_refusal().map(str::to_string))
+            .and_then(|(_, g)| g.refusal(kind).map(str::to_string))
     }
 
     /// How the gateway of `channel` takes customers' replies, if its provider passes them on.

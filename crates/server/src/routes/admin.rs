@@ -334,15 +334,26 @@ pub async fn issue_card(
     body: JsonBody<Value>,
 ) -> ApiResult<Json<CardIssued>> {
     let now = app.clock.now_ms();
-    let issued = app
+    let catalog = app.config.messages.clone();
+    let sending = app.config.send_confirmations;
+    let gateways = app.config.gateways.clone();
+    let (issued, welcome) = app
         .db
         .run_durable(move |tx| {
             let caller = manager(tx, &creds, now)?;
             let req = input::issue_card(body.take()?)?;
             let by = caller.actor();
-            admin::issue_card(tx, now, &caller.store.id, &req, Some(&by))
+            let before = admin::the_customer(tx, &caller.store, &req.customer).ok();
+            let mut issued = admin::issue_card(tx, now, &caller.store.id, &req, Some(&by))?;
+            // Their first card: they joined the store's loyalty (seed 004's registration).
+            let welcome = before
+                .filter(|c| c.card.is_none() && sending)
+                .and_then(|c| crate::notify::welcome(&caller, c, &catalog, &gateways, now));
+            issued.welcome = welcome.as_ref().map(|w| w.channel());
+            Ok((issued, welcome))
         })
         .await?;
+    crate::notify::confirm(&app, welcome);
     Ok(Json(issued))
 }
 

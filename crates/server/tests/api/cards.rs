@@ -804,7 +804,10 @@ Dev,98450 00014,GST,business
             .to_string()
     };
     assert!(line("Meher Traders,").ends_with(",GST,,no,no"), "{text}");
-    assert!(line("City College,").ends_with(",Institutional,,no,no"), "{text}");
+    assert!(
+        line("City College,").ends_with(",Institutional,,no,no"),
+        "{text}"
+    );
     assert!(line("Walk-in Wanda,").ends_with(",,,no,no"), "{text}");
     assert!(line("Karan Malhotra,").ends_with(",GST,,yes,no"), "{text}");
 }

@@ -421,3 +421,60 @@ async fn under_dlt_a_managers_message_must_match_its_registered_text_word_for_wo
         "{p}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_given_their_first_card_is_welcomed_if_they_agreed_to_service_messages() {
+    let server = Server::demo(&[]);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let issue = |customer: &str, card: &str| json!({ "customer": customer, "card": card, "customer_type": null });
+    // Arjun has no card yet and agreed to service messages: welcomed by SMS.
+    let issued = manager
+        .post("/v1/admin/cards", issue("+919900112233", "RG00099001"))
+        .await
+        .expect(200);
+    assert_eq!(issued["welcome"], "sms", "{issued}");
+    let welcomes_of = |customer: &'static str| {
+        let server = &server;
+        async move {
+            let all: Vec<Value> = server.outbox(customer).await;
+            all.into_iter()
+                .filter(|m| m["kind"] == "welcome")
+                .collect::<Vec<Value>>()
+        }
+    };
+    let mut welcomes = Vec::new();
+    for _ in 0..100 {
+        welcomes = welcomes_of("cust-arjun").await;
+        if !welcomes.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(welcomes.len(), 1, "{welcomes:?}");
+    assert_eq!(
+        welcomes[0]["text"],
+        format!("Welcome to {STORE} loyalty, Arjun Patel. Give your mobile number or show your card at the counter to earn and use your points.")
+    );
+    // A new card later is no new registration.
+    let again = manager
+        .post("/v1/admin/cards", issue("RG00099001", "RG00099002"))
+        .await
+        .expect(200);
+    assert_eq!(again["welcome"], Value::Null);
+    // Imported without consent: a first card, no welcome.
+    manager
+        .post_as(
+            "/v1/admin/customers/import?dry_run=false",
+            "text/csv",
+            "name,mobile\nTara Menon,+919811100001\n",
+        )
+        .await
+        .expect(200);
+    let quiet = manager
+        .post("/v1/admin/cards", issue("+919811100001", "RG00099003"))
+        .await
+        .expect(200);
+    assert_eq!(quiet["welcome"], Value::Null);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(welcomes_of("cust-arjun").await.len(), 1, "one welcome only");
+}
