@@ -777,6 +777,17 @@ pub struct StaffMember {
     /// contacts are compared (a cashier's own number on a customer is a fraud signal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+    /// They get the store's daily sales summary by SMS at closing time (seed 004); needs a
+    /// mobile.
+    #[serde(default)]
+    pub daily_summary: bool,
+}
+
+/// Whether a member gets the daily sales summary (`PUT …/staff/{id}/daily-summary`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DailySummary {
+    pub daily_summary: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]

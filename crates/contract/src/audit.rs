@@ -60,6 +60,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("customers_imported", "Customers imported"),
     ("customers_messaged", "Message to customers"),
     ("consent_changed", "Customer consent changed"),
+    ("daily_summary_set", "Daily summary changed"),
 ];
 
 /// What a manager reads for an action's stored name (the name itself if unknown).

@@ -361,6 +361,7 @@ pub fn add_staff(
         role,
         pin_hash: crypto::slow_hash(pin),
         mobile,
+        daily_summary: false,
     };
     tx.insert_staff(&staff)?;
     audit::record(

@@ -325,6 +325,7 @@ pub fn spawn_sweeper(app: Shared) {
                 }
                 Err(e) => tracing::warn!(code = %e.code(), "sweep failed"),
             }
+            crate::summaries::send_due(&app).await;
         }
     });
 }
@@ -390,6 +391,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 53);
+        assert_eq!(operations, 54);
     }
 }

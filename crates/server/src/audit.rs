@@ -102,10 +102,12 @@ pub enum Action {
     CustomersMessaged,
     /// A manager changed which messages a customer agreed to.
     ConsentChanged,
+    /// A manager turned a member's daily sales summary on or off.
+    DailySummarySet,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -150,6 +152,7 @@ impl Action {
         Action::CodeDisowned,
         Action::CustomersMessaged,
         Action::ConsentChanged,
+        Action::DailySummarySet,
     ];
 
     /// The action of a stored (or asked for) name, if there is one.
@@ -204,6 +207,7 @@ impl Action {
             Action::CodeDisowned => "code_disowned",
             Action::CustomersMessaged => "customers_messaged",
             Action::ConsentChanged => "consent_changed",
+            Action::DailySummarySet => "daily_summary_set",
         }
     }
 }
@@ -1035,6 +1039,7 @@ mod tests {
                 "code_disowned",
                 "customers_messaged",
                 "consent_changed",
+                "daily_summary_set",
             ]
         );
         let distinct: std::collections::HashSet<&str> = stored.iter().copied().collect();

@@ -44,4 +44,5 @@ pub mod reports;
 pub mod routes;
 pub mod state;
 pub mod store;
+pub mod summaries;
 pub mod vouchers;

@@ -28,6 +28,14 @@ pub fn alert_template() -> Template {
     Template::parse(TemplateKind::Subject, ALERT_TEXT).expect("the alert's text is valid")
 }
 
+/// The daily summary's text: the store, the day with its redemptions and vouchers as
+/// `{quantity}`, their value as `{value}`.
+pub const SUMMARY_TEXT: &str = "RedeemGuard daily summary, {store}: {quantity}; {value} redeemed.";
+
+pub fn summary_template() -> Template {
+    Template::parse(TemplateKind::Subject, SUMMARY_TEXT).expect("the summary's text is valid")
+}
+
 /// The e-mail subject of a manager's message to customers.
 pub fn manual_subject() -> Template {
     Template::parse(TemplateKind::Subject, "A message from {store}")
@@ -63,6 +71,9 @@ pub enum MessageKind {
     /// To a customer given their first loyalty card, who agreed to service messages (seed 004's
     /// "SMS upon registration"): `{store}` and `{customer}`, no code, no amount.
     Welcome,
+    /// The store's day to its staff who asked for it, at closing time (seed 004's "daily
+    /// sales info"): SMS only, never a code or a customer.
+    Summary,
     /// A manager's message to customers who agreed to it (seed 004): the manager's own text,
     /// so a provider's registered text is checked against it when it is written. Never a code.
     Manual,
@@ -88,7 +99,7 @@ impl From<ConfirmationKind> for MessageKind {
 
 impl MessageKind {
     /// Every kind, in the order the configuration lists them.
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 10] = [
         MessageKind::Otp,
         MessageKind::Identify,
         MessageKind::Notice,
@@ -97,6 +108,7 @@ impl MessageKind {
         MessageKind::Voucher,
         MessageKind::Alert,
         MessageKind::Welcome,
+        MessageKind::Summary,
         MessageKind::Manual,
     ];
 
@@ -113,7 +125,10 @@ impl MessageKind {
     /// Messages a store can do without: a gateway not set up for them (its request needs ids
     /// it has none of for them) still starts and sends every other kind.
     pub fn optional(self) -> bool {
-        matches!(self, MessageKind::Welcome | MessageKind::Manual)
+        matches!(
+            self,
+            MessageKind::Welcome | MessageKind::Summary | MessageKind::Manual
+        )
     }
 
     /// Whether the message carries a one-time code.
@@ -130,14 +145,14 @@ impl MessageKind {
             MessageKind::Notice => TemplateKind::Confirmation,
             MessageKind::Redeemed | MessageKind::Accrued => TemplateKind::Confirmation,
             MessageKind::Voucher => TemplateKind::Voucher,
-            MessageKind::Alert => TemplateKind::Subject,
+            MessageKind::Alert | MessageKind::Summary => TemplateKind::Subject,
             MessageKind::Welcome | MessageKind::Manual => TemplateKind::Manual,
         }
     }
 
     /// Whether messages of this kind may go out on `channel` (alerts go to managers by SMS).
     pub fn goes_on(self, channel: Channel) -> bool {
-        self != MessageKind::Alert || channel == Channel::Sms
+        !matches!(self, MessageKind::Alert | MessageKind::Summary) || channel == Channel::Sms
     }
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +165,7 @@ impl MessageKind {
             MessageKind::Voucher => "voucher",
             MessageKind::Alert => "alert",
             MessageKind::Welcome => "welcome",
+            MessageKind::Summary => "summary",
             MessageKind::Manual => "manual",
         }
     }
@@ -554,6 +570,7 @@ impl MessageCatalog {
             MessageKind::Welcome => self
                 .pick(locale, channel, |c| &c.welcome)
                 .expect("the built-in catalog has every welcome"),
+            MessageKind::Summary => summary_template(),
             // A manager writes each one; this stands for it where a text is needed unwritten.
             MessageKind::Manual => manual_subject(),
         }
@@ -570,6 +587,7 @@ impl MessageCatalog {
             MessageKind::Voucher => self.pick(locale, Channel::Email, |c| &c.voucher_subject),
             MessageKind::Alert => Some(alert_subject()),
             MessageKind::Welcome => self.pick(locale, Channel::Email, |c| &c.welcome_subject),
+            MessageKind::Summary => Some(summary_template()),
             MessageKind::Manual => Some(manual_subject()),
         };
         found.expect("the built-in catalog has every subject")

@@ -51,6 +51,8 @@ pub struct StaffRow {
     pub pin_hash: String,
     /// Their mobile, if given: where a manager's alerts go.
     pub mobile: Option<contract::Mobile>,
+    /// They get the daily sales summary by SMS (seed 004).
+    pub daily_summary: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -88,6 +88,7 @@ impl Default for Admin {
             name: name.into(),
             role,
             mobile: None,
+            daily_summary: false,
         };
         Admin {
             staff: vec![
@@ -150,6 +151,7 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
                 name: n.name.trim().into(),
                 role: n.role,
                 mobile: n.mobile.clone(),
+                daily_summary: false,
             };
             a.staff.push(m.clone());
             AdminReply::Member(m)

@@ -29,6 +29,7 @@ fn member(id: &str, name: &str) -> StaffMember {
         name: name.into(),
         role: Role::Cashier,
         mobile: None,
+        daily_summary: false,
     }
 }
 

@@ -53,6 +53,7 @@ fn staff() -> Vec<StaffMember> {
         name: "Ravi".into(),
         role: Role::Cashier,
         mobile: None,
+        daily_summary: false,
     }]
 }
 

@@ -412,10 +412,12 @@ mod tests {
             name: "Ravi \"R\"".into(),
             role: Role::Manager,
             mobile: Some("+919800000001".into()),
+            daily_summary: true,
         };
         reads(staff.clone());
         reads(StaffMember {
             mobile: None,
+            daily_summary: false,
             ..staff.clone()
         });
         reads(StaffList { staff: vec![staff] });
@@ -637,6 +639,9 @@ mod tests {
                 name: "Till \"3\"".into(),
                 mode,
             });
+        }
+        for daily_summary in [true, false] {
+            writes(DailySummary { daily_summary });
         }
         writes(NewOverrideCode {
             code: "48213579".into(),

@@ -222,7 +222,7 @@ structs! {
     AllowedRange { min, max, limited_by, unit_value }
     PolicyError { field, message }
     DeliveryFailure { channel, reason }
-    StaffMember { id, code, name, role, mobile }
+    StaffMember { id, code, name, role, mobile, daily_summary }
     StaffList { staff }
     TerminalList { terminals }
     TerminalAdded { terminal, token }

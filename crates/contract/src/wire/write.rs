@@ -128,6 +128,7 @@ structs! {
     CreateAccrual { customer_id, bill }
     NewStaff { code, name, role, pin; mobile }
     NewPin { pin }
+    DailySummary { daily_summary }
     NewTerminal { name, mode }
     NewOverrideCode { code }
     NewCardType { name, customer_type, earn_points, earn_per, point_value }

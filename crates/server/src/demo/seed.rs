@@ -212,6 +212,7 @@ fn seed_store(
             role,
             pin_hash: hash.clone(),
             mobile,
+            daily_summary: false,
         })?;
     }
     Ok(())

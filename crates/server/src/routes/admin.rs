@@ -17,8 +17,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use contract::api::{
-    paths, ImportProblem, ImportResult, NewOverrideCode, NewPin, NewStaff, NewTerminal, StaffList,
-    StaffMember, TerminalAdded, TerminalInfo, TerminalList,
+    paths, DailySummary, ImportProblem, ImportResult, NewOverrideCode, NewPin, NewStaff,
+    NewTerminal, StaffList, StaffMember, TerminalAdded, TerminalInfo, TerminalList,
 };
 use contract::cards::{CardIssued, CardType, CardTypeList, IssueCard, NewCardType};
 use contract::{ErrorCode, Problem};
@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(list_staff, add_staff))
         .routes(routes!(disable_staff))
         .routes(routes!(set_pin))
+        .routes(routes!(set_daily_summary))
         .routes(routes!(list_terminals, add_terminal))
         .routes(routes!(revoke_terminal))
         .routes(routes!(set_override_code))
@@ -54,6 +55,7 @@ fn member(s: StaffRow) -> StaffMember {
         name: s.name,
         role: s.role,
         mobile: s.mobile.map(|m| m.as_str().to_string()),
+        daily_summary: s.daily_summary,
     }
 }
 
@@ -163,6 +165,50 @@ pub async fn set_pin(
             let code = staff_code(tx, &caller, &id)?;
             let by = caller.actor();
             admin::set_pin(tx, now, &caller.store.id, &code, &pin, Some(&by))
+        })
+        .await?;
+    Ok(Json(member(changed)))
+}
+
+#[utoipa::path(put, path = "/v1/admin/staff/{id}/daily-summary", tag = "admin", security(("terminal" = [], "session" = [])),
+    description = "Managers only: whether a member gets the store's daily sales summary by SMS at closing time (`fraud.closes_at`, the store's time zone): the day's redemptions, vouchers taken and value redeemed, once per store day. Turning it on needs their mobile (`invalid_request` naming `daily_summary`). Audited (`daily_summary_set`).",
+    params(("id" = String, Path, description = "Staff id")),
+    request_body = DailySummary,
+    responses((status = 200, body = StaffMember), (status = "default", body = Problem, content_type = "application/problem+json")))]
+pub async fn set_daily_summary(
+    State(app): State<Shared>,
+    creds: Credentials,
+    IdPath(id): IdPath,
+    body: JsonBody<DailySummary>,
+) -> ApiResult<Json<StaffMember>> {
+    let now = app.clock.now_ms();
+    let changed = app
+        .db
+        .run_durable(move |tx| {
+            let caller = manager(tx, &creds, now)?;
+            let on = body.take()?.daily_summary;
+            let store = caller.store.id.clone();
+            let mut member = tx
+                .staff_by_id(&store, &id)?
+                .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+            if on && member.mobile.is_none() {
+                return Err(invalid(format!(
+                    "{} has no mobile number for the summary: add a staff member with one",
+                    member.name
+                ))
+                .field("daily_summary"));
+            }
+            tx.set_daily_summary(&store, &member.id, on)?;
+            crate::audit::record(
+                tx,
+                now,
+                &caller.actor(),
+                crate::audit::Action::DailySummarySet,
+                None,
+                serde_json::json!({ "staff_id": member.id, "daily_summary": on }),
+            )?;
+            member.daily_summary = on;
+            Ok(member)
         })
         .await?;
     Ok(Json(member(changed)))

@@ -285,6 +285,11 @@ pub trait OutreachTx {
     ) -> ApiResult<()>;
     /// The store's latest messages, newest first, with how their sends went.
     fn outreach_of(&mut self, store_id: &str, limit: u32) -> ApiResult<Vec<OutreachSummary>>;
+    /// Whether a member of the store gets the daily sales summary.
+    fn set_daily_summary(&mut self, store_id: &str, staff_id: &str, on: bool) -> ApiResult<()>;
+    /// Takes the store's summary of `day` to send: false if it was taken already (by this
+    /// process or another).
+    fn claim_daily_summary(&mut self, store_id: &str, day: &str, at_ms: i64) -> ApiResult<bool>;
 }
 
 pub trait LimitTx {

@@ -64,7 +64,8 @@ pub(crate) fn terminal_row(r: &Row) -> rusqlite::Result<TerminalRow> {
 }
 
 /// The columns `staff_row` reads, with their table.
-pub(crate) const STAFF_COLS: &str = "id, store_id, code, name, role, pin_hash, mobile FROM staff";
+pub(crate) const STAFF_COLS: &str =
+    "id, store_id, code, name, role, pin_hash, mobile, daily_summary FROM staff";
 
 pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {
@@ -79,6 +80,7 @@ pub(crate) fn staff_row(r: &Row) -> rusqlite::Result<StaffRow> {
                 .map(Mobile::try_from)
                 .transpose(),
         )?,
+        daily_summary: r.get(7)?,
     })
 }
 

@@ -300,6 +300,11 @@ CREATE TABLE outreach_sends (
     outreach_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
     provider_id TEXT, reason TEXT, at_ms INTEGER,
     PRIMARY KEY (outreach_id, customer_id)) WITHOUT ROWID;
+-- Staff who get the store's daily sales summary, and the days it went.
+ALTER TABLE staff ADD COLUMN daily_summary INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE daily_summaries (
+    store_id TEXT NOT NULL, day TEXT NOT NULL, at_ms INTEGER NOT NULL,
+    PRIMARY KEY (store_id, day)) WITHOUT ROWID;
 "#,
 ];
 

@@ -478,3 +478,71 @@ async fn a_customer_given_their_first_card_is_welcomed_if_they_agreed_to_service
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(welcomes_of("cust-arjun").await.len(), 1, "one welcome only");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_who_asked_for_it_get_the_days_summary_at_closing_time_once() {
+    let server = Server::demo(&[]);
+    let manager = server.api("demo-till-1").sign_in("M001", "9999").await;
+    let path = |id: &str| format!("/v1/admin/staff/{id}/daily-summary");
+    // The cashier has no mobile: nowhere to send it.
+    let r = manager
+        .put(&path("st-demo-c001"), json!({ "daily_summary": true }))
+        .await;
+    assert_eq!(
+        r.expect_problem("invalid_request")["field"],
+        "daily_summary"
+    );
+    let on = manager
+        .put(&path("st-demo-m001"), json!({ "daily_summary": true }))
+        .await
+        .expect(200);
+    assert_eq!(on["daily_summary"], true, "{on}");
+    let staff = manager.get("/v1/admin/staff").await.expect(200);
+    let listed: Vec<&Value> = staff["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["daily_summary"] == true)
+        .collect();
+    assert_eq!(listed.len(), 1, "{staff}");
+    assert_eq!(manager.audit_details("daily_summary_set").await.len(), 1);
+    let cashier = server.api("demo-till-2").sign_in("C001", "1234").await;
+    cashier
+        .put(&path("st-demo-c001"), json!({ "daily_summary": false }))
+        .await
+        .expect_problem("forbidden");
+
+    // One redemption today.
+    let id = approved(&server, &cashier, ASHA, ASHA_POINTS, 300).await;
+    cashier.commit(&id, "sum-1").await.expect(200);
+    let summaries = || async {
+        server
+            .outbox("st-demo-m001")
+            .await
+            .into_iter()
+            .filter(|m| m["kind"] == "summary")
+            .collect::<Vec<Value>>()
+    };
+    // Still open: nothing yet.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(summaries().await.is_empty());
+    // The store closes at 00:01: closed for the day now (whatever the hour).
+    let mut fraud = manager.policy().await["fraud"].clone();
+    fraud["opens_at"] = json!("00:00");
+    fraud["closes_at"] = json!("00:01");
+    manager.set_policy(json!({ "fraud": fraud })).await;
+    assert!(eventually(10, || async { !summaries().await.is_empty() }).await);
+    let sent = summaries().await;
+    let text = sent[0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("RedeemGuard daily summary, {STORE}: ")),
+        "{text}"
+    );
+    assert!(
+        text.contains(": 1 redemption, 0 vouchers taken; ₹300.00 redeemed."),
+        "{text}"
+    );
+    // Once per store day, however many sweeps see it due.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(summaries().await.len(), 1);
+}

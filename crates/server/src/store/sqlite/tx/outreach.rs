@@ -86,6 +86,26 @@ impl OutreachTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn set_daily_summary(&mut self, store_id: &str, staff_id: &str, on: bool) -> ApiResult<()> {
+        self.exec(
+            "UPDATE staff SET daily_summary = ?3 WHERE store_id = ?1 AND id = ?2",
+            params![store_id, staff_id, on],
+        )?;
+        self.cache
+            .staff
+            .remove(&(store_id.to_string(), staff_id.to_string()));
+        Ok(())
+    }
+
+    fn claim_daily_summary(&mut self, store_id: &str, day: &str, at_ms: i64) -> ApiResult<bool> {
+        let taken = self.exec(
+            "INSERT INTO daily_summaries (store_id, day, at_ms) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (store_id, day) DO NOTHING",
+            params![store_id, day, at_ms],
+        )?;
+        Ok(taken == 1)
+    }
+
     fn outreach_of(&mut self, store_id: &str, limit: u32) -> ApiResult<Vec<OutreachSummary>> {
         // A provider's report (where it sends them) says delivered or failed; without one a
         // message the provider took stays "sent".

@@ -89,8 +89,8 @@ impl TenancyTx for SqliteTx<'_> {
 
     fn insert_staff(&mut self, s: &StaffRow) -> ApiResult<()> {
         self.exec(
-            "INSERT INTO staff (id, store_id, code, name, role, pin_hash, mobile) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO staff (id, store_id, code, name, role, pin_hash, mobile, daily_summary) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 s.id,
                 s.store_id,
@@ -98,7 +98,8 @@ impl TenancyTx for SqliteTx<'_> {
                 s.name,
                 text(&s.role),
                 s.pin_hash,
-                s.mobile.as_ref().map(|m| m.as_str())
+                s.mobile.as_ref().map(|m| m.as_str()),
+                s.daily_summary
             ],
         )?;
         Ok(())
