@@ -1328,7 +1328,7 @@ mod tests {
         let e = |t: &str| gateway(t).err().unwrap_or_else(|| panic!("refused: {t}"));
         let with = |extra: &str| format!("{DLT}\n{extra}");
         // An unknown kind, a kind that does not go on the channel.
-        assert!(e(&with("[templates.welcome]\ntemplate_id = \"x\"")).contains("no message kind is called welcome; use otp, identify, notice, redeemed, accrued, voucher, alert"));
+        assert!(e(&with("[templates.welcomes]\ntemplate_id = \"x\"")).contains("no message kind is called welcomes; use otp, identify, notice, redeemed, accrued, voucher, alert, welcome, summary, manual"));
         // {template_id} in the request, and a kind without one.
         let no_id = DLT.replace(
             "[templates.accrued]\n        template_id = \"T-ACC\"",

@@ -111,7 +111,7 @@ mod tests {
         for action in ["approve", "decline"] {
             expected.insert(approval_action(id, action));
         }
-        for action in ["disable", "pin"] {
+        for action in ["disable", "pin", "daily-summary"] {
             expected.insert(staff_action(id, action));
         }
         expected.insert(terminal_revoke(id));
