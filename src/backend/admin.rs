@@ -44,6 +44,11 @@ pub enum AdminCall {
     PreviewMessage(NewMessage),
     SendMessage(NewMessage),
     SetConsent(SetConsent),
+    /// Whether a member gets the daily sales summary.
+    SetDailySummary {
+        id: String,
+        on: bool,
+    },
     /// A report, on screen or (`csv`) as a file.
     Report {
         kind: ReportKind,

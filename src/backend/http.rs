@@ -462,6 +462,11 @@ impl<const P: u16> HttpBackend<P> {
             C::SendMessage(m) => {
                 R::MessageSent(self.send(post(paths::ADMIN_MESSAGES, body(&m))).await?)
             }
+            C::SetDailySummary { id, on } => {
+                let path = paths::staff_action(&seg(&id), "daily-summary");
+                let b = contract::api::DailySummary { daily_summary: on };
+                R::Member(self.send(self.call("PUT", &path, body(&b))).await?)
+            }
             C::SetConsent(c) => R::Consent(
                 self.send(self.call("PUT", paths::ADMIN_CONSENT, body(&c)))
                     .await?,

@@ -32,6 +32,7 @@ pub enum Form {
     Import,
     Message,
     Consent,
+    DailySummary,
 }
 
 /// A change that takes a second, deliberate tap.
@@ -214,6 +215,11 @@ pub enum Manage {
     /// Read the sent messages again (their delivery changes as reports come in).
     RefreshMessages,
     SetConsent(SetConsent),
+    /// A member gets the daily sales summary, or no longer.
+    DailySummary {
+        id: String,
+        on: bool,
+    },
 }
 
 /// The back office's set-up as last read, and its forms.
@@ -498,6 +504,7 @@ impl Flow {
                 return vec![];
             }
             Manage::RefreshMessages => AdminCall::Messages,
+            Manage::DailySummary { id, on } => AdminCall::SetDailySummary { id, on },
             Manage::SetConsent(c) => {
                 if c.customer.trim().is_empty() {
                     return self.form_invalid(
@@ -578,6 +585,18 @@ impl Flow {
                                 m.code
                             ),
                         )
+                    }
+                    Some(Form::DailySummary) => {
+                        if let Some(x) = staff.iter_mut().find(|x| x.id == m.id) {
+                            *x = m.clone();
+                        }
+                        Some(Notice::ok(match m.daily_summary {
+                            true => format!(
+                                "{} gets the store's daily sales summary by SMS at closing time.",
+                                m.name
+                            ),
+                            false => format!("{} no longer gets the daily sales summary.", m.name),
+                        }))
                     }
                     Some(Form::Pin) => done(
                         s,
@@ -752,6 +771,7 @@ fn form_of(call: &AdminCall) -> Option<Form> {
         AdminCall::Import { .. } => Some(Form::Import),
         AdminCall::PreviewMessage(_) | AdminCall::SendMessage(_) => Some(Form::Message),
         AdminCall::SetConsent(_) => Some(Form::Consent),
+        AdminCall::SetDailySummary { .. } => Some(Form::DailySummary),
         AdminCall::Staff
         | AdminCall::DisableStaff(_)
         | AdminCall::Terminals

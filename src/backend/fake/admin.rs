@@ -275,6 +275,22 @@ pub(super) fn admin(s: &mut State, call: AdminCall) -> Result<AdminReply, Backen
             a.messages.insert(0, sent.clone());
             AdminReply::MessageSent(sent)
         }
+        AdminCall::SetDailySummary { id, on } => {
+            let m = a
+                .staff
+                .iter_mut()
+                .find(|m| m.id == id)
+                .ok_or_else(|| problem(ErrorCode::NotFound))?;
+            if on && m.mobile.is_none() {
+                return Err(BackendError::Problem(
+                    Problem::new(ErrorCode::InvalidRequest)
+                        .detail(format!("{} has no mobile number for the summary", m.name))
+                        .field("daily_summary"),
+                ));
+            }
+            m.daily_summary = on;
+            AdminReply::Member(m.clone())
+        }
         AdminCall::SetConsent(c) => {
             if !ASHA_NAMES.contains(&c.customer.trim()) {
                 return Err(BackendError::Problem(

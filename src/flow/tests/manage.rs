@@ -807,3 +807,34 @@ fn a_card_issued_says_whether_a_welcome_went_and_by_what() {
         "Card RG00099001 issued to Arjun Patel. The till finds them by it."
     );
 }
+
+#[test]
+fn the_daily_summary_is_turned_on_in_the_staff_row_and_said_in_words() {
+    let mut r = back_office();
+    r.send(manage(Manage::Show(Screen::Staff)));
+    let mut rahul = member("stf-m001", "Rahul Mehta");
+    rahul.mobile = Some("+919822000111".into());
+    r.answer(Answer::Admin(Ok(AdminReply::Staff(vec![rahul.clone()]))));
+    r.send(manage(Manage::DailySummary {
+        id: "stf-m001".into(),
+        on: true,
+    }));
+    assert_eq!(
+        r.cmds,
+        vec![admin(AdminCall::SetDailySummary {
+            id: "stf-m001".into(),
+            on: true
+        })]
+    );
+    r.answer(Answer::Admin(Ok(AdminReply::Member(StaffMember {
+        daily_summary: true,
+        ..rahul
+    }))));
+    assert_eq!(
+        r.notice(),
+        "Rahul Mehta gets the store's daily sales summary by SMS at closing time."
+    );
+    let listed = r.f.ui.manage.staff.clone().unwrap();
+    assert_eq!(listed.len(), 1, "the member stays listed");
+    assert!(listed[0].daily_summary);
+}

@@ -28,18 +28,30 @@ pub fn StaffScreen() -> impl IntoView {
                     <table class="rg-table" data-testid="staff-list">
                         <caption class="rg-sr-only">"Staff who can sign in"</caption>
                         <thead>
-                            <tr><th scope="col">"Name"</th><th scope="col">"Staff code"</th><th scope="col">"Role"</th><th scope="col"><span class="rg-sr-only">"Action"</span></th></tr>
+                            <tr><th scope="col">"Name"</th><th scope="col">"Staff code"</th><th scope="col">"Role"</th><th scope="col">"Daily sales summary by SMS"</th><th scope="col"><span class="rg-sr-only">"Action"</span></th></tr>
                         </thead>
                         <tbody>
                             {list.into_iter().map(|m| {
                                 let mine = me.get_untracked().as_deref() == Some(m.id.as_str());
                                 let danger = Danger::Disable { id: m.id.clone(), name: m.name.clone() };
                                 let label = format!("Disable {}", m.name);
+                                let on = m.daily_summary;
+                                let (summary_text, summary_label) = match on {
+                                    true => ("Stop", format!("Stop the daily summary to {}", m.name)),
+                                    false => ("Send it", format!("Send the daily summary to {}", m.name)),
+                                };
+                                let summary = Manage::DailySummary { id: m.id.clone(), on: !on };
+                                let no_mobile = m.mobile.is_none().then_some("No mobile");
                                 view! {
                                     <tr data-testid="staff-member" data-code=m.code.clone()>
                                         <td>{m.name.clone()}</td>
                                         <td>{m.code.clone()}</td>
                                         <td>{match m.role { Role::Manager => "Manager", Role::Cashier => "Cashier" }}</td>
+                                        <td data-testid="daily-summary-state">
+                                            {if on { "Yes " } else { "" }}
+                                            <RowAction testid="daily-summary" text=summary_text label=summary_label
+                                                manage=summary note=no_mobile/>
+                                        </td>
                                         <td>
                                             <RowAction testid="disable-staff" text="Disable" label danger=true
                                                 manage=Manage::Ask(danger) note=mine.then_some("You")/>
