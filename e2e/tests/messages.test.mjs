@@ -79,7 +79,7 @@ test('a promotional message reaches only the customer who agreed, as previewed, 
     tid('message-delivery'),
   );
   const row = await page.textContent(tid('sent-message'));
-  assert.match(row, /3 customers: 1 customer by SMS/);
+  assert.match(row, /3 customers \(sent to 1 by SMS\)/);
   assert.match(row, /Promotional/);
   assert.match(row, /Rahul Mehta/);
   await lookAt(page, '99-messages-sent', [SIZES.desktop, SIZES.tablet]);
@@ -106,5 +106,21 @@ test("a customer's consent is recorded, and then they are reached", async () => 
   await page.click(tid('preview-message'));
   await page.waitForSelector(tid('message-preview'));
   assert.match(await page.textContent(tid('preview-summary')), /Goes to 1 customer\./);
+  await page.close();
+});
+
+test('a manager sends themselves the daily sales summary; a member without a mobile cannot get it', async () => {
+  const page = await openApp(demo.browser, demo.server, SIZES.desktop, '/back-office');
+  await signIn(page, { staff: DEMO.manager });
+  await page.waitForSelector(tid('show-staff'));
+  await page.click(tid('show-staff'));
+  await page.waitForSelector(tid('staff-list'));
+  const row = (code) => page.locator(`${tid('staff-member')}[data-code="${code}"]`);
+  assert.match(await row('C001').textContent(), /No mobile/);
+  await row('M001').getByRole('button', { name: 'Send the daily summary to Rahul Mehta' }).click();
+  await waitForStatus(page, /Rahul Mehta gets the store's daily sales summary by SMS at closing time\./);
+  await row('M001').getByRole('button', { name: 'Stop the daily summary to Rahul Mehta' }).waitFor();
+  assert.match(await row('M001').locator(tid('daily-summary-state')).textContent(), /Yes/);
+  await lookAt(page, '96-staff-daily-summary', [SIZES.desktop, SIZES.tablet]);
   await page.close();
 });

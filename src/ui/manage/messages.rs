@@ -93,7 +93,7 @@ fn Compose() -> impl IntoView {
             <div class="rg-grid">
                 <div class="rg-field">
                     <label for="message-to">"Send to"</label>
-                    <select id="message-to" on:change=move |ev| to_card_type.set(event_target_value(&ev) == "card_type")>
+                    <select id="message-to" prop:value=move || if to_card_type.get() { "card_type" } else { "customers" } on:change=move |ev| to_card_type.set(event_target_value(&ev) == "card_type")>
                         <option value="customers">"Customers I list"</option>
                         <option value="card_type">"Everyone with a card type"</option>
                     </select>
@@ -101,6 +101,7 @@ fn Compose() -> impl IntoView {
                 <div class="rg-field">
                     <label for="message-category">"Kind of message"</label>
                     <select id="message-category" aria-describedby="message-category-hint"
+                        prop:value=move || if promotional.get() { "promotional" } else { "service" }
                         on:change=move |ev| promotional.set(event_target_value(&ev) == "promotional")>
                         <option value="service">"Service (about their account)"</option>
                         <option value="promotional">"Promotional (offers and news)"</option>
@@ -228,7 +229,7 @@ fn Sent() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|m| {
                                 let l = locale.get_untracked();
-                                let to = format!("{}: {} by {}", m.audience, match m.recipients { 1 => "1 customer".to_string(), n => format!("{n} customers") }, m.channel.label());
+                                let to = format!("{} (sent to {} by {})", m.audience, m.recipients, m.channel.label());
                                 view! {
                                     <tr data-testid="sent-message">
                                         <td>{format::date_time(m.at_ms, &l)}</td>

@@ -455,6 +455,12 @@ async fn a_customer_given_their_first_card_is_welcomed_if_they_agreed_to_service
         welcomes[0]["text"],
         format!("Welcome to {STORE} loyalty, Arjun Patel. Give your mobile number or show your card at the counter to earn and use your points.")
     );
+    // Without delivery reports (the demo's phone), a message's sends are counted as sent.
+    let to_arjun = json!({ "category": "service", "channel": "sms",
+        "customers": ["+919900112233"], "text": "Hi {customer}, we open at 8 tomorrow at {store}" });
+    manager.post(MESSAGES, to_arjun).await.expect(201);
+    let listed = settled(&manager).await;
+    assert_eq!((&listed[0]["sent"], &listed[0]["delivered"]), (&json!(1), &json!(0)), "{listed:?}");
     // A new card later is no new registration.
     let again = manager
         .post("/v1/admin/cards", issue("RG00099001", "RG00099002"))

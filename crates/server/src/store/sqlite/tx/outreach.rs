@@ -113,9 +113,9 @@ impl OutreachTx for SqliteTx<'_> {
             "SELECT o.id, o.store_id, o.staff_id, o.category, o.channel, o.audience, o.text, \
              o.at_ms, o.recipients, COALESCE(s.name, o.staff_id), \
              SUM(x.status = 'queued'), \
-             SUM(x.status = 'sent' AND COALESCE(d.status, 'sent') NOT IN ('delivered', 'failed')), \
-             SUM(x.status = 'sent' AND d.status = 'delivered'), \
-             SUM(x.status = 'failed' OR (x.status = 'sent' AND d.status = 'failed')) \
+             SUM(x.status = 'sent' AND COALESCE(d.status, '') NOT IN ('delivered', 'failed')), \
+             SUM(x.status = 'sent' AND COALESCE(d.status, '') = 'delivered'), \
+             SUM(x.status = 'failed' OR (x.status = 'sent' AND COALESCE(d.status, '') = 'failed')) \
              FROM outreach o JOIN outreach_sends x ON x.outreach_id = o.id \
              LEFT JOIN deliveries d ON d.channel = o.channel AND d.provider_id = x.provider_id \
              LEFT JOIN staff s ON s.id = o.staff_id \
