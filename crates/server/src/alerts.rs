@@ -89,6 +89,8 @@ pub struct Due {
     pub store_name: String,
     /// The store's locale (a gateway picks the template registered for it).
     pub locale: String,
+    /// Its merchant, whose own gateways carry the alert where it has them.
+    pub merchant_id: String,
 }
 
 /// Reads the cashier's signals today (the report's rule); `None` when nothing new is flagged.
@@ -117,6 +119,7 @@ pub fn due(tx: &mut dyn Tx, store_id: &str, staff_id: &str, now_ms: i64) -> ApiR
         day,
         store_name: store.name,
         locale: store.policy.locale,
+        merchant_id: store.merchant_id,
     }))
 }
 
@@ -169,12 +172,14 @@ pub fn tell(
                 channel: Channel::Sms,
                 destination: mobile,
             };
-            OutgoingMessage::new(MessageKind::Alert, to, now_ms).with_text(
-                &due.locale,
-                alert_template(),
-                &alert_subject(),
-                vars.clone(),
-            )
+            OutgoingMessage::new(MessageKind::Alert, to, now_ms)
+                .for_merchant(&due.merchant_id)
+                .with_text(
+                    &due.locale,
+                    alert_template(),
+                    &alert_subject(),
+                    vars.clone(),
+                )
         })
         .collect())
 }

@@ -335,6 +335,7 @@ pub fn prepare<C: Challenge>(
         id: challenge.id().to_string(),
         // The demo phone and the tests tell codes apart by the challenge's id.
         message: OutgoingMessage::new(kind, to, now_ms)
+            .for_merchant(&caller.store.merchant_id)
             .about(challenge.id())
             .with_text(&policy.locale, text, &subject, vars),
         counted: issued.counted,

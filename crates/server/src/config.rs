@@ -7,10 +7,11 @@
 //! start-up, so a mistake stops the server with its place named instead of failing a send.
 
 use crate::crypto::{AuditKey, Secret};
-use crate::gateways::{EnvLookup, Gateways, GatewaysFile};
+use crate::gateways::{EnvLookup, Gateways, GatewaysFile, Router};
 use crate::messages::{MessageCatalog, MessagesFile};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -313,6 +314,28 @@ pub struct FileConfig {
     pub gateways: GatewaysFile,
     #[serde(default)]
     pub messages: MessagesFile,
+    /// A merchant's own gateways and texts (their sender ids and accounts, their words):
+    /// `[merchants."<merchant id>".gateways.sms]`, `[merchants."<id>".messages."en-IN".sms]`.
+    /// A channel or text a merchant leaves out is the server's.
+    #[serde(default)]
+    pub merchants: BTreeMap<String, MerchantFile>,
+}
+
+/// One merchant's own gateways and texts.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantFile {
+    #[serde(default)]
+    pub gateways: GatewaysFile,
+    #[serde(default)]
+    pub messages: MessagesFile,
+}
+
+/// A merchant's gateways and texts, built and checked like the server's.
+#[derive(Debug, Clone)]
+pub struct Messaging {
+    pub gateways: Gateways,
+    pub messages: std::sync::Arc<MessageCatalog>,
 }
 
 /// The widget's sample host page, served on a listener of its own (a second origin).
@@ -417,6 +440,8 @@ pub struct Config {
     pub testing_clock: bool,
     pub gateways: Gateways,
     pub messages: std::sync::Arc<MessageCatalog>,
+    /// Merchants with gateways or texts of their own, by merchant id.
+    pub merchants: std::collections::HashMap<String, Messaging>,
     pub send_confirmations: bool,
 }
 
@@ -424,6 +449,33 @@ pub struct Config {
 const SEND_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Config {
+    /// The gateways a merchant's messages go by: its own where it has them, else the
+    /// server's.
+    pub fn gateways_for(&self, merchant_id: &str) -> &Gateways {
+        self.merchants
+            .get(merchant_id)
+            .map_or(&self.gateways, |m| &m.gateways)
+    }
+
+    /// The texts a merchant's messages use: its own where it has them, else the server's.
+    pub fn messages_for(&self, merchant_id: &str) -> std::sync::Arc<MessageCatalog> {
+        self.merchants
+            .get(merchant_id)
+            .map_or(&self.messages, |m| &m.messages)
+            .clone()
+    }
+
+    /// Routes each message by its merchant's gateways; `fallback` takes the channels none
+    /// is configured for.
+    pub fn router(&self, fallback: std::sync::Arc<dyn crate::gateways::Gateway>) -> Router {
+        let merchants = self
+            .merchants
+            .iter()
+            .map(|(id, m)| (id.clone(), m.gateways.clone()))
+            .collect();
+        Router::new(&self.gateways, &merchants, fallback)
+    }
+
     pub fn resolve(args: ServeArgs) -> Result<Config, String> {
         Config::resolve_with(args, &|var| std::env::var(var).ok())
     }
@@ -482,6 +534,38 @@ impl Config {
             .saturating_sub(SEND_MARGIN);
         let messages = MessageCatalog::from_file(&file.messages)?;
         let gateways = Gateways::from_file(&file.gateways, env, budget, &messages)?;
+        let mut merchants = std::collections::HashMap::new();
+        for (id, own) in &file.merchants {
+            let at = format!("[merchants.\"{id}\"]");
+            let texts = crate::messages::merged(&file.messages, &own.messages);
+            let catalog = MessageCatalog::from_file(&texts).map_err(|e| format!("{at} {e}"))?;
+            let theirs = GatewaysFile {
+                sms: own
+                    .gateways
+                    .sms
+                    .clone()
+                    .or_else(|| file.gateways.sms.clone()),
+                whatsapp: own
+                    .gateways
+                    .whatsapp
+                    .clone()
+                    .or_else(|| file.gateways.whatsapp.clone()),
+                email: own
+                    .gateways
+                    .email
+                    .clone()
+                    .or_else(|| file.gateways.email.clone()),
+            };
+            let gateways = Gateways::from_file(&theirs, env, budget, &catalog)
+                .map_err(|e| format!("{at} {e}"))?;
+            merchants.insert(
+                id.clone(),
+                Messaging {
+                    gateways,
+                    messages: std::sync::Arc::new(catalog),
+                },
+            );
+        }
         let listen = args
             .listen
             .or(file.listen)
@@ -563,6 +647,7 @@ impl Config {
             testing_clock: args.testing_clock,
             gateways,
             messages: std::sync::Arc::new(messages),
+            merchants,
             send_confirmations: file.send_confirmations.unwrap_or(true),
         })
     }

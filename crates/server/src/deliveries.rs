@@ -30,6 +30,7 @@ pub struct CodeSend {
     pub channel: Channel,
     pub kind: MessageKind,
     pub store_id: String,
+    pub merchant_id: String,
     /// The challenge's id (a redemption's, or a kiosk identification's).
     pub about: String,
     /// The MAC of the code it carried: a resend's is another.
@@ -45,7 +46,11 @@ pub async fn code_sent(
     accepted: Accepted,
     now_ms: i64,
 ) -> ApiResult<Option<Delivery>> {
-    let reports = app.config.gateways.delivery_reports(send.channel).is_some();
+    let reports = app
+        .config
+        .gateways_for(&send.merchant_id)
+        .delivery_reports(send.channel)
+        .is_some();
     // Only a message its reports will name waits for one (the till reads again meanwhile).
     let Some(provider_id) = accepted.provider_id.filter(|_| reports) else {
         return Ok(None);
@@ -294,12 +299,14 @@ fn disown(
                 destination: mobile,
             };
             alerts.push(
-                OutgoingMessage::new(MessageKind::Alert, to, now_ms).with_text(
-                    &store.policy.locale,
-                    alert_template(),
-                    &alert_subject(),
-                    vars.clone(),
-                ),
+                OutgoingMessage::new(MessageKind::Alert, to, now_ms)
+                    .for_merchant(&store.merchant_id)
+                    .with_text(
+                        &store.policy.locale,
+                        alert_template(),
+                        &alert_subject(),
+                        vars.clone(),
+                    ),
             );
         }
     }

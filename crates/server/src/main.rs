@@ -649,6 +649,23 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             Err(e) => tracing::warn!(code = %e.code(), "cannot look at the set-up"),
         }
     }
+    // A merchant's own gateways under an id no store has: most likely a typing mistake.
+    if !state.config.merchants.is_empty() {
+        match state.db.run(|tx| tx.stores()).await {
+            Ok(stores) => {
+                for id in state.config.merchants.keys() {
+                    if !stores.iter().any(|s| &s.merchant_id == id) {
+                        let line = format!(
+                            "[merchants.\"{id}\"]: no store of this database belongs to a merchant {id}: its gateways and texts are used once one does (`admin list` shows the merchants)"
+                        );
+                        tracing::warn!("{line}");
+                        println!("warning: {line}");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(code = %e.code(), "cannot look at the merchants"),
+        }
+    }
     // The first checkpoint of this run (S7).
     let first = app::write_audit_checkpoint(&state).await.ok_or_else(|| {
         format!(
@@ -677,6 +694,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     tracing::info!(%local, db = %state.config.db.display(), "serving");
     if !state.config.gateways.is_empty() {
         tracing::info!(gateways = ?state.config.gateways, "message gateways");
+    }
+    for (merchant, own) in &state.config.merchants {
+        tracing::info!(merchant = %merchant, gateways = ?own.gateways, "a merchant's own message gateways");
     }
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

@@ -292,6 +292,35 @@ pub struct LocaleTextsFile {
 /// The `[messages]` table: locale tag (`hi-IN`, or a language such as `hi`) → texts.
 pub type MessagesFile = BTreeMap<String, LocaleTextsFile>;
 
+/// `over`'s texts, and `base`'s wherever `over` has none (a merchant's own texts over the
+/// server's): text by text, per locale and channel.
+pub fn merged(base: &MessagesFile, over: &MessagesFile) -> MessagesFile {
+    macro_rules! texts {
+        ($a:expr, $b:expr; $($f:ident),* $(,)?) => {
+            ChannelTextsFile { $($f: $b.$f.clone().or_else(|| $a.$f.clone()),)* }
+        };
+    }
+    let channel = |a: &Option<ChannelTextsFile>, b: &Option<ChannelTextsFile>| match (a, b) {
+        (Some(a), Some(b)) => Some(texts!(a, b; otp, redeemed, accrued, identify, voucher,
+            notice, welcome, otp_subject, redeemed_subject, accrued_subject, identify_subject,
+            voucher_subject, notice_subject, welcome_subject)),
+        (a, b) => b.clone().or_else(|| a.clone()),
+    };
+    let mut out = base.clone();
+    for (tag, theirs) in over {
+        let ours = base.get(tag).cloned().unwrap_or_default();
+        out.insert(
+            tag.clone(),
+            LocaleTextsFile {
+                sms: channel(&ours.sms, &theirs.sms),
+                whatsapp: channel(&ours.whatsapp, &theirs.whatsapp),
+                email: channel(&ours.email, &theirs.email),
+            },
+        );
+    }
+    out
+}
+
 #[derive(Debug, Default, Clone)]
 struct ChannelTexts {
     otp: Option<MessageTemplate>,

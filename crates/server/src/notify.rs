@@ -49,6 +49,7 @@ pub async fn send_code<C: Challenge + 'static>(
             channel,
             kind: message.kind,
             store_id: caller.store.id.clone(),
+            merchant_id: caller.store.merchant_id.clone(),
             about: id.clone(),
             code_mac,
         };
@@ -63,7 +64,10 @@ pub async fn send_code<C: Challenge + 'static>(
             Err(failure) => failure,
             Ok(accepted) => {
                 tracing::info!(code_for = %code_for, channel = channel.as_str(), "code delivered");
-                let apart = app.config.gateways.amount_first(channel);
+                let apart = app
+                    .config
+                    .gateways_for(&caller.store.merchant_id)
+                    .amount_first(channel);
                 let now = app.clock.now_ms();
                 // The code went: a failure to record it only costs its delivery report.
                 let delivery = crate::deliveries::code_sent(&app, send, accepted, now)
@@ -153,12 +157,14 @@ fn build(
         channel,
         destination,
     };
-    let mut message = OutgoingMessage::new(kind.into(), to, now_ms).with_text(
-        &policy.locale,
-        catalog.confirmation(&policy.locale, channel, kind),
-        &catalog.subject(&policy.locale, kind.into()),
-        vars,
-    );
+    let mut message = OutgoingMessage::new(kind.into(), to, now_ms)
+        .for_merchant(&caller.store.merchant_id)
+        .with_text(
+            &policy.locale,
+            catalog.confirmation(&policy.locale, channel, kind),
+            &catalog.subject(&policy.locale, kind.into()),
+            vars,
+        );
     message.redemption_id = redemption_id;
     Some(Confirmation {
         actor: caller.actor(),
@@ -369,12 +375,14 @@ pub fn welcome(
         channel,
         destination,
     };
-    let message = OutgoingMessage::new(MessageKind::Welcome, to, now_ms).with_text(
-        &policy.locale,
-        catalog.text(&policy.locale, channel, MessageKind::Welcome),
-        &catalog.subject(&policy.locale, MessageKind::Welcome),
-        vars,
-    );
+    let message = OutgoingMessage::new(MessageKind::Welcome, to, now_ms)
+        .for_merchant(&caller.store.merchant_id)
+        .with_text(
+            &policy.locale,
+            catalog.text(&policy.locale, channel, MessageKind::Welcome),
+            &catalog.subject(&policy.locale, MessageKind::Welcome),
+            vars,
+        );
     Some(Confirmation {
         actor: caller.actor(),
         message,

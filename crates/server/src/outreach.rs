@@ -72,11 +72,8 @@ pub fn plan(
             ),
         ));
     }
-    if let Some(why) = app
-        .config
-        .gateways
-        .refusal(msg.channel, MessageKind::Manual)
-    {
+    let gateways = app.config.gateways_for(&store.merchant_id);
+    if let Some(why) = gateways.refusal(msg.channel, MessageKind::Manual) {
         return Err(wrong(
             "channel",
             format!(
@@ -87,10 +84,7 @@ pub fn plan(
     }
     let template = Template::parse(TemplateKind::Manual, &msg.text)
         .map_err(|e| wrong("text", e.to_string()))?;
-    if let Some(registered) =
-        app.config
-            .gateways
-            .registered(msg.channel, MessageKind::Manual, &policy.locale)
+    if let Some(registered) = gateways.registered(msg.channel, MessageKind::Manual, &policy.locale)
     {
         if let Err(misfit) = registered.fits(template.as_str()) {
             return Err(wrong(
@@ -228,6 +222,7 @@ pub fn preview(
 pub struct Outgoing {
     pub sent: SentMessage,
     store_id: String,
+    merchant_id: String,
     messages: Vec<OutgoingMessage>,
 }
 
@@ -310,6 +305,7 @@ pub fn create(
                 destination: destination(c, msg.channel),
             };
             OutgoingMessage::new(MessageKind::Manual, to, now_ms)
+                .for_merchant(&store.merchant_id)
                 .about(&row.id)
                 .with_text(
                     &store.policy.locale,
@@ -329,6 +325,7 @@ pub fn create(
             row,
         }),
         store_id: store.id.clone(),
+        merchant_id: store.merchant_id.clone(),
         messages,
     })
 }
@@ -365,7 +362,11 @@ pub fn deliver(app: &Shared, out: Outgoing) {
             );
             let result = app.gateway.deliver(message).await;
             let now = app.clock.now_ms();
-            let reports = app.config.gateways.delivery_reports(channel).is_some();
+            let reports = app
+                .config
+                .gateways_for(&out.merchant_id)
+                .delivery_reports(channel)
+                .is_some();
             let store_id = out.store_id.clone();
             let written = app
                 .db

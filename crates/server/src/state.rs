@@ -65,7 +65,7 @@ impl AppState {
             Some(o) => o.clone(),
             None => Arc::new(Unconfigured),
         };
-        let gateway: Arc<dyn Gateway> = Arc::new(config.gateways.with_fallback(fallback));
+        let gateway: Arc<dyn Gateway> = Arc::new(config.router(fallback));
         Arc::new(AppState {
             db,
             clock: Clock::default(),

@@ -21,16 +21,17 @@ const DAY_MS: i64 = 24 * 3_600_000;
 
 /// Sends the summaries that are due (called by the sweeper); a failure is logged.
 pub async fn send_due(app: &Shared) {
-    if app
-        .config
-        .gateways
-        .refusal(Channel::Sms, MessageKind::Summary)
-        .is_some()
-    {
-        return; // the SMS gateway is not set up for them (e.g. no registered template)
-    }
     let now = app.clock.now_ms();
-    match app.db.run(move |tx| due(tx, now)).await {
+    let shared = app.clone();
+    // Not where the merchant's SMS gateway is not set up for them (no registered template).
+    let refused = move |merchant: &str| {
+        shared
+            .config
+            .gateways_for(merchant)
+            .refusal(Channel::Sms, MessageKind::Summary)
+            .is_some()
+    };
+    match app.db.run(move |tx| due(tx, now, &refused)).await {
         Ok(messages) => {
             for message in messages {
                 if let Err(failure) = app.gateway.deliver(message).await {
@@ -47,9 +48,16 @@ pub async fn send_due(app: &Shared) {
 }
 
 /// The summaries due at `now_ms`, each store's day claimed as it is written.
-pub fn due(tx: &mut dyn Tx, now_ms: i64) -> ApiResult<Vec<OutgoingMessage>> {
+pub fn due(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    refused: &dyn Fn(&str) -> bool,
+) -> ApiResult<Vec<OutgoingMessage>> {
     let mut out = Vec::new();
     for store in tx.stores()? {
+        if refused(&store.merchant_id) {
+            continue;
+        }
         let policy = &store.policy;
         let (opens, closes) = (
             policy.fraud.opens_at.minutes(),
@@ -110,12 +118,14 @@ pub fn due(tx: &mut dyn Tx, now_ms: i64) -> ApiResult<Vec<OutgoingMessage>> {
                 destination: mobile.as_str().to_string(),
             };
             out.push(
-                OutgoingMessage::new(MessageKind::Summary, to, now_ms).with_text(
-                    &policy.locale,
-                    summary_template(),
-                    &summary_template(),
-                    vars.clone(),
-                ),
+                OutgoingMessage::new(MessageKind::Summary, to, now_ms)
+                    .for_merchant(&store.merchant_id)
+                    .with_text(
+                        &policy.locale,
+                        summary_template(),
+                        &summary_template(),
+                        vars.clone(),
+                    ),
             );
         }
     }

@@ -17,7 +17,7 @@ use contract::{
     Channel as ChannelKind, DeliveryFailure, DeliveryFailureReason, ErrorCode, Problem, Template,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -44,6 +44,9 @@ pub struct OutgoingMessage {
     pub template: Option<Template>,
     /// The values one by one, for request templates that take them apart.
     pub vars: Vars,
+    /// The merchant whose own gateways carry it (`[merchants."<id>"]`); none, or a merchant
+    /// without its own, goes by the server's.
+    pub merchant_id: Option<String>,
 }
 
 /// Who a message goes to.
@@ -70,7 +73,14 @@ impl OutgoingMessage {
             text: String::new(),
             template: None,
             vars: Vars::default(),
+            merchant_id: None,
         }
+    }
+
+    /// Sent for `merchant_id`: by its own gateways where it has them.
+    pub fn for_merchant(mut self, merchant_id: &str) -> Self {
+        self.merchant_id = Some(merchant_id.to_string());
+        self
     }
 
     /// The redemption or identification it is about.
@@ -451,32 +461,65 @@ impl Gateways {
             .and_then(|(_, g)| g.registered(kind, locale))
     }
 
-    /// Routes each channel to its gateway, and the others to `fallback` (the demo phone in
-    /// demo mode, else [`Unconfigured`]).
-    pub fn with_fallback(&self, fallback: Arc<dyn Gateway>) -> Router {
+    /// Each channel to its gateway, and the others to `fallback` (the demo phone in demo
+    /// mode, else [`Unconfigured`]).
+    fn channels(&self, fallback: &Arc<dyn Gateway>) -> Channels {
         let pick = |g: &Option<Arc<dyn Gateway>>| g.clone().unwrap_or_else(|| fallback.clone());
-        Router {
+        Channels {
             sms: pick(&self.sms),
             whatsapp: pick(&self.whatsapp),
             email: pick(&self.email),
         }
     }
+
+    /// Routes every message by these gateways (see [`Router::new`] for merchants' own).
+    pub fn with_fallback(&self, fallback: Arc<dyn Gateway>) -> Router {
+        Router::new(self, &HashMap::new(), fallback)
+    }
 }
 
 /// One channel implementation per channel kind.
-pub struct Router {
+struct Channels {
     sms: Arc<dyn Gateway>,
     whatsapp: Arc<dyn Gateway>,
     email: Arc<dyn Gateway>,
 }
 
+/// The server's gateways, and each merchant's own (`[merchants."<id>".gateways]`, their
+/// sender ids and accounts): a message goes by its merchant's where it has them.
+pub struct Router {
+    default: Channels,
+    merchants: HashMap<String, Channels>,
+}
+
+impl Router {
+    pub fn new(
+        default: &Gateways,
+        merchants: &HashMap<String, Gateways>,
+        fallback: Arc<dyn Gateway>,
+    ) -> Router {
+        Router {
+            default: default.channels(&fallback),
+            merchants: merchants
+                .iter()
+                .map(|(id, g)| (id.clone(), g.channels(&fallback)))
+                .collect(),
+        }
+    }
+}
+
 #[async_trait]
 impl Gateway for Router {
     async fn deliver(&self, message: OutgoingMessage) -> Result<Accepted, DeliveryError> {
+        let set = message
+            .merchant_id
+            .as_deref()
+            .and_then(|m| self.merchants.get(m))
+            .unwrap_or(&self.default);
         let target = match message.channel {
-            ChannelKind::Sms => &self.sms,
-            ChannelKind::Whatsapp => &self.whatsapp,
-            ChannelKind::Email => &self.email,
+            ChannelKind::Sms => &set.sms,
+            ChannelKind::Whatsapp => &set.whatsapp,
+            ChannelKind::Email => &set.email,
         };
         target.deliver(message).await
     }

@@ -30,7 +30,7 @@ pub async fn accrue(
     body: JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<Accrual>)> {
     let now = app.clock.now_ms();
-    let catalog = app.config.messages.clone();
+    let shared = app.clone();
     let (accrual, confirmation) = app
         .db
         .run_durable(move |tx| {
@@ -41,6 +41,7 @@ pub async fn accrue(
                 .accrual_for_bill(&caller.store.id, req.bill.id().as_str())?
                 .is_none();
             let accrual = ledger::accrue(tx, &caller, req, now)?;
+            let catalog = shared.config.messages_for(&caller.store.merchant_id);
             // A repeated accrual replays the first one and sends nothing.
             let confirmation = match is_new {
                 true => notify::after_accrual(

@@ -380,9 +380,8 @@ pub async fn issue_card(
     body: JsonBody<Value>,
 ) -> ApiResult<Json<CardIssued>> {
     let now = app.clock.now_ms();
-    let catalog = app.config.messages.clone();
+    let shared = app.clone();
     let sending = app.config.send_confirmations;
-    let gateways = app.config.gateways.clone();
     let (issued, welcome) = app
         .db
         .run_durable(move |tx| {
@@ -392,9 +391,14 @@ pub async fn issue_card(
             let before = admin::the_customer(tx, &caller.store, &req.customer).ok();
             let mut issued = admin::issue_card(tx, now, &caller.store.id, &req, Some(&by))?;
             // Their first card: they joined the store's loyalty (seed 004's registration).
+            let merchant = &caller.store.merchant_id;
+            let (catalog, gateways) = (
+                shared.config.messages_for(merchant),
+                shared.config.gateways_for(merchant),
+            );
             let welcome = before
                 .filter(|c| c.card.is_none() && sending)
-                .and_then(|c| crate::notify::welcome(&caller, c, &catalog, &gateways, now));
+                .and_then(|c| crate::notify::welcome(&caller, c, &catalog, gateways, now));
             issued.welcome = welcome.as_ref().map(|w| w.channel());
             Ok((issued, welcome))
         })

@@ -3,6 +3,7 @@
 use crate::deliveries;
 use crate::error::{ApiError, ApiResult};
 use crate::gateways::reports::Refused;
+use crate::gateways::Gateways;
 use crate::state::Shared;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -25,6 +26,8 @@ pub fn router() -> OpenApiRouter<Shared> {
 pub struct TokenQuery {
     /// The gateway's shared secret, where its reports are proven by a token.
     token: Option<String>,
+    /// A merchant's own gateway (`[merchants."<id>".gateways]`); absent: the server's.
+    merchant: Option<String>,
 }
 
 /// How many reports changed what is known of a message.
@@ -51,6 +54,8 @@ pub struct Subscription {
     #[serde(rename = "hub.challenge")]
     #[param(rename = "hub.challenge")]
     challenge: Option<String>,
+    /// A merchant's own gateway; absent: the server's.
+    merchant: Option<String>,
 }
 
 #[utoipa::path(get, path = paths::DELIVERY_REPORTS, tag = "delivery",
@@ -62,11 +67,8 @@ pub async fn verify_subscription(
     Path(channel): Path<String>,
     Query(q): Query<Subscription>,
 ) -> ApiResult<String> {
-    let (channel, gateway) = of_channel(
-        &channel,
-        |c| app.config.gateways.delivery_reports(c),
-        REPORTS,
-    )?;
+    let gateways = gateways_of(&app, q.merchant.as_deref())?;
+    let (channel, gateway) = of_channel(&channel, |c| gateways.delivery_reports(c), REPORTS)?;
     let (Some("subscribe"), Some(token), Some(challenge)) =
         (q.mode.as_deref(), q.verify_token.as_deref(), q.challenge)
     else {
@@ -92,11 +94,8 @@ pub async fn delivery_reports(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ReportsTaken>> {
-    let (channel, gateway) = of_channel(
-        &channel,
-        |c| app.config.gateways.delivery_reports(c),
-        REPORTS,
-    )?;
+    let gateways = gateways_of(&app, q.merchant.as_deref())?;
+    let (channel, gateway) = of_channel(&channel, |c| gateways.delivery_reports(c), REPORTS)?;
     gateway
         .authenticate(q.token.as_deref(), &headers, &body)
         .map_err(|r| refused(channel, r))?;
@@ -106,7 +105,7 @@ pub async fn delivery_reports(
     let changed = deliveries::reported(&app, channel, reports, now).await?;
     // Meta sends statuses and customers' messages to one URL: where the channel takes
     // replies too, the same call is read for them (proven by their own secret).
-    let disowning = match app.config.gateways.replies(channel) {
+    let disowning = match gateways.replies(channel) {
         Some(replies)
             if replies
                 .authenticate(q.token.as_deref(), &headers, &body)
@@ -151,7 +150,8 @@ pub async fn replies(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<RepliesTaken>> {
-    let (channel, gateway) = of_channel(&channel, |c| app.config.gateways.replies(c), REPLIES)?;
+    let gateways = gateways_of(&app, q.merchant.as_deref())?;
+    let (channel, gateway) = of_channel(&channel, |c| gateways.replies(c), REPLIES)?;
     gateway
         .authenticate(q.token.as_deref(), &headers, &body)
         .map_err(|r| refused(channel, r))?;
@@ -169,6 +169,23 @@ pub async fn replies(
         disowning: count,
         codes_voided,
     }))
+}
+
+/// The server's gateways, or a merchant's own (`?merchant=`).
+fn gateways_of<'a>(app: &'a Shared, merchant: Option<&str>) -> ApiResult<&'a Gateways> {
+    match merchant {
+        None => Ok(&app.config.gateways),
+        Some(id) => app
+            .config
+            .merchants
+            .get(id)
+            .map(|m| &m.gateways)
+            .ok_or_else(|| {
+                Problem::new(ErrorCode::NotFound)
+                    .detail("No merchant has gateways of its own by that id")
+                    .into()
+            }),
+    }
 }
 
 const REPORTS: &str = "No gateway on this channel takes delivery reports";

@@ -37,7 +37,7 @@ pub async fn kiosk_identify(
 ) -> ApiResult<Json<OtpSent>> {
     let now = app.clock.now_ms();
     let secret = app.secret.clone();
-    let catalog = app.config.messages.clone();
+    let shared = app.clone();
     let (caller, prepared) = app
         .db
         .run(move |tx| {
@@ -66,6 +66,7 @@ pub async fn kiosk_identify(
                 }
                 Err(e) => return Err(e),
             };
+            let catalog = shared.config.messages_for(&caller.store.merchant_id);
             let prepared =
                 kiosk::identify(tx, &caller, customer, body.channel, now, &secret, &catalog)?;
             Ok((caller, prepared))

@@ -46,7 +46,10 @@ pub async fn put_policy(
             // A code text the SMS provider would block (India's DLT) is refused here, where
             // the manager can change it, rather than at the first customer's code.
             let config = &shared.config;
-            let misfits = config.gateways.misfits(&policy, &config.messages);
+            let merchant = &caller.store.merchant_id;
+            let misfits = config
+                .gateways_for(merchant)
+                .misfits(&policy, &config.messages_for(merchant));
             if !misfits.is_empty() {
                 return Err(Problem::from(contract::policy::PolicyErrors(misfits)).into());
             }

@@ -142,9 +142,10 @@ pub async fn send_otp(
     body: JsonBody<SendOtp>,
 ) -> ApiResult<Json<OtpSent>> {
     let secret = app.secret.clone();
-    let catalog = app.config.messages.clone();
+    let shared = app.clone();
     let (caller, prepared) = on_redemption(&app, creds, id, move |tx, caller, id, now| {
         let body = body.take()?;
+        let catalog = shared.config.messages_for(&caller.store.merchant_id);
         let prepared = approval::send_code(tx, caller, id, body.channel, now, &secret, &catalog)?;
         Ok((caller.clone(), prepared))
     })
@@ -292,7 +293,7 @@ pub async fn commit(
     let guard_key = format!("{}|{key}", creds.terminal_hash.clone().unwrap_or_default());
     let _in_flight = InFlight::acquire(&app.posts_in_flight, guard_key)
         .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyInFlight))?;
-    let catalog = app.config.messages.clone();
+    let shared = app.clone();
     let sending = app.config.send_confirmations;
     let (bytes, confirmation, who) =
         on_redemption_durably(&app, creds, id, move |tx, caller, id, now| {
@@ -304,7 +305,10 @@ pub async fn commit(
             let bytes = ledger::post(tx, caller, id, &key, &fingerprint, now, voucher_to)?;
             // Only the post that debits confirms; a replay or a late retry does not.
             let confirmation = match was_approved {
-                true => notify::after_post(tx, caller, id, &catalog, now),
+                true => {
+                    let catalog = shared.config.messages_for(&caller.store.merchant_id);
+                    notify::after_post(tx, caller, id, &catalog, now)
+                }
                 false => None,
             };
             let who = (

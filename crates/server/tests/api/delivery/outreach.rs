@@ -460,7 +460,11 @@ async fn a_customer_given_their_first_card_is_welcomed_if_they_agreed_to_service
         "customers": ["+919900112233"], "text": "Hi {customer}, we open at 8 tomorrow at {store}" });
     manager.post(MESSAGES, to_arjun).await.expect(201);
     let listed = settled(&manager).await;
-    assert_eq!((&listed[0]["sent"], &listed[0]["delivered"]), (&json!(1), &json!(0)), "{listed:?}");
+    assert_eq!(
+        (&listed[0]["sent"], &listed[0]["delivered"]),
+        (&json!(1), &json!(0)),
+        "{listed:?}"
+    );
     // A new card later is no new registration.
     let again = manager
         .post("/v1/admin/cards", issue("RG00099001", "RG00099002"))
@@ -551,4 +555,138 @@ async fn staff_who_asked_for_it_get_the_days_summary_at_closing_time_once() {
     // Once per store day, however many sweeps see it due.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(summaries().await.len(), 1);
+}
+
+/// Two merchants on one server, each with its own SMS account and sender id: the pharmacy's
+/// (`m-other`) through its own provider, with its own words and delivery reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_merchant_sends_by_its_own_gateway_sender_and_words() {
+    let ours = FakeGateway::start().await;
+    let theirs = FakeGateway::start().await;
+    let config = format!(
+        r#"
+[gateways.sms]
+type = "http"
+url = "{ours}/send"
+form = {{ from = "RDMGRD", to = "{{to}}", text = "{{message}}" }}
+
+[merchants."m-other".gateways.sms]
+type = "http"
+url = "{theirs}/send"
+form = {{ from = "SUNRSE", to = "{{to}}", text = "{{message}}" }}
+message_id = "/sid"
+
+[merchants."m-other".gateways.sms.delivery_reports]
+auth = "token"
+secret_env = "SUNRISE_REPORT_TOKEN"
+format = "form"
+id = "MessageSid"
+status = "MessageStatus"
+delivered = ["delivered"]
+failed = ["failed", "undelivered"]
+
+[merchants."m-other".messages."en-IN".sms]
+accrued = "Sunrise Pharmacy: {{points}} points for you at {{store}}. Balance {{balance}}."
+"#,
+        ours = ours.base,
+        theirs = theirs.base
+    );
+    let token = "sunrise-report-token-77";
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let path = dir.path().join("redeemguard.toml");
+    std::fs::write(&path, config).unwrap();
+    let server = Server::spawn(
+        dir.clone(),
+        dir.path().join("test.sqlite"),
+        &[
+            "--demo",
+            "--demo-extra-merchant",
+            "--testing-clock",
+            "--config",
+            path.to_str().unwrap(),
+        ],
+        &[("SUNRISE_REPORT_TOKEN", token)],
+    );
+    let demo = server.api("demo-till-1").sign_in("C001", "1234").await;
+    let pharmacy = server.api("other-till-1").sign_in("C001", "1234").await;
+
+    // Codes: each merchant's by its own account and sender.
+    let id = demo.create_id(ASHA, ASHA_POINTS, 100, 100_000).await;
+    demo.send_otp(&id, "sms").await.expect(200);
+    let other = pharmacy
+        .create_id("other-cust-1", "other-cust-1-points-0", 100, 100_000)
+        .await;
+    let sent = pharmacy.send_otp(&other, "sms").await.expect(200);
+    assert_eq!(sent["delivery"]["status"], "sent", "{sent}");
+    let (a, b) = (ours.wait_for(1).await, theirs.wait_for(1).await);
+    assert_eq!((a.len(), b.len()), (1, 1));
+    assert_eq!(Recorded::field(&a[0].form(), "from"), "RDMGRD");
+    assert_eq!(Recorded::field(&b[0].form(), "from"), "SUNRSE");
+    assert!(Recorded::field(&b[0].form(), "text").contains("Sunrise Pharmacy"));
+
+    // The pharmacy's provider reports on its own message at its own callback.
+    let form = "MessageSid=msg-1&MessageStatus=delivered";
+    let path = format!("/v1/delivery-reports/sms?token={token}");
+    let r = callback(
+        &server,
+        &path,
+        "application/x-www-form-urlencoded",
+        None,
+        form,
+    )
+    .await;
+    assert_eq!(
+        r.status, 404,
+        "the server's own SMS gateway takes no reports: {}",
+        r.body
+    );
+    let r = callback(
+        &server,
+        "/v1/delivery-reports/sms?merchant=m-nobody&token=x",
+        "application/x-www-form-urlencoded",
+        None,
+        form,
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let path = format!("/v1/delivery-reports/sms?merchant=m-other&token={token}");
+    let r = callback(
+        &server,
+        &path,
+        "application/x-www-form-urlencoded",
+        None,
+        form,
+    )
+    .await;
+    assert_eq!(r.expect(200)["changed"], 1, "{}", r.body);
+    let read = pharmacy
+        .get(&format!("/v1/redemptions/{other}"))
+        .await
+        .expect(200);
+    assert_eq!(read["otp"]["delivery"]["status"], "delivered", "{read}");
+
+    // Their own words where they have them, the server's elsewhere.
+    let bill = |id: &str| json!({ "id": id, "total": { "minor": 100_000, "currency": "INR" } });
+    pharmacy
+        .post(
+            "/v1/accruals",
+            json!({ "customer_id": "other-cust-1", "bill": bill("P-1") }),
+        )
+        .await
+        .expect(201);
+    demo.post(
+        "/v1/accruals",
+        json!({ "customer_id": ASHA, "bill": bill("D-1") }),
+    )
+    .await
+    .expect(201);
+    let (a, b) = (ours.wait_for(2).await, theirs.wait_for(2).await);
+    let text = |r: &Recorded| Recorded::field(&r.form(), "text");
+    assert!(
+        text(&b[1]).starts_with("Sunrise Pharmacy: "),
+        "{}",
+        text(&b[1])
+    );
+    assert!(text(&a[1]).starts_with("You earned "), "{}", text(&a[1]));
+    assert_eq!(Recorded::field(&b[1].form(), "from"), "SUNRSE");
 }
