@@ -283,7 +283,7 @@ async fn a_card_is_issued_by_mobile_e_mail_or_card_and_the_till_finds_the_custom
     assert_eq!(
         issued,
         json!({ "customer_id": "cust-arjun", "customer_name": "Arjun Patel", "card": "RG77770001",
-                "customer_type": "GST", "card_type": "Business" })
+                "customer_type": "GST", "card_type": "Business", "welcome": "sms" })
     );
     assert_eq!(found(&cashier, "RG77770001").await, ["cust-arjun"]);
 
