@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { DEMO, launchBrowser, SIZES, startServer } from '../lib/harness.mjs';
 import { Api } from '../lib/api.mjs';
 import { fakeProvider } from '../lib/provider.mjs';
-import { chooseInstrument, enterBill, findCustomer, hold, look, openApp, signIn, tid } from '../lib/app.mjs';
+import { chooseInstrument, enterBill, findCustomer, hold, look, lookAt, openApp, signIn, tid } from '../lib/app.mjs';
 
 const provider = fakeProvider(JSON.parse);
 const TOKEN = 'reportTokenFromTheProvider7';
@@ -159,5 +159,37 @@ test('a customer who replies NOTME: the till says so, the code no longer works, 
   await look(page, '96-code-disowned-by-the-customer');
   assert.deepEqual(page.problems, []);
   await page.click(tid('cancel'));
+  await page.context().close();
+});
+
+test('at the kiosk, the voucher code screen says what the operator reported', async () => {
+  const page = await openApp(suite.browser, suite.server, SIZES.kiosk, '/kiosk');
+  await page.waitForSelector('#terminal-token');
+  await page.fill('#terminal-token', DEMO.kiosk);
+  await page.click(tid('sign-in'));
+  await page.waitForSelector('#kiosk-number');
+  // Priya Nair identifies herself with her mobile; her code comes by the provider.
+  provider.requests.length = 0;
+  await page.fill('#kiosk-number', '98450 12345');
+  await page.click(tid('kiosk-send'));
+  await page.waitForSelector('#kiosk-code');
+  const deadline = Date.now() + 10_000;
+  while (provider.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const identification = provider.requests[0].text.match(/\b\d{6,10}\b/)[0];
+  await page.fill('#kiosk-code', identification);
+  await page.waitForSelector(tid('balance'));
+  await page.click(`${tid('instrument')}[data-kind="points"] ${tid('choose-instrument')}`);
+  await page.waitForSelector('#quantity');
+  await page.fill('#quantity', '100');
+  await page.click(tid('hold'));
+  await page.waitForSelector(tid('otp-delivery'));
+  // The kiosk speaks to the customer.
+  assert.equal(await deliveryLine(page), 'Waiting for the operator to confirm delivery to your phone.');
+  await lookAt(page, 'k08-kiosk-code-awaiting-report', [SIZES.kiosk]);
+  await report(`msg-${provider.taken}`, 'delivered');
+  await page.waitForFunction(() => /Delivered to/.test(document.querySelector('[data-testid="otp-delivery"]')?.textContent ?? ''), null, { timeout: 15_000 });
+  assert.equal(await deliveryLine(page), 'Delivered to your phone.');
+  await lookAt(page, 'k09-kiosk-code-delivered', [SIZES.kiosk]);
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -38,7 +38,7 @@ pub fn StaffScreen() -> impl IntoView {
                                 let on = m.daily_summary;
                                 let (summary_text, summary_label) = match on {
                                     true => ("Stop", format!("Stop the daily summary to {}", m.name)),
-                                    false => ("Send it", format!("Send the daily summary to {}", m.name)),
+                                    false => ("Send", format!("Send the daily summary to {}", m.name)),
                                 };
                                 let summary = Manage::DailySummary { id: m.id.clone(), on: !on };
                                 let no_mobile = m.mobile.is_none().then_some("No mobile");
