@@ -8,7 +8,7 @@ pub fn staff_code(value: &str) -> Result<String, String> {
     match (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         true => Ok(code.to_string()),
         false => Err(format!(
-            "{value:?} is not a staff code: 1 to 16 letters or digits, e.g. C002"
+            "\u{201c}{value}\u{201d} is not a staff code: 1 to 16 letters or digits, e.g. C002"
         )),
     }
 }

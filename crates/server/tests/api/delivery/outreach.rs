@@ -605,7 +605,7 @@ accrued = "Sunrise Pharmacy: {{points}} points for you at {{store}}. Balance {{b
             "--config",
             path.to_str().unwrap(),
         ],
-        &[("SUNRISE_REPORT_TOKEN", token)],
+        &[("RUST_LOG", "trace"), ("SUNRISE_REPORT_TOKEN", token)],
     );
     let demo = server.api("demo-till-1").sign_in("C001", "1234").await;
     let pharmacy = server.api("other-till-1").sign_in("C001", "1234").await;
@@ -689,4 +689,10 @@ accrued = "Sunrise Pharmacy: {{points}} points for you at {{store}}. Balance {{b
     );
     assert!(text(&a[1]).starts_with("You earned "), "{}", text(&a[1]));
     assert_eq!(Recorded::field(&b[1].form(), "from"), "SUNRSE");
+    // S1: neither code is in any log, table or answer; nor the pharmacy's report token.
+    let codes: Vec<String> = [&a[0], &b[0]]
+        .iter()
+        .map(|r| code_in(&text(r)).unwrap())
+        .collect();
+    assert_nothing_leaked(&server, &codes, &[token], &[&demo, &pharmacy]);
 }
