@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::gateways::{Addressee, OutgoingMessage};
 use crate::messages::MessageKind;
 use crate::messages::{
-    display_count, display_money, display_quantity, safe_value, ConfirmationKind, MessageCatalog,
+    display_count, display_money, display_quantity, safe_value, MessageCatalog,
     Vars,
 };
 use crate::metrics;
@@ -127,12 +127,12 @@ struct Figures {
     until: String,
 }
 
-/// The confirmation of `kind` to `customer` by `channel`.
+/// The message of `kind` (a confirmation, a welcome: no code) to `customer` by `channel`.
 fn build(
     catalog: &MessageCatalog,
     caller: &Caller,
     (customer, channel): (CustomerRow, Channel),
-    kind: ConfirmationKind,
+    kind: MessageKind,
     redemption_id: Option<String>,
     f: Figures,
     now_ms: i64,
@@ -157,12 +157,12 @@ fn build(
         channel,
         destination,
     };
-    let mut message = OutgoingMessage::new(kind.into(), to, now_ms)
+    let mut message = OutgoingMessage::new(kind, to, now_ms)
         .for_merchant(&caller.store.merchant_id)
         .with_text(
             &policy.locale,
-            catalog.confirmation(&policy.locale, channel, kind),
-            &catalog.subject(&policy.locale, kind.into()),
+            catalog.text(&policy.locale, channel, kind),
+            &catalog.subject(&policy.locale, kind),
             vars,
         );
     message.redemption_id = redemption_id;
@@ -263,7 +263,7 @@ fn post_confirmation(
             catalog,
             caller,
             (customer, channel),
-            ConfirmationKind::Voucher,
+            MessageKind::Voucher,
             id,
             figures,
             now_ms,
@@ -289,7 +289,7 @@ fn post_confirmation(
         catalog,
         caller,
         (customer, channel),
-        ConfirmationKind::Redeemed,
+        MessageKind::Redeemed,
         id,
         figures,
         now_ms,
@@ -338,7 +338,7 @@ pub fn after_accrual(
         catalog,
         caller,
         (customer, channel),
-        ConfirmationKind::Accrued,
+        MessageKind::Accrued,
         None,
         figures,
         now_ms,
@@ -363,30 +363,15 @@ pub fn welcome(
     if gateways.refusal(channel, MessageKind::Welcome).is_some() {
         return None;
     }
-    let destination = customer.destination(channel)?;
-    let vars = Vars {
-        store: safe_value(channel, &caller.store.name),
-        customer: safe_value(channel, &customer.name),
-        ..Vars::default()
-    };
-    let to = Addressee {
-        customer_id: customer.id,
-        customer_name: customer.name,
-        channel,
-        destination,
-    };
-    let message = OutgoingMessage::new(MessageKind::Welcome, to, now_ms)
-        .for_merchant(&caller.store.merchant_id)
-        .with_text(
-            &policy.locale,
-            catalog.text(&policy.locale, channel, MessageKind::Welcome),
-            &catalog.subject(&policy.locale, MessageKind::Welcome),
-            vars,
-        );
-    Some(Confirmation {
-        actor: caller.actor(),
-        message,
-    })
+    build(
+        catalog,
+        caller,
+        (customer, channel),
+        MessageKind::Welcome,
+        None,
+        Figures::default(),
+        now_ms,
+    )
 }
 
 impl Confirmation {
