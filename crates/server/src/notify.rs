@@ -11,8 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::gateways::{Addressee, OutgoingMessage};
 use crate::messages::MessageKind;
 use crate::messages::{
-    display_count, display_money, display_quantity, safe_value, MessageCatalog,
-    Vars,
+    display_count, display_money, display_quantity, safe_value, MessageCatalog, Vars,
 };
 use crate::metrics;
 use crate::model::{CustomerRow, RedemptionRow};
