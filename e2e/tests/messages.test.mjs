@@ -11,11 +11,15 @@ import { lookAt, openApp, signIn, tid } from '../lib/app.mjs';
 const demo = demoSuite({ before, after }, { Api });
 const STORE = 'RedeemGuard Demo Salon & Store';
 
+/** The messages page (`/messages`, its own bundle), reached from the back office's link. */
 async function messagesPage() {
-  const page = await openApp(demo.browser, demo.server, SIZES.desktop, '/back-office');
+  const office = await openApp(demo.browser, demo.server, SIZES.desktop, '/back-office');
+  await signIn(office, { staff: DEMO.manager });
+  await office.waitForSelector(tid('open-messages'));
+  assert.equal(await office.getAttribute(tid('open-messages'), 'href'), '/messages');
+  await office.close();
+  const page = await openApp(demo.browser, demo.server, SIZES.desktop, '/messages');
   await signIn(page, { staff: DEMO.manager });
-  await page.waitForSelector(tid('show-messages'));
-  await page.click(tid('show-messages'));
   await page.waitForSelector(tid('compose-message'));
   await page.waitForSelector(`${tid('no-messages')}, ${tid('sent-messages')}`);
   return page;

@@ -25,7 +25,7 @@ async function filesFetchedBy(path, act = async () => {}) {
 }
 
 const mine = (files, folder) =>
-  files.every((f) => (folder === '' ? !/^\/(kiosk|back-office|reports|widget)\//.test(f) : f.startsWith(`/${folder}/`)));
+  files.every((f) => (folder === '' ? !/^\/(kiosk|back-office|reports|messages|widget)\//.test(f) : f.startsWith(`/${folder}/`)));
 
 test('the till downloads only its own bundle, even after a manager signs in', async () => {
   const files = await filesFetchedBy('/', async (page) => {
@@ -61,8 +61,17 @@ test("the reports download only their own bundle and open on today's report", as
   assert.ok(mine(files, 'reports'), `only the reports' files: ${files}`);
 });
 
+test('the messages to customers download only their own bundle and open on the messages', async () => {
+  const files = await filesFetchedBy('/messages', async (page) => {
+    await signIn(page, { staff: DEMO.manager });
+    await page.waitForSelector(tid('compose-message'));
+  });
+  assert.ok(files.some((f) => f === '/messages/messages_bg.wasm'), `its module: ${files}`);
+  assert.ok(mine(files, 'messages'), `only the messages' files: ${files}`);
+});
+
 test('each bundle travels precompressed: brotli when the browser takes it', async () => {
-  for (const file of ['/till_bg.wasm', '/kiosk/kiosk_bg.wasm', '/back-office/back-office_bg.wasm', '/reports/reports_bg.wasm', '/widget/redeemguard_bg.wasm']) {
+  for (const file of ['/till_bg.wasm', '/kiosk/kiosk_bg.wasm', '/back-office/back-office_bg.wasm', '/reports/reports_bg.wasm', '/messages/messages_bg.wasm', '/widget/redeemguard_bg.wasm']) {
     const r = await fetch(demo.server.url + file, { headers: { 'accept-encoding': 'br' } });
     assert.equal(r.status, 200, file);
     assert.equal(r.headers.get('content-encoding'), 'br', file);

@@ -372,7 +372,7 @@ impl<const P: u16> Backend for HttpBackend<P> {
             }
             false if P & MANAGE == 0 && P & REPORTS != 0 => Box::pin(self.lists_call(call)),
             false => {
-                only!(MANAGE);
+                only!(MANAGE | OUTREACH);
                 Box::pin(self.admin_call(call))
             }
         }

@@ -163,7 +163,7 @@ impl Flow {
             Action::Close => when!(P, HOST => self.close_widget()),
             Action::Earn => when!(P, EARN => self.earn()),
             Action::TakeVoucher(code) => when!(P, EARN => self.take_voucher(&code)),
-            Action::Manage(m) => when!(P, MANAGE => self.manage(m)),
+            Action::Manage(m) => when!(P, MANAGE | OUTREACH => self.manage(m)),
             Action::Reports(r) => when!(P, REPORTS => self.reports(r)),
         }
     }
@@ -184,6 +184,10 @@ impl Flow {
                         _ => Screen::Reports,
                     };
                     cmds = self.reports(Reports::Show(screen));
+                }
+                // The messages surface opens on its messages.
+                if P & OUTREACH != 0 && P & MANAGE == 0 && cmds.is_empty() {
+                    cmds = self.manage(Manage::Show(Screen::Messages));
                 }
                 cmds
             }
@@ -213,7 +217,7 @@ impl Flow {
                     },
                     false => r,
                 };
-                when!(P, MANAGE => self.managed(r))
+                when!(P, MANAGE | OUTREACH => self.managed(r))
             }
         }
     }

@@ -45,6 +45,10 @@ pub mod parts {
     /// What a manager reads: the loyalty reports, cashiers' fraud signals and the audit log
     /// (the reports surface, `/reports`, apart from the back office's set-up: SPEC §9).
     pub const REPORTS: u16 = 256;
+    /// A manager's messages to customers and customers' consent (the messages surface,
+    /// `/messages`, apart from the set-up: its screen would put the back office over its
+    /// budget, SPEC §9).
+    pub const OUTREACH: u16 = 512;
     /// Every step (tests, and code that does not choose a surface).
     pub const ALL: u16 = u16::MAX;
 }
@@ -57,8 +61,9 @@ impl Mode {
             Mode::Pos => SALE | SEARCH | BILL | OVERRIDE | EARN,
             Mode::Widget => SALE | SEARCH | HOST | OVERRIDE | EARN,
             Mode::Kiosk => SALE | KIOSK,
-            // Its two surfaces: the back office (`MANAGE`) and the reports (`REPORTS`).
-            Mode::BackOffice => MANAGE | REPORTS,
+            // Its surfaces: the back office (`MANAGE`), the reports (`REPORTS`) and the
+            // messages to customers (`OUTREACH`).
+            Mode::BackOffice => MANAGE | REPORTS | OUTREACH,
         }
     }
 

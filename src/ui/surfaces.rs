@@ -7,7 +7,7 @@ use crate::flow::{parts, Flow, Handler, Mode, Screen};
 use crate::ui::approvals::ApprovalsScreen;
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::manage::{
-    BackOfficeNav, CardsScreen, ImportScreen, MessagesScreen, OverrideCodeScreen, StaffScreen,
+    BackOfficeNav, CardsScreen, ImportScreen, MessagesNav, MessagesScreen, OverrideCodeScreen, StaffScreen,
     TerminalsScreen,
 };
 use crate::ui::policy::PolicyScreen;
@@ -84,10 +84,22 @@ pub const BACK_OFFICE: Surface = Surface {
         Screen::OverrideCode => view! { <OverrideCodeScreen/> }.into_any(),
         Screen::Cards => view! { <CardsScreen/> }.into_any(),
         Screen::Import => view! { <ImportScreen/> }.into_any(),
-        Screen::Messages => view! { <MessagesScreen/> }.into_any(),
         _ => ().into_any(),
     },
     overlay: || view! { <BackOfficeNav/> }.into_any(),
+};
+
+/// A manager's messages to customers (`/messages`), a surface apart from the set-up: its
+/// screen alone would put the back office over its download budget (SPEC §9).
+pub const MESSAGES: Surface = Surface {
+    handler: Flow::handle_on::<{ parts::OUTREACH }>,
+    http: |c| Rc::new(HttpBackend::<{ parts::OUTREACH }>::new(c)),
+    screen: |s| match s {
+        Screen::SignIn => view! { <SignInScreen/> }.into_any(),
+        Screen::Messages => view! { <MessagesScreen/> }.into_any(),
+        _ => ().into_any(),
+    },
+    overlay: || view! { <MessagesNav/> }.into_any(),
 };
 
 /// What a manager reads (`/reports`): the loyalty reports, cashiers' signals and the audit

@@ -15,7 +15,7 @@ pub struct Surface {
     pub brotli_budget: Option<u64>,
 }
 
-pub const SURFACES: [Surface; 5] = [
+pub const SURFACES: [Surface; 6] = [
     Surface {
         name: "till",
         page: "index.html",
@@ -46,6 +46,15 @@ pub const SURFACES: [Surface; 5] = [
         page: "surfaces/reports.html",
         dir: "reports",
         url: "/reports/",
+        gzip_budget: 200 * 1024,
+        brotli_budget: None,
+    },
+    // A manager's messages to customers: a manager's surface, with the back office's budget.
+    Surface {
+        name: "messages",
+        page: "surfaces/messages.html",
+        dir: "messages",
+        url: "/messages/",
         gzip_budget: 200 * 1024,
         brotli_budget: None,
     },

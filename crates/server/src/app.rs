@@ -64,12 +64,13 @@ async fn fallback(State(app): State<Shared>, req: Request) -> Response {
 }
 
 /// The page of the surface a path belongs to, for the app's own routes below it: each
-/// surface is its own bundle in its own folder (`/kiosk/`, `/back-office/`, `/reports/`), the
+/// surface is its own bundle in its own folder (`/kiosk/`, `/back-office/`, `/reports/`,
+/// `/messages/`), the
 /// till at `/`.
 fn surface_page(dir: &std::path::Path, path: &str) -> std::path::PathBuf {
     let surface = path.trim_start_matches('/').split('/').next().unwrap_or("");
     let page = dir.join(surface).join("index.html");
-    if matches!(surface, "kiosk" | "back-office" | "reports") && page.is_file() {
+    if matches!(surface, "kiosk" | "back-office" | "reports" | "messages") && page.is_file() {
         page
     } else {
         dir.join("index.html")

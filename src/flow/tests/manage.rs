@@ -838,3 +838,54 @@ fn the_daily_summary_is_turned_on_in_the_staff_row_and_said_in_words() {
     assert_eq!(listed.len(), 1, "the member stays listed");
     assert!(listed[0].daily_summary);
 }
+
+/// The messages surface's own dispatch (`parts::OUTREACH`): a manager signed in lands on the
+/// messages; the set-up's other steps are not there.
+#[test]
+fn the_messages_surface_opens_on_the_messages_and_carries_no_other_set_up() {
+    use crate::flow::parts;
+    use crate::flow::{Msg, ReqId};
+    let messages_only = Flow::handle_on::<{ parts::OUTREACH }>;
+    let mut f = Flow::for_mode(Mode::BackOffice, vec![]);
+    let first = |cmds: &[Cmd]| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::Ask(id, _) => Some(*id),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{cmds:?}"))
+    };
+    let sign_in = messages_only(
+        &mut f,
+        Msg::Act(Action::SignIn {
+            terminal_token: "demo-till-2".into(),
+            staff_code: "M001".into(),
+            pin: "9999".into(),
+        }),
+        0,
+    );
+    let s = super::session(Role::Manager);
+    let policy_asked = messages_only(
+        &mut f,
+        Msg::Answer(first(&sign_in), Box::new(Answer::SignedIn(Ok(s)))),
+        0,
+    );
+    let cmds = messages_only(
+        &mut f,
+        Msg::Answer(
+            first(&policy_asked),
+            Box::new(Answer::PolicyLoaded(Ok(Policy::default()))),
+        ),
+        0,
+    );
+    assert_eq!(f.ui.screen, Screen::Messages);
+    assert!(
+        matches!(&cmds[..], [Cmd::Ask(_, Request::Admin(AdminCall::Messages))]),
+        "{cmds:?}"
+    );
+    let _: ReqId = first(&cmds);
+    // Not the back office's other pages, nor its policy.
+    let none = messages_only(&mut f, Msg::Act(Action::ShowPolicy), 0);
+    assert!(none.is_empty());
+    assert_eq!(f.ui.screen, Screen::Messages);
+}

@@ -145,9 +145,13 @@ fn each_surface_takes_only_its_own_steps() {
 
     // The parts each mode has.
     use crate::flow::parts::*;
-    assert_eq!(Mode::Pos.parts() & (MANAGE | REPORTS | KIOSK | HOST), 0);
-    // The manager's two surfaces: the back office sets up, the reports read.
-    assert_eq!(Mode::BackOffice.parts(), MANAGE | REPORTS);
+    assert_eq!(
+        Mode::Pos.parts() & (MANAGE | REPORTS | OUTREACH | KIOSK | HOST),
+        0
+    );
+    // The manager's surfaces: the back office sets up, the reports read, the messages write
+    // to customers.
+    assert_eq!(Mode::BackOffice.parts(), MANAGE | REPORTS | OUTREACH);
     assert_eq!(Mode::Kiosk.parts() & (SEARCH | BILL | OVERRIDE | MANAGE), 0);
     assert_eq!(Mode::Widget.parts() & (BILL | MANAGE | KIOSK), 0);
 }

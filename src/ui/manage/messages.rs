@@ -13,6 +13,22 @@ use contract::Channel;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+/// The messages page's way back to the back office and on to the reports, once a manager is
+/// in.
+#[component]
+pub fn MessagesNav() -> impl IntoView {
+    let ctx = ctx();
+    let shown = ctx.sel(crate::flow::Flow::offers_approvals);
+    view! {
+        <Show when=move || shown.get()>
+            <nav class="rg-actions rg-sections" aria-label="Back office">
+                <a class="rg-btn rg-quiet" href="/back-office" data-testid="open-back-office">"Back office set-up"</a>
+                <a class="rg-btn rg-quiet" href="/reports" data-testid="open-reports">"Reports and audit log"</a>
+            </nav>
+        </Show>
+    }
+}
+
 #[component]
 pub fn MessagesScreen() -> impl IntoView {
     let saved = saved();

@@ -11,7 +11,7 @@ mod terminals;
 
 pub use cards::CardsScreen;
 pub use import::ImportScreen;
-pub use messages::MessagesScreen;
+pub use messages::{MessagesNav, MessagesScreen};
 pub use override_code::OverrideCodeScreen;
 pub use staff::StaffScreen;
 pub use terminals::TerminalsScreen;
@@ -49,8 +49,9 @@ pub fn BackOfficeNav() -> impl IntoView {
                 {tab("show-override-code", "Override code", Screen::OverrideCode, page(Screen::OverrideCode))}
                 {tab("show-cards", "Loyalty cards", Screen::Cards, page(Screen::Cards))}
                 {tab("show-import", "Import customers", Screen::Import, page(Screen::Import))}
-                {tab("show-messages", "Messages", Screen::Messages, page(Screen::Messages))}
-                // Reading is a page of its own: the set-up never downloads the reports' screens.
+                // Reading and messaging are pages of their own: the set-up never downloads
+                // their screens.
+                <a class="rg-btn rg-quiet" href="/messages" data-testid="open-messages">"Messages to customers"</a>
                 <a class="rg-btn rg-quiet" href="/reports" data-testid="open-reports">"Reports and audit log"</a>
             </nav>
         </Show>

@@ -35,6 +35,7 @@ pub fn banner(
         "RedeemGuard DEMO MODE — {STORE_NAME} (INR, en-IN, +91)\n\
          \x20 app/API:         http://{listen}/\n\
          \x20 customer phone:  http://{listen}/demo/phone   (the only place codes are shown)\n\
+         \x20 manager pages:   http://{listen}/back-office, /reports, /messages (kiosk: /kiosk)\n\
          \x20 terminal tokens: demo-till-1, demo-till-2 (POS), demo-kiosk-1 (kiosk)\n\
          \x20 cashier:         {} PIN {} ({})\n\
          \x20 manager:         {} PIN {} ({})\n\
