@@ -7,8 +7,8 @@ use crate::flow::{parts, Flow, Handler, Mode, Screen};
 use crate::ui::approvals::ApprovalsScreen;
 use crate::ui::kiosk::{IdleWarning, KioskCodeScreen, KioskStartScreen};
 use crate::ui::manage::{
-    BackOfficeNav, CardsScreen, ImportScreen, MessagesNav, MessagesScreen, OverrideCodeScreen, StaffScreen,
-    TerminalsScreen,
+    BackOfficeNav, CardsScreen, ImportScreen, MessagesNav, MessagesScreen, OverrideCodeScreen,
+    StaffScreen, TerminalsScreen,
 };
 use crate::ui::policy::PolicyScreen;
 use crate::ui::screens::{

@@ -880,7 +880,10 @@ fn the_messages_surface_opens_on_the_messages_and_carries_no_other_set_up() {
     );
     assert_eq!(f.ui.screen, Screen::Messages);
     assert!(
-        matches!(&cmds[..], [Cmd::Ask(_, Request::Admin(AdminCall::Messages))]),
+        matches!(
+            &cmds[..],
+            [Cmd::Ask(_, Request::Admin(AdminCall::Messages))]
+        ),
         "{cmds:?}"
     );
     let _: ReqId = first(&cmds);
