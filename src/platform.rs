@@ -116,7 +116,8 @@ mod imp {
                 return;
             }
         }
-        const INPUT: &str = ".rg-main input:not([disabled]):not([type=radio]):not([type=checkbox]):not([type=hidden])";
+        // Text areas too (a message's customers and text come before any input there).
+        const INPUT: &str = ".rg-main input:not([disabled]):not([type=radio]):not([type=checkbox]):not([type=hidden]), .rg-main textarea:not([disabled])";
         let invalid = ".rg-main [aria-invalid=true]";
         let order: &[&str] = if to_error {
             &[invalid, INPUT, "#screen-title"]
@@ -131,8 +132,13 @@ mod imp {
             .and_then(|all| {
                 (0..all.length())
                     .filter_map(|i| all.item(i))
-                    .filter_map(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .find(|i| i.value().is_empty())
+                    .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                    .find(|e| {
+                        js_sys::Reflect::get(e, &"value".into())
+                            .ok()
+                            .and_then(|v| v.as_string())
+                            .is_some_and(|v| v.is_empty())
+                    })
             })
             .filter(|_| !to_error);
         if let Some(input) = empty {

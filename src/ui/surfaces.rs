@@ -1,4 +1,4 @@
-//! The five surfaces (SPEC §9): each entry point (`src/bin/*`) names the screens it can show,
+//! The six surfaces (SPEC §9): each entry point (`src/bin/*`) names the screens it can show,
 //! so its bundle carries only those. The till never downloads the back office's screens, the
 //! back office none of the sale's nor the reports', and only the kiosk its own.
 

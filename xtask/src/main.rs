@@ -22,8 +22,8 @@ usage: cargo xtask <command>
   test [--skip-e2e]     setup, then fmt, clippy (native + wasm32), cargo test, wasm-pack test
                         in headless Chromium, and the end-to-end suite (--skip-e2e is for local
                         loops only; CI never uses it)
-  build                 release build of the app's five surfaces (dist/: the till, kiosk/,
-                        back-office/, reports/, widget/) and the server
+  build                 release build of the app's six surfaces (dist/: the till, kiosk/,
+                        back-office/, reports/, messages/, widget/) and the server
   dist                  build, then a release archive in target/dist/: the server binary, the
                         built app, an example config, the systemd unit, gateway examples, READMEs
   bench                 bundle size, time to interactive at 4x CPU throttling, and server

@@ -1,4 +1,4 @@
-//! The app's five surfaces (SPEC §9), each its own bundle built by Trunk from its own page:
+//! The app's six surfaces (SPEC §9), each its own bundle built by Trunk from its own page:
 //! what a browser downloads for one never includes another's code.
 
 use crate::run::{Failure, Runner};
